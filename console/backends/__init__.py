@@ -1,0 +1,1 @@
+"""One interface to the data, whatever the database engine."""

@@ -1,0 +1,54 @@
+"""The interface every backend implements; the TUI and the CLI only speak to this.
+
+Calls are synchronous and may be slow: the TUI runs them in thread workers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from console.domain.models import (
+    CampaignRow,
+    CronRow,
+    DatabaseInfo,
+    MailDetail,
+    MailPage,
+    QueueStatus,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MailQuery:
+    """Which mails a list shows.
+
+    states: mail_mail.state values; empty means every state.
+    text: free-text filter matched (case-insensitively) against addresses, subject,
+        document name and failure reason; a number also matches the mail id.
+    before_id / after_id: keyset bounds (exclusive); pages are always newest first.
+    """
+
+    states: tuple[str, ...] = ()
+    text: str = ""
+    before_id: int | None = None
+    after_id: int | None = None
+    limit: int = 200
+
+
+class MailQueueBackend(Protocol):
+    @property
+    def info(self) -> DatabaseInfo: ...
+
+    def status(self) -> QueueStatus: ...
+
+    def mail_page(self, query: MailQuery) -> MailPage: ...
+
+    def count_mails(self, query: MailQuery) -> int: ...
+
+    def mail_detail(self, mail_id: int) -> MailDetail | None: ...
+
+    def crons(self) -> list[CronRow]: ...
+
+    def campaigns(self) -> list[CampaignRow]: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,441 @@
+"""The SQLAlchemy Core backend: PostgreSQL (psycopg 3) or SQLite, Odoo 16 to 19."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from console.backends.base import MailQuery
+from console.backends.errors import connection_error, query_error
+from console.config import ConnectionSettings, ResolvedTarget, mask_url, resolve_target
+from console.domain.models import (
+    Attachment,
+    CampaignRow,
+    CronRow,
+    DatabaseInfo,
+    MailDetail,
+    MailPage,
+    MailRow,
+    Notification,
+    QueueStatus,
+    Recipient,
+)
+from console.errors import ConsoleError
+from console.odoo import campaigns as campaign_sql
+from console.odoo import crons as cron_sql
+from console.odoo import mail_queries as mail_sql
+from console.odoo.schema import OdooSchema, load_schema
+from console.odoo.version import OdooVersion, detect_version, module_installed
+from console.timefmt import utcnow_naive
+
+T = TypeVar("T")
+CONNECT_TIMEOUT_S = 5
+
+
+def _build_engine(url: URL, settings: ConnectionSettings) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ""
+        if settings.read_only:
+            # mode=ro: SQLite itself refuses every write on this connection.
+            url = URL.create("sqlite", database=f"file:{database}?mode=ro", query={"uri": "true"})
+        engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+        return engine
+    options = [f"-c statement_timeout={settings.statement_timeout_ms}"]
+    if settings.read_only:
+        options.append("-c default_transaction_read_only=on")
+    return create_engine(
+        url,
+        pool_size=3,
+        max_overflow=2,
+        pool_pre_ping=True,
+        connect_args={
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "application_name": "odoo-mailq",
+            "options": " ".join(options),
+        },
+    )
+
+
+class SqlBackend:
+    """Implements `MailQueueBackend` with plain SQL, read by SQLAlchemy Core."""
+
+    def __init__(self, target: ResolvedTarget, settings: ConnectionSettings) -> None:
+        self._target = target
+        self._settings = settings
+        self._url = target.url
+        self._engine = _build_engine(target.url, settings)
+        try:
+            with self._engine.connect() as connection:
+                self.schema: OdooSchema = load_schema(connection)
+                self.version: OdooVersion = detect_version(connection, self.schema)
+                self._info = self._read_info(connection)
+        except ConsoleError:
+            self._engine.dispose()
+            raise
+        except SQLAlchemyError as exc:
+            self._engine.dispose()
+            raise connection_error(exc, target.url) from None
+
+    # -- plumbing ---------------------------------------------------------------
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    @property
+    def target(self) -> ResolvedTarget:
+        return self._target
+
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        try:
+            with self._engine.connect() as connection:
+                yield connection
+        except SQLAlchemyError as exc:
+            raise query_error(exc, self._url) from None
+
+    def _run(self, work: Callable[[Connection], T]) -> T:
+        with self._connect() as connection:
+            return work(connection)
+
+    @property
+    def is_postgres(self) -> bool:
+        return self._url.get_backend_name() == "postgresql"
+
+    # -- info -------------------------------------------------------------------
+    def _read_info(self, connection: Connection) -> DatabaseInfo:
+        neutralized = False
+        if self.schema.has_table("ir_config_parameter"):
+            icp = self.schema.t("ir_config_parameter")
+            value = connection.execute(
+                select(icp.c.value).where(icp.c.key == "database.is_neutralized")
+            ).scalar_one_or_none()
+            neutralized = str(value or "").strip().lower() in {"true", "1"}
+        has_mass_mailing = (
+            self.schema.has_table("mailing_mailing")
+            and self.schema.has("mail_mail", "mailing_id")
+            and module_installed(connection, self.schema, "mass_mailing")
+        )
+        if self._url.get_backend_name() == "sqlite":
+            name = (self._url.database or "").rsplit("/", 1)[-1]
+        else:
+            name = self._url.database or ""
+        return DatabaseInfo(
+            name=name,
+            dialect=self._url.get_backend_name(),
+            display_url=mask_url(self._url),
+            odoo_version=self.version.major,
+            odoo_version_label=self.version.label,
+            read_only=self._settings.read_only,
+            has_mass_mailing=has_mass_mailing,
+            neutralized=neutralized,
+            notes=self.version.notes,
+        )
+
+    @property
+    def info(self) -> DatabaseInfo:
+        return self._info
+
+    # -- mails ------------------------------------------------------------------
+    def status(self) -> QueueStatus:
+        now = utcnow_naive()
+
+        def work(connection: Connection) -> QueueStatus:
+            counts = {
+                str(state): int(count)
+                for state, count in connection.execute(mail_sql.state_counts_query(self.schema))
+                if state is not None
+            }
+            oldest = connection.execute(
+                mail_sql.oldest_due_outgoing_query(self.schema, now)
+            ).scalar_one_or_none()
+            future = connection.execute(
+                mail_sql.scheduled_future_query(self.schema, now)
+            ).scalar_one()
+            return QueueStatus(
+                counts=counts, oldest_due_outgoing=oldest, scheduled_future=int(future)
+            )
+
+        return self._run(work)
+
+    def mail_page(self, query: MailQuery) -> MailPage:
+        limit = max(1, min(query.limit, 1000))
+
+        def work(connection: Connection) -> MailPage:
+            rows = list(
+                connection.execute(
+                    mail_sql.mail_page_query(
+                        self.schema,
+                        query.states,
+                        query.text,
+                        query.before_id,
+                        query.after_id,
+                        limit,
+                    )
+                )
+            )
+            has_more = len(rows) > limit
+            rows = rows[:limit]
+            backwards = query.after_id is not None and query.before_id is None
+            if backwards:
+                rows.reverse()  # fetched ascending from after_id; show newest first
+            recipients = self._recipients(connection, [int(r.id) for r in rows])
+            mails = tuple(_mail_row(r, recipients.get(int(r.id), ())) for r in rows)
+            return MailPage(rows=mails, has_more=has_more)
+
+        return self._run(work)
+
+    def _recipients(
+        self, connection: Connection, ids: list[int]
+    ) -> dict[int, tuple[Recipient, ...]]:
+        if not ids or not self.schema.has_table("mail_mail_res_partner_rel"):
+            return {}
+        found: dict[int, list[Recipient]] = defaultdict(list)
+        for mail_id, partner_id, name, email in connection.execute(
+            mail_sql.recipients_query(self.schema, ids)
+        ):
+            found[int(mail_id)].append(Recipient(int(partner_id), name, email))
+        return {key: tuple(value) for key, value in found.items()}
+
+    def count_mails(self, query: MailQuery) -> int:
+        return self._run(
+            lambda c: int(
+                c.execute(
+                    mail_sql.mail_count_query(self.schema, query.states, query.text)
+                ).scalar_one()
+            )
+        )
+
+    def mail_detail(self, mail_id: int) -> MailDetail | None:
+        def work(connection: Connection) -> MailDetail | None:
+            row = connection.execute(mail_sql.mail_detail_query(self.schema, mail_id)).first()
+            if row is None:
+                return None
+            recipients = self._recipients(connection, [mail_id]).get(mail_id, ())
+            notifications: tuple[Notification, ...] = ()
+            if self.schema.has_table("mail_notification"):
+                notifications = tuple(
+                    Notification(
+                        id=int(n.id),
+                        partner_id=n.res_partner_id,
+                        partner_name=n.name,
+                        partner_email=n.email,
+                        notification_type=str(n.notification_type),
+                        status=n.notification_status,
+                        failure_type=n.failure_type,
+                        failure_reason=n.failure_reason,
+                        mail_mail_id=n.mail_mail_id,
+                    )
+                    for n in connection.execute(
+                        mail_sql.notifications_query(self.schema, int(row.mail_message_id))
+                    )
+                )
+            attachments: tuple[Attachment, ...] = ()
+            if self.schema.has_table("message_attachment_rel") and self.schema.has_table(
+                "ir_attachment"
+            ):
+                attachments = tuple(
+                    Attachment(int(a.id), str(a.name), a.mimetype, a.file_size)
+                    for a in connection.execute(
+                        mail_sql.attachments_query(self.schema, int(row.mail_message_id))
+                    )
+                )
+            return MailDetail(
+                mail=_mail_row(row, recipients),
+                message_id=row.message_id,
+                references=row.references,
+                reply_to=row.reply_to,
+                email_cc=row.email_cc,
+                headers=row.headers,
+                server_name=row.server_name,
+                campaign_subject=row.campaign_subject,
+                auto_delete=row.auto_delete,
+                is_notification=row.is_notification,
+                message_type=row.message_type,
+                body_html=row.body_html,
+                failure_reason_full=row.failure_reason,
+                notifications=notifications,
+                attachments=attachments,
+                create_date=row.create_date,
+                write_date=row.write_date,
+            )
+
+        return self._run(work)
+
+    # -- crons ------------------------------------------------------------------
+    def crons(self) -> list[CronRow]:
+        now = utcnow_naive()
+
+        def work(connection: Connection) -> list[CronRow]:
+            rows = list(connection.execute(cron_sql.crons_query(self.schema)))
+            rows = _one_row_per_cron(rows)
+            running: set[int] | None = None
+            if self.is_postgres and not self._settings.read_only:
+                running = self._probe_running(cron_sql.ready_cron_ids(rows, now))
+            return [_cron_row(row, now, running, self.version.major) for row in rows]
+
+        return self._run(work)
+
+    def _probe_running(self, cron_ids: list[int]) -> set[int]:
+        with self._connect() as connection:
+            transaction = connection.begin()
+            try:
+                return cron_sql.probe_running(connection, cron_ids)
+            finally:
+                transaction.rollback()
+
+    # -- campaigns ----------------------------------------------------------------
+    def campaigns(self) -> list[CampaignRow]:
+        if not self._info.has_mass_mailing:
+            return []
+        now = utcnow_naive()
+
+        def work(connection: Connection) -> list[CampaignRow]:
+            rows = list(connection.execute(campaign_sql.queued_campaigns_query(self.schema)))
+            ids = [int(r.id) for r in rows]
+            if not ids:
+                return []
+            stats: dict[int, dict[str, int]] = defaultdict(dict)
+            last_trace: dict[int, datetime] = {}
+            if self.schema.has_table("mailing_trace"):
+                for mailing_id, status, count, last in connection.execute(
+                    campaign_sql.trace_stats_query(self.schema, ids)
+                ):
+                    stats[int(mailing_id)][str(status)] = int(count)
+                    if last is not None and (
+                        mailing_id not in last_trace or last > last_trace[mailing_id]
+                    ):
+                        last_trace[int(mailing_id)] = last
+            outgoing = dict(
+                (int(k), int(v))
+                for k, v in connection.execute(campaign_sql.outgoing_mails_query(self.schema, ids))
+            )
+            recipients: dict[int, int] = {}
+            recipients_query = campaign_sql.list_recipients_query(self.schema, ids)
+            if recipients_query is not None:
+                recipients = {int(k): int(v) for k, v in connection.execute(recipients_query)}
+            return _ordered_campaigns(rows, now, stats, last_trace, outgoing, recipients)
+
+        return self._run(work)
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+
+def open_backend(settings: ConnectionSettings) -> SqlBackend:
+    """Resolve where to connect, connect, and check it is a supported Odoo database."""
+    target = resolve_target(settings)
+    try:
+        return SqlBackend(target, settings)
+    except SQLAlchemyError as exc:  # engine creation problems (bad driver options)
+        raise connection_error(exc, target.url) from None
+
+
+# -- row mapping ------------------------------------------------------------------
+def _mail_row(row: Any, recipients: tuple[Recipient, ...]) -> MailRow:
+    return MailRow(
+        id=int(row.id),
+        state=str(row.state) if row.state is not None else "?",
+        date=row.date,
+        scheduled_date=row.scheduled_date,
+        email_from=row.email_from,
+        email_to=row.email_to,
+        recipients=recipients,
+        subject=row.subject,
+        model=row.model,
+        res_id=row.res_id,
+        record_name=row.record_name,
+        failure_type=row.failure_type,
+        failure_reason=row.failure_reason,
+        mailing_id=row.mailing_id,
+    )
+
+
+def _one_row_per_cron(rows: list[Any]) -> list[Any]:
+    """A cron can carry several XML ids (exports); keep the module's own."""
+    chosen: dict[int, Any] = {}
+    for row in rows:
+        current = chosen.get(row.id)
+        if current is None or (current.xml_module in (None, "__export__") and row.xml_module):
+            chosen[row.id] = row
+    return list(chosen.values())
+
+
+def _cron_row(row: Any, now: datetime, running: set[int] | None, version: int) -> CronRow:
+    name = cron_sql.cron_name_text(row.cron_name)
+    xml_id = f"{row.xml_module}.{row.xml_name}" if row.xml_module else None
+    active = bool(row.active)
+    if version <= 17 and row.numbercall is not None and row.numbercall == 0:
+        active = False  # numbercall 0: Odoo 16/17's runner never picks it
+    return CronRow(
+        id=int(row.id),
+        name=name,
+        xml_id=xml_id,
+        active=active,
+        interval_number=row.interval_number,
+        interval_type=row.interval_type,
+        nextcall=row.nextcall,
+        lastcall=row.lastcall,
+        priority=row.priority,
+        failure_count=row.failure_count,
+        first_failure_date=row.first_failure_date,
+        running=None if running is None else int(row.id) in running,
+        pending_triggers=int(row.triggers or 0),
+        # A job being run keeps its old nextcall until it finishes: running, not overdue.
+        overdue=cron_sql.is_overdue(active, row.nextcall, now)
+        and not (running is not None and int(row.id) in running),
+        is_mail_related=cron_sql.is_mail_related(row.xml_module, name),
+    )
+
+
+def _ordered_campaigns(
+    rows: list[Any],
+    now: datetime,
+    stats: dict[int, dict[str, int]],
+    last_trace: dict[int, datetime],
+    outgoing: dict[int, int],
+    recipients: dict[int, int],
+) -> list[CampaignRow]:
+    due = [r for r in rows if campaign_sql.is_due(r.schedule_date, now)]
+    later = sorted(
+        (r for r in rows if not campaign_sql.is_due(r.schedule_date, now)),
+        key=lambda r: (r.schedule_date, r.id),
+    )
+    result: list[CampaignRow] = []
+    for position, row in enumerate(due + later, start=1):
+        mailing_id = int(row.id)
+        by_status = stats.get(mailing_id, {})
+        is_due = position <= len(due)
+        result.append(
+            CampaignRow(
+                id=mailing_id,
+                name=row.name,
+                subject=str(row.subject or ""),
+                state=str(row.state),
+                schedule_type=row.schedule_type,
+                schedule_date=row.schedule_date,
+                calendar_date=row.calendar_date,
+                create_date=row.create_date,
+                position=position if is_due else None,
+                is_head=is_due and position == 1,
+                due=is_due,
+                recipients=recipients.get(mailing_id),
+                traces=sum(by_status.values()),
+                traces_sent=sum(by_status.get(s, 0) for s in campaign_sql.SENT_TRACE_STATUSES),
+                traces_failed=sum(by_status.get(s, 0) for s in campaign_sql.FAILED_TRACE_STATUSES),
+                mails_outgoing=outgoing.get(mailing_id, 0),
+                last_trace_at=last_trace.get(mailing_id),
+            )
+        )
+    return result

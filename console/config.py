@@ -1,0 +1,133 @@
+"""Where to connect: --db > -c odoo.conf > $ODOO_MAILQ_DB > the bundled sample."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from console.errors import UsageError
+from console.odoo_conf import OdooConf, read_odoo_conf
+
+ENV_DB_URL = "ODOO_MAILQ_DB"
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionSettings:
+    """What the operator asked for on the command line."""
+
+    db_url: str | None = None
+    odoo_config: Path | None = None
+    database: str | None = None  # -d NAME
+    read_only: bool = False
+    statement_timeout_ms: int = 30_000
+    reset_sample: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedTarget:
+    """The database to open, decided from the settings."""
+
+    url: URL
+    source: str  # "--db", "odoo.conf", "$ODOO_MAILQ_DB" or "sample"
+    odoo_conf: OdooConf | None = None
+
+    @property
+    def display_url(self) -> str:
+        return mask_url(self.url)
+
+
+def mask_url(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def parse_db_url(raw: str, origin: str) -> URL:
+    """A SQLAlchemy URL, with `postgresql://` routed to psycopg 3."""
+    try:
+        url = make_url(raw.strip())
+    except ArgumentError:
+        raise UsageError(
+            f"{origin}: not a database URL (expected postgresql://user@host:port/dbname "
+            "or sqlite:///path/to/file.sqlite)"
+        ) from None
+    backend = url.get_backend_name()
+    if backend in {"postgresql", "postgres"}:
+        if url.drivername in {"postgresql", "postgres", "postgresql+psycopg2"}:
+            url = url.set(drivername="postgresql+psycopg")
+        if not url.database:
+            raise UsageError(f"{origin}: the URL names no database (add /dbname at the end)")
+        return url
+    if backend == "sqlite":
+        if not url.database or url.database == ":memory:":
+            raise UsageError(
+                f"{origin}: an SQLite URL needs a file path (sqlite:///path/file.sqlite)"
+            )
+        if not Path(url.database).is_file():
+            raise UsageError(f"{origin}: no SQLite database file at {url.database}")
+        return url
+    raise UsageError(
+        f"{origin}: unsupported database {backend!r} (use postgresql:// or sqlite:///)"
+    )
+
+
+def _url_from_odoo_conf(conf: OdooConf, database: str | None) -> URL:
+    names = conf.db_names
+    if database:
+        name = database
+    elif len(names) == 1:
+        name = names[0]
+    elif not names:
+        raise UsageError(f"{conf.path} sets no db_name: choose the database with -d NAME")
+    else:
+        raise UsageError(
+            f"{conf.path} lists several databases ({', '.join(names)}): choose one with -d NAME"
+        )
+    if name.startswith(("postgres://", "postgresql://")):
+        return parse_db_url(name, f"{conf.path} db_name")
+    query: dict[str, str] = {}
+    if conf.db_sslmode:
+        query["sslmode"] = conf.db_sslmode
+    host = conf.db_host
+    if host is None:
+        # libpq's default: the local Unix socket, as Odoo itself does when db_host is unset.
+        query["host"] = "/var/run/postgresql"
+    return URL.create(
+        "postgresql+psycopg",
+        username=conf.db_user,
+        password=conf.db_password,
+        host=host,
+        port=conf.db_port,
+        database=name,
+        query=query,
+    )
+
+
+def resolve_target(settings: ConnectionSettings) -> ResolvedTarget:
+    """Apply the precedence rules; the sample is copied to the state directory on first use."""
+    conf = read_odoo_conf(settings.odoo_config) if settings.odoo_config else None
+    if settings.db_url:
+        url = parse_db_url(settings.db_url, "--db")
+        if settings.database and url.get_backend_name() == "postgresql":
+            url = url.set(database=settings.database)
+        return ResolvedTarget(url, "--db", conf)
+    if conf is not None:
+        return ResolvedTarget(_url_from_odoo_conf(conf, settings.database), "odoo.conf", conf)
+    env_url = os.environ.get(ENV_DB_URL, "").strip()
+    if env_url:
+        url = parse_db_url(env_url, f"${ENV_DB_URL}")
+        if settings.database and url.get_backend_name() == "postgresql":
+            url = url.set(database=settings.database)
+        return ResolvedTarget(url, f"${ENV_DB_URL}")
+    from console.sample import sample_database_path
+
+    path = sample_database_path(reset=settings.reset_sample)
+    return ResolvedTarget(URL.create("sqlite", database=str(path)), "sample")
+
+
+def state_dir() -> Path:
+    """Per-user state directory ($XDG_STATE_HOME/odoo-mailq)."""
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "odoo-mailq"

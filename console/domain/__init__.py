@@ -1,0 +1,1 @@
+"""Plain data and rules about the mail queue: no I/O, no Textual, no SQL."""

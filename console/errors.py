@@ -1,0 +1,29 @@
+"""Errors the operator sees as one sentence, never as a traceback."""
+
+from __future__ import annotations
+
+
+class ConsoleError(Exception):
+    """A problem explained in one line; the CLI prints it and exits with `exit_code`."""
+
+    exit_code = 2
+
+
+class UsageError(ConsoleError):
+    """The command line or a configuration file is wrong."""
+
+
+class ConnectionFailed(ConsoleError):
+    """The database cannot be reached or refused us."""
+
+
+class NotOdooDatabase(ConsoleError):
+    """The database answers but is not an Odoo database."""
+
+
+class UnsupportedOdooVersion(ConsoleError):
+    """An Odoo database of a version this console does not know."""
+
+
+class QueryFailed(ConsoleError):
+    """A query failed after connecting (timeout, lost connection, odd data)."""

@@ -1,0 +1,1 @@
+"""Everything the console knows about Odoo's tables and versions. No Textual here."""

@@ -1,0 +1,155 @@
+"""The scheduled actions (ir_cron) and how Odoo's runner sees them (model §5)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Select, and_, func, literal, or_, select, text
+from sqlalchemy.engine import Connection
+
+from console.odoo.schema import OdooSchema
+
+# XML ids of the crons that move mail (odoo-mail-model.md §5.3).
+QUEUE_CRON_XMLID = ("mail", "ir_cron_mail_scheduler_action")
+MASS_MAILING_CRON_XMLID = ("mass_mailing", "ir_cron_mass_mailing_queue")
+MAIL_MODULES = {"mail", "mass_mailing", "mass_mailing_sms", "sms", "snailmail", "fetchmail"}
+
+# Odoo's runner polls every 60 s; a cron whose nextcall is this far behind was missed.
+OVERDUE_GRACE = timedelta(minutes=5)
+
+_INTERVALS = {
+    "minutes": timedelta(minutes=1),
+    "hours": timedelta(hours=1),
+    "days": timedelta(days=1),
+    "weeks": timedelta(weeks=1),
+    "months": timedelta(days=30),
+}
+
+
+def interval_of(number: int | None, unit: str | None) -> timedelta | None:
+    if not number or unit not in _INTERVALS:
+        return None
+    return _INTERVALS[unit] * number
+
+
+def cron_name_text(raw: Any) -> str:
+    """cron_name is jsonb {"en_US": ...} in 16 and varchar afterwards."""
+    if isinstance(raw, dict):
+        value = raw.get("en_US") or next(iter(raw.values()), "")
+        return str(value)
+    if isinstance(raw, str) and raw.startswith("{"):
+        try:
+            decoded = json.loads(raw)
+        except ValueError:
+            return raw
+        if isinstance(decoded, dict):
+            return cron_name_text(decoded)
+    return "" if raw is None else str(raw)
+
+
+def crons_query(schema: OdooSchema) -> Select[Any]:
+    cron = schema.t("ir_cron")
+    data = schema.t("ir_model_data")
+    trigger_count: Any = literal(0)
+    if schema.has_table("ir_cron_trigger"):
+        trig = schema.t("ir_cron_trigger")
+        trigger_count = select(func.count()).where(trig.c.cron_id == cron.c.id).scalar_subquery()
+    due_trigger: Any = literal(None)
+    if schema.has_table("ir_cron_trigger"):
+        trig = schema.t("ir_cron_trigger")
+        due_trigger = (
+            select(func.min(trig.c.call_at)).where(trig.c.cron_id == cron.c.id).scalar_subquery()
+        )
+
+    def opt(name: str) -> Any:
+        return cron.c[name] if name in cron.c else literal(None).label(name)
+
+    xml = (
+        select(data.c.module, data.c.name, data.c.res_id)
+        .where(data.c.model == "ir.cron")
+        .subquery()
+    )
+    return (
+        select(
+            cron.c.id,
+            cron.c.cron_name,
+            cron.c.active,
+            cron.c.interval_number,
+            cron.c.interval_type,
+            cron.c.nextcall,
+            cron.c.lastcall,
+            cron.c.priority,
+            opt("failure_count"),
+            opt("first_failure_date"),
+            opt("numbercall"),
+            xml.c.module.label("xml_module"),
+            xml.c.name.label("xml_name"),
+            trigger_count.label("triggers"),
+            due_trigger.label("first_trigger_at"),
+        )
+        .select_from(cron.outerjoin(xml, xml.c.res_id == cron.c.id))
+        .order_by(cron.c.id)
+    )
+
+
+def ready_cron_ids(rows: list[Any], now: datetime) -> list[int]:
+    """The crons Odoo's runner would consider now: the only ones that can be running."""
+    ready = []
+    for row in rows:
+        if not row.active:
+            continue
+        trigger_due = row.first_trigger_at is not None and row.first_trigger_at <= now
+        if (row.nextcall is not None and row.nextcall <= now) or trigger_due:
+            ready.append(int(row.id))
+    return ready
+
+
+def probe_running(connection: Connection, cron_ids: list[int]) -> set[int]:
+    """Which of these crons a worker holds right now (PostgreSQL only, read-write session).
+
+    Odoo's runner keeps `FOR NO KEY UPDATE` on the job's row for the whole run. A
+    SKIP LOCKED select returns the rows nobody holds, never waits, and we roll back at
+    once, so the probe holds no lock longer than a round trip. Must run in its own
+    transaction, which the caller rolls back.
+    """
+    if not cron_ids:
+        return set()
+    connection.execute(text("SET LOCAL lock_timeout = '1s'"))
+    free = connection.execute(
+        text("SELECT id FROM ir_cron WHERE id = ANY(:ids) FOR NO KEY UPDATE SKIP LOCKED"),
+        {"ids": cron_ids},
+    ).scalars()
+    return set(cron_ids) - {int(i) for i in free}
+
+
+def is_overdue(active: bool, nextcall: datetime | None, now: datetime) -> bool:
+    return bool(active) and nextcall is not None and nextcall + OVERDUE_GRACE < now
+
+
+def is_mail_related(module: str | None, name: str) -> bool:
+    if module in MAIL_MODULES:
+        return True
+    lowered = name.lower()
+    return "mail" in lowered or "notification" in lowered
+
+
+def cron_xmlid_query(schema: OdooSchema, module: str, name: str) -> Select[Any]:
+    data = schema.t("ir_model_data")
+    return select(data.c.res_id).where(
+        and_(data.c.module == module, data.c.name == name, data.c.model == "ir.cron")
+    )
+
+
+def queue_cron_fallback_query(schema: OdooSchema) -> Select[Any]:
+    """Find the queue cron by its code when its XML id was lost (custom imports)."""
+    cron = schema.t("ir_cron")
+    server = schema.t("ir_act_server")
+    return (
+        select(cron.c.id)
+        .select_from(cron.join(server, server.c.id == cron.c.ir_actions_server_id))
+        .where(or_(server.c.code.like("%process_email_queue%")))
+        .order_by(cron.c.id)
+        .limit(1)
+    )

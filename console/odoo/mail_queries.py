@@ -1,0 +1,226 @@
+"""SQL builders for mail lists, counts and details (SQLAlchemy Core, any dialect)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, or_, select
+from sqlalchemy.sql.elements import ColumnElement as ColumnElementT
+
+from console.odoo.schema import OdooSchema
+
+# A failure reason can be megabytes long; lists only need its beginning.
+LIST_REASON_CHARS = 4000
+
+
+def _opt(schema: OdooSchema, table: str, column: str) -> ColumnElement[Any]:
+    """A column if this database has it, else a typed NULL, so one query fits all versions."""
+    if schema.has(table, column):
+        return schema.t(table).c[column]
+    return literal(None).label(column)
+
+
+def mail_filter(
+    schema: OdooSchema, states: tuple[str, ...], text: str
+) -> list[ColumnElementT[bool]]:
+    """The WHERE conditions shared by a page and its count."""
+    mail = schema.t("mail_mail")
+    msg = schema.t("mail_message")
+    conditions: list[ColumnElementT[bool]] = []
+    if states:
+        conditions.append(mail.c.state.in_(states))
+    text = text.strip()
+    if text:
+        matches: list[ColumnElementT[bool]] = [
+            mail.c.email_to.icontains(text, autoescape=True),
+            msg.c.email_from.icontains(text, autoescape=True),
+            msg.c.subject.icontains(text, autoescape=True),
+            msg.c.record_name.icontains(text, autoescape=True),
+            mail.c.failure_reason.icontains(text, autoescape=True),
+        ]
+        if schema.has_table("mail_mail_res_partner_rel") and schema.has_table("res_partner"):
+            rel = schema.t("mail_mail_res_partner_rel")
+            partner = schema.t("res_partner")
+            matches.append(
+                exists(
+                    select(literal(1))
+                    .select_from(rel.join(partner, partner.c.id == rel.c.res_partner_id))
+                    .where(
+                        rel.c.mail_mail_id == mail.c.id,
+                        or_(
+                            partner.c.email.icontains(text, autoescape=True),
+                            partner.c.name.icontains(text, autoescape=True),
+                        ),
+                    )
+                )
+            )
+        if text.isdigit() and len(text) < 10:
+            matches.append(mail.c.id == int(text))
+        conditions.append(or_(*matches))
+    return conditions
+
+
+def mail_page_query(
+    schema: OdooSchema,
+    states: tuple[str, ...],
+    text: str,
+    before_id: int | None,
+    after_id: int | None,
+    limit: int,
+) -> Select[Any]:
+    """Newest first by id, keyset-paged; `after_id` pages backwards (ascending, reversed later)."""
+    mail = schema.t("mail_mail")
+    msg = schema.t("mail_message")
+    conditions = mail_filter(schema, states, text)
+    if before_id is not None:
+        conditions.append(mail.c.id < before_id)
+    if after_id is not None:
+        conditions.append(mail.c.id > after_id)
+    order = mail.c.id.asc() if after_id is not None and before_id is None else mail.c.id.desc()
+    return (
+        select(
+            mail.c.id,
+            mail.c.state,
+            msg.c.date,
+            mail.c.scheduled_date,
+            msg.c.email_from,
+            mail.c.email_to,
+            msg.c.subject,
+            msg.c.model,
+            msg.c.res_id,
+            msg.c.record_name,
+            _opt(schema, "mail_mail", "failure_type"),
+            func.substr(mail.c.failure_reason, 1, LIST_REASON_CHARS).label("failure_reason"),
+            _opt(schema, "mail_mail", "mailing_id"),
+        )
+        .select_from(mail.join(msg, msg.c.id == mail.c.mail_message_id))
+        .where(and_(*conditions))
+        .order_by(order)
+        .limit(limit + 1)  # one more tells whether another page exists
+    )
+
+
+def mail_count_query(schema: OdooSchema, states: tuple[str, ...], text: str) -> Select[Any]:
+    mail = schema.t("mail_mail")
+    msg = schema.t("mail_message")
+    conditions = mail_filter(schema, states, text)
+    source = mail.join(msg, msg.c.id == mail.c.mail_message_id) if text.strip() else mail
+    return select(func.count()).select_from(source).where(and_(*conditions))
+
+
+def recipients_query(schema: OdooSchema, mail_ids: list[int]) -> Select[Any]:
+    rel = schema.t("mail_mail_res_partner_rel")
+    partner = schema.t("res_partner")
+    return (
+        select(rel.c.mail_mail_id, partner.c.id, partner.c.name, partner.c.email)
+        .select_from(rel.join(partner, partner.c.id == rel.c.res_partner_id))
+        .where(rel.c.mail_mail_id.in_(mail_ids))
+        .order_by(rel.c.mail_mail_id, partner.c.id)
+    )
+
+
+def state_counts_query(schema: OdooSchema) -> Select[Any]:
+    mail = schema.t("mail_mail")
+    return select(mail.c.state, func.count()).group_by(mail.c.state)
+
+
+def oldest_due_outgoing_query(schema: OdooSchema, now: datetime) -> Select[Any]:
+    """When the oldest mail the queue cron should already have sent was queued."""
+    mail = schema.t("mail_mail")
+    return select(func.min(mail.c.create_date)).where(
+        mail.c.state == "outgoing",
+        or_(mail.c.scheduled_date.is_(None), mail.c.scheduled_date <= now),
+    )
+
+
+def scheduled_future_query(schema: OdooSchema, now: datetime) -> Select[Any]:
+    mail = schema.t("mail_mail")
+    return (
+        select(func.count())
+        .select_from(mail)
+        .where(mail.c.state == "outgoing", mail.c.scheduled_date > now)
+    )
+
+
+def mail_detail_query(schema: OdooSchema, mail_id: int) -> Select[Any]:
+    mail = schema.t("mail_mail")
+    msg = schema.t("mail_message")
+    source = mail.join(msg, msg.c.id == mail.c.mail_message_id)
+    extra: list[ColumnElement[Any]] = []
+    if schema.has_table("ir_mail_server") and schema.has("mail_message", "mail_server_id"):
+        server = schema.t("ir_mail_server")
+        source = source.outerjoin(server, server.c.id == msg.c.mail_server_id)
+        extra.append(server.c.name.label("server_name"))
+    else:
+        extra.append(literal(None).label("server_name"))
+    if schema.has_table("mailing_mailing") and schema.has("mail_mail", "mailing_id"):
+        mailing = schema.t("mailing_mailing")
+        source = source.outerjoin(mailing, mailing.c.id == mail.c.mailing_id)
+        extra.append(mailing.c.subject.label("campaign_subject"))
+    else:
+        extra.append(literal(None).label("campaign_subject"))
+    return (
+        select(
+            mail.c.id,
+            mail.c.state,
+            msg.c.date,
+            mail.c.scheduled_date,
+            msg.c.email_from,
+            mail.c.email_to,
+            msg.c.subject,
+            msg.c.model,
+            msg.c.res_id,
+            msg.c.record_name,
+            _opt(schema, "mail_mail", "failure_type"),
+            mail.c.failure_reason,
+            _opt(schema, "mail_mail", "mailing_id"),
+            mail.c.mail_message_id,
+            msg.c.message_id,
+            mail.c.references,
+            msg.c.reply_to,
+            mail.c.email_cc,
+            mail.c.headers,
+            mail.c.auto_delete,
+            mail.c.is_notification,
+            msg.c.message_type,
+            mail.c.body_html,
+            mail.c.create_date,
+            mail.c.write_date,
+            *extra,
+        )
+        .select_from(source)
+        .where(mail.c.id == mail_id)
+    )
+
+
+def notifications_query(schema: OdooSchema, message_id: int) -> Select[Any]:
+    notif = schema.t("mail_notification")
+    partner = schema.t("res_partner")
+    return (
+        select(
+            notif.c.id,
+            notif.c.res_partner_id,
+            partner.c.name,
+            partner.c.email,
+            notif.c.notification_type,
+            notif.c.notification_status,
+            notif.c.failure_type,
+            func.substr(notif.c.failure_reason, 1, LIST_REASON_CHARS).label("failure_reason"),
+            notif.c.mail_mail_id,
+        )
+        .select_from(notif.outerjoin(partner, partner.c.id == notif.c.res_partner_id))
+        .where(notif.c.mail_message_id == message_id)
+        .order_by(notif.c.id)
+    )
+
+
+def attachments_query(schema: OdooSchema, message_id: int) -> Select[Any]:
+    rel = schema.t("message_attachment_rel")
+    att = schema.t("ir_attachment")
+    return (
+        select(att.c.id, att.c.name, att.c.mimetype, att.c.file_size)
+        .select_from(rel.join(att, att.c.id == rel.c.attachment_id))
+        .where(rel.c.message_id == message_id)
+        .order_by(att.c.id)
+    )

@@ -1,0 +1,49 @@
+"""Bind our table definitions to the columns one real database has."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import MetaData, Table, inspect
+from sqlalchemy.engine import Connection
+
+from console.odoo.tables import KNOWN_COLUMNS, new_column
+
+
+@dataclass
+class OdooSchema:
+    """The tables of one database, holding only the columns that exist there."""
+
+    tables: dict[str, Table] = field(default_factory=dict)
+    column_types: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def has_table(self, name: str) -> bool:
+        return name in self.tables
+
+    def has(self, table: str, column: str) -> bool:
+        found = self.tables.get(table)
+        return found is not None and column in found.c
+
+    def t(self, name: str) -> Table:
+        return self.tables[name]
+
+    def column_type(self, table: str, column: str) -> str:
+        """The database's own type name for a column ('' when unknown)."""
+        return self.column_types.get((table, column), "")
+
+
+def load_schema(connection: Connection) -> OdooSchema:
+    """Inspect the database once and build the bound tables."""
+    inspector = inspect(connection)
+    existing = set(inspector.get_table_names())
+    metadata = MetaData()
+    schema = OdooSchema()
+    for name, known in KNOWN_COLUMNS.items():
+        if name not in existing:
+            continue
+        real = {col["name"]: str(col["type"]) for col in inspector.get_columns(name)}
+        columns = [new_column(name, col) for col in known if col in real]
+        schema.tables[name] = Table(name, metadata, *columns)
+        for col, type_name in real.items():
+            schema.column_types[(name, col)] = type_name.upper()
+    return schema

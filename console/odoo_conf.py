@@ -1,0 +1,96 @@
+"""Reading the `[options]` section of an odoo.conf file, as Odoo's own config does."""
+
+from __future__ import annotations
+
+import configparser
+from dataclasses import dataclass
+from pathlib import Path
+
+from console.errors import UsageError
+
+# Odoo writes unset options as "False" (or leaves them empty).
+_UNSET = {"", "false", "none"}
+
+
+def _value(options: configparser.SectionProxy, key: str) -> str | None:
+    raw = options.get(key)
+    if raw is None or raw.strip().lower() in _UNSET:
+        return None
+    return raw.strip()
+
+
+@dataclass(frozen=True, slots=True)
+class OdooConf:
+    """The options of odoo.conf the console uses. Passwords stay private to this object."""
+
+    path: Path
+    db_host: str | None = None
+    db_port: int | None = None
+    db_user: str | None = None
+    db_password: str | None = None
+    db_names: tuple[str, ...] = ()
+    db_sslmode: str | None = None
+    data_dir: str | None = None
+    logfile: str | None = None
+    email_from: str | None = None
+    from_filter: str | None = None
+    smtp_server: str | None = None
+    smtp_port: int | None = None
+    smtp_ssl: bool = False
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+
+    def __repr__(self) -> str:  # never leak the passwords through a repr
+        return (
+            f"OdooConf(path={str(self.path)!r}, db_host={self.db_host!r}, "
+            f"db_names={self.db_names!r})"
+        )
+
+
+def _int(options: configparser.SectionProxy, key: str, path: Path) -> int | None:
+    value = _value(options, key)
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise UsageError(f"{path}: {key} = {value!r} is not a number") from exc
+
+
+def read_odoo_conf(path: Path) -> OdooConf:
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            parser.read_file(handle)
+    except FileNotFoundError as exc:
+        raise UsageError(f"Odoo configuration file not found: {path}") from exc
+    except IsADirectoryError as exc:
+        raise UsageError(f"{path} is a directory, not an odoo.conf file") from exc
+    except PermissionError as exc:
+        raise UsageError(f"Cannot read {path}: permission denied") from exc
+    except configparser.Error as exc:
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise UsageError(f"{path} is not a valid odoo.conf file: {first_line}") from exc
+    if not parser.has_section("options"):
+        raise UsageError(f"{path} has no [options] section: is it an odoo.conf file?")
+    options = parser["options"]
+    names = _value(options, "db_name")
+    smtp_ssl = (_value(options, "smtp_ssl") or "").lower() in {"true", "1", "yes"}
+    return OdooConf(
+        path=path,
+        db_host=_value(options, "db_host"),
+        db_port=_int(options, "db_port", path),
+        db_user=_value(options, "db_user"),
+        db_password=_value(options, "db_password"),
+        db_names=tuple(n.strip() for n in names.split(",") if n.strip()) if names else (),
+        db_sslmode=_value(options, "db_sslmode"),
+        data_dir=_value(options, "data_dir"),
+        logfile=_value(options, "logfile"),
+        email_from=_value(options, "email_from"),
+        from_filter=_value(options, "from_filter"),
+        smtp_server=_value(options, "smtp_server"),
+        smtp_port=_int(options, "smtp_port", path),
+        smtp_ssl=smtp_ssl,
+        smtp_user=_value(options, "smtp_user"),
+        smtp_password=_value(options, "smtp_password"),
+    )

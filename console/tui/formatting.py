@@ -1,0 +1,150 @@
+"""Turn domain values into short cell text and styled words (no widgets here)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+
+from console.domain.models import MailRow
+from console.domain.text import strip_control_chars
+from console.errors import ConsoleError
+
+# Short words for the table; the detail view uses Odoo's labels.
+STATE_WORDS: dict[str, str] = {
+    "outgoing": "outgoing",
+    "exception": "failed",
+    "sent": "sent",
+    "cancel": "cancelled",
+    "received": "received",
+}
+STATE_TONES: dict[str, str] = {
+    "outgoing": "warning",
+    "exception": "error",
+    "sent": "success",
+    "cancel": "muted",
+    "received": "muted",
+}
+
+_WHITESPACE = re.compile(r"\s+")
+# Odoo wraps SMTP errors: "Mail Delivery Failed\nMail delivery failed via SMTP server 'X'.\n..."
+_WRAPPER_LINES = (
+    re.compile(r"^mail delivery failed$", re.IGNORECASE),
+    re.compile(r"^mail delivery failed via smtp server .*\.$", re.IGNORECASE),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Palette:
+    """Rich styles for the semantic tones, taken from the running theme's variables."""
+
+    tones: Mapping[str, Style]
+
+    @classmethod
+    def from_variables(cls, variables: Mapping[str, str]) -> Palette:
+        from textual.color import Color, ColorParseError
+
+        tones: dict[str, Style] = {"muted": Style(dim=True), "": Style()}
+        for tone in ("error", "warning", "success", "accent", "primary"):
+            raw = variables.get(tone)
+            try:
+                color = Color.parse(raw).rich_color if raw else None
+            except ColorParseError:
+                color = None
+            tones[tone] = Style(color=color, bold=tone == "error")
+        return cls(tones)
+
+    def style(self, tone: str) -> Style:
+        return self.tones.get(tone, Style())
+
+    def word(self, word: str, tone: str) -> Text:
+        return Text(word, style=self.style(tone), end="")
+
+
+def one_line(value: str | None) -> str:
+    """Any text as one clean line: control characters dropped, whitespace collapsed."""
+    if not value:
+        return ""
+    return _WHITESPACE.sub(" ", strip_control_chars(value)).strip()
+
+
+def ellipsize(value: str, width: int) -> str:
+    if width <= 0:
+        return ""
+    if len(value) <= width:
+        return value
+    return value[: width - 1] + "…"
+
+
+def cell(value: str | None, width: int | None = None) -> Text:
+    """A table cell that is never parsed as markup."""
+    text = one_line(value)
+    if width is not None:
+        text = ellipsize(text, width)
+    return Text(text, end="", no_wrap=True)
+
+
+def state_word(state: str | None) -> str:
+    if not state:
+        return "?"
+    return STATE_WORDS.get(state, state)
+
+
+def recipients_text(row: MailRow) -> str:
+    """The raw email_to, else the first partner recipient and how many more."""
+    raw = one_line(row.email_to)
+    if raw:
+        return raw
+    if not row.recipients:
+        return "(no recipient)"
+    first = row.recipients[0]
+    shown = one_line(first.email) or one_line(first.name) or f"partner {first.partner_id}"
+    more = len(row.recipients) - 1
+    return f"{shown} (+{more})" if more else shown
+
+
+def document_text(model: str | None, res_id: int | None, record_name: str | None) -> str:
+    """`sale.order,77 "S01077"`; empty when the mail is not linked to a record."""
+    if not model:
+        return ""
+    ref = f"{model},{res_id}" if res_id else model
+    name = one_line(record_name)
+    return f'{ref} "{name}"' if name else ref
+
+
+def failure_headline(reason: str | None) -> str:
+    """The first useful line of an Odoo failure reason, without Odoo's wrapper lines."""
+    if not reason:
+        return ""
+    lines = [line.strip() for line in strip_control_chars(reason).splitlines() if line.strip()]
+    while len(lines) > 1 and any(p.match(lines[0]) for p in _WRAPPER_LINES):
+        lines.pop(0)
+    return one_line(lines[0]) if lines else ""
+
+
+def interval_text(number: int | None, unit: str | None) -> str:
+    if number is None or not unit:
+        return "?"
+    return f"{number} {unit}"
+
+
+def yes_no(value: bool | None) -> str:
+    if value is None:
+        return "—"
+    return "yes" if value else "no"
+
+
+def count_text(value: int | None) -> str:
+    return "?" if value is None else str(value)
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for the operator: the ConsoleError's sentence, else the exception class."""
+    if isinstance(exc, ConsoleError):
+        message = one_line(str(exc))
+        return message or type(exc).__name__
+    first = one_line(str(exc).splitlines()[0] if str(exc) else "")
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__

@@ -1,0 +1,52 @@
+"""What every switchable pane offers the App, and what the App offers the panes."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from typing import Protocol, cast
+
+from textual.containers import Vertical
+
+from console.backends.base import MailQueueBackend
+from console.domain.models import DatabaseInfo
+from console.tui.formatting import Palette
+from console.tui.messages import RefreshJob
+
+
+class ConsoleHost(Protocol):
+    """The parts of the App a pane may read (the App owns them)."""
+
+    backend: MailQueueBackend | None
+    info: DatabaseInfo | None
+    tz: tzinfo
+    palette: Palette
+
+    def open_detail(self, mail_id: int) -> None: ...
+
+    def request_refresh(self) -> None: ...
+
+
+class Pane(Vertical):
+    """A pane of the main screen; the App asks it what to fetch on each refresh."""
+
+    title = ""
+
+    @property
+    def host(self) -> ConsoleHost:
+        return cast(ConsoleHost, self.app)
+
+    def refresh_job(self) -> RefreshJob | None:
+        """What to fetch for this pane during the next refresh (None: nothing)."""
+        return None
+
+    def apply_refresh(self, job: RefreshJob, payload: object) -> None:
+        """Show what `job` fetched (called on the event loop)."""
+
+    def show_error(self, message: str | None) -> None:
+        """Show (or clear, with None) a one-line error in the pane's status line."""
+
+    def focus_main(self) -> None:
+        """Give the keyboard to the pane's main widget."""
+
+    def restyle(self) -> None:
+        """Re-render coloured cells after a theme change."""

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The project's one test command:  bash tests/run.sh [pytest args...]
+#
+# 1. installs the PostgreSQL server binaries (Debian package `postgresql`) if
+#    missing -- the tests start their own throwaway cluster, never the service;
+# 2. pip-installs the project with its `test` extra;
+# 3. ruff, mypy (when console/ exists), then pytest.  Any failure -> non-zero exit.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+export PIP_ROOT_USER_ACTION=ignore
+# A plain Debian python3 is "externally managed"; this test box is disposable.
+export PIP_BREAK_SYSTEM_PACKAGES="${PIP_BREAK_SYSTEM_PACKAGES:-1}"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+have_pg_server() {
+    local dir
+    if command -v pg_config >/dev/null 2>&1; then
+        dir="$(pg_config --bindir 2>/dev/null || true)"
+        [[ -n "$dir" && -x "$dir/initdb" && -x "$dir/pg_ctl" ]] && return 0
+    fi
+    for dir in /usr/lib/postgresql/*/bin; do
+        [[ -x "$dir/initdb" && -x "$dir/pg_ctl" ]] && return 0
+    done
+    command -v initdb >/dev/null 2>&1 && command -v pg_ctl >/dev/null 2>&1
+}
+
+install_pg_server() {
+    if [[ "$(id -u)" != 0 ]]; then
+        echo "PostgreSQL server binaries missing; run as root or install the 'postgresql' package." >&2
+        return 1
+    fi
+    local log policy_added=0
+    log="$(mktemp)"
+    # Keep the Debian service from being started by the package scripts.
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+        chmod +x /usr/sbin/policy-rc.d
+        policy_added=1
+    fi
+    local rc=0
+    {
+        DEBIAN_FRONTEND=noninteractive apt-get update -q &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+            -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+            postgresql
+    } </dev/null >"$log" 2>&1 || rc=$?
+    if [[ "$policy_added" == 1 ]]; then rm -f /usr/sbin/policy-rc.d; fi
+    if [[ "$rc" != 0 ]]; then
+        tail -n 40 "$log" >&2
+        echo "apt-get install postgresql failed (exit $rc); full log: $log" >&2
+        return "$rc"
+    fi
+    rm -f "$log"
+}
+
+if have_pg_server; then
+    step "PostgreSQL server binaries: found"
+else
+    step "PostgreSQL server binaries: missing, installing the Debian package 'postgresql'"
+    install_pg_server
+    have_pg_server || { echo "still no initdb/pg_ctl after installing postgresql" >&2; exit 1; }
+fi
+
+step "pip install -e '.[test]'"
+python3 -m pip install -q -e '.[test]' </dev/null
+
+lint_dirs=()
+for d in console tests sample_db bench; do
+    [[ -d "$d" ]] && lint_dirs+=("$d")
+done
+if ((${#lint_dirs[@]})); then
+    step "ruff check ${lint_dirs[*]}"
+    python3 -m ruff check -q "${lint_dirs[@]}"
+fi
+
+if [[ -d console ]]; then
+    step "mypy"
+    python3 -m mypy
+fi
+
+step "pytest $*"
+rc=0
+python3 -m pytest -q "$@" </dev/null || rc=$?
+if [[ "$rc" == 5 ]]; then
+    echo "pytest collected no tests: counted as a failure" >&2
+fi
+exit "$rc"

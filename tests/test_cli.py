@@ -1,0 +1,220 @@
+"""The scriptable CLI as a user runs it: a real process, real databases, exit codes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from console.sample import BUNDLED_SAMPLE
+from tests.conftest import OdooDatabases
+from tests.pgcluster import PgCluster
+
+MAIL_KEYS = {
+    "id",
+    "state",
+    "email_from",
+    "email_to",
+    "subject",
+    "date",
+    "scheduled_date",
+    "failure_type",
+    "failure_reason",
+    "model",
+    "res_id",
+    "mailing_id",
+}
+
+
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if k != "ODOO_MAILQ_DB"}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "console", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=cwd,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: str) -> str:
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    for fragment in fragments:
+        assert fragment.lower() in lines[0].lower(), lines[0]
+    return lines[0]
+
+
+def sql_rows(path: str, query: str) -> list[Any]:
+    with sqlite3.connect(path) as connection:
+        return connection.execute(query).fetchall()
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "pg"])
+@pytest.mark.parametrize("version", [16, 17, 18])
+def test_status_and_failed_mails_json(
+    odoo_databases: OdooDatabases, engine: str, version: int
+) -> None:
+    url = odoo_databases.get(engine, version)
+    status = run_cli("status", "--json", "--db", url)
+    assert status.returncode == 0, status.stderr
+    payload = json.loads(status.stdout)
+    assert payload["odoo_version"] == version
+    assert set(payload["counts"]) >= {"outgoing", "sent", "exception", "cancel", "received"}
+    mails = run_cli("mails", "--state", "failed", "--json", "--limit", "1000", "--db", url)
+    assert mails.returncode == 0, mails.stderr
+    rows = json.loads(mails.stdout)
+    assert len(rows) == payload["counts"]["exception"] >= 40
+    assert all(set(row) >= MAIL_KEYS and row["state"] == "exception" for row in rows)
+    assert [r["id"] for r in rows] == sorted((r["id"] for r in rows), reverse=True)
+    assert all(r["date"] is None or r["date"].endswith("Z") for r in rows)
+
+
+def test_text_commands_on_sqlite(odoo_databases: OdooDatabases) -> None:
+    url = odoo_databases.get("sqlite", 17)
+    for command in ("status", "crons", "campaigns"):
+        result = run_cli(command, "--db", url, "--tz", "Europe/Paris")
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip()
+    crons = run_cli("crons", "--db", url)
+    assert "Mail: Email Queue Manager" in crons.stdout and "OVERDUE" in crons.stdout
+    campaigns = run_cli("campaigns", "--db", url)
+    assert "HEAD" in campaigns.stdout
+    limited = json.loads(run_cli("mails", "--limit", "3", "--json", "--db", url).stdout)
+    assert len(limited) == 3
+
+
+def test_crons_and_campaigns_json(odoo_databases: OdooDatabases) -> None:
+    url = odoo_databases.get("pg", 18)
+    crons = json.loads(run_cli("crons", "--json", "--db", url).stdout)
+    queue = next(c for c in crons if c["xml_id"] == "mail.ir_cron_mail_scheduler_action")
+    assert queue["overdue"] is True and queue["running"] is False
+    campaigns = json.loads(run_cli("campaigns", "--json", "--db", url).stdout)
+    assert campaigns[0]["head"] is True and campaigns[0]["state"] == "sending"
+
+
+def test_default_is_the_sample_copied_to_the_state_dir(tmp_path: Path) -> None:
+    before = hashlib.sha256(BUNDLED_SAMPLE.read_bytes()).hexdigest()
+    result = run_cli("status", "--json", env={"XDG_STATE_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["odoo_version"] == 17
+    copy = tmp_path / "odoo-mailq" / "sample.sqlite"
+    assert copy.is_file()
+    assert hashlib.sha256(BUNDLED_SAMPLE.read_bytes()).hexdigest() == before
+    # The copy is rebased on today: the queue cron is overdue now, not on the build day.
+    crons = json.loads(run_cli("crons", "--json", env={"XDG_STATE_HOME": str(tmp_path)}).stdout)
+    queue = next(c for c in crons if c["name"] == "Mail: Email Queue Manager")
+    assert queue["overdue"] is True
+
+
+def test_env_url_is_used(odoo_databases: OdooDatabases) -> None:
+    url = odoo_databases.get("sqlite", 16)
+    result = run_cli("status", "--json", env={"ODOO_MAILQ_DB": url})
+    assert json.loads(result.stdout)["odoo_version"] == 16
+
+
+def test_odoo_conf_with_password_never_shows_it(
+    odoo_databases: OdooDatabases, pg_cluster: PgCluster, tmp_path: Path
+) -> None:
+    url = odoo_databases.get("pg", 17)
+    dbname = url.rsplit("/", 1)[1]
+    with pg_cluster.connect("postgres") as connection:
+        connection.execute(f'GRANT ALL ON DATABASE "{dbname}" TO {PgCluster.PW_USER}')
+    with pg_cluster.connect(dbname) as connection:
+        connection.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {PgCluster.PW_USER}")
+    conf = tmp_path / "odoo.conf"
+    base = (
+        "[options]\nadmin_passwd = admin\ndb_host = 127.0.0.1\n"
+        f"db_port = {pg_cluster.port}\ndb_user = {PgCluster.PW_USER}\n"
+    )
+    conf.write_text(base + f"db_password = {PgCluster.PW_PASSWORD}\ndb_name = {dbname}\n")
+    result = run_cli("status", "--json", "-c", str(conf))
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["odoo_version"] == 17
+    assert PgCluster.PW_PASSWORD not in result.stdout
+    assert "***" in payload["database"]["url"]
+
+    conf.write_text(base + f"db_password = wrong-{PgCluster.PW_PASSWORD}x\ndb_name = {dbname}\n")
+    wrong = run_cli("status", "-c", str(conf))
+    line = assert_one_line_error(wrong, "refused the login", PgCluster.PW_USER)
+    assert PgCluster.PW_PASSWORD not in line
+
+    conf.write_text(base + f"db_password = {PgCluster.PW_PASSWORD}\ndb_name = a,b\n")
+    assert_one_line_error(run_cli("status", "-c", str(conf)), "several databases", "-d")
+    picked = run_cli("status", "--json", "-c", str(conf), "-d", dbname)
+    assert picked.returncode == 0, picked.stderr
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_bad_inputs_give_one_line_and_exit_2(
+    pg_cluster: PgCluster, pg_db_factory: Any, tmp_path: Path
+) -> None:
+    assert_one_line_error(run_cli("status", "--db", "not a url"), "not a database URL")
+    assert_one_line_error(run_cli("status", "--db", "mysql://u@h/db"), "unsupported database")
+    assert_one_line_error(
+        run_cli("status", "--db", "sqlite:///nowhere/x.sqlite"), "no SQLite database file"
+    )
+    wrong_pw = pg_cluster.url("postgres", user=PgCluster.PW_USER, password="hunter2-wrong")
+    line = assert_one_line_error(run_cli("status", "--db", wrong_pw), "refused the login")
+    assert "hunter2" not in line
+    closed = f"postgresql://postgres:pw-in-url@127.0.0.1:{free_port()}/odoo"
+    line = assert_one_line_error(run_cli("status", "--db", closed), "connection refused")
+    assert "pw-in-url" not in line
+    assert_one_line_error(
+        run_cli("status", "--db", "postgresql://postgres@no-such-host.invalid:5432/odoo"),
+        "unknown host",
+    )
+    empty_pg = pg_db_factory()
+    assert_one_line_error(run_cli("status", "--db", empty_pg), "not an Odoo database")
+    assert_one_line_error(
+        run_cli("status", "--db", pg_cluster.url("no_such_db")), "has no database"
+    )
+    not_sqlite = tmp_path / "notes.sqlite"
+    not_sqlite.write_text("hello, this is not a database\n" * 100)
+    assert_one_line_error(
+        run_cli("status", "--db", f"sqlite:///{not_sqlite}"), "not an SQLite database"
+    )
+    other_app = tmp_path / "other.sqlite"
+    with sqlite3.connect(other_app) as connection:
+        connection.execute("CREATE TABLE customers (id integer)")
+    assert_one_line_error(
+        run_cli("mails", "--db", f"sqlite:///{other_app}"), "not an Odoo database"
+    )
+    assert_one_line_error(run_cli("status", "--tz", "Mars/Olympus"), "unknown time zone")
+    assert_one_line_error(run_cli("mails", "--state", "weird"), "invalid choice")
+    assert_one_line_error(run_cli("mails", "--limit", "0"), "--limit")
+    assert_one_line_error(run_cli("status", "-c", str(tmp_path / "missing.conf")), "not found")
+
+
+def test_old_and_future_odoo_versions_are_refused(tmp_path: Path) -> None:
+    from tests.odoo_dbs import build_sqlite
+
+    url = build_sqlite(tmp_path, 17)
+    path = url.removeprefix("sqlite:///")
+    for version, fragment in (("15.0.1.3", "Odoo 15.0"), ("saas~20.1.1.3", "saas~20.1")):
+        with sqlite3.connect(path) as connection:
+            connection.execute(
+                "UPDATE ir_module_module SET latest_version = ? WHERE name = 'base'", (version,)
+            )
+        assert_one_line_error(run_cli("status", "--db", url), fragment, "16 to 19")
