@@ -113,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     mails.add_argument("--grep", metavar="TEXT", default="", help="address/subject/reason filter")
     sub("crons", "the scheduled actions, with overdue and running flags")
     sub("campaigns", "queued mass mailings in the order Odoo sends them")
+    from console.cli_actions import add_action_parsers
+
+    add_action_parsers(sub)
     return parser
 
 
@@ -163,6 +166,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.command is None:
         return _run_tui(settings, tz, args.refresh)
+    if args.command == "audit":
+        from console.cli_actions import audit_text
+
+        print(audit_text(args))
+        return EXIT_OK
     handlers: dict[str, Callable[[Any, argparse.Namespace, tzinfo], str]] = {
         "status": _cmd_status,
         "mails": _cmd_mails,
@@ -173,11 +181,16 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     backend = open_backend(settings)
     try:
-        output = handlers[args.command](backend, args, tz)
+        if args.command in handlers:
+            output, code = handlers[args.command](backend, args, tz), EXIT_OK
+        else:
+            from console.cli_actions import run_action
+
+            output, code = run_action(backend, args)
     finally:
         backend.close()
     print(output)
-    return EXIT_OK
+    return code
 
 
 def _json(value: Any) -> str:

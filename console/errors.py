@@ -27,3 +27,11 @@ class UnsupportedOdooVersion(ConsoleError):
 
 class QueryFailed(ConsoleError):
     """A query failed after connecting (timeout, lost connection, odd data)."""
+
+
+class ReadOnlyRefused(ConsoleError):
+    """A write was attempted in a read-only session; refused before reaching the database."""
+
+
+class QueueBusy(ConsoleError):
+    """Odoo's queue cron holds its lock: sending now could send a mail twice."""

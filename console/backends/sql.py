@@ -27,7 +27,7 @@ from console.domain.models import (
     QueueStatus,
     Recipient,
 )
-from console.errors import ConsoleError
+from console.errors import ConsoleError, ReadOnlyRefused
 from console.odoo import campaigns as campaign_sql
 from console.odoo import crons as cron_sql
 from console.odoo import mail_queries as mail_sql
@@ -49,7 +49,16 @@ def _build_engine(url: URL, settings: ConnectionSettings) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
+            dbapi_connection.isolation_level = None
             dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+        @event.listens_for(engine, "begin")
+        def _begin(connection: Connection) -> None:
+            # Writers take the write lock up front (BEGIN IMMEDIATE), so a check-then-write
+            # sequence cannot be interleaved with another writer.
+            immediate = connection.get_execution_options().get("sqlite_immediate", False)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     options = [f"-c statement_timeout={settings.statement_timeout_ms}"]
@@ -102,6 +111,25 @@ class SqlBackend:
         try:
             with self._engine.connect() as connection:
                 yield connection
+        except SQLAlchemyError as exc:
+            raise query_error(exc, self._url) from None
+
+    @contextmanager
+    def write_transaction(self) -> Iterator[Connection]:
+        """One transaction for a guarded write; committed on success, rolled back on error."""
+        if self._settings.read_only:
+            raise ReadOnlyRefused("Read-only session: this console does not write (--read-only)")
+        try:
+            with self._engine.connect() as connection:
+                if self.is_postgres:
+                    with connection.begin():
+                        # A row Odoo holds is skipped, but a table lock must not hang us.
+                        connection.exec_driver_sql("SET LOCAL lock_timeout = '5s'")
+                        yield connection
+                else:
+                    connection.execution_options(sqlite_immediate=True)
+                    with connection.begin():
+                        yield connection
         except SQLAlchemyError as exc:
             raise query_error(exc, self._url) from None
 

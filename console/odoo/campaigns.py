@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal, or_, select
+from sqlalchemy import Select, func, literal, or_, select
 
 from console.odoo.schema import OdooSchema
 
@@ -43,7 +43,7 @@ def queued_campaigns_query(schema: OdooSchema) -> Select[Any]:
             mailing.c.create_date,
         )
         .select_from(source)
-        .where(and_(*conditions))
+        .where(*conditions)
         .order_by(
             mailing.c.calendar_date.is_(None).desc(),
             mailing.c.calendar_date.desc(),
@@ -100,6 +100,6 @@ def list_recipients_query(schema: OdooSchema, mailing_ids: list[int]) -> Select[
     return (
         select(rel.c.mailing_mailing_id, func.count(func.distinct(subscription.c.contact_id)))
         .select_from(rel.join(subscription, subscription.c.list_id == rel.c.mailing_list_id))
-        .where(and_(*conditions))
+        .where(*conditions)
         .group_by(rel.c.mailing_mailing_id)
     )

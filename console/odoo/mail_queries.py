@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement as ColumnElementT
 
 from console.odoo.schema import OdooSchema
@@ -95,7 +95,7 @@ def mail_page_query(
             _opt(schema, "mail_mail", "mailing_id"),
         )
         .select_from(mail.join(msg, msg.c.id == mail.c.mail_message_id))
-        .where(and_(*conditions))
+        .where(*conditions)
         .order_by(order)
         .limit(limit + 1)  # one more tells whether another page exists
     )
@@ -106,7 +106,7 @@ def mail_count_query(schema: OdooSchema, states: tuple[str, ...], text: str) -> 
     msg = schema.t("mail_message")
     conditions = mail_filter(schema, states, text)
     source = mail.join(msg, msg.c.id == mail.c.mail_message_id) if text.strip() else mail
-    return select(func.count()).select_from(source).where(and_(*conditions))
+    return select(func.count()).select_from(source).where(*conditions)
 
 
 def recipients_query(schema: OdooSchema, mail_ids: list[int]) -> Select[Any]:

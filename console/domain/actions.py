@@ -1,0 +1,76 @@
+"""Operator actions and their outcomes, as plain data (no I/O)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ActionName = Literal["retry", "cancel", "ignore", "send", "undo", "trigger"]
+
+# What each action accepts, in Odoo's own terms (odoo-mail-model.md §4.1, §4.5).
+RETRYABLE_STATES = ("exception", "cancel")  # mark_outgoing: the form/row "Retry" button
+BULK_RETRY_STATES = ("exception",)  # action_retry: the list header "Retry"
+CANCELLABLE_STATES = ("outgoing",)  # cancel(): "Cancel Email"
+IGNORABLE_NOTIFICATION_STATUSES = ("exception", "bounce")  # resend wizard "Ignore all"
+
+ACTION_VERBS: dict[str, tuple[str, str]] = {
+    # name: (verb for the prompt, past tense for the report)
+    "retry": ("Retry", "Retried"),
+    "cancel": ("Cancel", "Cancelled"),
+    "ignore": ("Ignore all failures of", "Ignored the failures of"),
+    "send": ("Send now", "Sent"),
+    "undo": ("Undo", "Undid"),
+    "trigger": ("Run now", "Asked Odoo to run"),
+}
+
+# Above this many mails the operator must type the count to confirm.
+TYPE_COUNT_THRESHOLD = 50
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOutcome:
+    """What a guarded write did: applied ids, skipped ids with the reason, previous values."""
+
+    action: str
+    requested: tuple[int, ...]
+    applied: tuple[int, ...] = ()
+    skipped: dict[int, str] = field(default_factory=dict)
+    failed: dict[int, str] = field(default_factory=dict)  # attempted, ended in exception
+    previous: dict[int, str] = field(default_factory=dict)  # mail id -> state before
+    notifications: dict[int, str] = field(default_factory=dict)  # notification id -> before
+    errors: tuple[str, ...] = ()
+    note: str = ""
+
+    @property
+    def complete(self) -> bool:
+        return not self.skipped and not self.errors and not self.failed
+
+    def message(self) -> str:
+        """One line for a toast or the terminal: 'Retried 212 mails; 2 skipped: ...'."""
+        past = ACTION_VERBS.get(self.action, (self.action, self.action))[1]
+        applied = len(self.applied)
+        text = f"{past} {applied} mail{'s' if applied != 1 else ''}"
+        if self.action == "ignore":
+            count = len(self.notifications)
+            text += f" ({count} failed notification{'s' if count != 1 else ''} set to canceled)"
+        if self.failed:
+            text += f"; {len(self.failed)} failed"
+        if self.skipped:
+            reasons = sorted(set(self.skipped.values()))
+            reason = reasons[0] if len(reasons) == 1 else "see the journal for each reason"
+            text += f"; {len(self.skipped)} skipped: {reason}"
+        if self.errors:
+            text += f"; error: {self.errors[0]}"
+        if self.note:
+            text += f". {self.note}"
+        return text
+
+
+def confirmation_prompt(action: str, count: int, example: str) -> str:
+    verb = ACTION_VERBS.get(action, (action, action))[0]
+    noun = "mail" if count == 1 else "mails"
+    return f"{verb} {count} {noun}? For example {example}"
+
+
+def needs_typed_count(count: int) -> bool:
+    return count > TYPE_COUNT_THRESHOLD

@@ -1,0 +1,125 @@
+"""The audit journal: one JSON line per action, appended, never rewritten.
+
+It records who did what where (OS user, SSH origin, database, Odoo version), the ids, the
+states before, and the outcome, so every change can be explained and the last one undone.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from console.domain.actions import WriteOutcome
+
+UNDOABLE_ACTIONS = ("retry", "cancel", "ignore")
+
+
+def default_journal_path() -> Path:
+    from console.config import state_dir
+
+    return state_dir() / "journal.jsonl"
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return str(os.getuid())
+
+
+def ssh_origin() -> str | None:
+    """The client address of the SSH session, when there is one."""
+    connection = os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_CLIENT")
+    if not connection:
+        return None
+    return connection.split()[0]
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    data: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return str(self.data.get("id", ""))
+
+    @property
+    def action(self) -> str:
+        return str(self.data.get("action", ""))
+
+    @property
+    def database(self) -> str:
+        return str(self.data.get("database", ""))
+
+
+class Journal:
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_journal_path()
+
+    def record(
+        self,
+        outcome: WriteOutcome,
+        *,
+        database: str,
+        odoo_version: str,
+        odoo_uid: int,
+        extra: dict[str, Any] | None = None,
+    ) -> JournalEntry:
+        entry: dict[str, Any] = {
+            "id": uuid.uuid4().hex,
+            "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "os_user": _os_user(),
+            "ssh_origin": ssh_origin(),
+            "database": database,
+            "odoo_version": odoo_version,
+            "odoo_uid": odoo_uid,
+            "action": outcome.action,
+            "ids": list(outcome.requested),
+            "applied": list(outcome.applied),
+            "previous_states": {str(k): v for k, v in outcome.previous.items()},
+            "previous_notifications": {str(k): v for k, v in outcome.notifications.items()},
+            "skipped": {str(k): v for k, v in outcome.skipped.items()},
+            "failed": {str(k): v for k, v in outcome.failed.items()},
+            "errors": list(outcome.errors),
+            "result": outcome.message(),
+        }
+        if extra:
+            entry.update(extra)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        line = json.dumps(entry, ensure_ascii=False) + "\n"
+        # O_APPEND keeps concurrent consoles from interleaving partial lines.
+        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, line.encode("utf-8"))
+        finally:
+            os.close(fd)
+        return JournalEntry(entry)
+
+    def entries(self) -> Iterator[JournalEntry]:
+        """Every readable entry, oldest first; a damaged line is skipped, not fatal."""
+        if not self.path.is_file():
+            return
+        with self.path.open(encoding="utf-8", errors="replace") as handle:
+            for line in handle:
+                try:
+                    data = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(data, dict):
+                    yield JournalEntry(data)
+
+    def last_undoable(self, database: str) -> JournalEntry | None:
+        """The newest retry/cancel/ignore on this database that was not undone yet."""
+        mine = [entry for entry in self.entries() if entry.database == database]
+        undone = {str(entry.data.get("undo_of")) for entry in mine if entry.action == "undo"}
+        for entry in reversed(mine):
+            if entry.action in UNDOABLE_ACTIONS and entry.data.get("applied"):
+                return None if entry.id in undone else entry
+        return None

@@ -1,0 +1,220 @@
+"""The writes of Odoo's mail buttons, guarded by the state they expect (model §4.1, §4.5, §4.9).
+
+Each function runs inside the caller's transaction, locks the target rows without waiting
+(PostgreSQL `FOR UPDATE SKIP LOCKED`: a row Odoo is busy with is reported, not waited for),
+re-checks the state, writes what the ORM would write (`write_uid`, `write_date` included)
+and says what it skipped and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.engine import Connection
+
+from console.domain.actions import IGNORABLE_NOTIFICATION_STATUSES, WriteOutcome
+from console.odoo.schema import OdooSchema
+
+LOCKED = "locked by another transaction (Odoo may be sending it right now)"
+GONE = "no such mail (deleted meanwhile?)"
+CHUNK = 5000  # ids per statement: keeps parameter lists within every driver's limits
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield list(ids[start : start + CHUNK])
+
+
+def _lock_mail_states(
+    connection: Connection, schema: OdooSchema, ids: Sequence[int]
+) -> dict[int, str]:
+    """Current state of each target row we could lock (locked rows are absent)."""
+    mail = schema.t("mail_mail")
+    postgres = connection.dialect.name == "postgresql"
+    found: dict[int, str] = {}
+    for chunk in _chunks(ids):
+        query: Any = select(mail.c.id, mail.c.state).where(mail.c.id.in_(chunk))
+        if postgres:
+            query = query.with_for_update(skip_locked=True)
+        for mail_id, state in connection.execute(query):
+            found[int(mail_id)] = str(state)
+    return found
+
+
+def _existing_ids(connection: Connection, schema: OdooSchema, ids: Sequence[int]) -> set[int]:
+    mail = schema.t("mail_mail")
+    existing: set[int] = set()
+    for chunk in _chunks(ids):
+        existing.update(
+            int(i)
+            for i in connection.execute(select(mail.c.id).where(mail.c.id.in_(chunk))).scalars()
+        )
+    return existing
+
+
+def set_mail_state(
+    connection: Connection,
+    schema: OdooSchema,
+    action: str,
+    ids: Sequence[int],
+    *,
+    from_states: Sequence[str],
+    to_state: str,
+    uid: int,
+    now: datetime,
+) -> WriteOutcome:
+    """`mark_outgoing` (retry) and `cancel` are both `write({'state': ...})` in Odoo."""
+    requested = tuple(dict.fromkeys(ids))
+    states = _lock_mail_states(connection, schema, requested)
+    skipped: dict[int, str] = {}
+    missing = [i for i in requested if i not in states]
+    existing = _existing_ids(connection, schema, missing) if missing else set()
+    for mail_id in missing:
+        skipped[mail_id] = LOCKED if mail_id in existing else GONE
+    eligible = [i for i in requested if states.get(i) in from_states]
+    for mail_id in requested:
+        state = states.get(mail_id)
+        if state is not None and state not in from_states:
+            skipped[mail_id] = f"not {' or '.join(from_states)} (now {state!r})"
+    mail = schema.t("mail_mail")
+    applied: list[int] = []
+    for chunk in _chunks(eligible):
+        statement = (
+            update(mail)
+            .where(and_(mail.c.id.in_(chunk), mail.c.state.in_(from_states)))
+            .values(state=to_state, write_uid=uid, write_date=now)
+            .returning(mail.c.id)
+        )
+        applied.extend(int(i) for i in connection.execute(statement).scalars())
+    for mail_id in set(eligible) - set(applied):
+        skipped[mail_id] = "state changed meanwhile"
+    return WriteOutcome(
+        action=action,
+        requested=requested,
+        applied=tuple(sorted(applied, reverse=True)),
+        skipped=skipped,
+        previous={i: states[i] for i in applied},
+    )
+
+
+def ignore_failures(connection: Connection, schema: OdooSchema, ids: Sequence[int]) -> WriteOutcome:
+    """The resend wizard's "Ignore all": the message's failed e-mail notifications -> canceled.
+
+    Odoo touches neither mail_mail nor the failure fields; mail_notification has no
+    write_uid/write_date (`_log_access = False`).
+    """
+    requested = tuple(dict.fromkeys(ids))
+    mail = schema.t("mail_mail")
+    notif = schema.t("mail_notification")
+    message_of: dict[int, int] = {}
+    for chunk in _chunks(requested):
+        for mail_id, message_id in connection.execute(
+            select(mail.c.id, mail.c.mail_message_id).where(mail.c.id.in_(chunk))
+        ):
+            message_of[int(mail_id)] = int(message_id)
+    skipped = {i: GONE for i in requested if i not in message_of}
+    postgres = connection.dialect.name == "postgresql"
+    before: dict[int, tuple[int, str]] = {}  # notification id -> (message id, status)
+    message_ids = sorted(set(message_of.values()))
+    for chunk in _chunks(message_ids):
+        query: Any = select(notif.c.id, notif.c.mail_message_id, notif.c.notification_status).where(
+            notif.c.mail_message_id.in_(chunk),
+            notif.c.notification_type == "email",
+            notif.c.notification_status.in_(IGNORABLE_NOTIFICATION_STATUSES),
+        )
+        if postgres:
+            query = query.with_for_update(skip_locked=True)
+        for notif_id, message_id, status in connection.execute(query):
+            before[int(notif_id)] = (int(message_id), str(status))
+    changed: list[int] = []
+    for chunk in _chunks(sorted(before)):
+        statement = (
+            update(notif)
+            .where(
+                and_(
+                    notif.c.id.in_(chunk),
+                    notif.c.notification_status.in_(IGNORABLE_NOTIFICATION_STATUSES),
+                )
+            )
+            .values(notification_status="canceled")
+            .returning(notif.c.id)
+        )
+        changed.extend(int(i) for i in connection.execute(statement).scalars())
+    touched_messages = {before[n][0] for n in changed}
+    applied = [i for i in requested if message_of.get(i) in touched_messages]
+    for mail_id in requested:
+        if mail_id in message_of and mail_id not in applied:
+            skipped[mail_id] = "no failed e-mail notification to ignore"
+    return WriteOutcome(
+        action="ignore",
+        requested=requested,
+        applied=tuple(applied),
+        skipped=skipped,
+        notifications={n: before[n][1] for n in changed},
+    )
+
+
+def restore_mail_states(
+    connection: Connection,
+    schema: OdooSchema,
+    previous: dict[int, str],
+    *,
+    expected_state: str,
+    uid: int,
+    now: datetime,
+) -> WriteOutcome:
+    """Undo of retry/cancel: rows still in the state the action left go back."""
+    mail = schema.t("mail_mail")
+    states = _lock_mail_states(connection, schema, list(previous))
+    applied: list[int] = []
+    skipped: dict[int, str] = {}
+    for mail_id, old_state in previous.items():
+        current = states.get(mail_id)
+        if current != expected_state:
+            skipped[mail_id] = LOCKED if current is None else f"changed since (now {current!r})"
+            continue
+        result = connection.execute(
+            update(mail)
+            .where(and_(mail.c.id == mail_id, mail.c.state == expected_state))
+            .values(state=old_state, write_uid=uid, write_date=now)
+        )
+        if result.rowcount:
+            applied.append(mail_id)
+        else:
+            skipped[mail_id] = "state changed meanwhile"
+    return WriteOutcome(
+        action="undo",
+        requested=tuple(previous),
+        applied=tuple(applied),
+        skipped=skipped,
+        previous={i: expected_state for i in applied},
+    )
+
+
+def restore_notifications(
+    connection: Connection, schema: OdooSchema, previous: dict[int, str]
+) -> WriteOutcome:
+    """Undo of ignore: notifications still canceled get their failed status back."""
+    notif = schema.t("mail_notification")
+    restored: dict[int, str] = {}
+    skipped: dict[int, str] = {}
+    for notif_id, old_status in previous.items():
+        result = connection.execute(
+            update(notif)
+            .where(and_(notif.c.id == notif_id, notif.c.notification_status == "canceled"))
+            .values(notification_status=old_status)
+        )
+        if result.rowcount:
+            restored[notif_id] = "canceled"
+        else:
+            skipped[notif_id] = "changed since"
+    return WriteOutcome(
+        action="undo",
+        requested=tuple(previous),
+        applied=tuple(restored),
+        skipped=skipped,
+        notifications=restored,
+    )
