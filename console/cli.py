@@ -13,7 +13,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any, NoReturn
 
-from console.errors import ConsoleError, UsageError
+from console.errors import ConnectionFailed, ConsoleError, UsageError
 
 PROG = "odoo-mailq"
 EXIT_OK = 0
@@ -259,9 +259,16 @@ def _run_tui(settings: Any, tz: tzinfo, refresh: float) -> int:
         raise UsageError("--refresh must be 0 (off) or a positive number of seconds")
     resolve_target(settings)  # fail fast, before the screen opens, on a malformed target
 
-    from console.backends.sql import open_backend
     from console.tui.app import MailQueueApp
 
-    app = MailQueueApp(lambda: open_backend(settings), tz=tz, refresh_seconds=refresh)
+    def connect() -> Any:
+        # Imported in the connect worker: SQLAlchemy loads after the first paint.
+        from console.backends.sql import open_backend
+
+        return open_backend(settings)
+
+    app = MailQueueApp(connect, tz=tz, refresh_seconds=refresh)
     app.run()
+    if app.fatal_error:
+        raise ConnectionFailed(app.fatal_error)
     return int(app.return_code or 0)

@@ -6,6 +6,8 @@ import re
 from html import unescape
 from html.parser import HTMLParser
 
+from console.domain.sanitize import printable_block
+
 # Tags whose content is never shown.
 _SKIPPED_TAGS = frozenset({"script", "style", "head", "title", "noscript", "template", "svg"})
 # Tags that start and end a paragraph (a blank line around them).
@@ -15,9 +17,30 @@ _PARAGRAPH_TAGS = frozenset(
 # Tags that only start a new line.
 _LINE_TAGS = frozenset(
     {
-        "div", "tr", "li", "dt", "dd", "section", "article", "header", "footer", "main",
-        "nav", "aside", "address", "figure", "figcaption", "form", "fieldset", "center",
-        "tbody", "thead", "tfoot", "caption", "body", "html",
+        "div",
+        "tr",
+        "li",
+        "dt",
+        "dd",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "main",
+        "nav",
+        "aside",
+        "address",
+        "figure",
+        "figcaption",
+        "form",
+        "fieldset",
+        "center",
+        "tbody",
+        "thead",
+        "tfoot",
+        "caption",
+        "body",
+        "html",
     }
 )
 _VOID_TAGS = frozenset(
@@ -26,14 +49,9 @@ _VOID_TAGS = frozenset(
 _CELL_TAGS = frozenset({"td", "th"})
 
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff]")
+_INVISIBLE = re.compile(r"[\u200b\u2028\u2029\ufeff]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _TAG = re.compile(r"<[^>]*>")
-
-
-def strip_control_chars(value: str) -> str:
-    """Drop terminal control characters, keeping newlines and tabs."""
-    return _CONTROL.sub("", value)
 
 
 class _TextExtractor(HTMLParser):
@@ -156,7 +174,7 @@ class _TextExtractor(HTMLParser):
 
 
 def _tidy(text: str) -> str:
-    text = strip_control_chars(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _INVISIBLE.sub("", printable_block(text))
     lines = [line.rstrip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n").strip()
 

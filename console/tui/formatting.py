@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 
+from console.domain.failure_text import reason_headline
 from console.domain.models import MailRow
-from console.domain.text import strip_control_chars
+from console.domain.sanitize import one_line as sanitized_line
 from console.errors import ConsoleError
 
 # Short words for the table; the detail view uses Odoo's labels.
@@ -30,11 +31,6 @@ STATE_TONES: dict[str, str] = {
 }
 
 _WHITESPACE = re.compile(r"\s+")
-# Odoo wraps SMTP errors: "Mail Delivery Failed\nMail delivery failed via SMTP server 'X'.\n..."
-_WRAPPER_LINES = (
-    re.compile(r"^mail delivery failed$", re.IGNORECASE),
-    re.compile(r"^mail delivery failed via smtp server .*\.$", re.IGNORECASE),
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +64,7 @@ def one_line(value: str | None) -> str:
     """Any text as one clean line: control characters dropped, whitespace collapsed."""
     if not value:
         return ""
-    return _WHITESPACE.sub(" ", strip_control_chars(value)).strip()
+    return _WHITESPACE.sub(" ", sanitized_line(value))
 
 
 def ellipsize(value: str, width: int) -> str:
@@ -116,13 +112,8 @@ def document_text(model: str | None, res_id: int | None, record_name: str | None
 
 
 def failure_headline(reason: str | None) -> str:
-    """The first useful line of an Odoo failure reason, without Odoo's wrapper lines."""
-    if not reason:
-        return ""
-    lines = [line.strip() for line in strip_control_chars(reason).splitlines() if line.strip()]
-    while len(lines) > 1 and any(p.match(lines[0]) for p in _WRAPPER_LINES):
-        lines.pop(0)
-    return one_line(lines[0]) if lines else ""
+    """The first useful line of an Odoo failure reason, as one printable line."""
+    return one_line(reason_headline(reason))
 
 
 def interval_text(number: int | None, unit: str | None) -> str:

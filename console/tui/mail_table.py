@@ -10,8 +10,8 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Static
-from textual.worker import get_current_worker
 
 from console.backends.base import MailQuery
 from console.domain.models import MailPage, MailRow
@@ -28,6 +28,7 @@ from console.tui.formatting import (
 )
 from console.tui.messages import CountLoaded, LoadFailed, PageLoaded, RefreshJob
 from console.tui.pane import Pane
+from console.tui.tables import ColumnSpec, MailTable
 
 PAGE_SIZE = 200
 MAX_ROWS = 1000  # the most rows the widget holds; older or newer pages are dropped
@@ -35,41 +36,31 @@ PREFETCH_ROWS = 10  # load the next page this many rows before the cursor hits t
 SELECTED_GLYPH = "✓"
 
 
-@dataclass(frozen=True, slots=True)
-class ColumnSpec:
-    key: str
-    label: str
-    width: int | None  # None: fit the content
-
-
-_LEADING: tuple[ColumnSpec, ...] = (
-    ColumnSpec("sel", SELECTED_GLYPH, 1),
-    ColumnSpec("id", "ID", None),
-    ColumnSpec("state", "State", None),
-    ColumnSpec("date", "When", None),
-)
-_TRAILING: tuple[ColumnSpec, ...] = (
-    ColumnSpec("from", "From", 28),
-    ColumnSpec("document", "Document", 34),
-)
-COLUMNS: dict[str, tuple[ColumnSpec, ...]] = {
-    "outgoing": (
-        *_LEADING,
-        ColumnSpec("scheduled", "Scheduled", None),
+def _columns(kind: str) -> tuple[ColumnSpec, ...]:
+    leading = (
+        ColumnSpec("sel", SELECTED_GLYPH, 1),
+        ColumnSpec("id", "ID", 7),
+        ColumnSpec("state", "State", 6 if kind == "failed" else 8),
+        ColumnSpec("date", "When", 12),
+    )
+    trailing = (ColumnSpec("from", "From", 28), ColumnSpec("document", "Document", 34))
+    if kind == "failed":
+        return (
+            *leading,
+            ColumnSpec("reason", "Reason", 34),
+            ColumnSpec("to", "To", 24),
+            ColumnSpec("subject", "Subject", 32),
+            ColumnSpec("failure", "Failure type", 24),
+            ColumnSpec("scheduled", "Scheduled", 12),
+            *trailing,
+        )
+    return (
+        *leading,
         ColumnSpec("to", "To", 24),
         ColumnSpec("subject", "Subject", 32),
-        *_TRAILING,
-    ),
-    "failed": (
-        *_LEADING,
-        ColumnSpec("reason", "Reason", 36),
-        ColumnSpec("to", "To", 24),
-        ColumnSpec("subject", "Subject", 32),
-        ColumnSpec("failure", "Failure type", 24),
-        ColumnSpec("scheduled", "Scheduled", None),
-        *_TRAILING,
-    ),
-}
+        ColumnSpec("scheduled", "Scheduled", 12),
+        *trailing,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,25 +69,32 @@ class _RefreshContext:
     generation: int
 
 
-class MailTable(DataTable[Text]):
-    """A DataTable with the movement keys operators expect (vi keys, Home/End = first/last)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Detail", id="mail.detail"),
-        Binding("j", "cursor_down", "Down", show=False, id="nav.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="nav.up"),
-        Binding("g,home", "scroll_top", "First row", show=False, id="nav.first"),
-        Binding("G,end", "scroll_bottom", "Last loaded row", show=False, id="nav.last"),
-    ]
-
-
 class MailListPane(Pane):
     """Mails in some states, newest first, paged in SQL; the table never holds > MAX_ROWS."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "open_filter", "Filter", id="mail.filter"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="mail.clear_filter"),
-        Binding("space", "toggle_selection", "Select", id="mail.select"),
+        Binding(
+            "slash",
+            "open_filter",
+            "Filter",
+            id="mail.filter",
+            tooltip="Filter (address, subject, document, reason, id), in SQL",
+        ),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter",
+            show=False,
+            id="mail.clear_filter",
+            tooltip="Clear the filter and close its input",
+        ),
+        Binding(
+            "space",
+            "toggle_selection",
+            "Select",
+            id="mail.select",
+            tooltip="Select or unselect the mail (✓), kept across refreshes",
+        ),
     ]
 
     def __init__(self, kind: str, states: tuple[str, ...], noun: str, *, id: str) -> None:
@@ -105,7 +103,7 @@ class MailListPane(Pane):
         self.states = states
         self.noun = noun
         self.title = noun.capitalize()
-        self.columns = COLUMNS[kind]
+        self.columns = _columns(kind)
         self.rows: dict[int, MailRow] = {}
         self.ids: list[int] = []  # what the table shows, newest (largest id) first
         self.more_above = False  # newer rows were dropped from the top
@@ -116,22 +114,24 @@ class MailListPane(Pane):
         self.selected: set[int] = set()
         self.total: int | None = None
         self.loaded = False
-        self.loading: set[str] = set()
+        self.pending_loads: set[str] = set()
         self.error: str | None = None
 
     def compose(self) -> ComposeResult:
         yield MailTable(id=f"{self.id}-table", cursor_type="row", classes="mail-table")
-        yield Input(
-            placeholder="filter: address, subject, document, reason or id · enter applies · esc clears",
-            id=f"{self.id}-filter",
-            classes="filter",
-        )
+        with Horizontal(classes="filter-row"):
+            yield Static("filter ", classes="filter-label")
+            yield Input(
+                placeholder="address, subject, document, reason or id · enter applies · esc clears",
+                id=f"{self.id}-filter",
+                classes="filter",
+            )
         yield Static(id=f"{self.id}-status", classes="status-line")
 
     def on_mount(self) -> None:
         for spec in self.columns:
             self.table.add_column(spec.label, width=spec.width, key=spec.key)
-        self.query_one(Input).display = False
+        self.query_one(".filter-row").display = False
         self._update_status()
 
     @property
@@ -147,8 +147,8 @@ class MailListPane(Pane):
             "sel": Text(SELECTED_GLYPH if row.id in self.selected else "", end=""),
             "id": Text(str(row.id), justify="right", end=""),
             "state": palette.word(state_word(row.state), STATE_TONES.get(row.state, "")),
-            "date": cell(short_local(row.date, tz)),
-            "scheduled": cell(short_local(row.scheduled_date, tz)),
+            "date": cell(short_local(row.date, tz), widths.get("date")),
+            "scheduled": cell(short_local(row.scheduled_date, tz), widths.get("scheduled")),
             "from": cell(row.email_from, widths.get("from")),
             "to": cell(recipients_text(row), widths.get("to")),
             "subject": cell(row.subject or "(no subject)", widths.get("subject")),
@@ -178,56 +178,57 @@ class MailListPane(Pane):
         trim: str = "auto",
         forget_removed: bool = False,
     ) -> None:
-        """Change the table by diff, keeping the cursor on the same mail and the view still."""
+        """Change the table by diff, keeping the cursor on the same mail and the view still.
+
+        `removals` left the list; `trim` says which end gives way when the window would
+        exceed MAX_ROWS ("top", "bottom", or "auto": the end farther from the cursor).
+        """
         table = self.table
         old_ids = self.ids
         cursor_id = self.cursor_id()
         old_index = self._cursor_index()
         screen_offset = old_index - round(table.scroll_y)
+        gone = set(removals)
+        if forget_removed:
+            self.selected -= gone
+        wanted = {mail_id: row for mail_id, row in self.rows.items() if mail_id not in gone}
+        wanted.update((row.id, row) for row in upserts)
+        final_ids = self._trim(sorted(wanted, reverse=True), trim, cursor_id)
+        keep = set(final_ids)
         with self.app.batch_update():
-            removed = [mail_id for mail_id in removals if mail_id in self.rows]
-            for mail_id in removed:
-                table.remove_row(str(mail_id))
-                del self.rows[mail_id]
-                if forget_removed:
-                    self.selected.discard(mail_id)
-            bottom = min(self.rows) if self.rows else None
+            table.remove_rows(str(mail_id) for mail_id in self.rows if mail_id not in keep)
+            bottom = min((i for i in self.rows if i in keep), default=None)
             needs_sort = False
-            for row in upserts:
-                previous = self.rows.get(row.id)
+            for mail_id in final_ids:
+                row = wanted[mail_id]
+                previous = self.rows.get(mail_id)
                 if previous is None:
-                    table.add_row(*self._cells(row), key=str(row.id))
-                    needs_sort = needs_sort or (bottom is not None and row.id > bottom)
-                    bottom = row.id if bottom is None else min(bottom, row.id)
+                    table.add_row(*self._cells(row), key=str(mail_id))
+                    needs_sort = needs_sort or (bottom is not None and mail_id > bottom)
                 elif previous != row:
                     for spec, value in zip(self.columns, self._cells(row), strict=True):
-                        table.update_cell(str(row.id), spec.key, value)
-                self.rows[row.id] = row
+                        table.update_cell(str(mail_id), spec.key, value)
             if needs_sort:
                 table.sort("id", key=lambda text: int(text.plain), reverse=True)
-            self.ids = sorted(self.rows, reverse=True)
-            self._trim(trim, cursor_id)
+            self.rows = {mail_id: wanted[mail_id] for mail_id in final_ids}
+            self.ids = final_ids
             self._restore_cursor(cursor_id, old_ids, old_index, screen_offset)
         self._update_status()
 
-    def _trim(self, side: str, cursor_id: int | None) -> None:
-        excess = len(self.ids) - MAX_ROWS
+    def _trim(self, ids: list[int], side: str, cursor_id: int | None) -> list[int]:
+        """At most MAX_ROWS of `ids` (newest first); records what was dropped at each end."""
+        excess = len(ids) - MAX_ROWS
         if excess <= 0:
-            return
+            return ids
         if side == "auto":
-            index = self.ids.index(cursor_id) if cursor_id in self.rows else 0
-            side = "top" if index > len(self.ids) // 2 else "bottom"
-        dropped = self.ids[:excess] if side == "top" else self.ids[-excess:]
-        for mail_id in dropped:
-            self.table.remove_row(str(mail_id))
-            del self.rows[mail_id]
+            index = ids.index(cursor_id) if cursor_id in ids else 0
+            side = "top" if index > len(ids) // 2 else "bottom"
         if side == "top":
-            self.ids = self.ids[excess:]
             self.more_above = True
             self.rows_above += excess
-        else:
-            self.ids = self.ids[:-excess]
-            self.more_below = True
+            return ids[excess:]
+        self.more_below = True
+        return ids[:-excess]
 
     def _restore_cursor(
         self, cursor_id: int | None, old_ids: list[int], old_index: int, screen_offset: int
@@ -262,11 +263,253 @@ class MailListPane(Pane):
             before = self.ids[0] + 1 if self.more_above else None
             query = self._base_query(before_id=before, limit=covered)
         context = _RefreshContext(query, self.generation)
-
-        def fetch(backend: object) -> MailPage:
-            from console.backends.base import MailQueueBackend
-
-            assert isinstance(backend, MailQueueBackend) or hasattr(backend, "mail_page")
-            return backend.mail_page(query)  # type: ignore[union-attr]
-
         return RefreshJob(lambda backend: backend.mail_page(query), context)
+
+    def apply_refresh(self, job: RefreshJob, payload: object) -> None:
+        context = job.context
+        if not isinstance(context, _RefreshContext) or not isinstance(payload, MailPage):
+            return
+        if context.generation != self.generation:
+            return  # the filter changed meanwhile; a new refresh is on its way
+        self.error = None
+        fresh = payload.rows
+        high = context.query.before_id
+        # Everything in [low, high) is now known exactly: what is not in `fresh` left the list.
+        low = fresh[-1].id if (fresh and payload.has_more) else None
+        fresh_ids = {row.id for row in fresh}
+        gone = [
+            mail_id
+            for mail_id in self.ids
+            if (high is None or mail_id < high)
+            and (low is None or mail_id >= low)
+            and mail_id not in fresh_ids
+        ]
+        reaches_bottom = not self.ids or not fresh or fresh[-1].id <= self.ids[-1]
+        if not payload.has_more:
+            self.more_below = False
+        elif reaches_bottom:
+            self.more_below = True
+        if high is None:
+            self.more_above = False
+            self.rows_above = 0
+        first_load = not self.loaded
+        self.loaded = True
+        self._apply(fresh, gone, forget_removed=True)
+        if first_load or self.filter_text:
+            self.count_mails(self._base_query(), self.generation)
+        self._maybe_load_more()
+
+    def set_total_from_counts(self, counts: dict[str, int]) -> None:
+        """Without a filter the total is the sum of the state counts the App just read."""
+        if not self.filter_text and self.states:
+            self.total = sum(counts.get(state, 0) for state in self.states)
+            self._update_status()
+
+    # -- paging ------------------------------------------------------------------------
+    @on(DataTable.RowHighlighted)
+    def _on_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._maybe_load_more()
+
+    def _maybe_load_more(self) -> None:
+        if not self.ids or self.host.backend is None:
+            return
+        index = self._cursor_index()
+        if self.more_below and index >= len(self.ids) - 1 - PREFETCH_ROWS:
+            if "below" not in self.pending_loads:
+                self.pending_loads.add("below")
+                self._update_status()
+                query = self._base_query(before_id=self.ids[-1])
+                self.load_page("below", query, self.generation)
+        elif self.more_above and index == 0 and "above" not in self.pending_loads:
+            self.pending_loads.add("above")
+            self._update_status()
+            self.load_page("above", self._base_query(after_id=self.ids[0]), self.generation)
+
+    def load_page(self, direction: str, query: MailQuery, generation: int) -> None:
+        if direction == "below":
+            self.load_older_page(query, generation)
+        else:
+            self.load_newer_page(query, generation)
+
+    # One group per direction: `exclusive` must not cancel the other direction's load.
+    @work(thread=True, exclusive=True, group="page-below", exit_on_error=False)
+    def load_older_page(self, query: MailQuery, generation: int) -> None:
+        self._fetch_page("below", query, generation)
+
+    @work(thread=True, exclusive=True, group="page-above", exit_on_error=False)
+    def load_newer_page(self, query: MailQuery, generation: int) -> None:
+        self._fetch_page("above", query, generation)
+
+    def _fetch_page(self, direction: str, query: MailQuery, generation: int) -> None:
+        """Runs in a worker thread: read, then post; never touches a widget."""
+        backend = self.host.backend
+        if backend is None:
+            self.post_message(LoadFailed(f"{direction}:page", "not connected", generation))
+            return
+        try:
+            page = backend.mail_page(query)
+        except Exception as exc:
+            self.post_message(LoadFailed(f"{direction}:page", describe_error(exc), generation))
+            return
+        self.post_message(PageLoaded(direction, query, page, generation))
+
+    @on(PageLoaded)
+    def _on_page_loaded(self, message: PageLoaded) -> None:
+        message.stop()
+        self.pending_loads.discard(message.direction)
+        if message.generation != self.generation or not self.ids:
+            self._update_status()
+            return
+        rows = message.page.rows
+        if message.direction == "below":
+            if message.query.before_id != self.ids[-1]:
+                self._maybe_load_more()  # the window moved meanwhile: ask again
+                return
+            self.more_below = message.page.has_more
+            self._apply(rows, trim="top")
+        else:
+            if message.query.after_id != self.ids[0]:
+                self._maybe_load_more()
+                return
+            self.more_above = message.page.has_more
+            self.rows_above = max(0, self.rows_above - len(rows)) if self.more_above else 0
+            self._apply(rows, trim="bottom")
+        self._maybe_load_more()
+
+    @work(thread=True, exclusive=True, group="mail-count", exit_on_error=False)
+    def count_mails(self, query: MailQuery, generation: int) -> None:
+        backend = self.host.backend
+        if backend is None:
+            return
+        try:
+            total = backend.count_mails(query)
+        except Exception as exc:
+            self.post_message(LoadFailed("count", describe_error(exc), generation))
+            return
+        self.post_message(CountLoaded(total, generation))
+
+    @on(CountLoaded)
+    def _on_count_loaded(self, message: CountLoaded) -> None:
+        message.stop()
+        if message.generation == self.generation:
+            self.total = message.total
+            self._update_status()
+
+    @on(LoadFailed)
+    def _on_load_failed(self, message: LoadFailed) -> None:
+        message.stop()
+        direction = message.what.split(":", 1)[0]
+        self.pending_loads.discard(direction)
+        if message.generation == self.generation:
+            self.show_error(message.error)
+            self.app.notify(message.error, title=f"{self.title}: loading failed", severity="error")
+
+    # -- filter ---------------------------------------------------------------------
+    def action_open_filter(self) -> None:
+        field = self.query_one(Input)
+        field.value = self.filter_text
+        self.query_one(".filter-row").display = True
+        field.focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one(Input)
+        had_filter = bool(self.filter_text)
+        field.value = ""
+        self.query_one(".filter-row").display = False
+        self.table.focus()
+        if had_filter:
+            self.set_filter("")
+
+    @on(Input.Submitted)
+    def _on_filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.query_one(".filter-row").display = False
+        self.table.focus()
+        self.set_filter(event.value.strip())
+
+    def set_filter(self, text: str) -> None:
+        if text == self.filter_text and self.loaded:
+            return
+        self.filter_text = text
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget every loaded row and load the first page again (through a refresh)."""
+        self.generation += 1
+        self.table.clear()
+        self.rows.clear()
+        self.ids = []
+        self.more_above = self.more_below = False
+        self.rows_above = 0
+        self.total = None
+        self.loaded = False
+        self.pending_loads.clear()
+        self._update_status()
+        self.host.request_refresh()
+
+    # -- selection ------------------------------------------------------------------
+    def action_toggle_selection(self) -> None:
+        mail_id = self.cursor_id()
+        if mail_id is None:
+            return
+        if mail_id in self.selected:
+            self.selected.discard(mail_id)
+        else:
+            self.selected.add(mail_id)
+        glyph = SELECTED_GLYPH if mail_id in self.selected else ""
+        self.table.update_cell(str(mail_id), "sel", Text(glyph, end=""))
+        self.table.action_cursor_down()
+        self._update_status()
+
+    # -- detail ---------------------------------------------------------------------
+    @on(DataTable.RowSelected)
+    def _on_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self.host.open_detail(int(event.row_key.value))
+
+    # -- Pane -----------------------------------------------------------------------
+    def focus_main(self) -> None:
+        field = self.query_one(Input)
+        (field if self.query_one(".filter-row").display else self.table).focus()
+
+    def show_error(self, message: str | None) -> None:
+        self.error = message
+        self._update_status()
+
+    def restyle(self) -> None:
+        with self.app.batch_update():
+            for mail_id, row in self.rows.items():
+                for spec, value in zip(self.columns, self._cells(row), strict=True):
+                    if spec.key == "state":
+                        self.table.update_cell(str(mail_id), spec.key, value)
+
+    def status_text(self) -> str:
+        parts: list[str] = []
+        if self.error:
+            parts.append(f"⚠ {self.error}")
+        total = "…" if self.total is None else str(self.total)
+        parts.append(f"{total} {self.noun}")
+        if self.selected:
+            parts.append(f"{len(self.selected)} selected")
+        parts.append(f"filter: {self.filter_text or 'none'}")
+        if not self.loaded:
+            parts.append("loading…" if self.host.backend is not None else "connecting…")
+        elif not self.ids:
+            parts.append("no rows")
+        else:
+            first = self.rows_above + 1
+            last = self.rows_above + len(self.ids)
+            suffix = f" of {self.total}" if self.total is not None else ""
+            parts.append(f"rows {first}–{last}{suffix}")
+            parts.append("newest first")
+        if self.pending_loads:
+            parts.append("loading more…")
+        return " · ".join(parts)
+
+    def _update_status(self) -> None:
+        if self.is_mounted:
+            status = self.query_one(".status-line", Static)
+            status.update(Text(self.status_text(), no_wrap=True, overflow="ellipsis"))
+            status.set_class(bool(self.error), "-error")

@@ -1,0 +1,83 @@
+"""Crons pane: the scheduled actions, mail-related first, with overdue and running flags."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from console.domain.models import CronRow
+from console.timefmt import short_local
+from console.tui.formatting import cell, interval_text, yes_no
+from console.tui.messages import RefreshJob
+from console.tui.record_table import RecordTablePane
+from console.tui.tables import ColumnSpec
+
+
+class CronsPane(RecordTablePane):
+    title = "Crons"
+    columns = (
+        ColumnSpec("name", "Name", 30),
+        ColumnSpec("mail", "Mail", 4),
+        ColumnSpec("active", "Active", 6),
+        ColumnSpec("interval", "Every", 10),
+        ColumnSpec("nextcall", "Next call", 12),
+        ColumnSpec("overdue", "Overdue", 7),
+        ColumnSpec("lastcall", "Last call", 12),
+        ColumnSpec("running", "Running", 7),
+        ColumnSpec("failures", "Failures", 8),
+        ColumnSpec("triggers", "Triggers", 8),
+    )
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id)
+        self.crons: list[CronRow] = []
+
+    def refresh_job(self) -> RefreshJob:
+        return RefreshJob(lambda backend: backend.crons())
+
+    def apply_refresh(self, job: RefreshJob, payload: object) -> None:
+        if not isinstance(payload, list):
+            return
+        crons = [c for c in payload if isinstance(c, CronRow)]
+        # Mail-related first, otherwise the backend's order (Odoo's: by name).
+        self.crons = sorted(crons, key=lambda c: not c.is_mail_related)
+        self.sync([(str(c.id), self._cells(c)) for c in self.crons])
+
+    def _cells(self, cron: CronRow) -> list[Text]:
+        palette = self.host.palette
+        tz = self.host.tz
+        version = self.host.info.odoo_version if self.host.info else 17
+        if cron.overdue and cron.active:
+            overdue = palette.word("OVERDUE", "error")
+        else:
+            overdue = Text("no" if cron.active else "—", end="")
+        active = palette.word("yes", "") if cron.active else palette.word("NO", "warning")
+        if version < 18:
+            failures = Text("—", end="")
+        elif cron.failure_count:
+            failures = palette.word(str(cron.failure_count), "error")
+        else:
+            failures = Text("0", end="")
+        running = palette.word("yes", "success") if cron.running else Text(yes_no(cron.running))
+        return [
+            cell(cron.name, 30),
+            Text("mail" if cron.is_mail_related else "", end=""),
+            active,
+            cell(interval_text(cron.interval_number, cron.interval_type), 10),
+            cell(short_local(cron.nextcall, tz), 12),
+            overdue,
+            cell(short_local(cron.lastcall, tz), 12),
+            running,
+            failures,
+            Text(str(cron.pending_triggers) if cron.pending_triggers else "", end=""),
+        ]
+
+    def summary(self) -> str:
+        mail = [c for c in self.crons if c.is_mail_related]
+        overdue = [c for c in mail if c.overdue and c.active]
+        inactive = [c for c in mail if not c.active]
+        parts = [f"{len(self.crons)} crons", f"{len(mail)} mail-related"]
+        if overdue:
+            parts.append(f"{len(overdue)} mail cron overdue")
+        if inactive:
+            parts.append(f"{len(inactive)} mail cron inactive")
+        return " · ".join(parts)

@@ -1,0 +1,91 @@
+"""`?`: every key, generated from the bindings themselves (so it cannot drift)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+HelpSection = tuple[str, Sequence[BindingType]]
+
+
+def help_rows(
+    bindings: Iterable[BindingType], key_display: dict[str, str]
+) -> list[tuple[str, str]]:
+    """(keys, description) per binding id, keys of the same action joined with '/'."""
+    rows: dict[str, tuple[list[str], str]] = {}
+    for binding in Binding.make_bindings(bindings):
+        if not binding.description or binding.system:
+            continue
+        ident = binding.id or f"{binding.action}:{binding.description}"
+        keys, _ = rows.setdefault(ident, ([], binding.tooltip or binding.description))
+        shown = key_display.get(binding.key) or binding.key_display or binding.key
+        if shown not in keys:
+            keys.append(shown)
+    return [("/".join(keys), description) for keys, description in rows.values()]
+
+
+_KEY_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "space": "space",
+    "colon": ":",
+    "escape": "esc",
+    "enter": "enter",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+    "up": "↑",
+    "down": "↓",
+    "ctrl+p": "ctrl+p",
+}
+
+
+def render_help(sections: Sequence[HelpSection]) -> Text:
+    out = Text(end="")
+    for index, (title, bindings) in enumerate(sections):
+        if index:
+            out.append("\n")
+        out.append(f"{title}\n", style=Style(bold=True, underline=True))
+        for keys, description in help_rows(bindings, _KEY_NAMES):
+            out.append(f"  {keys:<14}", style=Style(bold=True))
+            out.append(f"{description}\n")
+    return out
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "close", "Close help", id="help.close"),
+        Binding("j", "scroll('down')", "Down", show=False, id="help.down"),
+        Binding("k", "scroll('up')", "Up", show=False, id="help.up"),
+    ]
+
+    def __init__(self, sections: Sequence[HelpSection]) -> None:
+        super().__init__(classes="help-screen")
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-box"):
+            yield Static(Text("Keys · esc closes", style=Style(bold=True)), id="help-title")
+            yield Static(render_help(self.sections), id="help-body")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-box", VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    def action_scroll(self, direction: str) -> None:
+        box = self.query_one("#help-box", VerticalScroll)
+        if direction == "down":
+            box.scroll_down()
+        else:
+            box.scroll_up()

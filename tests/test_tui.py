@@ -1,0 +1,550 @@
+"""The Textual console, driven headless at 80x24 against a real SQLite copy of the sample.
+
+No fake backend: every test connects with the SQL backend to a database in tmp_path, and
+checks what the widgets show against counts computed here with sqlite3.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from rich.console import Console
+from textual.pilot import Pilot
+from textual.widgets import ContentSwitcher, Input, Static
+
+from console.backends.base import MailQueueBackend
+from console.errors import ConnectionFailed
+from console.tui.app import MailQueueApp
+from console.tui.detail_screen import DetailScreen
+from console.tui.header import HeaderBar, TabBar
+from console.tui.help_screen import HelpScreen
+from console.tui.mail_table import MAX_ROWS, PAGE_SIZE, MailListPane
+from console.tui.record_table import RecordTablePane
+
+REPO = Path(__file__).resolve().parent.parent
+BUNDLED_SAMPLE = REPO / "sample_db" / "odoo17_sample.sqlite"
+PARIS = ZoneInfo("Europe/Paris")
+SIZE = (80, 24)
+
+
+# ------------------------------------------------------------------ fixtures and helpers
+
+
+def _build(path: Path, mails: int | None = None) -> None:
+    generate = pytest.importorskip("sample_db.generate")
+    kwargs: dict[str, object] = {"version": 17}
+    if mails is not None:
+        kwargs["mails"] = mails
+    generate.build_database(f"sqlite:///{path}", **kwargs)
+
+
+@pytest.fixture
+def sample_path(tmp_path: Path) -> Path:
+    """A private copy of the bundled sample (built by the generator if not bundled yet)."""
+    path = tmp_path / "odoo17_sample.sqlite"
+    if BUNDLED_SAMPLE.is_file():
+        shutil.copyfile(BUNDLED_SAMPLE, path)
+    else:
+        _build(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def big_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """More than MAX_ROWS failed mails, to exercise paging."""
+    path = tmp_path_factory.mktemp("big") / "odoo17_big.sqlite"
+    _build(path, mails=3000)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE mail_mail SET state = 'exception'")
+    return path
+
+
+def connector(path: Path) -> Callable[[], MailQueueBackend]:
+    def connect() -> MailQueueBackend:
+        from console.backends.sql import open_backend
+        from console.config import ConnectionSettings
+
+        return open_backend(ConnectionSettings(db_url=f"sqlite:///{path}"))
+
+    return connect
+
+
+def make_app(path: Path, refresh_seconds: float = 3600.0) -> MailQueueApp:
+    return MailQueueApp(connector(path), tz=PARIS, refresh_seconds=refresh_seconds)
+
+
+def sql(path: Path, query: str, *params: object) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as db:
+        return list(db.execute(query, params))
+
+
+def state_ids(path: Path, state: str) -> list[int]:
+    rows = sql(path, "SELECT id FROM mail_mail WHERE state = ? ORDER BY id DESC", state)
+    return [int(str(r[0])) for r in rows]
+
+
+async def settle(pilot: Pilot[None], app: MailQueueApp) -> None:
+    """Let workers finish and their messages be handled, including follow-up loads."""
+    for _ in range(50):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        busy = [w for w in app.workers if not w.is_finished]
+        if not busy:
+            await pilot.pause()
+            if not [w for w in app.workers if not w.is_finished]:
+                return
+    raise AssertionError("the app did not settle")
+
+
+async def started(pilot: Pilot[None], app: MailQueueApp) -> None:
+    for _ in range(100):
+        await settle(pilot, app)
+        if app.backend is not None and app.refresh_count:
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the app never connected")
+
+
+def pane(app: MailQueueApp, pane_id: str) -> MailListPane:
+    return app.query_one(f"#{pane_id}", MailListPane)
+
+
+def table_ids(list_pane: MailListPane) -> list[int]:
+    return [int(str(row.key.value)) for row in list_pane.table.ordered_rows]
+
+
+def plain(widget: Static) -> str:
+    """What a Static shows, as plain text (wide enough that nothing wraps)."""
+    console = Console(width=1000, file=io.StringIO(), record=True, color_system=None)
+    console.print(widget.content)
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines())
+
+
+def status_line(list_pane: MailListPane) -> str:
+    return plain(list_pane.query_one(".status-line", Static))
+
+
+# ------------------------------------------------------------------ tests
+
+
+def test_tui_never_imports_a_database_driver() -> None:
+    code = (
+        "import sys, console.tui.app; "
+        "bad = [m for m in ('sqlalchemy', 'psycopg') if m in sys.modules]; "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_text_module_does_not_import_textual() -> None:
+    code = "import sys, console.domain.text; sys.exit('textual' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+async def test_connects_and_shows_counts_in_the_tab_row(sample_path: Path) -> None:
+    outgoing = len(state_ids(sample_path, "outgoing"))
+    failed = len(state_ids(sample_path, "exception"))
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        tabs = app.query_one(TabBar).render().plain
+        assert f"1 Outgoing {outgoing}" in tabs
+        assert f"2 Failed {failed}" in tabs
+        assert "3 Crons" in tabs and "4 Campaigns" in tabs
+        header = app.query_one(HeaderBar).build_text(200).plain
+        assert "odoo17_sample.sqlite" in header
+        assert "Odoo 17" in header
+        assert "RW" in header
+        assert "times: Europe/Paris" in header
+        outgoing_pane = pane(app, "outgoing")
+        assert table_ids(outgoing_pane) == state_ids(sample_path, "outgoing")[:PAGE_SIZE]
+        assert f"{outgoing} outgoing" in status_line(outgoing_pane)
+        assert "filter: none" in status_line(outgoing_pane)
+
+
+async def test_a_connection_error_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    def refuse() -> MailQueueBackend:
+        raise ConnectionFailed("Cannot connect to PostgreSQL at db:5432: connection refused")
+
+    app = MailQueueApp(refuse, tz=PARIS)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):
+            if app.return_code is not None:
+                break
+            await pilot.pause(0.02)
+    # The first connection failing ends the app with exit code 2 and the one-line reason,
+    # which the CLI prints on stderr.
+    assert app.backend is None
+    assert app.return_code == 2
+    assert app.fatal_error == "Cannot connect to PostgreSQL at db:5432: connection refused"
+
+
+async def test_keys_one_to_four_switch_panes(sample_path: Path) -> None:
+    crons = sql(sample_path, "SELECT count(*) FROM ir_cron")[0][0]
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        switcher = app.query_one("#panes", ContentSwitcher)
+        await pilot.press("2")
+        await settle(pilot, app)
+        assert switcher.current == "failed"
+        assert "reverse" in str(app.query_one(TabBar).render().spans)  # active tab marked
+        assert table_ids(pane(app, "failed")) == state_ids(sample_path, "exception")[:PAGE_SIZE]
+        await pilot.press("3")
+        await settle(pilot, app)
+        assert switcher.current == "crons"
+        crons_pane = app.query_one("#crons", RecordTablePane)
+        assert crons_pane.table.row_count == crons
+        await pilot.press("4")
+        await settle(pilot, app)
+        assert switcher.current == "campaigns"
+        assert app.query_one("#campaigns", RecordTablePane).loaded
+        await pilot.press("1")
+        await settle(pilot, app)
+        assert switcher.current == "outgoing"
+
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert {"Show Failed", "Refresh now", "Filter the list", "Keys"} <= set(titles)
+        before = app.palette
+        app.theme = "textual-light"  # the colours follow the theme's variables
+        await pilot.pause()
+        assert app.palette != before
+
+
+async def test_enter_opens_the_detail_and_esc_goes_back(sample_path: Path) -> None:
+    newest_failed = state_ids(sample_path, "exception")[0]
+    subject, reason = sql(
+        sample_path,
+        "SELECT msg.subject, m.failure_reason FROM mail_mail m "
+        "JOIN mail_message msg ON msg.id = m.mail_message_id WHERE m.id = ?",
+        newest_failed,
+    )[0]
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("2")
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.mail_id == newest_failed
+        body = plain(app.screen.query_one("#detail-body", Static))
+        assert str(subject) in body
+        for line in str(reason).splitlines():  # the reason verbatim, every line
+            assert line.strip() in body
+        assert "(Europe/Paris)" in body
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, DetailScreen)
+        assert app.query_one("#panes", ContentSwitcher).current == "failed"
+
+
+def _expected_matches(path: Path, state: str, text: str) -> int:
+    """The backend's filter, written out in plain SQL (SQLite LIKE ignores ASCII case)."""
+    like = f"%{text}%"
+    query = """
+        SELECT count(*) FROM mail_mail m JOIN mail_message msg ON msg.id = m.mail_message_id
+        WHERE m.state = ? AND (
+            m.email_to LIKE ? OR msg.email_from LIKE ? OR msg.subject LIKE ?
+            OR msg.record_name LIKE ? OR m.failure_reason LIKE ?
+            OR EXISTS (SELECT 1 FROM mail_mail_res_partner_rel r
+                       JOIN res_partner p ON p.id = r.res_partner_id
+                       WHERE r.mail_mail_id = m.id AND (p.email LIKE ? OR p.name LIKE ?)))
+    """
+    return int(str(sql(path, query, state, *([like] * 7))[0][0]))
+
+
+def _a_selective_word(path: Path, state: str, total: int) -> tuple[str, int]:
+    rows = sql(
+        path,
+        "SELECT msg.subject FROM mail_mail m JOIN mail_message msg "
+        "ON msg.id = m.mail_message_id WHERE m.state = ? AND msg.subject IS NOT NULL",
+        state,
+    )
+    words = sorted({w for (subject,) in rows for w in str(subject).split() if w.isalpha()})
+    for word in words:
+        if len(word) >= 4:
+            matches = _expected_matches(path, state, word)
+            if 0 < matches < total:
+                return word, matches
+    pytest.skip("no selective word in the sample's subjects")
+
+
+async def test_slash_filters_in_sql_and_esc_clears(sample_path: Path) -> None:
+    failed = state_ids(sample_path, "exception")
+    word, matches = _a_selective_word(sample_path, "exception", len(failed))
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("2")
+        await settle(pilot, app)
+        failed_pane = pane(app, "failed")
+        await pilot.press("slash")
+        field = failed_pane.query_one(Input)
+        row = failed_pane.query_one(".filter-row")
+        assert row.display and field.has_focus
+        await pilot.press(*word)
+        assert table_ids(failed_pane) == failed[:PAGE_SIZE]  # nothing happens before enter
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert not row.display
+        assert len(table_ids(failed_pane)) == min(matches, PAGE_SIZE)
+        assert failed_pane.total == matches
+        assert f"filter: {word}" in status_line(failed_pane)
+        assert f"{matches} failed" in status_line(failed_pane)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert failed_pane.filter_text == ""
+        assert table_ids(failed_pane) == failed[:PAGE_SIZE]
+        assert app.is_running  # esc never quits
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running
+
+
+def _copy_row(db: sqlite3.Connection, table: str, row_id: int, **changes: object) -> int:
+    columns = [str(r[1]) for r in db.execute(f'PRAGMA table_info("{table}")') if r[1] != "id"]
+    new_id = int(db.execute(f'SELECT max(id) + 1 FROM "{table}"').fetchone()[0])
+    names = ", ".join(f'"{c}"' for c in columns)
+    source = db.execute(f'SELECT {names} FROM "{table}" WHERE id = ?', (row_id,)).fetchone()
+    merged = [changes.get(c, v) for c, v in zip(columns, source, strict=True)]
+    marks = ", ".join("?" for _ in columns)
+    db.execute(f'INSERT INTO "{table}" (id, {names}) VALUES (?, {marks})', (new_id, *merged))
+    return new_id
+
+
+def add_failed_mail(path: Path, template_id: int) -> int:
+    """A new failed mail, as if the queue cron had just failed one more."""
+    with sqlite3.connect(path) as db:
+        message_id = int(
+            db.execute(
+                "SELECT mail_message_id FROM mail_mail WHERE id = ?", (template_id,)
+            ).fetchone()[0]
+        )
+        new_message = _copy_row(db, "mail_message", message_id, message_id="<new@test>")
+        return _copy_row(db, "mail_mail", template_id, mail_message_id=new_message)
+
+
+async def test_refresh_updates_by_diff_and_keeps_the_cursor(sample_path: Path) -> None:
+    failed = state_ids(sample_path, "exception")
+    assert len(failed) > 10
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("2")
+        await settle(pilot, app)
+        failed_pane = pane(app, "failed")
+        await pilot.press("j", "j", "j", "down", "down")
+        cursor = failed_pane.cursor_id()
+        assert cursor == failed[5]
+        await pilot.press("space")  # select the 6th row; the cursor moves on
+        assert failed_pane.selected == {failed[5]}
+        await pilot.press("k")
+        before = table_ids(failed_pane)
+
+        await pilot.press("R")
+        await settle(pilot, app)
+        assert table_ids(failed_pane) == before
+        assert failed_pane.cursor_id() == cursor
+
+        # Meanwhile: a mail is retried and sent, a new one fails.
+        gone = failed[1]
+        sql(sample_path, "UPDATE mail_mail SET state = 'sent' WHERE id = ?", gone)
+        new = add_failed_mail(sample_path, failed[0])
+        await pilot.press("R")
+        await settle(pilot, app)
+        ids = table_ids(failed_pane)
+        assert len(ids) == len(set(ids)), "a row is duplicated"
+        assert ids[0] == new and gone not in ids
+        assert ids == state_ids(sample_path, "exception")[: len(ids)]
+        assert failed_pane.cursor_id() == cursor
+        assert failed_pane.selected == {failed[5]}
+        assert str(failed_pane.table.get_cell(str(failed[5]), "sel")) == "✓"
+        assert f"2 Failed {len(failed)}" in app.query_one(TabBar).render().plain
+
+
+async def test_the_timer_refreshes_without_overlap_or_duplicates(sample_path: Path) -> None:
+    failed = state_ids(sample_path, "exception")
+    app = make_app(sample_path, refresh_seconds=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("2")
+        await settle(pilot, app)
+        failed_pane = pane(app, "failed")
+        await pilot.press("j", "j")
+        cursor = failed_pane.cursor_id()
+        new = add_failed_mail(sample_path, failed[0])
+        seen = app.refresh_count
+        for _ in range(200):
+            await pilot.pause(0.02)
+            running = [w for w in app.workers if w.group == "refresh" and not w.is_finished]
+            assert len(running) <= 1, "two refreshes overlap"
+            if app.refresh_count >= seen + 3 and new in table_ids(failed_pane):
+                break
+        else:
+            raise AssertionError("the timer did not refresh")
+        ids = table_ids(failed_pane)
+        assert len(ids) == len(set(ids))
+        assert ids[0] == new
+        assert failed_pane.cursor_id() == cursor
+
+        await pilot.press("p")  # paused: no more refreshes
+        await settle(pilot, app)
+        paused_at = app.refresh_count
+        await pilot.pause(0.3)
+        assert app.refresh_count == paused_at
+        assert "paused" in app.query_one(HeaderBar).build_text(200).plain
+
+
+async def test_paging_keeps_the_table_under_the_cap(big_database: Path) -> None:
+    all_ids = state_ids(big_database, "exception")
+    assert len(all_ids) > MAX_ROWS
+    app = make_app(big_database)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("2")
+        await settle(pilot, app)
+        failed_pane = pane(app, "failed")
+        assert failed_pane.total == len(all_ids)
+
+        def check_window() -> list[int]:
+            ids = table_ids(failed_pane)
+            assert len(ids) <= MAX_ROWS
+            start = all_ids.index(ids[0])
+            assert ids == all_ids[start : start + len(ids)], "the window is not contiguous"
+            return ids
+
+        for _ in range(40):  # End, again and again: older pages load, newer ones drop
+            await pilot.press("G")
+            await settle(pilot, app)
+            ids = check_window()
+            if not failed_pane.more_below and failed_pane.cursor_id() == ids[-1]:
+                break
+        assert ids[-1] == all_ids[-1]
+        assert failed_pane.more_above
+        assert f"of {len(all_ids)}" in status_line(failed_pane)
+        assert f"–{len(all_ids)} of" in status_line(failed_pane)
+
+        for _ in range(40):  # and back to the top: dropped pages come back through after_id
+            await pilot.press("g")
+            await settle(pilot, app)
+            ids = check_window()
+            if not failed_pane.more_above and failed_pane.cursor_id() == ids[0]:
+                break
+        assert ids[0] == all_ids[0]
+        assert "rows 1–" in status_line(failed_pane)
+
+
+async def test_question_mark_shows_help_from_the_bindings(sample_path: Path) -> None:
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = plain(app.screen.query_one("#help-body", Static))
+        for words in ("Refresh", "Pause", "Filter", "Select", "Detail", "Quit", "ctrl+p"):
+            assert words in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+def test_every_binding_has_an_id_and_a_description() -> None:
+    from textual.binding import Binding
+
+    from console.tui.detail_screen import DetailScreen, DetailScroll
+    from console.tui.help_screen import HelpScreen
+    from console.tui.tables import KeyedTable, MailTable, RecordTable
+
+    forbidden = {"ctrl+j", "ctrl+s", "ctrl+h", "ctrl+enter"}
+    for owner in (
+        MailQueueApp,
+        MailListPane,
+        KeyedTable,
+        MailTable,
+        RecordTable,
+        DetailScreen,
+        DetailScroll,
+        HelpScreen,
+    ):
+        for binding in Binding.make_bindings(owner.BINDINGS):
+            assert binding.id, f"{owner.__name__}: {binding.key} has no id"
+            assert binding.description, f"{owner.__name__}: {binding.key} has no description"
+            assert binding.key not in forbidden
+            assert not binding.key.startswith("alt+")
+
+
+def test_cell_texts_for_the_tables() -> None:
+    from console.domain.models import MailRow, Recipient
+    from console.tui.formatting import document_text, failure_headline, recipients_text
+
+    wrapped = (
+        "Mail Delivery Failed\nMail delivery failed via SMTP server 'None'.\n"
+        "SMTPRecipientsRefused: {'x@y.test': (550, b'5.1.1 User unknown')}"
+    )
+    assert failure_headline(wrapped) == (
+        "SMTPRecipientsRefused: {'x@y.test': (550, 5.1.1 User unknown)}"
+    )
+    assert failure_headline("535\nb'5.7.8 Authentication failed'") == (
+        "535 5.7.8 Authentication failed"
+    )
+    assert failure_headline(None) == ""
+    assert document_text("sale.order", 77, "S01077") == 'sale.order,77 "S01077"'
+    assert document_text(None, None, None) == ""
+
+    def row(email_to: str | None, recipients: tuple[Recipient, ...]) -> MailRow:
+        return MailRow(
+            1,
+            "outgoing",
+            None,
+            None,
+            None,
+            email_to,
+            recipients,
+            "s",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        )
+
+    partners = (
+        Recipient(1, "Ann", "ann@a.test"),
+        Recipient(2, "Bob", None),
+        Recipient(3, "C", None),
+    )
+    assert recipients_text(row("raw@a.test, b@b.test", partners)) == "raw@a.test, b@b.test"
+    assert recipients_text(row(None, partners)) == "ann@a.test (+2)"
+    assert recipients_text(row(None, partners[1:2])) == "Bob"
+    assert recipients_text(row(None, ())) == "(no recipient)"
+
+
+async def test_a_failing_refresh_is_reported_and_the_app_recovers(sample_path: Path) -> None:
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        outgoing_pane = pane(app, "outgoing")
+        sql(sample_path, "ALTER TABLE mail_mail RENAME TO mail_mail_away")
+        await pilot.press("R")
+        await settle(pilot, app)
+        assert app.is_running
+        assert "⚠" in status_line(outgoing_pane)
+        assert "mail_mail" in status_line(outgoing_pane)
+        assert app.header_state.refresh_error
+        sql(sample_path, "ALTER TABLE mail_mail_away RENAME TO mail_mail")
+        await pilot.press("R")
+        await settle(pilot, app)
+        assert "⚠" not in status_line(outgoing_pane)
+        assert not app.header_state.refresh_error
