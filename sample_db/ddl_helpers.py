@@ -7,46 +7,53 @@ time zone, Binary(attachment=False) -> bytea. No column defaults.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 TRANSLATABLE = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 
 
-def pk() -> sa.Column[int]:
+def ident(name: str) -> str:
+    """PostgreSQL silently truncates identifiers to 63 bytes; so do we."""
+    return name[:63]
+
+
+def pk() -> sa.Column[Any]:
     """``id SERIAL PRIMARY KEY`` (sequence ``<table>_id_seq`` on PostgreSQL)."""
     return sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)
 
 
-def char(name: str, *, nullable: bool = True, length: int | None = None) -> sa.Column[str]:
+def char(name: str, *, nullable: bool = True, length: int | None = None) -> sa.Column[Any]:
     return sa.Column(name, sa.String(length), nullable=nullable)
 
 
-def text(name: str, *, nullable: bool = True) -> sa.Column[str]:
+def text(name: str, *, nullable: bool = True) -> sa.Column[Any]:
     return sa.Column(name, sa.Text, nullable=nullable)
 
 
-def jsonb(name: str, *, nullable: bool = True) -> sa.Column[object]:
+def jsonb(name: str, *, nullable: bool = True) -> sa.Column[Any]:
     return sa.Column(name, TRANSLATABLE, nullable=nullable)
 
 
-def integer(name: str, *, nullable: bool = True) -> sa.Column[int]:
+def integer(name: str, *, nullable: bool = True) -> sa.Column[Any]:
     return sa.Column(name, sa.Integer, nullable=nullable)
 
 
-def boolean(name: str) -> sa.Column[bool]:
+def boolean(name: str) -> sa.Column[Any]:
     return sa.Column(name, sa.Boolean(create_constraint=False))
 
 
-def dt(name: str, *, nullable: bool = True) -> sa.Column[object]:
+def dt(name: str, *, nullable: bool = True) -> sa.Column[Any]:
     return sa.Column(name, sa.DateTime(timezone=False), nullable=nullable)
 
 
-def float8(name: str) -> sa.Column[float]:
+def float8(name: str) -> sa.Column[Any]:
     return sa.Column(name, sa.Double())
 
 
-def binary(name: str) -> sa.Column[bytes]:
+def binary(name: str) -> sa.Column[Any]:
     return sa.Column(name, sa.LargeBinary)
 
 
@@ -58,7 +65,7 @@ def m2o(
     *,
     nullable: bool = True,
     use_alter: bool = False,
-) -> sa.Column[int]:
+) -> sa.Column[Any]:
     """A Many2one column with Odoo's FK name and ON DELETE action."""
     fk = sa.ForeignKey(
         f"{target}.id",
@@ -69,7 +76,7 @@ def m2o(
     return sa.Column(name, sa.Integer, fk, nullable=nullable)
 
 
-def log_access(table: str) -> list[sa.Column[object]]:
+def log_access(table: str) -> list[sa.Column[Any]]:
     """create_uid/create_date/write_uid/write_date, FKs to res_users ON DELETE SET NULL."""
     return [
         m2o(table, "create_uid", "res_users", "set null", use_alter=True),
@@ -79,10 +86,10 @@ def log_access(table: str) -> list[sa.Column[object]]:
     ]
 
 
-def index(table: str, column: str, version: int, **kw: object) -> sa.Index:
+def index(table: str, column: str, version: int, **kw: Any) -> sa.Index:
     """``index=True``: ``<table>_<col>_index`` in 16, ``<table>__<col>_index`` in 17+."""
     sep = "_" if version <= 16 else "__"
-    return sa.Index(f"{table}{sep}{column}_index", column, **kw)  # type: ignore[arg-type]
+    return sa.Index(ident(f"{table}{sep}{column}_index"), column, **kw)
 
 
 def not_null_index(table: str, column: str, version: int) -> sa.Index:
@@ -112,5 +119,5 @@ def m2m(
             primary_key=True,
             autoincrement=False,
         ),
-        sa.Index(f"{name}_{col2}_{col1}_idx", col2, col1),
+        sa.Index(ident(f"{name}_{col2}_{col1}_idx"), col2, col1),
     )

@@ -13,6 +13,8 @@ tables first, then foreign keys and secondary indexes once the rows are in.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.schema import AddConstraint, CreateIndex, CreateTable
 
@@ -58,7 +60,8 @@ def create_tables(engine: sa.Engine, version: int, *, with_constraints: bool) ->
         if with_constraints or engine.dialect.name != "postgresql":
             md.create_all(conn)
         else:
-            for table in md.sorted_tables:
+            # ir_actions first: ir_act_server INHERITS it.
+            for table in sorted(md.sorted_tables, key=lambda t: t.name != "ir_actions"):
                 conn.execute(CreateTable(table, include_foreign_key_constraints=[]))
         if engine.dialect.name == "postgresql":
             for seq in signaling_sequences(version):
@@ -69,6 +72,7 @@ def add_constraints_and_indexes(engine: sa.Engine, version: int) -> None:
     """Second half of ``create_tables(with_constraints=False)`` (PostgreSQL only)."""
     md = build_metadata(version, engine.dialect.name)
     with engine.begin() as conn:
+        conn.execute(sa.text("SET LOCAL maintenance_work_mem = '256MB'"))
         for table in md.sorted_tables:
             for idx in sorted(table.indexes, key=lambda i: str(i.name)):
                 conn.execute(CreateIndex(idx))
@@ -234,8 +238,8 @@ def _base_tables(md: sa.MetaData, version: int, dialect: str) -> None:
 
 
 def _action_tables(md: sa.MetaData, version: int, dialect: str) -> None:
-    def action_columns(table: str) -> list[sa.Column[object]]:
-        cols: list[sa.Column[object]] = [
+    def action_columns(table: str) -> list[sa.Column[Any]]:
+        cols: list[sa.Column[Any]] = [
             jsonb("name", nullable=False),
             char("type", nullable=False),
             jsonb("help"),
@@ -247,9 +251,13 @@ def _action_tables(md: sa.MetaData, version: int, dialect: str) -> None:
             cols.append(char("path"))
         return [*cols, *log_access(table)]
 
-    path_unique = [sa.UniqueConstraint("path", name="ir_actions_path_unique")] if version >= 18 else []
+    path_unique = (
+        [sa.UniqueConstraint("path", name="ir_actions_path_unique")] if version >= 18 else []
+    )
     sa.Table("ir_actions", md, pk(), *action_columns("ir_actions"), *path_unique)
-    inherits = {"postgresql_inherits": "ir_actions"} if dialect == "postgresql" else {}
+    inherits: dict[str, Any] = (
+        {"postgresql_inherits": "ir_actions"} if dialect == "postgresql" else {}
+    )
     sa.Table(
         "ir_act_server",
         md,
@@ -262,7 +270,7 @@ def _action_tables(md: sa.MetaData, version: int, dialect: str) -> None:
         m2o("ir_act_server", "model_id", "ir_model", "cascade", nullable=False),
         char("model_name"),
         text("code"),
-        **inherits,  # type: ignore[arg-type]
+        **inherits,
     )
     cron_name = jsonb("cron_name") if version <= 16 else char("cron_name")
     strict = version >= 18
@@ -330,7 +338,7 @@ def _config_tables(md: sa.MetaData, version: int) -> None:
         *log_access("ir_config_parameter"),
         sa.UniqueConstraint("key", name="ir_config_parameter_key_uniq"),
     )
-    extra: list[sa.Column[object] | sa.UniqueConstraint] = []
+    extra: list[sa.schema.SchemaItem] = []
     if version >= 18:
         extra.append(float8("max_email_size"))
     if version >= 19:
