@@ -60,10 +60,6 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: 
     return lines[0]
 
 
-def sql_rows(path: str, query: str) -> list[Any]:
-    with sqlite3.connect(path) as connection:
-        return connection.execute(query).fetchall()
-
 
 @pytest.mark.parametrize("engine", ["sqlite", "pg"])
 @pytest.mark.parametrize("version", [16, 17, 18])
@@ -218,3 +214,25 @@ def test_old_and_future_odoo_versions_are_refused(tmp_path: Path) -> None:
                 "UPDATE ir_module_module SET latest_version = ? WHERE name = 'base'", (version,)
             )
         assert_one_line_error(run_cli("status", "--db", url), fragment, "16 to 19")
+
+
+def test_a_database_without_mass_mailing_still_works(pg_db_factory: Any) -> None:
+    """Odoo with only `mail` installed: no mailing tables, no mail_mail.mailing_id."""
+    import psycopg
+
+    from tests.odoo_dbs import build_postgres
+
+    url = build_postgres(pg_db_factory(), 17)
+    with psycopg.connect(url.replace("+psycopg", "")) as connection:
+        connection.execute("ALTER TABLE mail_mail DROP COLUMN mailing_id")
+        connection.execute("DROP TABLE mailing_trace, mailing_mailing CASCADE")
+        connection.execute(
+            "UPDATE ir_module_module SET state = 'uninstalled' WHERE name LIKE 'mass_mailing%'"
+        )
+    status = json.loads(run_cli("status", "--json", "--db", url).stdout)
+    assert status["database"]["mass_mailing"] is False
+    mails = json.loads(run_cli("mails", "--state", "failed", "--json", "--db", url).stdout)
+    assert mails and all(m["mailing_id"] is None for m in mails)
+    campaigns = run_cli("campaigns", "--db", url)
+    assert campaigns.returncode == 0 and "No mass-mailing campaign" in campaigns.stdout
+    assert run_cli("mails", "--grep", "acme", "--db", url).returncode == 0

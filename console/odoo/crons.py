@@ -51,7 +51,6 @@ def cron_name_text(raw: Any) -> str:
 
 def crons_query(schema: OdooSchema) -> Select[Any]:
     cron = schema.t("ir_cron")
-    data = schema.t("ir_model_data")
     trigger_count: Any = literal(0)
     if schema.has_table("ir_cron_trigger"):
         trig = schema.t("ir_cron_trigger")
@@ -66,11 +65,18 @@ def crons_query(schema: OdooSchema) -> Select[Any]:
     def opt(name: str) -> Any:
         return cron.c[name] if name in cron.c else literal(None).label(name)
 
-    xml = (
-        select(data.c.module, data.c.name, data.c.res_id)
-        .where(data.c.model == "ir.cron")
-        .subquery()
-    )
+    if schema.has_table("ir_model_data"):
+        data = schema.t("ir_model_data")
+        xml: Any = (
+            select(data.c.module, data.c.name, data.c.res_id)
+            .where(data.c.model == "ir.cron")
+            .subquery()
+        )
+        source: Any = cron.outerjoin(xml, xml.c.res_id == cron.c.id)
+        xml_columns = [xml.c.module.label("xml_module"), xml.c.name.label("xml_name")]
+    else:
+        source = cron
+        xml_columns = [literal(None).label("xml_module"), literal(None).label("xml_name")]
     return (
         select(
             cron.c.id,
@@ -84,12 +90,11 @@ def crons_query(schema: OdooSchema) -> Select[Any]:
             opt("failure_count"),
             opt("first_failure_date"),
             opt("numbercall"),
-            xml.c.module.label("xml_module"),
-            xml.c.name.label("xml_name"),
+            *xml_columns,
             trigger_count.label("triggers"),
             due_trigger.label("first_trigger_at"),
         )
-        .select_from(cron.outerjoin(xml, xml.c.res_id == cron.c.id))
+        .select_from(source)
         .order_by(cron.c.id)
     )
 

@@ -21,6 +21,13 @@ def _opt(schema: OdooSchema, table: str, column: str) -> ColumnElement[Any]:
     return literal(None).label(column)
 
 
+def _reason_prefix(schema: OdooSchema) -> ColumnElement[Any]:
+    if not schema.has("mail_mail", "failure_reason"):
+        return literal(None).label("failure_reason")
+    reason = schema.t("mail_mail").c.failure_reason
+    return func.substr(reason, 1, LIST_REASON_CHARS).label("failure_reason")
+
+
 def mail_filter(
     schema: OdooSchema, states: tuple[str, ...], text: str
 ) -> list[ColumnElementT[bool]]:
@@ -32,12 +39,17 @@ def mail_filter(
         conditions.append(mail.c.state.in_(states))
     text = text.strip()
     if text:
+        searched = [
+            (mail, "email_to"),
+            (msg, "email_from"),
+            (msg, "subject"),
+            (msg, "record_name"),
+            (mail, "failure_reason"),
+        ]
         matches: list[ColumnElementT[bool]] = [
-            mail.c.email_to.icontains(text, autoescape=True),
-            msg.c.email_from.icontains(text, autoescape=True),
-            msg.c.subject.icontains(text, autoescape=True),
-            msg.c.record_name.icontains(text, autoescape=True),
-            mail.c.failure_reason.icontains(text, autoescape=True),
+            table.c[name].icontains(text, autoescape=True)
+            for table, name in searched
+            if name in table.c  # a column this Odoo version or shape lacks is skipped
         ]
         if schema.has_table("mail_mail_res_partner_rel") and schema.has_table("res_partner"):
             rel = schema.t("mail_mail_res_partner_rel")
@@ -82,16 +94,16 @@ def mail_page_query(
         select(
             mail.c.id,
             mail.c.state,
-            msg.c.date,
-            mail.c.scheduled_date,
-            msg.c.email_from,
-            mail.c.email_to,
-            msg.c.subject,
-            msg.c.model,
-            msg.c.res_id,
-            msg.c.record_name,
+            _opt(schema, "mail_message", "date"),
+            _opt(schema, "mail_mail", "scheduled_date"),
+            _opt(schema, "mail_message", "email_from"),
+            _opt(schema, "mail_mail", "email_to"),
+            _opt(schema, "mail_message", "subject"),
+            _opt(schema, "mail_message", "model"),
+            _opt(schema, "mail_message", "res_id"),
+            _opt(schema, "mail_message", "record_name"),
             _opt(schema, "mail_mail", "failure_type"),
-            func.substr(mail.c.failure_reason, 1, LIST_REASON_CHARS).label("failure_reason"),
+            _reason_prefix(schema),
             _opt(schema, "mail_mail", "mailing_id"),
         )
         .select_from(mail.join(msg, msg.c.id == mail.c.mail_message_id))
@@ -164,29 +176,29 @@ def mail_detail_query(schema: OdooSchema, mail_id: int) -> Select[Any]:
         select(
             mail.c.id,
             mail.c.state,
-            msg.c.date,
-            mail.c.scheduled_date,
-            msg.c.email_from,
-            mail.c.email_to,
-            msg.c.subject,
-            msg.c.model,
-            msg.c.res_id,
-            msg.c.record_name,
+            _opt(schema, "mail_message", "date"),
+            _opt(schema, "mail_mail", "scheduled_date"),
+            _opt(schema, "mail_message", "email_from"),
+            _opt(schema, "mail_mail", "email_to"),
+            _opt(schema, "mail_message", "subject"),
+            _opt(schema, "mail_message", "model"),
+            _opt(schema, "mail_message", "res_id"),
+            _opt(schema, "mail_message", "record_name"),
             _opt(schema, "mail_mail", "failure_type"),
-            mail.c.failure_reason,
+            _opt(schema, "mail_mail", "failure_reason"),
             _opt(schema, "mail_mail", "mailing_id"),
             mail.c.mail_message_id,
-            msg.c.message_id,
-            mail.c.references,
-            msg.c.reply_to,
-            mail.c.email_cc,
-            mail.c.headers,
-            mail.c.auto_delete,
-            mail.c.is_notification,
-            msg.c.message_type,
-            mail.c.body_html,
-            mail.c.create_date,
-            mail.c.write_date,
+            _opt(schema, "mail_message", "message_id"),
+            _opt(schema, "mail_mail", "references"),
+            _opt(schema, "mail_message", "reply_to"),
+            _opt(schema, "mail_mail", "email_cc"),
+            _opt(schema, "mail_mail", "headers"),
+            _opt(schema, "mail_mail", "auto_delete"),
+            _opt(schema, "mail_mail", "is_notification"),
+            _opt(schema, "mail_message", "message_type"),
+            _opt(schema, "mail_mail", "body_html"),
+            _opt(schema, "mail_mail", "create_date"),
+            _opt(schema, "mail_mail", "write_date"),
             *extra,
         )
         .select_from(source)
