@@ -21,6 +21,10 @@ HEADLESS_MODULES = [
     "console.config",
     "console.render_json",
     "console.render_text",
+    "console.operations",
+    "console.journal",
+    "console.smtp.send_now",
+    "console.smtp.build",
 ]
 
 

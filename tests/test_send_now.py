@@ -1,0 +1,904 @@
+"""Send now against real databases (SQLite and PostgreSQL, Odoo 16-19) and a real SMTP
+server on loopback: what the server receives and the exact rows written.
+
+Every database is a fresh copy of a generated Odoo database; its own outgoing mails are
+cancelled first, then each test creates exactly the mails it needs and points the
+``ir_mail_server`` rows at its SMTP test server.
+"""
+
+from __future__ import annotations
+
+import shutil
+import smtplib
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg import sql
+from sqlalchemy import create_engine, inspect, text
+
+from console.backends.sql import SqlBackend, open_backend
+from console.config import ConnectionSettings
+from console.smtp.reasons import NOTIFICATION_PLACEHOLDER_REASON, PLACEHOLDER_REASON
+from console.smtp.send_now import QueueBusy, SendReport, send_now, trigger_cron
+from console.smtp.server_choice import NO_VALID_RECIPIENT
+from console.timefmt import utcnow_naive
+from sample_db.generate import build_database
+from sample_db.vocab import DOMAIN
+from tests.pgcluster import PgCluster
+from tests.smtp_server import SmtpTestServer, free_port
+
+VERSIONS = (16, 17, 18, 19)
+UID = 2
+CLAIRE = f'"Claire Dubois" <claire.dubois@{DOMAIN}>'
+BOUNCE = f"bounce@{DOMAIN}"
+SECRET = "Sup3r-S3cret!pw"
+DELIVERY = "Mail Delivery Failed\nMail delivery failed via SMTP server 'None'.\n"
+
+
+# -- databases ------------------------------------------------------------------------
+class Templates:
+    """One generated database per (engine, version), copied for each test."""
+
+    def __init__(self, request: pytest.FixtureRequest, directory: Path) -> None:
+        self.request = request
+        self.directory = directory
+        self.built: dict[tuple[str, int], str] = {}
+
+    def template(self, kind: str, version: int) -> str:
+        key = (kind, version)
+        if key not in self.built:
+            if kind == "sqlite":
+                url = f"sqlite:///{self.directory / f'send_tpl_{version}.sqlite'}"
+            else:
+                cluster: PgCluster = self.request.getfixturevalue("pg_cluster")
+                url = cluster.create_database(f"mailq_send_tpl_{version}")
+            build_database(url, version=version, mails=0)
+            self.built[key] = url
+        return self.built[key]
+
+
+@pytest.fixture(scope="session")
+def templates(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Templates:
+    return Templates(request, tmp_path_factory.mktemp("send_tpl"))
+
+
+@dataclass
+class Db:
+    url: str
+    kind: str
+    version: int
+    tmp: Path
+    backends: list[SqlBackend] = field(default_factory=list)
+
+    def sql(self, statement: str, **params: Any) -> list[Any]:
+        engine = create_engine(self.url)
+        try:
+            with engine.begin() as conn:
+                result = conn.execute(text(statement), params)
+                return list(result) if result.returns_rows else []
+        finally:
+            engine.dispose()
+
+    def one(self, statement: str, **params: Any) -> Any:
+        rows = self.sql(statement, **params)
+        assert len(rows) == 1, rows
+        return rows[0]
+
+    def columns(self, table: str) -> set[str]:
+        engine = create_engine(self.url)
+        try:
+            return {c["name"] for c in inspect(engine).get_columns(table)}
+        finally:
+            engine.dispose()
+
+    def insert(self, table: str, **values: Any) -> int:
+        names = ", ".join(f'"{k}"' for k in values)
+        marks = ", ".join(f":{k}" for k in values)
+        row = self.one(f"INSERT INTO {table} ({names}) VALUES ({marks}) RETURNING id", **values)
+        return int(row[0])
+
+    def backend(self, conf: Path | None = None) -> SqlBackend:
+        backend = open_backend(ConnectionSettings(db_url=self.url, odoo_config=conf))
+        self.backends.append(backend)
+        return backend
+
+    def point_servers(
+        self,
+        port: int,
+        encryption: str = "none",
+        user: str | None = None,
+        password: str | None = None,
+    ) -> None:
+        self.sql(
+            "UPDATE ir_mail_server SET smtp_host = '127.0.0.1', smtp_port = :port, "
+            "smtp_encryption = :enc, smtp_user = :user, smtp_pass = :pw, "
+            "smtp_authentication = 'login'",
+            port=port,
+            enc=encryption,
+            user=user,
+            pw=password,
+        )
+
+
+@pytest.fixture
+def make_db(templates: Templates, tmp_path: Path) -> Iterator[Callable[[str, int], Db]]:
+    made: list[Db] = []
+    dropped: list[str] = []
+
+    def make(kind: str, version: int) -> Db:
+        source = templates.template(kind, version)
+        if kind == "sqlite":
+            path = tmp_path / f"odoo{version}_{uuid.uuid4().hex[:6]}.sqlite"
+            shutil.copy(source.removeprefix("sqlite:///"), path)
+            url = f"sqlite:///{path}"
+        else:
+            cluster: PgCluster = templates.request.getfixturevalue("pg_cluster")
+            name = f"mailq_send_{uuid.uuid4().hex[:10]}"
+            with cluster.connect() as conn:
+                conn.execute(
+                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                        sql.Identifier(name), sql.Identifier(f"mailq_send_tpl_{version}")
+                    )
+                )
+            dropped.append(name)
+            url = cluster.url(name)
+        db = Db(url, kind, version, tmp_path)
+        db.sql("UPDATE mail_mail SET state = 'cancel' WHERE state = 'outgoing'")
+        made.append(db)
+        return db
+
+    yield make
+    for db in made:
+        for backend in db.backends:
+            backend.close()
+    if dropped:
+        cluster = templates.request.getfixturevalue("pg_cluster")
+        for name in dropped:
+            cluster.drop_database(name)
+
+
+CASES = [(kind, version) for kind in ("sqlite", "pg") for version in VERSIONS]
+
+
+@pytest.fixture(params=CASES, ids=[f"{k}-odoo{v}" for k, v in CASES])
+def db(request: pytest.FixtureRequest, make_db: Callable[[str, int], Db]) -> Db:
+    kind, version = request.param
+    if kind == "pg":
+        request.getfixturevalue("pg_cluster")
+    return make_db(kind, version)
+
+
+@pytest.fixture(params=["sqlite", "pg"])
+def db17(request: pytest.FixtureRequest, make_db: Callable[[str, int], Db]) -> Db:
+    if request.param == "pg":
+        request.getfixturevalue("pg_cluster")
+    return make_db(request.param, 17)
+
+
+@pytest.fixture
+def pg17(pg_cluster: PgCluster, make_db: Callable[[str, int], Db]) -> Db:
+    return make_db("pg", 17)
+
+
+# -- mails ----------------------------------------------------------------------------
+@dataclass
+class Mail:
+    id: int
+    message: int
+    partners: list[int]
+    message_id: str
+
+
+def create_mail(
+    db: Db,
+    *,
+    email_from: str = CLAIRE,
+    email_to: str | None = None,
+    email_cc: str | None = None,
+    partners: tuple[tuple[str | None, str | None], ...] = (),
+    subject: str = "Invoice INV/2026/0042",
+    body: str = "<p>Hello,</p><p>Your invoice is attached.</p>",
+    headers: dict[str, str] | None = None,
+    references: str | None = None,
+    auto_delete: bool = False,
+    is_notification: bool = True,
+    mailing_id: int | None = None,
+    mail_server_id: int | None = None,
+    attachments: tuple[tuple[str, bytes | None, str | None], ...] = (),
+) -> Mail:
+    """An outgoing mail like Odoo's notification flow creates it (ids from the DB)."""
+    now = utcnow_naive()
+    log = {"create_uid": UID, "create_date": now, "write_uid": UID, "write_date": now}
+    partner_cols = db.columns("res_partner")
+    partner_ids = []
+    for name, email in partners:
+        values: dict[str, Any] = {"name": name, "email": email, "type": "contact", "active": True}
+        values["name"] = name or "Nameless"
+        for extra in ("complete_name", "display_name"):
+            if extra in partner_cols:
+                values[extra] = values["name"]
+        partner_ids.append(db.insert("res_partner", **values, **log))
+    token = uuid.uuid4().hex[:12]
+    message_id = f"<{token}.1764230400.000000000000000-openerp-42-account.move@acme-odoo-prod-1>"
+    message: dict[str, Any] = {
+        "subject": subject,
+        "date": now,
+        "body": body,
+        "model": "account.move",
+        "res_id": 42,
+        "message_type": "email" if db.version <= 16 else "email_outgoing",
+        "email_from": email_from,
+        "message_id": message_id,
+        "mail_server_id": mail_server_id,
+        **log,
+    }
+    if db.version >= 17:
+        message["record_alias_domain_id"] = 1
+    message_row = db.insert("mail_message", **message)
+    mail_values: dict[str, Any] = {
+        "mail_message_id": message_row,
+        "body_html": body,
+        "references": references or message_id,
+        "headers": repr(headers) if headers is not None else None,
+        "is_notification": is_notification,
+        "email_to": email_to,
+        "email_cc": email_cc,
+        "state": "outgoing",
+        "auto_delete": auto_delete,
+        **log,
+    }
+    if mailing_id is not None:
+        mail_values["mailing_id"] = mailing_id
+    mail_id = db.insert("mail_mail", **mail_values)
+    for partner in partner_ids:
+        db.sql(
+            "INSERT INTO mail_mail_res_partner_rel (mail_mail_id, res_partner_id) VALUES (:m, :p)",
+            m=mail_id,
+            p=partner,
+        )
+        db.insert(
+            "mail_notification",
+            mail_message_id=message_row,
+            mail_mail_id=mail_id,
+            res_partner_id=partner,
+            notification_type="email",
+            notification_status="ready",
+            is_read=True,
+        )
+    for name, data, store_fname in attachments:
+        attachment = db.insert(
+            "ir_attachment",
+            name=name,
+            type="binary",
+            mimetype="application/pdf",
+            db_datas=data,
+            store_fname=store_fname,
+            file_size=len(data or b"x"),
+            res_model="mail.message",
+            res_id=message_row,
+            **log,
+        )
+        db.sql(
+            "INSERT INTO message_attachment_rel (message_id, attachment_id) VALUES (:m, :a)",
+            m=message_row,
+            a=attachment,
+        )
+    return Mail(mail_id, message_row, partner_ids, message_id)
+
+
+def mail_row(db: Db, mail_id: int) -> Any:
+    return db.one(
+        "SELECT state, failure_type, failure_reason, write_uid, write_date FROM mail_mail "
+        "WHERE id = :id",
+        id=mail_id,
+    )
+
+
+def notifications(db: Db, mail: Mail) -> dict[int, tuple[Any, ...]]:
+    rows = db.sql(
+        "SELECT res_partner_id, notification_status, failure_type, failure_reason, mail_mail_id "
+        "FROM mail_notification WHERE mail_message_id = :m",
+        m=mail.message,
+    )
+    return {int(r[0]): tuple(r[1:]) for r in rows}
+
+
+def by_message_id(server: SmtpTestServer) -> Counter[str]:
+    return Counter(str(m["Message-Id"]) for m in server.messages())
+
+
+def write_conf(path: Path, **options: Any) -> Path:
+    lines = ["[options]", *(f"{k} = {v}" for k, v in options.items())]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def header_line(data: bytes, name: bytes) -> str:
+    return next(line for line in data.split(b"\r\n") if line.startswith(name + b":")).decode()
+
+
+def as_datetime(value: Any) -> datetime:
+    """SQLite hands timestamps back as text."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def parts(message: EmailMessage) -> list[str]:
+    return [p.get_content_type() for p in message.walk() if not p.is_multipart()]
+
+
+# -- success ------------------------------------------------------------------------------
+def test_success_sends_what_odoo_sends_and_writes_what_odoo_writes(db: Db) -> None:
+    with SmtpTestServer() as smtp:
+        db.point_servers(smtp.port)
+        mail = create_mail(
+            db,
+            email_to="Ext One <ext1@example.org>",
+            email_cc="cc@example.org",
+            partners=(("Bob Buyer", "bob@buyer.test"), ("Ann Accountant", "ann@acc.test")),
+            headers={"X-Odoo-Objects": "account.move-42", "X-Custom": "v\r\nInjected: yes"},
+            references="<parent.0@acme-odoo-prod-1>",
+            body='<p>Hello <a href="https://erp.test/my/invoices/42">invoice</a></p>',
+            attachments=(("INV_2026_0042.pdf", b"%PDF-1.4 invoice", None),),
+        )
+        backend = db.backend()
+        before = utcnow_naive()
+        report = send_now(backend, [mail.id], uid=UID)
+    assert (report.sent, report.failed, report.skipped) == ([mail.id], {}, {}), report
+    assert report.message() == "Sent 1 mail"
+
+    received = sorted(smtp.received, key=lambda r: r.rcpt_tos)
+    if db.version <= 16:  # 16 passes email_cc to every message
+        expected = [
+            ("ann@acc.test", "cc@example.org"),
+            ("bob@buyer.test", "cc@example.org"),
+            ("ext1@example.org", "cc@example.org"),
+        ]
+    else:  # 17+: the Cc goes with the email_to message only
+        expected = [("ann@acc.test",), ("bob@buyer.test",), ("ext1@example.org", "cc@example.org")]
+    assert [r.rcpt_tos for r in received] == expected
+    assert {r.mail_from for r in received} == {BOUNCE}  # bounce matches the from_filter
+    for r in received:
+        msg = r.message
+        assert msg["Message-Id"] == mail.message_id
+        assert msg["References"] == "<parent.0@acme-odoo-prod-1>"
+        assert msg["Subject"] == "Invoice INV/2026/0042"
+        assert msg["From"].addresses[0].addr_spec == f"claire.dubois@{DOMAIN}"
+        assert msg["Reply-To"] == msg["From"]
+        assert msg["Return-Path"] == BOUNCE
+        assert msg["X-Odoo-Objects"] == "account.move-42"
+        assert msg["X-Custom"] == "v Injected: yes" and msg["Injected"] is None
+        assert parts(msg) == ["text/plain", "text/html", "application/pdf"]
+        attachment = next(p for p in msg.walk() if p.get_filename())
+        assert attachment.get_filename() == "INV_2026_0042.pdf"
+        assert attachment.get_content() == b"%PDF-1.4 invoice"
+        plain = next(p for p in msg.walk() if p.get_content_type() == "text/plain")
+        assert plain.get_content().replace("\r\n", "\n").strip() == (
+            "Hello invoice [1]\n\n\n[1] https://erp.test/my/invoices/42"
+        )
+    assert sorted(header_line(r.data, b"To") for r in received) == [
+        'To: "Ann Accountant" <ann@acc.test>',
+        'To: "Bob Buyer" <bob@buyer.test>',
+        'To: "Ext One" <ext1@example.org>',
+    ]
+
+    state, failure_type, failure_reason, write_uid, write_date = mail_row(db, mail.id)
+    assert (state, failure_type, failure_reason, write_uid) == ("sent", None, None, UID)
+    assert as_datetime(write_date) >= before - timedelta(seconds=1)
+    assert db.one("SELECT message_id FROM mail_message WHERE id = :i", i=mail.message)[0] == (
+        mail.message_id
+    )
+    assert notifications(db, mail) == {
+        mail.partners[0]: ("sent", None, "", mail.id),
+        mail.partners[1]: ("sent", None, "", mail.id),
+    }
+
+
+def test_from_is_rewritten_to_the_notifications_address(db17: Db) -> None:
+    with SmtpTestServer() as smtp:
+        db17.point_servers(smtp.port)
+        mail = create_mail(db17, email_from='"Ann Ext" <ann@gmail.test>', email_to="x@y.test")
+        report = send_now(db17.backend(), [mail.id], uid=UID)
+    assert report.sent == [mail.id]
+    (received,) = smtp.received
+    assert header_line(received.data, b"From") == f'From: "Ann Ext" <notifications@{DOMAIN}>'
+    assert header_line(received.data, b"Reply-To") == 'Reply-To: "Ann Ext" <ann@gmail.test>'
+    assert received.mail_from == BOUNCE
+
+
+def test_auto_delete_removes_the_mail_like_odoo(db17: Db) -> None:
+    with SmtpTestServer() as smtp:
+        db17.point_servers(smtp.port)
+        chatter = create_mail(db17, partners=(("Bob", "bob@b.test"),), auto_delete=True)
+        standalone = create_mail(db17, email_to="x@y.test", auto_delete=True, is_notification=False)
+        report = send_now(db17.backend(), [chatter.id, standalone.id], uid=UID)
+    assert sorted(report.sent) == sorted([chatter.id, standalone.id])
+    assert sorted(report.deleted) == sorted([chatter.id, standalone.id])
+    assert (
+        db17.sql("SELECT id FROM mail_mail WHERE id IN (:a, :b)", a=chatter.id, b=standalone.id)
+        == []
+    )
+    # a notification mail keeps its message; the notification loses its mail_mail_id
+    assert db17.one("SELECT count(*) FROM mail_message WHERE id = :i", i=chatter.message)[0] == 1
+    assert notifications(db17, chatter) == {chatter.partners[0]: ("sent", None, "", None)}
+    # a standalone mail takes its message with it
+    assert db17.one("SELECT count(*) FROM mail_message WHERE id = :i", i=standalone.message)[0] == 0
+
+
+def test_invalid_partner_address_is_skipped_and_recorded(db: Db) -> None:
+    with SmtpTestServer() as smtp:
+        db.point_servers(smtp.port)
+        mail = create_mail(
+            db,
+            email_to="x@y.test",
+            partners=(("Good", "good@b.test"), ("Broken", "broken at example")),
+        )
+        report = send_now(db.backend(), [mail.id], uid=UID)
+    assert report.sent == [mail.id]
+    assert sorted(r.rcpt_tos for r in smtp.received) == [("good@b.test",), ("x@y.test",)]
+    assert mail_row(db, mail.id)[:3] == ("sent", None, None)
+    good, broken = mail.partners
+    invalid_reason = None
+    if db.version >= 19:
+        invalid_reason = (
+            "At least one valid recipient address should be specified for outgoing emails "
+            "(To/Cc/Bcc)"
+        )
+    assert notifications(db, mail) == {
+        good: ("sent", None, "", mail.id),
+        broken: ("exception", "mail_email_invalid", invalid_reason, mail.id),
+    }
+
+
+def test_mail_without_recipients_keeps_odoo_placeholder(db: Db) -> None:
+    with SmtpTestServer() as smtp:
+        db.point_servers(smtp.port)
+        mail = create_mail(db)
+        report = send_now(db.backend(), [mail.id], uid=UID)
+    if db.version <= 18:
+        expected = ("exception", None, PLACEHOLDER_REASON)
+    else:  # 19 records the missing recipients in the pre-send write
+        expected = ("exception", "mail_email_missing", NO_VALID_RECIPIENT)
+    assert mail_row(db, mail.id)[:3] == expected
+    assert report.failed == {mail.id: expected[2]}
+    assert smtp.received == []
+
+
+# -- failures -----------------------------------------------------------------------------
+def test_one_recipient_refused_with_550(db: Db) -> None:
+    # partners go out in res.partner order (name): Bob first, then Zoe, who is refused
+    with SmtpTestServer(refuse=["zoe@z.test"]) as smtp:
+        db.point_servers(smtp.port)
+        mail = create_mail(db, partners=(("Zoe", "zoe@z.test"), ("Bob", "bob@b.test")))
+        report = send_now(db.backend(), [mail.id], uid=UID)
+    refused = (
+        "{'zoe@z.test': (550, b'5.1.1 <zoe@z.test>: Recipient address rejected: User unknown')}"
+    )
+    reason = f"{DELIVERY}SMTPRecipientsRefused: {refused}"
+    assert report.failed == {mail.id: reason} and report.sent == []
+    assert report.message() == "Sent 0 mails; 1 failed"
+    assert [r.rcpt_tos for r in smtp.received] == [("bob@b.test",)]
+    state, failure_type, failure_reason = mail_row(db, mail.id)[:3]
+    assert (state, failure_reason) == ("exception", reason)
+    assert failure_type == (None if db.version <= 16 else "unknown")
+    zoe, bob = mail.partners
+    assert notifications(db, mail) == {
+        bob: ("sent", None, "", mail.id),
+        zoe: ("exception", "unknown", reason, mail.id),
+    }
+
+
+@pytest.mark.parametrize("version", [16, 17, 18])
+def test_temporary_4xx_is_stored_as_odoo_formats_it(
+    version: int, make_db: Callable[[str, int], Db]
+) -> None:
+    db = make_db("sqlite", version)
+    with SmtpTestServer(tempfail=True) as smtp:
+        db.point_servers(smtp.port)
+        mail = create_mail(db, email_to="x@y.test")
+        report = send_now(db.backend(), [mail.id], uid=UID)
+    if version <= 17:
+        detail = "SMTPDataError: 451\n4.3.0 Temporary lookup failure, try again later"
+    else:
+        detail = "SMTPDataError: (451, b'4.3.0 Temporary lookup failure, try again later')"
+    assert report.failed == {mail.id: DELIVERY + detail}
+    assert mail_row(db, mail.id)[:3] == (
+        "exception",
+        None if version <= 16 else "unknown",
+        DELIVERY + detail,
+    )
+    assert smtp.received == []
+
+
+def _connect_failure(db: Db, mail: Mail, report: SendReport, reason: str) -> None:
+    assert report.failed == {mail.id: reason}
+    # send(): state + failure_reason only; failure_type untouched (NULL)
+    assert mail_row(db, mail.id)[:3] == ("exception", None, reason)
+    assert notifications(db, mail) == {
+        p: ("exception", "mail_smtp", None, mail.id) for p in mail.partners
+    }
+
+
+def test_authentication_refused(db17: Db) -> None:
+    with SmtpTestServer(auth=("odoo@acme", "right-pw")) as smtp:
+        db17.point_servers(smtp.port, user="odoo@acme", password=SECRET)
+        mail = create_mail(db17, partners=(("Bob", "bob@b.test"),))
+        report = send_now(db17.backend(), [mail.id], uid=UID)
+    assert smtp.auth_attempts and all(pw == SECRET for _u, pw in smtp.auth_attempts)
+    _connect_failure(db17, mail, report, "535\n5.7.8 Authentication credentials invalid")
+    assert SECRET not in repr(report) and SECRET not in report.message()
+
+
+def test_authentication_accepted_over_starttls(db17: Db) -> None:
+    with SmtpTestServer(auth=("odoo@acme", SECRET), tls="starttls") as smtp:
+        db17.point_servers(smtp.port, encryption="starttls", user="odoo@acme", password=SECRET)
+        mail = create_mail(db17, email_to="x@y.test")
+        report = send_now(db17.backend(), [mail.id], uid=UID)
+    assert report.sent == [mail.id] and len(smtp.received) == 1
+
+
+def test_implicit_tls(db17: Db) -> None:
+    with SmtpTestServer(tls="implicit") as smtp:
+        db17.point_servers(smtp.port, encryption="ssl")
+        mail = create_mail(db17, email_to="x@y.test")
+        report = send_now(db17.backend(), [mail.id], uid=UID)
+    assert report.sent == [mail.id] and len(smtp.received) == 1
+
+
+def test_connection_refused(db: Db) -> None:
+    db.point_servers(free_port())
+    mail = create_mail(db, partners=(("Bob", "bob@b.test"),))
+    report = send_now(db.backend(), [mail.id], uid=UID)
+    _connect_failure(db, mail, report, "111\nConnection refused")
+
+
+def test_tls_mode_mismatch(db17: Db) -> None:
+    with SmtpTestServer() as smtp:  # plain SMTP, but the server row says SSL/TLS
+        db17.point_servers(smtp.port, encryption="ssl")
+        mail = create_mail(db17, partners=(("Bob", "bob@b.test"),))
+        report = send_now(db17.backend(), [mail.id], uid=UID)
+    reason = report.failed[mail.id]
+    assert reason.startswith("1\n[SSL: WRONG_VERSION_NUMBER] wrong version number")
+    _connect_failure(db17, mail, report, reason)
+    assert smtp.received == []
+
+
+def test_starttls_required_but_not_offered(db17: Db) -> None:
+    with SmtpTestServer() as smtp:
+        db17.point_servers(smtp.port, encryption="starttls")
+        mail = create_mail(db17, partners=(("Bob", "bob@b.test"),))
+        report = send_now(db17.backend(), [mail.id], uid=UID)
+    _connect_failure(db17, mail, report, "STARTTLS extension not supported by server.")
+
+
+@pytest.mark.parametrize("misbehaviour", ["drop", "stall"])
+def test_server_dropping_or_stalling_during_data_leaves_odoo_placeholder(
+    misbehaviour: str, db17: Db
+) -> None:
+    options: dict[str, Any] = (
+        {"drop_during_data": True} if misbehaviour == "drop" else {"data_delay": 3.0}
+    )
+    with SmtpTestServer(**options) as smtp:
+        db17.point_servers(smtp.port)
+        first = create_mail(db17, partners=(("Bob", "bob@b.test"),))
+        second = create_mail(db17, partners=(("Carl", "carl@c.test"),))
+        backend = db17.backend()
+        report = send_now(backend, [first.id, second.id], uid=UID, concurrency=1, timeout=1.0)
+        assert report.failed == {first.id: PLACEHOLDER_REASON}
+        assert report.skipped == {
+            second.id: f"not attempted: the connection to {_server_name(db17)} broke; left outgoing"
+        }
+        assert any("closed the connection" in note for note in report.notes)
+        assert mail_row(db17, first.id)[:3] == ("exception", None, PLACEHOLDER_REASON)
+        assert notifications(db17, first) == {
+            first.partners[0]: ("exception", "unknown", NOTIFICATION_PLACEHOLDER_REASON, first.id)
+        }
+        assert mail_row(db17, second.id)[0] == "outgoing"
+        # sending again never sends the dropped mail a second time
+        again = send_now(backend, [first.id], uid=UID, timeout=1.0)
+        assert again.skipped == {first.id: "not outgoing any more (now 'exception')"}
+        time.sleep(0.2)
+    assert len(smtp.received) <= 1
+
+
+def _server_name(db: Db) -> str:
+    return str(db.one("SELECT name FROM ir_mail_server WHERE id = 1")[0])
+
+
+def test_archived_server_of_the_mail_is_refused(db17: Db) -> None:
+    db17.point_servers(free_port())
+    db17.sql("UPDATE ir_mail_server SET active = :f WHERE id = 2", f=False)
+    mail = create_mail(db17, partners=(("Bob", "bob@b.test"),), mail_server_id=2)
+    report = send_now(db17.backend(), [mail.id], uid=UID)
+    name = db17.one("SELECT name FROM ir_mail_server WHERE id = 2")[0]
+    _connect_failure(
+        db17, mail, report, f'The server "{name}" cannot be used because it is archived.'
+    )
+
+
+# -- odoo.conf fallback and filestore -------------------------------------------------------
+def test_odoo_conf_server_and_filestore_attachment(db: Db) -> None:
+    data_dir = db.tmp / f"data{db.version}{db.kind}"
+    with SmtpTestServer() as smtp:
+        db.sql("UPDATE ir_mail_server SET active = :f", f=False)
+        conf = write_conf(
+            db.tmp / "odoo.conf",
+            smtp_server="127.0.0.1",
+            smtp_port=smtp.port,
+            email_from="odoo@conf.test",
+            data_dir=data_dir,
+        )
+        backend = db.backend(conf)
+        dbname = backend.target.url.database if db.kind == "pg" else backend.info.name
+        stored = data_dir / "filestore" / str(dbname) / "ab" / "abcdef0123"
+        stored.parent.mkdir(parents=True)
+        stored.write_bytes(b"%PDF from the filestore")
+        mail = create_mail(
+            db, email_to="x@y.test", attachments=(("quote.pdf", None, "ab/abcdef0123"),)
+        )
+        report = send_now(backend, [mail.id], uid=UID)
+    assert report.sent == [mail.id]
+    (received,) = smtp.received
+    attachment = next(p for p in received.message.walk() if p.get_filename())
+    assert attachment.get_content() == b"%PDF from the filestore"
+
+
+def test_unreadable_filestore_leaves_the_mail_outgoing(db17: Db) -> None:
+    with SmtpTestServer() as smtp:
+        db17.point_servers(smtp.port)
+        conf = write_conf(db17.tmp / "odoo.conf", data_dir=db17.tmp / "nowhere")
+        mail = create_mail(db17, email_to="x@y.test", attachments=(("q.pdf", None, "ab/cd"),))
+        report = send_now(db17.backend(conf), [mail.id], uid=UID)
+    assert "cannot read" in report.skipped[mail.id]
+    assert mail_row(db17, mail.id)[0] == "outgoing" and smtp.received == []
+
+
+# -- campaigns and the cron trigger --------------------------------------------------------
+def test_campaign_mail_is_left_to_odoo_and_the_queue_is_triggered(db: Db) -> None:
+    with SmtpTestServer() as smtp:
+        db.point_servers(smtp.port)
+        mailing = int(db.one("SELECT min(id) FROM mailing_mailing")[0])
+        campaign = create_mail(db, email_to="fan@x.test", mailing_id=mailing)
+        plain = create_mail(db, email_to="x@y.test")
+        cron = db.one(
+            "SELECT res_id FROM ir_model_data WHERE module = 'mail' "
+            "AND name = 'ir_cron_mail_scheduler_action'"
+        )[0]
+        before = db.one("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = :c", c=cron)[0]
+        start = utcnow_naive()
+        report = send_now(db.backend(), [campaign.id, plain.id], uid=UID)
+    assert report.sent == [plain.id]
+    assert report.skipped == {
+        campaign.id: "belongs to a mass-mailing campaign: asked Odoo's queue to run instead"
+    }
+    assert report.deferred_campaign_ids == [mailing]
+    assert report.message() == "Sent 1 mail; 1 skipped: campaign mails left to Odoo's queue"
+    assert [r.rcpt_tos for r in smtp.received] == [("x@y.test",)]
+    assert mail_row(db, campaign.id)[0] == "outgoing"
+    triggers = db.sql(
+        "SELECT call_at, create_uid, write_uid FROM ir_cron_trigger WHERE cron_id = :c ORDER BY id",
+        c=cron,
+    )
+    assert len(triggers) == before + 1
+    call_at, create_uid, write_uid = triggers[-1]
+    assert (create_uid, write_uid) == (UID, UID)
+    call_at = as_datetime(call_at)
+    assert start - timedelta(seconds=2) <= call_at <= utcnow_naive() + timedelta(seconds=2)
+
+
+def test_trigger_cron(db17: Db) -> None:
+    cron = int(
+        db17.one(
+            "SELECT res_id FROM ir_model_data WHERE module = 'mail' "
+            "AND name = 'ir_cron_mail_scheduler_action'"
+        )[0]
+    )
+    backend = db17.backend()
+    message = trigger_cron(backend, cron, uid=UID)
+    assert message.startswith("Asked Odoo to run 'Mail: Email Queue Manager' now")
+    if db17.kind == "pg":
+        assert message.endswith("Odoo's cron workers were woken up")
+    count = db17.one("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = :c", c=cron)[0]
+    db17.sql("UPDATE ir_cron SET active = :f WHERE id = :c", f=False, c=cron)
+    assert "inactive" in trigger_cron(backend, cron, uid=UID)
+    assert db17.one("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = :c", c=cron)[0] == count
+
+
+def test_trigger_cron_wakes_listeners_on_the_postgres_database(
+    pg17: Db, pg_cluster: PgCluster
+) -> None:
+    cron = int(db_cron(pg17))
+    with psycopg.connect(pg_cluster.conninfo("postgres"), autocommit=True) as listener:
+        listener.execute("LISTEN cron_trigger")
+        trigger_cron(pg17.backend(), cron, uid=UID)
+        notices = list(listener.notifies(timeout=5, stop_after=1))
+    dbname = pg17.url.rsplit("/", 1)[1]
+    assert [(n.channel, n.payload) for n in notices] == [("cron_trigger", dbname)]
+
+
+def db_cron(db: Db) -> int:
+    return int(
+        db.one(
+            "SELECT res_id FROM ir_model_data WHERE module = 'mail' "
+            "AND name = 'ir_cron_mail_scheduler_action'"
+        )[0]
+    )
+
+
+# -- never twice ----------------------------------------------------------------------------
+def test_queue_busy_when_odoo_holds_the_cron_lock(pg17: Db, pg_cluster: PgCluster) -> None:
+    with SmtpTestServer() as smtp:
+        pg17.point_servers(smtp.port)
+        mail = create_mail(pg17, email_to="x@y.test")
+        backend = pg17.backend()
+        dbname = pg17.url.rsplit("/", 1)[1]
+        with psycopg.connect(pg_cluster.conninfo(dbname)) as odoo:
+            odoo.execute("SELECT id FROM ir_cron WHERE id = %s FOR NO KEY UPDATE", (db_cron(pg17),))
+            with pytest.raises(QueueBusy, match="Odoo is processing the queue right now"):
+                send_now(backend, [mail.id], uid=UID)
+            odoo.rollback()
+        assert mail_row(pg17, mail.id)[0] == "outgoing" and smtp.received == []
+        assert send_now(backend, [mail.id], uid=UID).sent == [mail.id]
+
+
+def test_mail_locked_by_another_transaction_is_skipped(pg17: Db, pg_cluster: PgCluster) -> None:
+    with SmtpTestServer() as smtp:
+        pg17.point_servers(smtp.port)
+        mail = create_mail(pg17, email_to="x@y.test")
+        dbname = pg17.url.rsplit("/", 1)[1]
+        with psycopg.connect(pg_cluster.conninfo(dbname)) as other:
+            other.execute("SELECT id FROM mail_mail WHERE id = %s FOR UPDATE", (mail.id,))
+            report = send_now(pg17.backend(), [mail.id], uid=UID)
+            other.rollback()
+    assert report.skipped == {mail.id: "locked by another transaction"}
+    assert report.message() == "Sent 0 mails; 1 skipped: locked by another transaction"
+    assert smtp.received == []
+
+
+class OdooSender(threading.Thread):
+    """Odoo's own sending, on its own connection: the queue cron (``_acquire_one_job``
+    ``FOR NO KEY UPDATE SKIP LOCKED`` then ``process_email_queue``) or, without the cron
+    lock, the "Send Now" button. REPEATABLE READ like Odoo's cursors; per mail: read the
+    state, write the placeholder, SMTP, write ``sent``, commit (``_send``)."""
+
+    BATCH = 3  # mails per run, so the console gets the cron lock in between
+
+    def __init__(self, conninfo: str, cron_id: int, port: int, *, use_cron_lock: bool) -> None:
+        super().__init__(daemon=True)
+        self.conninfo = conninfo
+        self.cron_id = cron_id
+        self.port = port
+        self.use_cron_lock = use_cron_lock
+        self.stop = threading.Event()
+        self.sent: list[int] = []
+        self.errors: list[BaseException] = []
+
+    def run(self) -> None:
+        try:
+            with psycopg.connect(self.conninfo) as cron_cr, psycopg.connect(self.conninfo) as cr:
+                cr.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+                while not self.stop.is_set():
+                    if self.use_cron_lock:
+                        got = cron_cr.execute(
+                            "SELECT id FROM ir_cron WHERE id = %s AND active "
+                            "FOR NO KEY UPDATE SKIP LOCKED",
+                            (self.cron_id,),
+                        ).fetchone()
+                        if got is None:
+                            cron_cr.rollback()
+                            time.sleep(0.005)
+                            continue
+                    self.process_queue(cr)
+                    cron_cr.rollback()
+                    time.sleep(0.03)
+        except BaseException as exc:  # reported by the test
+            self.errors.append(exc)
+
+    def process_queue(self, cr: psycopg.Connection[Any]) -> None:
+        ids = sorted(
+            r[0]
+            for r in cr.execute(
+                "SELECT id FROM mail_mail WHERE state = 'outgoing' ORDER BY id DESC LIMIT %s",
+                (self.BATCH,),
+            ).fetchall()
+        )
+        cr.commit()
+        if not ids:
+            return
+        with smtplib.SMTP("127.0.0.1", self.port, timeout=10) as smtp:
+            for mail_id in ids:
+                try:
+                    row = cr.execute(
+                        "SELECT m.state, msg.message_id FROM mail_mail m JOIN mail_message msg "
+                        "ON msg.id = m.mail_message_id WHERE m.id = %s",
+                        (mail_id,),
+                    ).fetchone()
+                    if row is None or row[0] != "outgoing":
+                        cr.commit()
+                        continue
+                    cr.execute(
+                        "UPDATE mail_mail SET state = 'exception', failure_reason = %s "
+                        "WHERE id = %s",
+                        (PLACEHOLDER_REASON, mail_id),
+                    )
+                    msg = EmailMessage()
+                    msg["Message-Id"] = row[1]
+                    msg["From"] = "odoo@acme.test"
+                    msg["To"] = "x@y.test"
+                    msg.set_content("sent by Odoo")
+                    smtp.send_message(msg, "odoo@acme.test", ["x@y.test"])
+                    cr.execute(
+                        "UPDATE mail_mail SET state = 'sent', failure_reason = NULL WHERE id = %s",
+                        (mail_id,),
+                    )
+                    cr.commit()
+                    self.sent.append(mail_id)
+                except psycopg.errors.SerializationFailure:
+                    cr.rollback()  # Odoo: psycopg2.Error stops the batch, nothing sent
+
+
+def test_never_twice_while_odoo_sends_too(pg17: Db, pg_cluster: PgCluster) -> None:
+    with SmtpTestServer(delay=0.02) as smtp:
+        pg17.point_servers(smtp.port)
+        mails = [create_mail(pg17, email_to=f"r{i}@y.test") for i in range(40)]
+        dbname = pg17.url.rsplit("/", 1)[1]
+        conninfo = pg_cluster.conninfo(dbname)
+        cron = OdooSender(conninfo, db_cron(pg17), smtp.port, use_cron_lock=True)
+        button = OdooSender(conninfo, db_cron(pg17), smtp.port, use_cron_lock=False)
+        backend = pg17.backend()
+        ids = [m.id for m in mails]
+        cron.start()
+        button.start()
+        console_sent: list[int] = []
+        busy = 0
+        deadline = time.monotonic() + 60
+        try:
+            while time.monotonic() < deadline:
+                remaining = [
+                    r[0] for r in pg17.sql("SELECT id FROM mail_mail WHERE state = 'outgoing'")
+                ]
+                if not remaining:
+                    break
+                try:
+                    report = send_now(backend, ids, uid=UID, concurrency=4)
+                except QueueBusy:
+                    busy += 1
+                    time.sleep(0.01)
+                    continue
+                console_sent.extend(report.sent)
+        finally:
+            cron.stop.set()
+            button.stop.set()
+            cron.join(10)
+            button.join(10)
+    assert not cron.errors and not button.errors
+    print("sent by console/cron/button:", len(console_sent), len(cron.sent), len(button.sent), busy)
+    counts = by_message_id(smtp)
+    assert sorted(counts) == sorted(m.message_id for m in mails)
+    assert set(counts.values()) == {1}, counts
+    assert sorted(console_sent + cron.sent + button.sent) == sorted(ids)
+    states = {int(r[0]): r[1] for r in pg17.sql("SELECT id, state FROM mail_mail")}
+    assert {states[i] for i in ids} == {"sent"}
+
+
+def test_report_message_summarises() -> None:
+    report = SendReport(
+        sent=list(range(12)),
+        failed={20: "x"},
+        skipped={
+            30: "not outgoing any more (now 'sent')",
+            31: "not outgoing any more (now 'cancel')",
+        },
+    )
+    assert report.message() == "Sent 12 mails; 1 failed; 2 skipped: their state changed meanwhile"
