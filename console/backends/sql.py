@@ -37,6 +37,9 @@ from console.timefmt import utcnow_naive
 
 T = TypeVar("T")
 CONNECT_TIMEOUT_S = 5
+# A hash of a million mail ids needs tens of MB; the default 4 MB would make PostgreSQL
+# re-run the filter's subqueries for every row.
+TEXT_SEARCH_WORK_MEM = "96MB"
 
 
 def _build_engine(url: URL, settings: ConnectionSettings) -> Engine:
@@ -180,27 +183,32 @@ class SqlBackend:
         now = utcnow_naive()
 
         def work(connection: Connection) -> QueueStatus:
-            counts = {
-                str(state): int(count)
-                for state, count in connection.execute(mail_sql.state_counts_query(self.schema))
-                if state is not None
-            }
-            oldest = connection.execute(
-                mail_sql.oldest_due_outgoing_query(self.schema, now)
-            ).scalar_one_or_none()
-            future = connection.execute(
-                mail_sql.scheduled_future_query(self.schema, now)
-            ).scalar_one()
-            return QueueStatus(
-                counts=counts, oldest_due_outgoing=oldest, scheduled_future=int(future)
-            )
+            counts: dict[str, int] = {}
+            oldest: datetime | None = None
+            future = 0
+            for state, count, oldest_due, scheduled in connection.execute(
+                mail_sql.status_query(self.schema, now)
+            ):
+                if state is None:
+                    continue
+                counts[str(state)] = int(count)
+                if oldest_due is not None:
+                    oldest = oldest_due
+                future += int(scheduled or 0)
+            return QueueStatus(counts=counts, oldest_due_outgoing=oldest, scheduled_future=future)
 
         return self._run(work)
+
+    def _prepare_text_search(self, connection: Connection, query: MailQuery) -> None:
+        """Room for the filter's hashed subqueries (see mail_filter), this transaction only."""
+        if query.text.strip() and self.is_postgres:
+            connection.exec_driver_sql(f"SET LOCAL work_mem = '{TEXT_SEARCH_WORK_MEM}'")
 
     def mail_page(self, query: MailQuery) -> MailPage:
         limit = max(1, min(query.limit, 1000))
 
         def work(connection: Connection) -> MailPage:
+            self._prepare_text_search(connection, query)
             rows = list(
                 connection.execute(
                     mail_sql.mail_page_query(
@@ -237,13 +245,12 @@ class SqlBackend:
         return {key: tuple(value) for key, value in found.items()}
 
     def count_mails(self, query: MailQuery) -> int:
-        return self._run(
-            lambda c: int(
-                c.execute(
-                    mail_sql.mail_count_query(self.schema, query.states, query.text)
-                ).scalar_one()
-            )
-        )
+        def work(connection: Connection) -> int:
+            self._prepare_text_search(connection, query)
+            statement = mail_sql.mail_count_query(self.schema, query.states, query.text)
+            return int(connection.execute(statement).scalar_one())
+
+        return self._run(work)
 
     def mail_detail(self, mail_id: int) -> MailDetail | None:
         def work(connection: Connection) -> MailDetail | None:
