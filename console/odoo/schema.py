@@ -36,12 +36,15 @@ def load_schema(connection: Connection) -> OdooSchema:
     """Inspect the database once and build the bound tables."""
     inspector = inspect(connection)
     existing = set(inspector.get_table_names())
+    wanted = [name for name in KNOWN_COLUMNS if name in existing]
+    # One catalog query for every table: per-table inspection costs a round trip each.
+    found = inspector.get_multi_columns(filter_names=wanted)
+    columns_of = {key[1]: value for key, value in found.items()}
     metadata = MetaData()
     schema = OdooSchema()
-    for name, known in KNOWN_COLUMNS.items():
-        if name not in existing:
-            continue
-        real = {col["name"]: str(col["type"]) for col in inspector.get_columns(name)}
+    for name in wanted:
+        known = KNOWN_COLUMNS[name]
+        real = {col["name"]: str(col["type"]) for col in columns_of.get(name, [])}
         columns = [new_column(name, col) for col in known if col in real]
         schema.tables[name] = Table(name, metadata, *columns)
         for col, type_name in real.items():
