@@ -55,6 +55,16 @@ def add_action_parsers(sub: Any) -> None:
     trigger = sub("trigger", "ask Odoo to run a cron now (default: the Email Queue Manager)")
     trigger.add_argument("cron", nargs="?", metavar="CRON", help="cron id or XML id")
     _add_write_options(trigger)
+    campaign = sub("cancel-campaign", "cancel queued mass mailings (In Queue -> Draft), as Odoo")
+    campaign.add_argument("ids", nargs="+", type=int, metavar="MAILING_ID")
+    _add_write_options(campaign)
+    interval = sub(
+        "set-interval", "change how often a cron runs (default: the Email Queue Manager)"
+    )
+    interval.add_argument("number", type=int, metavar="N")
+    interval.add_argument("unit", choices=["minutes", "hours", "days", "weeks", "months"])
+    interval.add_argument("--cron", metavar="CRON", help="cron id or XML id")
+    _add_write_options(interval)
     audit = sub("audit", "show the journal of actions")
     audit.add_argument("--limit", type=int, default=50, help="newest entries (default 50)")
     audit.add_argument("--journal", type=Path, metavar="PATH", help="journal file")
@@ -76,6 +86,18 @@ def run_action(backend: Any, args: argparse.Namespace) -> tuple[str, int]:
         return _report(operator.undo(), args)
     if args.command == "trigger":
         return _trigger(operator, args)
+    if args.command == "cancel-campaign":
+        _confirm(args, "cancel-campaign", len(args.ids), f"campaign #{args.ids[0]}")
+        return _report(operator.cancel_campaigns(args.ids), args)
+    if args.command == "set-interval":
+        cron = _find_cron(backend.crons(), args.cron)
+        _confirm(
+            args,
+            "set-interval",
+            1,
+            f"cron #{cron.id} {cron.name!r} to every {args.number} {args.unit}",
+        )
+        return _report(operator.set_cron_interval(cron.id, args.number, args.unit), args)
     ids = _targets(operator, args)
     if not ids:
         raise UsageError(f"No mail to {args.command}: give ids, --grep TEXT or --all-failed")

@@ -29,6 +29,17 @@ from console.odoo import writes
 from console.timefmt import human_age, utcnow_naive
 
 SUPERUSER_ID = 1  # base.user_root: what Odoo's crons and sudo() write as
+MIN_QUEUE_INTERVAL_MINUTES = 5  # Odoo's documented floor for the Email Queue Manager
+RECOMMENDED_QUEUE_INTERVAL_MINUTES = 15
+_UNIT_MINUTES = {"minutes": 1, "hours": 60, "days": 1440, "weeks": 10080, "months": 43200}
+
+
+def interval_minutes(number: int, unit: str) -> int:
+    if unit not in _UNIT_MINUTES:
+        raise UsageError(f"Unknown interval unit {unit!r} (minutes, hours, days, weeks, months)")
+    if number <= 0:
+        raise UsageError("The interval must be a positive number")
+    return number * _UNIT_MINUTES[unit]
 
 
 class Operator:
@@ -124,6 +135,64 @@ class Operator:
         )
         self._record(outcome, extra={"cron_id": cron_id})
         return message
+
+    def cancel_campaigns(self, ids: Sequence[int]) -> WriteOutcome:
+        """The mailing's Cancel button (only from In Queue; back to Draft)."""
+        self._guard()
+        uid = self.uid
+        with self.backend.write_transaction() as connection:
+            outcome = writes.cancel_mailings(
+                connection, self.backend.schema, list(ids), uid=uid, now=utcnow_naive()
+            )
+        self._record(outcome)
+        return outcome
+
+    def set_cron_interval(self, cron_id: int, number: int, unit: str) -> WriteOutcome:
+        """Change how often a cron runs, as the cron form does (Odoo's NOWAIT lock first)."""
+        self._guard()
+        minutes = interval_minutes(number, unit)
+        if minutes < MIN_QUEUE_INTERVAL_MINUTES:
+            raise UsageError(
+                f"{number} {unit} is below Odoo's floor of {MIN_QUEUE_INTERVAL_MINUTES} minutes "
+                f"({RECOMMENDED_QUEUE_INTERVAL_MINUTES} minutes is the recommended value)"
+            )
+        uid = self.uid
+        try:
+            with self.backend.write_transaction() as connection:
+                before = writes.set_cron_interval(
+                    connection,
+                    self.backend.schema,
+                    cron_id,
+                    number=number,
+                    unit=unit,
+                    uid=uid,
+                    now=utcnow_naive(),
+                )
+        except writes.CronBusy:
+            raise UsageError(
+                "Record cannot be modified right now: this cron task is currently being "
+                "executed (Odoo holds its lock); try again when it has finished"
+            ) from None
+        except LookupError:
+            raise UsageError(f"No cron with id {cron_id}") from None
+        note = f"was every {before[0]} {before[1]}; the next run time is unchanged"
+        if minutes > 60:
+            note += (
+                f"; above an hour mail waits long: {RECOMMENDED_QUEUE_INTERVAL_MINUTES} minutes "
+                "is recommended"
+            )
+        outcome = WriteOutcome(
+            action="set-interval", requested=(cron_id,), applied=(cron_id,), note=note
+        )
+        self._record(
+            outcome,
+            extra={
+                "cron_id": cron_id,
+                "interval": [number, unit],
+                "previous_interval": list(before),
+            },
+        )
+        return outcome
 
     def _set_state(
         self, action: str, ids: Sequence[int], from_states: Sequence[str], to_state: str

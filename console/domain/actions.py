@@ -21,6 +21,15 @@ ACTION_VERBS: dict[str, tuple[str, str]] = {
     "send": ("Send now", "Sent"),
     "undo": ("Undo", "Undid"),
     "trigger": ("Run now", "Asked Odoo to run"),
+    "cancel-campaign": ("Cancel", "Cancelled"),
+    "set-interval": ("Change the interval of", "Changed the interval of"),
+}
+
+# What each action counts (mails unless said here).
+ACTION_NOUNS: dict[str, str] = {
+    "cancel-campaign": "campaign",
+    "set-interval": "cron",
+    "trigger": "cron",
 }
 
 # Above this many mails the operator must type the count to confirm.
@@ -49,7 +58,8 @@ class WriteOutcome:
         """One line for a toast or the terminal: 'Retried 212 mails; 2 skipped: ...'."""
         past = ACTION_VERBS.get(self.action, (self.action, self.action))[1]
         applied = len(self.applied)
-        text = f"{past} {applied} mail{'s' if applied != 1 else ''}"
+        noun = ACTION_NOUNS.get(self.action, "mail")
+        text = f"{past} {applied} {noun}{'s' if applied != 1 else ''}"
         if self.action == "ignore":
             count = len(self.notifications)
             text += f" ({count} failed notification{'s' if count != 1 else ''} set to canceled)"
@@ -68,7 +78,7 @@ class WriteOutcome:
 
 def confirmation_prompt(action: str, count: int, example: str) -> str:
     verb = ACTION_VERBS.get(action, (action, action))[0]
-    noun = "mail" if count == 1 else "mails"
+    noun = ACTION_NOUNS.get(action, "mail") + ("" if count == 1 else "s")
     return f"{verb} {count} {noun}? For example {example}"
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from console.domain.actions import IGNORABLE_NOTIFICATION_STATUSES, WriteOutcome
 from console.odoo.schema import OdooSchema
@@ -21,6 +22,7 @@ from console.odoo.schema import OdooSchema
 LOCKED = "locked by another transaction (Odoo may be sending it right now)"
 GONE = "no such mail (deleted meanwhile?)"
 CHUNK = 5000  # ids per statement: keeps parameter lists within every driver's limits
+LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's error for a NOWAIT lock that is taken
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
@@ -218,3 +220,104 @@ def restore_notifications(
         skipped=skipped,
         notifications=restored,
     )
+
+
+def cancel_mailings(
+    connection: Connection, schema: OdooSchema, ids: Sequence[int], *, uid: int, now: datetime
+) -> WriteOutcome:
+    """mailing.mailing `action_cancel` (model §4.6): only from `in_queue`, back to draft.
+
+    Odoo writes state, schedule_date, schedule_type and next_departure; calendar_date is its
+    stored compute and becomes NULL. A mailing in `sending` has no Cancel button in Odoo.
+    """
+    mailing = schema.t("mailing_mailing")
+    requested = tuple(dict.fromkeys(ids))
+    query: Any = select(mailing.c.id, mailing.c.state).where(mailing.c.id.in_(requested))
+    if connection.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    states = {int(i): str(s) for i, s in connection.execute(query)}
+    skipped: dict[int, str] = {}
+    for mailing_id in requested:
+        state = states.get(mailing_id)
+        if state is None:
+            skipped[mailing_id] = "no such campaign, or locked by Odoo right now"
+        elif state == "sending":
+            skipped[mailing_id] = SENDING_CAMPAIGN_ADVICE
+        elif state != "in_queue":
+            skipped[mailing_id] = f"not in queue (now {state!r})"
+    eligible = [i for i in requested if states.get(i) == "in_queue"]
+    values: dict[str, Any] = {"state": "draft", "write_uid": uid, "write_date": now}
+    for column, value in (
+        ("schedule_date", None),
+        ("schedule_type", "now"),
+        ("calendar_date", None),
+    ):
+        if column in mailing.c:
+            values[column] = value
+    applied: list[int] = []
+    if eligible:
+        statement = (
+            update(mailing)
+            .where(and_(mailing.c.id.in_(eligible), mailing.c.state == "in_queue"))
+            .values(**values)
+            .returning(mailing.c.id)
+        )
+        applied = [int(i) for i in connection.execute(statement).scalars()]
+    for mailing_id in set(eligible) - set(applied):
+        skipped[mailing_id] = "state changed meanwhile"
+    return WriteOutcome(
+        action="cancel-campaign",
+        requested=requested,
+        applied=tuple(applied),
+        skipped=skipped,
+        previous={i: "in_queue" for i in applied},
+    )
+
+
+SENDING_CAMPAIGN_ADVICE = (
+    "Odoo cannot cancel a campaign that is already Sending; let the Mail Marketing cron "
+    "finish it (ask it to run now), and if it stays stuck read the Odoo log for that cron"
+)
+
+
+class CronBusy(Exception):
+    """Odoo's runner holds the cron's row lock (the job is running)."""
+
+
+def set_cron_interval(
+    connection: Connection,
+    schema: OdooSchema,
+    cron_id: int,
+    *,
+    number: int,
+    unit: str,
+    uid: int,
+    now: datetime,
+) -> tuple[int | None, str | None]:
+    """`ir.cron.write({'interval_number', 'interval_type'})`, after Odoo's `_try_lock()`.
+
+    Returns the previous (number, unit). Odoo leaves nextcall alone on such a write.
+    """
+    cron = schema.t("ir_cron")
+    if connection.dialect.name == "postgresql":
+        try:  # SELECT ... FOR NO KEY UPDATE NOWAIT, exactly Odoo's _try_lock()
+            connection.execute(
+                select(cron.c.id)
+                .where(cron.c.id == cron_id)
+                .with_for_update(nowait=True, key_share=True)
+            )
+        except DBAPIError as exc:
+            if getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+                raise CronBusy("This cron task is currently being executed") from None
+            raise
+    row = connection.execute(
+        select(cron.c.interval_number, cron.c.interval_type).where(cron.c.id == cron_id)
+    ).first()
+    if row is None:
+        raise LookupError(f"no cron {cron_id}")
+    connection.execute(
+        update(cron)
+        .where(cron.c.id == cron_id)
+        .values(interval_number=number, interval_type=unit, write_uid=uid, write_date=now)
+    )
+    return row.interval_number, row.interval_type
