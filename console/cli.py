@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     from console.cli_actions import add_action_parsers
 
     add_action_parsers(sub)
+    from console.cli_triage import add_triage_parsers
+
+    add_triage_parsers(sub)
     return parser
 
 
@@ -171,6 +174,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         print(audit_text(args))
         return EXIT_OK
+    from console.cli_triage import TRIAGE_COMMANDS, dispatch_triage
+
+    if args.command in TRIAGE_COMMANDS:
+        return dispatch_triage(settings, args, tz)
     handlers: dict[str, Callable[[Any, argparse.Namespace, tzinfo], str]] = {
         "status": _cmd_status,
         "mails": _cmd_mails,

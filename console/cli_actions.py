@@ -41,6 +41,9 @@ def add_action_parsers(sub: Any) -> None:
             command.add_argument(
                 "--all-failed", action="store_true", help="every mail in Delivery Failed"
             )
+            command.add_argument(
+                "--cause", metavar="KEY", help="every failed mail of this cause (see `causes`)"
+            )
         if name == "send":
             command.add_argument(
                 "--concurrency",
@@ -100,7 +103,9 @@ def run_action(backend: Any, args: argparse.Namespace) -> tuple[str, int]:
         return _report(operator.set_cron_interval(cron.id, args.number, args.unit), args)
     ids = _targets(operator, args)
     if not ids:
-        raise UsageError(f"No mail to {args.command}: give ids, --grep TEXT or --all-failed")
+        raise UsageError(
+            f"No mail to {args.command}: give ids, --grep TEXT, --all-failed or --cause KEY"
+        )
     _confirm(args, args.command, len(ids), _example(backend, ids[0]))
     if args.command == "retry":
         outcome = operator.retry(ids, include_cancelled=not args.all_failed)
@@ -115,6 +120,12 @@ def run_action(backend: Any, args: argparse.Namespace) -> tuple[str, int]:
 
 def _targets(operator: Any, args: argparse.Namespace) -> list[int]:
     ids = list(dict.fromkeys(args.ids))
+    if getattr(args, "cause", None):
+        if ids or args.grep or getattr(args, "all_failed", False):
+            raise UsageError("Give either ids, a filter or --cause, not several")
+        from console.odoo.causes import cause_target_ids
+
+        return list(cause_target_ids(operator.backend, args.cause))
     if getattr(args, "all_failed", False) or args.grep:
         if ids:
             raise UsageError("Give either ids or a filter (--grep / --all-failed), not both")

@@ -25,6 +25,9 @@ HEADLESS_MODULES = [
     "console.journal",
     "console.smtp.send_now",
     "console.smtp.build",
+    "console.domain.classify",
+    "console.domain.health",
+    "console.health_checks",
 ]
 
 

@@ -139,7 +139,7 @@ def iter_failed(backend: SqlBackend, page_size: int = PAGE_SIZE) -> Iterator[Fai
     before: int | None = None
     while True:
         query = failed_page_query(backend.schema, before, page_size)
-        rows = backend._run(lambda c, q=query: list(c.execute(q)))
+        rows = _fetch(backend, query)
         for row in rows:
             yield FailedRow(
                 id=int(row.id),
@@ -190,6 +190,13 @@ def cause_target_ids(backend: SqlBackend, signature: str) -> list[int]:
     """Ids for `retry --cause` / `ignore --cause`: a signature or its key; UsageError if none."""
     group = resolve_signature(causes(backend), signature)
     return ids_for_cause(backend, group.signature)
+
+
+def _fetch(backend: SqlBackend, query: Select[Any]) -> list[Any]:
+    def work(connection: Any) -> list[Any]:
+        return list(connection.execute(query))
+
+    return backend._run(work)
 
 
 def _text(value: Any) -> str | None:
