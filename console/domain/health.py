@@ -599,8 +599,10 @@ def check_campaign_head(f: HealthFacts, t: Thresholds) -> CheckResult:
                 f"campaign {name!r} stuck {quiet}",
                 f"Campaign #{head.id} {name!r} is in Sending with no new trace for {quiet} "
                 f"(more than {age(limit.total_seconds())}){waiting}",
-                "Read the Odoo log of the Mail Marketing queue cron; if it cannot finish, "
-                "cancel it (the documented triage) so the queue moves on",
+                "Read the Odoo log of the Mail Marketing queue cron and ask it to run now "
+                "(`odoo-mailq trigger mass_mailing.ir_cron_mass_mailing_queue`); Odoo has no "
+                "Cancel for a campaign in Sending, but the queued ones behind it can be "
+                "cancelled (`odoo-mailq cancel-campaign ID`)",
             )
         return _ok("campaign_head", title, "head sending", f"Campaign #{head.id} is sending")
     cron = f.mass_mailing_cron
