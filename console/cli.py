@@ -96,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=5.0,
         help="TUI auto-refresh period (0 turns it off; default 5)",
     )
+    parser.add_argument(
+        "--odoo-user",
+        metavar="LOGIN",
+        help="TUI actions act as this Odoo user (default: superuser)",
+    )
+    parser.add_argument("--journal", type=Path, metavar="PATH", help="the journal file of actions")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def sub(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -168,7 +174,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     tz = resolve_timezone(args.tz)
     settings = _settings(args)
     if args.command is None:
-        return _run_tui(settings, tz, args.refresh)
+        return _run_tui(settings, tz, args)
     if args.command == "audit":
         from console.cli_actions import audit_text
 
@@ -259,9 +265,10 @@ def _cmd_campaigns(backend: Any, args: argparse.Namespace, tz: tzinfo) -> str:
     return campaigns_text(campaigns, tz)
 
 
-def _run_tui(settings: Any, tz: tzinfo, refresh: float) -> int:
+def _run_tui(settings: Any, tz: tzinfo, args: argparse.Namespace) -> int:
     from console.config import resolve_target
 
+    refresh = args.refresh
     if refresh < 0:
         raise UsageError("--refresh must be 0 (off) or a positive number of seconds")
     resolve_target(settings)  # fail fast, before the screen opens, on a malformed target
@@ -274,7 +281,13 @@ def _run_tui(settings: Any, tz: tzinfo, refresh: float) -> int:
 
         return open_backend(settings)
 
-    app = MailQueueApp(connect, tz=tz, refresh_seconds=refresh)
+    app = MailQueueApp(
+        connect,
+        tz=tz,
+        refresh_seconds=refresh,
+        journal_path=args.journal,
+        odoo_user=args.odoo_user,
+    )
     app.run()
     if app.fatal_error:
         raise ConnectionFailed(app.fatal_error)

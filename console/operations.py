@@ -113,6 +113,12 @@ class Operator:
         from console.smtp.send_now import send_now
 
         report = send_now(self.backend, list(ids), uid=self.uid, concurrency=concurrency)
+        notes = list(report.notes)
+        if report.deferred_campaign_ids:
+            notes.append(
+                f"{len(report.deferred_campaign_ids)} campaign mails left to Odoo's queue, "
+                "which was asked to run now"
+            )
         outcome = WriteOutcome(
             action="send",
             requested=tuple(dict.fromkeys(ids)),
@@ -120,6 +126,7 @@ class Operator:
             failed=dict(report.failed),
             skipped=dict(report.skipped),
             previous={i: "outgoing" for i in [*report.sent, *report.failed]},
+            note="; ".join(notes),
         )
         self._record(outcome, extra={"deferred_campaigns": list(report.deferred_campaign_ids)})
         return outcome

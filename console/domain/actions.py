@@ -79,6 +79,8 @@ class WriteOutcome:
 def confirmation_prompt(action: str, count: int, example: str) -> str:
     verb = ACTION_VERBS.get(action, (action, action))[0]
     noun = ACTION_NOUNS.get(action, "mail") + ("" if count == 1 else "s")
+    if action == "send":
+        return f"Send {count} {noun} now, through SMTP? For example {example}"
     return f"{verb} {count} {noun}? For example {example}"
 
 

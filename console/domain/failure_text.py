@@ -7,8 +7,9 @@ import re
 # Odoo wraps SMTP errors as "Mail Delivery Failed\nMail delivery failed via SMTP server
 # 'X'.\n<Exception>: ...": the useful line comes after the wrapper.
 _WRAPPER_PREFIXES = ("mail delivery failed", "mail delivery failed via smtp server")
-# A connection failure stores the exception args one per line: "535\nb'5.7.8 ...'".
-_BARE_SMTP_CODE = re.compile(r"\d{3}")
+# A connection failure stores the exception args one per line: "535\nb'5.7.8 ...'",
+# "111\nConnection refused", "-2\nName or service not known".
+_BARE_CODE = re.compile(r"-?\d{1,3}")
 _BYTES_LITERAL = re.compile(r"""\bb(['"])(.*?)\1""")
 
 
@@ -24,6 +25,6 @@ def reason_headline(reason: str | None) -> str:
         0,
     )
     head = lines[index]
-    if _BARE_SMTP_CODE.fullmatch(head) and index + 1 < len(lines):
+    if _BARE_CODE.fullmatch(head) and index + 1 < len(lines):
         head = f"{head} {lines[index + 1]}"
     return _BYTES_LITERAL.sub(r"\2", head)

@@ -30,7 +30,7 @@ from sqlalchemy.pool import NullPool
 
 from console.backends.errors import query_error
 from console.backends.sql import SqlBackend
-from console.errors import ConsoleError
+from console.errors import ConsoleError, QueueBusy, ReadOnlyRefused
 from console.odoo.crons import cron_name_text
 from console.smtp import store
 from console.smtp.deliver import Outcome, deliver
@@ -46,14 +46,6 @@ MAX_CONCURRENCY = 32
 SKIP_CAMPAIGN = "belongs to a mass-mailing campaign: asked Odoo's queue to run instead"
 SKIP_LOCKED = "locked by another transaction"
 SKIP_GONE = "no longer exists"
-
-
-class QueueBusy(ConsoleError):
-    """Odoo's queue cron is running: sending now could race with it."""
-
-
-class ReadOnlySession(ConsoleError):
-    """The console was opened read-only."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +97,7 @@ def send_now(
 ) -> SendReport:
     """Send these mails now; see the module docstring. Raises QueueBusy, ConsoleError."""
     if backend.info.read_only:
-        raise ReadOnlySession("Opened read-only: sending is disabled")
+        raise ReadOnlyRefused("Opened read-only: sending is disabled")
     ids = list(dict.fromkeys(int(i) for i in mail_ids))
     run = _SendRun(backend, uid, max(1, min(int(concurrency), MAX_CONCURRENCY)), timeout)
     try:
@@ -493,7 +485,7 @@ class _SendRun:
 def trigger_cron(backend: SqlBackend, cron_id: int, *, uid: int) -> str:
     """``ir.cron._trigger()``: a trigger row due now, then wake the cron workers."""
     if backend.info.read_only:
-        raise ReadOnlySession("Opened read-only: triggering a cron is disabled")
+        raise ReadOnlyRefused("Opened read-only: triggering a cron is disabled")
     try:
         with backend.engine.connect() as conn, store.write_transaction(conn):
             row = conn.execute(

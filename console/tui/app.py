@@ -6,10 +6,12 @@ every state change and every widget.
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import tzinfo
-from typing import ClassVar
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -19,10 +21,27 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer
 from textual.worker import Worker, WorkerState
 
-from console.backends.base import MailQueueBackend
-from console.domain.models import DatabaseInfo, QueueStatus
-from console.timefmt import zone_name
+from console.backends.base import MailQuery, MailQueueBackend
+from console.domain.models import CronRow, DatabaseInfo, QueueStatus
+from console.errors import ConsoleError
+from console.timefmt import utcnow_naive, zone_name
+from console.tui.actions import (
+    KEYS,
+    LIST_ACTIONS,
+    READ_ONLY_REFUSAL,
+    WRITE_ACTIONS,
+    ActionRequest,
+    Dialog,
+    detail_allows,
+    error_severity,
+    mail_dialog,
+    perform,
+    trigger_dialog,
+    trigger_request,
+    undo_dialog,
+)
 from console.tui.campaigns_pane import CampaignsPane
+from console.tui.confirm_screen import ConfirmScreen
 from console.tui.crons_pane import CronsPane
 from console.tui.detail_screen import DetailScreen, DetailScroll
 from console.tui.formatting import Palette, describe_error
@@ -30,14 +49,22 @@ from console.tui.header import HeaderBar, HeaderState, Tab, TabBar
 from console.tui.help_screen import HelpScreen, HelpSection
 from console.tui.mail_table import MailListPane
 from console.tui.messages import (
+    ActionFinished,
     Connected,
     ConnectFailed,
+    MatchesLoaded,
     RefreshFailed,
     RefreshJob,
     RefreshLoaded,
+    UndoPreviewed,
 )
 from console.tui.pane import Pane
 from console.tui.tables import MailTable
+
+if TYPE_CHECKING:  # imported in workers only: the App must not pull SQLAlchemy in
+    from console.operations import Operator
+
+OperatorFactory = Callable[[MailQueueBackend], "Operator"]
 
 PANES: tuple[tuple[str, str, str], ...] = (
     ("1", "outgoing", "Outgoing"),
@@ -63,7 +90,12 @@ class MailQueueApp(App[None]):
             "R", "refresh_now", "Refresh", id="refresh.now", tooltip="Refresh now (or reconnect)"
         ),
         Binding(
-            "p", "toggle_pause", "Pause", id="refresh.pause", tooltip="Pause or resume auto refresh"
+            "p",
+            "toggle_pause",
+            "Pause",
+            show=False,  # the header says "paused"; the footer keeps room for the actions
+            id="refresh.pause",
+            tooltip="Pause or resume auto refresh",
         ),
         Binding("question_mark", "help", "Help", id="help", tooltip="This help"),
         Binding(
@@ -71,6 +103,16 @@ class MailQueueApp(App[None]):
             "command_palette",
             "Commands",
             show=False,
+            id="palette",
+            tooltip="Command palette: every action by name",
+        ),
+        # Textual adds ctrl+p only when no binding runs the palette: `:` above hid it.
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            show=False,
+            priority=True,
             id="palette",
             tooltip="Command palette: every action by name",
         ),
@@ -84,9 +126,18 @@ class MailQueueApp(App[None]):
         tz: tzinfo,
         refresh_seconds: float = 5.0,
         title_hint: str = "",
+        operator_factory: OperatorFactory | None = None,
+        journal_path: Path | None = None,
+        odoo_user: str | None = None,
     ) -> None:
         super().__init__()
         self._connect = connect
+        self._operator_factory = operator_factory or self._default_operator
+        self._journal_path = journal_path
+        self._odoo_user = odoo_user
+        self._operator_lock = threading.Lock()
+        self._operator: tuple[MailQueueBackend, Operator] | None = None
+        self.action_running: ActionRequest | None = None  # one write at a time
         self.tz = tz
         # 0 (or less) means no auto refresh: start paused; `p` then polls every 5 s.
         self.refresh_seconds = refresh_seconds if refresh_seconds > 0 else 5.0
@@ -115,7 +166,8 @@ class MailQueueApp(App[None]):
             yield MailListPane("failed", ("exception",), "failed", id="failed")
             yield CronsPane(id="crons")
             yield CampaignsPane(id="campaigns")
-        yield Footer(compact=True)
+        # The palette is in the help (: and ctrl+p): the footer keeps its room for the keys.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.visible_pane().focus_main()
@@ -184,6 +236,14 @@ class MailQueueApp(App[None]):
             )
         for note in self.info.notes:
             self.notify(note, title="About this database", severity="warning", timeout=8)
+        if self.info.read_only:
+            self.notify(
+                "Read-only session: retry, send, cancel, ignore, undo and run-cron are off.",
+                title="READ-ONLY",
+                severity="warning",
+                timeout=8,
+            )
+        self.screen.refresh_bindings()  # the write keys appear once we know we may write
         self.request_refresh()
 
     @on(ConnectFailed)
@@ -301,6 +361,199 @@ class MailQueueApp(App[None]):
             if event.worker.group == "refresh":
                 self._refresh_running = False
                 self._after_refresh()
+            if event.worker.group == "action":  # never leave the console "busy" for good
+                self.action_running = None
+                self.request_refresh()
+
+    # -- operator actions: confirm on the event loop, write in a worker -----------------
+    def can_write(self) -> bool:
+        return self.backend is not None and self.info is not None and not self.info.read_only
+
+    def _refused(self) -> bool:
+        """True (with a toast saying why) when no write may start now."""
+        if self.info is not None and self.info.read_only:
+            self.notify(READ_ONLY_REFUSAL, title="READ-ONLY", severity="warning")
+            return True
+        if self.backend is None:
+            self.notify("Not connected yet.", title="Actions", severity="warning")
+            return True
+        if self.action_running is not None:
+            self.notify(
+                f"{self.action_running.label} is still running; its result comes as a toast.",
+                title="Busy",
+                severity="warning",
+            )
+            return True
+        return False
+
+    def request_action(self, request: ActionRequest) -> None:
+        if self._refused():
+            return
+        self._confirm(mail_dialog(request), request)
+
+    def request_trigger(self, cron: CronRow) -> None:
+        if self._refused():
+            return
+        self._confirm(trigger_dialog(cron, utcnow_naive()), trigger_request(cron))
+
+    def request_undo(self, origin: str) -> None:
+        if self._refused() or self.backend is None:
+            return
+        self.preview_undo(self.backend, origin)
+
+    def _confirm(self, dialog: Dialog, request: ActionRequest) -> None:
+        def decided(confirmed: bool | None) -> None:
+            if confirmed and not self._refused() and self.backend is not None:
+                self.action_running = request
+                self.write_in_worker(self.backend, request)
+
+        self._open_dialog(dialog, decided)
+
+    def _open_dialog(self, dialog: Dialog, decided: Callable[[bool | None], None]) -> None:
+        # Toasts sit above every screen: at 80x24 an old one would hide the dialog's buttons.
+        self.clear_notifications()
+        self.push_screen(ConfirmScreen(dialog), decided)
+
+    def _default_operator(self, backend: MailQueueBackend) -> Operator:
+        """Runs in a worker: the write path (and SQLAlchemy) loads on the first action."""
+        from console.backends.sql import SqlBackend
+        from console.journal import Journal
+        from console.operations import Operator
+
+        if not isinstance(backend, SqlBackend):
+            raise ConsoleError("This connection cannot write (not an SQL backend)")
+        return Operator(backend, Journal(self._journal_path), self._odoo_user)
+
+    def _operator_for(self, backend: MailQueueBackend) -> Operator:
+        with self._operator_lock:
+            if self._operator is None or self._operator[0] is not backend:
+                self._operator = (backend, self._operator_factory(backend))
+            return self._operator[1]
+
+    @work(thread=True, group="action", exit_on_error=False)
+    def write_in_worker(self, backend: MailQueueBackend, request: ActionRequest) -> None:
+        try:
+            text, severity, applied = perform(self._operator_for(backend), request)
+        except Exception as exc:
+            self.post_message(ActionFinished(request, describe_error(exc), error_severity(exc)))
+            return
+        self.post_message(ActionFinished(request, text, severity, applied))
+
+    @on(ActionFinished)
+    def _on_action_finished(self, message: ActionFinished) -> None:
+        request = message.request
+        self.action_running = None
+        timeout = 8 if message.severity == "information" else 20
+        self.notify(
+            message.message, title=request.label, severity=message.severity, timeout=timeout
+        )
+        if message.applied and request.action in ("retry", "send", "cancel", "ignore"):
+            for pane in self.mail_panes():
+                pane.unselect(message.applied)
+        if isinstance(self.screen, DetailScreen):
+            self.screen.load_detail()
+        self.request_refresh()
+
+    @work(thread=True, exclusive=True, group="undo-preview", exit_on_error=False)
+    def preview_undo(self, backend: MailQueueBackend, origin: str) -> None:
+        try:
+            journal = self._operator_for(backend).journal
+            entry = journal.last_undoable(backend.info.display_url)
+        except Exception as exc:
+            self.post_message(UndoPreviewed(origin, None, describe_error(exc)))
+            return
+        self.post_message(UndoPreviewed(origin, dict(entry.data) if entry else None))
+
+    @on(UndoPreviewed)
+    def _on_undo_previewed(self, message: UndoPreviewed) -> None:
+        if message.error is not None:
+            self.notify(message.error, title="Undo", severity="error")
+            return
+        entry = message.entry
+        if entry is None:
+            self.notify(
+                "Nothing to undo: no retry, cancel or ignore in the journal for this database.",
+                title="Undo",
+            )
+            return
+        dialog, _count = undo_dialog(entry)
+        raw = entry.get("applied")
+        applied = tuple(int(str(i)) for i in raw) if isinstance(raw, list) else ()
+        request = ActionRequest(
+            "undo", applied, origin=message.origin, journal_entry=str(entry.get("id", ""))
+        )
+        if not self._refused():
+            self._confirm(dialog, request)
+
+    def select_matching(self, pane_id: str, query: MailQuery, generation: int) -> None:
+        if self.backend is not None:
+            self.find_matching(self.backend, pane_id, query, generation)
+
+    @work(thread=True, exclusive=True, group="select-matching", exit_on_error=False)
+    def find_matching(
+        self, backend: MailQueueBackend, pane_id: str, query: MailQuery, generation: int
+    ) -> None:
+        try:
+            ids = self._operator_for(backend).matching_ids(query)
+        except Exception as exc:
+            self.post_message(MatchesLoaded(pane_id, generation, [], describe_error(exc)))
+            return
+        self.post_message(MatchesLoaded(pane_id, generation, ids))
+
+    @on(MatchesLoaded)
+    def _on_matches_loaded(self, message: MatchesLoaded) -> None:
+        pane = self.query_one(f"#{message.pane_id}", MailListPane)
+        pane.matches_loaded(message.ids, message.generation, message.error)
+
+    def _palette_action(self, action: str) -> None:
+        """A write asked for by name: same checks and dialog as its key."""
+        key = KEYS[action]
+        if self._refused():
+            return
+        screen = self.screen
+        if isinstance(screen, DetailScreen) and detail_allows(action, screen.detail):
+            screen.action_mail_action(action)
+            return
+        pane = self.visible_pane()
+        if isinstance(pane, CronsPane) and action == "trigger":
+            pane.action_trigger()
+        elif isinstance(pane, MailListPane) and action in LIST_ACTIONS.get(pane.kind, ()):
+            if action == "undo":
+                pane.action_undo()
+            else:
+                pane.action_mail_action(action)
+        else:
+            where = {
+                "retry": "the Failed list or the detail of a failed or cancelled mail",
+                "send": "the Outgoing list or the detail of an outgoing mail",
+                "cancel": "the Outgoing list or the detail of an outgoing mail",
+                "ignore": "the Failed list or the detail of a failed mail",
+                "undo": "the Outgoing and Failed lists",
+                "trigger": "the Crons pane (3)",
+            }[action]
+            self.notify(f"Not here: key {key} works on {where}.", title="Actions")
+
+    async def action_quit(self) -> None:
+        running = self.action_running
+        if running is None:
+            self.exit()
+            return
+
+        def decided(confirmed: bool | None) -> None:
+            if confirmed:
+                self.exit()
+
+        dialog = Dialog(
+            "Quit",
+            f"{running.label} is still running. Quit anyway?",
+            notes=(
+                "It is not interrupted: the program ends once it has finished, and the "
+                "journal records its outcome.",
+            ),
+            confirm_label="Quit",
+            variant="warning",
+        )
+        self._open_dialog(dialog, decided)
 
     # -- actions -----------------------------------------------------------------------
     def action_show_pane(self, pane_id: str) -> None:
@@ -350,13 +603,24 @@ class MailQueueApp(App[None]):
             Binding("pageup", "", "Page up", id="nav.pageup"),
             Binding("pagedown", "", "Page down", id="nav.pagedown"),
         ]
-        return [
+        sections: list[HelpSection] = [
             ("Everywhere", [*self.BINDINGS, palette_binding]),
             (
-                "Outgoing and Failed lists",
+                "Outgoing and Failed lists (r/x: Failed; S/c: Outgoing)",
                 [*MailTable.BINDINGS, *movement, *MailListPane.BINDINGS],
             ),
             ("Mail detail", [*DetailScreen.BINDINGS, *DetailScroll.BINDINGS]),
+            ("Crons", [*CronsPane.BINDINGS]),
+            ("Confirmation dialogs (every write asks first)", [*ConfirmScreen.BINDINGS]),
+        ]
+        if self.can_write():
+            return sections
+        # Read-only (or not connected yet): the keys that write are not offered at all.
+        sections[1] = ("Outgoing and Failed lists", sections[1][1])
+        return [
+            (title, kept)
+            for title, bindings in sections
+            if not title.startswith("Confirmation") and (kept := _without_writes(bindings))
         ]
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
@@ -375,8 +639,51 @@ class MailQueueApp(App[None]):
         )
         yield SystemCommand("Filter the list", "Filter mails in SQL (/)", self._command_filter)
         yield SystemCommand("Keys", "Every key binding (?)", self.action_help)
+        for action, title, help_text in _PALETTE_ACTIONS:
+            yield SystemCommand(
+                title,
+                f"{help_text} ({KEYS[action]}; confirms)",
+                lambda action=action: self._palette_action(action),
+            )
+        yield SystemCommand(
+            "Select every mail matching the filter",
+            "All pages of the Outgoing or Failed list (*)",
+            self._command_select_all,
+        )
+        yield SystemCommand("Unselect all", "Clear the selection (U)", self._command_unselect)
+
+    def _command_select_all(self) -> None:
+        pane = self.visible_pane()
+        if isinstance(pane, MailListPane):
+            pane.action_select_matching()
+
+    def _command_unselect(self) -> None:
+        pane = self.visible_pane()
+        if isinstance(pane, MailListPane):
+            pane.action_clear_selection()
 
     def _command_filter(self) -> None:
         pane = self.visible_pane()
         if isinstance(pane, MailListPane):
             pane.action_open_filter()
+
+
+_PALETTE_ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("retry", "Retry", "Failed mails back to Outgoing, for Odoo's queue"),
+    ("send", "Send now", "Send outgoing mails through SMTP now; irreversible"),
+    ("cancel", "Cancel mails", "Outgoing mails to Cancelled; Odoo will not send them"),
+    ("ignore", "Ignore all", "Failed notifications of failed mails to canceled"),
+    ("undo", "Undo", "Revert the last retry, cancel or ignore on this database"),
+    ("trigger", "Run cron now", "Ask Odoo to run the cron under the cursor now"),
+)
+
+
+def _write_action(action: str) -> bool:
+    name = action.split("(", 1)[0].rsplit(".", 1)[-1]
+    if name == "mail_action":
+        return True
+    return name in WRITE_ACTIONS
+
+
+def _without_writes(bindings: Sequence[BindingType]) -> list[BindingType]:
+    return [b for b in Binding.make_bindings(bindings) if not _write_action(b.action)]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
+from textual.binding import Binding, BindingType
 
 from console.domain.models import CronRow
 from console.timefmt import short_local
@@ -13,6 +16,16 @@ from console.tui.tables import ColumnSpec
 
 
 class CronsPane(RecordTablePane):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "t",
+            "trigger",
+            "Run now",
+            id="cron.trigger",
+            tooltip="Ask Odoo to run this cron now",
+        ),
+    ]
+
     title = "Crons"
     columns = (
         ColumnSpec("name", "Name", 30),
@@ -41,6 +54,25 @@ class CronsPane(RecordTablePane):
         # Mail-related first, otherwise the backend's order (Odoo's: by name).
         self.crons = sorted(crons, key=lambda c: not c.is_mail_related)
         self.sync([(str(c.id), self._cells(c)) for c in self.crons])
+
+    def cursor_cron(self) -> CronRow | None:
+        table = self.table
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((c for c in self.crons if str(c.id) == key), None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "trigger":
+            return self.host.can_write()
+        return True
+
+    def action_trigger(self) -> None:
+        cron = self.cursor_cron()
+        if cron is None:
+            self.app.notify("No cron under the cursor.", title="Run cron now", severity="warning")
+            return
+        self.host.request_trigger(cron)
 
     def _cells(self, cron: CronRow) -> list[Text]:
         palette = self.host.palette

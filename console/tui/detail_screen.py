@@ -21,6 +21,7 @@ from console.domain.sanitize import printable_block
 from console.domain.states import failure_type_label, mail_state_label, notification_status_label
 from console.domain.text import html_to_text
 from console.timefmt import full_local, zone_name
+from console.tui.actions import ActionRequest, detail_allows, mail_example
 from console.tui.formatting import (
     STATE_TONES,
     Palette,
@@ -51,6 +52,34 @@ class DetailScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="detail.back", tooltip="Back to the list"),
         Binding("R", "reload", "Reload", id="detail.reload", tooltip="Read this mail again"),
+        Binding(
+            "r",
+            "mail_action('retry')",
+            "Retry",
+            id="detail.retry",
+            tooltip="Retry this failed or cancelled mail",
+        ),
+        Binding(
+            "S",
+            "mail_action('send')",
+            "Send now",
+            id="detail.send",
+            tooltip="Send this mail now (irreversible)",
+        ),
+        Binding(
+            "c",
+            "mail_action('cancel')",
+            "Cancel",
+            id="detail.cancel",
+            tooltip="Cancel this outgoing mail",
+        ),
+        Binding(
+            "x",
+            "mail_action('ignore')",
+            "Ignore all",
+            id="detail.ignore",
+            tooltip="Ignore all: its failed notifications to canceled",
+        ),
     ]
 
     def __init__(self, mail_id: int) -> None:
@@ -79,6 +108,20 @@ class DetailScreen(Screen[None]):
     def action_reload(self) -> None:
         self.load_detail()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "mail_action":
+            name = str(parameters[0]) if parameters else ""
+            return self.host.can_write() and detail_allows(name, self.detail)
+        return True
+
+    def action_mail_action(self, action: str) -> None:
+        detail = self.detail
+        if detail is None or not detail_allows(action, detail):
+            return
+        self.host.request_action(
+            ActionRequest(action, (self.mail_id,), mail_example(detail.mail), origin="detail")
+        )
+
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self) -> None:
         backend = self.host.backend
@@ -95,6 +138,7 @@ class DetailScreen(Screen[None]):
     @on(DetailLoaded)
     def _on_detail_loaded(self, message: DetailLoaded) -> None:
         self.detail = message.detail
+        self.refresh_bindings()  # the action keys depend on the mail's state
         title = self.query_one("#detail-title", Static)
         body = self.query_one("#detail-body", Static)
         if message.detail is None:

@@ -73,7 +73,8 @@ class HeaderBar(Static):
             label = info.odoo_version_label
             pieces["version"] = ([f"Odoo {label}", label, ""], "")
             if info.read_only:
-                pieces["mode"] = (["READ-ONLY", "RO"], "warning")
+                # loud: reverse video, like NEUTRALIZED; it never shrinks below "READ-ONLY"
+                pieces["mode"] = (["READ-ONLY"], "warning!")
             else:
                 pieces["mode"] = (["RW"], "")
             if info.neutralized:
@@ -96,7 +97,7 @@ class HeaderBar(Static):
             for name, (variants, tone) in pieces.items():
                 label = variants[chosen[name]]
                 if label:
-                    result.append((f" {label} " if tone == "error!" else label, tone))
+                    result.append((f" {label} " if tone.endswith("!") else label, tone))
             return result
 
         def length() -> int:
@@ -113,8 +114,9 @@ class HeaderBar(Static):
         for index, (label, tone) in enumerate(shown()):
             if index:
                 text.append(separator, style=Style(dim=True))
-            if tone == "error!":  # loud: reverse video survives NO_COLOR
-                text.append(label, style=self.palette.style("error") + Style(reverse=True))
+            if tone.endswith("!"):  # loud: reverse video survives NO_COLOR
+                loud = self.palette.style(tone[:-1]) + Style(bold=True, reverse=True)
+                text.append(label, style=loud)
             else:
                 text.append(label, style=self.palette.style(tone))
         return text

@@ -17,6 +17,7 @@ from console.backends.base import MailQuery
 from console.domain.models import MailPage, MailRow
 from console.domain.states import failure_type_label
 from console.timefmt import short_local
+from console.tui.actions import LIST_ACTIONS, ActionRequest, mail_example
 from console.tui.formatting import (
     STATE_TONES,
     cell,
@@ -74,6 +75,41 @@ class MailListPane(Pane):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
+            "r",
+            "mail_action('retry')",
+            "Retry",
+            id="mail.retry",
+            tooltip="Retry: back to Outgoing for Odoo's queue",
+        ),
+        Binding(
+            "S",
+            "mail_action('send')",
+            "Send now",
+            id="mail.send",
+            tooltip="Send now through SMTP (irreversible)",
+        ),
+        Binding(
+            "c",
+            "mail_action('cancel')",
+            "Cancel",
+            id="mail.cancel",
+            tooltip="Cancel: Odoo will not send them (kept)",
+        ),
+        Binding(
+            "x",
+            "mail_action('ignore')",
+            "Ignore all",
+            id="mail.ignore",
+            tooltip="Ignore all: failed notifications to canceled",
+        ),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            id="mail.undo",
+            tooltip="Undo the last retry, cancel or ignore",
+        ),
+        Binding(
             "slash",
             "open_filter",
             "Filter",
@@ -93,7 +129,24 @@ class MailListPane(Pane):
             "toggle_selection",
             "Select",
             id="mail.select",
-            tooltip="Select or unselect the mail (✓), kept across refreshes",
+            key_display="␣",
+            tooltip="Select or unselect the mail (✓) for an action",
+        ),
+        Binding(
+            "asterisk",
+            "select_matching",
+            "Select all",
+            show=False,
+            id="mail.select_all",
+            tooltip="Select every mail matching the filter (all pages)",
+        ),
+        Binding(
+            "U",
+            "clear_selection",
+            "Unselect all",
+            show=False,
+            id="mail.unselect_all",
+            tooltip="Clear the selection",
         ),
     ]
 
@@ -449,6 +502,90 @@ class MailListPane(Pane):
         self.host.request_refresh()
 
     # -- selection ------------------------------------------------------------------
+    def _show_selected(self, ids: Iterable[int]) -> None:
+        with self.app.batch_update():
+            for mail_id in ids:
+                if mail_id in self.rows:
+                    glyph = SELECTED_GLYPH if mail_id in self.selected else ""
+                    self.table.update_cell(str(mail_id), "sel", Text(glyph, end=""))
+        self._update_status()
+
+    def select_ids(self, ids: Iterable[int]) -> int:
+        """Add `ids` to the selection; returns how many were not selected yet."""
+        added = set(ids) - self.selected
+        self.selected |= added
+        self._show_selected(added)
+        return len(added)
+
+    def unselect(self, ids: Iterable[int]) -> None:
+        removed = self.selected & set(ids)
+        self.selected -= removed
+        self._show_selected(removed)
+
+    def action_clear_selection(self) -> None:
+        self.unselect(set(self.selected))
+
+    def action_select_matching(self) -> None:
+        if self.host.backend is None:
+            return
+        self.pending_loads.add("selection")
+        self._update_status()
+        query = MailQuery(states=self.states, text=self.filter_text)
+        self.host.select_matching(self.id or "", query, self.generation)
+
+    def matches_loaded(self, ids: list[int], generation: int, error: str | None = None) -> None:
+        self.pending_loads.discard("selection")
+        if error is not None:
+            self._update_status()
+            self.app.notify(error, title="Select all", severity="error")
+            return
+        if generation != self.generation:
+            self._update_status()
+            return  # the filter changed meanwhile: that selection no longer means anything
+        added = self.select_ids(ids)
+        where = f"matching '{self.filter_text}'" if self.filter_text else "in this list"
+        self.app.notify(
+            f"{len(ids)} {self.noun} mails {where} selected ({added} newly); U unselects all",
+            title="Select all",
+        )
+
+    # -- actions --------------------------------------------------------------------
+    def target(self) -> tuple[tuple[int, ...], str]:
+        """The selection if any, else the row under the cursor; and one example of it."""
+        cursor = self.cursor_id()
+        if self.selected:
+            ids = tuple(sorted(self.selected, reverse=True))
+        else:
+            ids = () if cursor is None else (cursor,)
+        shown = cursor if cursor in ids else next((i for i in ids if i in self.rows), None)
+        if shown is not None and shown in self.rows:
+            example = mail_example(self.rows[shown])
+        else:
+            example = f"#{ids[0]}" if ids else ""
+        return ids, example
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "mail_action":
+            name = str(parameters[0]) if parameters else ""
+            return self.host.can_write() and name in LIST_ACTIONS.get(self.kind, frozenset())
+        if action == "undo":
+            return self.host.can_write()
+        return True
+
+    def action_mail_action(self, action: str) -> None:
+        if action not in LIST_ACTIONS.get(self.kind, frozenset()):
+            return
+        ids, example = self.target()
+        if not ids:
+            self.app.notify(f"No {self.noun} mail here.", title=self.title, severity="warning")
+            return
+        self.host.request_action(
+            ActionRequest(action, ids, example, origin=self.id or "", include_cancelled=False)
+        )
+
+    def action_undo(self) -> None:
+        self.host.request_undo(self.id or "")
+
     def action_toggle_selection(self) -> None:
         mail_id = self.cursor_id()
         if mail_id is None:
@@ -504,7 +641,9 @@ class MailListPane(Pane):
             suffix = f" of {self.total}" if self.total is not None else ""
             parts.append(f"rows {first}–{last}{suffix}")
             parts.append("newest first")
-        if self.pending_loads:
+        if "selection" in self.pending_loads:
+            parts.append("selecting…")
+        if self.pending_loads - {"selection"}:
             parts.append("loading more…")
         return " · ".join(parts)
 

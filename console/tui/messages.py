@@ -9,6 +9,7 @@ from textual.message import Message
 
 from console.backends.base import MailQuery, MailQueueBackend
 from console.domain.models import MailDetail, MailPage, QueueStatus
+from console.tui.actions import ActionRequest, Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,3 +84,48 @@ class DetailLoaded(Message):
         super().__init__()
         self.mail_id = mail_id
         self.detail = detail
+
+
+class ActionFinished(Message):
+    """An operator action ended: its outcome (or cron message), or the error that stopped it.
+
+    `severity` is the toast's; `applied` the mail ids the action changed.
+    """
+
+    def __init__(
+        self,
+        request: ActionRequest,
+        message: str,
+        severity: Severity,
+        applied: tuple[int, ...] = (),
+    ) -> None:
+        super().__init__()
+        self.request = request
+        self.message = message
+        self.severity = severity
+        self.applied = applied
+
+
+class MatchesLoaded(Message):
+    """Every id matching a mail list's filter (all pages), for `*`."""
+
+    def __init__(
+        self, pane_id: str, generation: int, ids: list[int], error: str | None = None
+    ) -> None:
+        super().__init__()
+        self.pane_id = pane_id
+        self.generation = generation
+        self.ids = ids
+        self.error = error
+
+
+class UndoPreviewed(Message):
+    """The journal entry `u` would undo (None: nothing to undo), or why it cannot be read."""
+
+    def __init__(
+        self, origin: str, entry: dict[str, object] | None, error: str | None = None
+    ) -> None:
+        super().__init__()
+        self.origin = origin
+        self.entry = entry
+        self.error = error

@@ -7,8 +7,9 @@ from typing import Protocol, cast
 
 from textual.containers import Vertical
 
-from console.backends.base import MailQueueBackend
-from console.domain.models import DatabaseInfo
+from console.backends.base import MailQuery, MailQueueBackend
+from console.domain.models import CronRow, DatabaseInfo
+from console.tui.actions import ActionRequest
 from console.tui.formatting import Palette
 from console.tui.messages import RefreshJob
 
@@ -24,6 +25,22 @@ class ConsoleHost(Protocol):
     def open_detail(self, mail_id: int) -> None: ...
 
     def request_refresh(self) -> None: ...
+
+    def can_write(self) -> bool:
+        """Connected and not read-only: the write keys are offered."""
+        ...
+
+    def request_action(self, request: ActionRequest) -> None:
+        """Confirm `request` in a dialog, then run it in a worker."""
+
+    def request_undo(self, origin: str) -> None:
+        """Show what `u` would undo, then undo it once confirmed."""
+
+    def request_trigger(self, cron: CronRow) -> None:
+        """Confirm, then ask Odoo to run this cron now."""
+
+    def select_matching(self, pane_id: str, query: MailQuery, generation: int) -> None:
+        """Find every mail matching `query` (all pages) and select them in the pane."""
 
 
 class Pane(Vertical):
