@@ -33,6 +33,26 @@ def _contains_any(table: Any, names: tuple[str, ...], text: str) -> list[ColumnE
     return [table.c[n].icontains(text, autoescape=True) for n in names if n in table.c]
 
 
+def _mail_row_columns(schema: OdooSchema, reason: ColumnElement[Any]) -> list[ColumnElement[Any]]:
+    """The columns of a MailRow, in one place for lists and the detail."""
+    mail = schema.t("mail_mail")
+    return [
+        mail.c.id,
+        mail.c.state,
+        _opt(schema, "mail_message", "date"),
+        _opt(schema, "mail_mail", "scheduled_date"),
+        _opt(schema, "mail_message", "email_from"),
+        _opt(schema, "mail_mail", "email_to"),
+        _opt(schema, "mail_message", "subject"),
+        _opt(schema, "mail_message", "model"),
+        _opt(schema, "mail_message", "res_id"),
+        _opt(schema, "mail_message", "record_name"),
+        _opt(schema, "mail_mail", "failure_type"),
+        reason,
+        _opt(schema, "mail_mail", "mailing_id"),
+    ]
+
+
 def mail_filter(
     schema: OdooSchema, states: tuple[str, ...], text: str
 ) -> list[ColumnElementT[bool]]:
@@ -91,21 +111,7 @@ def mail_page_query(
         conditions.append(mail.c.id > after_id)
     order = mail.c.id.asc() if after_id is not None and before_id is None else mail.c.id.desc()
     return (
-        select(
-            mail.c.id,
-            mail.c.state,
-            _opt(schema, "mail_message", "date"),
-            _opt(schema, "mail_mail", "scheduled_date"),
-            _opt(schema, "mail_message", "email_from"),
-            _opt(schema, "mail_mail", "email_to"),
-            _opt(schema, "mail_message", "subject"),
-            _opt(schema, "mail_message", "model"),
-            _opt(schema, "mail_message", "res_id"),
-            _opt(schema, "mail_message", "record_name"),
-            _opt(schema, "mail_mail", "failure_type"),
-            _reason_prefix(schema),
-            _opt(schema, "mail_mail", "mailing_id"),
-        )
+        select(*_mail_row_columns(schema, _reason_prefix(schema)))
         .select_from(mail.join(msg, msg.c.id == mail.c.mail_message_id))
         .where(*conditions)
         .order_by(order)
@@ -166,19 +172,7 @@ def mail_detail_query(schema: OdooSchema, mail_id: int) -> Select[Any]:
         extra.append(literal(None).label("campaign_subject"))
     return (
         select(
-            mail.c.id,
-            mail.c.state,
-            _opt(schema, "mail_message", "date"),
-            _opt(schema, "mail_mail", "scheduled_date"),
-            _opt(schema, "mail_message", "email_from"),
-            _opt(schema, "mail_mail", "email_to"),
-            _opt(schema, "mail_message", "subject"),
-            _opt(schema, "mail_message", "model"),
-            _opt(schema, "mail_message", "res_id"),
-            _opt(schema, "mail_message", "record_name"),
-            _opt(schema, "mail_mail", "failure_type"),
-            _opt(schema, "mail_mail", "failure_reason"),
-            _opt(schema, "mail_mail", "mailing_id"),
+            *_mail_row_columns(schema, _opt(schema, "mail_mail", "failure_reason")),
             mail.c.mail_message_id,
             _opt(schema, "mail_message", "message_id"),
             _opt(schema, "mail_mail", "references"),
