@@ -50,7 +50,7 @@ def _to(mail: MailRow) -> str:
     if not mail.recipients:
         return ""
     first = mail.recipients[0].email or mail.recipients[0].name or "?"
-    more = len(mail.recipients) - 1
+    more = max(mail.recipient_count, len(mail.recipients)) - 1
     return f"{first} (+{more})" if more else first
 
 

@@ -40,6 +40,9 @@ CONNECT_TIMEOUT_S = 5
 # A hash of a million mail ids needs tens of MB; the default 4 MB would make PostgreSQL
 # re-run the filter's subqueries for every row.
 TEXT_SEARCH_WORK_MEM = "96MB"
+# Partners loaded per mail: a list shows the first and a count; the detail shows more.
+LIST_RECIPIENTS = 20
+DETAIL_RECIPIENTS = 1000
 
 
 def _build_engine(url: URL, settings: ConnectionSettings) -> Engine:
@@ -54,6 +57,8 @@ def _build_engine(url: URL, settings: ConnectionSettings) -> Engine:
         def _pragmas(dbapi_connection: Any, _record: Any) -> None:
             # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
             dbapi_connection.isolation_level = None
+            # Bytes that are not UTF-8 (a hostile or damaged row) read as U+FFFD, not a crash.
+            dbapi_connection.text_factory = _decode_lenient
             dbapi_connection.execute("PRAGMA foreign_keys = ON")
 
         @event.listens_for(engine, "begin")
@@ -78,6 +83,10 @@ def _build_engine(url: URL, settings: ConnectionSettings) -> Engine:
             "options": " ".join(options),
         },
     )
+
+
+def _decode_lenient(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
 
 
 class SqlBackend:
@@ -226,23 +235,26 @@ class SqlBackend:
             backwards = query.after_id is not None and query.before_id is None
             if backwards:
                 rows.reverse()  # fetched ascending from after_id; show newest first
-            recipients = self._recipients(connection, [int(r.id) for r in rows])
-            mails = tuple(_mail_row(r, recipients.get(int(r.id), ())) for r in rows)
+            recipients = self._recipients(connection, [int(r.id) for r in rows], LIST_RECIPIENTS)
+            mails = tuple(_mail_row(r, *recipients.get(int(r.id), ((), 0))) for r in rows)
             return MailPage(rows=mails, has_more=has_more)
 
         return self._run(work)
 
     def _recipients(
-        self, connection: Connection, ids: list[int]
-    ) -> dict[int, tuple[Recipient, ...]]:
+        self, connection: Connection, ids: list[int], per_mail: int
+    ) -> dict[int, tuple[tuple[Recipient, ...], int]]:
+        """Mail id -> (its first partners, how many it has)."""
         if not ids or not self.schema.has_table("mail_mail_res_partner_rel"):
             return {}
         found: dict[int, list[Recipient]] = defaultdict(list)
-        for mail_id, partner_id, name, email in connection.execute(
-            mail_sql.recipients_query(self.schema, ids)
+        totals: dict[int, int] = {}
+        for mail_id, partner_id, name, email, total in connection.execute(
+            mail_sql.recipients_query(self.schema, ids, per_mail)
         ):
             found[int(mail_id)].append(Recipient(int(partner_id), name, email))
-        return {key: tuple(value) for key, value in found.items()}
+            totals[int(mail_id)] = int(total)
+        return {key: (tuple(value), totals[key]) for key, value in found.items()}
 
     def count_mails(self, query: MailQuery) -> int:
         def work(connection: Connection) -> int:
@@ -257,7 +269,9 @@ class SqlBackend:
             row = connection.execute(mail_sql.mail_detail_query(self.schema, mail_id)).first()
             if row is None:
                 return None
-            recipients = self._recipients(connection, [mail_id]).get(mail_id, ())
+            recipients = self._recipients(connection, [mail_id], DETAIL_RECIPIENTS).get(
+                mail_id, ((), 0)
+            )
             notifications: tuple[Notification, ...] = ()
             if self.schema.has_table("mail_notification"):
                 notifications = tuple(
@@ -287,7 +301,7 @@ class SqlBackend:
                     )
                 )
             return MailDetail(
-                mail=_mail_row(row, recipients),
+                mail=_mail_row(row, *recipients),
                 message_id=row.message_id,
                 references=row.references,
                 reply_to=row.reply_to,
@@ -378,7 +392,7 @@ def open_backend(settings: ConnectionSettings) -> SqlBackend:
 
 
 # -- row mapping ------------------------------------------------------------------
-def _mail_row(row: Any, recipients: tuple[Recipient, ...]) -> MailRow:
+def _mail_row(row: Any, recipients: tuple[Recipient, ...], recipient_count: int) -> MailRow:
     return MailRow(
         id=int(row.id),
         state=str(row.state) if row.state is not None else "?",
@@ -394,6 +408,7 @@ def _mail_row(row: Any, recipients: tuple[Recipient, ...]) -> MailRow:
         failure_type=row.failure_type,
         failure_reason=row.failure_reason,
         mailing_id=row.mailing_id,
+        recipient_count=recipient_count,
     )
 
 

@@ -52,6 +52,7 @@ class MailRow:
     failure_type: str | None
     failure_reason: str | None  # may be cut to a prefix in lists
     mailing_id: int | None
+    recipient_count: int = 0  # partners in all; `recipients` may hold only the first ones
 
 
 @dataclass(frozen=True, slots=True)

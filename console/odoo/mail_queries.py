@@ -125,14 +125,30 @@ def mail_count_query(schema: OdooSchema, states: tuple[str, ...], text: str) -> 
     return select(func.count()).select_from(mail).where(*conditions)
 
 
-def recipients_query(schema: OdooSchema, mail_ids: list[int]) -> Select[Any]:
+def recipients_query(schema: OdooSchema, mail_ids: list[int], per_mail: int) -> Select[Any]:
+    """The first `per_mail` partners of each mail, with how many it has in all.
+
+    A mail can carry thousands of partners; a page must not load them all.
+    """
     rel = schema.t("mail_mail_res_partner_rel")
     partner = schema.t("res_partner")
-    return (
-        select(rel.c.mail_mail_id, partner.c.id, partner.c.name, partner.c.email)
-        .select_from(rel.join(partner, partner.c.id == rel.c.res_partner_id))
+    ranked = (
+        select(
+            rel.c.mail_mail_id,
+            rel.c.res_partner_id,
+            func.row_number()
+            .over(partition_by=rel.c.mail_mail_id, order_by=rel.c.res_partner_id)
+            .label("rank"),
+            func.count().over(partition_by=rel.c.mail_mail_id).label("total"),
+        )
         .where(rel.c.mail_mail_id.in_(mail_ids))
-        .order_by(rel.c.mail_mail_id, partner.c.id)
+        .subquery()
+    )
+    return (
+        select(ranked.c.mail_mail_id, partner.c.id, partner.c.name, partner.c.email, ranked.c.total)
+        .select_from(ranked.join(partner, partner.c.id == ranked.c.res_partner_id))
+        .where(ranked.c.rank <= per_mail)
+        .order_by(ranked.c.mail_mail_id, partner.c.id)
     )
 
 

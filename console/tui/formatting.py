@@ -98,7 +98,7 @@ def recipients_text(row: MailRow) -> str:
         return "(no recipient)"
     first = row.recipients[0]
     shown = one_line(first.email) or one_line(first.name) or f"partner {first.partner_id}"
-    more = len(row.recipients) - 1
+    more = max(row.recipient_count, len(row.recipients)) - 1
     return f"{shown} (+{more})" if more else shown
 
 
@@ -139,3 +139,96 @@ def describe_error(exc: BaseException) -> str:
         return message or type(exc).__name__
     first = one_line(str(exc).splitlines()[0] if str(exc) else "")
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+# -- triage words: each state is a word (and a glyph) before it is a colour -------------
+# Classification.klass -> (word for the table, tone)
+CAUSE_CLASSES: dict[str, tuple[str, str]] = {
+    "transient": ("transient", "warning"),
+    "permanent-recipient": ("recipient", "accent"),
+    "configuration": ("config", "error"),
+    "unrecognised": ("?", "muted"),
+}
+# Health Status name -> (glyph, word, tone)
+STATUS_LOOKS: dict[str, tuple[str, str, str]] = {
+    "OK": ("✔", "OK", "success"),
+    "WARNING": ("▲", "WARNING", "warning"),
+    "CRITICAL": ("✖", "CRITICAL", "error"),
+    "UNKNOWN": ("?", "UNKNOWN", "muted"),
+}
+
+
+def cause_class(klass: str) -> tuple[str, str]:
+    """('config', 'error') for a classification's klass; unknown ones read '?'."""
+    return CAUSE_CLASSES.get(klass, ("?", "muted"))
+
+
+def status_look(name: str) -> tuple[str, str, str]:
+    """(glyph, word, tone) of a health status name (OK, WARNING, CRITICAL, UNKNOWN)."""
+    return STATUS_LOOKS.get(name, ("?", name, "muted"))
+
+
+def summary_tone(summary: str) -> str:
+    """The tone of a `health_summary` line: its worst glyph decides."""
+    if "✖" in summary:
+        return "error"
+    if "▲" in summary:
+        return "warning"
+    if "?" in summary:
+        return "muted"
+    return "success"
+
+
+def compact_summary(summary: str) -> str:
+    """'✖ 4 critical ▲ 1 warn' -> '✖4 ▲1' for a narrow header."""
+    words = summary.split()
+    out: list[str] = []
+    for index, word in enumerate(words):
+        if word in ("✖", "▲", "?") and index + 1 < len(words):
+            out.append(f"{word}{words[index + 1]}")
+    return " ".join(out) if out else summary.replace(" healthy", "")
+
+
+# What the drivers say when the database server itself is gone (restarted, unreachable),
+# as opposed to a query that failed on its own (odd data, a timeout, a missing table).
+_DISCONNECT_MARKERS = (
+    "connection refused",
+    "lost the connection",
+    "server closed the connection",
+    "terminating connection",
+    "could not connect",
+    "cannot connect to",
+    "connection is closed",
+    "connection already closed",
+    "connection reset",
+    "connection timed out",
+    "timeout expired",
+    "no route to host",
+    "network is unreachable",
+    "broken pipe",
+    "ssl syscall error",
+    "consuming input failed",
+    "the database system is starting up",
+    "the database system is shutting down",
+    "the database system is in recovery mode",
+    "no connection to the server",
+)
+
+
+def is_disconnect(exc: BaseException) -> bool:
+    """Whether an error means the database cannot be reached (vs one query failing).
+
+    The backend raises its one-line errors `from None`; the driver's exception is still
+    the `__context__`, read here by duck typing (the TUI never imports SQLAlchemy).
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen and len(seen) < 8:
+        seen.add(id(current))
+        if getattr(current, "connection_invalidated", False) is True:
+            return True
+        lowered = str(current).lower()
+        if any(marker in lowered for marker in _DISCONNECT_MARKERS):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
