@@ -125,6 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
     from console.cli_triage import add_triage_parsers
 
     add_triage_parsers(sub)
+    from console.cli_support import add_support_parsers
+
+    add_support_parsers(sub)
     return parser
 
 
@@ -180,6 +183,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         print(audit_text(args))
         return EXIT_OK
+    from console.cli_support import SUPPORT_COMMANDS, dispatch_support
+
+    if args.command in SUPPORT_COMMANDS:
+        return dispatch_support(settings, args, tz)
     from console.cli_triage import TRIAGE_COMMANDS, dispatch_triage
 
     if args.command in TRIAGE_COMMANDS:

@@ -28,6 +28,10 @@ HEADLESS_MODULES = [
     "console.domain.classify",
     "console.domain.health",
     "console.health_checks",
+    "console.support.eml",
+    "console.support.bundle",
+    "console.support.logs",
+    "console.support.inbound",
 ]
 
 

@@ -7,7 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from console.smtp.build import MailContent, build_message, outgoing_list, sender_address
+from console.smtp.build import (
+    EmailSpec,
+    MailContent,
+    build_message,
+    outgoing_list,
+    sender_address,
+)
 from console.smtp.reasons import send_failure, text_of
 from console.smtp.routing import Route, SendContext
 from console.smtp.sender import SmtpFailure, SmtpSession
@@ -51,18 +57,7 @@ async def deliver(
         email_from = sender_address(content)
         for spec in outgoing_list(content):
             message = build_message(content, spec, email_from)
-            domain_bounce = None
-            if version >= 17 and route.alias is not None:
-                domain_bounce = spec.headers.get("Return-Path") or route.alias.bounce_email
-            envelope = EnvelopeContext(
-                version=version,
-                session_smtp_from=route.smtp_from,
-                session_from_filter=route.endpoint.from_filter,
-                notifications_email=ctx.notifications_email(route.alias),
-                domain_bounce_address=domain_bounce,
-                default_bounce_address=ctx.default_bounce_address(),
-                validated_to=tuple(spec.email_to_normalized) if version >= 18 else (),
-            )
+            envelope = envelope_context(version, spec, route, ctx)
             try:
                 smtp_from, smtp_to = prepare_envelope(message, envelope)
             except AssertionError as error:
@@ -110,3 +105,21 @@ def _failed(outcome: Outcome, exc: BaseException, version: int, *, delivery: boo
     outcome.failure_reason = reason
     outcome.failure_type = failure_type
     return outcome
+
+
+def envelope_context(
+    version: int, spec: EmailSpec, route: Route, ctx: SendContext
+) -> EnvelopeContext:
+    """What `_prepare_email_message` needs to pick the envelope sender (model §4.7)."""
+    domain_bounce = None
+    if version >= 17 and route.alias is not None:
+        domain_bounce = spec.headers.get("Return-Path") or route.alias.bounce_email
+    return EnvelopeContext(
+        version=version,
+        session_smtp_from=route.smtp_from,
+        session_from_filter=route.endpoint.from_filter,
+        notifications_email=ctx.notifications_email(route.alias),
+        domain_bounce_address=domain_bounce,
+        default_bounce_address=ctx.default_bounce_address(),
+        validated_to=tuple(spec.email_to_normalized) if version >= 18 else (),
+    )

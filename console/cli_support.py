@@ -1,0 +1,290 @@
+"""The support subcommands: export-eml, bundle, logs, inbound-check, aliases.
+
+Wired into `console.cli` with `add_support_parsers(sub)` and `dispatch_support(settings,
+args, tz)` (which opens the database only when needed: `logs` reads files and needs the
+database only for `--mail`'s Message-Id); `run_support(backend, args, tz)` runs one on an
+open backend and `run_logs(args)` runs `logs` without one.
+
+Exit codes: export-eml/bundle 0; logs 0 when something matched, 1 when nothing did;
+inbound-check 0 when Odoo accepts the mail, 1 when it would not (or only for some senders).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from console.domain.sanitize import one_line
+from console.errors import ConsoleError, UsageError
+
+if TYPE_CHECKING:
+    from console.backends.sql import SqlBackend
+    from console.support.inbound import Verdict
+
+SUPPORT_COMMANDS = frozenset({"export-eml", "bundle", "logs", "inbound-check", "aliases"})
+EXIT_OK = 0
+EXIT_NOT_FOUND = 1
+
+
+def add_support_parsers(sub: Any) -> None:
+    """Register the support subcommands on the main parser's `sub(name, help)` factory."""
+    export = sub("export-eml", "write a mail as .eml, exactly as it would be sent")
+    export.add_argument("id", type=int, metavar="ID", help="mail.mail id")
+    export.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="file, or - for stdout"
+    )
+    export.add_argument("--all", action="store_true", help="one file per message (FILE-1.eml…)")
+    export.add_argument("--force", action="store_true", help="overwrite existing files")
+    bundle = sub("bundle", "write a support bundle (report.md, report.json, eml/) without secrets")
+    bundle.add_argument("-o", "--output", required=True, metavar="DIR", help="new folder")
+    bundle.add_argument(
+        "--redact-addresses", action="store_true", help="also mask e-mail addresses"
+    )
+    bundle.add_argument("--eml", type=int, default=5, metavar="N", help="failed mails as .eml")
+    bundle.add_argument(
+        "--journal", type=Path, metavar="PATH", default=argparse.SUPPRESS, help="journal file"
+    )
+    logs = sub("logs", "mail-related lines of Odoo's log, newest first (rotated and .gz too)")
+    logs.add_argument("--log", type=Path, metavar="PATH", help="log file or folder")
+    logs.add_argument("--grep", metavar="TEXT", default="", help="only records containing TEXT")
+    logs.add_argument("--mail", type=int, metavar="ID", help="records about this mail.mail")
+    logs.add_argument("--since", metavar="TIME", help="ISO time, HH:MM, or an age: 30m, 2h, 1d")
+    logs.add_argument("--all", action="store_true", help="every record, not only mail ones")
+    logs.add_argument("--follow", action="store_true", help="then print new records (Ctrl-C)")
+    logs.add_argument("--limit", type=int, default=100, metavar="N", help="at most N (100)")
+    logs.add_argument("--log-db", metavar="NAME", help="only records of this database")
+    inbound = sub("inbound-check", "would Odoo accept a mail sent to ADDRESS, and where to")
+    inbound.add_argument("address", metavar="ADDRESS")
+    inbound.add_argument("--in-reply-to", metavar="MESSAGE_ID", help="References/In-Reply-To")
+    inbound.add_argument("--from", dest="sender", metavar="SENDER", help="the sender's address")
+    sub("aliases", "the mail aliases: address, target model, who may write")
+
+
+def dispatch_support(settings: Any, args: argparse.Namespace, tz: tzinfo) -> int:
+    """Run one support command, opening the database only when it is needed; print."""
+    if args.command == "logs" and args.mail is None:
+        output, code = run_logs(args, tz=tz)
+    else:
+        from console.backends.sql import open_backend
+
+        backend = open_backend(settings)
+        try:
+            output, code = run_support(backend, args, tz)
+        finally:
+            backend.close()
+    if output:
+        print(output)
+    return code
+
+
+def run_support(backend: SqlBackend, args: argparse.Namespace, tz: tzinfo) -> tuple[str, int]:
+    """(output, exit code) of one support command on an open backend."""
+    if args.command == "export-eml":
+        return _export(backend, args)
+    if args.command == "bundle":
+        return _bundle(backend, args, tz)
+    if args.command == "logs":
+        return run_logs(args, backend, tz=tz)
+    if args.command == "inbound-check":
+        return _inbound(backend, args)
+    if args.command == "aliases":
+        return _aliases(backend, args)
+    raise UsageError(f"not a support command: {args.command}")
+
+
+def run_logs(
+    args: argparse.Namespace,
+    backend: SqlBackend | None = None,
+    *,
+    tz: tzinfo | None = None,
+    out: Callable[[str], None] | None = None,
+) -> tuple[str, int]:
+    """`logs`, usable without a database (see console.cli_logs)."""
+    from console.cli_logs import run_logs as run
+
+    return run(args, backend, tz=tz, out=out)
+
+
+# -- export-eml ------------------------------------------------------------------------
+def _export(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
+    from console.support.eml import build_export
+
+    export = build_export(backend, args.id)
+    if not export.messages:
+        raise ConsoleError(f"Mail {args.id} has no recipient: there is no message to export")
+    count = len(export.messages)
+    notes = "".join(f"\nnote: {one_line(n)}" for n in export.notes)
+    if args.output == "-":
+        if args.all and count > 1:
+            raise UsageError("--all writes files: give -o FILE, not -o -")
+        sys.stdout.buffer.write(export.messages[0].data)
+        sys.stdout.buffer.flush()
+        if count > 1:
+            hint = f"message 1 of {count} (one per recipient partner); --all -o FILE: all"
+            print(hint, file=sys.stderr)
+        return "", EXIT_OK
+    target = Path(args.output)
+    chosen = export.messages if args.all else export.messages[:1]
+    paths = [
+        _numbered(target, n) if args.all and count > 1 else target
+        for n in range(1, len(chosen) + 1)
+    ]
+    for path in paths:
+        if path.exists() and not args.force:
+            raise UsageError(f"{path} exists (add --force to overwrite)")
+    for path, message in zip(paths, chosen, strict=True):
+        try:
+            path.write_bytes(message.data)
+        except OSError as exc:
+            raise UsageError(f"Cannot write {path}: {exc.strerror or exc}") from None
+    if args.json:
+        return json.dumps(
+            {
+                "mail_id": args.id,
+                "messages": count,
+                "files": [str(p) for p in paths],
+                "notes": list(export.notes),
+            },
+            indent=2,
+        ), EXIT_OK
+    if count > 1 and not args.all:
+        return (
+            f"Wrote {target}: message 1 of {count} (one per recipient partner); "
+            f"--all writes them all{notes}"
+        ), EXIT_OK
+    return f"Wrote {', '.join(str(p) for p in paths)}{notes}", EXIT_OK
+
+
+def _numbered(target: Path, number: int) -> Path:
+    if target.suffix.lower() == ".eml":
+        return target.with_name(f"{target.stem}-{number}.eml")
+    return target.with_name(f"{target.name}-{number}.eml")
+
+
+# -- bundle -----------------------------------------------------------------------------
+def _bundle(backend: SqlBackend, args: argparse.Namespace, tz: tzinfo) -> tuple[str, int]:
+    from console.journal import Journal
+    from console.support.bundle import write_bundle
+
+    if args.eml < 0:
+        raise UsageError("--eml must be 0 or more")
+    path = write_bundle(
+        backend,
+        Path(args.output),
+        redact_addresses=args.redact_addresses,
+        tz=tz,
+        journal=Journal(getattr(args, "journal", None)),
+        eml_mails=args.eml,
+    )
+    if args.json:
+        return json.dumps({"bundle": str(path)}), EXIT_OK
+    masked = " (addresses masked)" if args.redact_addresses else ""
+    return f"Support bundle written to {path}{masked}: start with {path / 'report.md'}", EXIT_OK
+
+
+# -- inbound-check / aliases -----------------------------------------------------------
+def verdict_json(verdict: Verdict) -> dict[str, Any]:
+    return {
+        "address": verdict.address,
+        "odoo_version": verdict.version,
+        "outcome": verdict.outcome,
+        "accepted": verdict.accepted,
+        "bounced": verdict.bounced,
+        "reason": verdict.reason,
+        "routes": [
+            {"model": r.model, "res_id": r.res_id, "alias": r.alias.address if r.alias else None}
+            for r in verdict.routes
+        ],
+        "steps": list(verdict.steps),
+        "line": verdict.line(),
+    }
+
+
+def _inbound(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
+    from console.support.inbound_db import inbound_check
+
+    if "@" not in args.address:
+        raise UsageError(f"{args.address!r} is not an e-mail address")
+    verdict = inbound_check(backend, args.address, in_reply_to=args.in_reply_to, sender=args.sender)
+    code = EXIT_OK if verdict.accepted else EXIT_NOT_FOUND
+    if args.json:
+        return json.dumps(verdict_json(verdict), indent=2, ensure_ascii=False), code
+    lines = [one_line(verdict.line(), 400)]
+    lines += [f"  - {one_line(step, 200)}" for step in verdict.steps]
+    return "\n".join(lines), code
+
+
+def _aliases(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
+    from console.render_text import table
+    from console.support.inbound_db import aliases
+
+    found = aliases(backend)
+    if args.json:
+        return json.dumps(
+            [
+                {
+                    "id": a.id,
+                    "address": a.address,
+                    "model": a.model,
+                    "contact": a.contact,
+                    "thread": a.force_thread_id,
+                    "incoming_local": a.incoming_local,
+                    "status": a.status,
+                }
+                for a in found
+            ],
+            indent=2,
+        ), EXIT_OK
+    if not found:
+        return "No mail alias.", EXIT_OK
+    rows = [
+        [
+            str(a.id),
+            one_line(a.address, 40),
+            a.model or "?",
+            a.contact,
+            str(a.force_thread_id or ""),
+            a.status or "",
+        ]
+        for a in found
+    ]
+    return table(["ID", "ADDRESS", "MODEL", "CONTACT", "THREAD", "STATUS"], rows), EXIT_OK
+
+
+# -- standalone entry point (python -m console.cli_support COMMAND ...) ----------------------
+def main(argv: Sequence[str] | None = None) -> int:
+    from console.cli import PROG, _add_connection_options, _Parser, _settings
+    from console.timefmt import resolve_timezone
+
+    parser = _Parser(prog=PROG, description="odoo-mailq support commands")
+    _add_connection_options(parser, sub=False)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def sub(name: str, help_text: str) -> argparse.ArgumentParser:
+        command = subparsers.add_parser(name, help=help_text, description=help_text)
+        _add_connection_options(command, sub=True)
+        command.add_argument("--json", action="store_true", help="machine-readable output")
+        return command
+
+    add_support_parsers(sub)
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            raise UsageError("give a command: " + ", ".join(sorted(SUPPORT_COMMANDS)))
+        return dispatch_support(_settings(args), args, resolve_timezone(args.tz))
+    except ConsoleError as exc:
+        print(f"{PROG}: error: {one_line(str(exc))}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

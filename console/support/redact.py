@@ -1,0 +1,197 @@
+"""Remove secrets (always) and mask e-mail addresses (on request) from support material.
+
+Two layers, both pure:
+
+* literal secrets the bundle read from the database and odoo.conf (``smtp_pass``,
+  incoming server passwords, OAuth tokens, ICP values under secret-like keys, the
+  database URL password) are replaced wherever they appear, longest first;
+* patterns catch what nobody told us about: ``user:password@`` in URLs,
+  ``access_token=``-like query parameters, ``Authorization`` / ``X-Api-Key``-like
+  headers, ``password=...`` / ``'api_key': '...'`` pairs and ``Bearer`` tokens.
+
+With ``addresses=True`` every e-mail address becomes ``u<n>@d<m>.example``: the same
+address always gets the same mask, and two addresses of one domain share ``d<m>``.
+"""
+
+from __future__ import annotations
+
+import email.policy
+import re
+from collections.abc import Iterable, Mapping
+from email import message_from_bytes
+from email.message import EmailMessage, Message
+from email.policy import EmailPolicy
+from typing import Any
+
+REDACTED = "[redacted]"
+MIN_SECRET_LENGTH = 4
+
+# Names of fields, parameters and headers whose value is a secret.
+_SECRET_NAME = re.compile(
+    r"(?i)(pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|"
+    r"credential|authorization|cookie|session[_-]?id|client[_-]?key)"
+)
+_SECRET_HEADERS = re.compile(
+    r"(?i)^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|"
+    r"x-auth-token|x-access-token|x-.*(?:token|secret|api-?key|password).*)$"
+)
+_URL_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)([^\s/:@<>\"']*):([^\s/@<>\"']+)@")
+_QUERY_SECRET = re.compile(
+    r"(?i)([?&;](?:access_token|token|auth_token|api_key|apikey|key|secret|password|"
+    r"passwd|pass|signature|sig|hash|session_id|code|otp)=)[^&\s#\"'<>]+"
+)
+_HEADER_LINE = re.compile(
+    r"(?im)^([ \t]*(?:authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|"
+    r"x-auth-token|x-access-token)[ \t]*:[ \t]*)[^\r\n]+"
+)
+_QUOTED_PAIR = re.compile(
+    r"(?i)([\"'](?:[\w.\-]*(?:pass(?:word|wd)?|pwd|secret|token|api[_-]?key|apikey|"
+    r"authorization|x-api-key|cookie|credential)[\w.\-]*)[\"']\s*[:=]\s*)"
+    r"(b?[\"'])((?:\\.|(?!\2).)*)\2"
+)
+_BARE_PAIR = re.compile(
+    r"(?i)\b((?:[\w.\-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|smtp_pass))"
+    r"\s*[:=]\s*)(?![\"'\[])([^\s,;&}<>\"']+)"
+)
+_BEARER = re.compile(r"(?i)\b(bearer)\s+([A-Za-z0-9._~+/=\-]{8,})")
+_EMAIL = re.compile(r"(?<![\w.+%\-])[\w.+%\-][\w.+%'\-]*@[\w\-]+(?:\.[\w\-]+)+")
+_ALREADY_MASKED = re.compile(r"^u\d+@d\d+\.example$")
+
+
+def is_secret_name(name: str) -> bool:
+    """True for a field/parameter name whose value must never be shown."""
+    return bool(_SECRET_NAME.search(name))
+
+
+def is_secret_header(name: str) -> bool:
+    return bool(_SECRET_HEADERS.match(name.strip()))
+
+
+class Redactor:
+    """One per bundle: knows the literal secrets and keeps the address masks stable."""
+
+    def __init__(self, *, addresses: bool = False, secrets: Iterable[str] = ()) -> None:
+        self.addresses = addresses
+        self._secrets: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+        self._masks: dict[str, str] = {}
+        self._domains: dict[str, str] = {}
+        self.add_secrets(secrets)
+
+    # -- literal secrets ------------------------------------------------------------------
+    def add_secrets(self, values: Iterable[object]) -> None:
+        added = False
+        for value in values:
+            if value is None or isinstance(value, bool):
+                continue
+            if isinstance(value, bytes | bytearray | memoryview):
+                text = bytes(value).decode("utf-8", "replace")
+            else:
+                text = str(value)
+            text = text.strip()
+            if len(text) >= MIN_SECRET_LENGTH and text not in self._secrets:
+                self._secrets.add(text)
+                added = True
+        if added:
+            ordered = sorted(self._secrets, key=len, reverse=True)
+            self._pattern = re.compile("|".join(re.escape(s) for s in ordered))
+
+    @property
+    def secrets(self) -> frozenset[str]:
+        return frozenset(self._secrets)
+
+    # -- text -------------------------------------------------------------------------------
+    def text(self, value: str) -> str:
+        """Free text with every known or recognisable secret (and address) replaced."""
+        if not value:
+            return value
+        if self._pattern is not None:
+            value = self._pattern.sub(REDACTED, value)
+        value = _URL_USERINFO.sub(lambda m: f"{m.group(1)}{m.group(2)}:{REDACTED}@", value)
+        value = _QUERY_SECRET.sub(lambda m: m.group(1) + REDACTED, value)
+        value = _HEADER_LINE.sub(lambda m: m.group(1) + REDACTED, value)
+        value = _QUOTED_PAIR.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}{m.group(2)}", value)
+        value = _BARE_PAIR.sub(lambda m: m.group(1) + REDACTED, value)
+        value = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", value)
+        if self.addresses:
+            value = _EMAIL.sub(lambda m: self.mask_address(m.group(0)), value)
+        return value
+
+    def header(self, name: str, value: str) -> str:
+        """A header value: secret headers are blanked whole, others scrubbed as text."""
+        if is_secret_header(name):
+            return REDACTED
+        return self.text(value)
+
+    def value(self, value: Any, key: str = "") -> Any:
+        """A JSON-like structure: values under secret-like keys go, strings are scrubbed."""
+        if key and is_secret_name(key) and value not in (None, "", False):
+            return REDACTED
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, Mapping):
+            return {str(k): self.value(v, str(k)) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self.value(item) for item in value]
+        return value
+
+    # -- addresses ------------------------------------------------------------------------
+    def mask_address(self, address: str) -> str:
+        if _ALREADY_MASKED.match(address):
+            return address
+        key = address.lower()
+        mask = self._masks.get(key)
+        if mask is None:
+            domain = key.rpartition("@")[2]
+            domain_mask = self._domains.get(domain)
+            if domain_mask is None:
+                domain_mask = self._domains[domain] = f"d{len(self._domains) + 1}.example"
+            mask = self._masks[key] = f"u{len(self._masks) + 1}@{domain_mask}"
+        return mask
+
+    def leaks(self, data: bytes) -> list[str]:
+        """The known secrets still present in these bytes (a last check before writing)."""
+        found = []
+        for secret in self._secrets:
+            if secret.encode("utf-8") in data:
+                found.append(secret)
+        return found
+
+
+def redact_message(message: EmailMessage, redactor: Redactor) -> EmailMessage:
+    """A copy of the message for a support bundle: headers and text parts scrubbed,
+    attachments replaced by a one-line note (name, type, size): they are customer data."""
+    policy = message.policy if isinstance(message.policy, EmailPolicy) else email.policy.default
+    copy = message_from_bytes(message.as_bytes(), policy=policy)
+    assert isinstance(copy, EmailMessage)
+    for part in copy.walk():
+        _redact_headers(part, redactor)
+        if part.is_multipart():
+            continue
+        assert isinstance(part, EmailMessage)
+        if part.get_content_maintype() == "text" and not part.is_attachment():
+            body = part.get_content()
+            scrubbed = redactor.text(body)
+            if scrubbed != body:
+                part.set_content(scrubbed, subtype=part.get_content_subtype(), charset="utf-8")
+            continue
+        name = redactor.text(part.get_filename() or "attachment")
+        size = len(part.get_payload(decode=True) or b"")
+        kind = part.get_content_type()
+        part.set_content(
+            f"[attachment left out of the support bundle: {name}, {kind}, {size} bytes]",
+            disposition="attachment",
+            filename=name,
+        )
+    return copy
+
+
+def _redact_headers(part: Message, redactor: Redactor) -> None:
+    items = [(name, str(value)) for name, value in part.items()]
+    scrubbed = [(name, redactor.header(name, value)) for name, value in items]
+    if scrubbed == items:
+        return
+    for name in {name for name, _ in items}:
+        del part[name]
+    for name, value in scrubbed:
+        part[name] = value
