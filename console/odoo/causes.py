@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 REASON_PREFIX = 4096
 PAGE_SIZE = 2000
+CLASSIFY_CACHE_SIZE = 20_000  # distinct failure texts remembered per grouping
 FAILED_STATES = ("exception",)
 DEFAULT_SERVER = "(auto)"  # no server on the message: Odoo picked one by From
 
@@ -77,8 +78,15 @@ class _Accumulator:
 def group_rows(rows: Iterator[FailedRow]) -> list[CauseGroup]:
     """Pure grouping of failed rows by signature, biggest group first."""
     groups: dict[str, _Accumulator] = {}
+    # A queue of failures repeats the same few texts: classify each distinct text once.
+    seen: dict[tuple[str | None, str | None], Classification] = {}
     for row in rows:
-        classification = classify(row.failure_reason, row.failure_type)
+        text_key = (row.failure_reason, row.failure_type)
+        classification = seen.get(text_key)
+        if classification is None:
+            classification = classify(row.failure_reason, row.failure_type)
+            if len(seen) < CLASSIFY_CACHE_SIZE:
+                seen[text_key] = classification
         accumulator = groups.get(classification.signature)
         if accumulator is None:
             accumulator = groups[classification.signature] = _Accumulator(classification)
