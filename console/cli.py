@@ -273,17 +273,18 @@ def _cmd_campaigns(backend: Any, args: argparse.Namespace, tz: tzinfo) -> str:
 
 
 def _run_tui(settings: Any, tz: tzinfo, args: argparse.Namespace) -> int:
-    from console.config import resolve_target
+    from console.config import precheck_target
 
     refresh = args.refresh
     if refresh < 0:
         raise UsageError("--refresh must be 0 (off) or a positive number of seconds")
-    resolve_target(settings)  # fail fast, before the screen opens, on a malformed target
 
+    precheck_target(settings)  # a malformed target fails before the screen opens
     from console.tui.app import MailQueueApp
 
     def connect() -> Any:
-        # Imported in the connect worker: SQLAlchemy loads after the first paint.
+        # Runs in the connect worker: SQLAlchemy loads after the first paint, and a bad URL
+        # or password ends the app with exit code 2 and the one-line reason (fatal_error).
         from console.backends.sql import open_backend
 
         return open_backend(settings)

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING
 
 from console.errors import UsageError
 from console.odoo_conf import OdooConf, read_odoo_conf
+
+if TYPE_CHECKING:  # SQLAlchemy loads in the connect worker, after the TUI's first paint
+    from sqlalchemy.engine import URL
 
 ENV_DB_URL = "ODOO_MAILQ_DB"
 
@@ -46,6 +48,9 @@ def mask_url(url: URL) -> str:
 
 def parse_db_url(raw: str, origin: str) -> URL:
     """A SQLAlchemy URL, with `postgresql://` routed to psycopg 3."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         url = make_url(raw.strip())
     except ArgumentError:
@@ -74,6 +79,8 @@ def parse_db_url(raw: str, origin: str) -> URL:
 
 
 def _url_from_odoo_conf(conf: OdooConf, database: str | None) -> URL:
+    from sqlalchemy.engine import URL
+
     names = conf.db_names
     if database:
         name = database
@@ -105,6 +112,29 @@ def _url_from_odoo_conf(conf: OdooConf, database: str | None) -> URL:
     )
 
 
+_URL_SHAPE = re.compile(r"^(postgres(ql)?(\+\w+)?|sqlite(\+\w+)?)://", re.IGNORECASE)
+
+
+def precheck_target(settings: ConnectionSettings) -> None:
+    """The checks that need no database driver, so the TUI can refuse a bad target before
+    it opens (SQLAlchemy itself loads later, in the connect worker)."""
+    conf = read_odoo_conf(settings.odoo_config) if settings.odoo_config else None
+    raw = settings.db_url or ("" if conf else os.environ.get(ENV_DB_URL, "").strip())
+    if raw and not _URL_SHAPE.match(raw.strip()):
+        origin = "--db" if settings.db_url else f"${ENV_DB_URL}"
+        raise UsageError(
+            f"{origin}: not a database URL (expected postgresql://user@host:port/dbname "
+            "or sqlite:///path/to/file.sqlite)"
+        )
+    if (
+        conf is not None
+        and not settings.db_url
+        and not settings.database
+        and len(conf.db_names) != 1
+    ):
+        _url_from_odoo_conf(conf, None)  # raises the one-line reason
+
+
 def resolve_target(settings: ConnectionSettings) -> ResolvedTarget:
     """Apply the precedence rules; the sample is copied to the state directory on first use."""
     conf = read_odoo_conf(settings.odoo_config) if settings.odoo_config else None
@@ -121,6 +151,8 @@ def resolve_target(settings: ConnectionSettings) -> ResolvedTarget:
         if settings.database and url.get_backend_name() == "postgresql":
             url = url.set(database=settings.database)
         return ResolvedTarget(url, f"${ENV_DB_URL}")
+    from sqlalchemy.engine import URL
+
     from console.sample import sample_database_path
 
     path = sample_database_path(reset=settings.reset_sample)
