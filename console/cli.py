@@ -102,6 +102,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="TUI actions act as this Odoo user (default: superuser)",
     )
     parser.add_argument("--journal", type=Path, metavar="PATH", help="the journal file of actions")
+    parser.add_argument(
+        "--log",
+        type=Path,
+        metavar="PATH",
+        help="Odoo's log file for the Logs pane (default: odoo.conf logfile, ~/logs/odoo.log)",
+    )
+    parser.add_argument(
+        "--daily-limit",
+        type=int,
+        metavar="N",
+        help="health check: the provider's daily sending limit",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def sub(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -295,6 +307,8 @@ def _run_tui(settings: Any, tz: tzinfo, args: argparse.Namespace) -> int:
         refresh_seconds=refresh,
         journal_path=args.journal,
         odoo_user=args.odoo_user,
+        log_path=args.log,
+        daily_limit=args.daily_limit,
     )
     app.run()
     if app.fatal_error:

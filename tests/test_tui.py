@@ -159,7 +159,8 @@ async def test_connects_and_shows_counts_in_the_tab_row(sample_path: Path) -> No
         tabs = app.query_one(TabBar).render().plain
         assert f"1 Outgoing {outgoing}" in tabs
         assert f"2 Failed {failed}" in tabs
-        assert "3 Crons" in tabs and "4 Campaigns" in tabs
+        assert "3 Causes" in tabs and "4 Crons" in tabs and "5 Campaigns" in tabs
+        assert "6 Health" in tabs
         header = app.query_one(HeaderBar).build_text(200).plain
         assert "odoo17_sample.sqlite" in header
         assert "Odoo 17" in header
@@ -188,7 +189,7 @@ async def test_a_connection_error_is_one_line_not_a_traceback(tmp_path: Path) ->
     assert app.fatal_error == "Cannot connect to PostgreSQL at db:5432: connection refused"
 
 
-async def test_keys_one_to_four_switch_panes(sample_path: Path) -> None:
+async def test_keys_one_to_six_switch_panes(sample_path: Path) -> None:
     crons = sql(sample_path, "SELECT count(*) FROM ir_cron")[0][0]
     app = make_app(sample_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -201,10 +202,13 @@ async def test_keys_one_to_four_switch_panes(sample_path: Path) -> None:
         assert table_ids(pane(app, "failed")) == state_ids(sample_path, "exception")[:PAGE_SIZE]
         await pilot.press("3")
         await settle(pilot, app)
+        assert switcher.current == "causes"
+        await pilot.press("4")
+        await settle(pilot, app)
         assert switcher.current == "crons"
         crons_pane = app.query_one("#crons", RecordTablePane)
         assert crons_pane.table.row_count == crons
-        await pilot.press("4")
+        await pilot.press("5")
         await settle(pilot, app)
         assert switcher.current == "campaigns"
         assert app.query_one("#campaigns", RecordTablePane).loaded

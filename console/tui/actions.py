@@ -20,16 +20,36 @@ from console.domain.actions import (
     confirmation_prompt,
     needs_typed_count,
 )
-from console.domain.models import CronRow, MailDetail, MailRow
+from console.domain.models import CampaignRow, CronRow, MailDetail, MailRow
 from console.errors import QueueBusy
 from console.timefmt import human_age
-from console.tui.formatting import ellipsize, failure_headline, one_line, recipients_text
+from console.tui.formatting import (
+    cause_class,
+    ellipsize,
+    failure_headline,
+    interval_text,
+    one_line,
+    recipients_text,
+)
 
 if TYPE_CHECKING:  # the TUI imports console.operations (and SQLAlchemy) only in workers
+    from console.odoo.causes import CauseGroup
     from console.operations import Operator
 
 # Every action that writes to the database (hidden and refused in read-only sessions).
-WRITE_ACTIONS = frozenset({"retry", "send", "cancel", "ignore", "undo", "trigger"})
+WRITE_ACTIONS = frozenset(
+    {
+        "retry",
+        "send",
+        "cancel",
+        "ignore",
+        "undo",
+        "trigger",
+        "cancel_campaign",
+        "set_interval",
+        "cause_action",
+    }
+)
 # Which mail actions each list offers (pane kind -> actions).
 LIST_ACTIONS: dict[str, frozenset[str]] = {
     "failed": frozenset({"retry", "ignore", "undo"}),
@@ -37,7 +57,22 @@ LIST_ACTIONS: dict[str, frozenset[str]] = {
 }
 # A cron whose last call started less than this long ago "was just run".
 JUST_RAN_SECONDS = 300
-KEYS = {"retry": "r", "send": "S", "cancel": "c", "ignore": "x", "undo": "u", "trigger": "t"}
+KEYS = {
+    "retry": "r",
+    "send": "S",
+    "cancel": "c",
+    "ignore": "x",
+    "undo": "u",
+    "trigger": "t",
+    "cancel-campaign": "c",
+    "set-interval": "i",
+}
+# Odoo's floor for a cron interval, and the value it recommends for the Email Queue Manager
+# (the same numbers as console.operations, which the TUI imports only in workers).
+MIN_INTERVAL_MINUTES = 5
+RECOMMENDED_INTERVAL_MINUTES = 15
+INTERVAL_UNITS: dict[str, int] = {"minutes": 1, "hours": 60}
+MAX_INTERVAL_NUMBER = 10_000
 READ_ONLY_REFUSAL = "Read-only session: this console does not write (--read-only)"
 
 Severity = Literal["information", "warning", "error"]
@@ -54,15 +89,18 @@ class ActionRequest:
     include_cancelled: bool = True  # retry: the form's button (True) or the list's (False)
     cron_name: str = ""
     journal_entry: str = ""  # undo: the journal entry the operator confirmed
+    interval: tuple[int, str] | None = None  # set-interval: (number, unit)
 
     @property
     def label(self) -> str:
         """The action as a toast title: Retry, Send now, Run cron now…"""
-        if self.action == "trigger":
-            return "Run cron now"
-        if self.action == "ignore":
-            return "Ignore all"
-        return ACTION_VERBS.get(self.action, (self.action, ""))[0]
+        labels = {
+            "trigger": "Run cron now",
+            "ignore": "Ignore all",
+            "cancel-campaign": "Cancel campaign",
+            "set-interval": "Set interval",
+        }
+        return labels.get(self.action) or ACTION_VERBS.get(self.action, (self.action, ""))[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +268,146 @@ def trigger_request(cron: CronRow) -> ActionRequest:
     return ActionRequest("trigger", (cron.id,), origin="crons", cron_name=one_line(cron.name))
 
 
+# -- causes: one whole group of failed mails --------------------------------------------
+def cause_dialog(action: str, group: CauseGroup, ids: tuple[int, ...], example: str) -> Dialog:
+    """Retry or ignore every failed mail of one cause; the count is read just before."""
+    classification = group.classification
+    count = len(ids)
+    mails = _plural(count)
+    word, _tone = cause_class(classification.klass)
+    title = one_line(classification.title) or "unrecognised"
+    then = f" (the list said {group.count} when it was computed)" if count != group.count else ""
+    cause = f"Cause: {title} ({word}), {mails} now{then}."
+    typed = count if needs_typed_count(count) else None
+    warnings: list[str] = []
+    fix = one_line(classification.fix)
+    if action == "retry" and classification.klass == "configuration":
+        warnings.append(f"A configuration problem: they fail again until it is fixed. {fix}")
+    elif action == "retry" and classification.klass == "permanent-recipient":
+        warnings.append(f"Permanent for these recipients: a retry fails again. {fix}")
+    if action == "retry":
+        return Dialog(
+            "Retry a cause",
+            confirmation_prompt("retry", count, example),
+            notes=(
+                cause,
+                "They go back to Outgoing; Odoo's Email Queue Manager sends them at its "
+                "next run. u (on a mail list) undoes.",
+            ),
+            warnings=tuple(warnings),
+            confirm_label=f"Retry {mails}",
+            typed_count=typed,
+            variant="warning",
+        )
+    return Dialog(
+        "Ignore a cause",
+        confirmation_prompt("ignore", count, example),
+        notes=(
+            cause,
+            "Their failed notifications are set to canceled (the red envelope turns white); "
+            "the mails stay failed. u (on a mail list) undoes.",
+        ),
+        confirm_label=f"Ignore {mails}",
+        typed_count=typed,
+    )
+
+
+# -- campaigns --------------------------------------------------------------------------
+SENDING_CAMPAIGN_ADVICE = (
+    "Odoo has no Cancel for a campaign already Sending: let the Mail Marketing cron finish "
+    "it (t on the Crons pane asks Odoo to run it now); if it stays stuck, read the Odoo "
+    "log of that cron. The campaigns queued behind it can be cancelled."
+)
+
+
+def campaign_label(campaign: CampaignRow) -> str:
+    return one_line(campaign.name) or one_line(campaign.subject) or f"campaign {campaign.id}"
+
+
+def campaign_refusal(campaign: CampaignRow) -> str | None:
+    """Why `c` cannot cancel this campaign (None: it can, after confirming)."""
+    if campaign.state == "sending":
+        return SENDING_CAMPAIGN_ADVICE
+    if campaign.state != "in_queue":
+        return f"Only a campaign In Queue can be cancelled (this one is {campaign.state})."
+    return None
+
+
+def campaign_dialog(campaign: CampaignRow) -> Dialog:
+    name = ellipsize(campaign_label(campaign), 48)
+    recipients = "?" if campaign.recipients is None else str(campaign.recipients)
+    notes = [
+        "It goes back to Draft, as Odoo's Cancel button does: the schedule is cleared and "
+        "nothing is sent; send it again from Odoo when ready.",
+        f"Subject: {ellipsize(one_line(campaign.subject), 60)} · {recipients} recipients.",
+    ]
+    warnings = []
+    if campaign.is_head:
+        warnings.append("It is the head of the queue: Odoo's cron was about to send it.")
+    return Dialog(
+        "Cancel campaign",
+        f"Cancel the campaign #{campaign.id} '{name}'?",
+        notes=tuple(notes),
+        warnings=tuple(warnings),
+        confirm_label="Cancel the campaign",
+    )
+
+
+# -- cron interval ----------------------------------------------------------------------
+def is_queue_cron(cron: CronRow) -> bool:
+    return cron.xml_id == "mail.ir_cron_mail_scheduler_action" or (
+        "email queue" in cron.name.lower()
+    )
+
+
+def parse_interval(text: str, unit: str, cron: CronRow) -> tuple[int, str] | str:
+    """(number, unit) when acceptable, else the error to show in the dialog."""
+    raw = text.strip()
+    if not raw.isdigit():
+        return "Type a whole number of minutes or hours."
+    number = int(raw)
+    if unit not in INTERVAL_UNITS:
+        return "Choose minutes or hours."
+    if number <= 0 or number > MAX_INTERVAL_NUMBER:
+        return f"Type a number between 1 and {MAX_INTERVAL_NUMBER}."
+    if number * INTERVAL_UNITS[unit] < MIN_INTERVAL_MINUTES:
+        return (
+            f"{number} {unit} is below Odoo's floor of {MIN_INTERVAL_MINUTES} minutes "
+            f"({RECOMMENDED_INTERVAL_MINUTES} minutes is recommended)."
+        )
+    if (cron.interval_number, cron.interval_type) == (number, unit):
+        return f"It already runs every {number} {unit}."
+    return number, unit
+
+
+def interval_dialog(cron: CronRow, number: int, unit: str, now_text: str) -> Dialog:
+    name = one_line(cron.name) or f"cron {cron.id}"
+    current = interval_text(cron.interval_number, cron.interval_type)
+    notes = [
+        f"Now every {current}. The next run time stays as it is{now_text}; Odoo's cron "
+        "form does the same.",
+    ]
+    warnings: list[str] = []
+    if cron.running:
+        warnings.append(
+            "It is running right now: Odoo holds it and refuses the change until it ends."
+        )
+    minutes = number * INTERVAL_UNITS.get(unit, 1)
+    if is_queue_cron(cron) and minutes > 60:
+        warnings.append(
+            f"Above an hour mail waits long in the queue: {RECOMMENDED_INTERVAL_MINUTES} "
+            "minutes is recommended."
+        )
+    return Dialog(
+        "Set interval",
+        f"Run '{name}' every {number} {unit}?",
+        notes=tuple(notes),
+        warnings=tuple(warnings),
+        confirm_label=f"Every {number} {unit}",
+        variant="warning",
+    )
+
+
 def outcome_severity(outcome: WriteOutcome) -> Severity:
     """Toast severity: information when complete, warning when some were skipped or failed."""
     if outcome.complete and (outcome.applied or not outcome.requested):
@@ -261,6 +439,13 @@ def perform(operator: Operator, request: ActionRequest) -> tuple[str, Severity, 
     if action == "trigger":
         text = operator.trigger(ids[0])
         return text, trigger_severity(text), ()
+    if action in ("cancel-campaign", "set-interval"):
+        if action == "cancel-campaign":
+            done = operator.cancel_campaigns(ids)
+        else:
+            number, unit = request.interval or (0, "")
+            done = operator.set_cron_interval(ids[0], number, unit)
+        return done.message(), outcome_severity(done), ()
     if action == "retry":
         outcome = operator.retry(ids, include_cancelled=request.include_cancelled)
     elif action == "cancel":
@@ -290,3 +475,15 @@ def failure_summary(reason: str) -> str:
     if not any(ch.isalpha() for ch in headline):
         headline = one_line(reason)
     return ellipsize(headline, 100)
+
+
+def not_applied(request: ActionRequest, exc: BaseException) -> str:
+    """What an action's error means for the database, said after the error itself."""
+    if request.action == "send":
+        if isinstance(exc, QueueBusy):
+            return ""
+        return (
+            "Mails sent before the error stay sent; the others were not: R shows where "
+            "each one is, the journal has the details."
+        )
+    return "Not applied: nothing was changed (the change is one transaction, rolled back)."

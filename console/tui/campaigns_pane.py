@@ -2,19 +2,38 @@
 
 from __future__ import annotations
 
+from typing import ClassVar, Protocol, cast
+
 from rich.style import Style
 from rich.text import Text
+from textual.binding import Binding, BindingType
 
 from console.domain.models import CampaignRow
 from console.domain.states import CAMPAIGN_STATE_LABELS
 from console.timefmt import short_local
 from console.tui.formatting import cell, count_text, one_line
 from console.tui.messages import RefreshJob
+from console.tui.pane import ConsoleHost
 from console.tui.record_table import RecordTablePane
 from console.tui.tables import ColumnSpec
 
 
+class CampaignsHost(ConsoleHost, Protocol):
+    def request_cancel_campaign(self, campaign: CampaignRow) -> None:
+        """Confirm, then cancel this queued campaign (or say why Odoo would not)."""
+
+
 class CampaignsPane(RecordTablePane):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "c",
+            "cancel_campaign",
+            "Cancel campaign",
+            id="campaign.cancel",
+            tooltip="Cancel the queued campaign: back to Draft, as Odoo's Cancel",
+        ),
+    ]
+
     title = "Campaigns"
     columns = (
         ColumnSpec("position", "Queue", 9),
@@ -59,6 +78,25 @@ class CampaignsPane(RecordTablePane):
         self.campaigns = due + later
         self.note = ""
         self.sync([(str(c.id), self._cells(c)) for c in self.campaigns])
+
+    def cursor_campaign(self) -> CampaignRow | None:
+        table = self.table
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((c for c in self.campaigns if str(c.id) == key), None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_campaign":
+            return self.host.can_write() and not self.note
+        return True
+
+    def action_cancel_campaign(self) -> None:
+        campaign = self.cursor_campaign()
+        if campaign is None:
+            self.app.notify("No campaign under the cursor.", title="Cancel campaign")
+            return
+        cast(CampaignsHost, self.app).request_cancel_campaign(campaign)
 
     def _cells(self, campaign: CampaignRow) -> list[Text]:
         palette = self.host.palette

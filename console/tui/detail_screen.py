@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import tzinfo
-from typing import ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.console import Group
 from rich.style import Style
@@ -33,6 +33,9 @@ from console.tui.formatting import (
 )
 from console.tui.messages import DetailLoaded, LoadFailed
 from console.tui.pane import ConsoleHost
+
+if TYPE_CHECKING:
+    from console.tui.support_actions import SupportHost
 
 LABEL_WIDTH = 12
 
@@ -80,6 +83,8 @@ class DetailScreen(Screen[None]):
             id="detail.ignore",
             tooltip="Ignore all: its failed notifications to canceled",
         ),
+        Binding("e", "export_eml", "Export .eml", id="detail.eml", tooltip="Export as .eml"),
+        Binding("l", "mail_logs", "Logs", id="detail.logs", tooltip="Its lines in Odoo's log"),
     ]
 
     def __init__(self, mail_id: int) -> None:
@@ -121,6 +126,13 @@ class DetailScreen(Screen[None]):
         self.host.request_action(
             ActionRequest(action, (self.mail_id,), mail_example(detail.mail), origin="detail")
         )
+
+    def action_export_eml(self) -> None:
+        cast("SupportHost", self.app).support.export_eml(self.mail_id)
+
+    def action_mail_logs(self) -> None:
+        message_id = self.detail.message_id if self.detail is not None else None
+        cast("SupportHost", self.app).support.show_mail_logs(self.mail_id, message_id)
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def load_detail(self) -> None:

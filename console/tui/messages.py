@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from console.backends.base import MailQuery, MailQueueBackend
-from console.domain.models import MailDetail, MailPage, QueueStatus
+from console.domain.health import CheckResult
+from console.domain.models import MailDetail, MailPage, MailRow, QueueStatus
 from console.tui.actions import ActionRequest, Severity
+
+if TYPE_CHECKING:  # both modules import SQLAlchemy or aiosmtplib paths: typing only
+    from console.odoo.causes import CauseGroup
+    from console.smtp_probe import ProbeResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +52,12 @@ class RefreshLoaded(Message):
 
 
 class RefreshFailed(Message):
-    def __init__(self, error: str) -> None:
+    """A refresh failed; `disconnected` when the database itself cannot be reached."""
+
+    def __init__(self, error: str, disconnected: bool = False) -> None:
         super().__init__()
         self.error = error
+        self.disconnected = disconnected
 
 
 class PageLoaded(Message):
@@ -128,4 +137,71 @@ class UndoPreviewed(Message):
         super().__init__()
         self.origin = origin
         self.entry = entry
+        self.error = error
+
+
+class CausesLoaded(Message):
+    """Failed mails grouped by cause (None with `error` when they could not be read)."""
+
+    def __init__(
+        self,
+        groups: list[CauseGroup] | None,
+        failed_count: int | None,
+        seconds: float,
+        error: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.groups = groups
+        self.failed_count = failed_count
+        self.seconds = seconds
+        self.error = error
+
+
+class HealthLoaded(Message):
+    """One health run: every check's result, or why it could not run."""
+
+    def __init__(self, results: list[CheckResult] | None, error: str | None = None) -> None:
+        super().__init__()
+        self.results = results
+        self.error = error
+
+
+class ProbeFinished(Message):
+    """The live SMTP probe of every server ended (results), or could not start (error)."""
+
+    def __init__(self, results: list[ProbeResult] | None, error: str | None = None) -> None:
+        super().__init__()
+        self.results = results
+        self.error = error
+
+
+class CauseMailsLoaded(Message):
+    """The mails of one cause, for the drill-down list: every id, and the rows shown."""
+
+    def __init__(
+        self, signature: str, ids: list[int], rows: list[MailRow], error: str | None = None
+    ) -> None:
+        super().__init__()
+        self.signature = signature
+        self.ids = ids
+        self.rows = rows
+        self.error = error
+
+
+class CausePreviewed(Message):
+    """What `r`/`x` on a cause would touch right now, read before the dialog opens."""
+
+    def __init__(
+        self,
+        action: str,
+        group: CauseGroup,
+        ids: list[int],
+        example: str,
+        error: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.action = action
+        self.group = group
+        self.ids = ids
+        self.example = example
         self.error = error

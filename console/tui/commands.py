@@ -1,0 +1,161 @@
+"""What `?` lists and what the command palette offers, built from the bindings themselves.
+
+In a read-only session the keys that write are left out of the help; the palette still
+names them, and asking for one says why it is refused (the same checks as its key).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from textual.app import SystemCommand
+from textual.binding import Binding, BindingType
+
+from console.tui.actions import KEYS, WRITE_ACTIONS
+from console.tui.campaigns_pane import CampaignsPane
+from console.tui.cause_mails import CauseMailsScreen
+from console.tui.causes_pane import CausesPane, CauseTable
+from console.tui.confirm_screen import ConfirmScreen, IntervalScreen
+from console.tui.crons_pane import CronsPane
+from console.tui.detail_screen import DetailScreen, DetailScroll
+from console.tui.health_pane import HealthPane, HealthScroll
+from console.tui.help_screen import HelpSection
+from console.tui.mail_table import MailListPane
+from console.tui.support_actions import support_commands, support_help_sections
+from console.tui.tables import MailTable
+
+if TYPE_CHECKING:
+    from console.tui.app import MailQueueApp
+
+# (key, pane id, label, short label for a narrow terminal)
+PANES: tuple[tuple[str, str, str, str], ...] = (
+    ("1", "outgoing", "Outgoing", "Out"),
+    ("2", "failed", "Failed", "Fail"),
+    ("3", "causes", "Causes", "Cause"),
+    ("4", "crons", "Crons", "Cron"),
+    ("5", "campaigns", "Campaigns", "Camp"),
+    ("6", "health", "Health", "Health"),
+    ("7", "logs", "Logs", "Logs"),
+    ("8", "aliases", "Aliases", "Alias"),
+)
+SUPPORT_PANES = frozenset({"logs", "aliases"})  # in the tab row when there is room
+
+PALETTE_ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("retry", "Retry", "Failed mails (or a whole cause) back to Outgoing, for Odoo's queue"),
+    ("send", "Send now", "Send outgoing mails through SMTP now; irreversible"),
+    ("cancel", "Cancel mails", "Outgoing mails to Cancelled; Odoo will not send them"),
+    ("ignore", "Ignore all", "Failed notifications of failed mails (or a cause) to canceled"),
+    ("undo", "Undo", "Revert the last retry, cancel or ignore on this database"),
+    ("trigger", "Run cron now", "Ask Odoo to run the cron under the cursor now"),
+    ("set-interval", "Set cron interval", "How often the cron under the cursor runs"),
+    ("cancel-campaign", "Cancel campaign", "The queued campaign under the cursor back to Draft"),
+)
+
+
+def help_sections(app: MailQueueApp) -> list[HelpSection]:
+    palette_binding = Binding(
+        app.COMMAND_PALETTE_BINDING,
+        "command_palette",
+        "Commands",
+        id="palette",
+        tooltip="Command palette: every action by name",
+    )
+    movement = [
+        Binding("up", "", "Up", id="nav.up"),
+        Binding("down", "", "Down", id="nav.down"),
+        Binding("pageup", "", "Page up", id="nav.pageup"),
+        Binding("pagedown", "", "Page down", id="nav.pagedown"),
+    ]
+    sections: list[HelpSection] = [
+        ("Everywhere", [*app.BINDINGS, palette_binding]),
+        (
+            "Outgoing and Failed lists (r/x: Failed; S/c: Outgoing)",
+            [*MailTable.BINDINGS, *movement, *MailListPane.BINDINGS],
+        ),
+        ("Mail detail", [*DetailScreen.BINDINGS, *DetailScroll.BINDINGS]),
+        (
+            "Causes (3) and the mails of a cause",
+            [*CauseTable.BINDINGS, *CausesPane.BINDINGS, CauseMailsScreen.BINDINGS[0]],
+        ),
+        ("Crons (4)", [*CronsPane.BINDINGS]),
+        ("Campaigns (5)", [*CampaignsPane.BINDINGS]),
+        ("Health (6)", [*HealthPane.BINDINGS, *HealthScroll.BINDINGS]),
+        *support_help_sections(),
+        ("Confirmation dialogs (every write asks first)", [*ConfirmScreen.BINDINGS]),
+        ("Interval dialog (i on Crons)", [*IntervalScreen.BINDINGS]),
+    ]
+    if app.can_write():
+        return sections
+    # Read-only (or not connected yet): the keys that write are not offered at all.
+    sections[1] = ("Outgoing and Failed lists", sections[1][1])
+    return [
+        (title, kept)
+        for title, bindings in sections
+        if not title.startswith(("Confirmation", "Interval"))
+        and (kept := _without_writes(bindings))
+    ]
+
+
+def system_commands(app: MailQueueApp) -> Iterator[SystemCommand]:
+    for key, pane_id, label, _short in PANES:
+        yield SystemCommand(
+            f"Show {label}",
+            f"Switch to the {label} pane (key {key})",
+            lambda pane_id=pane_id: app.action_show_pane(pane_id),
+        )
+    yield SystemCommand(
+        "Refresh now", "Reload counts, causes, health and the pane (R)", app.action_refresh_now
+    )
+    yield SystemCommand(
+        "Pause or resume auto refresh", "Toggle polling (p)", app.action_toggle_pause
+    )
+    yield SystemCommand("Filter the list", "Filter mails in SQL (/)", lambda: _on_list(app, "/"))
+    yield SystemCommand("Keys", "Every key binding (?)", app.action_help)
+    for action, title, help_text in PALETTE_ACTIONS:
+        yield SystemCommand(
+            title,
+            f"{help_text} ({KEYS[action]}; confirms)",
+            lambda action=action: app.actions.palette_action(action),
+        )
+    yield SystemCommand(
+        "Probe SMTP servers",
+        "Live SMTP probe of every outgoing server, on the Health pane (P)",
+        lambda: _probe(app),
+    )
+    yield SystemCommand(
+        "Select every mail matching the filter",
+        "All pages of the Outgoing or Failed list (*)",
+        lambda: _on_list(app, "*"),
+    )
+    yield SystemCommand("Unselect all", "Clear the selection (U)", lambda: _on_list(app, "U"))
+    yield from support_commands(app)
+
+
+def _probe(app: MailQueueApp) -> None:
+    app.action_show_pane("health")
+    app.query_one(HealthPane).action_probe()
+
+
+def _on_list(app: MailQueueApp, key: str) -> None:
+    """A mail list's key by name: filter, select all or unselect all, where it applies."""
+    pane = app.visible_pane()
+    if not isinstance(pane, MailListPane):
+        return
+    if key == "/":
+        pane.action_open_filter()
+    elif key == "*":
+        pane.action_select_matching()
+    else:
+        pane.action_clear_selection()
+
+
+def _write_action(action: str) -> bool:
+    name = action.split("(", 1)[0].rsplit(".", 1)[-1]
+    if name == "mail_action":
+        return True
+    return name in WRITE_ACTIONS
+
+
+def _without_writes(bindings: Sequence[BindingType]) -> list[BindingType]:
+    return [b for b in Binding.make_bindings(bindings) if not _write_action(b.action)]
