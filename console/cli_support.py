@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -254,37 +254,3 @@ def _aliases(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
         for a in found
     ]
     return table(["ID", "ADDRESS", "MODEL", "CONTACT", "THREAD", "STATUS"], rows), EXIT_OK
-
-
-# -- standalone entry point (python -m console.cli_support COMMAND ...) ----------------------
-def main(argv: Sequence[str] | None = None) -> int:
-    from console.cli import PROG, _add_connection_options, _Parser, _settings
-    from console.timefmt import resolve_timezone
-
-    parser = _Parser(prog=PROG, description="odoo-mailq support commands")
-    _add_connection_options(parser, sub=False)
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    def sub(name: str, help_text: str) -> argparse.ArgumentParser:
-        command = subparsers.add_parser(name, help=help_text, description=help_text)
-        _add_connection_options(command, sub=True)
-        command.add_argument("--json", action="store_true", help="machine-readable output")
-        return command
-
-    add_support_parsers(sub)
-    try:
-        args = parser.parse_args(argv)
-        if args.command is None:
-            raise UsageError("give a command: " + ", ".join(sorted(SUPPORT_COMMANDS)))
-        return dispatch_support(_settings(args), args, resolve_timezone(args.tz))
-    except ConsoleError as exc:
-        print(f"{PROG}: error: {one_line(str(exc))}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return EXIT_OK
-
-
-if __name__ == "__main__":
-    sys.exit(main())

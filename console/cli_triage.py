@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Sequence
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any
@@ -316,38 +315,3 @@ def _probe(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
     if args.json:
         return json.dumps([probe_json(r) for r in results], indent=2, ensure_ascii=False), code
     return probe_text(results), code
-
-
-# -- standalone entry point (python -m console.cli_triage COMMAND ...) ----------------------
-def main(argv: Sequence[str] | None = None) -> int:
-    """The triage commands on their own, with the main CLI's connection options."""
-    from console.cli import PROG, _add_connection_options, _Parser, _settings
-    from console.timefmt import resolve_timezone
-
-    parser = _Parser(prog=PROG, description="odoo-mailq triage commands")
-    _add_connection_options(parser, sub=False)
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    def sub(name: str, help_text: str) -> argparse.ArgumentParser:
-        command = subparsers.add_parser(name, help=help_text, description=help_text)
-        _add_connection_options(command, sub=True)
-        command.add_argument("--json", action="store_true", help="machine-readable output")
-        return command
-
-    add_triage_parsers(sub)
-    args: argparse.Namespace | None = None
-    try:
-        args = parser.parse_args(argv)
-        if args.command is None:
-            raise UsageError("give a command: causes, doctor, check or probe")
-        return dispatch_triage(_settings(args), args, resolve_timezone(args.tz))
-    except ConsoleError as exc:
-        if args is not None and args.command == "check":
-            print(check_unknown_line(str(exc)))
-            return int(Status.UNKNOWN)
-        print(f"{PROG}: error: {one_line(str(exc))}", file=sys.stderr)
-        return exc.exit_code
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -26,16 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _entry() -> list[str]:
-    """`python -m console` once the lead wired the commands in, else the module itself."""
-    from console.cli import build_parser
-
-    parser = build_parser()
-    known = any(
-        "check" in (getattr(action, "choices", None) or {})
-        for action in parser._actions
-        if action.dest == "command"
-    )
-    return [sys.executable, "-m", "console" if known else "console.cli_triage"]
+    return [sys.executable, "-m", "console"]
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

@@ -356,16 +356,7 @@ def run_cli(*args: str, binary: bool = False) -> Any:
 
 
 def _entry() -> str:
-    """`python -m console` once the lead wired the commands in, else the module itself."""
-    from console.cli import build_parser
-
-    parser = build_parser()
-    wired = any(
-        "export-eml" in (getattr(action, "choices", None) or {})
-        for action in parser._actions
-        if action.dest == "command"
-    )
-    return "console" if wired else "console.cli_support"
+    return "console"
 
 
 SUPPORT_MODULES = [
