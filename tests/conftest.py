@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from console.backends.base import MailQueueBackend
 from tests.pgcluster import PgCluster
 
 # ---------------------------------------------------------------- markers
@@ -106,3 +107,30 @@ def odoo_databases(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> OdooDatabases:
     return OdooDatabases(request, tmp_path_factory.mktemp("odoo_dbs"))
+
+
+# ---------------------------------------------------------------- the bundled sample
+
+
+@pytest.fixture
+def sample_path(tmp_path: Path) -> Path:
+    """A private copy of the bundled sample database, safe to write."""
+    import shutil
+
+    from console.sample import BUNDLED_SAMPLE
+
+    path = tmp_path / "odoo17_sample.sqlite"
+    shutil.copyfile(BUNDLED_SAMPLE, path)
+    return path
+
+
+def sqlite_connector(path: Path, read_only: bool = False) -> Callable[[], MailQueueBackend]:
+    """What the TUI's `connect` argument expects: opens the real backend on this file."""
+
+    def connect() -> MailQueueBackend:
+        from console.backends.sql import open_backend
+        from console.config import ConnectionSettings
+
+        return open_backend(ConnectionSettings(db_url=f"sqlite:///{path}", read_only=read_only))
+
+    return connect

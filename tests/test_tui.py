@@ -7,7 +7,6 @@ checks what the widgets show against counts computed here with sqlite3.
 from __future__ import annotations
 
 import io
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -44,17 +43,6 @@ def _build(path: Path, mails: int | None = None) -> None:
     if mails is not None:
         kwargs["mails"] = mails
     generate.build_database(f"sqlite:///{path}", **kwargs)
-
-
-@pytest.fixture
-def sample_path(tmp_path: Path) -> Path:
-    """A private copy of the bundled sample (built by the generator if not bundled yet)."""
-    path = tmp_path / "odoo17_sample.sqlite"
-    if BUNDLED_SAMPLE.is_file():
-        shutil.copyfile(BUNDLED_SAMPLE, path)
-    else:
-        _build(path)
-    return path
 
 
 @pytest.fixture(scope="module")

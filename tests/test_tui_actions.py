@@ -6,7 +6,6 @@ in a worker, and is checked here row by row with sqlite3.
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -30,12 +29,11 @@ from console.tui.crons_pane import CronsPane
 from console.tui.detail_screen import DetailScreen
 from console.tui.header import HeaderBar
 from console.tui.help_screen import HelpScreen
+from tests.conftest import sqlite_connector
 from tests.smtp_server import free_port
 from tests.test_tui import (
-    BUNDLED_SAMPLE,
     PARIS,
     SIZE,
-    _build,
     pane,
     plain,
     settle,
@@ -50,16 +48,6 @@ ACTION_KEYS = {"r", "S", "c", "x", "u", "t"}
 
 
 # ------------------------------------------------------------------ fixtures and helpers
-
-
-@pytest.fixture
-def sample_path(tmp_path: Path) -> Path:
-    path = tmp_path / "odoo17_sample.sqlite"
-    if BUNDLED_SAMPLE.is_file():
-        shutil.copyfile(BUNDLED_SAMPLE, path)
-    else:
-        _build(path)
-    return path
 
 
 class RecordingApp(MailQueueApp):
@@ -85,13 +73,7 @@ class RecordingApp(MailQueueApp):
 
 
 def connector(path: Path, read_only: bool = False) -> Callable[[], MailQueueBackend]:
-    def connect() -> MailQueueBackend:
-        from console.backends.sql import open_backend
-        from console.config import ConnectionSettings
-
-        return open_backend(ConnectionSettings(db_url=f"sqlite:///{path}", read_only=read_only))
-
-    return connect
+    return sqlite_connector(path, read_only)
 
 
 def make_app(path: Path, read_only: bool = False) -> RecordingApp:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import email
 import gzip
 import json
-import shutil
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -32,23 +31,14 @@ from console.tui.inbound_screen import InboundScreen
 from console.tui.log_record_screen import LogRecordScreen
 from console.tui.logs_pane import LogsPane, LogTable
 from console.tui.support_actions import default_bundle_dir, eml_paths
-from tests.test_tui import BUNDLED_SAMPLE, PARIS, SIZE, _build, plain, settle, started
+from tests.conftest import sqlite_connector
+from tests.test_tui import PARIS, SIZE, plain, settle, started
 
 MAIL_ID = 512  # a failed mail of the sample (one message)
 TWO_MESSAGES = 203  # a mail Odoo sends as two messages (one per recipient partner)
 
 
 # ------------------------------------------------------------------ fixtures and helpers
-
-
-@pytest.fixture
-def sample_path(tmp_path: Path) -> Path:
-    path = tmp_path / "odoo17_sample.sqlite"
-    if BUNDLED_SAMPLE.is_file():
-        shutil.copyfile(BUNDLED_SAMPLE, path)
-    else:
-        _build(path)
-    return path
 
 
 def message_id_of(path: Path, mail_id: int) -> str:
@@ -136,13 +126,7 @@ class RecordingApp(MailQueueApp):
 
 
 def connector(path: Path, read_only: bool = False) -> Callable[[], MailQueueBackend]:
-    def connect() -> MailQueueBackend:
-        from console.backends.sql import open_backend
-        from console.config import ConnectionSettings
-
-        return open_backend(ConnectionSettings(db_url=f"sqlite:///{path}", read_only=read_only))
-
-    return connect
+    return sqlite_connector(path, read_only)
 
 
 def make_app(path: Path, log_path: Path | None = None, read_only: bool = False) -> RecordingApp:

@@ -6,7 +6,6 @@ every write is checked with sqlite3.
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,7 +30,7 @@ from console.tui.header import HeaderBar, TabBar
 from console.tui.health_pane import HealthPane
 from console.tui.tables import MailTable
 from tests.smtp_server import free_port
-from tests.test_tui import BUNDLED_SAMPLE, SIZE, _build, plain, settle, sql, started, state_ids
+from tests.test_tui import SIZE, plain, settle, sql, started, state_ids
 from tests.test_tui_actions import (
     confirm,
     dialog,
@@ -41,16 +40,6 @@ from tests.test_tui_actions import (
     make_app,
     shown_keys,
 )
-
-
-@pytest.fixture
-def sample_path(tmp_path: Path) -> Path:
-    path = tmp_path / "odoo17_sample.sqlite"
-    if BUNDLED_SAMPLE.is_file():
-        shutil.copyfile(BUNDLED_SAMPLE, path)
-    else:
-        _build(path)
-    return path
 
 
 @pytest.fixture
