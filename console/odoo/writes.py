@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -70,17 +70,100 @@ def set_mail_state(
 ) -> WriteOutcome:
     """`mark_outgoing` (retry) and `cancel` are both `write({'state': ...})` in Odoo."""
     requested = tuple(dict.fromkeys(ids))
-    states = _lock_mail_states(connection, schema, requested)
+    if connection.dialect.name == "postgresql":
+        before, applied = _set_state_postgres(
+            connection, requested, from_states=from_states, to_state=to_state, uid=uid, now=now
+        )
+    else:
+        before, applied = _set_state_portable(
+            connection,
+            schema,
+            requested,
+            from_states=from_states,
+            to_state=to_state,
+            uid=uid,
+            now=now,
+        )
+    applied_ids = set(applied)
     skipped: dict[int, str] = {}
-    missing = [i for i in requested if i not in states]
+    missing = [i for i in requested if i not in before]
     existing = _existing_ids(connection, schema, missing) if missing else set()
     for mail_id in missing:
         skipped[mail_id] = LOCKED if mail_id in existing else GONE
-    eligible = [i for i in requested if states.get(i) in from_states]
     for mail_id in requested:
-        state = states.get(mail_id)
+        state = before.get(mail_id)
         if state is not None and state not in from_states:
             skipped[mail_id] = f"not {' or '.join(from_states)} (now {state!r})"
+        elif state is not None and mail_id not in applied_ids:
+            skipped[mail_id] = "state changed meanwhile"
+    return WriteOutcome(
+        action=action,
+        requested=requested,
+        applied=tuple(sorted(applied, reverse=True)),
+        skipped=skipped,
+        previous={i: before[i] for i in applied},
+    )
+
+
+# One statement per chunk on PostgreSQL: lock what nobody holds, update what is in the
+# expected state, and return both, with the ids sent as one array parameter (an expanding
+# IN of thousands of parameters cost more than the database work).
+_SET_STATE_SQL = text(
+    """
+    WITH target AS (
+        SELECT id, state FROM mail_mail WHERE id = ANY(:ids) FOR UPDATE SKIP LOCKED
+    ), changed AS (
+        UPDATE mail_mail AS m
+           SET state = :to_state, write_uid = :uid, write_date = :now
+          FROM target
+         WHERE m.id = target.id AND target.state = ANY(:from_states)
+     RETURNING m.id
+    )
+    SELECT target.id, target.state, changed.id IS NOT NULL AS applied
+      FROM target LEFT JOIN changed ON changed.id = target.id
+    """
+)
+PG_CHUNK = 50_000
+
+
+def _set_state_postgres(
+    connection: Connection,
+    ids: Sequence[int],
+    *,
+    from_states: Sequence[str],
+    to_state: str,
+    uid: int,
+    now: datetime,
+) -> tuple[dict[int, str], list[int]]:
+    before: dict[int, str] = {}
+    applied: list[int] = []
+    for start in range(0, len(ids), PG_CHUNK):
+        params = {
+            "ids": list(ids[start : start + PG_CHUNK]),
+            "from_states": list(from_states),
+            "to_state": to_state,
+            "uid": uid,
+            "now": now,
+        }
+        for mail_id, state, was_applied in connection.execute(_SET_STATE_SQL, params):
+            before[int(mail_id)] = str(state)
+            if was_applied:
+                applied.append(int(mail_id))
+    return before, applied
+
+
+def _set_state_portable(
+    connection: Connection,
+    schema: OdooSchema,
+    ids: Sequence[int],
+    *,
+    from_states: Sequence[str],
+    to_state: str,
+    uid: int,
+    now: datetime,
+) -> tuple[dict[int, str], list[int]]:
+    before = _lock_mail_states(connection, schema, ids)
+    eligible = [i for i in ids if before.get(i) in from_states]
     mail = schema.t("mail_mail")
     applied: list[int] = []
     for chunk in _chunks(eligible):
@@ -91,15 +174,7 @@ def set_mail_state(
             .returning(mail.c.id)
         )
         applied.extend(int(i) for i in connection.execute(statement).scalars())
-    for mail_id in set(eligible) - set(applied):
-        skipped[mail_id] = "state changed meanwhile"
-    return WriteOutcome(
-        action=action,
-        requested=requested,
-        applied=tuple(sorted(applied, reverse=True)),
-        skipped=skipped,
-        previous={i: states[i] for i in applied},
-    )
+    return before, applied
 
 
 def ignore_failures(connection: Connection, schema: OdooSchema, ids: Sequence[int]) -> WriteOutcome:
@@ -148,7 +223,7 @@ def ignore_failures(connection: Connection, schema: OdooSchema, ids: Sequence[in
     touched_messages = {before[n][0] for n in changed}
     applied = [i for i in requested if message_of.get(i) in touched_messages]
     for mail_id in requested:
-        if mail_id in message_of and mail_id not in applied:
+        if mail_id in message_of and message_of[mail_id] not in touched_messages:
             skipped[mail_id] = "no failed e-mail notification to ignore"
     return WriteOutcome(
         action="ignore",
