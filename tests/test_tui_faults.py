@@ -27,9 +27,6 @@ from tests.odoo_dbs import build_postgres
 from tests.pgcluster import PgCluster
 from tests.test_tui import PARIS, SIZE, pane, settle, started, table_ids
 from tests.test_tui_actions import RecordingApp, make_app
-from tests.test_tui_triage import sample_path
-
-__all__ = ["sample_path"]  # the SQLite fixture, for the layout and NO_COLOR tests
 
 DB_NAME = "mailq_faults"
 
