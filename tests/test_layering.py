@@ -29,9 +29,18 @@ HEADLESS_MODULES = [
     "console.domain.health",
     "console.health_checks",
     "console.support.eml",
+    "console.support.redact",
     "console.support.bundle",
+    "console.support.bundle_data",
+    "console.support.bundle_report",
     "console.support.logs",
+    "console.support.logread",
+    "console.support.logfiles",
+    "console.support.logfollow",
     "console.support.inbound",
+    "console.support.inbound_db",
+    "console.cli_support",
+    "console.cli_logs",
 ]
 
 

@@ -359,34 +359,6 @@ def _entry() -> str:
     return "console"
 
 
-SUPPORT_MODULES = [
-    "console.support.eml",
-    "console.support.redact",
-    "console.support.bundle",
-    "console.support.bundle_data",
-    "console.support.bundle_report",
-    "console.support.logs",
-    "console.support.logread",
-    "console.support.logfiles",
-    "console.support.logfollow",
-    "console.support.inbound",
-    "console.support.inbound_db",
-    "console.cli_support",
-    "console.cli_logs",
-]
-
-
-@pytest.mark.parametrize("module", SUPPORT_MODULES)
-def test_support_modules_import_without_textual(module: str) -> None:
-    code = (
-        f"import sys, importlib; importlib.import_module({module!r}); "
-        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')); "
-        "sys.exit(1 if bad else 0)"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, f"{module} imports Textual {done.stderr}"
-
-
 @pytest.mark.parametrize(
     "module",
     ["console.support.inbound", "console.support.logs", "console.support.redact"],

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from textual.binding import Binding
-from textual.notifications import SeverityLevel
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, Static
 
@@ -33,6 +32,7 @@ from console.tui.logs_pane import LogsPane, LogTable
 from console.tui.support_actions import default_bundle_dir, eml_paths
 from tests.conftest import sqlite_connector
 from tests.test_tui import PARIS, SIZE, plain, settle, started
+from tests.test_tui_actions import RecordingApp
 
 MAIL_ID = 512  # a failed mail of the sample (one message)
 TWO_MESSAGES = 203  # a mail Odoo sends as two messages (one per recipient partner)
@@ -101,28 +101,6 @@ def log_dir(tmp_path: Path, sample_path: Path) -> Path:
     live += line("2026-11-27 08:04:00,000", "INFO", "odoo.http", "GET /web/login")
     (folder / "odoo.log").write_text(live)
     return folder
-
-
-class RecordingApp(MailQueueApp):
-    """The real App; it only also keeps every toast it shows, for the assertions."""
-
-    CSS_PATH = str(Path(__file__).resolve().parent.parent / "console" / "tui" / "app.tcss")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.toasts: list[tuple[str, str, str]] = []
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None:
-        self.toasts.append((title, message, severity))
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
 
 def connector(path: Path, read_only: bool = False) -> Callable[[], MailQueueBackend]:
