@@ -96,6 +96,8 @@ def measure_memory(env: BenchCluster, dbname: str) -> MemoryResult:
 def memory_rows(results: dict[int, MemoryResult]) -> list[Row]:
     """One row per size and process; the note says how it grew from the smallest size."""
     rows: list[Row] = []
+    if not results:
+        return rows
     smallest = min(results)
     for mails in sorted(results):
         result = results[mails]
