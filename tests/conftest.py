@@ -114,13 +114,20 @@ def odoo_databases(
 
 @pytest.fixture
 def sample_path(tmp_path: Path) -> Path:
-    """A private copy of the bundled sample database, safe to write."""
+    """A private copy of the bundled sample database, safe to write.
+
+    Its timestamps are moved to "now" exactly as the console does for users, so the
+    scenario the tests assert on (an overdue cron, failures in the last hour, a stuck
+    campaign) does not drift with the calendar.
+    """
     import shutil
 
-    from console.sample import BUNDLED_SAMPLE
+    from console.sample import BUNDLED_SAMPLE, SAMPLE_ANCHOR, shift_timestamps
+    from console.timefmt import utcnow_naive
 
     path = tmp_path / "odoo17_sample.sqlite"
     shutil.copyfile(BUNDLED_SAMPLE, path)
+    shift_timestamps(path, utcnow_naive() - SAMPLE_ANCHOR)
     return path
 
 

@@ -278,7 +278,7 @@ async def test_60x20_and_back_keeps_a_usable_layout(sample_path: Path) -> None:
             await settle(pilot, app)
             lines = screen_text(app).splitlines()
             assert len(lines) == 20
-            assert "RW" in lines[0] and "✖4 ▲1" in lines[0]
+            assert "RW" in lines[0] and "✖4 ▲2" in lines[0]
             tabs = lines[1]
             for short in ("1 Out 22", "2 Fail 65", "3 Cause 12", "4 Cron", "5 Camp", "6 Health"):
                 assert short in tabs, tabs
@@ -291,7 +291,7 @@ async def test_60x20_and_back_keeps_a_usable_layout(sample_path: Path) -> None:
         await pilot.pause()
         lines = screen_text(app).splitlines()
         assert len(lines) == 24
-        assert "✖ 4 critical ▲ 1 warn" in lines[0]
+        assert "✖ 4 critical ▲ 2 warn" in lines[0]
         assert "1 Outgoing 22 │ 2 Failed 65 │ 3 Causes 12" in lines[1]
 
 
@@ -306,7 +306,7 @@ async def test_no_color_keeps_every_state_a_word(
         await pilot.press("6")
         await settle(pilot, app)
         text = screen_text(app)
-        assert "✖ 4 critical ▲ 1 warn" in text.splitlines()[0]
+        assert "✖ 4 critical ▲ 2 warn" in text.splitlines()[0]
         assert "✖ CRITICAL" in text
         await pilot.press("3")
         await settle(pilot, app)
