@@ -182,6 +182,8 @@ def outcome_json(outcome: WriteOutcome) -> dict[str, Any]:
         "skipped": {str(k): v for k, v in outcome.skipped.items()},
         "failed": {str(k): v for k, v in outcome.failed.items()},
         "errors": list(outcome.errors),
+        "chatter_messages": {str(k): v for k, v in outcome.chatter.items()},
+        "note": outcome.note,
         "message": outcome.message(),
     }
 

@@ -149,9 +149,15 @@ class Operator:
         uid = self.uid
         with self.backend.write_transaction() as connection:
             outcome = writes.cancel_mailings(
-                connection, self.backend.schema, list(ids), uid=uid, now=utcnow_naive()
+                connection,
+                self.backend.schema,
+                list(ids),
+                uid=uid,
+                now=utcnow_naive(),
+                version=self.backend.info.odoo_version,
             )
-        self._record(outcome)
+        chatter = {str(k): v for k, v in outcome.chatter.items()}
+        self._record(outcome, extra={"chatter_messages": chatter})
         return outcome
 
     def set_cron_interval(self, cron_id: int, number: int, unit: str) -> WriteOutcome:

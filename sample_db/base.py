@@ -75,8 +75,13 @@ def xmlid(
     )
 
 
+def install_date(anchor: datetime) -> datetime:
+    """When the database was created (modules installed, base rows written)."""
+    return anchor - timedelta(days=412, hours=5)
+
+
 def build_base(sink: RowSink, version: int, anchor: datetime, rng: random.Random) -> World:
-    installed = anchor - timedelta(days=412, hours=5)
+    installed = install_date(anchor)
     _modules(sink, version, installed)
     people = _partners_and_users(sink, version, installed, anchor, rng)
     model_ids = _models(sink, version, installed)

@@ -27,6 +27,7 @@ from sample_db.base import build_base
 from sample_db.bulk import BulkMails, plan_bulk
 from sample_db.campaigns import build_campaign_base
 from sample_db.crons import build_crons
+from sample_db.field_catalog import build_field_catalog
 from sample_db.mails import MailFactory, MailSpec
 from sample_db.odoo_ddl import SUPPORTED_VERSIONS, add_constraints_and_indexes, create_tables
 from sample_db.scenario import Scenario
@@ -120,6 +121,7 @@ def _fill(
     merged: Iterable[MailSpec] = heapq.merge(scenario, bulk, key=lambda s: s.at)
     for spec in merged:
         factory.emit(spec)
+    build_field_catalog(sink, world)
     return BuildReport(
         version=version,
         mails_by_state=dict(factory.mail_ids_by_state),

@@ -32,6 +32,7 @@ from sample_db.ddl_helpers import (
     text,
 )
 from sample_db.odoo_ddl_mail import add_mail_tables
+from sample_db.odoo_ddl_tracking import add_tracking_tables
 
 SUPPORTED_VERSIONS = (16, 17, 18, 19)
 
@@ -45,6 +46,7 @@ def build_metadata(version: int, dialect: str) -> sa.MetaData:
     _action_tables(md, version, dialect)
     _config_tables(md, version)
     add_mail_tables(md, version)
+    add_tracking_tables(md, version)
     return md
 
 

@@ -260,6 +260,33 @@ def test_version_specific_columns(db: tuple[int, sqlite3.Connection]) -> None:
     assert ("email_outgoing" in message_types) == (version >= 17)
 
 
+def test_tracking_tables_and_catalog_rows(db: tuple[int, sqlite3.Connection]) -> None:
+    """What Odoo's chatter tracking needs: 16's or 17+'s mail_tracking_value, the fields."""
+    version, conn = db
+    tracking = columns(conn, "mail_tracking_value")
+    old_style = {"field", "field_desc", "field_type", "tracking_sequence", "old_value_monetary"}
+    assert old_style <= tracking if version <= 16 else not old_style & tracking
+    assert ({"field_id", "field_info"} <= tracking) == (version >= 17)
+    assert tracking >= {"mail_message_id", "old_value_char", "new_value_datetime", "currency_id"}
+    notes = conn.execute(
+        "SELECT s.name FROM ir_model_data d JOIN mail_message_subtype s ON s.id = d.res_id "
+        "WHERE d.module = 'mail' AND d.name = 'mt_note'"
+    ).fetchall()
+    assert notes == [('{"en_US": "Note"}',)]
+    fields = conn.execute(
+        "SELECT f.name, f.ttype, f.tracking FROM ir_model_fields f "
+        "JOIN ir_model m ON m.id = f.model_id "
+        "WHERE m.model = 'mailing.mailing' AND f.model = m.model ORDER BY f.name"
+    ).fetchall()
+    assert fields == [("schedule_date", "datetime", 100), ("state", "selection", 100)]
+    labels = conn.execute(
+        "SELECT s.value, s.name FROM ir_model_fields_selection s "
+        "JOIN ir_model_fields f ON f.id = s.field_id WHERE f.name = 'state' ORDER BY s.sequence"
+    ).fetchall()
+    assert [v for v, _ in labels] == ["draft", "in_queue", "sending", "done"]
+    assert labels[1][1] == '{"en_US": "In Queue"}'
+
+
 def test_mail_values_look_like_odoo(db: tuple[int, sqlite3.Connection]) -> None:
     _, conn = db
     pattern = re.compile(r"^<\d{15}\.\d+\.\d{15}-openerp-(\d+-[a-z_.]+|private)@[\w.-]+>$")

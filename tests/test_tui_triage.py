@@ -339,6 +339,38 @@ async def test_c_cancels_a_queued_campaign(sample_path: Path) -> None:
         assert queued.id not in [c.id for c in pane.campaigns]
     assert campaign_state(sample_path, queued.id) == "draft"
     assert [e["action"] for e in journal_lines(sample_path)] == ["cancel-campaign"]
+    # Odoo's chatter line, as the Cancel button logs it (tests/test_campaign_tracking.py)
+    (message_id,) = sql(
+        sample_path,
+        "SELECT id FROM mail_message WHERE model = 'mailing.mailing' AND res_id = ?",
+        queued.id,
+    )[0]
+    assert sql(
+        sample_path,
+        "SELECT old_value_char, new_value_char FROM mail_tracking_value "
+        "WHERE mail_message_id = ? AND old_value_char IS NOT NULL",
+        message_id,
+    ) == [("In Queue", "Draft")]
+
+
+async def test_c_without_odoos_tracking_table_cancels_and_says_the_chatter_is_missing(
+    sample_path: Path,
+) -> None:
+    sql(sample_path, "DROP TABLE mail_tracking_value")
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_pane(pilot, app, "5")
+        pane = app.query_one(CampaignsPane)
+        index, queued = next((i, c) for i, c in enumerate(pane.campaigns) if c.state == "in_queue")
+        await move_to(pilot, index)
+        await pilot.press("c")
+        await pilot.pause()
+        await confirm(pilot, app)
+        title, message, _severity = app.toasts[-1]
+        assert title == "Cancel campaign" and message.startswith("Cancelled 1 campaign. ")
+        assert "chatter line (Status: In Queue -> Draft) was not written" in message
+        assert "no mail_tracking_value table" in message
+    assert campaign_state(sample_path, queued.id) == "draft"
 
 
 async def test_c_on_the_sending_head_explains_and_writes_nothing(sample_path: Path) -> None:

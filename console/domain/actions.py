@@ -47,6 +47,7 @@ class WriteOutcome:
     failed: dict[int, str] = field(default_factory=dict)  # attempted, ended in exception
     previous: dict[int, str] = field(default_factory=dict)  # mail id -> state before
     notifications: dict[int, str] = field(default_factory=dict)  # notification id -> before
+    chatter: dict[int, int] = field(default_factory=dict)  # record id -> mail_message logged
     errors: tuple[str, ...] = ()
     note: str = ""
 

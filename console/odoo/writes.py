@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from console.domain.actions import IGNORABLE_NOTIFICATION_STATUSES, WriteOutcome
+from console.odoo import tracking
 from console.odoo.schema import OdooSchema
 
 LOCKED = "locked by another transaction (Odoo may be sending it right now)"
@@ -298,19 +299,30 @@ def restore_notifications(
 
 
 def cancel_mailings(
-    connection: Connection, schema: OdooSchema, ids: Sequence[int], *, uid: int, now: datetime
+    connection: Connection,
+    schema: OdooSchema,
+    ids: Sequence[int],
+    *,
+    uid: int,
+    now: datetime,
+    version: int,
 ) -> WriteOutcome:
     """mailing.mailing `action_cancel` (model §4.6): only from `in_queue`, back to draft.
 
     Odoo writes state, schedule_date, schedule_type and next_departure; calendar_date is its
     stored compute and becomes NULL. A mailing in `sending` has no Cancel button in Odoo.
+    `state` and `schedule_date` are tracked, so each cancelled mailing also gets Odoo's
+    chatter line ("Status: In Queue -> Draft"), in this transaction (console.odoo.tracking).
     """
     mailing = schema.t("mailing_mailing")
     requested = tuple(dict.fromkeys(ids))
-    query: Any = select(mailing.c.id, mailing.c.state).where(mailing.c.id.in_(requested))
+    has_schedule = "schedule_date" in mailing.c
+    columns = [mailing.c.id, mailing.c.state, *([mailing.c.schedule_date] if has_schedule else [])]
+    query: Any = select(*columns).where(mailing.c.id.in_(requested))
     if connection.dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    states = {int(i): str(s) for i, s in connection.execute(query)}
+    found = {int(row.id): row for row in connection.execute(query)}
+    states = {i: str(row.state) for i, row in found.items()}
     skipped: dict[int, str] = {}
     for mailing_id in requested:
         state = states.get(mailing_id)
@@ -321,6 +333,12 @@ def cancel_mailings(
         elif state != "in_queue":
             skipped[mailing_id] = f"not in queue (now {state!r})"
     eligible = [i for i in requested if states.get(i) == "in_queue"]
+    log, no_chatter = None, ""
+    if eligible:
+        try:
+            log = tracking.prepare_mailing_log(connection, schema, version=version, uid=uid)
+        except tracking.ChatterUnavailable as exc:
+            no_chatter = str(exc)
     values: dict[str, Any] = {"state": "draft", "write_uid": uid, "write_date": now}
     for column, value in (
         ("schedule_date", None),
@@ -340,12 +358,21 @@ def cancel_mailings(
         applied = [int(i) for i in connection.execute(statement).scalars()]
     for mailing_id in set(eligible) - set(applied):
         skipped[mailing_id] = "state changed meanwhile"
+    chatter: dict[int, int] = {}
+    if log is not None and applied:
+        schedules = {i: getattr(found[i], "schedule_date", None) for i in applied}
+        chatter = tracking.log_cancels(connection, schema, log, schedules, now=now)
+    note = ""
+    if applied and log is None:
+        note = f"Odoo's chatter line (Status: In Queue -> Draft) was not written: {no_chatter}"
     return WriteOutcome(
         action="cancel-campaign",
         requested=requested,
         applied=tuple(applied),
         skipped=skipped,
         previous={i: "in_queue" for i in applied},
+        chatter=chatter,
+        note=note,
     )
 
 
