@@ -41,3 +41,27 @@ def test_a_blocked_query_ends_at_the_statement_timeout(pg_db_factory: Any) -> No
         engine.dispose()
     assert backend.status().counts  # and the same backend works again at once
     backend.close()
+
+
+def test_tcp_connections_detect_a_silent_network_cut(pg_db_factory: Any) -> None:
+    """A cut without a reset must not hang a query for the OS's ~15 minute retransmit
+    timeout: libpq's keepalives and tcp_user_timeout are on for every connection."""
+    url = build_postgres(pg_db_factory(), 17)
+    backend = open_backend(ConnectionSettings(db_url=url))
+    try:
+        with backend.engine.connect() as connection:
+            driver_connection: Any = connection.connection.driver_connection
+            assert driver_connection.info.host.startswith("127.")  # TCP, not a Unix socket
+            parameters = driver_connection.info.get_parameters()
+            assert parameters["keepalives"] == "1"
+            assert int(parameters["keepalives_idle"]) + 3 * int(
+                parameters["keepalives_interval"]
+            ) <= 60
+            assert 0 < int(parameters["tcp_user_timeout"]) <= 60_000
+            # the server watches its side too: a console cut off while holding the queue
+            # cron's lock must not block Odoo's queue for the default two hours
+            show = connection.exec_driver_sql
+            assert show("SHOW tcp_keepalives_idle").scalar() in {"10", "10s"}
+            assert show("SHOW tcp_user_timeout").scalar() in {"30000", "30s"}
+    finally:
+        backend.close()

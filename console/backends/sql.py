@@ -37,6 +37,23 @@ from console.timefmt import utcnow_naive
 
 T = TypeVar("T")
 CONNECT_TIMEOUT_S = 5
+# A network cut without a reset (a VPN or NAT dropping state) would leave a query waiting
+# for the OS's retransmission timeout, about 15 minutes. libpq's keepalives notice a silent
+# peer after 10 + 3 x 5 s, tcp_user_timeout gives up on unacknowledged data after 30 s.
+# The server gets the same settings for its side of our sessions: a console cut off while
+# it holds the queue cron's lock (Send now) must not block Odoo's queue for the server's
+# default two hours. All are ignored on Unix sockets, where no network can be cut.
+TCP_KEEPALIVE = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 30_000,
+}
+SERVER_TCP_KEEPALIVE = (
+    "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3 "
+    "-c tcp_user_timeout=30000"
+)
 # A hash of a million mail ids needs tens of MB; the default 4 MB would make PostgreSQL
 # re-run the filter's subqueries for every row.
 TEXT_SEARCH_WORK_MEM = "96MB"
@@ -69,7 +86,7 @@ def _build_engine(url: URL, settings: ConnectionSettings) -> Engine:
             connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
-    options = [f"-c statement_timeout={settings.statement_timeout_ms}"]
+    options = [f"-c statement_timeout={settings.statement_timeout_ms}", SERVER_TCP_KEEPALIVE]
     if settings.read_only:
         options.append("-c default_transaction_read_only=on")
     return create_engine(
@@ -81,6 +98,7 @@ def _build_engine(url: URL, settings: ConnectionSettings) -> Engine:
             "connect_timeout": CONNECT_TIMEOUT_S,
             "application_name": "odoo-mailq",
             "options": " ".join(options),
+            **TCP_KEEPALIVE,
         },
     )
 
