@@ -1,0 +1,1 @@
+"""Data used by the tests: corpora gathered from public sources."""
