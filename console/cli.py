@@ -6,7 +6,6 @@ Exit codes: 0 success, 2 usage or connection errors (one line on stderr, never a
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import tzinfo
@@ -252,6 +251,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _json(value: Any) -> str:
+    import json
+
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 

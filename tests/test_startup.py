@@ -20,6 +20,7 @@ NOT_BEFORE_THE_FIRST_FRAME = (
     "console.domain.health",
     "console.domain.models",
     "console.health_checks",
+    "console.odoo_conf",  # only with -c
     "console.tui.action_runner",
     "console.tui.aliases_pane",
     "console.tui.campaigns_pane",
