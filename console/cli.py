@@ -6,7 +6,6 @@ Exit codes: 0 success, 2 usage or connection errors (one line on stderr, never a
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 from datetime import tzinfo
@@ -83,10 +82,12 @@ def _add_connection_options(parser: argparse.ArgumentParser, *, sub: bool) -> No
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _main_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
+    """The options before any command (the TUI's), without the commands."""
     parser = _Parser(
         prog=PROG,
         description="Operator console for the outgoing mail queue of an Odoo database.",
+        add_help=add_help,
     )
     _add_connection_options(parser, sub=False)
     parser.add_argument(
@@ -114,6 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="health check: the provider's daily sending limit",
     )
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _main_parser()
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def sub(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -143,10 +149,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The arguments; the commands' parsers (and their modules) only when a command is given.
+
+    Without a command the TUI opens: the main options alone decide it, so its start does
+    not wait for every command's parser. Anything left over (a command, --help, an unknown
+    option, a bad value) goes to the full parser, which also gives the errors.
+    """
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if not any(a in ("-h", "--help") for a in arguments):
+        try:
+            args, rest = _main_parser(add_help=False).parse_known_args(arguments)
+        except UsageError:
+            rest = arguments  # the full parser says it, with its usage
+        if not rest:
+            args.command = None
+            return args
+    return build_parser().parse_args(arguments)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args: argparse.Namespace | None = None
     try:
-        args = build_parser().parse_args(argv)
+        args = parse_arguments(argv)
         return _dispatch(args)
     except ConsoleError as exc:
         _fail(str(exc))
@@ -226,6 +251,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def _json(value: Any) -> str:
+    import json
+
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 

@@ -190,6 +190,7 @@ def result_json(result: CheckResult) -> dict[str, Any]:
         "why": result.why,
         "fix": result.fix,
         "perf": {p.label: p.value for p in result.perf},
+        "command": result.command,
     }
 
 
@@ -211,12 +212,19 @@ def _daily_limit(args: argparse.Namespace) -> int | None:
     return int(limit) if limit is not None else None
 
 
-def _results(backend: SqlBackend, args: argparse.Namespace) -> list[CheckResult]:
+def _results(
+    backend: SqlBackend, args: argparse.Namespace, *, index_advice: bool = False
+) -> list[CheckResult]:
     from console.health_checks import gather_facts
 
     thresholds = _thresholds(args)
     limit = _daily_limit(args)
-    return evaluate(gather_facts(backend), daily_limit=limit, thresholds=thresholds)
+    results = evaluate(gather_facts(backend), daily_limit=limit, thresholds=thresholds)
+    if index_advice:  # doctor only: `check` runs every minute and must stay cheap
+        from console.queue_index import queue_index_check
+
+        results.append(queue_index_check(backend))
+    return results
 
 
 def doctor_text(results: Sequence[CheckResult], database: str = "") -> str:
@@ -229,11 +237,13 @@ def doctor_text(results: Sequence[CheckResult], database: str = "") -> str:
         lines.append(f"    {one_line(r.why)}")
         if r.fix and r.status is not Status.OK:
             lines.append(f"    do: {one_line(r.fix)}")
+        if r.command and r.status is not Status.OK:
+            lines.append(f"    run: {one_line(r.command)}")
     return "\n".join(lines)
 
 
 def _doctor(backend: SqlBackend, args: argparse.Namespace) -> str:
-    results = _results(backend, args)
+    results = _results(backend, args, index_advice=True)
     if args.json:
         return json.dumps(
             {

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from console.errors import UsageError
-from console.odoo_conf import OdooConf, read_odoo_conf
 
 if TYPE_CHECKING:  # SQLAlchemy loads in the connect worker, after the TUI's first paint
     from sqlalchemy.engine import URL
+
+    from console.odoo_conf import OdooConf
 
 ENV_DB_URL = "ODOO_MAILQ_DB"
 
@@ -118,7 +119,7 @@ _URL_SHAPE = re.compile(r"^(postgres(ql)?(\+\w+)?|sqlite(\+\w+)?)://", re.IGNORE
 def precheck_target(settings: ConnectionSettings) -> None:
     """The checks that need no database driver, so the TUI can refuse a bad target before
     it opens (SQLAlchemy itself loads later, in the connect worker)."""
-    conf = read_odoo_conf(settings.odoo_config) if settings.odoo_config else None
+    conf = _odoo_conf(settings)
     raw = settings.db_url or ("" if conf else os.environ.get(ENV_DB_URL, "").strip())
     if raw and not _URL_SHAPE.match(raw.strip()):
         origin = "--db" if settings.db_url else f"${ENV_DB_URL}"
@@ -137,7 +138,7 @@ def precheck_target(settings: ConnectionSettings) -> None:
 
 def resolve_target(settings: ConnectionSettings) -> ResolvedTarget:
     """Apply the precedence rules; the sample is copied to the state directory on first use."""
-    conf = read_odoo_conf(settings.odoo_config) if settings.odoo_config else None
+    conf = _odoo_conf(settings)
     if settings.db_url:
         url = parse_db_url(settings.db_url, "--db")
         if settings.database and url.get_backend_name() == "postgresql":
@@ -157,6 +158,14 @@ def resolve_target(settings: ConnectionSettings) -> ResolvedTarget:
 
     path = sample_database_path(reset=settings.reset_sample)
     return ResolvedTarget(URL.create("sqlite", database=str(path)), "sample")
+
+
+def _odoo_conf(settings: ConnectionSettings) -> OdooConf | None:
+    if not settings.odoo_config:
+        return None
+    from console.odoo_conf import read_odoo_conf  # configparser: only with -c
+
+    return read_odoo_conf(settings.odoo_config)
 
 
 def state_dir() -> Path:

@@ -44,10 +44,15 @@ def run_health(
     daily_limit: int | None = None,
     thresholds: Thresholds | None = None,
     now: datetime | None = None,
+    index_max_age: float = 0.0,
 ) -> list[CheckResult]:
-    """Every health check on this database, in a fixed order."""
+    """Every health check on this database, in a fixed order, then the index advice
+    (measured on PostgreSQL; a measurement younger than `index_max_age` s is reused)."""
+    from console.queue_index import queue_index_check
+
     facts = gather_facts(backend, now=now)
-    return evaluate(facts, daily_limit=daily_limit, thresholds=thresholds)
+    results = evaluate(facts, daily_limit=daily_limit, thresholds=thresholds)
+    return [*results, queue_index_check(backend, max_age=index_max_age, now=now)]
 
 
 def default_from_address(backend: SqlBackend) -> str | None:

@@ -142,7 +142,7 @@ def test_doctor_json(db: str) -> None:
     report = json.loads(done.stdout)
     assert report["status"] == "CRITICAL" and report["summary"].startswith("✖ ")
     ids = [c["id"] for c in report["checks"]]
-    assert ids[0] == "neutralized" and ids[-1] == "daily_volume"
+    assert ids[0] == "neutralized" and ids[-2:] == ["daily_volume", "queue_index"]
     assert all(c["why"] for c in report["checks"])
     assert all(c["fix"] for c in report["checks"] if c["status"] in ("WARNING", "CRITICAL"))
     assert "do:" in run("doctor", "--db", db).stdout

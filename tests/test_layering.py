@@ -31,6 +31,8 @@ HEADLESS_MODULES = [
     "console.domain.classify",
     "console.domain.health",
     "console.health_checks",
+    "console.domain.queue_index",
+    "console.queue_index",
     "console.support.eml",
     "console.support.redact",
     "console.support.bundle",

@@ -6,16 +6,17 @@ Calls are synchronous and may be slow: the TUI runs them in thread workers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from console.domain.models import (
-    CampaignRow,
-    CronRow,
-    DatabaseInfo,
-    MailDetail,
-    MailPage,
-    QueueStatus,
-)
+if TYPE_CHECKING:  # typing only: the TUI's first frame imports this module
+    from console.domain.models import (
+        CampaignRow,
+        CronRow,
+        DatabaseInfo,
+        MailDetail,
+        MailPage,
+        QueueStatus,
+    )
 
 
 @dataclass(frozen=True, slots=True)

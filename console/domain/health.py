@@ -61,6 +61,7 @@ class CheckResult:
     why: str  # one or two sentences: what was found and what it means
     fix: str = ""  # what to do ("" when nothing)
     perf: tuple[Perf, ...] = ()
+    command: str = ""  # a command or statement for the operator to run; never run by us
 
 
 @dataclass(frozen=True, slots=True)

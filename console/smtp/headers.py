@@ -12,8 +12,9 @@ import ast
 import re
 
 MAX_HEADERS_CHARS = 100_000
-# RFC 5322 field-name: printable US-ASCII except ':' (and no space)
-_FIELD_NAME = re.compile(r"^[!-9;-~]+$")
+# RFC 5322 field-name: printable US-ASCII except ':' (and no space); matched with
+# fullmatch, since `$` would also accept a name ending in a line feed
+_FIELD_NAME = re.compile(r"[!-9;-~]+")
 _LINE_BREAKS = re.compile(r"[\r\n]+[ \t]*")
 
 
@@ -31,7 +32,7 @@ def parse_headers(raw: str | None) -> dict[str, str]:
     for key, item in value.items():
         if not isinstance(key, str) or not isinstance(item, str):
             continue
-        if not _FIELD_NAME.match(key):
+        if not _FIELD_NAME.fullmatch(key):
             continue
         headers[key] = clean_header_value(item)
     return headers

@@ -20,11 +20,11 @@ import socket
 import ssl
 from copy import copy as shallow_copy
 from dataclasses import dataclass
-from email.generator import BytesGenerator
 from email.message import EmailMessage
 
 import aiosmtplib
 
+from console.smtp.header_check import CheckedBytesGenerator, HeaderWriteError
 from console.smtp.mailtools import idna_encode
 from console.smtp.server_choice import Endpoint
 
@@ -116,16 +116,17 @@ def _login_user(user: str) -> str:
 
 
 def flatten(message: EmailMessage, international: bool) -> bytes:
-    """``smtplib.send_message``'s serialization (CRLF, Bcc removed)."""
+    """``smtplib.send_message``'s serialization (CRLF, Bcc removed), on a patched Python:
+    a header that would carry a line break raises HeaderWriteError (header_check.py)."""
     copy = shallow_copy(message)  # smtplib: copy.copy, then delete the Bcc headers
     del copy["Bcc"]
     del copy["Resent-Bcc"]
     with io.BytesIO() as buffer:
         if international:
             policy = message.policy.clone(utf8=True)  # type: ignore[call-arg]
-            BytesGenerator(buffer, policy=policy).flatten(copy, linesep="\r\n")
+            CheckedBytesGenerator(buffer, policy=policy).flatten(copy, linesep="\r\n")
         else:
-            BytesGenerator(buffer).flatten(copy, linesep="\r\n")
+            CheckedBytesGenerator(buffer).flatten(copy, linesep="\r\n")
         return buffer.getvalue()
 
 
@@ -190,7 +191,10 @@ class SmtpSession:
                     broken=False,
                 ) from None
             international = True
-        data = flatten(message, international)
+        try:
+            data = flatten(message, international)
+        except HeaderWriteError as exc:  # smtplib fails before MAIL FROM: the session is fine
+            raise SmtpFailure(exc, broken=False) from None
         options = ["SMTPUTF8", "BODY=8BITMIME"] if international else []
         if client.supports_extension("size"):
             options.insert(0, f"size={len(data)}")

@@ -189,6 +189,7 @@ def _health(backend: SqlBackend) -> list[dict[str, Any]]:
             "summary": r.summary,
             "why": r.why,
             "fix": r.fix,
+            "command": r.command,
         }
         for r in run_health(backend)
     ]

@@ -10,8 +10,9 @@ removal in 19), with the route and context Send now computes, then serialized li
 Header injection: ``mail_mail.headers`` values are cleaned by ``parse_headers``; the
 other header values (subject, addresses, references) are refused by Python's email
 policy when they hold CR/LF, as Odoo's own build would. For an export such values are
-flattened to one line (and the export says so); every serialized message is parsed back
-and must carry exactly the headers that were set.
+flattened to one line (and the export says so); an encoded word that decodes to a line
+break is refused when serialized (console.smtp.header_check); every serialized message
+is parsed back and must carry exactly the headers that were set.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from console.errors import ConsoleError
 from console.smtp import store
 from console.smtp.build import MailContent, build_message, outgoing_list, sender_address
 from console.smtp.deliver import envelope_context
+from console.smtp.header_check import HeaderWriteError
 from console.smtp.prepare import SkipMail, prepare_content
 from console.smtp.routing import Route, SendContext
 from console.smtp.sender import flatten
@@ -147,10 +149,15 @@ def _messages(content: MailContent, route: Route, ctx: SendContext) -> list[Expo
     email_from = sender_address(content)
     result: list[ExportedMessage] = []
     for spec in outgoing_list(content):
+        # Odoo's `except Exception` around each mail fails it on any of these errors
+        # (Python's address parser raises IndexError on a lone '"', the email policy
+        # ValueError on a line break, header_check HeaderWriteError): refuse, never write.
         try:
             message = build_message(content, spec, email_from)
         except (AssertionError, ValueError) as error:
             raise ExportRefused(f"Mail {content.mail_id}: Odoo would fail it: {error}") from None
+        except Exception as error:
+            raise _would_fail(content, error) from None
         envelope = envelope_context(version, spec, route, ctx)
         sendable = True
         smtp_from: str | None = None
@@ -163,11 +170,22 @@ def _messages(content: MailContent, route: Route, ctx: SendContext) -> list[Expo
                     f"Mail {content.mail_id}: Odoo would fail it: {error.args[-1]}"
                 ) from None
             sendable = False
-        data = serialize(message, [smtp_from or "", *smtp_to])
+        except Exception as error:
+            raise _would_fail(content, error) from None
+        try:
+            data = serialize(message, [smtp_from or "", *smtp_to])
+        except HeaderWriteError as error:  # a line break that would reach a header
+            raise _would_fail(content, error) from None
         result.append(
             ExportedMessage(message, data, smtp_from, tuple(smtp_to), spec.partner_id, sendable)
         )
     return result
+
+
+def _would_fail(content: MailContent, error: Exception) -> ExportRefused:
+    return ExportRefused(
+        f"Mail {content.mail_id}: Odoo would fail it: {type(error).__name__}: {error}"
+    )
 
 
 def serialize(message: EmailMessage, addresses: list[str]) -> bytes:

@@ -98,8 +98,7 @@ class ActionRunner:
 
     # -- may we write? -----------------------------------------------------------------
     def can_write(self) -> bool:
-        app = self.app
-        return app.backend is not None and app.info is not None and not app.info.read_only
+        return self.app.can_write()
 
     def refused(self) -> bool:
         """True (with a toast saying why) when no write may start now."""

@@ -20,7 +20,6 @@ from console.domain.actions import (
     confirmation_prompt,
     needs_typed_count,
 )
-from console.domain.models import CampaignRow, CronRow, MailDetail, MailRow
 from console.errors import QueueBusy
 from console.timefmt import human_age
 from console.tui.formatting import (
@@ -33,6 +32,7 @@ from console.tui.formatting import (
 )
 
 if TYPE_CHECKING:  # the TUI imports console.operations (and SQLAlchemy) only in workers
+    from console.domain.models import CampaignRow, CronRow, MailDetail, MailRow
     from console.odoo.causes import CauseGroup
     from console.operations import Operator
 

@@ -1,5 +1,8 @@
 """The Textual App: connects after the first paint, lays out the panes, dispatches keys.
 
+The first frame draws the header, the tab row and the Outgoing list; the other panes are
+mounted right after it (`pane_set.py`) while the connect worker loads the driver.
+
 The refresh loop lives in `refresher.py`, the operator actions in `action_runner.py`, the
 help and the command palette in `commands.py`; workers only call the backend and post
 messages, and the handlers here pass each message to the object that owns that state.
@@ -7,6 +10,7 @@ messages, and the handlers here pass each message to the object that owns that s
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterable
 from datetime import tzinfo
 from pathlib import Path
@@ -19,24 +23,9 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
 from textual.worker import Worker, WorkerState
 
-from console.backends.base import MailQuery, MailQueueBackend
-from console.domain.models import CampaignRow, CronRow, DatabaseInfo, QueueStatus
 from console.timefmt import zone_name
-from console.tui.action_runner import ActionRunner, OperatorFactory
-from console.tui.actions import ActionRequest
-from console.tui.aliases_pane import AliasesPane
-from console.tui.campaigns_pane import CampaignsPane
-from console.tui.cause_mails import CauseMailsScreen
-from console.tui.causes_pane import CausesPane
-from console.tui.commands import PANES, SUPPORT_PANES, help_sections, system_commands
-from console.tui.crons_pane import CronsPane
-from console.tui.detail_screen import DetailScreen
 from console.tui.formatting import Palette, describe_error
 from console.tui.header import HeaderBar, HeaderState, Tab, TabBar
-from console.tui.health_pane import HealthPane
-from console.tui.help_screen import HelpScreen, HelpSection
-from console.tui.logs_pane import LogsPane
-from console.tui.mail_table import MailListPane
 from console.tui.messages import (
     ActionFinished,
     CausePreviewed,
@@ -47,14 +36,23 @@ from console.tui.messages import (
     MatchesLoaded,
     RefreshFailed,
     RefreshLoaded,
+    SupportFinished,
     UndoPreviewed,
 )
 from console.tui.pane import Pane
+from console.tui.pane_set import FIRST_PANE, PANES, SUPPORT_PANES, first_pane, later_panes
 from console.tui.refresher import Refresher
-from console.tui.support_actions import SupportActions, SupportFinished
 
+# Only what the first frame draws is imported above: the other panes, the screens, the
+# actions and the support tools load right after it (pane_set.later_panes), or when used.
 if TYPE_CHECKING:
+    from console.backends.base import MailQuery, MailQueueBackend
+    from console.domain.models import CampaignRow, CronRow, DatabaseInfo, QueueStatus
     from console.odoo.causes import CauseGroup
+    from console.tui.action_runner import ActionRunner, OperatorFactory
+    from console.tui.actions import ActionRequest
+    from console.tui.help_screen import HelpSection
+    from console.tui.support_actions import SupportActions
 
 
 class MailQueueApp(App[None]):
@@ -136,13 +134,37 @@ class MailQueueApp(App[None]):
         paused = refresh_seconds <= 0
         # 0 (or less) means no auto refresh: start paused; `p` then polls every 5 s.
         self.refresher = Refresher(self, refresh_seconds if refresh_seconds > 0 else 5.0, paused)
-        self.actions = ActionRunner(self, operator_factory, journal_path, odoo_user)
-        self.support = SupportActions(self)  # e, b, l: .eml, support bundle, mail's logs
+        self._operator_factory = operator_factory
+        self._odoo_user = odoo_user
+        self._actions: ActionRunner | None = None  # built on first use (not for the 1st frame)
+        self._support: SupportActions | None = None
         self.header_state = HeaderState(tz_name=zone_name(tz), title_hint=title_hint, paused=paused)
         self.connecting = False
         self.fatal_error: str | None = None  # set when the first connection fails
+        # Set once the panes after the first are mounted; what needs them waits for it.
+        self.panes_mounted = asyncio.Event()
 
     # -- what tests and panes read ---------------------------------------------------------
+    @property
+    def actions(self) -> ActionRunner:
+        """The operator actions: confirm, write in a worker, toast the outcome."""
+        if self._actions is None:
+            from console.tui.action_runner import ActionRunner
+
+            self._actions = ActionRunner(
+                self, self._operator_factory, self.journal_path, self._odoo_user
+            )
+        return self._actions
+
+    @property
+    def support(self) -> SupportActions:
+        """e, b, l: .eml export, support bundle, a mail's log lines."""
+        if self._support is None:
+            from console.tui.support_actions import SupportActions
+
+            self._support = SupportActions(self)
+        return self._support
+
     @property
     def refresh_count(self) -> int:
         return self.refresher.count
@@ -153,7 +175,7 @@ class MailQueueApp(App[None]):
 
     @property
     def action_running(self) -> ActionRequest | None:
-        return self.actions.running
+        return self._actions.running if self._actions is not None else None
 
     @action_running.setter
     def action_running(self, request: ActionRequest | None) -> None:
@@ -167,15 +189,8 @@ class MailQueueApp(App[None]):
             for key, pane_id, label, short in PANES
         ]
         yield TabBar(tabs, id="tabs")
-        with ContentSwitcher(initial="outgoing", id="panes"):
-            yield MailListPane("outgoing", ("outgoing",), "outgoing", id="outgoing")
-            yield MailListPane("failed", ("exception",), "failed", id="failed")
-            yield CausesPane(id="causes")
-            yield CronsPane(id="crons")
-            yield CampaignsPane(id="campaigns")
-            yield HealthPane(id="health")
-            yield LogsPane(id="logs")
-            yield AliasesPane(id="aliases")
+        with ContentSwitcher(initial=FIRST_PANE, id="panes"):
+            yield first_pane()  # the others come right after the first frame
         # The palette is in the help (: and ctrl+p): the footer keeps its room for the keys.
         yield Footer(compact=True, show_command_palette=False)
 
@@ -183,7 +198,12 @@ class MailQueueApp(App[None]):
         self.visible_pane().focus_main()
         # UI clock only (the "3s ago" age, the retry countdown); polls chain with set_timer.
         self.set_interval(1.0, self.query_one(HeaderBar).refresh)
-        self.call_after_refresh(self._begin_connect)
+        self.call_after_refresh(self._after_first_frame)
+
+    async def _after_first_frame(self) -> None:
+        self._begin_connect()  # the driver loads in its thread while the panes are built
+        await self.query_one("#panes", ContentSwitcher).mount_all(later_panes())
+        self.panes_mounted.set()
 
     def on_unmount(self) -> None:
         self.refresher.cancel_timer()
@@ -204,7 +224,7 @@ class MailQueueApp(App[None]):
 
     def visible_pane(self) -> Pane:
         switcher = self.query_one("#panes", ContentSwitcher)
-        return self.query_one(f"#{switcher.current or 'outgoing'}", Pane)
+        return self.query_one(f"#{switcher.current or FIRST_PANE}", Pane)
 
     def show_status(self, status: QueueStatus) -> None:
         self.status = status
@@ -213,6 +233,8 @@ class MailQueueApp(App[None]):
         failed = status.counts.get("exception", 0)
         tabs.set_count("outgoing", outgoing, "warning" if outgoing else "")
         tabs.set_count("failed", failed, "error" if failed else "success")
+        from console.tui.mail_table import MailListPane
+
         for pane in self.query(MailListPane):
             pane.set_total_from_counts(status.counts)
 
@@ -240,13 +262,16 @@ class MailQueueApp(App[None]):
         self.post_message(Connected(backend))
 
     @on(Connected)
-    def _on_connected(self, message: Connected) -> None:
+    async def _on_connected(self, message: Connected) -> None:
+        await self.panes_mounted.wait()  # a fast connection may come before the panes
         self.connecting = False
         self.backend = message.backend
         self.info = message.backend.info
         self.header_state.info = self.info
         self.query_one(HeaderBar).refresh()
         if not self.info.has_mass_mailing:
+            from console.tui.campaigns_pane import CampaignsPane
+
             self.query_one(CampaignsPane).show_absent()
         if self.info.neutralized:
             self.notify(
@@ -353,7 +378,8 @@ class MailQueueApp(App[None]):
         self.refresher.request(force)
 
     def can_write(self) -> bool:
-        return self.actions.can_write()
+        """Connected and not read-only (asked for every footer key: no imports here)."""
+        return self.backend is not None and self.info is not None and not self.info.read_only
 
     def request_action(self, request: ActionRequest) -> None:
         self.actions.request_action(request)
@@ -380,9 +406,13 @@ class MailQueueApp(App[None]):
         return self.actions.write(backend, request)
 
     def open_detail(self, mail_id: int) -> None:
+        from console.tui.detail_screen import DetailScreen
+
         self.push_screen(DetailScreen(mail_id))
 
     def open_cause_mails(self, group: CauseGroup) -> None:
+        from console.tui.cause_mails import CauseMailsScreen
+
         self.push_screen(CauseMailsScreen(group))
 
     # -- keys ----------------------------------------------------------------------------
@@ -390,6 +420,9 @@ class MailQueueApp(App[None]):
         self.actions.confirm_quit()
 
     def action_show_pane(self, pane_id: str) -> None:
+        if not self.panes_mounted.is_set():  # a key in the first instant: once they exist
+            self.call_later(self._show_pane_when_mounted, pane_id)
+            return
         while len(self.screen_stack) > 1:
             self.pop_screen()
         switcher = self.query_one("#panes", ContentSwitcher)
@@ -398,6 +431,10 @@ class MailQueueApp(App[None]):
             self.query_one(TabBar).set_active(pane_id)
             self.request_refresh()
         self.visible_pane().focus_main()
+
+    async def _show_pane_when_mounted(self, pane_id: str) -> None:
+        await self.panes_mounted.wait()
+        self.action_show_pane(pane_id)
 
     def action_refresh_now(self) -> None:
         if self.backend is None:
@@ -413,12 +450,18 @@ class MailQueueApp(App[None]):
         self.refresher.set_paused(not self.refresher.paused)
 
     def action_help(self) -> None:
+        from console.tui.help_screen import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_sections()))
 
     def help_sections(self) -> list[HelpSection]:
+        from console.tui.commands import help_sections
+
         return help_sections(self)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        from console.tui.commands import system_commands
+
         yield from super().get_system_commands(screen)
         yield from system_commands(self)

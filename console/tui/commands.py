@@ -22,24 +22,13 @@ from console.tui.detail_screen import DetailScreen, DetailScroll
 from console.tui.health_pane import HealthPane, HealthScroll
 from console.tui.help_screen import HelpSection
 from console.tui.mail_table import MailListPane
+from console.tui.pane_set import PANES
 from console.tui.support_actions import support_commands, support_help_sections
 from console.tui.tables import MailTable
 
 if TYPE_CHECKING:
     from console.tui.app import MailQueueApp
 
-# (key, pane id, label, short label for a narrow terminal)
-PANES: tuple[tuple[str, str, str, str], ...] = (
-    ("1", "outgoing", "Outgoing", "Out"),
-    ("2", "failed", "Failed", "Fail"),
-    ("3", "causes", "Causes", "Cause"),
-    ("4", "crons", "Crons", "Cron"),
-    ("5", "campaigns", "Campaigns", "Camp"),
-    ("6", "health", "Health", "Health"),
-    ("7", "logs", "Logs", "Logs"),
-    ("8", "aliases", "Aliases", "Alias"),
-)
-SUPPORT_PANES = frozenset({"logs", "aliases"})  # in the tab row when there is room
 
 PALETTE_ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("retry", "Retry", "Failed mails (or a whole cause) back to Outgoing, for Odoo's queue"),

@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
 
 from console.domain.failure_text import reason_headline
-from console.domain.models import MailRow
 from console.domain.sanitize import one_line as sanitized_line
 from console.errors import ConsoleError
+
+if TYPE_CHECKING:
+    from console.domain.models import MailRow
 
 # Short words for the table; the detail view uses Odoo's labels.
 STATE_WORDS: dict[str, str] = {

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from console.domain.models import DatabaseInfo
 from console.timefmt import human_age
 from console.tui.formatting import (
     Palette,
@@ -20,6 +19,9 @@ from console.tui.formatting import (
     summary_tone,
 )
 from console.tui.pane import ConsoleHost
+
+if TYPE_CHECKING:
+    from console.domain.models import DatabaseInfo
 
 
 @dataclass

@@ -210,6 +210,8 @@ def render_checks(results: Sequence[CheckResult], palette: Palette) -> Renderabl
             grid.add_row(Text("  why", style=Style(dim=True)), Text(one_line(result.why)))
         if result.fix:
             grid.add_row(Text("  do", style=Style(bold=True)), Text(one_line(result.fix)))
+        if result.command:
+            grid.add_row(Text("  run", style=Style(bold=True)), Text(one_line(result.command)))
     return Group(head, grid)
 
 

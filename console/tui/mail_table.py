@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -14,7 +14,6 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Static
 
 from console.backends.base import MailQuery
-from console.domain.models import MailPage, MailRow
 from console.domain.states import failure_type_label
 from console.timefmt import short_local
 from console.tui.actions import LIST_ACTIONS, ActionRequest, mail_example
@@ -30,6 +29,9 @@ from console.tui.formatting import (
 from console.tui.messages import CountLoaded, LoadFailed, PageLoaded, RefreshJob
 from console.tui.pane import Pane
 from console.tui.tables import ColumnSpec, MailTable
+
+if TYPE_CHECKING:
+    from console.domain.models import MailRow
 
 PAGE_SIZE = 200
 MAX_ROWS = 1000  # the most rows the widget holds; older or newer pages are dropped
@@ -320,6 +322,8 @@ class MailListPane(Pane):
 
     def apply_refresh(self, job: RefreshJob, payload: object) -> None:
         context = job.context
+        from console.domain.models import MailPage  # loaded by the backend by now
+
         if not isinstance(context, _RefreshContext) or not isinstance(payload, MailPage):
             return
         if context.generation != self.generation:

@@ -8,14 +8,13 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from console.backends.base import MailQuery, MailQueueBackend
-from console.domain.health import CheckResult
-from console.domain.models import MailDetail, MailPage, MailRow, QueueStatus
-from console.tui.actions import ActionRequest, Severity
-
-if TYPE_CHECKING:  # both modules import SQLAlchemy or aiosmtplib paths: typing only
+if TYPE_CHECKING:  # typing only: the App imports this module before its first frame
+    from console.backends.base import MailQuery, MailQueueBackend
+    from console.domain.health import CheckResult
+    from console.domain.models import MailDetail, MailPage, MailRow, QueueStatus
     from console.odoo.causes import CauseGroup
     from console.smtp_probe import ProbeResult
+    from console.tui.actions import ActionRequest, Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,3 +204,32 @@ class CausePreviewed(Message):
         self.ids = ids
         self.example = example
         self.error = error
+
+
+@dataclass(frozen=True, slots=True)
+class EmlJob:
+    mail_id: int
+    target: str
+    overwrite: bool = False
+
+
+class SupportFinished(Message):
+    """An export or a bundle ended (toast text), or found files it must not overwrite."""
+
+    def __init__(
+        self,
+        kind: str,
+        title: str,
+        text: str,
+        severity: Severity = "information",
+        *,
+        confirm: EmlJob | None = None,
+        existing: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__()
+        self.kind = kind
+        self.title = title
+        self.text = text
+        self.severity = severity
+        self.confirm = confirm  # ask, then run this job again with overwrite=True
+        self.existing = existing

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import tzinfo
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from textual.containers import Vertical
 
-from console.backends.base import MailQuery, MailQueueBackend
-from console.domain.models import CronRow, DatabaseInfo
-from console.tui.actions import ActionRequest
-from console.tui.formatting import Palette
-from console.tui.messages import RefreshJob
+if TYPE_CHECKING:  # typing only: every pane imports this module
+    from datetime import tzinfo
+
+    from console.backends.base import MailQuery, MailQueueBackend
+    from console.domain.models import CronRow, DatabaseInfo
+    from console.tui.actions import ActionRequest
+    from console.tui.formatting import Palette
+    from console.tui.messages import RefreshJob
 
 
 class ConsoleHost(Protocol):

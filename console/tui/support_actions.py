@@ -13,19 +13,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from textual.app import SystemCommand
-from textual.message import Message
 from textual.screen import ModalScreen
 
 from console.backends.base import MailQueueBackend
 from console.errors import ConsoleError
-from console.tui.actions import Dialog, Severity
+from console.tui.actions import Dialog
 from console.tui.aliases_pane import AliasesPane
 from console.tui.confirm_screen import ConfirmScreen
 from console.tui.detail_screen import DetailScreen
@@ -35,6 +34,7 @@ from console.tui.help_screen import HelpSection
 from console.tui.inbound_screen import InboundScreen
 from console.tui.log_record_screen import LogRecordScreen, LogRecordScroll
 from console.tui.logs_pane import LogsPane, LogTable
+from console.tui.messages import EmlJob, SupportFinished
 
 if TYPE_CHECKING:
     from console.tui.app import MailQueueApp
@@ -57,35 +57,6 @@ def default_bundle_dir(database: str, now: datetime | None = None) -> str:
     stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     name = _UNSAFE.sub("-", database).strip("-.") or "db"
     return f"./odoo-mailq-bundle-{name}-{stamp}"
-
-
-@dataclass(frozen=True, slots=True)
-class EmlJob:
-    mail_id: int
-    target: str
-    overwrite: bool = False
-
-
-class SupportFinished(Message):
-    """An export or a bundle ended (toast text), or found files it must not overwrite."""
-
-    def __init__(
-        self,
-        kind: str,
-        title: str,
-        text: str,
-        severity: Severity = "information",
-        *,
-        confirm: EmlJob | None = None,
-        existing: tuple[str, ...] = (),
-    ) -> None:
-        super().__init__()
-        self.kind = kind
-        self.title = title
-        self.text = text
-        self.severity = severity
-        self.confirm = confirm  # ask, then run this job again with overwrite=True
-        self.existing = existing
 
 
 class SupportHost(Protocol):

@@ -1,0 +1,57 @@
+"""The panes, in tab order; the first frame builds only the Outgoing list.
+
+Every other pane (and the modules behind it: causes, health, logs, aliases, their
+screens) is built right after the first frame, while the connect worker loads the
+database driver, so the console appears about as fast as a bare Textual app.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from console.tui.pane import Pane
+
+# (key, pane id, label, short label for a narrow terminal)
+PANES: tuple[tuple[str, str, str, str], ...] = (
+    ("1", "outgoing", "Outgoing", "Out"),
+    ("2", "failed", "Failed", "Fail"),
+    ("3", "causes", "Causes", "Cause"),
+    ("4", "crons", "Crons", "Cron"),
+    ("5", "campaigns", "Campaigns", "Camp"),
+    ("6", "health", "Health", "Health"),
+    ("7", "logs", "Logs", "Logs"),
+    ("8", "aliases", "Aliases", "Alias"),
+)
+SUPPORT_PANES = frozenset({"logs", "aliases"})  # in the tab row when there is room
+FIRST_PANE = "outgoing"
+
+
+def first_pane() -> Pane:
+    from console.tui.mail_table import MailListPane
+
+    return MailListPane("outgoing", ("outgoing",), "outgoing", id=FIRST_PANE)
+
+
+def later_panes() -> list[Pane]:
+    """The panes after the first, hidden (the switcher shows one at a time)."""
+    from console.tui.aliases_pane import AliasesPane
+    from console.tui.campaigns_pane import CampaignsPane
+    from console.tui.causes_pane import CausesPane
+    from console.tui.crons_pane import CronsPane
+    from console.tui.health_pane import HealthPane
+    from console.tui.logs_pane import LogsPane
+    from console.tui.mail_table import MailListPane
+
+    panes: list[Pane] = [
+        MailListPane("failed", ("exception",), "failed", id="failed"),
+        CausesPane(id="causes"),
+        CronsPane(id="crons"),
+        CampaignsPane(id="campaigns"),
+        HealthPane(id="health"),
+        LogsPane(id="logs"),
+        AliasesPane(id="aliases"),
+    ]
+    for pane in panes:
+        pane.display = False
+    return panes
