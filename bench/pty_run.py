@@ -24,8 +24,19 @@ class MarkerTimeout(RuntimeError):
     """A marker never appeared on the terminal."""
 
 
+# Not passed on to the children: Textual settings and NO_COLOR would change what is drawn;
+# PYTHONDONTWRITEBYTECODE (set on these machines) would make every start recompile the
+# console's own source, which no installed program does: the warm-up run writes the
+# bytecode caches, as the first start after an install does.
+_DROPPED_ENV = ("NO_COLOR", "PYTHONDONTWRITEBYTECODE")
+
+
 def _terminal_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL") and k != "NO_COLOR"}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("TEXTUAL") and k not in _DROPPED_ENV
+    }
     env.update(TERMINAL_ENV)
     return env
 
