@@ -45,13 +45,7 @@ def add_action_parsers(sub: Any) -> None:
                 "--cause", metavar="KEY", help="every failed mail of this cause (see `causes`)"
             )
         if name == "send":
-            command.add_argument(
-                "--concurrency",
-                type=int,
-                default=4,
-                metavar="N",
-                help="SMTP connections per server (default 4)",
-            )
+            add_send_options(command, sub=True)
         _add_write_options(command)
     undo = sub("undo", "revert the last retry, cancel or ignore (rows still as it left them)")
     _add_write_options(undo)
@@ -73,6 +67,37 @@ def add_action_parsers(sub: Any) -> None:
     audit.add_argument("--journal", type=Path, metavar="PATH", help="journal file")
 
 
+def add_send_options(parser: argparse.ArgumentParser, *, sub: bool) -> None:
+    """How many SMTP connections Send now opens (the `send` command and the TUI)."""
+    from console.smtp.concurrency import DEFAULT_CONCURRENCY, ENV_SERVER_CONCURRENCY
+
+    # In `send` the defaults are suppressed so they never overwrite the main parser's.
+    parser.add_argument(
+        "--concurrency",
+        metavar="N",
+        default=argparse.SUPPRESS if sub else None,
+        help=f"Send now: SMTP connections per server (default {DEFAULT_CONCURRENCY}, or the "
+        "limit the provider publishes)",
+    )
+    parser.add_argument(
+        "--server-concurrency",
+        metavar="NAME_OR_HOST=N",
+        action="append",
+        default=argparse.SUPPRESS if sub else None,
+        help="Send now: connections for one server, by its name in Odoo or its host "
+        f"(repeatable; also ${ENV_SERVER_CONCURRENCY}=NAME_OR_HOST=N,...)",
+    )
+
+
+def send_policy(args: argparse.Namespace, environ: dict[str, str]) -> Any:
+    """The ConcurrencyPolicy of --concurrency, --server-concurrency and the environment;
+    a one-line UsageError when one of them is wrong (before connecting)."""
+    from console.smtp.concurrency import resolve_policy
+
+    raw = getattr(args, "concurrency", None)
+    return resolve_policy(raw, getattr(args, "server_concurrency", None) or (), environ)
+
+
 def _add_write_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     command.add_argument("--odoo-user", metavar="LOGIN", help="act as this Odoo user")
@@ -83,7 +108,9 @@ def run_action(backend: Any, args: argparse.Namespace) -> tuple[str, int]:
     from console.journal import Journal
     from console.operations import Operator
 
-    operator = Operator(backend, Journal(args.journal), args.odoo_user)
+    operator = Operator(
+        backend, Journal(args.journal), args.odoo_user, getattr(args, "send_policy", None)
+    )
     if args.command == "undo":
         _confirm(args, "undo", 1, _undo_example(operator))
         return _report(operator.undo(), args)
@@ -114,7 +141,7 @@ def run_action(backend: Any, args: argparse.Namespace) -> tuple[str, int]:
     elif args.command == "ignore":
         outcome = operator.ignore(ids)
     else:
-        outcome = operator.send(ids, concurrency=args.concurrency)
+        outcome = operator.send(ids)
     return _report(outcome, args)
 
 
@@ -182,6 +209,7 @@ def outcome_json(outcome: WriteOutcome) -> dict[str, Any]:
         "skipped": {str(k): v for k, v in outcome.skipped.items()},
         "failed": {str(k): v for k, v in outcome.failed.items()},
         "errors": list(outcome.errors),
+        **outcome.details,
         "message": outcome.message(),
     }
 

@@ -49,6 +49,7 @@ class WriteOutcome:
     notifications: dict[int, str] = field(default_factory=dict)  # notification id -> before
     errors: tuple[str, ...] = ()
     note: str = ""
+    details: dict[str, object] = field(default_factory=dict)  # extra JSON (send: connections)
 
     @property
     def complete(self) -> bool:

@@ -55,6 +55,7 @@ from console.tui.support_actions import SupportActions, SupportFinished
 
 if TYPE_CHECKING:
     from console.odoo.causes import CauseGroup
+    from console.smtp.concurrency import ConcurrencyPolicy
 
 
 class MailQueueApp(App[None]):
@@ -122,6 +123,7 @@ class MailQueueApp(App[None]):
         odoo_user: str | None = None,
         daily_limit: int | None = None,
         log_path: Path | None = None,
+        send_policy: ConcurrencyPolicy | None = None,
     ) -> None:
         super().__init__()
         self._connect = connect
@@ -136,7 +138,7 @@ class MailQueueApp(App[None]):
         paused = refresh_seconds <= 0
         # 0 (or less) means no auto refresh: start paused; `p` then polls every 5 s.
         self.refresher = Refresher(self, refresh_seconds if refresh_seconds > 0 else 5.0, paused)
-        self.actions = ActionRunner(self, operator_factory, journal_path, odoo_user)
+        self.actions = ActionRunner(self, operator_factory, journal_path, odoo_user, send_policy)
         self.support = SupportActions(self)  # e, b, l: .eml, support bundle, mail's logs
         self.header_state = HeaderState(tz_name=zone_name(tz), title_hint=title_hint, paused=paused)
         self.connecting = False
