@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from console.odoo.schema import OdooSchema
 from console.smtp.build import AttachmentData, Recipient
@@ -75,10 +75,13 @@ def session_lock_timeout(connection: Connection) -> Iterator[None]:
     try:
         yield
     finally:
-        if connection.in_transaction():
-            connection.rollback()
-        connection.exec_driver_sql("RESET lock_timeout")
-        connection.commit()
+        try:
+            if connection.in_transaction():
+                connection.rollback()
+            connection.exec_driver_sql("RESET lock_timeout")
+            connection.commit()
+        except SQLAlchemyError:
+            connection.invalidate()  # never back to the pool with our setting
 
 
 # -- settings -------------------------------------------------------------------------
