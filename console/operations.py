@@ -160,7 +160,7 @@ class Operator:
     def trigger(self, cron_id: int) -> str:
         """Ask Odoo's cron runner to run this cron now (ir_cron_trigger + NOTIFY)."""
         self._guard()
-        from console.smtp.send_now import trigger_cron
+        from console.smtp.cron_trigger import trigger_cron
 
         message = trigger_cron(self.backend, cron_id, uid=self.uid)
         outcome = WriteOutcome(

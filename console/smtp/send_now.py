@@ -24,31 +24,32 @@ from __future__ import annotations
 import asyncio
 import functools
 import threading
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.pool import NullPool
 
 from console.backends.errors import query_error
 from console.backends.sql import SqlBackend
-from console.errors import ConsoleError, QueueBusy, ReadOnlyRefused
-from console.odoo.crons import cron_name_text
+from console.errors import QueueBusy, ReadOnlyRefused
 from console.smtp import store
 from console.smtp.concurrency import (
     MAX_CONCURRENCY,
     ConcurrencyPolicy,
     ServerConnections,
 )
+from console.smtp.cron_trigger import notify_cron_runners, trigger_cron
 from console.smtp.deliver import Outcome, deliver
 from console.smtp.reasons import text_of
 from console.smtp.routing import SendContext
+from console.smtp.send_report import SendReport
 from console.smtp.send_steps import (
+    SKIP_CAMPAIGN,
     SKIP_GONE,
     SKIP_LOCKED,
     Claim,
@@ -62,7 +63,6 @@ from console.smtp.server_choice import ConfSmtp, Endpoint
 from console.timefmt import utcnow_naive
 
 T = TypeVar("T")
-SKIP_CAMPAIGN = "belongs to a mass-mailing campaign: asked Odoo's queue to run instead"
 WINDOW = 4  # mails a connection claims at once: fewer transactions, few claimed unsent
 RECORD_BATCH = 200  # outcomes written per transaction at most
 
@@ -75,57 +75,6 @@ __all__ = [
     "send_now",
     "trigger_cron",
 ]
-
-
-@dataclass(frozen=True)
-class SendReport:
-    sent: list[int] = field(default_factory=list)
-    failed: dict[int, str] = field(default_factory=dict)  # id -> failure_reason stored
-    skipped: dict[int, str] = field(default_factory=dict)  # id -> why it was not sent
-    deferred_campaign_ids: list[int] = field(default_factory=list)
-    deleted: list[int] = field(default_factory=list)  # removed by auto_delete, as Odoo does
-    notes: list[str] = field(default_factory=list)
-    # Not marked sent, but the server may hold a message of theirs (the connection
-    # dropped mid-send, a later recipient failed, or the outcome could not be recorded).
-    possibly_delivered: list[int] = field(default_factory=list)
-    connections: list[ServerConnections] = field(default_factory=list)
-
-    def message(self) -> str:
-        """One line for a toast: "Sent 12 mails; 1 failed; 2 skipped: ..."."""
-        count = len(self.sent)
-        parts = [f"Sent {count} mail{'s' if count != 1 else ''}"]
-        if self.failed:
-            parts.append(f"{len(self.failed)} failed")
-        if self.skipped:
-            kinds = Counter(_skip_kind(reason) for reason in self.skipped.values())
-            if len(kinds) == 1:
-                parts.append(f"{len(self.skipped)} skipped: {next(iter(kinds))}")
-            else:
-                detail = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
-                parts.append(f"{len(self.skipped)} skipped ({detail})")
-        return "; ".join(parts)
-
-    def connections_note(self) -> str:
-        """ "Connections: 'Main' (smtp.example.com): 16 connections at once, limit 16 ..."."""
-        if not self.connections:
-            return ""
-        return "Connections: " + "; ".join(c.describe() for c in self.connections)
-
-
-def _skip_kind(reason: str) -> str:
-    if reason.startswith("not outgoing any more"):
-        return "their state changed meanwhile"
-    if reason == SKIP_GONE:
-        return "deleted meanwhile"
-    if reason.startswith(SKIP_LOCKED):
-        return "locked by another transaction"
-    if reason == SKIP_CAMPAIGN:
-        return "campaign mails left to Odoo's queue"
-    if "asked Odoo's queue" in reason:
-        return "left to Odoo's queue"
-    if reason.startswith("not attempted"):
-        return "not attempted, left outgoing"
-    return "see details"
 
 
 def send_now(
@@ -574,64 +523,3 @@ class _SendRun:
         for mail_id in failed:
             self.failed[mail_id] = reason
         self.skipped.update(skipped)
-
-
-# -- asking Odoo's cron runner ----------------------------------------------------------
-def trigger_cron(backend: SqlBackend, cron_id: int, *, uid: int) -> str:
-    """``ir.cron._trigger()``: a trigger row due now, then wake the cron workers."""
-    if backend.info.read_only:
-        raise ReadOnlyRefused("Opened read-only: triggering a cron is disabled")
-    try:
-        with backend.engine.connect() as conn, store.write_transaction(conn):
-            row = conn.execute(
-                text("SELECT id, cron_name, active FROM ir_cron WHERE id = :id"), {"id": cron_id}
-            ).first()
-            if row is None:
-                raise ConsoleError(f"There is no cron with id {cron_id}")
-            name = cron_name_text(row.cron_name) or f"cron {cron_id}"
-            if not row.active:
-                return (
-                    f"'{name}' is inactive: Odoo ignores a trigger for now on an inactive "
-                    "cron, so none was added"
-                )
-            store.insert_trigger(conn, cron_id, uid, utcnow_naive())
-    except SQLAlchemyError as exc:
-        raise query_error(exc, backend.target.url) from None
-    message = f"Asked Odoo to run '{name}' now"
-    if not backend.is_postgres:
-        return message + " (its cron runner picks the trigger up at its next poll)"
-    problem = notify_cron_runners(backend)
-    return f"{message}; {problem}" if problem else message + "; Odoo's cron workers were woken up"
-
-
-def notify_cron_runners(backend: SqlBackend) -> str | None:
-    """``ir.cron._notifydb``: NOTIFY cron_trigger on the ``postgres`` database.
-
-    Returns None when done, else a sentence saying the trigger waits for the next poll.
-    """
-    dbname = backend.target.url.database or ""
-    url = backend.target.url.set(database="postgres")
-    engine = create_engine(
-        url,
-        poolclass=NullPool,
-        connect_args={"connect_timeout": 5, "application_name": "odoo-mailq"},
-    )
-    try:
-        with engine.connect() as conn:
-            if backend.version.major <= 16:
-                literal = "'" + dbname.replace("'", "''") + "'"
-                conn.exec_driver_sql(f"NOTIFY cron_trigger, {literal}")
-            else:
-                conn.execute(text("SELECT pg_notify('cron_trigger', :db)"), {"db": dbname})
-            conn.commit()
-        return None
-    except SQLAlchemyError as exc:
-        reason = store.describe_db_error(exc)
-        if url.password:
-            reason = reason.replace(str(url.password), "***")
-        return (
-            f"could not reach the 'postgres' database to wake Odoo's cron workers ({reason}); "
-            "the trigger still runs at their next poll, within 60 s"
-        )
-    finally:
-        engine.dispose()

@@ -29,6 +29,7 @@ from console.timefmt import utcnow_naive
 
 SKIP_LOCKED = "locked by another transaction"
 SKIP_GONE = "no longer exists"
+SKIP_CAMPAIGN = "belongs to a mass-mailing campaign: asked Odoo's queue to run instead"
 CHUNK = 500  # mails per statement for the connection-failure writes
 
 
