@@ -65,6 +65,7 @@ class Received:
     mail_from: str
     rcpt_tos: tuple[str, ...]
     data: bytes
+    mail_options: tuple[str, ...] = ()  # the MAIL FROM parameters (SIZE=...)
 
     @property
     def message(self) -> EmailMessage:
@@ -170,7 +171,10 @@ class _Handler:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         received = Received(
-            str(envelope.mail_from), tuple(envelope.rcpt_tos), bytes(envelope.original_content)
+            str(envelope.mail_from),
+            tuple(envelope.rcpt_tos),
+            bytes(envelope.original_content),
+            tuple(envelope.mail_options),
         )
         fault = await self._misbehave(server, "DATA", received)
         if fault is not None:

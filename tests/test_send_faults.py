@@ -195,6 +195,22 @@ def test_smtp_fault_mid_transaction(pg: Db, fault: Fault, connections: int) -> N
     assert sum(1 for s in states.values() if s == "sent") == 11
 
 
+def test_after_a_refusal_the_connection_is_reset_and_goes_on(pg: Db) -> None:
+    """smtplib's RSET after every recipient is refused: the next mail on the same
+    connection is not met by "503 nested MAIL command". And MAIL FROM carries one SIZE
+    parameter, as smtplib sends it (aiosmtplib's sendmail would add a second one)."""
+    with SmtpTestServer(refuse=["nobody@y.test"]) as smtp:
+        pg.point_servers(smtp.port)
+        refused = create_mail(pg, partners=(("Nobody", "nobody@y.test"),))
+        fine = create_mail(pg, partners=(("Bob", "bob@y.test"),))
+        report = send_now(pg.backend(), [refused.id, fine.id], uid=UID, concurrency=1)
+    assert report.sent == [fine.id] and list(report.failed) == [refused.id]
+    assert "SMTPRecipientsRefused" in report.failed[refused.id]
+    (message,) = smtp.received
+    assert len(message.mail_options) == 1
+    assert message.mail_options[0].upper() == f"SIZE={len(message.data)}"
+
+
 def test_a_connection_that_breaks_hands_its_claimed_mails_to_the_others(pg: Db) -> None:
     """With several connections, the mails one had claimed are sent by the others."""
     with SmtpTestServer(faults=[Fault("DATA", "reset", after=2)], delay=0.02) as smtp:

@@ -259,6 +259,8 @@ class SmtpSession:
             )
             if broken:
                 await self.abort()
+            else:  # smtplib: RSET after a refusal; also clears a half-sent envelope
+                await self._reset(client)
             refused = isinstance(equivalent, smtplib.SMTPDataError) and (
                 400 <= equivalent.smtp_code < 600
             )
@@ -278,11 +280,7 @@ class SmtpSession:
         """``smtplib.SMTP.sendmail``'s steps and refusals, one command at a time, so a
         failure is known to come before the message was transmitted, or after."""
         encoding = "utf-8" if "SMTPUTF8" in options else "ascii"
-        try:
-            await client.mail(sender, options=options, encoding=encoding)
-        except aiosmtplib.SMTPSenderRefused as exc:
-            await self._reset(client, exc.code)
-            raise
+        await client.mail(sender, options=options, encoding=encoding)
         progress.stage = "RCPT"
         refused = progress.refused
         for recipient in recipients:
@@ -294,24 +292,22 @@ class SmtpSession:
                 if exc.code == 421:  # aiosmtplib has closed the connection, as smtplib
                     raise smtplib.SMTPRecipientsRefused(refused) from None
         if len(refused) == len(recipients):
-            await self._reset(client, 0)
             raise smtplib.SMTPRecipientsRefused(refused)
         progress.stage = "DATA"
-        try:
-            await client.data(data)
-        except aiosmtplib.SMTPDataError as exc:
-            await self._reset(client, exc.code)
-            raise
+        await client.data(data)
 
-    @staticmethod
-    async def _reset(client: aiosmtplib.SMTP, code: int) -> None:
-        """smtplib: RSET after a refusal, unless it was 421 (the connection is closed)."""
-        if code == 421 or not client.is_connected:
+    async def _reset(self, client: aiosmtplib.SMTP) -> None:
+        """smtplib's ``_rset`` after a refusal (after a 421 the connection is already
+        closed); never raises: the next send tells if the session is gone."""
+        if not client.is_connected:
             return
         try:
-            await client.rset()
-        except (aiosmtplib.SMTPException, OSError):
-            return  # smtplib's _rset ignores SMTPServerDisconnected; the next send will tell
+            await asyncio.wait_for(client.rset(), timeout=self.timeout)
+        except aiosmtplib.SMTPResponseException as exc:
+            if exc.code < 0:  # a garbage answer: out of step, better no session
+                await self.abort()
+        except (aiosmtplib.SMTPException, OSError, TimeoutError):
+            await self.abort()
 
     async def close(self) -> None:
         """QUIT politely; never raises."""
