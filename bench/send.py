@@ -1,9 +1,11 @@
 """Send now: the console's concurrent sender next to Odoo's sequential smtplib loop.
 
 Both send to the same SMTP test server (its own process, every reply delayed by
-``DELAY``). The console sends first on a fresh database copy; the baseline then replays
-exactly the envelopes the server received (same messages, same recipients) over one
-smtplib connection, committing one UPDATE per message as Odoo's queue commits per mail.
+``DELAY``). The console sends first on a fresh database copy, with its default number of
+connections per server; the baseline then replays exactly the envelopes the server
+received (same messages, same recipients) over one smtplib connection, committing one
+UPDATE per message as Odoo's queue commits per mail. The console's database work is
+counted too (statements and transactions per mail).
 """
 
 from __future__ import annotations
@@ -18,17 +20,19 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import event
+
 from bench.pgenv import BenchCluster, say
 from bench.pty_run import stop_group
 from bench.report import Row, Target, size_label
 from bench.startup import ROOT
 from console.backends.sql import open_backend
 from console.config import ConnectionSettings
-from console.smtp.send_now import MAX_CONCURRENCY, SendReport, send_now
+from console.smtp.concurrency import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
+from console.smtp.send_now import SendReport, send_now
 
 DELAY = 0.050  # seconds before each SMTP reply
 SEND_TARGET = Target("min_speedup", 10.0)
-DEFAULT_CONCURRENCY = 4  # send_now's default: connections per SMTP server
 
 Envelope = tuple[str, tuple[str, ...], bytes]
 
@@ -59,13 +63,14 @@ class SmtpSink:
     def reset(self) -> None:
         self._command("reset")
 
-    def dump(self) -> tuple[list[Envelope], int]:
+    def dump(self) -> tuple[list[Envelope], int, int]:
+        """(envelopes, connections opened, most connections open at once)."""
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "received"
             self._command(f"dump {path}")
             envelopes: list[Envelope] = pickle.loads(path.read_bytes())
-            connections = int(json.loads(Path(f"{path}.json").read_text())["connections"])
-        return envelopes, connections
+            summary = json.loads(Path(f"{path}.json").read_text())
+        return envelopes, int(summary["connections"]), int(summary["max_open"])
 
     def close(self) -> None:
         try:
@@ -83,7 +88,10 @@ class ConsoleSend:
     seconds: float
     report: SendReport
     envelopes: list[Envelope]
-    connections: int
+    connections: int  # opened, counted at the server
+    at_once: int  # most open at the same time, counted at the server
+    statements: int  # database statements the console ran (executemany: one)
+    transactions: int
 
 
 def _replies(envelopes: list[Envelope]) -> int:
@@ -123,10 +131,21 @@ class SendBench:
             conn.commit()
         self.env.vacuum_analyze(self.template)
 
-    def console(self, concurrency: int) -> ConsoleSend:
+    def console(self, concurrency: int | None) -> ConsoleSend:
+        """``concurrency`` None: send_now's own default policy."""
         copy = self.env.copy(self.template, "send_run")
+        counts = {"statements": 0, "transactions": 0}
+
+        def statement(*_args: object) -> None:
+            counts["statements"] += 1
+
+        def commit(*_args: object) -> None:
+            counts["transactions"] += 1
+
         try:
             backend = open_backend(ConnectionSettings(db_url=self.env.url(copy)))
+            event.listen(backend.engine, "before_cursor_execute", statement)
+            event.listen(backend.engine, "commit", commit)
             try:
                 self.sink.reset()
                 started = time.perf_counter()
@@ -134,10 +153,18 @@ class SendBench:
                 seconds = time.perf_counter() - started
             finally:
                 backend.close()
-            envelopes, connections = self.sink.dump()
+            envelopes, connections, at_once = self.sink.dump()
         finally:
             self.env.drop(copy)
-        return ConsoleSend(seconds, report, envelopes, connections)
+        return ConsoleSend(
+            seconds,
+            report,
+            envelopes,
+            connections,
+            at_once,
+            counts["statements"],
+            counts["transactions"],
+        )
 
     def baseline(self, envelopes: list[Envelope]) -> float:
         """Odoo's loop: one connection, one message after the other, a commit per message."""
@@ -157,7 +184,7 @@ class SendBench:
                     conn.commit()
                 smtp.quit()
                 seconds = time.perf_counter() - started
-            received, _connections = self.sink.dump()
+            received, _connections, _at_once = self.sink.dump()
         finally:
             self.env.drop(copy)
         if len(received) != len(envelopes):
@@ -166,33 +193,42 @@ class SendBench:
 
     def row(self, label: str, run: ConsoleSend, baseline_s: float, target: Target) -> Row:
         replies = _replies(run.envelopes)
-        connections = max(1, run.connections)
+        connections = max(1, run.at_once)
         bound = (replies / connections + 1) * DELAY
         best = (replies + 1) * DELAY / bound
         report = run.report
+        per_server = "; ".join(
+            f"{', '.join(c.servers)}: {c.opened} at once, limit {c.limit} ({c.source})"
+            for c in report.connections
+        )
+        mails = max(1, len(self.ids))
         note = (
             f"{len(run.envelopes)} messages for {len(self.ids)} mails "
             f"(sent {len(report.sent)}, failed {len(report.failed)}, "
-            f"skipped {len(report.skipped)}); {run.connections} SMTP connections; "
+            f"skipped {len(report.skipped)}); connections per server: {per_server}; "
+            f"at the server {run.at_once} at once ({run.connections} opened); "
             f"latency bound {replies} replies x 50 ms / {connections} = {bound:.1f} s, "
-            f"i.e. at best {best:.1f}x faster than one connection"
+            f"i.e. at best {best:.1f}x faster than one connection; database: "
+            f"{run.statements / mails:.1f} statements and {run.transactions / mails:.2f} "
+            "transactions a mail"
         )
         return Row(label, self.size, run.seconds, baseline_s, "s", target, note)
 
     def run(self, extra_concurrency: int | None) -> list[Row]:
         self.prepare()
         try:
-            default = self.console(DEFAULT_CONCURRENCY)
+            default = self.console(None)
             say(
-                f"  send now {len(self.ids)} mails, concurrency {DEFAULT_CONCURRENCY}: "
-                f"{default.seconds:.1f} s ({len(default.envelopes)} messages)"
+                f"  send now {len(self.ids)} mails, default {DEFAULT_CONCURRENCY} connections "
+                f"per server: {default.seconds:.1f} s ({len(default.envelopes)} messages, "
+                f"{default.at_once} connections at once)"
             )
             baseline_s = self.baseline(default.envelopes)
             say(f"  smtplib loop over one connection: {baseline_s:.1f} s")
             rows = [
                 self.row(
-                    f"send now of {len(self.ids):,} mails, concurrency {DEFAULT_CONCURRENCY} "
-                    "(default)",
+                    f"send now of {len(self.ids):,} mails, {DEFAULT_CONCURRENCY} connections "
+                    "per server (default)",
                     default,
                     baseline_s,
                     SEND_TARGET,
@@ -203,7 +239,8 @@ class SendBench:
                 say(f"  send now, concurrency {extra_concurrency}: {more.seconds:.1f} s")
                 rows.append(
                     self.row(
-                        f"send now of {len(self.ids):,} mails, concurrency {extra_concurrency}",
+                        f"send now of {len(self.ids):,} mails, {extra_concurrency} connections "
+                        "per server",
                         more,
                         baseline_s,
                         Target("info"),

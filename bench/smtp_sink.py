@@ -4,8 +4,9 @@ loop does not share the benchmark's GIL with the sender being measured.
     python -m bench.smtp_sink DELAY_SECONDS
 
 Prints its port, then obeys one command per stdin line, answering ``ok``:
-``reset`` (forget what was received), ``dump PATH`` (write a JSON summary and the
-envelopes as a pickle of (mail_from, rcpt_tos, data) to PATH), ``quit``.
+``reset`` (forget what was received), ``dump PATH`` (write a JSON summary: connections
+opened, and the most open at once; and the envelopes as a pickle of (mail_from,
+rcpt_tos, data) to PATH), ``quit``.
 """
 
 from __future__ import annotations
@@ -40,12 +41,14 @@ def main(delay: float) -> int:
             if command == "reset":
                 with server._lock:
                     server.received.clear()
+                    server.max_open_connections = server.open_connections
                 counts["connections"] = 0
             elif command == "dump":
                 with server._lock:
                     envelopes = [(r.mail_from, r.rcpt_tos, r.data) for r in server.received]
                 Path(argument).write_bytes(pickle.dumps(envelopes))
-                Path(argument + ".json").write_text(json.dumps(counts))
+                summary = {**counts, "max_open": server.max_open_connections}
+                Path(argument + ".json").write_text(json.dumps(summary))
             elif command == "quit":
                 break
             print("ok", flush=True)

@@ -115,6 +115,9 @@ def _main_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
         metavar="N",
         help="health check: the provider's daily sending limit",
     )
+    from console.cli_send_options import add_send_options
+
+    add_send_options(parser, sub=False)  # for the TUI's Send now
     return parser
 
 
@@ -213,6 +216,12 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     tz = resolve_timezone(args.tz)
     settings = _settings(args)
+    if args.command in (None, "send"):
+        import os
+
+        from console.cli_send_options import send_policy
+
+        args.send_policy = send_policy(args, dict(os.environ))
     if args.command is None:
         return _run_tui(settings, tz, args)
     if args.command == "audit":
@@ -334,6 +343,7 @@ def _run_tui(settings: Any, tz: tzinfo, args: argparse.Namespace) -> int:
         refresh_seconds=refresh,
         journal_path=args.journal,
         odoo_user=args.odoo_user,
+        send_policy=args.send_policy,
         log_path=args.log,
         daily_limit=args.daily_limit,
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from console.backends.base import MailQuery
+from console.cli_send_options import add_send_options
 from console.domain.actions import WriteOutcome, confirmation_prompt, needs_typed_count
 from console.domain.sanitize import one_line
 from console.errors import UsageError
@@ -45,13 +46,7 @@ def add_action_parsers(sub: Any) -> None:
                 "--cause", metavar="KEY", help="every failed mail of this cause (see `causes`)"
             )
         if name == "send":
-            command.add_argument(
-                "--concurrency",
-                type=int,
-                default=4,
-                metavar="N",
-                help="SMTP connections per server (default 4)",
-            )
+            add_send_options(command, sub=True)
         _add_write_options(command)
     undo = sub("undo", "revert the last retry, cancel or ignore (rows still as it left them)")
     _add_write_options(undo)
@@ -83,7 +78,9 @@ def run_action(backend: Any, args: argparse.Namespace) -> tuple[str, int]:
     from console.journal import Journal
     from console.operations import Operator
 
-    operator = Operator(backend, Journal(args.journal), args.odoo_user)
+    operator = Operator(
+        backend, Journal(args.journal), args.odoo_user, getattr(args, "send_policy", None)
+    )
     if args.command == "undo":
         _confirm(args, "undo", 1, _undo_example(operator))
         return _report(operator.undo(), args)
@@ -114,7 +111,7 @@ def run_action(backend: Any, args: argparse.Namespace) -> tuple[str, int]:
     elif args.command == "ignore":
         outcome = operator.ignore(ids)
     else:
-        outcome = operator.send(ids, concurrency=args.concurrency)
+        outcome = operator.send(ids)
     return _report(outcome, args)
 
 
@@ -184,6 +181,7 @@ def outcome_json(outcome: WriteOutcome) -> dict[str, Any]:
         "errors": list(outcome.errors),
         "chatter_messages": {str(k): v for k, v in outcome.chatter.items()},
         "note": outcome.note,
+        **outcome.details,
         "message": outcome.message(),
     }
 

@@ -26,6 +26,7 @@ from console.errors import ReadOnlyRefused, UsageError
 from console.journal import Journal, JournalEntry
 from console.odoo import crons as cron_sql
 from console.odoo import writes
+from console.smtp.concurrency import ConcurrencyPolicy
 from console.timefmt import human_age, utcnow_naive
 
 SUPERUSER_ID = 1  # base.user_root: what Odoo's crons and sudo() write as
@@ -43,10 +44,17 @@ def interval_minutes(number: int, unit: str) -> int:
 
 
 class Operator:
-    def __init__(self, backend: SqlBackend, journal: Journal, odoo_user: str | None = None):
+    def __init__(
+        self,
+        backend: SqlBackend,
+        journal: Journal,
+        odoo_user: str | None = None,
+        send_policy: ConcurrencyPolicy | None = None,
+    ):
         self.backend = backend
         self.journal = journal
         self._odoo_user = odoo_user
+        self.send_policy = send_policy  # SMTP connections per server for send (None: default)
         self._uid: int | None = None
 
     # -- who acts ---------------------------------------------------------------
@@ -107,18 +115,33 @@ class Operator:
         self._record(outcome)
         return outcome
 
-    def send(self, ids: Sequence[int], *, concurrency: int = 4) -> WriteOutcome:
-        """Send now through SMTP, holding the queue cron's lock (console.smtp.send_now)."""
+    def send(self, ids: Sequence[int], *, concurrency: int | None = None) -> WriteOutcome:
+        """Send now through SMTP, holding the queue cron's lock (console.smtp.send_now).
+
+        ``concurrency`` replaces the policy's generic number of connections per server.
+        """
         self._guard()
         from console.smtp.send_now import send_now
 
-        report = send_now(self.backend, list(ids), uid=self.uid, concurrency=concurrency)
+        report = send_now(
+            self.backend,
+            list(ids),
+            uid=self.uid,
+            concurrency=concurrency,
+            policy=self.send_policy,
+        )
         notes = list(report.notes)
         if report.deferred_campaign_ids:
             notes.append(
                 f"{len(report.deferred_campaign_ids)} campaign mails left to Odoo's queue, "
                 "which was asked to run now"
             )
+        if report.connections:
+            notes.append(report.connections_note())
+        details: dict[str, object] = {
+            "connections": [c.as_json() for c in report.connections],
+            "possibly_delivered": list(report.possibly_delivered),
+        }
         outcome = WriteOutcome(
             action="send",
             requested=tuple(dict.fromkeys(ids)),
@@ -127,14 +150,17 @@ class Operator:
             skipped=dict(report.skipped),
             previous={i: "outgoing" for i in [*report.sent, *report.failed]},
             note="; ".join(notes),
+            details=details,
         )
-        self._record(outcome, extra={"deferred_campaigns": list(report.deferred_campaign_ids)})
+        self._record(
+            outcome, extra={"deferred_campaigns": list(report.deferred_campaign_ids), **details}
+        )
         return outcome
 
     def trigger(self, cron_id: int) -> str:
         """Ask Odoo's cron runner to run this cron now (ir_cron_trigger + NOTIFY)."""
         self._guard()
-        from console.smtp.send_now import trigger_cron
+        from console.smtp.cron_trigger import trigger_cron
 
         message = trigger_cron(self.backend, cron_id, uid=self.uid)
         outcome = WriteOutcome(

@@ -4,7 +4,9 @@ It records every envelope (MAIL FROM, RCPT TO, raw DATA) and can misbehave on de
 refuse some recipients with 550, answer DATA with a 4xx, stall before answering DATA,
 require AUTH (and refuse it), offer STARTTLS or speak implicit TLS with a throwaway
 self-signed certificate (made with the ``openssl`` command), drop the connection during
-DATA, or delay every reply.
+DATA, or delay every reply. ``faults`` make one command (MAIL, RCPT or the reply after
+DATA) stall, reset the connection, or answer garbage, a few times. It counts the
+connections open at once and can refuse those above a limit, as providers do.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import email.policy
 import shutil
 import socket
 import ssl
+import struct
 import subprocess
 import tempfile
 import threading
@@ -26,10 +29,35 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 REFUSED_REPLY = "550 5.1.1 <{address}>: Recipient address rejected: User unknown"
 TEMPFAIL_REPLY = "451 4.3.0 Temporary lookup failure, try again later"
+TOO_MANY_REPLY = "421 4.3.2 Concurrent connections limit exceeded"
+GARBAGE_REPLY = "hello, this is not an SMTP reply"
+BAD_CODE_REPLY = "700 7.0.0 a reply code SMTP does not have"
+
+
+@dataclass(frozen=True)
+class Fault:
+    """Misbehave on ``command`` (MAIL, RCPT, or DATA: the reply after the message) once
+    ``after`` messages were accepted, ``times`` times (counted over every connection).
+
+    action: ``stall`` (answer after ``seconds``), ``reset`` (TCP RST), ``garbage`` (a line
+    without a reply code), ``bad_code`` (a code SMTP does not have), ``truncated`` (half
+    a reply, then close). At DATA the message is kept (it was received, only the answer
+    is wrong), except on ``reset``.
+    """
+
+    command: str
+    action: str
+    after: int = 0
+    times: int = 1
+    seconds: float = 5.0
+
+    @property
+    def keeps_message(self) -> bool:
+        return self.command == "DATA" and self.action != "reset"
 
 
 @dataclass(frozen=True)
@@ -37,6 +65,7 @@ class Received:
     mail_from: str
     rcpt_tos: tuple[str, ...]
     data: bytes
+    mail_options: tuple[str, ...] = ()  # the MAIL FROM parameters (SIZE=...)
 
     @property
     def message(self) -> EmailMessage:
@@ -89,6 +118,27 @@ class _Handler:
         if self.server.delay:
             await asyncio.sleep(self.server.delay)
 
+    async def _misbehave(self, server: Any, command: str, received: Received | None) -> str | None:
+        """The reply of a due fault ("" once the connection is gone), else None."""
+        fault = self.server.take_fault(command)
+        if fault is None:
+            return None
+        if fault.keeps_message and received is not None:
+            self.server.record(received)
+        if fault.action == "stall":
+            await asyncio.sleep(fault.seconds)
+            return "250 OK"
+        if fault.action == "reset":
+            sock = server.transport.get_extra_info("socket")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            server.transport.abort()
+            return ""
+        if fault.action == "truncated":
+            server.transport.write(b"25")
+            server.transport.close()
+            return ""
+        return GARBAGE_REPLY if fault.action == "garbage" else BAD_CODE_REPLY
+
     async def handle_EHLO(
         self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
     ) -> list[str]:
@@ -100,6 +150,9 @@ class _Handler:
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
         await self._pause()
+        fault = await self._misbehave(server, "MAIL", None)
+        if fault is not None:
+            return fault
         envelope.mail_from = address
         envelope.mail_options.extend(options)
         return "250 OK"
@@ -108,6 +161,9 @@ class _Handler:
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
     ) -> str:
         await self._pause()
+        fault = await self._misbehave(server, "RCPT", None)
+        if fault is not None:
+            return fault
         if address.lower() in self.server.refuse:
             return REFUSED_REPLY.format(address=address)
         envelope.rcpt_tos.append(address)
@@ -115,8 +171,14 @@ class _Handler:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         received = Received(
-            str(envelope.mail_from), tuple(envelope.rcpt_tos), bytes(envelope.original_content)
+            str(envelope.mail_from),
+            tuple(envelope.rcpt_tos),
+            bytes(envelope.original_content),
+            tuple(envelope.mail_options),
         )
+        fault = await self._misbehave(server, "DATA", received)
+        if fault is not None:
+            return fault
         if self.server.drop_during_data:
             self.server.record(received)
             server.transport.close()
@@ -143,6 +205,8 @@ class SmtpTestServer:
         drop_during_data: bool = False,
         delay: float = 0.0,
         data_delay: float = 0.0,
+        faults: Iterable[Fault] = (),
+        connection_limit: int | None = None,
     ) -> None:
         self.refuse = {a.lower() for a in refuse}
         self.tempfail = tempfail
@@ -151,6 +215,12 @@ class SmtpTestServer:
         self.drop_during_data = drop_during_data
         self.delay = delay
         self.data_delay = data_delay
+        self.faults = list(faults)
+        self.fault_hits = [0] * len(self.faults)
+        self.connection_limit = connection_limit
+        self.open_connections = 0
+        self.max_open_connections = 0  # the most open at the same time
+        self.refused_connections = 0  # over connection_limit
         self.host = "127.0.0.1"
         self.port = free_port()
         self.received: list[Received] = []
@@ -161,6 +231,31 @@ class SmtpTestServer:
     def record(self, received: Received) -> None:
         with self._lock:
             self.received.append(received)
+
+    def take_fault(self, command: str) -> Fault | None:
+        with self._lock:
+            for number, fault in enumerate(self.faults):
+                due = fault.command == command and len(self.received) >= fault.after
+                if due and self.fault_hits[number] < fault.times:
+                    self.fault_hits[number] += 1
+                    return fault
+        return None
+
+    def connection_opened(self) -> bool:
+        """Count a new connection; False when it is over the limit (refused)."""
+        with self._lock:
+            if self.connection_limit is not None and (
+                self.open_connections >= self.connection_limit
+            ):
+                self.refused_connections += 1
+                return False
+            self.open_connections += 1
+            self.max_open_connections = max(self.max_open_connections, self.open_connections)
+            return True
+
+    def connection_closed(self) -> None:
+        with self._lock:
+            self.open_connections -= 1
 
     def messages(self) -> list[EmailMessage]:
         with self._lock:
@@ -188,7 +283,7 @@ class SmtpTestServer:
             kwargs.update(
                 authenticator=self._authenticate, auth_required=True, auth_require_tls=False
             )
-        self._controller = Controller(_Handler(self), **kwargs)
+        self._controller = _Controller(self, _Handler(self), **kwargs)
         self._controller.start()
         return self
 
@@ -202,3 +297,41 @@ class SmtpTestServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class _ObservedSmtp(SMTP):
+    """aiosmtpd's server, counting its connections and refusing those over the limit."""
+
+    def __init__(self, owner: SmtpTestServer, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.owner = owner
+        self.counted = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        first = self.transport is None  # not the same connection again after STARTTLS
+        super().connection_made(transport)
+        if first:
+            self.counted = self.owner.connection_opened()
+
+    def connection_lost(self, error: Exception | None) -> None:
+        if self.counted:
+            self.counted = False
+            self.owner.connection_closed()
+        super().connection_lost(error)
+
+    async def _handle_client(self) -> None:
+        if not self.counted:  # the greeting a provider sends when over its limit
+            await self.push(TOO_MANY_REPLY)
+            assert self.transport is not None
+            self.transport.close()
+            return
+        await super()._handle_client()
+
+
+class _Controller(Controller):
+    def __init__(self, owner: SmtpTestServer, handler: Any, **kwargs: Any) -> None:
+        super().__init__(handler, **kwargs)
+        self.owner = owner
+
+    def factory(self) -> SMTP:
+        return _ObservedSmtp(self.owner, self.handler, **self.SMTP_kwargs)

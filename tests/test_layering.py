@@ -27,6 +27,7 @@ HEADLESS_MODULES = [
     "console.operations",
     "console.journal",
     "console.smtp.send_now",
+    "console.smtp.concurrency",
     "console.smtp.build",
     "console.domain.classify",
     "console.domain.health",

@@ -50,6 +50,7 @@ class WriteOutcome:
     chatter: dict[int, int] = field(default_factory=dict)  # record id -> mail_message logged
     errors: tuple[str, ...] = ()
     note: str = ""
+    details: dict[str, object] = field(default_factory=dict)  # extra JSON (send: connections)
 
     @property
     def complete(self) -> bool:

@@ -39,6 +39,15 @@ class Outcome:
     failure_type: str | None = None
     failure_reason: str | None = None
     detail: str | None = None  # the SMTP error behind a drop, for the operator
+    # A message was transmitted but no clear answer came back (console.smtp.sender).
+    maybe_delivered: bool = False
+
+    @property
+    def reached_server(self) -> bool:
+        """The server may hold a message of this mail (accepted, or outcome unknown)."""
+        return bool(
+            self.kind == "sent" or self.success_pids or self.success_emails or self.maybe_delivered
+        )
 
 
 class _DeliveryError(Exception):
@@ -73,6 +82,7 @@ async def deliver(
             try:
                 await session.send(smtp_from, smtp_to, message)
             except SmtpFailure as failure:
+                outcome.maybe_delivered = outcome.maybe_delivered or failure.maybe_delivered
                 if failure.disconnected:
                     outcome.kind = "dropped"
                     outcome.detail = text_of(failure.odoo_error, version)

@@ -9,6 +9,7 @@ the server, or URL attachments in 19), which only Odoo can render.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy.engine import Connection
@@ -17,6 +18,7 @@ from console.odoo.schema import OdooSchema
 from console.smtp import store
 from console.smtp.build import (
     MailContent,
+    Recipient,
     linked_attachment_ids,
     prepared_body,
     prepared_headers,
@@ -54,10 +56,21 @@ class Prepared:
 def prepare_content(
     connection: Connection, schema: OdooSchema, ctx: SendContext, mail_id: int, route: Route
 ) -> Prepared:
-    version = ctx.version
     mail = store.read_mail(connection, mail_id)
     recipients = store.read_recipients(connection, schema, mail_id)
-    rows = store.read_attachments(connection, schema, mail.mail_message_id, version)
+    rows = store.read_attachments(connection, schema, mail.mail_message_id, ctx.version)
+    return prepare_from_rows(ctx, route, mail, recipients, rows)
+
+
+def prepare_from_rows(
+    ctx: SendContext,
+    route: Route,
+    mail: store.MailRow,
+    recipients: Sequence[Recipient],
+    rows: list[store.AttachmentRow],
+) -> Prepared:
+    """The content from rows already read (Send now reads several mails at once)."""
+    version = ctx.version
     content = MailContent(
         mail_id=mail.id,
         version=version,

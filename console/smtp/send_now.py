@@ -3,11 +3,18 @@ without ever sending one twice.
 
 1. On PostgreSQL the queue cron's row lock is taken first, as Odoo's cron runner takes it
    (``FOR NO KEY UPDATE``, here ``NOWAIT``): while we hold it Odoo's queue cannot run.
-   If Odoo holds it, ``QueueBusy`` is raised and nothing is sent.
-2. Each mail: lock its row (NOWAIT), check it is still ``outgoing``, write Odoo's
-   pre-send placeholder and COMMIT; then SMTP; then write the outcome in a new
-   transaction, as ``_send`` + ``_postprocess_sent_message`` do for that version.
-3. Campaign mails (tracking pixel, unsubscribe links: only Odoo can render them) and
+   If Odoo holds it, ``QueueBusy`` is raised and nothing is sent. It is held to the end.
+2. Each SMTP server (a host and login) gets up to N connections at once
+   (console.smtp.concurrency). Each connection claims a small window of the next mails
+   (console.smtp.send_steps): rows locked without waiting, re-checked ``outgoing``,
+   Odoo's pre-send placeholder written and COMMITTED before any of them is handed to
+   SMTP. The outcomes are written as they come, several mails per transaction, with
+   the values ``_send`` + ``_postprocess_sent_message`` write for that version.
+3. A claimed mail that was never handed to SMTP (its connection broke first) goes to
+   another connection, else is put back exactly as it was (``outgoing``) and reported as
+   not attempted. After a crash, a claimed mail keeps the placeholder: never ``outgoing``
+   if it may have reached the server, never ``sent`` unless the server accepted it.
+4. Campaign mails (tracking pixel, unsubscribe links: only Odoo can render them) and
    mails only Odoo can send (OAuth / certificate servers, oversized attachments) are
    left to Odoo's queue, which is asked to run now (``ir_cron_trigger`` + NOTIFY).
 """
@@ -17,74 +24,57 @@ from __future__ import annotations
 import asyncio
 import functools
 import threading
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.pool import NullPool
 
 from console.backends.errors import query_error
 from console.backends.sql import SqlBackend
-from console.errors import ConsoleError, QueueBusy, ReadOnlyRefused
-from console.odoo.crons import cron_name_text
+from console.errors import QueueBusy, ReadOnlyRefused
 from console.smtp import store
+from console.smtp.concurrency import (
+    MAX_CONCURRENCY,
+    ConcurrencyPolicy,
+    ServerConnections,
+)
+from console.smtp.cron_trigger import notify_cron_runners, trigger_cron
 from console.smtp.deliver import Outcome, deliver
-from console.smtp.prepare import Prepared, SkipMail, prepare_content
 from console.smtp.reasons import text_of
-from console.smtp.routing import Route, SendContext
+from console.smtp.routing import SendContext
+from console.smtp.send_report import SendReport
+from console.smtp.send_steps import (
+    SKIP_CAMPAIGN,
+    SKIP_GONE,
+    SKIP_LOCKED,
+    Claim,
+    Claimed,
+    Planned,
+    Recorded,
+    SendSteps,
+)
 from console.smtp.sender import SmtpFailure, SmtpSession
-from console.smtp.server_choice import ConfSmtp
+from console.smtp.server_choice import ConfSmtp, Endpoint
 from console.timefmt import utcnow_naive
 
 T = TypeVar("T")
-MAX_CONCURRENCY = 32
-SKIP_CAMPAIGN = "belongs to a mass-mailing campaign: asked Odoo's queue to run instead"
-SKIP_LOCKED = "locked by another transaction"
-SKIP_GONE = "no longer exists"
+WINDOW = 4  # mails a connection claims at once: fewer transactions, few claimed unsent
+RECORD_BATCH = 200  # outcomes written per transaction at most
 
-
-@dataclass(frozen=True)
-class SendReport:
-    sent: list[int] = field(default_factory=list)
-    failed: dict[int, str] = field(default_factory=dict)  # id -> failure_reason stored
-    skipped: dict[int, str] = field(default_factory=dict)  # id -> why it was not sent
-    deferred_campaign_ids: list[int] = field(default_factory=list)
-    deleted: list[int] = field(default_factory=list)  # removed by auto_delete, as Odoo does
-    notes: list[str] = field(default_factory=list)
-
-    def message(self) -> str:
-        """One line for a toast: "Sent 12 mails; 1 failed; 2 skipped: ..."."""
-        count = len(self.sent)
-        parts = [f"Sent {count} mail{'s' if count != 1 else ''}"]
-        if self.failed:
-            parts.append(f"{len(self.failed)} failed")
-        if self.skipped:
-            kinds = Counter(_skip_kind(reason) for reason in self.skipped.values())
-            if len(kinds) == 1:
-                parts.append(f"{len(self.skipped)} skipped: {next(iter(kinds))}")
-            else:
-                detail = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
-                parts.append(f"{len(self.skipped)} skipped ({detail})")
-        return "; ".join(parts)
-
-
-def _skip_kind(reason: str) -> str:
-    if reason.startswith("not outgoing any more"):
-        return "their state changed meanwhile"
-    if reason == SKIP_GONE:
-        return "deleted meanwhile"
-    if reason.startswith(SKIP_LOCKED):
-        return "locked by another transaction"
-    if reason == SKIP_CAMPAIGN:
-        return "campaign mails left to Odoo's queue"
-    if "asked Odoo's queue" in reason:
-        return "left to Odoo's queue"
-    return "see details"
+__all__ = [
+    "MAX_CONCURRENCY",
+    "SKIP_GONE",
+    "SKIP_LOCKED",
+    "QueueBusy",
+    "SendReport",
+    "send_now",
+    "trigger_cron",
+]
 
 
 def send_now(
@@ -92,14 +82,24 @@ def send_now(
     mail_ids: list[int],
     *,
     uid: int,
-    concurrency: int = 4,
+    concurrency: int | None = None,
+    policy: ConcurrencyPolicy | None = None,
     timeout: float = 30.0,
 ) -> SendReport:
-    """Send these mails now; see the module docstring. Raises QueueBusy, ConsoleError."""
+    """Send these mails now; see the module docstring. Raises QueueBusy, ConsoleError.
+
+    ``policy`` says how many connections each server gets; ``concurrency`` alone
+    replaces its generic number (provider limits and per-server overrides still apply).
+    """
     if backend.info.read_only:
         raise ReadOnlyRefused("Opened read-only: sending is disabled")
+    if policy is None:
+        policy = ConcurrencyPolicy()
+    if concurrency is not None:
+        count = max(1, min(int(concurrency), MAX_CONCURRENCY))
+        policy = ConcurrencyPolicy(count, "requested", policy.overrides)
     ids = list(dict.fromkeys(int(i) for i in mail_ids))
-    run = _SendRun(backend, uid, max(1, min(int(concurrency), MAX_CONCURRENCY)), timeout)
+    run = _SendRun(backend, uid, policy, timeout)
     try:
         return run.execute(ids)
     except SQLAlchemyError as exc:
@@ -128,29 +128,58 @@ def _dbname(backend: SqlBackend) -> str:
 
 
 @dataclass(slots=True)
-class _Planned:
-    id: int
-    route: Route
+class _Pool:
+    """The connection budget of one server: a host and login, as providers count."""
+
+    host: str
+    limit: int
+    source: str
+    servers: list[str] = field(default_factory=list)
+    slots: asyncio.Semaphore | None = None  # made in the event loop
+    open_now: int = 0
+    peak: int = 0
+
+    def opened(self) -> None:
+        self.open_now += 1
+        self.peak = max(self.peak, self.open_now)
+
+
+@dataclass(slots=True)
+class _Group:
+    """The mails of one endpoint, as Odoo's ``_split_by_mail_configuration`` groups them."""
+
+    endpoint: Endpoint
+    pool: _Pool | None  # None: the endpoint is refused before connecting
+    queue: deque[Planned] = field(default_factory=deque)  # not claimed yet
+    ready: deque[Claimed] = field(default_factory=deque)  # claimed, never handed to SMTP
+    broken: list[str] = field(default_factory=list)
+    active: int = 0  # connections sending for this group now
 
 
 class _SendRun:
-    def __init__(self, backend: SqlBackend, uid: int, concurrency: int, timeout: float) -> None:
+    def __init__(
+        self, backend: SqlBackend, uid: int, policy: ConcurrencyPolicy, timeout: float
+    ) -> None:
         self.backend = backend
         self.schema = backend.schema
         self.version = backend.version.major
         self.uid = uid
-        self.concurrency = concurrency
+        self.policy = policy
         self.timeout = timeout
         self.sent: list[int] = []
         self.failed: dict[int, str] = {}
         self.skipped: dict[int, str] = {}
         self.deleted: list[int] = []
         self.notes: list[str] = []
+        self.possibly_delivered: list[int] = []
         self.campaigns: set[int] = set()
         self.deferred = False
+        self.pools: dict[tuple[str, str], _Pool] = {}
         self.executor: ThreadPoolExecutor | None = None
-        self.conn: Connection | None = None
         self.context: SendContext | None = None
+        self.steps: SendSteps | None = None
+        self.pending: list[tuple[Claimed, Outcome]] = []
+        self.recorders: list[asyncio.Task[None]] = []
 
     # -- the run ----------------------------------------------------------------------
     def execute(self, ids: list[int]) -> SendReport:
@@ -162,7 +191,6 @@ class _SendRun:
             if lock_conn is not None:
                 cron_id = self._lock_queue_cron(lock_conn)
             with engine.connect() as conn:
-                self.conn = conn
                 with conn.begin():
                     if lock_conn is None:
                         cron_id = store.find_queue_cron(conn, self.schema)
@@ -177,9 +205,12 @@ class _SendRun:
                     or store.default_data_dir(),
                     dbname=_dbname(self.backend),
                 )
+                self.steps = SendSteps(conn, self.schema, self.context, self.uid)
+                self._check_overrides(settings.servers)
                 groups = self._plan(ids, plan)
                 if groups:
-                    self._run_async(groups)
+                    with store.session_lock_timeout(conn):
+                        self._run_async(groups)
                 if self.deferred:
                     self._insert_trigger(conn, cron_id)
         finally:
@@ -197,6 +228,11 @@ class _SendRun:
             deferred_campaign_ids=sorted(self.campaigns),
             deleted=self.deleted,
             notes=self.notes,
+            possibly_delivered=self.possibly_delivered,
+            connections=[
+                ServerConnections(tuple(p.servers), p.host, p.limit, p.source, p.peak)
+                for p in self.pools.values()
+            ],
         )
 
     def _lock_queue_cron(self, lock_conn: Connection) -> int | None:
@@ -219,11 +255,20 @@ class _SendRun:
             raise
         return cron_id
 
-    def _plan(
-        self, ids: Sequence[int], plan: dict[int, store.PlanRow]
-    ) -> dict[str, list[_Planned]]:
+    def _check_overrides(self, servers: Sequence[Any]) -> None:
         assert self.context is not None
-        groups: dict[str, list[_Planned]] = {}
+        known = [s.name for s in servers] + [s.smtp_host for s in servers]
+        known += [self.context.conf.smtp_server, "odoo.conf"]
+        for key in self.policy.unmatched(known):
+            source = self.policy.overrides[key].source
+            self.notes.append(
+                f"{source} names {key!r}, which is neither the name nor the host of an "
+                "outgoing mail server: check the spelling"
+            )
+
+    def _plan(self, ids: Sequence[int], plan: dict[int, store.PlanRow]) -> list[_Group]:
+        assert self.context is not None
+        groups: dict[str, _Group] = {}
         for mail_id in ids:
             row = plan.get(mail_id)
             if row is None:
@@ -236,15 +281,32 @@ class _SendRun:
                 self.deferred = True
             else:
                 route = self.context.route(row)
-                if route.endpoint.unsupported:
+                endpoint = route.endpoint
+                if endpoint.unsupported:
                     self.skipped[mail_id] = (
-                        f"{route.endpoint.unsupported}, which only Odoo can use: "
+                        f"{endpoint.unsupported}, which only Odoo can use: "
                         "asked Odoo's queue to run instead"
                     )
                     self.deferred = True
                     continue
-                groups.setdefault(route.endpoint.key, []).append(_Planned(mail_id, route))
-        return groups
+                group = groups.get(endpoint.key)
+                if group is None:
+                    group = groups[endpoint.key] = _Group(endpoint, self._pool(endpoint))
+                group.queue.append(Planned(mail_id, route))
+        return list(groups.values())
+
+    def _pool(self, endpoint: Endpoint) -> _Pool | None:
+        if endpoint.refusal or not endpoint.host:
+            return None
+        key = (endpoint.host.lower(), (endpoint.user or "").lower())
+        limit = self.policy.limit_for(endpoint.label, endpoint.host)
+        pool = self.pools.get(key)
+        if pool is None:
+            pool = self.pools[key] = _Pool(endpoint.host, limit.limit, limit.source)
+        elif limit.limit < pool.limit:  # two names for one account: the lower number
+            pool.limit, pool.source = limit.limit, limit.source
+        pool.servers.append(endpoint.label)
+        return pool
 
     def _insert_trigger(self, conn: Connection, cron_id: int | None) -> None:
         if cron_id is None:
@@ -254,7 +316,7 @@ class _SendRun:
             store.insert_trigger(conn, cron_id, self.uid, utcnow_naive())
 
     # -- async part -------------------------------------------------------------------
-    def _run_async(self, groups: dict[str, list[_Planned]]) -> None:
+    def _run_async(self, groups: list[_Group]) -> None:
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mailq-send-db")
         try:
             try:
@@ -281,262 +343,183 @@ class _SendRun:
             self.executor = None
 
     async def _db(self, work: Callable[..., T], *args: Any) -> T:
+        """Every database step runs in the one DB thread, in the order asked."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, functools.partial(work, *args))
 
-    async def _send_groups(self, groups: dict[str, list[_Planned]]) -> None:
-        await asyncio.gather(*(self._send_group(planned) for planned in groups.values()))
+    async def _send_groups(self, groups: list[_Group]) -> None:
+        for pool in self.pools.values():
+            pool.slots = asyncio.Semaphore(pool.limit)
+        outcomes = await asyncio.gather(
+            *(self._send_group(group) for group in groups), return_exceptions=True
+        )
+        while self.recorders:  # every outcome is written before the cron lock is released
+            await asyncio.gather(*self.recorders.copy())
+            self.recorders = [task for task in self.recorders if not task.done()]
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
 
-    async def _send_group(self, planned: list[_Planned]) -> None:
-        endpoint = planned[0].route.endpoint
-        if endpoint.refusal:
-            for item in planned:
-                await self._db(self._connect_failed, item, endpoint.refusal)
+    async def _send_group(self, group: _Group) -> None:
+        endpoint, pool = group.endpoint, group.pool
+        if pool is None or pool.slots is None:
+            await self._connection_failed(group, endpoint.refusal or "no SMTP host")
             return
+        await pool.slots.acquire()
         first = SmtpSession(endpoint, self.timeout)
         try:
             await first.open()
         except SmtpFailure as failure:
-            reason = text_of(failure.odoo_error, self.version)
-            for item in planned:
-                await self._db(self._connect_failed, item, reason)
+            pool.slots.release()
+            await self._connection_failed(group, text_of(failure.odoo_error, self.version))
             return
-        queue: deque[_Planned] = deque(planned)
-        broken: list[str] = []
-        workers = min(self.concurrency, len(planned))
-        await asyncio.gather(
-            self._worker(first, queue, broken),
-            *(self._worker(None, queue, broken) for _ in range(workers - 1)),
+        workers = min(pool.limit, len(group.queue))
+        results = await asyncio.gather(
+            self._connection(group, first),
+            *(self._connection(group, None) for _ in range(workers - 1)),
+            return_exceptions=True,
         )
-        for item in queue:
-            why = broken[-1] if broken else "the SMTP session ended"
+        why = group.broken[-1] if group.broken else "the SMTP session ended"
+        for item in group.queue:
             self.skipped[item.id] = f"not attempted: {why}; left outgoing"
+        group.queue.clear()
+        if group.ready:
+            await self._release(list(group.ready), why)
+            group.ready.clear()
+        for result in results:
+            if isinstance(result, BaseException):
+                raise result
 
-    async def _worker(
-        self, session: SmtpSession | None, queue: deque[_Planned], broken: list[str]
-    ) -> None:
+    async def _connection(self, group: _Group, session: SmtpSession | None) -> None:
+        """One SMTP connection of the group, holding one of its server's slots."""
+        pool = group.pool
+        assert pool is not None and pool.slots is not None
         if session is None:
-            if not queue:
-                return
-            session = SmtpSession(queue[0].route.endpoint, self.timeout)
-            try:
-                await session.open()
-            except SmtpFailure:
-                return  # the other connections carry on (the provider may cap them)
+            await pool.slots.acquire()
         try:
-            while queue and session.usable:
-                item = queue.popleft()
-                await self._send_one(session, item)
-            if queue and not session.usable:
-                broken.append(f"the connection to {session.endpoint.label} broke")
-        finally:
-            await session.close()
-
-    async def _send_one(self, session: SmtpSession, item: _Planned) -> None:
-        prepared = await self._db(self._begin, item)
-        if isinstance(prepared, str):
-            self.skipped[item.id] = prepared
-            return
-        assert self.context is not None
-        outcome = await deliver(session, prepared.content, item.route, self.context)
-        await self._db(self._finish, item, prepared, outcome)
-
-    # -- database steps (run in the single DB thread) ----------------------------------
-    def _begin(self, item: _Planned) -> Prepared | str:
-        """Lock, re-check, read, write the placeholder, COMMIT. A string: why not."""
-        assert self.conn is not None and self.context is not None
-        conn = self.conn
-        try:
-            with store.write_transaction(conn):
-                state = store.lock_mail(conn, item.id)
-                if state is None:
-                    return SKIP_GONE
-                if state != "outgoing":
-                    return f"not outgoing any more (now {state!r})"
-                prepared = prepare_content(conn, self.schema, self.context, item.id, item.route)
-                store.write_placeholder(
-                    conn,
-                    self.schema,
-                    item.id,
-                    self.version,
-                    self.uid,
-                    utcnow_naive(),
-                    no_recipients=prepared.no_recipients,
-                )
-            return prepared
-        except SkipMail as skip:
-            if skip.deferred:
-                self.deferred = True
-            return str(skip)
-        except SQLAlchemyError as exc:
-            if store.is_lock_error(exc):
-                return SKIP_LOCKED
-            return f"database error, left outgoing: {store.describe_db_error(exc)}"
-
-    def _connect_failed(self, item: _Planned, reason: str) -> None:
-        """``send()``: the batch's SMTP connection failed (failure_type mail_smtp)."""
-        assert self.conn is not None
-        conn = self.conn
-        try:
-            with store.write_transaction(conn):
-                state = store.lock_mail(conn, item.id)
-                if state is None or state != "outgoing":
-                    self.skipped[item.id] = (
-                        SKIP_GONE if state is None else f"not outgoing any more (now {state!r})"
-                    )
+            if session is None:
+                if not group.queue and not group.ready:
                     return
-                mail = store.read_mail(conn, item.id)
-                store.write_mail(
-                    conn,
-                    item.id,
-                    {"state": "exception", "failure_reason": reason},
-                    self.uid,
-                    utcnow_naive(),
-                )
-                store.postprocess(
-                    conn,
-                    self.schema,
-                    mail,
-                    version=self.version,
-                    success_pids=[],
-                    failure_type="mail_smtp",
-                )
-            self.failed[item.id] = reason
-        except SQLAlchemyError as exc:
-            self.skipped[item.id] = (
-                SKIP_LOCKED
-                if store.is_lock_error(exc)
-                else f"database error, left outgoing: {store.describe_db_error(exc)}"
-            )
+                session = SmtpSession(group.endpoint, self.timeout)
+                try:
+                    await session.open()
+                except SmtpFailure:
+                    return  # the other connections carry on (the provider may cap them)
+            pool.opened()
+            group.active += 1
+            try:
+                await self._send_on(group, session)
+            finally:
+                group.active -= 1
+                pool.open_now -= 1
+                await session.close()
+        finally:
+            pool.slots.release()
 
-    def _finish(self, item: _Planned, prepared: Prepared, outcome: Outcome) -> None:
-        assert self.conn is not None
-        conn = self.conn
-        version = self.version
-        mail = prepared.mail
-        placeholder_reason = store.placeholder(version, prepared.no_recipients)[0]
-        stored_reason: str | None = placeholder_reason
-        deleted = False
+    async def _send_on(self, group: _Group, session: SmtpSession) -> None:
+        assert self.context is not None and self.steps is not None
+        mine: deque[Claimed] = deque()  # claimed by this connection, not yet handed over
         try:
-            with store.write_transaction(conn):
-                now = utcnow_naive()
-                if outcome.kind == "sent" and outcome.message_id:
-                    values: dict[str, Any] = {"state": "sent", "failure_reason": None}
-                    if version >= 19:
-                        values["failure_type"] = None
-                    store.write_mail(conn, item.id, values, self.uid, now)
-                    store.write_message_id(
-                        conn, mail.mail_message_id, outcome.message_id, self.uid, now
-                    )
-                    stored_reason = None
-                elif outcome.kind == "none" and version >= 19:
-                    values = {}
-                    if outcome.failure_reason:
-                        values["failure_reason"] = stored_reason = outcome.failure_reason
-                    if outcome.failure_type:
-                        values["failure_type"] = outcome.failure_type
-                    if values:
-                        store.write_mail(conn, item.id, values, self.uid, now)
-                elif outcome.kind == "failed":
-                    values = {"state": "exception", "failure_reason": outcome.failure_reason}
-                    if version >= 17:
-                        values["failure_type"] = outcome.failure_type
-                    store.write_mail(conn, item.id, values, self.uid, now)
-                    stored_reason = outcome.failure_reason
-                if outcome.kind != "dropped":
-                    deleted = store.postprocess(
-                        conn,
-                        self.schema,
-                        mail,
-                        version=version,
-                        success_pids=outcome.success_pids,
-                        success_emails=outcome.success_emails,
-                        failure_reason=(
-                            outcome.failure_reason
-                            if outcome.kind == "failed" or version >= 19
-                            else None
-                        ),
-                        failure_type=outcome.failure_type,
-                    )
-        except SQLAlchemyError as exc:
+            while session.usable:
+                if group.ready:
+                    claimed = group.ready.popleft()
+                elif mine:
+                    claimed = mine.popleft()
+                elif group.queue:
+                    size = max(1, min(WINDOW, len(group.queue) // max(1, group.active)))
+                    window = [group.queue.popleft() for _ in range(min(size, len(group.queue)))]
+                    claim = await self._db(self.steps.claim, window)
+                    self._take(claim)
+                    mine.extend(claim.claimed)
+                    continue
+                else:
+                    return
+                if not session.usable:
+                    group.ready.appendleft(claimed)
+                    break
+                # From here on the mail may reach the server: it is never put back.
+                outcome = await deliver(
+                    session, claimed.prepared.content, claimed.item.route, self.context
+                )
+                self._record_later(claimed, outcome)
+        finally:
+            group.ready.extend(mine)
+        if group.queue or group.ready:
+            group.broken.append(f"the connection to {group.endpoint.label} broke")
+
+    def _take(self, claim: Claim) -> None:
+        self.skipped.update(claim.skipped)
+        self.deferred = self.deferred or claim.deferred
+
+    # -- writing outcomes (as they come, several per transaction) -----------------------
+    def _record_later(self, claimed: Claimed, outcome: Outcome) -> None:
+        self.pending.append((claimed, outcome))
+        if not any(not task.done() for task in self.recorders):
+            self.recorders.append(asyncio.get_running_loop().create_task(self._record()))
+
+    async def _record(self) -> None:
+        assert self.steps is not None
+        while self.pending:
+            batch = self.pending[:RECORD_BATCH]
+            del self.pending[:RECORD_BATCH]
+            for done in await self._db(self.steps.record, batch):
+                self._recorded(done)
+
+    def _recorded(self, done: Recorded) -> None:
+        claimed, outcome = done.claimed, done.outcome
+        mail_id = claimed.item.id
+        server = claimed.item.route.endpoint.label
+        placeholder_reason = claimed.placeholder_reason
+        if outcome.reached_server and (outcome.kind != "sent" or done.error):
+            # not marked sent, yet the server may hold it
+            self.possibly_delivered.append(mail_id)
+        if done.error:
             what = "was sent" if outcome.kind == "sent" else "was not sent"
-            self.failed[item.id] = placeholder_reason
+            self.failed[mail_id] = placeholder_reason
             self.notes.append(
-                f"Mail {item.id} {what}, but recording the outcome failed "
-                f"({store.describe_db_error(exc)}); it stays in exception with Odoo's "
-                "placeholder reason: do not retry it blindly"
+                f"Mail {mail_id} {what}, but recording the outcome failed ({done.error}); it "
+                "stays in exception with Odoo's placeholder reason: do not retry it blindly"
             )
             return
-        if deleted:
-            self.deleted.append(item.id)
+        if done.deleted:
+            self.deleted.append(mail_id)
         if outcome.kind == "sent":
-            self.sent.append(item.id)
+            self.sent.append(mail_id)
             return
-        self.failed[item.id] = stored_reason or placeholder_reason
+        self.failed[mail_id] = done.stored_reason or placeholder_reason
         if outcome.kind == "dropped":
             self.notes.append(
-                f"Mail {item.id}: {item.route.endpoint.label} closed the connection while it "
-                f"was being sent ({outcome.detail}); like Odoo, it stays in exception with the "
-                "placeholder reason and is not sent again"
+                f"Mail {mail_id}: {server} closed the connection while it was being sent "
+                f"({outcome.detail}); like Odoo, it stays in exception with the placeholder "
+                "reason and is not sent again"
+            )
+        elif outcome.reached_server:
+            self.notes.append(
+                f"Mail {mail_id} may have reached {server} although it failed (no clear "
+                "answer to its message, or a later recipient was refused): check before "
+                "retrying it"
             )
 
+    # -- mails that were not handed to SMTP ---------------------------------------------
+    async def _release(self, claimed: list[Claimed], why: str) -> None:
+        assert self.steps is not None
+        for mail_id, problem in (await self._db(self.steps.release, claimed)).items():
+            if problem is None:
+                self.skipped[mail_id] = f"not attempted: {why}; left outgoing"
+                continue
+            placeholder = next(c.placeholder_reason for c in claimed if c.item.id == mail_id)
+            self.failed[mail_id] = placeholder
+            self.notes.append(
+                f"Mail {mail_id} was not sent ({why}) but could not be put back to outgoing "
+                f"({problem}); it keeps Odoo's placeholder reason. It never reached the SMTP "
+                "server: retrying it is safe"
+            )
 
-# -- asking Odoo's cron runner ----------------------------------------------------------
-def trigger_cron(backend: SqlBackend, cron_id: int, *, uid: int) -> str:
-    """``ir.cron._trigger()``: a trigger row due now, then wake the cron workers."""
-    if backend.info.read_only:
-        raise ReadOnlyRefused("Opened read-only: triggering a cron is disabled")
-    try:
-        with backend.engine.connect() as conn, store.write_transaction(conn):
-            row = conn.execute(
-                text("SELECT id, cron_name, active FROM ir_cron WHERE id = :id"), {"id": cron_id}
-            ).first()
-            if row is None:
-                raise ConsoleError(f"There is no cron with id {cron_id}")
-            name = cron_name_text(row.cron_name) or f"cron {cron_id}"
-            if not row.active:
-                return (
-                    f"'{name}' is inactive: Odoo ignores a trigger for now on an inactive "
-                    "cron, so none was added"
-                )
-            store.insert_trigger(conn, cron_id, uid, utcnow_naive())
-    except SQLAlchemyError as exc:
-        raise query_error(exc, backend.target.url) from None
-    message = f"Asked Odoo to run '{name}' now"
-    if not backend.is_postgres:
-        return message + " (its cron runner picks the trigger up at its next poll)"
-    problem = notify_cron_runners(backend)
-    return f"{message}; {problem}" if problem else message + "; Odoo's cron workers were woken up"
-
-
-def notify_cron_runners(backend: SqlBackend) -> str | None:
-    """``ir.cron._notifydb``: NOTIFY cron_trigger on the ``postgres`` database.
-
-    Returns None when done, else a sentence saying the trigger waits for the next poll.
-    """
-    dbname = backend.target.url.database or ""
-    url = backend.target.url.set(database="postgres")
-    engine = create_engine(
-        url,
-        poolclass=NullPool,
-        connect_args={"connect_timeout": 5, "application_name": "odoo-mailq"},
-    )
-    try:
-        with engine.connect() as conn:
-            if backend.version.major <= 16:
-                literal = "'" + dbname.replace("'", "''") + "'"
-                conn.exec_driver_sql(f"NOTIFY cron_trigger, {literal}")
-            else:
-                conn.execute(text("SELECT pg_notify('cron_trigger', :db)"), {"db": dbname})
-            conn.commit()
-        return None
-    except SQLAlchemyError as exc:
-        reason = store.describe_db_error(exc)
-        if url.password:
-            reason = reason.replace(str(url.password), "***")
-        return (
-            f"could not reach the 'postgres' database to wake Odoo's cron workers ({reason}); "
-            "the trigger still runs at their next poll, within 60 s"
-        )
-    finally:
-        engine.dispose()
+    async def _connection_failed(self, group: _Group, reason: str) -> None:
+        """``send()``: the batch's SMTP connection failed (failure_type mail_smtp)."""
+        assert self.steps is not None
+        failed, skipped = await self._db(self.steps.connection_failed, list(group.queue), reason)
+        group.queue.clear()
+        for mail_id in failed:
+            self.failed[mail_id] = reason
+        self.skipped.update(skipped)

@@ -19,7 +19,7 @@ import smtplib
 import socket
 import ssl
 from copy import copy as shallow_copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 import aiosmtplib
@@ -32,10 +32,15 @@ from console.smtp.server_choice import Endpoint
 class SmtpFailure(Exception):
     """An SMTP problem, carried as the exception Odoo's smtplib code would have seen."""
 
-    def __init__(self, odoo_error: BaseException, *, broken: bool) -> None:
+    def __init__(
+        self, odoo_error: BaseException, *, broken: bool, maybe_delivered: bool = False
+    ) -> None:
         super().__init__(f"{type(odoo_error).__name__}: {odoo_error}")
         self.odoo_error = odoo_error
         self.broken = broken  # the session cannot be used any more
+        # The message was transmitted and no clear refusal came back (a timeout, a drop,
+        # garbage instead of the final reply): the server may have accepted it.
+        self.maybe_delivered = maybe_delivered
 
     @property
     def disconnected(self) -> bool:
@@ -106,6 +111,42 @@ def odoo_equivalent(exc: BaseException) -> BaseException:
     if isinstance(exc, OSError):
         return _os_error(exc)
     return exc
+
+
+_MALFORMED = "Malformed SMTP response line: "
+
+
+def _malformed_reply(exc: BaseException) -> bytes | None:
+    """The message smtplib keeps from a reply line without a numeric code, else None.
+
+    smtplib.getreply: ``int(line[:3])`` fails, so the code is -1 and the message is
+    ``line[4:].strip()``; aiosmtplib raises with the whole line in its message.
+    """
+    if not isinstance(exc, aiosmtplib.SMTPResponseException) or exc.code != -1:
+        return None
+    if not exc.message.startswith(_MALFORMED):
+        return None
+    line = exc.message[len(_MALFORMED) :].encode("utf-8", errors="surrogateescape")
+    return line[4:].strip(b" \t\r\n")
+
+
+@dataclass(slots=True)
+class _Progress:
+    """Where one ``send`` is: MAIL, RCPT (which recipient) or DATA."""
+
+    stage: str = "MAIL"
+    recipient: str = ""
+    refused: dict[str, tuple[int, bytes]] = field(default_factory=dict)
+
+    def refusal(self, code: int, message: bytes, sender: str) -> smtplib.SMTPException:
+        """What smtplib.sendmail raises for a reply it does not accept here. (For a
+        recipient, smtplib would go on with the next ones; we stop: the session is out
+        of step, and the mail fails as when every recipient is refused.)"""
+        if self.stage == "MAIL":
+            return smtplib.SMTPSenderRefused(code, message, sender)
+        if self.stage == "RCPT":
+            return smtplib.SMTPRecipientsRefused({**self.refused, self.recipient: (code, message)})
+        return smtplib.SMTPDataError(code, message)
 
 
 def _login_user(user: str) -> str:
@@ -198,12 +239,19 @@ class SmtpSession:
         options = ["SMTPUTF8", "BODY=8BITMIME"] if international else []
         if client.supports_extension("size"):
             options.insert(0, f"size={len(data)}")
+        progress = _Progress()
         try:
             await asyncio.wait_for(
-                client.sendmail(sender, recipients, data, mail_options=options),
+                self._transaction(client, sender, recipients, data, options, progress),
                 timeout=self.timeout * 4,
             )
         except Exception as exc:
+            in_data = progress.stage == "DATA"
+            malformed = _malformed_reply(exc)
+            if malformed is not None:  # smtplib reads the line as code -1, in step;
+                refusal = progress.refusal(-1, malformed, sender)
+                await self.abort()  # aiosmtplib keeps the line: the session is out of step
+                raise SmtpFailure(refusal, broken=True, maybe_delivered=in_data) from None
             equivalent = odoo_equivalent(exc)
             socket_error = isinstance(equivalent, OSError) and not isinstance(
                 equivalent, smtplib.SMTPException
@@ -215,7 +263,55 @@ class SmtpSession:
             )
             if broken:
                 await self.abort()
-            raise SmtpFailure(equivalent, broken=broken) from None
+            else:  # smtplib: RSET after a refusal; also clears a half-sent envelope
+                await self._reset(client)
+            refused = isinstance(equivalent, smtplib.SMTPDataError) and (
+                400 <= equivalent.smtp_code < 600
+            )
+            raise SmtpFailure(
+                equivalent, broken=broken, maybe_delivered=in_data and not refused
+            ) from None
+
+    async def _transaction(
+        self,
+        client: aiosmtplib.SMTP,
+        sender: str,
+        recipients: list[str],
+        data: bytes,
+        options: list[str],
+        progress: _Progress,
+    ) -> None:
+        """``smtplib.SMTP.sendmail``'s steps and refusals, one command at a time, so a
+        failure is known to come before the message was transmitted, or after."""
+        encoding = "utf-8" if "SMTPUTF8" in options else "ascii"
+        await client.mail(sender, options=options, encoding=encoding)
+        progress.stage = "RCPT"
+        refused = progress.refused
+        for recipient in recipients:
+            progress.recipient = recipient
+            try:
+                await client.rcpt(recipient, encoding=encoding)
+            except aiosmtplib.SMTPRecipientRefused as exc:
+                refused[recipient] = (exc.code, _b(exc.message))
+                if exc.code == 421:  # aiosmtplib has closed the connection, as smtplib
+                    raise smtplib.SMTPRecipientsRefused(refused) from None
+        if len(refused) == len(recipients):
+            raise smtplib.SMTPRecipientsRefused(refused)
+        progress.stage = "DATA"
+        await client.data(data)
+
+    async def _reset(self, client: aiosmtplib.SMTP) -> None:
+        """smtplib's ``_rset`` after a refusal (after a 421 the connection is already
+        closed); never raises: the next send tells if the session is gone."""
+        if not client.is_connected:
+            return
+        try:
+            await asyncio.wait_for(client.rset(), timeout=self.timeout)
+        except aiosmtplib.SMTPResponseException as exc:
+            if exc.code < 0:  # a garbage answer: out of step, better no session
+                await self.abort()
+        except (aiosmtplib.SMTPException, OSError, TimeoutError):
+            await self.abort()
 
     async def close(self) -> None:
         """QUIT politely; never raises."""

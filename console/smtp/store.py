@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from console.odoo.schema import OdooSchema
 from console.smtp.build import AttachmentData, Recipient
@@ -42,18 +42,46 @@ def has(schema: OdooSchema, table: str, column: str | None = None) -> bool:
     return (table, column) in schema.column_types or schema.has(table, column)
 
 
+LOCK_TIMEOUT = "5s"  # a row lock we must wait for (not the mail's own: NOWAIT)
+
+
 @contextmanager
-def write_transaction(connection: Connection) -> Iterator[None]:
-    """One transaction; on SQLite take the write lock at once (``BEGIN IMMEDIATE``)."""
+def write_transaction(connection: Connection, *, lock_timeout: bool = True) -> Iterator[None]:
+    """One transaction; on SQLite take the write lock at once (``BEGIN IMMEDIATE``).
+
+    ``lock_timeout=False``: the session already has it (``session_lock_timeout``), which
+    saves two round trips per transaction.
+    """
     sqlite = connection.dialect.name == "sqlite"
     if sqlite:  # honoured by the backend's "begin" listener (console.backends.sql)
         connection.execution_options(sqlite_immediate=True)
     with connection.begin():
         if not sqlite:
-            connection.exec_driver_sql("SET LOCAL lock_timeout = '5s'")
+            if lock_timeout:
+                connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
         elif not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
             connection.exec_driver_sql("BEGIN IMMEDIATE")  # an engine without that listener
         yield
+
+
+@contextmanager
+def session_lock_timeout(connection: Connection) -> Iterator[None]:
+    """``lock_timeout`` for every transaction of this connection until the block ends."""
+    if connection.dialect.name == "sqlite":
+        yield
+        return
+    connection.exec_driver_sql(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
+    connection.commit()
+    try:
+        yield
+    finally:
+        try:
+            if connection.in_transaction():
+                connection.rollback()
+            connection.exec_driver_sql("RESET lock_timeout")
+            connection.commit()
+        except SQLAlchemyError:
+            connection.invalidate()  # never back to the pool with our setting
 
 
 # -- settings -------------------------------------------------------------------------
@@ -226,17 +254,16 @@ def lock_mail(connection: Connection, mail_id: int) -> str | None:
     return None if state is None else str(state[0])
 
 
-def read_mail(connection: Connection, mail_id: int) -> MailRow:
-    row = connection.execute(
-        text(
-            'SELECT m.id, m.state, m.mail_message_id, m.body_html, m."references", m.headers, '
-            "m.email_to, m.email_cc, m.auto_delete, m.is_notification, msg.subject, "
-            "msg.email_from, msg.reply_to, msg.message_id, msg.model, msg.res_id "
-            "FROM mail_mail m JOIN mail_message msg ON msg.id = m.mail_message_id "
-            "WHERE m.id = :id"
-        ),
-        {"id": mail_id},
-    ).one()
+MAIL_COLUMNS = (
+    'm.id, m.state, m.mail_message_id, m.body_html, m."references", m.headers, '
+    "m.email_to, m.email_cc, m.auto_delete, m.is_notification, msg.subject, "
+    "msg.email_from, msg.reply_to, msg.message_id, msg.model, msg.res_id"
+)
+MAIL_FROM = "FROM mail_mail m JOIN mail_message msg ON msg.id = m.mail_message_id"
+
+
+def mail_row(row: Any) -> MailRow:
+    """A row selected with ``MAIL_COLUMNS``."""
     return MailRow(
         id=int(row.id),
         state=row.state,
@@ -257,13 +284,25 @@ def read_mail(connection: Connection, mail_id: int) -> MailRow:
     )
 
 
+def read_mail(connection: Connection, mail_id: int) -> MailRow:
+    row = connection.execute(
+        text(f"SELECT {MAIL_COLUMNS} {MAIL_FROM} WHERE m.id = :id"), {"id": mail_id}
+    ).one()
+    return mail_row(row)
+
+
+def partner_name_column(schema: OdooSchema) -> str:
+    """res.partner's ``_order`` column: complete_name (17+), display_name (16), name."""
+    return next(
+        (c for c in ("complete_name", "display_name") if has(schema, "res_partner", c)), "name"
+    )
+
+
 def read_recipients(connection: Connection, schema: OdooSchema, mail_id: int) -> list[Recipient]:
     """``mail.recipient_ids`` in res.partner's order (display_name/complete_name, id desc)."""
     if not has(schema, "mail_mail_res_partner_rel"):
         return []
-    name_col = next(
-        (c for c in ("complete_name", "display_name") if has(schema, "res_partner", c)), "name"
-    )
+    name_col = partner_name_column(schema)
     rows = connection.execute(
         text(
             "SELECT p.id, p.name, p.email FROM mail_mail_res_partner_rel r "
@@ -495,12 +534,18 @@ def _update_notifications(
 
 
 def unlink_mail(connection: Connection, schema: OdooSchema, mail: MailRow) -> None:
-    """``mail.mail.unlink()``: the row, and its mail.message unless it is a notification.
+    unlink_mails(connection, schema, [mail])
+
+
+def unlink_mails(connection: Connection, schema: OdooSchema, mails: Sequence[MailRow]) -> None:
+    """``mail.mail.unlink()``: the rows, and their mail.message unless a notification.
 
     The ON DELETE actions Odoo's schema declares are applied explicitly so SQLite files
-    without foreign keys end up the same.
+    without foreign keys end up the same. Each statement runs once for all the mails
+    (``executemany``: one pipeline on PostgreSQL).
     """
-    params = {"id": mail.id, "msg": mail.mail_message_id}
+    if not mails:
+        return
     statements = []
     if has(schema, "ir_attachment", "res_model"):
         statements.append(
@@ -516,10 +561,13 @@ def unlink_mail(connection: Connection, schema: OdooSchema, mail: MailRow) -> No
     if has(schema, "mail_mail_res_partner_rel"):
         statements.append("DELETE FROM mail_mail_res_partner_rel WHERE mail_mail_id = :id")
     statements.append("DELETE FROM mail_mail WHERE id = :id")
-    if not mail.is_notification:
-        statements.extend(_message_unlink_statements(schema))
+    params = [{"id": mail.id, "msg": mail.mail_message_id} for mail in mails]
     for statement in statements:
         connection.execute(text(statement), params)
+    messages = [{"msg": mail.mail_message_id} for mail in mails if not mail.is_notification]
+    if messages:
+        for statement in _message_unlink_statements(schema):
+            connection.execute(text(statement), messages)
 
 
 def _message_unlink_statements(schema: OdooSchema) -> list[str]:

@@ -60,6 +60,7 @@ from console.tui.messages import (
 if TYPE_CHECKING:  # imported in workers only: the App must not pull SQLAlchemy in
     from console.odoo.causes import CauseGroup
     from console.operations import Operator
+    from console.smtp.concurrency import ConcurrencyPolicy
     from console.tui.app import MailQueueApp
 
 OperatorFactory = Callable[[MailQueueBackend], "Operator"]
@@ -86,11 +87,13 @@ class ActionRunner:
         operator_factory: OperatorFactory | None,
         journal_path: Path | None,
         odoo_user: str | None,
+        send_policy: ConcurrencyPolicy | None = None,
     ) -> None:
         self.app = app
         self._operator_factory = operator_factory or self._default_operator
         self._journal_path = journal_path
         self._odoo_user = odoo_user
+        self.send_policy = send_policy  # --concurrency / --server-concurrency for Send now
         self._operator_lock = threading.Lock()
         self._operator: tuple[MailQueueBackend, Operator] | None = None
         self.running: ActionRequest | None = None
@@ -217,7 +220,7 @@ class ActionRunner:
 
         if not isinstance(backend, SqlBackend):
             raise ConsoleError("This connection cannot write (not an SQL backend)")
-        return Operator(backend, Journal(self._journal_path), self._odoo_user)
+        return Operator(backend, Journal(self._journal_path), self._odoo_user, self.send_policy)
 
     def operator_for(self, backend: MailQueueBackend) -> Operator:
         with self._operator_lock:

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from console.backends.base import MailQuery, MailQueueBackend
     from console.domain.models import CampaignRow, CronRow, DatabaseInfo, QueueStatus
     from console.odoo.causes import CauseGroup
+    from console.smtp.concurrency import ConcurrencyPolicy
     from console.tui.action_runner import ActionRunner, OperatorFactory
     from console.tui.actions import ActionRequest
     from console.tui.help_screen import HelpSection
@@ -120,6 +121,7 @@ class MailQueueApp(App[None]):
         odoo_user: str | None = None,
         daily_limit: int | None = None,
         log_path: Path | None = None,
+        send_policy: ConcurrencyPolicy | None = None,
     ) -> None:
         super().__init__()
         self._connect = connect
@@ -136,6 +138,7 @@ class MailQueueApp(App[None]):
         self.refresher = Refresher(self, refresh_seconds if refresh_seconds > 0 else 5.0, paused)
         self._operator_factory = operator_factory
         self._odoo_user = odoo_user
+        self._send_policy = send_policy
         self._actions: ActionRunner | None = None  # built on first use (not for the 1st frame)
         self._support: SupportActions | None = None
         self.header_state = HeaderState(tz_name=zone_name(tz), title_hint=title_hint, paused=paused)
@@ -152,7 +155,7 @@ class MailQueueApp(App[None]):
             from console.tui.action_runner import ActionRunner
 
             self._actions = ActionRunner(
-                self, self._operator_factory, self.journal_path, self._odoo_user
+                self, self._operator_factory, self.journal_path, self._odoo_user, self._send_policy
             )
         return self._actions
 

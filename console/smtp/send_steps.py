@@ -1,0 +1,307 @@
+"""The database steps of "Send now", run one at a time in its database thread.
+
+``claim``: lock a small window of mails (never waiting for a row another transaction
+holds), re-check each is ``outgoing``, read what the messages need, write Odoo's
+pre-send placeholder and COMMIT, all before any of them is handed to SMTP.
+``record``: write the SMTP outcomes of the mails sent meanwhile, in one transaction
+(one per mail if that fails). ``release``: put back, exactly as they were, claimed
+mails that were never handed to SMTP (their connection broke first).
+``connect_failed``: what ``send()`` writes when a batch's SMTP connection fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
+
+from console.odoo.schema import OdooSchema
+from console.smtp import store, store_batch
+from console.smtp.deliver import Outcome
+from console.smtp.prepare import Prepared, SkipMail, prepare_from_rows
+from console.smtp.routing import Route, SendContext
+from console.timefmt import utcnow_naive
+
+SKIP_LOCKED = "locked by another transaction"
+SKIP_GONE = "no longer exists"
+SKIP_CAMPAIGN = "belongs to a mass-mailing campaign: asked Odoo's queue to run instead"
+CHUNK = 500  # mails per statement for the connection-failure writes
+
+
+def not_outgoing(state: str | None) -> str:
+    return f"not outgoing any more (now {state!r})"
+
+
+@dataclass(slots=True)
+class Planned:
+    id: int
+    route: Route
+
+
+@dataclass(slots=True)
+class Claimed:
+    """A mail whose placeholder is committed: it may be handed to SMTP."""
+
+    item: Planned
+    prepared: Prepared
+    before: store_batch.MailBefore
+    placed_at: datetime
+
+    @property
+    def placeholder_reason(self) -> str:
+        version = self.prepared.content.version
+        return store.placeholder(version, self.prepared.no_recipients)[0]
+
+
+@dataclass(slots=True)
+class Claim:
+    claimed: list[Claimed] = field(default_factory=list)
+    skipped: dict[int, str] = field(default_factory=dict)
+    deferred: bool = False  # a mail was left to Odoo's queue, which should run
+
+    def merge(self, other: Claim) -> None:
+        self.claimed.extend(other.claimed)
+        self.skipped.update(other.skipped)
+        self.deferred = self.deferred or other.deferred
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    claimed: Claimed
+    outcome: Outcome
+    stored_reason: str | None = None  # the failure_reason now in the row
+    deleted: bool = False  # auto_delete removed it, as Odoo does
+    error: str | None = None  # recording failed: the row keeps the placeholder
+
+
+class SendSteps:
+    def __init__(
+        self, conn: Connection, schema: OdooSchema, context: SendContext, uid: int
+    ) -> None:
+        self.conn = conn
+        self.schema = schema
+        self.context = context
+        self.version = context.version
+        self.uid = uid
+
+    def _transaction(self) -> AbstractContextManager[None]:
+        # the run set lock_timeout on the session (store.session_lock_timeout)
+        return store.write_transaction(self.conn, lock_timeout=False)
+
+    # -- claim -------------------------------------------------------------------------
+    def claim(self, items: Sequence[Planned]) -> Claim:
+        try:
+            with self._transaction():
+                return self._claim(items)
+        except SQLAlchemyError as exc:
+            if len(items) > 1:  # one mail's problem must not hold back the others
+                merged = Claim()
+                for item in items:
+                    merged.merge(self.claim([item]))
+                return merged
+            return Claim(skipped={items[0].id: _db_skip(exc)})
+
+    def _claim(self, items: Sequence[Planned]) -> Claim:
+        conn, schema = self.conn, self.schema
+        found, locked = store_batch.lock_mails(conn, schema, [i.id for i in items])
+        claim = Claim()
+        candidates: list[tuple[Planned, store.MailRow, store_batch.MailBefore]] = []
+        for item in items:
+            entry = found.get(item.id)
+            if entry is None:
+                claim.skipped[item.id] = SKIP_LOCKED if item.id in locked else SKIP_GONE
+            elif entry[0].state != "outgoing":
+                claim.skipped[item.id] = not_outgoing(entry[0].state)
+            else:
+                candidates.append((item, *entry))
+        if not candidates:
+            return claim
+        recipients = store_batch.read_recipients_many(conn, schema, [c[0].id for c in candidates])
+        attachments = store_batch.read_attachments_many(
+            conn, schema, sorted({c[1].mail_message_id for c in candidates}), self.version
+        )
+        ready: list[tuple[Planned, Prepared, store_batch.MailBefore]] = []
+        for item, mail, before in candidates:
+            try:
+                prepared = prepare_from_rows(
+                    self.context,
+                    item.route,
+                    mail,
+                    recipients[item.id],
+                    list(attachments[mail.mail_message_id]),
+                )
+            except SkipMail as skip:
+                claim.skipped[item.id] = str(skip)
+                claim.deferred = claim.deferred or skip.deferred
+                continue
+            ready.append((item, prepared, before))
+        if not ready:
+            return claim
+        now = utcnow_naive()
+        notifications = store_batch.write_placeholders(
+            conn,
+            schema,
+            [(item.id, prepared.no_recipients) for item, prepared, _ in ready],
+            version=self.version,
+            uid=self.uid,
+            now=now,
+        )
+        claim.claimed = [
+            Claimed(item, prepared, replace(before, notifications=notifications[item.id]), now)
+            for item, prepared, before in ready
+        ]
+        return claim
+
+    # -- record ------------------------------------------------------------------------
+    def record(self, results: Sequence[tuple[Claimed, Outcome]]) -> list[Recorded]:
+        try:
+            with self._transaction():
+                return self._record(results, utcnow_naive())
+        except SQLAlchemyError as exc:
+            if len(results) > 1:
+                return [done for result in results for done in self.record([result])]
+            claimed, outcome = results[0]
+            return [Recorded(claimed, outcome, error=store.describe_db_error(exc))]
+
+    def _record(self, results: Sequence[tuple[Claimed, Outcome]], now: datetime) -> list[Recorded]:
+        plain = [
+            (c, o) for c, o in results if o.kind == "sent" and o.message_id and not o.failure_type
+        ]
+        deleted = set(
+            store_batch.mark_sent(
+                self.conn,
+                self.schema,
+                [(c.prepared.mail, str(o.message_id)) for c, o in plain],
+                version=self.version,
+                uid=self.uid,
+                now=now,
+            )
+        )
+        done = [Recorded(c, o, None, c.item.id in deleted) for c, o in plain]
+        plain_ids = {c.item.id for c, _ in plain}
+        for claimed, outcome in results:
+            if claimed.item.id not in plain_ids:
+                done.append(self._record_one(claimed, outcome, now))
+        return done
+
+    def _record_one(self, claimed: Claimed, outcome: Outcome, now: datetime) -> Recorded:
+        """``_send`` + ``_postprocess_sent_message`` for one mail (model §4.3, §4.4)."""
+        conn, version, mail_id = self.conn, self.version, claimed.item.id
+        mail = claimed.prepared.mail
+        stored: str | None = claimed.placeholder_reason
+        values: dict[str, Any]
+        if outcome.kind == "sent" and outcome.message_id:
+            values = {"state": "sent", "failure_reason": None}
+            if version >= 19:
+                values["failure_type"] = None
+            store.write_mail(conn, mail_id, values, self.uid, now)
+            store.write_message_id(conn, mail.mail_message_id, outcome.message_id, self.uid, now)
+            stored = None
+        elif outcome.kind == "none" and version >= 19:
+            values = {}
+            if outcome.failure_reason:
+                values["failure_reason"] = stored = outcome.failure_reason
+            if outcome.failure_type:
+                values["failure_type"] = outcome.failure_type
+            if values:
+                store.write_mail(conn, mail_id, values, self.uid, now)
+        elif outcome.kind == "failed":
+            values = {"state": "exception", "failure_reason": outcome.failure_reason}
+            if version >= 17:
+                values["failure_type"] = outcome.failure_type
+            store.write_mail(conn, mail_id, values, self.uid, now)
+            stored = outcome.failure_reason
+        deleted = False
+        if outcome.kind != "dropped":  # Odoo re-raises SMTPServerDisconnected: nothing more
+            deleted = store.postprocess(
+                conn,
+                self.schema,
+                mail,
+                version=version,
+                success_pids=outcome.success_pids,
+                success_emails=outcome.success_emails,
+                failure_reason=(
+                    outcome.failure_reason if outcome.kind == "failed" or version >= 19 else None
+                ),
+                failure_type=outcome.failure_type,
+            )
+        return Recorded(claimed, outcome, stored, deleted)
+
+    # -- release -----------------------------------------------------------------------
+    def release(self, claimed: Sequence[Claimed]) -> dict[int, str | None]:
+        """Mail id -> None when put back to ``outgoing``, else why it could not be."""
+        try:
+            with self._transaction():
+                return {
+                    c.item.id: None
+                    if store_batch.restore(
+                        self.conn,
+                        c.item.id,
+                        c.before,
+                        version=self.version,
+                        placeholder_reason=c.placeholder_reason,
+                        uid=self.uid,
+                        placed_at=c.placed_at,
+                    )
+                    else "it was changed meanwhile by someone else"
+                    for c in claimed
+                }
+        except SQLAlchemyError as exc:
+            if len(claimed) > 1:
+                return {k: v for c in claimed for k, v in self.release([c]).items()}
+            return {claimed[0].item.id: f"database error: {store.describe_db_error(exc)}"}
+
+    # -- the connection failed -----------------------------------------------------------
+    def connection_failed(
+        self, items: Sequence[Planned], reason: str
+    ) -> tuple[list[int], dict[int, str]]:
+        """(mails now in exception with ``reason``, mails skipped with why)."""
+        failed: list[int] = []
+        skipped: dict[int, str] = {}
+        for start in range(0, len(items), CHUNK):
+            chunk = items[start : start + CHUNK]
+            try:
+                with self._transaction():
+                    done, why = self._connection_failed(chunk, reason)
+            except SQLAlchemyError as exc:
+                if len(chunk) == 1:
+                    skipped[chunk[0].id] = _db_skip(exc)
+                    continue
+                for item in chunk:
+                    one_failed, one_skipped = self.connection_failed([item], reason)
+                    failed.extend(one_failed)
+                    skipped.update(one_skipped)
+                continue
+            failed.extend(done)
+            skipped.update(why)
+        return failed, skipped
+
+    def _connection_failed(
+        self, items: Sequence[Planned], reason: str
+    ) -> tuple[list[int], dict[int, str]]:
+        found, locked = store_batch.lock_mails(self.conn, self.schema, [i.id for i in items])
+        mails: list[store.MailRow] = []
+        skipped: dict[int, str] = {}
+        for item in items:
+            entry = found.get(item.id)
+            if entry is None:
+                skipped[item.id] = SKIP_LOCKED if item.id in locked else SKIP_GONE
+            elif entry[0].state != "outgoing":
+                skipped[item.id] = not_outgoing(entry[0].state)
+            else:
+                mails.append(entry[0])
+        store_batch.mark_connect_failed(
+            self.conn, self.schema, mails, reason, uid=self.uid, now=utcnow_naive()
+        )
+        return [m.id for m in mails], skipped
+
+
+def _db_skip(exc: SQLAlchemyError) -> str:
+    if store.is_lock_error(exc):
+        return SKIP_LOCKED
+    return f"database error, left outgoing: {store.describe_db_error(exc)}"
