@@ -186,3 +186,68 @@ def test_read_only_session_cannot_write(case: tuple[str, int, str]) -> None:
         assert "read" in str(raised.value).lower()
     finally:
         backend.close()
+
+
+def _crowd(url: str, partners: int) -> int:
+    """Give the newest failed mail `partners` extra partners; returns its id."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            mail_id = connection.execute(
+                text("SELECT max(id) FROM mail_mail WHERE state = 'exception'")
+            ).scalar_one()
+            start = connection.execute(text("SELECT max(id) FROM res_partner")).scalar_one() + 1
+            for i in range(partners):
+                connection.execute(
+                    text(
+                        "INSERT INTO res_partner (id, name, email, active, type) "
+                        "VALUES (:id, :name, :email, TRUE, 'contact')"
+                    ),
+                    {"id": start + i, "name": f"Crowd {i}", "email": f"crowd{i}@crowd.example"},
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO mail_mail_res_partner_rel (mail_mail_id, res_partner_id) "
+                        "VALUES (:mail, :partner)"
+                    ),
+                    {"mail": mail_id, "partner": start + i},
+                )
+        return int(mail_id)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite", "pg"])
+def test_pages_carry_each_mails_first_partners_and_their_count(
+    engine_name: str, tmp_path: Any, request: pytest.FixtureRequest
+) -> None:
+    """The recipients of a page (one array parameter on PostgreSQL, an IN on SQLite): the
+    first 20 partners by id of every mail and how many it has, as plain SQL says."""
+    from tests.odoo_dbs import build_postgres, build_sqlite
+
+    if engine_name == "sqlite":
+        url = build_sqlite(tmp_path, 17)
+    else:
+        url = build_postgres(request.getfixturevalue("pg_db_factory")(), 17)
+    crowd = _crowd(url, 45)
+    pairs = raw(url, "SELECT mail_mail_id, res_partner_id FROM mail_mail_res_partner_rel")
+    partners_of: dict[int, list[int]] = {}
+    for mail_id, partner_id in pairs:
+        partners_of.setdefault(int(mail_id), []).append(int(partner_id))
+    opened = open_backend(ConnectionSettings(db_url=url))
+    try:
+        seen = 0
+        for states in (("exception",), ()):
+            for mail in opened.mail_page(MailQuery(states=states, limit=200)).rows:
+                expected = sorted(partners_of.get(mail.id, []))
+                assert [r.partner_id for r in mail.recipients] == expected[:20]
+                assert mail.recipient_count == len(expected)
+                seen += bool(expected)
+        assert seen > 50
+        crowded = opened.mail_page(MailQuery(states=("exception",), limit=1)).rows[0]
+        assert crowded.id == crowd and crowded.recipient_count >= 45
+        assert len(crowded.recipients) == 20
+        detail = opened.mail_detail(crowd)
+        assert detail is not None and len(detail.mail.recipients) == crowded.recipient_count
+    finally:
+        opened.close()

@@ -218,28 +218,29 @@ class SqlBackend:
 
         def work(connection: Connection) -> MailPage:
             self._prepare_text_search(connection, query)
-            rows = list(
-                connection.execute(
-                    mail_sql.mail_page_query(
-                        self.schema,
-                        query.states,
-                        query.text,
-                        query.before_id,
-                        query.after_id,
-                        limit,
-                    )
-                )
-            )
+            rows = self._page_rows(connection, query, limit)
             has_more = len(rows) > limit
             rows = rows[:limit]
             backwards = query.after_id is not None and query.before_id is None
             if backwards:
                 rows.reverse()  # fetched ascending from after_id; show newest first
-            recipients = self._recipients(connection, [int(r.id) for r in rows], LIST_RECIPIENTS)
-            mails = tuple(_mail_row(r, *recipients.get(int(r.id), ((), 0))) for r in rows)
-            return MailPage(rows=mails, has_more=has_more)
+            recipients = self._recipients(connection, [int(r[0]) for r in rows], LIST_RECIPIENTS)
+            return MailPage(rows=_mail_rows(rows, recipients), has_more=has_more)
 
         return self._run(work)
+
+    def _page_rows(self, connection: Connection, query: MailQuery, limit: int) -> list[Any]:
+        """Up to limit + 1 rows (the columns of a MailRow), in the order they were read."""
+        if not query.text.strip():
+            statement = mail_sql.list_page_statement(
+                self.schema, query.states, query.before_id is not None, query.after_id is not None
+            )
+            params = mail_sql.list_page_params(query.before_id, query.after_id, limit)
+            return list(connection.execute(statement, params).all())
+        statement = mail_sql.mail_page_query(
+            self.schema, query.states, query.text, query.before_id, query.after_id, limit
+        )
+        return list(connection.execute(statement).all())
 
     def _recipients(
         self, connection: Connection, ids: list[int], per_mail: int
@@ -249,11 +250,12 @@ class SqlBackend:
             return {}
         found: dict[int, list[Recipient]] = defaultdict(list)
         totals: dict[int, int] = {}
+        statement = mail_sql.recipients_statement(self.schema, per_mail, self.is_postgres)
         for mail_id, partner_id, name, email, total in connection.execute(
-            mail_sql.recipients_query(self.schema, ids, per_mail)
-        ):
-            found[int(mail_id)].append(Recipient(int(partner_id), name, email))
-            totals[int(mail_id)] = int(total)
+            statement, {"ids": ids}
+        ).all():
+            found[mail_id].append(Recipient(partner_id, name, email))
+            totals[mail_id] = total
         return {key: (tuple(value), totals[key]) for key, value in found.items()}
 
     def count_mails(self, query: MailQuery) -> int:
@@ -410,6 +412,50 @@ def _mail_row(row: Any, recipients: tuple[Recipient, ...], recipient_count: int)
         mailing_id=row.mailing_id,
         recipient_count=recipient_count,
     )
+
+
+def _mail_rows(
+    rows: list[Any], recipients: dict[int, tuple[tuple[Recipient, ...], int]]
+) -> tuple[MailRow, ...]:
+    """A page's rows, read by position (the columns of `mail_sql._mail_row_columns`)."""
+    none: tuple[tuple[Recipient, ...], int] = ((), 0)
+    result = []
+    for (
+        mail_id,
+        state,
+        date,
+        scheduled_date,
+        email_from,
+        email_to,
+        subject,
+        model,
+        res_id,
+        record_name,
+        failure_type,
+        failure_reason,
+        mailing_id,
+    ) in rows:
+        partners, count = recipients.get(mail_id, none)
+        result.append(
+            MailRow(
+                mail_id,
+                "?" if state is None else str(state),
+                date,
+                scheduled_date,
+                email_from,
+                email_to,
+                partners,
+                subject,
+                model,
+                res_id,
+                record_name,
+                failure_type,
+                failure_reason,
+                mailing_id,
+                count,
+            )
+        )
+    return tuple(result)
 
 
 def _one_row_per_cron(rows: list[Any]) -> list[Any]:

@@ -369,7 +369,7 @@ def cause_target_ids(backend: SqlBackend, signature: str) -> list[int]:
 
 def _fetch(backend: SqlBackend, query: Select[Any]) -> list[Any]:
     def work(connection: Any) -> list[Any]:
-        return list(connection.execute(query))
+        return list(connection.execute(query).all())
 
     return backend._run(work)
 

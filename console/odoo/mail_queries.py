@@ -5,7 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    any_,
+    bindparam,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.sql.elements import ColumnElement as ColumnElementT
 
 from console.odoo.schema import OdooSchema
@@ -102,6 +115,48 @@ def mail_page_query(
     limit: int,
 ) -> Select[Any]:
     """Newest first by id, keyset-paged; `after_id` pages backwards (ascending, reversed later)."""
+    ascending = after_id is not None and before_id is None
+    return _page_select(schema, states, text, before_id, after_id, limit + 1, ascending)
+
+
+def list_page_statement(
+    schema: OdooSchema, states: tuple[str, ...], before: bool, after: bool
+) -> Select[Any]:
+    """`mail_page_query` without text, built once per shape: run it with `list_page_params`."""
+    ascending = after and not before
+
+    def build() -> Select[Any]:
+        return _page_select(
+            schema,
+            states,
+            "",
+            bindparam("before_id", type_=Integer) if before else None,
+            bindparam("after_id", type_=Integer) if after else None,
+            bindparam("fetch", type_=Integer),
+            ascending,
+        )
+
+    return schema.statement(("list_page", states, before, after), build)
+
+
+def list_page_params(before_id: int | None, after_id: int | None, limit: int) -> dict[str, int]:
+    params = {"fetch": limit + 1}  # one more tells whether another page exists
+    if before_id is not None:
+        params["before_id"] = before_id
+    if after_id is not None:
+        params["after_id"] = after_id
+    return params
+
+
+def _page_select(
+    schema: OdooSchema,
+    states: tuple[str, ...],
+    text: str,
+    before_id: Any,
+    after_id: Any,
+    fetch: Any,
+    ascending: bool,
+) -> Select[Any]:
     mail = schema.t("mail_mail")
     msg = schema.t("mail_message")
     conditions = mail_filter(schema, states, text)
@@ -109,13 +164,12 @@ def mail_page_query(
         conditions.append(mail.c.id < before_id)
     if after_id is not None:
         conditions.append(mail.c.id > after_id)
-    order = mail.c.id.asc() if after_id is not None and before_id is None else mail.c.id.desc()
     return (
         select(*_mail_row_columns(schema, _reason_prefix(schema)))
         .select_from(mail.join(msg, msg.c.id == mail.c.mail_message_id))
         .where(*conditions)
-        .order_by(order)
-        .limit(limit + 1)  # one more tells whether another page exists
+        .order_by(mail.c.id.asc() if ascending else mail.c.id.desc())
+        .limit(fetch)
     )
 
 
@@ -125,31 +179,48 @@ def mail_count_query(schema: OdooSchema, states: tuple[str, ...], text: str) -> 
     return select(func.count()).select_from(mail).where(*conditions)
 
 
-def recipients_query(schema: OdooSchema, mail_ids: list[int], per_mail: int) -> Select[Any]:
-    """The first `per_mail` partners of each mail, with how many it has in all.
+def id_in(column: ColumnElement[Any], array: bool) -> ColumnElementT[bool]:
+    """`column = ANY(:ids)` with one array parameter (PostgreSQL), else an expanding IN.
+
+    An IN of a few hundred bind parameters costs more in SQLAlchemy's and psycopg's
+    query rewriting than the query itself takes in the database.
+    """
+    if array:
+        return column == any_(bindparam("ids", type_=ARRAY(Integer)))
+    return column.in_(bindparam("ids", expanding=True))
+
+
+def recipients_statement(schema: OdooSchema, per_mail: int, array: bool) -> Select[Any]:
+    """The first `per_mail` partners of each mail in `:ids`, with how many it has in all.
 
     A mail can carry thousands of partners; a page must not load them all.
     """
-    rel = schema.t("mail_mail_res_partner_rel")
-    partner = schema.t("res_partner")
-    ranked = (
-        select(
-            rel.c.mail_mail_id,
-            rel.c.res_partner_id,
-            func.row_number()
-            .over(partition_by=rel.c.mail_mail_id, order_by=rel.c.res_partner_id)
-            .label("rank"),
-            func.count().over(partition_by=rel.c.mail_mail_id).label("total"),
+
+    def build() -> Select[Any]:
+        rel = schema.t("mail_mail_res_partner_rel")
+        partner = schema.t("res_partner")
+        ranked = (
+            select(
+                rel.c.mail_mail_id,
+                rel.c.res_partner_id,
+                func.row_number()
+                .over(partition_by=rel.c.mail_mail_id, order_by=rel.c.res_partner_id)
+                .label("rank"),
+                func.count().over(partition_by=rel.c.mail_mail_id).label("total"),
+            )
+            .where(id_in(rel.c.mail_mail_id, array))
+            .subquery()
         )
-        .where(rel.c.mail_mail_id.in_(mail_ids))
-        .subquery()
-    )
-    return (
-        select(ranked.c.mail_mail_id, partner.c.id, partner.c.name, partner.c.email, ranked.c.total)
-        .select_from(ranked.join(partner, partner.c.id == ranked.c.res_partner_id))
-        .where(ranked.c.rank <= per_mail)
-        .order_by(ranked.c.mail_mail_id, partner.c.id)
-    )
+        return (
+            select(
+                ranked.c.mail_mail_id, partner.c.id, partner.c.name, partner.c.email, ranked.c.total
+            )
+            .select_from(ranked.join(partner, partner.c.id == ranked.c.res_partner_id))
+            .where(ranked.c.rank <= literal_column(str(int(per_mail))))
+            .order_by(ranked.c.mail_mail_id, partner.c.id)
+        )
+
+    return schema.statement(("recipients", per_mail, array), build)
 
 
 def status_query(schema: OdooSchema, now: datetime) -> Select[Any]:
