@@ -110,6 +110,50 @@ def searchable(mail: MailRow) -> str:
     return (" ".join(str(v or "") for v in fields) + " " + partners).lower()
 
 
+@pytest.mark.parametrize("window", [1, 7, 60, 100_000])
+def test_text_pages_walk_the_window_then_the_rest_without_gap_or_repeat(
+    backend: SqlBackend, window: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A text page searches the newest TEXT_WINDOW mails row by row, then the rest with
+    the hashed form: paged either way, the matches come out all, once, in order."""
+    from console.backends import sql
+
+    monkeypatch.setattr(sql, "TEXT_WINDOW", window)
+    everything = backend.mail_page(MailQuery(limit=1000)).rows
+    assert len(everything) < 1000
+    for needle, states in (("535", ()), ("acme", ()), ("S0", ("exception",)), ("relay", ())):
+        expected = [
+            m.id
+            for m in everything
+            if needle.lower() in searchable(m) and (not states or m.state in states)
+        ]
+        assert len(expected) >= 3, needle
+        seen: list[int] = []
+        before = None
+        while True:
+            page = backend.mail_page(
+                MailQuery(states=states, text=needle, before_id=before, limit=4)
+            )
+            seen.extend(m.id for m in page.rows)
+            if not page.has_more:
+                break
+            before = page.rows[-1].id
+        assert seen == expected, (needle, window)
+        # Paging back towards the newest from the oldest match: the 2 newer ones.
+        page = backend.mail_page(
+            MailQuery(states=states, text=needle, after_id=expected[-1], limit=2)
+        )
+        assert [m.id for m in page.rows] == expected[-3:-1], (needle, window)
+        # Both bounds at once (a refresh of a window of the list).
+        low = min(len(expected) - 1, 12)
+        page = backend.mail_page(
+            MailQuery(
+                states=states, text=needle, before_id=expected[0], after_id=expected[low], limit=50
+            )
+        )
+        assert [m.id for m in page.rows] == expected[1:low], (needle, window)
+
+
 def test_filter_wildcards_are_literal(backend: SqlBackend) -> None:
     everything = backend.mail_page(MailQuery(limit=1000)).rows
     for needle in ("%", "_"):

@@ -43,6 +43,8 @@ TEXT_SEARCH_WORK_MEM = "96MB"
 # Partners loaded per mail: a list shows the first and a count; the detail shows more.
 LIST_RECIPIENTS = 20
 DETAIL_RECIPIENTS = 1000
+# Mails a text page searches row by row before it hashes the messages (see _text_page_rows).
+TEXT_WINDOW = 5000
 
 
 def _build_engine(url: URL, settings: ConnectionSettings) -> Engine:
@@ -237,10 +239,39 @@ class SqlBackend:
             )
             params = mail_sql.list_page_params(query.before_id, query.after_id, limit)
             return list(connection.execute(statement, params).all())
-        statement = mail_sql.mail_page_query(
-            self.schema, query.states, query.text, query.before_id, query.after_id, limit
+        return self._text_page_rows(connection, query, limit + 1)
+
+    def _text_page_rows(self, connection: Connection, query: MailQuery, fetch: int) -> list[Any]:
+        """A text page: first the newest TEXT_WINDOW mails row by row, then the rest hashed.
+
+        Searching row by row (each message looked up by its key) stops as soon as the page
+        is full: a common word fills it within a few thousand mails. A rare word would
+        walk the whole table that way, so past the window the hashed form (one scan of
+        the messages, see mail_filter) finds the rest of the page.
+        """
+        schema, states, text = self.schema, query.states, query.text
+        before, after = query.before_id, query.after_id
+        ascending = after is not None and before is None
+        edge_query = mail_sql.window_edge_query(schema, before, after, ascending, TEXT_WINDOW)
+        edge = connection.execute(edge_query).scalar()
+        if edge is None:  # fewer mails than the window: the row-by-row walk is bounded
+            statement = mail_sql.page_select(
+                schema, states, text, before, after, fetch, ascending, per_row=True
+            )
+            return list(connection.execute(statement).all())
+        # The window holds the edge; the rest starts right past it.
+        window_before, window_after = (edge + 1, after) if ascending else (before, edge - 1)
+        rest_before, rest_after = (None, edge) if ascending else (edge, after)
+        window = mail_sql.page_select(
+            schema, states, text, window_before, window_after, fetch, ascending, per_row=True
         )
-        return list(connection.execute(statement).all())
+        rows = list(connection.execute(window).all())
+        if len(rows) < fetch:
+            rest = mail_sql.page_select(
+                schema, states, text, rest_before, rest_after, fetch - len(rows), ascending
+            )
+            rows += connection.execute(rest).all()
+        return rows
 
     def _recipients(
         self, connection: Connection, ids: list[int], per_mail: int

@@ -67,14 +67,20 @@ def _mail_row_columns(schema: OdooSchema, reason: ColumnElement[Any]) -> list[Co
 
 
 def mail_filter(
-    schema: OdooSchema, states: tuple[str, ...], text: str
+    schema: OdooSchema, states: tuple[str, ...], text: str, per_row: bool = False
 ) -> list[ColumnElementT[bool]]:
     """The WHERE conditions shared by a page and its count; they use mail_mail alone.
 
-    Matches on the message and on partners are `IN (subquery)` rather than a join or a
-    correlated EXISTS: PostgreSQL then scans mail_message and res_partner once into a hash
-    and walks mail_mail by id, which stays around a second at a million rows whether the
-    text is rare or common (a correlated EXISTS took the statement timeout on rare text).
+    By default matches on the message and on partners are `IN (subquery)` rather than a
+    join or a correlated EXISTS: PostgreSQL then scans mail_message and res_partner once
+    into a hash and walks mail_mail by id, which stays around a second at a million rows
+    whether the text is rare or common (a correlated EXISTS over every mail took the
+    statement timeout on rare text).
+
+    `per_row` is for a walk bounded by an id range (the text page's window): the
+    message is looked up by its key for each mail walked, and the walk stops at the
+    page's last row, so a common word costs a few thousand lookups instead of a scan of
+    every message.
     """
     mail = schema.t("mail_mail")
     msg = schema.t("mail_message")
@@ -85,9 +91,24 @@ def mail_filter(
     if not text:
         return conditions
     matches = _contains_any(mail, ("email_to", "failure_reason"), text)
-    message_matches = _contains_any(msg, ("subject", "email_from", "record_name"), text)
-    if message_matches:
-        matches.append(mail.c.mail_message_id.in_(select(msg.c.id).where(or_(*message_matches))))
+    if per_row:
+        own = msg.alias("text_message")
+        message_matches = _contains_any(own, ("subject", "email_from", "record_name"), text)
+        if message_matches:
+            # OFFSET 0 keeps PostgreSQL from turning the EXISTS back into a hash of every
+            # matching message, which is the scan this form is here to avoid.
+            lookup = (
+                select(literal(1))
+                .where(own.c.id == mail.c.mail_message_id, or_(*message_matches))
+                .offset(0)
+            )
+            matches.append(lookup.exists())
+    else:
+        message_matches = _contains_any(msg, ("subject", "email_from", "record_name"), text)
+        if message_matches:
+            matches.append(
+                mail.c.mail_message_id.in_(select(msg.c.id).where(or_(*message_matches)))
+            )
     if schema.has_table("mail_mail_res_partner_rel") and schema.has_table("res_partner"):
         rel = schema.t("mail_mail_res_partner_rel")
         partner = schema.t("res_partner")
@@ -116,7 +137,30 @@ def mail_page_query(
 ) -> Select[Any]:
     """Newest first by id, keyset-paged; `after_id` pages backwards (ascending, reversed later)."""
     ascending = after_id is not None and before_id is None
-    return _page_select(schema, states, text, before_id, after_id, limit + 1, ascending)
+    return page_select(schema, states, text, before_id, after_id, limit + 1, ascending)
+
+
+def window_edge_query(
+    schema: OdooSchema, before_id: int | None, after_id: int | None, ascending: bool, rows: int
+) -> Select[Any]:
+    """The id of the `rows`-th mail from where a page starts (none if there are fewer).
+
+    An index-only walk of the primary key: the edge of the window a text page first
+    searches row by row.
+    """
+    mail = schema.t("mail_mail")
+    conditions: list[ColumnElementT[bool]] = []
+    if before_id is not None:
+        conditions.append(mail.c.id < before_id)
+    if after_id is not None:
+        conditions.append(mail.c.id > after_id)
+    return (
+        select(mail.c.id)
+        .where(*conditions)
+        .order_by(mail.c.id.asc() if ascending else mail.c.id.desc())
+        .offset(rows - 1)
+        .limit(1)
+    )
 
 
 def list_page_statement(
@@ -126,7 +170,7 @@ def list_page_statement(
     ascending = after and not before
 
     def build() -> Select[Any]:
-        return _page_select(
+        return page_select(
             schema,
             states,
             "",
@@ -148,7 +192,7 @@ def list_page_params(before_id: int | None, after_id: int | None, limit: int) ->
     return params
 
 
-def _page_select(
+def page_select(
     schema: OdooSchema,
     states: tuple[str, ...],
     text: str,
@@ -156,10 +200,12 @@ def _page_select(
     after_id: Any,
     fetch: Any,
     ascending: bool,
+    per_row: bool = False,
 ) -> Select[Any]:
+    """`fetch` mail rows with `after_id < id < before_id`, by id (see `mail_filter`)."""
     mail = schema.t("mail_mail")
     msg = schema.t("mail_message")
-    conditions = mail_filter(schema, states, text)
+    conditions = mail_filter(schema, states, text, per_row)
     if before_id is not None:
         conditions.append(mail.c.id < before_id)
     if after_id is not None:
