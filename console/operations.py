@@ -75,18 +75,8 @@ class Operator:
 
     # -- targets ----------------------------------------------------------------
     def matching_ids(self, query: MailQuery, cap: int = 1_000_000) -> list[int]:
-        """Every id matching a filter, newest first, paged in SQL."""
-        ids: list[int] = []
-        before: int | None = None
-        while len(ids) < cap:
-            page = self.backend.mail_page(
-                MailQuery(states=query.states, text=query.text, before_id=before, limit=1000)
-            )
-            ids.extend(m.id for m in page.rows)
-            if not page.has_more or not page.rows:
-                break
-            before = page.rows[-1].id
-        return ids[:cap]
+        """Every id matching a filter (its states and text), newest first, paged in SQL."""
+        return self.backend.mail_ids(MailQuery(states=query.states, text=query.text), cap)
 
     # -- actions ----------------------------------------------------------------
     def retry(self, ids: Sequence[int], *, include_cancelled: bool = True) -> WriteOutcome:

@@ -154,6 +154,25 @@ def test_text_pages_walk_the_window_then_the_rest_without_gap_or_repeat(
         assert [m.id for m in page.rows] == expected[1:low], (needle, window)
 
 
+@pytest.mark.parametrize("ids_page", [3, 100_000])
+def test_select_all_ids_are_the_listed_ones(
+    backend: SqlBackend, ids_page: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mail_ids` (ids only, keyset pages of IDS_PAGE) lists what the pages list."""
+    from console.backends import sql
+
+    monkeypatch.setattr(sql, "IDS_PAGE", ids_page)
+    for states, needle in ((("exception",), ""), ((), "acme"), (("exception",), "S0"), ((), "")):
+        listed = [
+            m.id for m in backend.mail_page(MailQuery(states=states, text=needle, limit=1000)).rows
+        ]
+        assert len(listed) >= 3
+        assert backend.mail_ids(MailQuery(states=states, text=needle), 1_000_000) == listed
+        assert backend.mail_ids(MailQuery(states=states, text=needle), 7) == listed[:7]
+        below = MailQuery(states=states, text=needle, before_id=listed[2])
+        assert backend.mail_ids(below, 1_000_000) == listed[3:]
+
+
 def test_filter_wildcards_are_literal(backend: SqlBackend) -> None:
     everything = backend.mail_page(MailQuery(limit=1000)).rows
     for needle in ("%", "_"):

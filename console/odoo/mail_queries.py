@@ -219,6 +219,17 @@ def page_select(
     )
 
 
+def mail_ids_query(
+    schema: OdooSchema, states: tuple[str, ...], text: str, before_id: int | None, limit: int
+) -> Select[Any]:
+    """Only the ids of a filter's mails, newest first, keyset-paged (select-all, --grep)."""
+    mail = schema.t("mail_mail")
+    conditions = mail_filter(schema, states, text)
+    if before_id is not None:
+        conditions.append(mail.c.id < before_id)
+    return select(mail.c.id).where(*conditions).order_by(mail.c.id.desc()).limit(limit)
+
+
 def mail_count_query(schema: OdooSchema, states: tuple[str, ...], text: str) -> Select[Any]:
     mail = schema.t("mail_mail")
     conditions = mail_filter(schema, states, text)
