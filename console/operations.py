@@ -231,7 +231,7 @@ class Operator:
                 int(k): str(v) for k, v in entry.data.get("previous_notifications", {}).items()
             }
             return writes.restore_notifications(connection, schema, previous)
-        previous = {int(k): str(v) for k, v in entry.data.get("previous_states", {}).items()}
+        previous = entry.previous_states
         left_in = "outgoing" if entry.action == "retry" else "cancel"
         return writes.restore_mail_states(
             connection, schema, previous, expected_state=left_in, uid=uid, now=utcnow_naive()
