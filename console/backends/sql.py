@@ -199,9 +199,10 @@ class SqlBackend:
             counts: dict[str, int] = {}
             oldest: datetime | None = None
             future = 0
+            statement = mail_sql.status_statement(self.schema)
             for state, count, oldest_due, scheduled in connection.execute(
-                mail_sql.status_query(self.schema, now)
-            ):
+                statement, {"now": now}
+            ).all():
                 if state is None:
                     continue
                 counts[str(state)] = int(count)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
+    DateTime,
     Integer,
     Select,
     and_,
@@ -280,7 +281,14 @@ def recipients_statement(schema: OdooSchema, per_mail: int, array: bool) -> Sele
     return schema.statement(("recipients", per_mail, array), build)
 
 
-def status_query(schema: OdooSchema, now: datetime) -> Select[Any]:
+def status_statement(schema: OdooSchema) -> Select[Any]:
+    """`status_query` built once for this database, run with `{"now": ...}`."""
+    return schema.statement(
+        ("status",), lambda: status_query(schema, bindparam("now", type_=DateTime))
+    )
+
+
+def status_query(schema: OdooSchema, now: datetime | ColumnElement[Any]) -> Select[Any]:
     """Counts per state, the oldest due outgoing mail and the future-scheduled ones.
 
     One scan of mail_mail (Odoo has no index on `state`): three separate queries cost three
