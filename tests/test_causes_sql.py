@@ -98,6 +98,34 @@ def test_the_bundled_sample_groups_the_same(sample_path: Path, open_db: Any) -> 
     assert_same_as_row_by_row(open_db(f"sqlite:///{sample_path}"))
 
 
+def test_a_cause_without_any_date_sorts_last_instead_of_crashing(
+    sample_path: Path, open_db: Any
+) -> None:
+    url = f"sqlite:///{sample_path}"
+    backend = open_db(url)
+    dated = causes(backend)
+    chosen = dated[0]  # the biggest: undated, it must still come first (count first)
+    ids = ids_for_cause(backend, chosen.signature)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        for mail_id in ids:
+            connection.execute(
+                text("UPDATE mail_mail SET create_date = NULL WHERE id = :i"), {"i": mail_id}
+            )
+            connection.execute(
+                text(
+                    "UPDATE mail_message SET date = NULL WHERE id = "
+                    "(SELECT mail_message_id FROM mail_mail WHERE id = :i)"
+                ),
+                {"i": mail_id},
+            )
+    engine.dispose()
+    groups = causes(backend)
+    assert groups == group_rows(iter_failed(backend))
+    assert groups[0].signature == chosen.signature and groups[0].last_seen is None
+    assert groups[0].first_seen is None and all(g.last_seen for g in groups[1:])
+
+
 @pytest.mark.parametrize("version", VERSIONS)
 def test_every_version_on_postgresql_groups_the_same(
     version: int, odoo_databases: OdooDatabases, open_db: Any

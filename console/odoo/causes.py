@@ -111,9 +111,21 @@ class _Accumulator:
         )
 
 
+_EPOCH = datetime(1970, 1, 1)
+
+
+def _newest_first(moment: datetime | None) -> float:
+    """A sort key: the latest first, a cause without any date last.
+
+    (`datetime.min.timestamp()` raises: a cause whose mails all lack dates crashed here.)
+    """
+    return float("inf") if moment is None else -(moment - _EPOCH).total_seconds()
+
+
 def _biggest_first(groups: dict[str, _Accumulator]) -> list[CauseGroup]:
+    """By count, then by last seen (latest first), then by signature."""
     result = [acc.group(signature) for signature, acc in groups.items()]
-    result.sort(key=lambda g: (-g.count, -(g.last_seen or datetime.min).timestamp(), g.signature))
+    result.sort(key=lambda g: (-g.count, _newest_first(g.last_seen), g.signature))
     return result
 
 
