@@ -135,7 +135,7 @@ class QueryBench:
         return QueryResults(self.rows, [Explained(t, f()) for t, f in self.slow])
 
     def _causes(self) -> None:
-        from console.odoo.causes import causes, failed_page_query, group_rows
+        from console.odoo.causes import causes, group_rows, text_groups_query
 
         backend, conn = self.backend, self.conn
         failed = fetch_failed_rows(conn)
@@ -154,7 +154,7 @@ class QueryBench:
             "failures by cause vs SQL GROUP BY",
             lambda: causes(backend),
             lambda: raw_sql.fetch_all(conn, raw_sql.CAUSES_GROUP_BY),
-            lambda: self.explain_console(failed_page_query(backend.schema, None, 2000)),
+            lambda: self.explain_console(text_groups_query(backend.schema, postgres=True)),
             note=note,
         )
         self.compare(

@@ -208,7 +208,7 @@ class RetryBench:
                 note="what an id-by-id loop costs, against the same single UPDATE; one run",
             ),
             Row(
-                f"select all {n} failed ids (matching_ids, 1000 a page)",
+                f"select all {n} failed ids (matching_ids)",
                 size,
                 select_console,
                 select_raw,

@@ -83,18 +83,8 @@ class Operator:
 
     # -- targets ----------------------------------------------------------------
     def matching_ids(self, query: MailQuery, cap: int = 1_000_000) -> list[int]:
-        """Every id matching a filter, newest first, paged in SQL."""
-        ids: list[int] = []
-        before: int | None = None
-        while len(ids) < cap:
-            page = self.backend.mail_page(
-                MailQuery(states=query.states, text=query.text, before_id=before, limit=1000)
-            )
-            ids.extend(m.id for m in page.rows)
-            if not page.has_more or not page.rows:
-                break
-            before = page.rows[-1].id
-        return ids[:cap]
+        """Every id matching a filter (its states and text), newest first, paged in SQL."""
+        return self.backend.mail_ids(MailQuery(states=query.states, text=query.text), cap)
 
     # -- actions ----------------------------------------------------------------
     def retry(self, ids: Sequence[int], *, include_cancelled: bool = True) -> WriteOutcome:
@@ -273,7 +263,7 @@ class Operator:
                 int(k): str(v) for k, v in entry.data.get("previous_notifications", {}).items()
             }
             return writes.restore_notifications(connection, schema, previous)
-        previous = {int(k): str(v) for k, v in entry.data.get("previous_states", {}).items()}
+        previous = entry.previous_states
         left_in = "outgoing" if entry.action == "retry" else "cancel"
         return writes.restore_mail_states(
             connection, schema, previous, expected_state=left_in, uid=uid, now=utcnow_naive()

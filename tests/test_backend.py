@@ -110,6 +110,69 @@ def searchable(mail: MailRow) -> str:
     return (" ".join(str(v or "") for v in fields) + " " + partners).lower()
 
 
+@pytest.mark.parametrize("window", [1, 7, 60, 100_000])
+def test_text_pages_walk_the_window_then_the_rest_without_gap_or_repeat(
+    backend: SqlBackend, window: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A text page searches the newest TEXT_WINDOW mails row by row, then the rest with
+    the hashed form: paged either way, the matches come out all, once, in order."""
+    from console.backends import sql
+
+    monkeypatch.setattr(sql, "TEXT_WINDOW", window)
+    everything = backend.mail_page(MailQuery(limit=1000)).rows
+    assert len(everything) < 1000
+    for needle, states in (("535", ()), ("acme", ()), ("S0", ("exception",)), ("relay", ())):
+        expected = [
+            m.id
+            for m in everything
+            if needle.lower() in searchable(m) and (not states or m.state in states)
+        ]
+        assert len(expected) >= 3, needle
+        seen: list[int] = []
+        before = None
+        while True:
+            page = backend.mail_page(
+                MailQuery(states=states, text=needle, before_id=before, limit=4)
+            )
+            seen.extend(m.id for m in page.rows)
+            if not page.has_more:
+                break
+            before = page.rows[-1].id
+        assert seen == expected, (needle, window)
+        # Paging back towards the newest from the oldest match: the 2 newer ones.
+        page = backend.mail_page(
+            MailQuery(states=states, text=needle, after_id=expected[-1], limit=2)
+        )
+        assert [m.id for m in page.rows] == expected[-3:-1], (needle, window)
+        # Both bounds at once (a refresh of a window of the list).
+        low = min(len(expected) - 1, 12)
+        page = backend.mail_page(
+            MailQuery(
+                states=states, text=needle, before_id=expected[0], after_id=expected[low], limit=50
+            )
+        )
+        assert [m.id for m in page.rows] == expected[1:low], (needle, window)
+
+
+@pytest.mark.parametrize("ids_page", [3, 100_000])
+def test_select_all_ids_are_the_listed_ones(
+    backend: SqlBackend, ids_page: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mail_ids` (ids only, keyset pages of IDS_PAGE) lists what the pages list."""
+    from console.backends import sql
+
+    monkeypatch.setattr(sql, "IDS_PAGE", ids_page)
+    for states, needle in ((("exception",), ""), ((), "acme"), (("exception",), "S0"), ((), "")):
+        listed = [
+            m.id for m in backend.mail_page(MailQuery(states=states, text=needle, limit=1000)).rows
+        ]
+        assert len(listed) >= 3
+        assert backend.mail_ids(MailQuery(states=states, text=needle), 1_000_000) == listed
+        assert backend.mail_ids(MailQuery(states=states, text=needle), 7) == listed[:7]
+        below = MailQuery(states=states, text=needle, before_id=listed[2])
+        assert backend.mail_ids(below, 1_000_000) == listed[3:]
+
+
 def test_filter_wildcards_are_literal(backend: SqlBackend) -> None:
     everything = backend.mail_page(MailQuery(limit=1000)).rows
     for needle in ("%", "_"):
@@ -186,3 +249,68 @@ def test_read_only_session_cannot_write(case: tuple[str, int, str]) -> None:
         assert "read" in str(raised.value).lower()
     finally:
         backend.close()
+
+
+def _crowd(url: str, partners: int) -> int:
+    """Give the newest failed mail `partners` extra partners; returns its id."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            mail_id = connection.execute(
+                text("SELECT max(id) FROM mail_mail WHERE state = 'exception'")
+            ).scalar_one()
+            start = connection.execute(text("SELECT max(id) FROM res_partner")).scalar_one() + 1
+            for i in range(partners):
+                connection.execute(
+                    text(
+                        "INSERT INTO res_partner (id, name, email, active, type) "
+                        "VALUES (:id, :name, :email, TRUE, 'contact')"
+                    ),
+                    {"id": start + i, "name": f"Crowd {i}", "email": f"crowd{i}@crowd.example"},
+                )
+                connection.execute(
+                    text(
+                        "INSERT INTO mail_mail_res_partner_rel (mail_mail_id, res_partner_id) "
+                        "VALUES (:mail, :partner)"
+                    ),
+                    {"mail": mail_id, "partner": start + i},
+                )
+        return int(mail_id)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize("engine_name", ["sqlite", "pg"])
+def test_pages_carry_each_mails_first_partners_and_their_count(
+    engine_name: str, tmp_path: Any, request: pytest.FixtureRequest
+) -> None:
+    """The recipients of a page (one array parameter on PostgreSQL, an IN on SQLite): the
+    first 20 partners by id of every mail and how many it has, as plain SQL says."""
+    from tests.odoo_dbs import build_postgres, build_sqlite
+
+    if engine_name == "sqlite":
+        url = build_sqlite(tmp_path, 17)
+    else:
+        url = build_postgres(request.getfixturevalue("pg_db_factory")(), 17)
+    crowd = _crowd(url, 45)
+    pairs = raw(url, "SELECT mail_mail_id, res_partner_id FROM mail_mail_res_partner_rel")
+    partners_of: dict[int, list[int]] = {}
+    for mail_id, partner_id in pairs:
+        partners_of.setdefault(int(mail_id), []).append(int(partner_id))
+    opened = open_backend(ConnectionSettings(db_url=url))
+    try:
+        seen = 0
+        for states in (("exception",), ()):
+            for mail in opened.mail_page(MailQuery(states=states, limit=200)).rows:
+                expected = sorted(partners_of.get(mail.id, []))
+                assert [r.partner_id for r in mail.recipients] == expected[:20]
+                assert mail.recipient_count == len(expected)
+                seen += bool(expected)
+        assert seen > 50
+        crowded = opened.mail_page(MailQuery(states=("exception",), limit=1)).rows[0]
+        assert crowded.id == crowd and crowded.recipient_count >= 45
+        assert len(crowded.recipients) == 20
+        detail = opened.mail_detail(crowd)
+        assert detail is not None and len(detail.mail.recipients) == crowded.recipient_count
+    finally:
+        opened.close()

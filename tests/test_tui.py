@@ -397,6 +397,51 @@ async def test_the_timer_refreshes_without_overlap_or_duplicates(sample_path: Pa
         assert "paused" in app.query_one(HeaderBar).build_text(200).plain
 
 
+async def test_the_rows_show_before_the_counts_of_the_same_poll(sample_path: Path) -> None:
+    """A poll posts the visible list as soon as it is read; the counts (a scan of every
+    mail, 0.3 s at a million) come after, and only they end the poll: no second poll
+    starts meanwhile, an R pressed then runs right after."""
+    import threading
+
+    from console.backends.sql import SqlBackend
+    from console.config import ConnectionSettings, resolve_target
+    from console.domain.models import QueueStatus
+
+    counts_may_come = threading.Event()
+
+    class SlowCounts(SqlBackend):
+        def status(self) -> QueueStatus:
+            counts_may_come.wait(30)
+            return super().status()
+
+    def connect() -> MailQueueBackend:
+        settings = ConnectionSettings(db_url=f"sqlite:///{sample_path}")
+        return SlowCounts(resolve_target(settings), settings)
+
+    outgoing = state_ids(sample_path, "outgoing")
+    app = MailQueueApp(connect, tz=PARIS, refresh_seconds=3600.0)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(250):
+            await pilot.pause(0.02)
+            if table_ids(pane(app, "outgoing")):
+                break
+        assert table_ids(pane(app, "outgoing")) == outgoing[: len(table_ids(pane(app, "outgoing")))]
+        assert table_ids(pane(app, "outgoing"))[0] == outgoing[0]
+        assert app.status is None and app.refresh_count == 0  # the counts are not there yet
+        assert app.refresher.running
+        await pilot.press("R")
+        running = [w for w in app.workers if w.group == "refresh" and not w.is_finished]
+        assert len(running) == 1 and app.refresher.pending
+        counts_may_come.set()
+        for _ in range(250):
+            await pilot.pause(0.02)
+            if app.refresh_count == 2 and not app.refresher.running:
+                break
+        assert app.refresh_count == 2  # the poll, then the R asked during it
+        assert app.status is not None
+        assert f"1 Outgoing {len(outgoing)}" in app.query_one(TabBar).render().plain
+
+
 async def test_paging_keeps_the_table_under_the_cap(big_database: Path) -> None:
     all_ids = state_ids(big_database, "exception")
     assert len(all_ids) > MAX_ROWS

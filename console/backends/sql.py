@@ -60,6 +60,10 @@ TEXT_SEARCH_WORK_MEM = "96MB"
 # Partners loaded per mail: a list shows the first and a count; the detail shows more.
 LIST_RECIPIENTS = 20
 DETAIL_RECIPIENTS = 1000
+# Mails a text page searches row by row before it hashes the messages (see _text_page_rows).
+TEXT_WINDOW = 5000
+# Ids per statement when every matching id is wanted (select-all).
+IDS_PAGE = 100_000
 
 
 def _build_engine(url: URL, settings: ConnectionSettings) -> Engine:
@@ -213,9 +217,10 @@ class SqlBackend:
             counts: dict[str, int] = {}
             oldest: datetime | None = None
             future = 0
+            statement = mail_sql.status_statement(self.schema)
             for state, count, oldest_due, scheduled in connection.execute(
-                mail_sql.status_query(self.schema, now)
-            ):
+                statement, {"now": now}
+            ).all():
                 if state is None:
                     continue
                 counts[str(state)] = int(count)
@@ -236,28 +241,58 @@ class SqlBackend:
 
         def work(connection: Connection) -> MailPage:
             self._prepare_text_search(connection, query)
-            rows = list(
-                connection.execute(
-                    mail_sql.mail_page_query(
-                        self.schema,
-                        query.states,
-                        query.text,
-                        query.before_id,
-                        query.after_id,
-                        limit,
-                    )
-                )
-            )
+            rows = self._page_rows(connection, query, limit)
             has_more = len(rows) > limit
             rows = rows[:limit]
             backwards = query.after_id is not None and query.before_id is None
             if backwards:
                 rows.reverse()  # fetched ascending from after_id; show newest first
-            recipients = self._recipients(connection, [int(r.id) for r in rows], LIST_RECIPIENTS)
-            mails = tuple(_mail_row(r, *recipients.get(int(r.id), ((), 0))) for r in rows)
-            return MailPage(rows=mails, has_more=has_more)
+            recipients = self._recipients(connection, [int(r[0]) for r in rows], LIST_RECIPIENTS)
+            return MailPage(rows=_mail_rows(rows, recipients), has_more=has_more)
 
         return self._run(work)
+
+    def _page_rows(self, connection: Connection, query: MailQuery, limit: int) -> list[Any]:
+        """Up to limit + 1 rows (the columns of a MailRow), in the order they were read."""
+        if not query.text.strip():
+            statement = mail_sql.list_page_statement(
+                self.schema, query.states, query.before_id is not None, query.after_id is not None
+            )
+            params = mail_sql.list_page_params(query.before_id, query.after_id, limit)
+            return list(connection.execute(statement, params).all())
+        return self._text_page_rows(connection, query, limit + 1)
+
+    def _text_page_rows(self, connection: Connection, query: MailQuery, fetch: int) -> list[Any]:
+        """A text page: first the newest TEXT_WINDOW mails row by row, then the rest hashed.
+
+        Searching row by row (each message looked up by its key) stops as soon as the page
+        is full: a common word fills it within a few thousand mails. A rare word would
+        walk the whole table that way, so past the window the hashed form (one scan of
+        the messages, see mail_filter) finds the rest of the page.
+        """
+        schema, states, text = self.schema, query.states, query.text
+        before, after = query.before_id, query.after_id
+        ascending = after is not None and before is None
+        edge_query = mail_sql.window_edge_query(schema, before, after, ascending, TEXT_WINDOW)
+        edge = connection.execute(edge_query).scalar()
+        if edge is None:  # fewer mails than the window: the row-by-row walk is bounded
+            statement = mail_sql.page_select(
+                schema, states, text, before, after, fetch, ascending, per_row=True
+            )
+            return list(connection.execute(statement).all())
+        # The window holds the edge; the rest starts right past it.
+        window_before, window_after = (edge + 1, after) if ascending else (before, edge - 1)
+        rest_before, rest_after = (None, edge) if ascending else (edge, after)
+        window = mail_sql.page_select(
+            schema, states, text, window_before, window_after, fetch, ascending, per_row=True
+        )
+        rows = list(connection.execute(window).all())
+        if len(rows) < fetch:
+            rest = mail_sql.page_select(
+                schema, states, text, rest_before, rest_after, fetch - len(rows), ascending
+            )
+            rows += connection.execute(rest).all()
+        return rows
 
     def _recipients(
         self, connection: Connection, ids: list[int], per_mail: int
@@ -267,12 +302,38 @@ class SqlBackend:
             return {}
         found: dict[int, list[Recipient]] = defaultdict(list)
         totals: dict[int, int] = {}
+        statement = mail_sql.recipients_statement(self.schema, per_mail, self.is_postgres)
         for mail_id, partner_id, name, email, total in connection.execute(
-            mail_sql.recipients_query(self.schema, ids, per_mail)
-        ):
-            found[int(mail_id)].append(Recipient(int(partner_id), name, email))
-            totals[int(mail_id)] = int(total)
+            statement, {"ids": ids}
+        ).all():
+            found[mail_id].append(Recipient(partner_id, name, email))
+            totals[mail_id] = total
         return {key: (tuple(value), totals[key]) for key, value in found.items()}
+
+    def mail_ids(self, query: MailQuery, cap: int) -> list[int]:
+        """The ids of every mail matching `query` (states, text, before_id), newest first.
+
+        Ids only, IDS_PAGE a statement, in one transaction: what a select-all needs,
+        without reading rows, recipients and building MailRows for each.
+        """
+
+        def work(connection: Connection) -> list[int]:
+            self._prepare_text_search(connection, query)
+            ids: list[int] = []
+            before = query.before_id
+            while len(ids) < cap:
+                wanted = min(IDS_PAGE, cap - len(ids))
+                statement = mail_sql.mail_ids_query(
+                    self.schema, query.states, query.text, before, wanted + 1
+                )
+                page = _id_column(connection, statement)
+                ids.extend(page[:wanted])
+                if len(page) <= wanted:  # the one more row says whether to go on
+                    break
+                before = ids[-1]
+            return ids
+
+        return self._run(work)
 
     def count_mails(self, query: MailQuery) -> int:
         def work(connection: Connection) -> int:
@@ -410,6 +471,19 @@ def open_backend(settings: ConnectionSettings) -> SqlBackend:
 
 
 # -- row mapping ------------------------------------------------------------------
+def _id_column(connection: Connection, statement: Any) -> list[int]:
+    """A one-column result read straight from the DBAPI cursor.
+
+    SQLAlchemy builds a Row per row (about a microsecond each): for 100,000 ids that is
+    more than the database takes to send them.
+    """
+    result = connection.execute(statement)
+    try:
+        return [int(row[0]) for row in result.cursor.fetchall()]
+    finally:
+        result.close()
+
+
 def _mail_row(row: Any, recipients: tuple[Recipient, ...], recipient_count: int) -> MailRow:
     return MailRow(
         id=int(row.id),
@@ -428,6 +502,50 @@ def _mail_row(row: Any, recipients: tuple[Recipient, ...], recipient_count: int)
         mailing_id=row.mailing_id,
         recipient_count=recipient_count,
     )
+
+
+def _mail_rows(
+    rows: list[Any], recipients: dict[int, tuple[tuple[Recipient, ...], int]]
+) -> tuple[MailRow, ...]:
+    """A page's rows, read by position (the columns of `mail_sql._mail_row_columns`)."""
+    none: tuple[tuple[Recipient, ...], int] = ((), 0)
+    result = []
+    for (
+        mail_id,
+        state,
+        date,
+        scheduled_date,
+        email_from,
+        email_to,
+        subject,
+        model,
+        res_id,
+        record_name,
+        failure_type,
+        failure_reason,
+        mailing_id,
+    ) in rows:
+        partners, count = recipients.get(mail_id, none)
+        result.append(
+            MailRow(
+                mail_id,
+                "?" if state is None else str(state),
+                date,
+                scheduled_date,
+                email_from,
+                email_to,
+                partners,
+                subject,
+                model,
+                res_id,
+                record_name,
+                failure_type,
+                failure_reason,
+                mailing_id,
+                count,
+            )
+        )
+    return tuple(result)
 
 
 def _one_row_per_cron(rows: list[Any]) -> list[Any]:

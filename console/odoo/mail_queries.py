@@ -5,7 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    DateTime,
+    Integer,
+    Select,
+    and_,
+    any_,
+    bindparam,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.sql.elements import ColumnElement as ColumnElementT
 
 from console.odoo.schema import OdooSchema
@@ -54,14 +68,20 @@ def _mail_row_columns(schema: OdooSchema, reason: ColumnElement[Any]) -> list[Co
 
 
 def mail_filter(
-    schema: OdooSchema, states: tuple[str, ...], text: str
+    schema: OdooSchema, states: tuple[str, ...], text: str, per_row: bool = False
 ) -> list[ColumnElementT[bool]]:
     """The WHERE conditions shared by a page and its count; they use mail_mail alone.
 
-    Matches on the message and on partners are `IN (subquery)` rather than a join or a
-    correlated EXISTS: PostgreSQL then scans mail_message and res_partner once into a hash
-    and walks mail_mail by id, which stays around a second at a million rows whether the
-    text is rare or common (a correlated EXISTS took the statement timeout on rare text).
+    By default matches on the message and on partners are `IN (subquery)` rather than a
+    join or a correlated EXISTS: PostgreSQL then scans mail_message and res_partner once
+    into a hash and walks mail_mail by id, which stays around a second at a million rows
+    whether the text is rare or common (a correlated EXISTS over every mail took the
+    statement timeout on rare text).
+
+    `per_row` is for a walk bounded by an id range (the text page's window): the
+    message is looked up by its key for each mail walked, and the walk stops at the
+    page's last row, so a common word costs a few thousand lookups instead of a scan of
+    every message.
     """
     mail = schema.t("mail_mail")
     msg = schema.t("mail_message")
@@ -72,9 +92,24 @@ def mail_filter(
     if not text:
         return conditions
     matches = _contains_any(mail, ("email_to", "failure_reason"), text)
-    message_matches = _contains_any(msg, ("subject", "email_from", "record_name"), text)
-    if message_matches:
-        matches.append(mail.c.mail_message_id.in_(select(msg.c.id).where(or_(*message_matches))))
+    if per_row:
+        own = msg.alias("text_message")
+        message_matches = _contains_any(own, ("subject", "email_from", "record_name"), text)
+        if message_matches:
+            # OFFSET 0 keeps PostgreSQL from turning the EXISTS back into a hash of every
+            # matching message, which is the scan this form is here to avoid.
+            lookup = (
+                select(literal(1))
+                .where(own.c.id == mail.c.mail_message_id, or_(*message_matches))
+                .offset(0)
+            )
+            matches.append(lookup.exists())
+    else:
+        message_matches = _contains_any(msg, ("subject", "email_from", "record_name"), text)
+        if message_matches:
+            matches.append(
+                mail.c.mail_message_id.in_(select(msg.c.id).where(or_(*message_matches)))
+            )
     if schema.has_table("mail_mail_res_partner_rel") and schema.has_table("res_partner"):
         rel = schema.t("mail_mail_res_partner_rel")
         partner = schema.t("res_partner")
@@ -102,21 +137,98 @@ def mail_page_query(
     limit: int,
 ) -> Select[Any]:
     """Newest first by id, keyset-paged; `after_id` pages backwards (ascending, reversed later)."""
+    ascending = after_id is not None and before_id is None
+    return page_select(schema, states, text, before_id, after_id, limit + 1, ascending)
+
+
+def window_edge_query(
+    schema: OdooSchema, before_id: int | None, after_id: int | None, ascending: bool, rows: int
+) -> Select[Any]:
+    """The id of the `rows`-th mail from where a page starts (none if there are fewer).
+
+    An index-only walk of the primary key: the edge of the window a text page first
+    searches row by row.
+    """
     mail = schema.t("mail_mail")
-    msg = schema.t("mail_message")
-    conditions = mail_filter(schema, states, text)
+    conditions: list[ColumnElementT[bool]] = []
     if before_id is not None:
         conditions.append(mail.c.id < before_id)
     if after_id is not None:
         conditions.append(mail.c.id > after_id)
-    order = mail.c.id.asc() if after_id is not None and before_id is None else mail.c.id.desc()
+    return (
+        select(mail.c.id)
+        .where(*conditions)
+        .order_by(mail.c.id.asc() if ascending else mail.c.id.desc())
+        .offset(rows - 1)
+        .limit(1)
+    )
+
+
+def list_page_statement(
+    schema: OdooSchema, states: tuple[str, ...], before: bool, after: bool
+) -> Select[Any]:
+    """`mail_page_query` without text, built once per shape: run it with `list_page_params`."""
+    ascending = after and not before
+
+    def build() -> Select[Any]:
+        return page_select(
+            schema,
+            states,
+            "",
+            bindparam("before_id", type_=Integer) if before else None,
+            bindparam("after_id", type_=Integer) if after else None,
+            bindparam("fetch", type_=Integer),
+            ascending,
+        )
+
+    return schema.statement(("list_page", states, before, after), build)
+
+
+def list_page_params(before_id: int | None, after_id: int | None, limit: int) -> dict[str, int]:
+    params = {"fetch": limit + 1}  # one more tells whether another page exists
+    if before_id is not None:
+        params["before_id"] = before_id
+    if after_id is not None:
+        params["after_id"] = after_id
+    return params
+
+
+def page_select(
+    schema: OdooSchema,
+    states: tuple[str, ...],
+    text: str,
+    before_id: Any,
+    after_id: Any,
+    fetch: Any,
+    ascending: bool,
+    per_row: bool = False,
+) -> Select[Any]:
+    """`fetch` mail rows with `after_id < id < before_id`, by id (see `mail_filter`)."""
+    mail = schema.t("mail_mail")
+    msg = schema.t("mail_message")
+    conditions = mail_filter(schema, states, text, per_row)
+    if before_id is not None:
+        conditions.append(mail.c.id < before_id)
+    if after_id is not None:
+        conditions.append(mail.c.id > after_id)
     return (
         select(*_mail_row_columns(schema, _reason_prefix(schema)))
         .select_from(mail.join(msg, msg.c.id == mail.c.mail_message_id))
         .where(*conditions)
-        .order_by(order)
-        .limit(limit + 1)  # one more tells whether another page exists
+        .order_by(mail.c.id.asc() if ascending else mail.c.id.desc())
+        .limit(fetch)
     )
+
+
+def mail_ids_query(
+    schema: OdooSchema, states: tuple[str, ...], text: str, before_id: int | None, limit: int
+) -> Select[Any]:
+    """Only the ids of a filter's mails, newest first, keyset-paged (select-all, --grep)."""
+    mail = schema.t("mail_mail")
+    conditions = mail_filter(schema, states, text)
+    if before_id is not None:
+        conditions.append(mail.c.id < before_id)
+    return select(mail.c.id).where(*conditions).order_by(mail.c.id.desc()).limit(limit)
 
 
 def mail_count_query(schema: OdooSchema, states: tuple[str, ...], text: str) -> Select[Any]:
@@ -125,34 +237,58 @@ def mail_count_query(schema: OdooSchema, states: tuple[str, ...], text: str) -> 
     return select(func.count()).select_from(mail).where(*conditions)
 
 
-def recipients_query(schema: OdooSchema, mail_ids: list[int], per_mail: int) -> Select[Any]:
-    """The first `per_mail` partners of each mail, with how many it has in all.
+def id_in(column: ColumnElement[Any], array: bool) -> ColumnElementT[bool]:
+    """`column = ANY(:ids)` with one array parameter (PostgreSQL), else an expanding IN.
+
+    An IN of a few hundred bind parameters costs more in SQLAlchemy's and psycopg's
+    query rewriting than the query itself takes in the database.
+    """
+    if array:
+        return column == any_(bindparam("ids", type_=ARRAY(Integer)))
+    return column.in_(bindparam("ids", expanding=True))
+
+
+def recipients_statement(schema: OdooSchema, per_mail: int, array: bool) -> Select[Any]:
+    """The first `per_mail` partners of each mail in `:ids`, with how many it has in all.
 
     A mail can carry thousands of partners; a page must not load them all.
     """
-    rel = schema.t("mail_mail_res_partner_rel")
-    partner = schema.t("res_partner")
-    ranked = (
-        select(
-            rel.c.mail_mail_id,
-            rel.c.res_partner_id,
-            func.row_number()
-            .over(partition_by=rel.c.mail_mail_id, order_by=rel.c.res_partner_id)
-            .label("rank"),
-            func.count().over(partition_by=rel.c.mail_mail_id).label("total"),
+
+    def build() -> Select[Any]:
+        rel = schema.t("mail_mail_res_partner_rel")
+        partner = schema.t("res_partner")
+        ranked = (
+            select(
+                rel.c.mail_mail_id,
+                rel.c.res_partner_id,
+                func.row_number()
+                .over(partition_by=rel.c.mail_mail_id, order_by=rel.c.res_partner_id)
+                .label("rank"),
+                func.count().over(partition_by=rel.c.mail_mail_id).label("total"),
+            )
+            .where(id_in(rel.c.mail_mail_id, array))
+            .subquery()
         )
-        .where(rel.c.mail_mail_id.in_(mail_ids))
-        .subquery()
-    )
-    return (
-        select(ranked.c.mail_mail_id, partner.c.id, partner.c.name, partner.c.email, ranked.c.total)
-        .select_from(ranked.join(partner, partner.c.id == ranked.c.res_partner_id))
-        .where(ranked.c.rank <= per_mail)
-        .order_by(ranked.c.mail_mail_id, partner.c.id)
+        return (
+            select(
+                ranked.c.mail_mail_id, partner.c.id, partner.c.name, partner.c.email, ranked.c.total
+            )
+            .select_from(ranked.join(partner, partner.c.id == ranked.c.res_partner_id))
+            .where(ranked.c.rank <= literal_column(str(int(per_mail))))
+            .order_by(ranked.c.mail_mail_id, partner.c.id)
+        )
+
+    return schema.statement(("recipients", per_mail, array), build)
+
+
+def status_statement(schema: OdooSchema) -> Select[Any]:
+    """`status_query` built once for this database, run with `{"now": ...}`."""
+    return schema.statement(
+        ("status",), lambda: status_query(schema, bindparam("now", type_=DateTime))
     )
 
 
-def status_query(schema: OdooSchema, now: datetime) -> Select[Any]:
+def status_query(schema: OdooSchema, now: datetime | ColumnElement[Any]) -> Select[Any]:
     """Counts per state, the oldest due outgoing mail and the future-scheduled ones.
 
     One scan of mail_mail (Odoo has no index on `state`): three separate queries cost three

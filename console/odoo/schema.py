@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from sqlalchemy import MetaData, Table, inspect
 from sqlalchemy.engine import Connection
 
 from console.odoo.tables import KNOWN_COLUMNS, new_column
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -16,6 +20,8 @@ class OdooSchema:
 
     tables: dict[str, Table] = field(default_factory=dict)
     column_types: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Statements built once for this database and run with new parameters each time.
+    statements: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def has_table(self, name: str) -> bool:
         return name in self.tables
@@ -26,6 +32,18 @@ class OdooSchema:
 
     def t(self, name: str) -> Table:
         return self.tables[name]
+
+    def statement(self, key: Hashable, build: Callable[[], T]) -> T:
+        """The statement built for `key`, built on first use.
+
+        Building a statement and computing SQLAlchemy's cache key for it costs about
+        what a small page query costs in the database; a statement object run again
+        keeps its key.
+        """
+        found = self.statements.get(key)
+        if found is None:
+            found = self.statements[key] = build()
+        return found
 
     def column_type(self, table: str, column: str) -> str:
         """The database's own type name for a column ('' when unknown)."""

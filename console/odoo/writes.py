@@ -1,9 +1,10 @@
 """The writes of Odoo's mail buttons, guarded by the state they expect (model §4.1, §4.5, §4.9).
 
 Each function runs inside the caller's transaction, locks the target rows without waiting
-(PostgreSQL `FOR UPDATE SKIP LOCKED`: a row Odoo is busy with is reported, not waited for),
+(PostgreSQL `SKIP LOCKED`: a row Odoo is busy with is reported, not waited for),
 re-checks the state, writes what the ORM would write (`write_uid`, `write_date` included)
-and says what it skipped and why.
+and says what it skipped and why. Retry and cancel first try a plain UPDATE that gives
+up after 10 ms on a row someone holds, then take the SKIP LOCKED way (_set_state_postgres).
 """
 
 from __future__ import annotations
@@ -34,20 +35,36 @@ def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
 def _lock_mail_states(
     connection: Connection, schema: OdooSchema, ids: Sequence[int]
 ) -> dict[int, str]:
-    """Current state of each target row we could lock (locked rows are absent)."""
+    """Current state of each target row we could lock (locked rows are absent).
+
+    On PostgreSQL `FOR NO KEY UPDATE SKIP LOCKED`: the lock Odoo's own UPDATE takes, so
+    a row Odoo is writing is skipped, not waited for.
+    """
+    if connection.dialect.name == "postgresql":
+        found = connection.execute(
+            text(
+                "SELECT id, state FROM mail_mail WHERE id = ANY(CAST(:ids AS integer[])) "
+                "FOR NO KEY UPDATE SKIP LOCKED"
+            ),
+            {"ids": int_array_literal(ids)},
+        )
+        return {int(i): str(state) for i, state in found}
     mail = schema.t("mail_mail")
-    postgres = connection.dialect.name == "postgresql"
-    found: dict[int, str] = {}
+    states: dict[int, str] = {}
     for chunk in _chunks(ids):
-        query: Any = select(mail.c.id, mail.c.state).where(mail.c.id.in_(chunk))
-        if postgres:
-            query = query.with_for_update(skip_locked=True)
+        query = select(mail.c.id, mail.c.state).where(mail.c.id.in_(chunk))
         for mail_id, state in connection.execute(query):
-            found[int(mail_id)] = str(state)
-    return found
+            states[int(mail_id)] = str(state)
+    return states
 
 
 def _existing_ids(connection: Connection, schema: OdooSchema, ids: Sequence[int]) -> set[int]:
+    if connection.dialect.name == "postgresql":
+        found = connection.execute(
+            text("SELECT id FROM mail_mail WHERE id = ANY(CAST(:ids AS integer[]))"),
+            {"ids": int_array_literal(ids)},
+        )
+        return {int(i) for i in found.scalars()}
     mail = schema.t("mail_mail")
     existing: set[int] = set()
     for chunk in _chunks(ids):
@@ -72,11 +89,11 @@ def set_mail_state(
     """`mark_outgoing` (retry) and `cancel` are both `write({'state': ...})` in Odoo."""
     requested = tuple(dict.fromkeys(ids))
     if connection.dialect.name == "postgresql":
-        before, applied = _set_state_postgres(
+        previous, kept = _set_state_postgres(
             connection, requested, from_states=from_states, to_state=to_state, uid=uid, now=now
         )
     else:
-        before, applied = _set_state_portable(
+        previous, kept = _set_state_portable(
             connection,
             schema,
             requested,
@@ -85,46 +102,99 @@ def set_mail_state(
             uid=uid,
             now=now,
         )
-    applied_ids = set(applied)
-    skipped: dict[int, str] = {}
-    missing = [i for i in requested if i not in before]
-    existing = _existing_ids(connection, schema, missing) if missing else set()
-    for mail_id in missing:
-        skipped[mail_id] = LOCKED if mail_id in existing else GONE
-    for mail_id in requested:
-        state = before.get(mail_id)
-        if state is not None and state not in from_states:
-            skipped[mail_id] = f"not {' or '.join(from_states)} (now {state!r})"
-        elif state is not None and mail_id not in applied_ids:
-            skipped[mail_id] = "state changed meanwhile"
+    skipped = _skipped(connection, schema, requested, previous, kept, from_states)
     return WriteOutcome(
         action=action,
         requested=requested,
-        applied=tuple(sorted(applied, reverse=True)),
+        applied=tuple(sorted(previous, reverse=True)),
         skipped=skipped,
-        previous={i: before[i] for i in applied},
+        previous=previous,
     )
 
 
-# One statement per chunk on PostgreSQL: lock what nobody holds, update what is in the
-# expected state, and return both, with the ids sent as one array parameter (an expanding
-# IN of thousands of parameters cost more than the database work).
-_SET_STATE_SQL = text(
+def _skipped(
+    connection: Connection,
+    schema: OdooSchema,
+    requested: Sequence[int],
+    previous: dict[int, str],
+    kept: dict[int, str],
+    from_states: Sequence[str],
+) -> dict[int, str]:
+    """Why each requested id was not written (none, usually: then no query, no per-id work).
+
+    `previous`: the ids written, with their state before; `kept`: ids found locked by us
+    but not written, with their state. The others are locked again, without waiting,
+    to tell a row someone else holds from one in another state, or gone.
     """
-    WITH target AS (
-        SELECT id, state FROM mail_mail WHERE id = ANY(:ids) FOR UPDATE SKIP LOCKED
-    ), changed AS (
+    skipped: dict[int, str] = {}
+    if len(previous) == len(requested):
+        return skipped
+    missing = [i for i in requested if i not in previous and i not in kept]
+    if missing:
+        kept = {**kept, **_lock_mail_states(connection, schema, missing)}
+        held = [i for i in missing if i not in kept]
+        existing = _existing_ids(connection, schema, held) if held else set()
+        for mail_id in held:
+            skipped[mail_id] = LOCKED if mail_id in existing else GONE
+    for mail_id, state in kept.items():
+        if state not in from_states:
+            skipped[mail_id] = f"not {' or '.join(from_states)} (now {state!r})"
+        else:
+            skipped[mail_id] = "state changed meanwhile"
+    return skipped
+
+
+# PostgreSQL, per chunk of ids, first the plain write: one UPDATE per expected state (so
+# the state before is known exactly), joined to the ids sent as one array literal, the
+# state re-checked by the UPDATE itself, giving up after HELD_ROW_WAIT on any row another
+# transaction holds. Nothing held (the usual case): done, at the cost of a bare UPDATE.
+# Something held: that chunk is rolled back to its savepoint and written the guarded way.
+HELD_ROW_WAIT = "10ms"
+_UPDATE_IN_STATE_SQL = text(
+    """
+    WITH changed AS (
         UPDATE mail_mail AS m
            SET state = :to_state, write_uid = :uid, write_date = :now
-          FROM target
-         WHERE m.id = target.id AND target.state = ANY(:from_states)
+          FROM unnest(CAST(:ids AS integer[])) AS wanted(id)
+         WHERE m.id = wanted.id AND m.state = :from_state
      RETURNING m.id
     )
-    SELECT target.id, target.state, changed.id IS NOT NULL AS applied
-      FROM target LEFT JOIN changed ON changed.id = target.id
+    SELECT array_agg(id) FROM changed
     """
 )
-PG_CHUNK = 50_000
+# The guarded way: lock the rows in an expected state that nobody holds (FOR NO KEY
+# UPDATE, the lock Odoo's own UPDATE takes; SKIP LOCKED: a row Odoo is writing is
+# skipped, not waited for; the state is checked again on the locked row), update them,
+# and return the states they had, one row per state with its ids as one array.
+_LOCK_AND_UPDATE_SQL = text(
+    """
+    WITH changed AS (
+        UPDATE mail_mail AS m
+           SET state = :to_state, write_uid = :uid, write_date = :now
+          FROM (SELECT locked.id, locked.state
+                  FROM unnest(CAST(:ids AS integer[])) AS wanted(id)
+                  JOIN mail_mail AS locked ON locked.id = wanted.id
+                 WHERE locked.state = ANY(:from_states)
+                   FOR NO KEY UPDATE OF locked SKIP LOCKED) AS target
+         WHERE m.id = target.id
+     RETURNING m.id, target.state
+    )
+    SELECT state, array_agg(id) AS ids FROM changed GROUP BY state
+    """
+)
+# Ids go in as one array literal: a list parameter of 100,000 ints, `id = ANY(<constant
+# array>)` (planned element by element) or a row per mail coming back each cost more
+# than the database's own work. Ids not written are explained afterwards (_skipped).
+PG_CHUNK = 100_000
+
+
+class _RowHeld(Exception):
+    """Another transaction holds a row the plain UPDATE needed."""
+
+
+def int_array_literal(ids: Sequence[int]) -> str:
+    """`{1,2,3}`: PostgreSQL's text form of an int array, for `CAST(:ids AS integer[])`."""
+    return "{" + ",".join(map(str, map(int, ids))) + "}"
 
 
 def _set_state_postgres(
@@ -135,22 +205,49 @@ def _set_state_postgres(
     to_state: str,
     uid: int,
     now: datetime,
-) -> tuple[dict[int, str], list[int]]:
-    before: dict[int, str] = {}
-    applied: list[int] = []
+) -> tuple[dict[int, str], dict[int, str]]:
+    """(written id -> state before, {}): what was not written is looked up by _skipped."""
+    previous: dict[int, str] = {}
+    values = {"to_state": to_state, "uid": uid, "now": now}
     for start in range(0, len(ids), PG_CHUNK):
-        params = {
-            "ids": list(ids[start : start + PG_CHUNK]),
-            "from_states": list(from_states),
-            "to_state": to_state,
-            "uid": uid,
-            "now": now,
-        }
-        for mail_id, state, was_applied in connection.execute(_SET_STATE_SQL, params):
-            before[int(mail_id)] = str(state)
-            if was_applied:
-                applied.append(int(mail_id))
-    return before, applied
+        chunk = ids[start : start + PG_CHUNK]
+        try:
+            previous.update(_update_unless_held(connection, chunk, from_states, values))
+        except _RowHeld:
+            params = {**values, "ids": int_array_literal(chunk), "from_states": list(from_states)}
+            for state, state_ids in connection.execute(_LOCK_AND_UPDATE_SQL, params):
+                previous.update(dict.fromkeys(state_ids, str(state)))
+    return previous, {}
+
+
+def _update_unless_held(
+    connection: Connection,
+    ids: Sequence[int],
+    from_states: Sequence[str],
+    values: dict[str, Any],
+) -> dict[int, str]:
+    """Plain UPDATEs in a savepoint; _RowHeld (and nothing written) if a row is held."""
+    written: dict[int, str] = {}
+    remaining = list(ids)
+    try:
+        with connection.begin_nested():
+            usual_wait = connection.exec_driver_sql("SHOW lock_timeout").scalar_one()
+            connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{HELD_ROW_WAIT}'")
+            for state in from_states:
+                params = {**values, "ids": int_array_literal(remaining), "from_state": state}
+                done = connection.execute(_UPDATE_IN_STATE_SQL, params).scalar_one() or []
+                written.update(dict.fromkeys(done, state))
+                if len(written) == len(ids):
+                    break
+                remaining = [i for i in remaining if i not in written]
+            connection.execute(
+                text("SELECT set_config('lock_timeout', :wait, true)"), {"wait": usual_wait}
+            )
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
+            raise _RowHeld from None
+        raise
+    return written
 
 
 def _set_state_portable(
@@ -162,7 +259,7 @@ def _set_state_portable(
     to_state: str,
     uid: int,
     now: datetime,
-) -> tuple[dict[int, str], list[int]]:
+) -> tuple[dict[int, str], dict[int, str]]:
     before = _lock_mail_states(connection, schema, ids)
     eligible = [i for i in ids if before.get(i) in from_states]
     mail = schema.t("mail_mail")
@@ -175,7 +272,8 @@ def _set_state_portable(
             .returning(mail.c.id)
         )
         applied.extend(int(i) for i in connection.execute(statement).scalars())
-    return before, applied
+    previous = {i: before[i] for i in applied}
+    return previous, {i: state for i, state in before.items() if i not in previous}
 
 
 def ignore_failures(connection: Connection, schema: OdooSchema, ids: Sequence[int]) -> WriteOutcome:

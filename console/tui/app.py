@@ -34,6 +34,7 @@ from console.tui.messages import (
     ConnectFailed,
     HealthLoaded,
     MatchesLoaded,
+    PaneRefreshed,
     RefreshFailed,
     RefreshLoaded,
     SupportFinished,
@@ -316,6 +317,11 @@ class MailQueueApp(App[None]):
     def ui_gone(self) -> bool:
         """True while quitting: a worker's late message then finds no widget to update."""
         return not self.query(HeaderBar)
+
+    @on(PaneRefreshed)
+    def _on_pane_refreshed(self, message: PaneRefreshed) -> None:
+        if not self.ui_gone():
+            self.refresher.pane_loaded(message)
 
     @on(RefreshLoaded)
     def _on_refresh_loaded(self, message: RefreshLoaded) -> None:

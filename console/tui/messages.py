@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -37,17 +38,29 @@ class ConnectFailed(Message):
         self.error = error
 
 
-class RefreshLoaded(Message):
-    """Counts and the visible pane's data, fetched together by one refresh worker."""
+class PaneRefreshed(Message):
+    """The visible pane's data, read first by a refresh worker so it shows before the counts.
+
+    `painted` is set once the rows are on screen; the worker waits for it (briefly) before
+    it starts the counts, a scan that would otherwise take the CPU the paint needs.
+    """
 
     def __init__(
-        self, status: QueueStatus, pane_id: str | None, job: RefreshJob | None, payload: object
+        self, pane_id: str, job: RefreshJob, payload: object, painted: threading.Event
     ) -> None:
         super().__init__()
-        self.status = status
         self.pane_id = pane_id
         self.job = job
         self.payload = payload
+        self.painted = painted
+
+
+class RefreshLoaded(Message):
+    """The counts, read last by a refresh worker: the refresh is complete."""
+
+    def __init__(self, status: QueueStatus) -> None:
+        super().__init__()
+        self.status = status
 
 
 class RefreshFailed(Message):

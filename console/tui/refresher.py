@@ -1,6 +1,9 @@
 """The refresh loop: one poll at a time, the next one scheduled when it ends (Dolphie-style).
 
-Each poll reads the counts and the visible pane's data in one thread worker. Two slower
+Each poll reads the visible pane's data, then the counts, in one thread worker: the pane's
+rows are posted as soon as they are read (a page is milliseconds; the counts scan every
+mail) and painted before the counts start, and the poll ends when the counts arrive.
+Two slower
 reads ride on it without running on every tick: failed mails grouped by cause (when the
 Failed count changes, or while the Causes pane is visible, at most every ten times what
 it took) and the health checks (every HEALTH_SECONDS, or each tick while Health shows).
@@ -11,6 +14,7 @@ Workers only read and post messages; the App hands those messages to this object
 
 from __future__ import annotations
 
+import threading
 import time
 from functools import partial
 from typing import TYPE_CHECKING
@@ -21,6 +25,7 @@ from console.tui.header import HeaderBar, TabBar
 from console.tui.messages import (
     CausesLoaded,
     HealthLoaded,
+    PaneRefreshed,
     RefreshFailed,
     RefreshLoaded,
 )
@@ -39,6 +44,7 @@ if TYPE_CHECKING:  # the Causes and Health panes are built after the first frame
 BACKOFF_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)
 HEALTH_SECONDS = 30.0
 CAUSES_COST_FACTOR = 10  # recompute causes at most every 10x what the last run took
+PAINT_WAIT_SECONDS = 0.5  # at most, for the pane's rows to be painted before the counts
 
 
 class Refresher:
@@ -56,6 +62,7 @@ class Refresher:
         self.force_extras = False  # recompute causes and health on the next success
         self.timer: Timer | None = None
         self.last_error: str | None = None
+        self.pane_error: str | None = None  # showing this poll's pane data failed
         self.causes_running = False
         self.causes_failed: int | None = None  # the Failed count the causes were read at
         self.causes_at: float | None = None
@@ -82,6 +89,7 @@ class Refresher:
         pane = self.app.visible_pane()
         job = pane.refresh_job()  # read the pane's state here, not in the thread
         self.running = True
+        self.pane_error = None
         self.app.header_state.refreshing = self.disconnected
         self.app.query_one(HeaderBar).refresh()
         self.app.run_worker(
@@ -94,33 +102,49 @@ class Refresher:
         )
 
     def _read(self, backend: MailQueueBackend, pane_id: str, job: RefreshJob | None) -> None:
-        """In a thread: the counts and the visible pane's data, then one message."""
+        """In a thread: the visible pane's data (posted at once), then the counts."""
         try:
+            if job is not None and pane_id:
+                payload = job.fetch(backend)
+                painted = threading.Event()
+                self.app.post_message(PaneRefreshed(pane_id, job, payload, painted))
+                painted.wait(PAINT_WAIT_SECONDS)
             status = backend.status()
-            payload = job.fetch(backend) if job is not None else None
         except Exception as exc:
             self.app.post_message(RefreshFailed(describe_error(exc), is_disconnect(exc)))
             return
-        self.app.post_message(RefreshLoaded(status, pane_id, job, payload))
+        self.app.post_message(RefreshLoaded(status))
+
+    def pane_loaded(self, message: PaneRefreshed) -> None:
+        """The pane's rows, before the counts of the same poll (which ends the poll)."""
+        try:
+            pane = self.app.query_one(f"#{message.pane_id}", Pane)
+            pane.apply_refresh(message.job, message.payload)
+        except Exception as exc:  # odd data must not kill an on-call console
+            self.pane_error = f"Could not show the refresh: {describe_error(exc)}"
+            self.report_error(self.pane_error, False)
+        self.app.call_after_refresh(message.painted.set)
 
     def loaded(self, message: RefreshLoaded) -> None:
         app = self.app
         self.running = False
         try:
             app.show_status(message.status)
-            if message.job is not None and message.pane_id:
-                pane = app.query_one(f"#{message.pane_id}", Pane)
-                pane.apply_refresh(message.job, message.payload)
         except Exception as exc:  # odd data must not kill an on-call console
             self.report_error(f"Could not show the refresh: {describe_error(exc)}", False)
         else:
-            self._recovered()
-            self.count += 1
-            app.header_state.last_refresh = time.monotonic()
-            app.header_state.refresh_error = False
-            app.query_one(HeaderBar).refresh()
-            self._extras(message.status)
+            if self.pane_error is None:  # else the poll failed where its pane was shown
+                self._succeeded(message.status)
         self._after()
+
+    def _succeeded(self, status: QueueStatus) -> None:
+        app = self.app
+        self._recovered()
+        self.count += 1
+        app.header_state.last_refresh = time.monotonic()
+        app.header_state.refresh_error = False
+        app.query_one(HeaderBar).refresh()
+        self._extras(status)
 
     def failed(self, message: RefreshFailed) -> None:
         self.running = False
