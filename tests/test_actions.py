@@ -7,8 +7,6 @@ shapes of Odoo 16, 17 and 18, and compares whole tables before and after.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +23,7 @@ from console.errors import ReadOnlyRefused, UsageError
 from console.journal import Journal
 from console.operations import Operator
 from console.timefmt import utcnow_naive
+from tests.cli_run import run_cli
 from tests.odoo_dbs import build_postgres, build_sqlite
 
 CASES = [(e, v) for e in ("sqlite", "pg") for v in (16, 17, 18)]
@@ -354,16 +353,6 @@ def test_a_bulk_write_leaves_the_sessions_lock_timeout_as_it_was(pg_db_factory: 
         backend.close()
     assert sorted(outcome.applied) == sorted(failed) and not outcome.skipped
     assert set(outcome.previous.values()) == {"exception", "cancel"}
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "console", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def test_cli_actions_exit_codes_and_json(tmp_path: Path) -> None:

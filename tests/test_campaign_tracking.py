@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from console.config import ConnectionSettings
 from console.errors import QueryFailed
 from console.journal import Journal
 from console.operations import Operator
+from tests.cli_run import run_cli
 from tests.odoo_dbs import VERSIONS, build_postgres, build_sqlite
 
 CLAIRE = "claire.dubois@acme-shop.fr"  # uid 4, partner 5 in every generated database
@@ -259,16 +258,6 @@ def test_without_the_field_row_the_note_names_the_field(tmp_path: Path) -> None:
     assert outcome.applied == (3,) and list(outcome.skipped) == [6]
     assert "ir_model_fields has no row for mailing.mailing.state" in outcome.note
     assert mailing_messages(url) == []
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "console", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def test_cli_reports_applied_skipped_and_the_chatter(tmp_path: Path) -> None:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import socket
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from console.sample import BUNDLED_SAMPLE
+from tests.cli_run import run_cli
 from tests.conftest import OdooDatabases
 from tests.pgcluster import PgCluster
 
@@ -34,22 +33,6 @@ MAIL_KEYS = {
 }
 
 
-def run_cli(
-    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if k != "ODOO_MAILQ_DB"}
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "console", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        cwd=cwd,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
-
-
 def assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: str) -> str:
     assert result.returncode == 2, result
     assert "Traceback" not in result.stderr
@@ -58,7 +41,6 @@ def assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: 
     for fragment in fragments:
         assert fragment.lower() in lines[0].lower(), lines[0]
     return lines[0]
-
 
 
 @pytest.mark.parametrize("engine", ["sqlite", "pg"])

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,25 +17,9 @@ from console.errors import UsageError
 from console.journal import Journal
 from console.odoo.causes import cause_target_ids, causes, ids_for_cause
 from console.operations import Operator
+from tests.cli_run import run_cli as run
 from tests.odoo_dbs import build_postgres, build_sqlite
 from tests.test_health import ADMIN_PARTNER, make_healthy, run_sql
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _entry() -> list[str]:
-    return [sys.executable, "-m", "console"]
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*_entry(), *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 @pytest.fixture(scope="module")

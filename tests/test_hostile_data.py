@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -20,21 +18,12 @@ from console.backends.sql import open_backend
 from console.config import ConnectionSettings
 from console.journal import Journal
 from console.operations import Operator
+from tests.cli_run import run_cli
 from tests.odoo_dbs import build_sqlite
 from tests.smtp_server import SmtpTestServer
 
 ESCAPES = "\x1b[2J\x1b]0;owned\x07"
 INJECTION = "Hello\r\nBcc: evil@attacker.example\r\nX-Evil: 1"
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "console", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def nullable_columns(connection: sqlite3.Connection, table: str) -> list[str]:
@@ -137,7 +126,7 @@ def test_cli_reads_hostile_rows(hostile_db: tuple[str, dict[str, int]]) -> None:
         ("causes",),
         ("doctor",),
     ):
-        result = run_cli(*args, "--db", url)
+        result = run_cli(*args, "--db", url, timeout=300)
         assert result.returncode in (0, 1), (args, result.stderr)
         assert "Traceback" not in result.stderr
         assert_printable(result.stdout)
@@ -145,7 +134,9 @@ def test_cli_reads_hostile_rows(hostile_db: tuple[str, dict[str, int]]) -> None:
     rows = {
         m["id"]: m
         for m in json.loads(
-            run_cli("mails", "--state", "failed", "--json", "--limit", "1000", "--db", url).stdout
+            run_cli(
+                "mails", "--state", "failed", "--json", "--limit", "1000", "--db", url, timeout=300
+            ).stdout
         )
     }
     assert len(rows[ids["huge_reason"]]["failure_reason"]) <= 4000  # lists carry a prefix only

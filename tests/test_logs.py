@@ -28,6 +28,7 @@ from console.support.logs import (
     parse_since,
     search_log,
 )
+from tests.cli_run import run_cli as run
 
 ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2024, 11, 26, 0, 0, 0)
@@ -337,17 +338,6 @@ def test_follow_across_rotation(tmp_path: Path) -> None:
 
 
 # -- CLI -------------------------------------------------------------------------------------
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    from tests.test_support_eml import _entry
-
-    return subprocess.run(
-        [sys.executable, "-m", _entry(), *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
 
 
 def test_cli_logs(tmp_path: Path) -> None:

@@ -29,9 +29,9 @@ from console.smtp.send_now import send_now
 from console.support.eml import ExportRefused, build_export, export_eml
 from console.timefmt import utcnow_naive
 from sample_db.generate import build_database
+from tests.cli_run import run_cli
 from tests.smtp_server import SmtpTestServer
 
-ROOT = Path(__file__).resolve().parent.parent
 UID = 2
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
 CSV = "date;montant\n2026-11-27;42,00 €\n".encode()
@@ -342,21 +342,6 @@ def test_missing_mail_and_pg(pg_db_factory: Any, dbs: list[Db]) -> None:
     assert attachment.get_payload(decode=True) == PDF
     with pytest.raises(Exception, match="no mail with id"):
         export_eml(db.backend(), 99_999_999)
-
-
-def run_cli(*args: str, binary: bool = False) -> Any:
-    return subprocess.run(
-        [sys.executable, "-m", _entry(), *args],
-        capture_output=True,
-        text=not binary,
-        cwd=ROOT,
-        timeout=120,
-        stdin=subprocess.DEVNULL,
-    )
-
-
-def _entry() -> str:
-    return "console"
 
 
 @pytest.mark.parametrize(

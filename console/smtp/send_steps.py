@@ -122,7 +122,7 @@ class SendSteps:
         if not candidates:
             return claim
         recipients = store_batch.read_recipients_many(conn, schema, [c[0].id for c in candidates])
-        attachments = store_batch.read_attachments_many(
+        attachments = store.read_attachments_many(
             conn, schema, sorted({c[1].mail_message_id for c in candidates}), self.version
         )
         ready: list[tuple[Planned, Prepared, store_batch.MailBefore]] = []

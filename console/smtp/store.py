@@ -331,8 +331,18 @@ def read_attachments(
     connection: Connection, schema: OdooSchema, message_id: int, version: int
 ) -> list[AttachmentRow]:
     """The message's attachments in Odoo's order (id desc; 19 sorts by id)."""
-    if not has(schema, "message_attachment_rel") or not has(schema, "ir_attachment"):
-        return []
+    return read_attachments_many(connection, schema, [message_id], version)[message_id]
+
+
+def read_attachments_many(
+    connection: Connection, schema: OdooSchema, message_ids: Sequence[int], version: int
+) -> dict[int, list[AttachmentRow]]:
+    """Each message's attachments in Odoo's order (id desc; 19 sorts by id)."""
+    found: dict[int, list[AttachmentRow]] = {i: [] for i in message_ids}
+    if not message_ids or not has(schema, "message_attachment_rel"):
+        return found
+    if not has(schema, "ir_attachment"):
+        return found
     optional = [
         f"a.{c}" if has(schema, "ir_attachment", c) else f"NULL AS {c}"
         for c in ("mimetype", "store_fname", "db_datas", "file_size", "res_model", "res_id", "url")
@@ -340,26 +350,27 @@ def read_attachments(
     order = "a.id ASC" if version >= 19 else "a.id DESC"
     rows = connection.execute(
         text(
-            f"SELECT a.id, a.name, {', '.join(optional)} FROM message_attachment_rel r "
-            f"JOIN ir_attachment a ON a.id = r.attachment_id WHERE r.message_id = :id "
-            f"ORDER BY {order}"
-        ),
-        {"id": message_id},
+            f"SELECT r.message_id AS owner, a.id, a.name, {', '.join(optional)} "
+            "FROM message_attachment_rel r JOIN ir_attachment a ON a.id = r.attachment_id "
+            f"WHERE r.message_id IN :ids ORDER BY r.message_id, {order}"
+        ).bindparams(bindparam("ids", expanding=True)),
+        {"ids": list(message_ids)},
     )
-    return [
-        AttachmentRow(
-            int(r.id),
-            str(r.name),
-            r.mimetype,
-            r.store_fname,
-            bytes(r.db_datas) if r.db_datas is not None else None,
-            r.file_size,
-            r.res_model,
-            r.res_id,
-            r.url,
+    for r in rows:
+        found[int(r.owner)].append(
+            AttachmentRow(
+                int(r.id),
+                str(r.name),
+                r.mimetype,
+                r.store_fname,
+                bytes(r.db_datas) if r.db_datas is not None else None,
+                r.file_size,
+                r.res_model,
+                r.res_id,
+                r.url,
+            )
         )
-        for r in rows
-    ]
+    return found
 
 
 class AttachmentUnreadable(Exception):

@@ -21,7 +21,6 @@ from console.smtp.store import (
     _NOT_DONE,
     MAIL_COLUMNS,
     MAIL_FROM,
-    AttachmentRow,
     MailRow,
     has,
     mail_row,
@@ -110,46 +109,6 @@ def read_recipients_many(
     )
     for row in rows:
         found[int(row.mail_mail_id)].append(Recipient(int(row.id), row.name, row.email))
-    return found
-
-
-def read_attachments_many(
-    connection: Connection, schema: OdooSchema, message_ids: Sequence[int], version: int
-) -> dict[int, list[AttachmentRow]]:
-    """Each message's attachments in Odoo's order (as ``read_attachments``)."""
-    found: dict[int, list[AttachmentRow]] = {i: [] for i in message_ids}
-    if not message_ids or not has(schema, "message_attachment_rel"):
-        return found
-    if not has(schema, "ir_attachment"):
-        return found
-    optional = [
-        f"a.{c}" if has(schema, "ir_attachment", c) else f"NULL AS {c}"
-        for c in ("mimetype", "store_fname", "db_datas", "file_size", "res_model", "res_id", "url")
-    ]
-    order = "a.id ASC" if version >= 19 else "a.id DESC"
-    rows = connection.execute(
-        _expanding(
-            f"SELECT r.message_id AS owner, a.id, a.name, {', '.join(optional)} "
-            "FROM message_attachment_rel r JOIN ir_attachment a ON a.id = r.attachment_id "
-            f"WHERE r.message_id IN :ids ORDER BY r.message_id, {order}",
-            "ids",
-        ),
-        {"ids": list(message_ids)},
-    )
-    for r in rows:
-        found[int(r.owner)].append(
-            AttachmentRow(
-                int(r.id),
-                str(r.name),
-                r.mimetype,
-                r.store_fname,
-                bytes(r.db_datas) if r.db_datas is not None else None,
-                r.file_size,
-                r.res_model,
-                r.res_id,
-                r.url,
-            )
-        )
     return found
 
 
