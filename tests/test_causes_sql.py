@@ -151,3 +151,45 @@ def test_a_generated_varied_sqlite_database_groups_the_same(
     url = build_sqlite(tmp_path, 16, mails=5_000)
     vary(url)
     assert_same_as_row_by_row(open_db(url))
+
+
+def test_a_refresh_classifies_only_texts_it_has_not_seen(
+    sample_path: Path, open_db: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between two refreshes the texts rarely change: the second grouping must not
+    classify them again, must give the same causes, and the memory stays bounded."""
+    import console.odoo.causes as causes_module
+
+    backend = open_db(f"sqlite:///{sample_path}")
+    causes_module.forget_known_texts()
+    classified_texts: list[str | None] = []
+
+    def counting(reason: str | None, failure_type: str | None) -> Any:
+        classified_texts.append(reason)
+        return classify(reason, failure_type)
+
+    monkeypatch.setattr(causes_module, "classify", counting)
+    first = causes(backend)
+    distinct = len(classified_texts)
+    assert distinct >= 10
+    assert causes(backend) == first
+    assert len(classified_texts) == distinct  # nothing classified twice
+
+    engine = create_engine(f"sqlite:///{sample_path}")
+    with engine.begin() as connection:  # a new failure text appears
+        connection.execute(
+            text(
+                "UPDATE mail_mail SET failure_reason = 'SMTPDataError: 552 5.3.4 Message "
+                "size exceeds fixed limit' WHERE id = (SELECT max(id) FROM mail_mail "
+                "WHERE state = 'exception')"
+            )
+        )
+    engine.dispose()
+    again = causes(backend)
+    assert len(classified_texts) == distinct + 1  # only the new text
+    assert any("552" in group.signature for group in again)
+
+    monkeypatch.setattr(causes_module, "KNOWN_TEXTS_SIZE", 3)
+    causes_module.forget_known_texts()
+    causes(backend)
+    assert len(causes_module._known_texts) <= 3  # emptied when full, never beyond

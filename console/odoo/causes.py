@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 REASON_PREFIX = 4096
 PAGE_SIZE = 2000
 CLASSIFY_CACHE_SIZE = 20_000  # distinct failure texts remembered per grouping
+# Texts (at most REASON_PREFIX characters) classified by earlier groupings of this process:
+# the TUI regroups every refresh and the texts rarely change, so a refresh classifies only
+# the new ones. Bounded (a few MB at most), emptied when full.
+KNOWN_TEXTS_SIZE = 2_000
+_known_texts: dict[tuple[str | None, str | None], Classification] = {}
 FAILED_STATES = ("exception",)
 DEFAULT_SERVER = "(auto)"  # no server on the message: Odoo picked one by From
 MAX_SERVERS = 20  # servers listed per cause
@@ -160,9 +165,24 @@ def group_rows(rows: Iterator[FailedRow]) -> list[CauseGroup]:
 
 def classified(groups: Iterable[TextGroup]) -> list[tuple[TextGroup, Classification]]:
     """Each text group with its classification, newest group first."""
-    classifier = _Classifier()
     ordered = sorted(groups, key=lambda g: g.newest_id, reverse=True)
-    return [(g, classifier(g.failure_reason, g.failure_type)) for g in ordered]
+    return [(g, _classify_known(g.failure_reason, g.failure_type)) for g in ordered]
+
+
+def _classify_known(reason: str | None, failure_type: str | None) -> Classification:
+    key = (reason, failure_type)
+    classification = _known_texts.get(key)
+    if classification is None:
+        classification = classify(reason, failure_type)
+        if len(_known_texts) >= KNOWN_TEXTS_SIZE:
+            _known_texts.clear()
+        _known_texts[key] = classification
+    return classification
+
+
+def forget_known_texts() -> None:
+    """Classify every text afresh at the next grouping (benchmarks of a cold start)."""
+    _known_texts.clear()
 
 
 def merge_groups(pairs: list[tuple[TextGroup, Classification]]) -> list[CauseGroup]:
