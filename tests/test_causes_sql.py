@@ -193,3 +193,9 @@ def test_a_refresh_classifies_only_texts_it_has_not_seen(
     causes_module.forget_known_texts()
     causes(backend)
     assert len(causes_module._known_texts) <= 3  # emptied when full, never beyond
+    monkeypatch.setattr(causes_module, "KNOWN_TEXTS_SIZE", 20_000)
+    monkeypatch.setattr(causes_module, "KNOWN_TEXTS_CHARS", 400)  # a few long texts
+    causes_module.forget_known_texts()
+    causes(backend)
+    assert 0 < causes_module._known_chars <= 400
+    assert sum(len(r or "") for r, _t in causes_module._known_texts) == causes_module._known_chars

@@ -30,9 +30,13 @@ PAGE_SIZE = 2000
 CLASSIFY_CACHE_SIZE = 20_000  # distinct failure texts remembered per grouping
 # Texts (at most REASON_PREFIX characters) classified by earlier groupings of this process:
 # the TUI regroups every refresh and the texts rarely change, so a refresh classifies only
-# the new ones. Bounded (a few MB at most), emptied when full.
-KNOWN_TEXTS_SIZE = 2_000
+# the new ones. A million mails with 35,000 failures repeat about 3,000 texts of a few
+# hundred characters; the bounds (texts, and characters: a hostile database of distinct
+# 4 KB reasons) keep it to a few MB. Emptied when full.
+KNOWN_TEXTS_SIZE = 20_000
+KNOWN_TEXTS_CHARS = 4_000_000
 _known_texts: dict[tuple[str | None, str | None], Classification] = {}
+_known_chars = 0
 FAILED_STATES = ("exception",)
 DEFAULT_SERVER = "(auto)"  # no server on the message: Odoo picked one by From
 MAX_SERVERS = 20  # servers listed per cause
@@ -170,19 +174,24 @@ def classified(groups: Iterable[TextGroup]) -> list[tuple[TextGroup, Classificat
 
 
 def _classify_known(reason: str | None, failure_type: str | None) -> Classification:
+    global _known_chars
     key = (reason, failure_type)
     classification = _known_texts.get(key)
     if classification is None:
         classification = classify(reason, failure_type)
-        if len(_known_texts) >= KNOWN_TEXTS_SIZE:
-            _known_texts.clear()
+        size = len(reason or "")
+        if len(_known_texts) >= KNOWN_TEXTS_SIZE or _known_chars + size > KNOWN_TEXTS_CHARS:
+            forget_known_texts()
         _known_texts[key] = classification
+        _known_chars += size
     return classification
 
 
 def forget_known_texts() -> None:
     """Classify every text afresh at the next grouping (benchmarks of a cold start)."""
+    global _known_chars
     _known_texts.clear()
+    _known_chars = 0
 
 
 def merge_groups(pairs: list[tuple[TextGroup, Classification]]) -> list[CauseGroup]:
