@@ -36,6 +36,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.pg)
 
 
+# ---------------------------------------------------------------- isolation
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The journal and the sample copy go to a throwaway state directory, for this process
+    and the consoles it starts: a test run never writes into the operator's own journal."""
+    import os
+
+    state = tmp_path_factory.mktemp("state")
+    before = os.environ.get("XDG_STATE_HOME")
+    os.environ["XDG_STATE_HOME"] = str(state)
+    yield state
+    if before is None:
+        os.environ.pop("XDG_STATE_HOME", None)
+    else:
+        os.environ["XDG_STATE_HOME"] = before
+
+
 # ---------------------------------------------------------------- PostgreSQL
 
 PgDbFactory = Callable[..., str]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import socket
 import sqlite3
 import subprocess
@@ -218,3 +219,11 @@ def test_a_database_without_mass_mailing_still_works(pg_db_factory: Any) -> None
     campaigns = run_cli("campaigns", "--db", url)
     assert campaigns.returncode == 0 and "No mass-mailing campaign" in campaigns.stdout
     assert run_cli("mails", "--grep", "acme", "--db", url).returncode == 0
+
+
+def test_a_test_run_never_writes_the_operators_journal(tmp_path: Path) -> None:
+    """The suite's consoles write their journal under the session's private state dir."""
+    from console.config import state_dir
+
+    assert str(state_dir()).startswith(os.environ["XDG_STATE_HOME"])
+    assert not str(state_dir()).startswith(str(Path.home() / ".local" / "state"))

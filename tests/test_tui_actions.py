@@ -237,10 +237,11 @@ async def test_select_all_then_retry_over_50_asks_to_type_the_count(sample_path:
         go = screen.query_one("#confirm-go", Button)
         field = screen.query_one("#confirm-count", Input)
         assert go.disabled
-        assert focused_id(screen) == "confirm-back"
-
-        await pilot.press("tab")  # the confirm button is disabled: tab reaches the input
-        assert focused_id(screen) == field.id
+        assert focused_id(screen) == field.id  # what the operator types lands in the field
+        await pilot.press("enter")  # a reflex enter on the empty field does nothing
+        await settle(pilot, app)
+        assert isinstance(app.screen, ConfirmScreen) and go.disabled
+        assert f"not {count}: nothing done" in dialog_text(app)
         await pilot.press(*str(count - 1), "enter")  # a wrong count does nothing
         await settle(pilot, app)
         assert isinstance(app.screen, ConfirmScreen) and go.disabled
@@ -509,6 +510,7 @@ async def test_send_now_confirms_and_reports_failures_without_hanging(sample_pat
         await pilot.press("enter")  # harmless first: nothing sent
         await settle(pilot, app)
         assert mail_state(sample_path, target) == "outgoing"
+        assert app.toasts[-1][1] == "Send now: nothing done."  # said, not silent
 
         await pilot.press("S")
         await pilot.pause()

@@ -189,7 +189,9 @@ class ActionRunner:
     def confirm(self, dialog: Dialog, request: ActionRequest) -> None:
         def decided(confirmed: bool | None) -> None:
             backend = self.app.backend
-            if confirmed and not self.refused() and backend is not None:
+            if not confirmed:
+                self.app.notify(f"{dialog.title}: nothing done.", title=dialog.title)
+            elif not self.refused() and backend is not None:
                 self.running = request
                 self.write(backend, request)
 

@@ -106,7 +106,13 @@ class ConfirmScreen(ModalScreen[bool]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one("#confirm-back", Button).focus()
+        # Where the count must be typed, the field is where typing goes: an operator who
+        # reads "type 8774, then enter" and types it must not press Go back without
+        # knowing. An enter on the empty or wrong field does nothing and says so.
+        if self.dialog.typed_count is not None:
+            self.query_one("#confirm-count", Input).focus()
+        else:
+            self.query_one("#confirm-back", Button).focus()
 
     # -- the typed count ------------------------------------------------------------------
     def count_typed(self) -> bool:
