@@ -345,21 +345,28 @@ def restore_mail_states(
     """Undo of retry/cancel: rows still in the state the action left go back."""
     mail = schema.t("mail_mail")
     states = _lock_mail_states(connection, schema, list(previous))
-    applied: list[int] = []
     skipped: dict[int, str] = {}
+    by_old_state: dict[str, list[int]] = {}
     for mail_id, old_state in previous.items():
         current = states.get(mail_id)
         if current != expected_state:
             skipped[mail_id] = LOCKED if current is None else f"changed since (now {current!r})"
-            continue
-        result = connection.execute(
-            update(mail)
-            .where(and_(mail.c.id == mail_id, mail.c.state == expected_state))
-            .values(state=old_state, write_uid=uid, write_date=now)
-        )
-        if result.rowcount:
-            applied.append(mail_id)
         else:
+            by_old_state.setdefault(old_state, []).append(mail_id)
+    # The rows are locked by us now: one UPDATE per former state (and chunk), not per row.
+    done: set[int] = set()
+    for old_state, ids in by_old_state.items():
+        for chunk in _chunks(ids):
+            statement = (
+                update(mail)
+                .where(and_(mail.c.id.in_(chunk), mail.c.state == expected_state))
+                .values(state=old_state, write_uid=uid, write_date=now)
+                .returning(mail.c.id)
+            )
+            done.update(int(i) for i in connection.execute(statement).scalars())
+    applied = [i for i in previous if i in done]
+    for mail_id in (i for ids in by_old_state.values() for i in ids):
+        if mail_id not in done:
             skipped[mail_id] = "state changed meanwhile"
     return WriteOutcome(
         action="undo",
