@@ -135,7 +135,8 @@ class QueryBench:
         return QueryResults(self.rows, [Explained(t, f()) for t, f in self.slow])
 
     def _causes(self) -> None:
-        from console.odoo.causes import causes, forget_known_texts, group_rows, text_groups_query
+        from console.domain.classify import KNOWN_TEXTS
+        from console.odoo.causes import causes, group_rows, text_groups_query
 
         backend, conn = self.backend, self.conn
         failed = fetch_failed_rows(conn)
@@ -151,7 +152,7 @@ class QueryBench:
             return group_rows(iter(fetch_failed_rows(conn)))
 
         def cold_causes() -> object:
-            forget_known_texts()  # every text classified again, as at the first grouping
+            KNOWN_TEXTS.forget()  # every text classified again, as at the first grouping
             return causes(backend)
 
         self.compare(

@@ -158,17 +158,18 @@ def test_a_refresh_classifies_only_texts_it_has_not_seen(
 ) -> None:
     """Between two refreshes the texts rarely change: the second grouping must not
     classify them again, must give the same causes, and the memory stays bounded."""
-    import console.odoo.causes as causes_module
+    import console.domain.classify.known as known_module
+    from console.domain.classify import KNOWN_TEXTS
 
     backend = open_db(f"sqlite:///{sample_path}")
-    causes_module.forget_known_texts()
+    KNOWN_TEXTS.forget()
     classified_texts: list[str | None] = []
 
     def counting(reason: str | None, failure_type: str | None) -> Any:
         classified_texts.append(reason)
         return classify(reason, failure_type)
 
-    monkeypatch.setattr(causes_module, "classify", counting)
+    monkeypatch.setattr(known_module, "classify", counting)
     first = causes(backend)
     distinct = len(classified_texts)
     assert distinct >= 10
@@ -189,13 +190,14 @@ def test_a_refresh_classifies_only_texts_it_has_not_seen(
     assert len(classified_texts) == distinct + 1  # only the new text
     assert any("552" in group.signature for group in again)
 
-    monkeypatch.setattr(causes_module, "KNOWN_TEXTS_SIZE", 3)
-    causes_module.forget_known_texts()
+    monkeypatch.setattr(KNOWN_TEXTS, "max_texts", 3)
+    KNOWN_TEXTS.forget()
     causes(backend)
-    assert len(causes_module._known_texts) <= 3  # emptied when full, never beyond
-    monkeypatch.setattr(causes_module, "KNOWN_TEXTS_SIZE", 20_000)
-    monkeypatch.setattr(causes_module, "KNOWN_TEXTS_CHARS", 400)  # a few long texts
-    causes_module.forget_known_texts()
+    assert len(KNOWN_TEXTS.classified) <= 3  # emptied when full, never beyond
+    monkeypatch.setattr(KNOWN_TEXTS, "max_texts", 20_000)
+    monkeypatch.setattr(KNOWN_TEXTS, "max_chars", 400)  # a few long texts
+    KNOWN_TEXTS.forget()
     causes(backend)
-    assert 0 < causes_module._known_chars <= 400
-    assert sum(len(r or "") for r, _t in causes_module._known_texts) == causes_module._known_chars
+    assert 0 < KNOWN_TEXTS.chars <= 400
+    assert sum(len(r or "") for r, _t in KNOWN_TEXTS.classified) == KNOWN_TEXTS.chars
+    KNOWN_TEXTS.forget()

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from rich.console import Console
 from textual.pilot import Pilot
-from textual.widgets import ContentSwitcher, Input, Static
+from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
 from console.backends.base import MailQueueBackend
 from console.errors import ConnectionFailed
@@ -234,6 +234,12 @@ async def test_enter_opens_the_detail_and_esc_goes_back(sample_path: Path) -> No
         for line in str(reason).splitlines():  # the reason verbatim, every line
             assert line.strip() in body
         assert "(Europe/Paris)" in body
+        # what it means and what to do, before the raw text (the sample's newest failure
+        # is a refused SMTP login)
+        assert "535 auth failed" in body
+        assert "configuration: fix the setup, then retry" in body
+        assert "Fix the credentials" in body
+        assert body.index("Fix the credentials") < body.index("Failure reason (verbatim)")
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, DetailScreen)
@@ -585,3 +591,32 @@ async def test_a_failing_refresh_is_reported_and_the_app_recovers(sample_path: P
         await settle(pilot, app)
         assert "⚠" not in status_line(outgoing_pane)
         assert not app.header_state.refresh_error
+
+
+async def test_the_failed_list_names_the_cause_as_the_causes_pane_does(
+    sample_path: Path,
+) -> None:
+    """Classified titles ("535 auth failed"), the provider's own words when only the code
+    class is known, never the raw multi-line reason."""
+    from console.domain.classify import classify
+
+    rows = sql(
+        sample_path,
+        "SELECT id, failure_reason, failure_type FROM mail_mail WHERE state = 'exception' "
+        "ORDER BY id DESC",
+    )
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("2")
+        await settle(pilot, app)
+        table = app.query_one("#failed DataTable", DataTable)
+        header = [str(column.label) for column in table.columns.values()]
+        assert "Cause" in header
+        cause_column = header.index("Cause")
+        titles = {str(table.get_row_at(i)[cause_column]) for i in range(table.row_count)}
+    assert "535 auth failed" in titles
+    expected = {classify(str(r), t).title for _i, r, t in rows}
+    recognised = titles & expected
+    assert len(recognised) >= 8  # most of the sample's dozen causes, by their names
+    assert not any("\n" in title or "Mail Delivery Failed" in title for title in titles)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, func, literal, literal_column, select
 
-from console.domain.classify import Classification, classify, signature_key
+from console.domain.classify import Classification, classify, classify_known, signature_key
 from console.errors import UsageError
 from console.odoo.schema import OdooSchema
 
@@ -28,15 +28,6 @@ if TYPE_CHECKING:
 REASON_PREFIX = 4096
 PAGE_SIZE = 2000
 CLASSIFY_CACHE_SIZE = 20_000  # distinct failure texts remembered per grouping
-# Texts (at most REASON_PREFIX characters) classified by earlier groupings of this process:
-# the TUI regroups every refresh and the texts rarely change, so a refresh classifies only
-# the new ones. A million mails with 35,000 failures repeat about 3,000 texts of a few
-# hundred characters; the bounds (texts, and characters: a hostile database of distinct
-# 4 KB reasons) keep it to a few MB. Emptied when full.
-KNOWN_TEXTS_SIZE = 20_000
-KNOWN_TEXTS_CHARS = 4_000_000
-_known_texts: dict[tuple[str | None, str | None], Classification] = {}
-_known_chars = 0
 FAILED_STATES = ("exception",)
 DEFAULT_SERVER = "(auto)"  # no server on the message: Odoo picked one by From
 MAX_SERVERS = 20  # servers listed per cause
@@ -170,28 +161,7 @@ def group_rows(rows: Iterator[FailedRow]) -> list[CauseGroup]:
 def classified(groups: Iterable[TextGroup]) -> list[tuple[TextGroup, Classification]]:
     """Each text group with its classification, newest group first."""
     ordered = sorted(groups, key=lambda g: g.newest_id, reverse=True)
-    return [(g, _classify_known(g.failure_reason, g.failure_type)) for g in ordered]
-
-
-def _classify_known(reason: str | None, failure_type: str | None) -> Classification:
-    global _known_chars
-    key = (reason, failure_type)
-    classification = _known_texts.get(key)
-    if classification is None:
-        classification = classify(reason, failure_type)
-        size = len(reason or "")
-        if len(_known_texts) >= KNOWN_TEXTS_SIZE or _known_chars + size > KNOWN_TEXTS_CHARS:
-            forget_known_texts()
-        _known_texts[key] = classification
-        _known_chars += size
-    return classification
-
-
-def forget_known_texts() -> None:
-    """Classify every text afresh at the next grouping (benchmarks of a cold start)."""
-    global _known_chars
-    _known_texts.clear()
-    _known_chars = 0
+    return [(g, classify_known(g.failure_reason, g.failure_type)) for g in ordered]
 
 
 def merge_groups(pairs: list[tuple[TextGroup, Classification]]) -> list[CauseGroup]:

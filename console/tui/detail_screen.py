@@ -27,7 +27,7 @@ from console.tui.formatting import (
     Palette,
     describe_error,
     document_text,
-    failure_headline,
+    failure_cause,
     one_line,
     recipients_text,
 )
@@ -224,8 +224,14 @@ def render_detail(detail: MailDetail, tz: tzinfo, palette: Palette, odoo_version
     if mail.failure_type:
         field("Failure type", f"{failure_type_label(mail.failure_type)} ({mail.failure_type})")
     reason = detail.failure_reason_full or mail.failure_reason
-    if reason:
-        field("Cause", Text(failure_headline(reason), style=palette.style("error")))
+    if reason or mail.failure_type:
+        from console.domain.classify import KLASS_LABELS, classify_known
+
+        classification = classify_known(reason, mail.failure_type)
+        field("Cause", Text(failure_cause(reason, mail.failure_type), style=palette.style("error")))
+        field("Class", KLASS_LABELS.get(classification.klass, classification.klass))
+        field("Means", classification.explanation)
+        field("Fix", classification.fix)
     if reason:
         section("Failure reason (verbatim)")
         out.append(_verbatim(reason) + "\n", style=palette.style("error"))

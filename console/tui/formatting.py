@@ -119,6 +119,21 @@ def failure_headline(reason: str | None) -> str:
     return one_line(reason_headline(reason))
 
 
+# Classifications that only know the reply's code class: the provider's own words say more.
+_GENERIC_FAMILIES = frozenset({"smtp_4xx", "smtp_5xx", "unrecognised"})
+
+
+def failure_cause(reason: str | None, failure_type: str | None) -> str:
+    """The cause of a failure as the Causes pane names it ("535 auth failed"), or the
+    reason's first useful line when the classifier knows no more than the code."""
+    from console.domain.classify import classify_known
+
+    classification = classify_known(reason, failure_type)
+    if classification.family in _GENERIC_FAMILIES and reason:
+        return failure_headline(reason)
+    return one_line(classification.title)
+
+
 def interval_text(number: int | None, unit: str | None) -> str:
     if number is None or not unit:
         return "?"

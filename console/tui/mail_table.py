@@ -22,7 +22,7 @@ from console.tui.formatting import (
     cell,
     describe_error,
     document_text,
-    failure_headline,
+    failure_cause,
     recipients_text,
     state_word,
 )
@@ -50,7 +50,7 @@ def _columns(kind: str) -> tuple[ColumnSpec, ...]:
     if kind == "failed":
         return (
             *leading,
-            ColumnSpec("reason", "Reason", 34),
+            ColumnSpec("reason", "Cause", 34),
             ColumnSpec("to", "To", 24),
             ColumnSpec("subject", "Subject", 32),
             ColumnSpec("failure", "Failure type", 24),
@@ -210,7 +210,9 @@ class MailListPane(Pane):
             "document": cell(
                 document_text(row.model, row.res_id, row.record_name), widths.get("document")
             ),
-            "reason": cell(failure_headline(row.failure_reason), widths.get("reason")),
+            "reason": cell(
+                failure_cause(row.failure_reason, row.failure_type), widths.get("reason")
+            ),
             "failure": cell(failure_type_label(row.failure_type), widths.get("failure")),
         }
         return [values[spec.key] for spec in self.columns]

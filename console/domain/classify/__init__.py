@@ -17,6 +17,7 @@ The package, one job per module:
 from __future__ import annotations
 
 from console.domain.classify.engine import TEXT_RULES, classify
+from console.domain.classify.known import KNOWN_TEXTS, classify_known
 from console.domain.classify.model import (
     CONFIGURATION,
     KLASS_LABELS,
@@ -36,6 +37,7 @@ __all__ = [
     "CONFIGURATION",
     "KLASSES",
     "KLASS_LABELS",
+    "KNOWN_TEXTS",
     "MAX_PHRASE_WORDS",
     "MAX_SCAN",
     "MAX_SIGNATURE",
@@ -46,6 +48,7 @@ __all__ = [
     "UNRECOGNISED",
     "Classification",
     "classify",
+    "classify_known",
     "families",
     "normalise_phrase",
     "signature_key",
