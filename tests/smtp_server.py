@@ -1,7 +1,8 @@
 """A real SMTP server for the tests: aiosmtpd on 127.0.0.1, on a free port.
 
 It records every envelope (MAIL FROM, RCPT TO, raw DATA) and can misbehave on demand:
-refuse some recipients with 550, answer DATA with a 4xx, stall before answering DATA,
+refuse some recipients (or whole domains) with 550, defer domains with 451 at RCPT,
+answer DATA with a 4xx, stall before answering DATA,
 require AUTH (and refuse it), offer STARTTLS or speak implicit TLS with a throwaway
 self-signed certificate (made with the ``openssl`` command), drop the connection during
 DATA, or delay every reply. ``faults`` make one command (MAIL, RCPT or the reply after
@@ -33,6 +34,9 @@ from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 REFUSED_REPLY = "550 5.1.1 <{address}>: Recipient address rejected: User unknown"
 TEMPFAIL_REPLY = "451 4.3.0 Temporary lookup failure, try again later"
+DEFERRED_RCPT_REPLY = (
+    "451 4.7.1 <{address}>: Recipient address rejected: greylisted, try again later"
+)
 TOO_MANY_REPLY = "421 4.3.2 Concurrent connections limit exceeded"
 GARBAGE_REPLY = "hello, this is not an SMTP reply"
 BAD_CODE_REPLY = "700 7.0.0 a reply code SMTP does not have"
@@ -164,8 +168,11 @@ class _Handler:
         fault = await self._misbehave(server, "RCPT", None)
         if fault is not None:
             return fault
-        if address.lower() in self.server.refuse:
+        domain = address.rpartition("@")[2].lower()
+        if address.lower() in self.server.refuse or domain in self.server.refuse_domains:
             return REFUSED_REPLY.format(address=address)
+        if domain in self.server.defer_domains:
+            return DEFERRED_RCPT_REPLY.format(address=address)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -199,6 +206,8 @@ class SmtpTestServer:
         self,
         *,
         refuse: Iterable[str] = (),
+        refuse_domains: Iterable[str] = (),
+        defer_domains: Iterable[str] = (),
         tempfail: bool = False,
         auth: tuple[str, str] | None = None,
         tls: str = "none",  # none | starttls | implicit
@@ -209,6 +218,8 @@ class SmtpTestServer:
         connection_limit: int | None = None,
     ) -> None:
         self.refuse = {a.lower() for a in refuse}
+        self.refuse_domains = {d.lower() for d in refuse_domains}  # 550 at RCPT
+        self.defer_domains = {d.lower() for d in defer_domains}  # 451 at RCPT
         self.tempfail = tempfail
         self.auth = auth
         self.tls = tls

@@ -3,13 +3,17 @@ without ever sending one twice.
 
 1. On PostgreSQL the queue cron's row lock is taken first, as Odoo's cron runner takes it
    (``FOR NO KEY UPDATE``, here ``NOWAIT``): while we hold it Odoo's queue cannot run.
-   If Odoo holds it, ``QueueBusy`` is raised and nothing is sent. It is held to the end.
+   If Odoo holds it, nothing is sent: every mail is reported skipped, because Odoo's
+   queue is sending them right now. It is held to the end.
 2. Each SMTP server (a host and login) gets up to N connections at once
    (console.smtp.concurrency). Each connection claims a small window of the next mails
    (console.smtp.send_steps): rows locked without waiting, re-checked ``outgoing``,
    Odoo's pre-send placeholder written and COMMITTED before any of them is handed to
-   SMTP. The outcomes are written as they come, several mails per transaction, with
-   the values ``_send`` + ``_postprocess_sent_message`` write for that version.
+   SMTP, in a moment when no other Odoo session could be sending them
+   (console.odoo.senders_guard: Odoo senders outside the cron runner read the mail's
+   state from a snapshot and write only after sending). The outcomes are written as
+   they come, several mails per transaction, with the values ``_send`` +
+   ``_postprocess_sent_message`` write for that version.
 3. A claimed mail that was never handed to SMTP (its connection broke first) goes to
    another connection, else is put back exactly as it was (``outgoing``) and reported as
    not attempted. After a crash, a claimed mail keeps the placeholder: never ``outgoing``
@@ -65,6 +69,12 @@ from console.timefmt import utcnow_naive
 T = TypeVar("T")
 WINDOW = 4  # mails a connection claims at once: fewer transactions, few claimed unsent
 RECORD_BATCH = 200  # outcomes written per transaction at most
+QUEUE_RUNNING = (
+    "not attempted, left outgoing: Odoo's Email Queue Manager is running right now and "
+    "sends the outgoing mails itself (try again when it ends)"
+)
+QUIET_WAIT = 60.0  # seconds to wait for Odoo's own senders to go quiet (senders_guard)
+QUIET_POLL = 0.05
 
 __all__ = [
     "MAX_CONCURRENCY",
@@ -102,6 +112,8 @@ def send_now(
     run = _SendRun(backend, uid, policy, timeout)
     try:
         return run.execute(ids)
+    except QueueBusy as busy:  # Odoo's runner is sending the queue: nothing to do here
+        return SendReport(skipped={i: str(busy) for i in ids})
     except SQLAlchemyError as exc:
         raise query_error(exc, backend.target.url) from None
 
@@ -180,6 +192,8 @@ class _SendRun:
         self.steps: SendSteps | None = None
         self.pending: list[tuple[Claimed, Outcome]] = []
         self.recorders: list[asyncio.Task[None]] = []
+        self.quiet_lock: asyncio.Lock | None = None  # one connection polls for the others
+        self.gave_up: str | None = None  # why the console stopped waiting for Odoo
 
     # -- the run ----------------------------------------------------------------------
     def execute(self, ids: list[int]) -> SendReport:
@@ -249,9 +263,7 @@ class _SendRun:
             )
         except SQLAlchemyError as exc:
             if store.is_lock_error(exc):
-                raise QueueBusy(
-                    "Odoo is processing the queue right now; try again in a minute"
-                ) from None
+                raise QueueBusy(QUEUE_RUNNING) from None
             raise
         return cron_id
 
@@ -381,7 +393,11 @@ class _SendRun:
         )
         why = group.broken[-1] if group.broken else "the SMTP session ended"
         for item in group.queue:
-            self.skipped[item.id] = f"not attempted: {why}; left outgoing"
+            self.skipped[item.id] = (
+                f"not attempted: {self.gave_up}"
+                if self.gave_up
+                else f"not attempted: {why}; left outgoing"
+            )
         group.queue.clear()
         if group.ready:
             await self._release(list(group.ready), why)
@@ -425,12 +441,15 @@ class _SendRun:
                     claimed = group.ready.popleft()
                 elif mine:
                     claimed = mine.popleft()
-                elif group.queue:
+                elif group.queue and self.gave_up is None:
                     size = max(1, min(WINDOW, len(group.queue) // max(1, group.active)))
                     window = [group.queue.popleft() for _ in range(min(size, len(group.queue)))]
                     claim = await self._db(self.steps.claim, window)
                     self._take(claim)
                     mine.extend(claim.claimed)
+                    if claim.busy:  # nothing was written: the window goes back, in order
+                        group.queue.extendleft(reversed(window))
+                        await self._wait_quiet(claim.busy)
                     continue
                 else:
                     return
@@ -450,6 +469,37 @@ class _SendRun:
     def _take(self, claim: Claim) -> None:
         self.skipped.update(claim.skipped)
         self.deferred = self.deferred or claim.deferred
+        if claim.contested:
+            who = "; ".join(s.describe() for s in claim.contenders[:2])
+            for claimed in claim.contested:
+                self.failed[claimed.item.id] = claimed.placeholder_reason
+                self.possibly_delivered.append(claimed.item.id)
+            self.notes.append(
+                f"Mails {', '.join(str(c.item.id) for c in claim.contested)} were claimed at "
+                f"the instant an Odoo session began ({who}); it may send them itself, so the "
+                "console did not: they keep Odoo's placeholder (Delivery failed). Check the "
+                "recipients' mailboxes or Odoo's log before retrying them"
+            )
+
+    async def _wait_quiet(self, busy: list[Any]) -> None:
+        """Wait until no Odoo session could be sending (console.odoo.senders_guard); once
+        QUIET_WAIT has passed, ``gave_up`` says why and the rest is left to Odoo's queue."""
+        assert self.steps is not None
+        if self.quiet_lock is None:
+            self.quiet_lock = asyncio.Lock()
+        loop = asyncio.get_running_loop()
+        async with self.quiet_lock:
+            started = loop.time()
+            while busy and self.gave_up is None:
+                if loop.time() - started > QUIET_WAIT:
+                    self.gave_up = (
+                        f"Odoo kept sending for {QUIET_WAIT:.0f} s ({busy[0].describe()}); "
+                        "left outgoing, and Odoo's queue was asked to run"
+                    )
+                    self.deferred = True
+                    break
+                await asyncio.sleep(QUIET_POLL)
+                busy = await self._db(self.steps.quiet)
 
     # -- writing outcomes (as they come, several per transaction) -----------------------
     def _record_later(self, claimed: Claimed, outcome: Outcome) -> None:

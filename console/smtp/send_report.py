@@ -55,6 +55,8 @@ def _skip_kind(reason: str) -> str:
         return "campaign mails left to Odoo's queue"
     if "asked Odoo's queue" in reason:
         return "left to Odoo's queue"
+    if "Email Queue Manager is running" in reason:
+        return "Odoo's queue is sending them right now"
     if reason.startswith("not attempted"):
         return "not attempted, left outgoing"
     return "see details"

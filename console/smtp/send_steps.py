@@ -2,7 +2,10 @@
 
 ``claim``: lock a small window of mails (never waiting for a row another transaction
 holds), re-check each is ``outgoing``, read what the messages need, write Odoo's
-pre-send placeholder and COMMIT, all before any of them is handed to SMTP.
+pre-send placeholder and COMMIT, all before any of them is handed to SMTP. On PostgreSQL
+the commit waits for a moment when no Odoo session could be sending the same mails
+(console.odoo.senders_guard): a claim made while one is busy is rolled back and reported
+as ``busy``, to be tried again.
 ``record``: write the SMTP outcomes of the mails sent meanwhile, in one transaction
 (one per mail if that fails). ``release``: put back, exactly as they were, claimed
 mails that were never handed to SMTP (their connection broke first).
@@ -20,6 +23,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
+from console.odoo import senders_guard
 from console.odoo.schema import OdooSchema
 from console.smtp import store, store_batch
 from console.smtp.deliver import Outcome
@@ -63,11 +67,26 @@ class Claim:
     claimed: list[Claimed] = field(default_factory=list)
     skipped: dict[int, str] = field(default_factory=dict)
     deferred: bool = False  # a mail was left to Odoo's queue, which should run
+    # Odoo sessions that made the claim wait (rolled back, nothing written): try again
+    busy: list[senders_guard.Session] = field(default_factory=list)
+    # committed, but an Odoo session began at that instant and may send them itself:
+    # never handed to SMTP by the console (they keep Odoo's placeholder)
+    contested: list[Claimed] = field(default_factory=list)
+    contenders: list[senders_guard.Session] = field(default_factory=list)
 
     def merge(self, other: Claim) -> None:
         self.claimed.extend(other.claimed)
         self.skipped.update(other.skipped)
         self.deferred = self.deferred or other.deferred
+        self.busy.extend(other.busy)
+        self.contested.extend(other.contested)
+        self.contenders.extend(other.contenders)
+
+
+class _OdooBusy(Exception):
+    def __init__(self, sessions: list[senders_guard.Session]) -> None:
+        super().__init__("Odoo sessions are busy")
+        self.sessions = sessions
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,16 +107,46 @@ class SendSteps:
         self.context = context
         self.version = context.version
         self.uid = uid
+        self.guarded = conn.dialect.name == "postgresql"
 
     def _transaction(self) -> AbstractContextManager[None]:
         # the run set lock_timeout on the session (store.session_lock_timeout)
         return store.write_transaction(self.conn, lock_timeout=False)
 
+    def _commit_when_quiet(self) -> int:
+        """Last statements of a claim: its transaction id, then the guard's check (the
+        caller's transaction is rolled back when an Odoo session is busy)."""
+        xid = senders_guard.transaction_id(self.conn)
+        busy = senders_guard.busy_sessions(self.conn)
+        if busy:
+            raise _OdooBusy(busy)
+        return xid
+
+    def quiet(self) -> list[senders_guard.Session]:
+        """The Odoo sessions that would make a claim wait now (none on SQLite)."""
+        if not self.guarded:
+            return []
+        with self.conn.begin():
+            return senders_guard.busy_sessions(self.conn)
+
+    def _contenders(self, xid: int) -> list[senders_guard.Session]:
+        with self.conn.begin():
+            return senders_guard.stale_sessions(self.conn, xid)
+
     # -- claim -------------------------------------------------------------------------
     def claim(self, items: Sequence[Planned]) -> Claim:
         try:
             with self._transaction():
-                return self._claim(items)
+                claim = self._claim(items)
+                xid = self._commit_when_quiet() if claim.claimed and self.guarded else None
+            if xid is not None:
+                contenders = self._contenders(xid)
+                if contenders:
+                    claim.contested, claim.claimed = claim.claimed, []
+                    claim.contenders = contenders
+            return claim
+        except _OdooBusy as busy:
+            return Claim(busy=busy.sessions)
         except SQLAlchemyError as exc:
             if len(items) > 1:  # one mail's problem must not hold back the others
                 merged = Claim()
@@ -268,6 +317,12 @@ class SendSteps:
             try:
                 with self._transaction():
                     done, why = self._connection_failed(chunk, reason)
+                    if done and self.guarded:
+                        self._commit_when_quiet()
+            except _OdooBusy as busy:
+                for item in chunk:
+                    skipped[item.id] = _busy_skip(busy.sessions)
+                continue
             except SQLAlchemyError as exc:
                 if len(chunk) == 1:
                     skipped[chunk[0].id] = _db_skip(exc)
@@ -299,6 +354,11 @@ class SendSteps:
             self.conn, self.schema, mails, reason, uid=self.uid, now=utcnow_naive()
         )
         return [m.id for m in mails], skipped
+
+
+def _busy_skip(sessions: Sequence[senders_guard.Session]) -> str:
+    first = sessions[0].describe() if sessions else "an Odoo session"
+    return f"not attempted, left outgoing: Odoo was busy at that moment ({first})"
 
 
 def _db_skip(exc: SQLAlchemyError) -> str:

@@ -32,7 +32,6 @@ from console.tui.actions import (
     campaign_refusal,
     cause_dialog,
     detail_allows,
-    error_severity,
     interval_dialog,
     mail_dialog,
     mail_example,
@@ -239,7 +238,7 @@ class ActionRunner:
             consequence = not_applied(request, exc)
             if consequence:
                 error = f"{error.rstrip('.')}. {consequence}"
-            self.app.post_message(ActionFinished(request, error, error_severity(exc)))
+            self.app.post_message(ActionFinished(request, error, "error"))
             return
         self.app.post_message(ActionFinished(request, text, severity, applied))
 

@@ -20,7 +20,6 @@ from console.domain.actions import (
     confirmation_prompt,
     needs_typed_count,
 )
-from console.errors import QueueBusy
 from console.timefmt import human_age
 from console.tui.formatting import (
     cause_class,
@@ -420,11 +419,6 @@ def trigger_severity(message: str) -> Severity:
     return "warning" if ("inactive" in lowered or "could not" in lowered) else "information"
 
 
-def error_severity(exc: BaseException) -> Severity:
-    """Odoo busy with its queue is a 'try again later', not a failure."""
-    return "warning" if isinstance(exc, QueueBusy) else "error"
-
-
 JOURNAL_CHANGED = (
     "The journal changed since you pressed u (another action or another console): "
     "nothing was undone. Press u again to see what would be undone now."
@@ -480,8 +474,6 @@ def failure_summary(reason: str) -> str:
 def not_applied(request: ActionRequest, exc: BaseException) -> str:
     """What an action's error means for the database, said after the error itself."""
     if request.action == "send":
-        if isinstance(exc, QueueBusy):
-            return ""
         return (
             "Mails sent before the error stay sent; the others were not: R shows where "
             "each one is, the journal has the details."

@@ -1,0 +1,178 @@
+"""Send now against every way real Odoo sends, counted at the SMTP server.
+
+Each round queues plain mails and chatter notifications with Odoo's ORM, then runs the
+console's ``send`` and one of Odoo's senders at the same time:
+
+* ``process_email_queue()`` called outside the cron runner (a script in ``odoo-bin
+  shell``, OCA's job workers): one transaction per mail, committed after each;
+* ``send()`` on every outgoing mail in one transaction (the form's Send Now button, a
+  script): nothing is committed until the end;
+* Odoo's cron runner (``--max-cron-threads=1``) running the Email Queue Manager, woken by
+  a trigger.
+
+Afterwards Odoo's queue is run until nothing is left, and the SMTP server must have
+received every message exactly once; the mails the console reports as sent must be ones
+Odoo did not send (Odoo logs each mail it hands to SMTP).
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import random
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cli_run import run_cli
+from tests.real_odoo.odoo_instance import OdooInstance
+from tests.real_odoo.traffic import configure_servers, queue_notifications, queue_plain_mails
+from tests.smtp_server import SmtpTestServer
+
+ROUNDS = int(os.environ.get("ODOO_MAILQ_RACE_ROUNDS", "3"))
+PLAIN, NOTIFIED, PARTNERS = 90, 15, 2  # messages per round: 90 + 15 * 2 = 120
+SENT_LOG = re.compile(r"ID (\d+) and Message-Id .* successfully sent")
+
+QUEUE = "env['mail.mail'].process_email_queue()"
+SEND_ALL = "env['mail.mail'].search([('state', '=', 'outgoing')]).send()"
+DRAIN = """
+for _ in range(20):
+    if not env['mail.mail'].search_count([('state', '=', 'outgoing')]):
+        break
+    env['mail.mail'].process_email_queue()
+result = env['mail.mail'].search_count([('state', '=', 'outgoing')])
+"""
+TRIGGER_QUEUE = "env.ref('mail.ir_cron_mail_scheduler_action')._trigger()"
+OUTGOING = "result = env['mail.mail'].search_count([('state', '=', 'outgoing')])"
+
+
+def _drain_by_script(odoo: OdooInstance, db: str) -> int:
+    left: int = odoo.orm(db, DRAIN)
+    return left
+
+
+def _drain_by_cron_runner(odoo: OdooInstance, db: str) -> int:
+    """Odoo's runner sends what is left; never a second sender beside it."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        left: int = odoo.orm(db, OUTGOING)
+        if not left:
+            return 0
+        odoo.orm(db, TRIGGER_QUEUE)
+        time.sleep(1.0)
+    return int(odoo.orm(db, OUTGOING))
+
+
+@pytest.fixture(scope="module")
+def smtp() -> Iterator[SmtpTestServer]:
+    with SmtpTestServer(delay=0.004) as server:  # a few ms a reply: a slow-ish relay
+        yield server
+
+
+@pytest.fixture(scope="module")
+def race_db(odoo: OdooInstance, smtp: SmtpTestServer) -> str:
+    db = odoo.new_database(f"races{odoo.version}")
+    configure_servers(odoo, db, smtp.port)
+    return db
+
+
+def _queue_round(odoo: OdooInstance, db: str, tag: str) -> list[int]:
+    ids = queue_plain_mails(odoo, db, PLAIN, tag)
+    ids += queue_notifications(odoo, db, NOTIFIED, tag, partners=PARTNERS)
+    return ids
+
+
+def _odoo_sent_ids(log: Path, offset: int) -> list[int]:
+    with log.open(errors="replace") as handle:
+        handle.seek(offset)
+        return [int(m.group(1)) for m in SENT_LOG.finditer(handle.read())]
+
+
+def _console_send(odoo: OdooInstance, db: str, ids: list[int]) -> dict[str, Any]:
+    done = run_cli("--db", odoo.url(db), "send", *map(str, ids), "--yes", "--json", timeout=600)
+    assert done.returncode in (0, 1), done.stderr
+    report: dict[str, Any] = json.loads(done.stdout)
+    return report
+
+
+def _race(
+    odoo: OdooInstance,
+    db: str,
+    smtp: SmtpTestServer,
+    tag: str,
+    odoo_sender: Callable[[], None],
+    odoo_log: Path,
+    console_first: bool,
+    drain: Callable[[OdooInstance, str], int] = _drain_by_script,
+) -> None:
+    ids = _queue_round(odoo, db, tag)
+    offset = odoo_log.stat().st_size if odoo_log.exists() else 0
+    errors: list[BaseException] = []
+
+    def run_odoo() -> None:
+        try:
+            odoo_sender()
+        except BaseException as exc:  # surfaced below
+            errors.append(exc)
+
+    thread = threading.Thread(target=run_odoo)
+    if not console_first:
+        thread.start()
+        time.sleep(random.uniform(0.0, 0.4))
+    else:
+        threading.Timer(random.uniform(0.0, 0.4), thread.start).start()
+    report = _console_send(odoo, db, ids)
+    while not thread.is_alive() and not errors and thread.ident is None:
+        time.sleep(0.05)  # the timer has not started Odoo yet
+    thread.join(timeout=600)
+    left = drain(odoo, db)
+    assert left == 0, f"{left} mails still outgoing after draining Odoo's queue"
+
+    received = collections.Counter(
+        (str(m["Subject"]), str(m["To"]))
+        for m in smtp.messages()
+        if str(m["Subject"]).startswith(tag)
+    )
+    twice = {key: n for key, n in received.items() if n > 1}
+    assert not twice, f"{len(twice)} messages sent more than once, e.g. {sorted(twice.items())[:3]}"
+    assert sum(received.values()) == PLAIN + NOTIFIED * PARTNERS, "messages lost"
+    odoo_sent = set(_odoo_sent_ids(odoo_log, offset))
+    console_sent = {int(i) for i in report["applied"]}
+    assert not console_sent & odoo_sent, "a mail the console sent was also sent by Odoo"
+    # The console never touched a row Odoo was working on: Odoo's own sender did not fail.
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("console_first", [True, False], ids=["console-first", "odoo-first"])
+def test_against_process_email_queue_outside_the_cron(
+    odoo: OdooInstance, race_db: str, smtp: SmtpTestServer, console_first: bool
+) -> None:
+    log = odoo.log_dir / "agent.log"
+    for number in range(ROUNDS):
+        tag = f"v{odoo.version}-queue-{int(console_first)}-{number}"
+        _race(odoo, race_db, smtp, tag, lambda: odoo.orm(race_db, QUEUE), log, console_first)
+
+
+@pytest.mark.parametrize("console_first", [True, False], ids=["console-first", "odoo-first"])
+def test_against_send_in_one_transaction(
+    odoo: OdooInstance, race_db: str, smtp: SmtpTestServer, console_first: bool
+) -> None:
+    log = odoo.log_dir / "agent.log"
+    for number in range(ROUNDS):
+        tag = f"v{odoo.version}-send-{int(console_first)}-{number}"
+        _race(odoo, race_db, smtp, tag, lambda: odoo.orm(race_db, SEND_ALL), log, console_first)
+
+
+def test_against_the_cron_runner(odoo: OdooInstance, race_db: str, smtp: SmtpTestServer) -> None:
+    log = odoo.log_dir / f"server-{race_db}.log"
+    with odoo.serve(race_db, cron_threads=1):
+        for number in range(ROUNDS):
+            tag = f"v{odoo.version}-cron-{number}"
+            _race(odoo, race_db, smtp, tag, lambda: odoo.orm(race_db, TRIGGER_QUEUE), log,
+                  console_first=bool(number % 2), drain=_drain_by_cron_runner)  # fmt: skip
