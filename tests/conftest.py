@@ -27,6 +27,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "pg: needs the throwaway PostgreSQL server (deselect with -m 'not pg')"
     )
+    config.addinivalue_line(
+        "markers", "real_odoo: runs real Odoo from ODOO_SRC_<V> (deselect with -m 'not real_odoo')"
+    )
+    config.addinivalue_line("markers", "slow: takes more than a few seconds")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
