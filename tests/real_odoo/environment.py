@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -118,26 +119,25 @@ def odoo_python(version: int) -> Path:
     return python
 
 
+def _uv() -> list[str] | None:
+    """The uv command: the test extra installs it as a Python package."""
+    if importlib.util.find_spec("uv") is not None:
+        return [sys.executable, "-m", "uv"]
+    found = shutil.which("uv")
+    return [found] if found else None
+
+
 def _build_venv(venv: Path, requirements: Path, constraints: Path | None) -> None:
     shutil.rmtree(venv, ignore_errors=True)
     packages = ["-r", str(requirements), "setuptools<70"]  # Odoo imports pkg_resources
-    uv = shutil.which("uv")
+    uv = _uv()
     if uv:
-        subprocess.run([uv, "venv", "-q", "-p", sys.executable, str(venv)], check=True)
-        extra = (
+        subprocess.run([*uv, "venv", "-q", "-p", sys.executable, str(venv)], check=True)
+        pins = (
             ["-c", str(constraints), "--build-constraint", str(constraints)] if constraints else []
         )
-        command = [
-            uv,
-            "pip",
-            "install",
-            "-q",
-            "-p",
-            str(venv / "bin" / "python"),
-            *packages,
-            *extra,
-        ]
-        subprocess.run(command, check=True)
+        python = str(venv / "bin" / "python")
+        subprocess.run([*uv, "pip", "install", "-q", "-p", python, *packages, *pins], check=True)
         return
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     env = dict(os.environ)
