@@ -220,28 +220,30 @@ def _inbound(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
 
 
 def _aliases(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
+    from console.render_json import routing_setup_json
     from console.render_text import table
-    from console.support.inbound_db import aliases
+    from console.support.inbound_db import load_setup
 
-    found = aliases(backend)
+    setup = load_setup(backend)
     if args.json:
-        return json.dumps(
-            [
-                {
-                    "id": a.id,
-                    "address": a.address,
-                    "model": a.model,
-                    "contact": a.contact,
-                    "thread": a.force_thread_id,
-                    "incoming_local": a.incoming_local,
-                    "status": a.status,
-                }
-                for a in found
-            ],
-            indent=2,
-        ), EXIT_OK
-    if not found:
-        return "No mail alias.", EXIT_OK
+        return json.dumps(routing_setup_json(setup), indent=2), EXIT_OK
+    lines: list[str] = []
+    if setup.domains:
+        lines.append("Alias domains:")
+        for d in setup.domains:
+            parts = [f"bounce {d.bounce_email or '-'}", f"catchall {d.catchall_email or '-'}"]
+            if d.default_from:
+                parts.append(f"default From {d.default_from}")
+            lines.append(f"  {one_line(d.name, 60)}: " + ", ".join(parts))
+    elif setup.version >= 17:
+        lines.append("No alias domain: Odoo builds no catchall or bounce address.")
+    else:
+        lines.append(
+            f"Catchall domain {setup.catchall_domain or '(not set)'}: "
+            f"bounce {setup.bounce_alias or '-'}, catchall {setup.catchall_alias or '-'}"
+        )
+    if not setup.aliases:
+        return "\n".join([*lines, "No mail alias."]), EXIT_OK
     rows = [
         [
             str(a.id),
@@ -251,6 +253,7 @@ def _aliases(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
             str(a.force_thread_id or ""),
             a.status or "",
         ]
-        for a in found
+        for a in setup.aliases
     ]
-    return table(["ID", "ADDRESS", "MODEL", "CONTACT", "THREAD", "STATUS"], rows), EXIT_OK
+    header = ["ID", "ADDRESS", "MODEL", "CONTACT", "THREAD", "STATUS"]
+    return "\n".join([*lines, "", table(header, rows)]), EXIT_OK

@@ -6,6 +6,7 @@ from typing import Any
 
 from console.domain.models import CampaignRow, CronRow, DatabaseInfo, MailRow, QueueStatus
 from console.domain.states import MAIL_STATES
+from console.support.inbound import RoutingSetup
 from console.timefmt import iso_utc
 
 
@@ -97,4 +98,35 @@ def campaign_json(campaign: CampaignRow) -> dict[str, Any]:
         "traces_failed": campaign.traces_failed,
         "mails_outgoing": campaign.mails_outgoing,
         "last_trace_at": iso_utc(campaign.last_trace_at),
+    }
+
+
+def routing_setup_json(setup: RoutingSetup) -> dict[str, Any]:
+    """`aliases --json` and the bundle: where incoming mail can land (alias domains on 17+,
+    the catchall and bounce settings on 16) and every alias."""
+    return {
+        "domains": [
+            {
+                "name": d.name,
+                "bounce": d.bounce_email,
+                "catchall": d.catchall_email,
+                "default_from": d.default_from,
+            }
+            for d in setup.domains
+        ],
+        "catchall_domain": setup.catchall_domain,
+        "bounce_alias": setup.bounce_alias,
+        "catchall_alias": setup.catchall_alias,
+        "aliases": [
+            {
+                "id": a.id,
+                "address": a.address,
+                "model": a.model,
+                "contact": a.contact,
+                "thread": a.force_thread_id,
+                "incoming_local": a.incoming_local,
+                "status": a.status,
+            }
+            for a in setup.aliases
+        ],
     }

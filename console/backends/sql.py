@@ -453,7 +453,11 @@ class SqlBackend:
             recipients_query = campaign_sql.list_recipients_query(self.schema, ids)
             if recipients_query is not None:
                 recipients = {int(k): int(v) for k, v in connection.execute(recipients_query)}
-            return _ordered_campaigns(rows, now, stats, last_trace, outgoing, recipients)
+            order = _id_column(
+                connection,
+                campaign_sql.cron_order_query(self.schema, now, postgres=self.is_postgres),
+            )
+            return _ordered_campaigns(rows, order, stats, last_trace, outgoing, recipients)
 
         return self._run(work)
 
@@ -587,16 +591,18 @@ def _cron_row(row: Any, now: datetime, running: set[int] | None, version: int) -
 
 def _ordered_campaigns(
     rows: list[Any],
-    now: datetime,
+    cron_order: list[int],
     stats: dict[int, dict[str, int]],
     last_trace: dict[int, datetime],
     outgoing: dict[int, int],
     recipients: dict[int, int],
 ) -> list[CampaignRow]:
-    due = [r for r in rows if campaign_sql.is_due(r.schedule_date, now)]
+    """Due mailings in the cron's order, then the others by schedule date."""
+    rank = {mailing_id: index for index, mailing_id in enumerate(cron_order)}
+    due = sorted((r for r in rows if int(r.id) in rank), key=lambda r: rank[int(r.id)])
     later = sorted(
-        (r for r in rows if not campaign_sql.is_due(r.schedule_date, now)),
-        key=lambda r: (r.schedule_date, r.id),
+        (r for r in rows if int(r.id) not in rank),
+        key=lambda r: (r.schedule_date or datetime.max, r.id),
     )
     result: list[CampaignRow] = []
     for position, row in enumerate(due + later, start=1):

@@ -15,12 +15,8 @@ FAILED_TRACE_STATUSES = ("error", "bounce")
 
 
 def queued_campaigns_query(schema: OdooSchema) -> Select[Any]:
-    """All queued/sending mailings in `_order = 'calendar_date DESC'`.
-
-    The ORM writes no NULLS clause, so PostgreSQL puts NULL calendar dates first; SQLite
-    puts them last, so we spell the PostgreSQL behaviour out. Odoo adds no tie-breaker:
-    ties come back in an unspecified order, which we show by id, newest first.
-    """
+    """The queued/sending e-mail mailings Odoo's cron can see (archived ones it never takes);
+    their order is ``cron_order_query``'s."""
     mailing = schema.t("mailing_mailing")
     source_name: Any = literal(None)
     source: Any = mailing
@@ -28,7 +24,7 @@ def queued_campaigns_query(schema: OdooSchema) -> Select[Any]:
         utm = schema.t("utm_source")
         source = mailing.outerjoin(utm, utm.c.id == mailing.c.source_id)
         source_name = utm.c.name
-    conditions: list[Any] = [mailing.c.state.in_(QUEUED_STATES)]
+    conditions: list[Any] = [mailing.c.state.in_(QUEUED_STATES), *_active(mailing)]
     if "mailing_type" in mailing.c:
         conditions.append(or_(mailing.c.mailing_type == "mail", mailing.c.mailing_type.is_(None)))
     return (
@@ -44,17 +40,33 @@ def queued_campaigns_query(schema: OdooSchema) -> Select[Any]:
         )
         .select_from(source)
         .where(*conditions)
-        .order_by(
-            mailing.c.calendar_date.is_(None).desc(),
-            mailing.c.calendar_date.desc(),
-            mailing.c.id.desc(),
-        )
     )
 
 
-def is_due(schedule_date: datetime | None, now: datetime) -> bool:
-    """The cron's own filter: schedule_date < now or no schedule date."""
-    return schedule_date is None or schedule_date < now
+def _active(mailing: Any) -> list[Any]:
+    return [mailing.c.active.is_(True)] if "active" in mailing.c else []
+
+
+def cron_order_query(schema: OdooSchema, now: datetime, *, postgres: bool) -> Select[Any]:
+    """The ids `_process_mass_mailing_queue` walks, in its order: its own search, which the
+    ORM sends as ``WHERE active AND state IN ('in_queue', 'sending') AND (schedule_date <
+    now OR schedule_date IS NULL) ORDER BY calendar_date DESC`` (16-19; docs/odoo-mailing-
+    queue.md). Odoo adds no tie-breaker: mailings queued in the same second come back in
+    the order PostgreSQL's sort returns them, so on PostgreSQL the same statement is run
+    and its order kept. SQLite puts NULLs last and has no such order: NULLs first (as
+    PostgreSQL) and the lower id first (what PostgreSQL returned in every search tried).
+    """
+    mailing = schema.t("mailing_mailing")
+    query = select(mailing.c.id).where(
+        *_active(mailing),
+        mailing.c.state.in_(QUEUED_STATES),
+        or_(mailing.c.schedule_date < now, mailing.c.schedule_date.is_(None)),
+    )
+    if postgres:
+        return query.order_by(mailing.c.calendar_date.desc())
+    return query.order_by(
+        mailing.c.calendar_date.is_(None).desc(), mailing.c.calendar_date.desc(), mailing.c.id
+    )
 
 
 def trace_stats_query(schema: OdooSchema, mailing_ids: list[int]) -> Select[Any]:

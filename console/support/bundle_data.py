@@ -241,34 +241,10 @@ def _parameters(backend: SqlBackend) -> dict[str, str]:
 
 
 def _aliases(backend: SqlBackend) -> dict[str, Any]:
+    from console.render_json import routing_setup_json
     from console.support.inbound_db import load_setup
 
-    setup = load_setup(backend)
-    return {
-        "domains": [
-            {
-                "name": d.name,
-                "bounce": d.bounce_email,
-                "catchall": d.catchall_email,
-                "default_from": d.default_from,
-            }
-            for d in setup.domains
-        ],
-        "catchall_domain": setup.catchall_domain,
-        "bounce_alias": setup.bounce_alias,
-        "catchall_alias": setup.catchall_alias,
-        "aliases": [
-            {
-                "id": a.id,
-                "address": a.address,
-                "model": a.model,
-                "contact": a.contact,
-                "thread": a.force_thread_id,
-                "status": a.status,
-            }
-            for a in setup.aliases
-        ],
-    }
+    return routing_setup_json(load_setup(backend))
 
 
 def _journal(backend: SqlBackend, journal: Journal) -> list[dict[str, Any]]:

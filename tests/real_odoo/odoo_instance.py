@@ -107,10 +107,12 @@ class OdooInstance:
 
     # -- configuration ------------------------------------------------------------------
     def _ensure_role(self) -> None:
+        create = sql.SQL(
+            "DO $$ BEGIN CREATE ROLE {} LOGIN CREATEDB; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"  # versions start in parallel
+        ).format(sql.Identifier(ROLE))
         with self.cluster.connect() as conn:
-            exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (ROLE,)).fetchone()
-            if not exists:
-                conn.execute(sql.SQL("CREATE ROLE {} LOGIN CREATEDB").format(sql.Identifier(ROLE)))
+            conn.execute(create)
 
     def write_conf(self, path: Path, **extra: object) -> Path:
         options = {

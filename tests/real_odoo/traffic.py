@@ -94,3 +94,98 @@ def queue_notifications(
 def odoo_reads(odoo: OdooInstance, db: str, code: str, **args: Any) -> Any:
     """Read-only ORM code (the agent still commits: keep it read-only)."""
     return odoo.orm(db, code, **args)
+
+
+TRAFFIC = """
+import base64
+Partner = env['res.partner']
+def partner(name, email):
+    return Partner.create({'name': name, 'email': email})
+people = {
+    'alice': partner('Alice Good', 'alice@good.example'),
+    'frank': partner('Frank Good', 'frank@good.example'),
+    'bob': partner('Bob Refused', 'bob@refused.example'),
+    'carol': partner('Carol Deferred', 'carol@deferred.example'),
+    'dave': partner('Dave Invalid', 'dave-at-nowhere'),
+    'eve': partner('Eve Missing', False),
+}
+document = Partner.create({'name': 'Customer Document'})
+quiet = document.with_context(mail_notify_force_send=False)
+def post(subject, names):
+    message = quiet.message_post(body='<p>%s</p>' % subject, subject=subject,
+                                 partner_ids=[people[n].id for n in names],
+                                 message_type='comment', subtype_xmlid='mail.mt_comment')
+    return message.id
+messages = {
+    'mixed': post('Invoice INV/1 (mixed)', ['alice', 'bob', 'frank']),
+    'deferred': post('Invoice INV/2 (deferred)', ['carol']),
+    'invalid': post('Invoice INV/3 (invalid)', ['dave']),
+    'missing': post('Invoice INV/4 (missing)', ['eve']),
+    'good': post('Invoice INV/5 (good)', ['alice', 'frank']),
+}
+Mail = env['mail.mail']
+def plain(subject, to, **extra):
+    values = {'subject': subject, 'email_from': 'admin@company.example', 'email_to': to,
+              'body_html': '<p>%s</p>' % subject}
+    values.update(extra)
+    return Mail.create(values).id
+mails = {
+    'plain_good': plain('Plain to good', 'zoe@good.example'),
+    'plain_refused': plain('Plain to refused', 'yan@refused.example'),
+    'plain_deferred': plain('Plain to deferred', 'xia@deferred.example'),
+    'closed_port': plain('Via the closed port', 'wim@good.example', mail_server_id=args['closed']),
+}
+# a campaign processed by Odoo's mass-mailing cron, its mails then sent by the queue
+lst = env['mailing.list'].create({'name': 'Newsletter'})
+env['mailing.contact'].create([
+    {'name': 'Grace', 'email': 'grace@good.example', 'list_ids': [(4, lst.id)]},
+    {'name': 'Heidi', 'email': 'heidi@refused.example', 'list_ids': [(4, lst.id)]},
+])
+list_model = env['ir.model']._get('mailing.list').id
+def mailing(subject):
+    return env['mailing.mailing'].create({
+        'subject': subject, 'body_html': '<p>%s</p>' % subject,
+        'mailing_model_id': list_model, 'contact_list_ids': [(6, 0, [lst.id])],
+    })
+first = mailing('Campaign one')
+first.action_put_in_queue()
+env['mailing.mailing']._process_mass_mailing_queue()
+env.flush_all()
+Mail.process_email_queue()
+# what is left queued afterwards, for the actions
+second, third = mailing('Campaign two'), mailing('Campaign three')
+(second | third).action_put_in_queue()
+attachment = env['ir.attachment'].create({
+    'name': 'invoice.pdf', 'datas': base64.b64encode(b'%PDF-1.4 not really'),
+    'res_model': 'res.partner', 'res_id': document.id, 'mimetype': 'application/pdf'})
+outgoing = {
+    'with_attachment': plain('With an attachment', 'ann@good.example',
+                             attachment_ids=[(4, attachment.id)]),
+    'queued_good': plain('Queued to good', 'bea@good.example'),
+    'queued_later': plain('Queued for later', 'cid@good.example',
+                          scheduled_date='2099-01-01 00:00:00'),
+}
+result = {
+    'partners': {k: v.id for k, v in people.items()},
+    'document': document.id,
+    'messages': messages,
+    'mails': mails,
+    'outgoing': outgoing,
+    'mailings': [first.id, second.id, third.id],
+    'attachment': attachment.id,
+    'store_fname': attachment.store_fname,
+}
+"""
+
+
+def build_traffic(odoo: OdooInstance, db: str, port: int, closed_port: int) -> dict[str, Any]:
+    """A database as a day of Odoo leaves it: chatter notifications to good, refused,
+    deferred, invalid and missing addresses; plain mails; one through a server on a closed
+    port; a campaign processed by the mass-mailing cron; all sent by Odoo's queue to the
+    test SMTP server (which refuses *@refused.example with 550, defers *@deferred.example
+    with 451); then two campaigns queued in the same second and three outgoing mails (one
+    with a filestore attachment, one scheduled for later)."""
+    servers = configure_servers(odoo, db, port, closed_port)
+    built: dict[str, Any] = odoo.orm(db, TRAFFIC, closed=servers["closed"])
+    built["servers"] = servers
+    return built

@@ -1,0 +1,181 @@
+"""Every ``--json`` view of the console against what Odoo's ORM says on the same database.
+
+The database is one day of traffic made by Odoo itself (traffic.build_traffic): failures
+of every kind, a campaign sent and two queued in the same second, mails left outgoing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from tests.cli_run import run_cli
+from tests.real_odoo.odoo_instance import OdooInstance
+from tests.real_odoo.traffic import DEFERRED, REFUSED, build_traffic
+from tests.smtp_server import SmtpTestServer, free_port
+
+
+@pytest.fixture(scope="module")
+def smtp() -> Iterator[SmtpTestServer]:
+    with SmtpTestServer(refuse_domains=[REFUSED], defer_domains=[DEFERRED]) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def day(odoo: OdooInstance, smtp: SmtpTestServer) -> tuple[str, dict[str, Any]]:
+    db = odoo.new_database(f"reads{odoo.version}")
+    return db, build_traffic(odoo, db, smtp.port, free_port())
+
+
+def console_json(odoo: OdooInstance, db: str, *args: str) -> Any:
+    done = run_cli("--db", odoo.url(db), *args, "--json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def utc(value: str | None) -> str | None:
+    """Odoo's naive UTC datetime text as the console's ISO form with a Z."""
+    if not value:
+        return None
+    return datetime.fromisoformat(value).replace(tzinfo=UTC).isoformat().replace("+00:00", "Z")
+
+
+def test_status_counts_what_odoo_counts(odoo: OdooInstance, day: tuple[str, Any]) -> None:
+    db, _ = day
+    orm = odoo.orm(
+        db,
+        """
+Mail = env['mail.mail'].with_context(active_test=False)
+now = odoo.fields.Datetime.now()
+states = Mail.search([]).mapped('state')
+due = Mail.search([('state', '=', 'outgoing'), '|', ('scheduled_date', '=', False),
+                   ('scheduled_date', '<=', now)], order='create_date asc', limit=1)
+result = {
+    'counts': {s: states.count(s) for s in set(states)},
+    'total': len(states),
+    'scheduled_future': Mail.search_count(
+        [('state', '=', 'outgoing'), ('scheduled_date', '>', now)]),
+    'oldest_due': odoo.fields.Datetime.to_string(due.create_date) if due else None,
+}
+""",
+    )
+    status = console_json(odoo, db, "status")
+    assert {k: v for k, v in status["counts"].items() if v} == orm["counts"]
+    assert status["total"] == orm["total"]
+    assert status["scheduled_future"] == orm["scheduled_future"] == 1
+    assert status["oldest_due_outgoing"] == utc(orm["oldest_due"])
+    assert status["odoo_version"] == odoo.version
+
+
+def test_failed_mails_and_their_fields(odoo: OdooInstance, day: tuple[str, Any]) -> None:
+    db, _ = day
+    orm = odoo.orm(
+        db,
+        """
+result = {}
+for m in env['mail.mail'].search([('state', '=', 'exception')]):
+    result[m.id] = {
+        'email_to': m.email_to or None, 'subject': m.subject or None,
+        'failure_type': m.failure_type or None, 'failure_reason': m.failure_reason or None,
+        'model': m.model or None, 'res_id': m.res_id or None,
+        'record_name': m.record_name or None,
+        'mailing_id': m.mailing_id.id or None if 'mailing_id' in m._fields else None,
+        'partners': sorted(m.recipient_ids.ids),
+    }
+""",
+    )
+    mails = console_json(odoo, db, "mails", "--state", "failed", "--limit", "1000")
+    seen = {m["id"]: m for m in mails}
+    assert sorted(seen) == sorted(int(i) for i in orm)
+    for mail_id, expected in orm.items():
+        mail = seen[int(mail_id)]
+        got = {key: mail.get(key) or None for key in expected if key != "partners"}
+        assert got == {k: v for k, v in expected.items() if k != "partners"}, mail_id
+        assert sorted(r["partner_id"] for r in mail["recipients"]) == expected["partners"]
+        assert mail["state"] == "exception"
+
+
+def test_causes_cover_every_failed_mail(odoo: OdooInstance, day: tuple[str, Any]) -> None:
+    db, _ = day
+    failed = odoo.orm(db, "result = env['mail.mail'].search([('state', '=', 'exception')]).ids")
+    causes = console_json(odoo, db, "causes")
+    assert sum(c["count"] for c in causes) == len(failed)
+    assert {c["sample_mail_id"] for c in causes} <= set(failed)
+    titles = " | ".join(c["title"] for c in causes)
+    assert "550" in titles and "451" in titles, titles  # the refusal and the deferral
+    assert "connection refused" in titles, titles  # the server on a closed port
+
+
+def test_crons_and_their_triggers(odoo: OdooInstance, day: tuple[str, Any]) -> None:
+    db, _ = day
+    orm = odoo.orm(
+        db,
+        """
+Cron = env['ir.cron'].with_context(active_test=False)
+Trigger = env['ir.cron.trigger']
+result = {}
+for c in Cron.search([]):
+    result[c.id] = {
+        'active': c.active, 'interval_number': c.interval_number,
+        'interval_type': c.interval_type, 'priority': c.priority,
+        'nextcall': odoo.fields.Datetime.to_string(c.nextcall),
+        'lastcall': odoo.fields.Datetime.to_string(c.lastcall) if c.lastcall else None,
+        'pending_triggers': Trigger.search_count([('cron_id', '=', c.id)]),
+        'failure_count': c.failure_count if 'failure_count' in c._fields else None,
+    }
+""",
+    )
+    crons = {c["id"]: c for c in console_json(odoo, db, "crons")}
+    assert sorted(crons) == sorted(int(i) for i in orm)
+    for cron_id, expected in orm.items():
+        cron = crons[int(cron_id)]
+        for key in ("active", "interval_number", "interval_type", "priority", "failure_count"):
+            assert cron[key] == expected[key], (cron_id, key)
+        assert cron["nextcall"] == utc(expected["nextcall"])
+        assert cron["lastcall"] == utc(expected["lastcall"])
+        assert cron["pending_triggers"] == expected["pending_triggers"], cron["name"]
+    queue = odoo.orm(db, "result = env.ref('mail.ir_cron_mail_scheduler_action').id")
+    assert crons[queue]["mail_related"]
+
+
+def test_campaigns_in_the_order_odoos_cron_takes_them(
+    odoo: OdooInstance, day: tuple[str, Any]
+) -> None:
+    db, built = day
+    order = odoo.orm(
+        db,
+        """
+now = odoo.fields.Datetime.now()
+result = env['mailing.mailing'].search([('state', 'in', ('in_queue', 'sending')), '|',
+    ('schedule_date', '<', now), ('schedule_date', '=', False)]).ids
+""",
+    )
+    campaigns = console_json(odoo, db, "campaigns")
+    due = [c["id"] for c in campaigns if c["due"]]
+    assert due == order
+    assert sorted(order) == sorted(built["mailings"][1:])  # the first one was sent
+    assert campaigns[0]["head"] and campaigns[0]["position"] == 1
+
+
+def test_aliases_and_alias_domains(odoo: OdooInstance, day: tuple[str, Any]) -> None:
+    db, _ = day
+    orm = odoo.orm(
+        db,
+        """
+Alias = env['mail.alias']
+aliases = Alias.search([('alias_name', '!=', False)])
+result = {
+    'addresses': sorted(a.display_name for a in aliases),
+    'domains': sorted(env['mail.alias.domain'].search([]).mapped('name'))
+               if 'mail.alias.domain' in env else [],
+}
+""",
+    )
+    shown = console_json(odoo, db, "aliases")
+    assert sorted(a["address"] for a in shown["aliases"]) == orm["addresses"]
+    if odoo.version >= 17:
+        assert sorted(d["name"] for d in shown["domains"]) == orm["domains"] == ["company.example"]
