@@ -179,3 +179,70 @@ result = {
     assert sorted(a["address"] for a in shown["aliases"]) == orm["addresses"]
     if odoo.version >= 17:
         assert sorted(d["name"] for d in shown["domains"]) == orm["domains"] == ["company.example"]
+
+
+ALIAS = """
+if not env['mail.alias'].search([('alias_name', '=', 'contact')]):
+    values = {'alias_name': 'contact', 'alias_model_id': env['ir.model']._get('res.partner').id}
+    if 'alias_domain_id' in env['mail.alias']._fields:
+        values['alias_domain_id'] = env.company.alias_domain_id.id
+    env['mail.alias'].create(values)
+"""
+ROUTE = """
+from email.message import EmailMessage
+Thread = env['mail.thread']
+message = EmailMessage()
+message['From'] = args['sender']
+message['To'] = args['to']
+message['Subject'] = 'routing test'
+message['Message-Id'] = '<routing-%s@test.example>' % args['nonce']
+if args.get('in_reply_to'):
+    message['In-Reply-To'] = args['in_reply_to']
+message.set_content('hello')
+parsed = Thread.message_parse(message)
+try:
+    routes = Thread.message_route(message, parsed)
+    result = {'routes': [[r[0], r[1] or None] for r in routes], 'error': None}
+except ValueError as error:
+    result = {'routes': [], 'error': str(error)}
+env.cr.rollback()  # routing only: no bounce counted, nothing kept
+"""
+
+
+def test_inbound_routing_is_odoos(odoo: OdooInstance, day: tuple[str, Any]) -> None:
+    db, built = day
+    reply_to = odoo.orm(
+        db,
+        "result = env['mail.message'].browse(args['id']).message_id",
+        id=built["messages"]["mixed"],
+    )
+    odoo.orm(db, ALIAS)
+    cases = [
+        ("contact@company.example", None),
+        ("nobody@company.example", None),
+        ("nobody@company.example", reply_to),
+        ("bounce@company.example", None),
+        ("catchall@company.example", None),
+        ("someone@elsewhere.example", None),
+    ]
+    outcomes = []
+    for number, (address, in_reply_to) in enumerate(cases, start=1):
+        odoo_says = odoo.orm(
+            db, ROUTE, sender="sender@outside.example", to=address, nonce=number,
+            in_reply_to=in_reply_to,
+        )  # fmt: skip
+        args = ["inbound-check", address, "--from", "sender@outside.example"]
+        if in_reply_to:
+            args += ["--in-reply-to", in_reply_to]
+        done = run_cli("--db", odoo.url(db), *args, "--json")
+        assert done.returncode in (0, 1), done.stderr
+        verdict = json.loads(done.stdout)
+        routes = [[r["model"], r["res_id"]] for r in verdict["routes"]]
+        assert routes == odoo_says["routes"], (address, in_reply_to, verdict["line"], odoo_says)
+        assert verdict["accepted"] == bool(odoo_says["routes"]), (address, verdict["line"])
+        if odoo_says["error"]:
+            assert verdict["outcome"] == "rejected", (address, verdict["line"], odoo_says)
+        outcomes.append((verdict["outcome"], routes))
+    assert outcomes[0] == ("accepted", [["res.partner", None]])  # the alias: a new partner
+    assert outcomes[1][0] == "rejected"  # no alias, no reply
+    assert outcomes[2] == ("accepted", [["res.partner", built["document"]]])  # the reply
