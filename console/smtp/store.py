@@ -609,13 +609,14 @@ def _message_unlink_statements(schema: OdooSchema) -> list[str]:
 
 
 def insert_trigger(connection: Connection, cron_id: int, uid: int, now: datetime) -> None:
-    """``ir.cron._trigger()``: one ``ir_cron_trigger`` row due now."""
+    """``ir.cron._trigger()``: one ``ir_cron_trigger`` row due now. Odoo's ``call_at`` is
+    ``fields.Datetime.now()``, whole seconds; the log dates keep the microseconds."""
     connection.execute(
         text(
             "INSERT INTO ir_cron_trigger (cron_id, call_at, create_uid, create_date, "
-            "write_uid, write_date) VALUES (:cron, :now, :uid, :now, :uid, :now)"
+            "write_uid, write_date) VALUES (:cron, :call_at, :uid, :now, :uid, :now)"
         ),
-        {"cron": cron_id, "now": now, "uid": uid},
+        {"cron": cron_id, "call_at": now.replace(microsecond=0), "now": now, "uid": uid},
     )
 
 

@@ -20,7 +20,7 @@ from tests.smtp_server import SmtpTestServer, free_port
 
 
 @pytest.fixture(scope="module")
-def smtp() -> Iterator[SmtpTestServer]:
+def smtp(odoo: OdooInstance) -> Iterator[SmtpTestServer]:  # one per version
     with SmtpTestServer(refuse_domains=[REFUSED], defer_domains=[DEFERRED]) as server:
         yield server
 
