@@ -16,6 +16,16 @@ from email.policy import default as default_policy
 
 import pytest
 
+from console.domain.from_filter import match_from_filter
+from console.domain.mailtools import (
+    email_normalize,
+    email_split_and_format,
+    encapsulate_email,
+    extract_rfc2822_addresses,
+    formataddr,
+    is_html_empty,
+    replace_local_links,
+)
 from console.smtp.build import (
     AttachmentData,
     MailContent,
@@ -26,15 +36,6 @@ from console.smtp.build import (
     sender_address,
 )
 from console.smtp.headers import MAX_HEADERS_CHARS, parse_headers
-from console.smtp.mailtools import (
-    email_normalize,
-    email_split_and_format,
-    encapsulate_email,
-    extract_rfc2822_addresses,
-    formataddr,
-    is_html_empty,
-    replace_local_links,
-)
 from console.smtp.plaintext import html2plaintext
 from console.smtp.reasons import delivery_failure_reason, send_failure, text_of
 from console.smtp.sender import flatten, odoo_equivalent
@@ -45,7 +46,6 @@ from console.smtp.server_choice import (
     EnvelopeContext,
     MailServer,
     find_mail_server,
-    match_from_filter,
     prepare_envelope,
     resolve_endpoint,
 )

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import IntEnum
 
+from console.domain.from_filter import match_from_filter
 from console.domain.models import CampaignRow, CronRow
 
 
@@ -691,29 +692,6 @@ def check_alias_domain(f: HealthFacts, t: Thresholds) -> CheckResult:
     return _ok("alias_domain", title, "catchall domain set", f.catchall_domain)
 
 
-def _normalise(address: str | None) -> str:
-    value = (address or "").strip().lower()
-    if "<" in value and ">" in value:
-        value = value[value.rfind("<") + 1 : value.rfind(">")]
-    return value.strip()
-
-
-def from_filter_allows(email: str | None, from_filter: str | None) -> bool:
-    """Odoo's `_match_from_filter`: addresses or domains, comma-separated (17+)."""
-    if not from_filter or not from_filter.strip():
-        return True
-    address = _normalise(email)
-    domain = address.rpartition("@")[2]
-    for part in (p.strip().lower() for p in from_filter.split(",")):
-        if not part:
-            continue
-        if "@" in part and _normalise(part) == address:
-            return True
-        if "@" not in part and part == domain:
-            return True
-    return False
-
-
 def check_default_from(f: HealthFacts, t: Thresholds) -> CheckResult:
     title = "Default From vs from_filter"
     if f.servers is None:
@@ -732,7 +710,7 @@ def check_default_from(f: HealthFacts, t: Thresholds) -> CheckResult:
     active = _active_servers(f)
     if active:
         filters = [s.from_filter for s in active]
-        if any(from_filter_allows(f.default_from, flt) for flt in filters):
+        if any(match_from_filter(f.default_from, flt, f.version) for flt in filters):
             return _ok(
                 "default_from",
                 title,
@@ -740,6 +718,7 @@ def check_default_from(f: HealthFacts, t: Thresholds) -> CheckResult:
                 f"A server's from_filter allows {f.default_from} ({f.default_from_source})",
             )
         shown = "; ".join(f"{s.name}: {s.from_filter}" for s in active[:3])
+        listed = f.version <= 16 and any("," in (flt or "") for flt in filters)
         return CheckResult(
             "default_from",
             title,
@@ -747,11 +726,16 @@ def check_default_from(f: HealthFacts, t: Thresholds) -> CheckResult:
             "default From matches no from_filter",
             f"No active server's from_filter allows the default From {f.default_from} "
             f"({shown}): Odoo falls back to the first server, and the relay may refuse the "
-            "sender (550 sender identity)",
+            "sender (550 sender identity)"
+            + (
+                ". Odoo 16 reads a from_filter as one address or one domain, not a list"
+                if listed
+                else ""
+            ),
             "Add the domain to a server's from_filter or change the default From to an "
             "address the relay accepts",
         )
-    if from_filter_allows(f.default_from, f.default_from_filter):
+    if match_from_filter(f.default_from, f.default_from_filter, f.version):
         return _ok("default_from", title, "default From allowed", f"Default From {f.default_from}")
     return CheckResult(
         "default_from",

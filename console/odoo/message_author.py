@@ -27,8 +27,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from console.domain.mailtools import email_normalize_all, formataddr
 from console.odoo.schema import OdooSchema
-from console.smtp.mailtools import email_normalize_all, formataddr
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 from typing import Any
 
-from console.smtp.mailtools import (
+from console.domain.mailtools import (
     email_normalize_all,
     email_split,
     email_split_and_format,

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from console.smtp.mailtools import email_normalize, email_split_and_format
-from console.smtp.mailtools import email_split_and_format_normalize as split_format_normalize
+from console.domain.mailtools import email_normalize, email_split_and_format
+from console.domain.mailtools import email_split_and_format_normalize as split_format_normalize
 from console.smtp.server_choice import (
     ConfSmtp,
     Endpoint,

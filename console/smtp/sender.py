@@ -24,8 +24,8 @@ from email.message import EmailMessage
 
 import aiosmtplib
 
+from console.domain.mailtools import idna_encode
 from console.smtp.header_check import CheckedBytesGenerator, HeaderWriteError
-from console.smtp.mailtools import idna_encode
 from console.smtp.server_choice import Endpoint
 
 

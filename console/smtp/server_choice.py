@@ -13,7 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 
-from console.smtp.mailtools import (
+from console.domain.from_filter import match_from_filter
+from console.domain.mailtools import (
     email_domain_extract,
     email_domain_normalize,
     email_normalize,
@@ -87,26 +88,6 @@ class Endpoint:
     from_filter: str | None
     refusal: str | None = None  # Odoo's own connect() error (archived, no host)
     unsupported: str | None = None  # a mode only Odoo can use
-
-
-def match_from_filter(email_from: str | None, from_filter: str | None, version: int) -> bool:
-    """``_match_from_filter``: a single address/domain in 16, a comma list from 17."""
-    if not from_filter:
-        return True
-    normalized = email_normalize(email_from)
-    if version <= 16:
-        if "@" in from_filter:
-            return email_normalize(from_filter) == normalized
-        return email_domain_extract(normalized) == email_domain_normalize(from_filter)
-    domain = email_domain_extract(normalized)
-    for part in (p.strip() for p in from_filter.split(",")):
-        if not part:
-            continue
-        if "@" in part and email_normalize(part) == normalized:
-            return True
-        if "@" not in part and email_domain_normalize(part) == domain:
-            return True
-    return False
 
 
 def find_mail_server(

@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from console.backends.errors import query_error
 from console.backends.sql import SqlBackend
-from console.smtp.mailtools import email_normalize
+from console.domain.mailtools import email_normalize
 from console.support.inbound import (
     Alias,
     AliasDomain,
