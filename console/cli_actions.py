@@ -14,6 +14,7 @@ from console.cli_send_options import add_send_options
 from console.domain.actions import WriteOutcome, confirmation_prompt, needs_typed_count
 from console.domain.sanitize import one_line
 from console.errors import UsageError
+from console.timefmt import iso_utc
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1
@@ -47,6 +48,11 @@ def add_action_parsers(sub: Any) -> None:
             )
         if name == "send":
             add_send_options(command, sub=True)
+            command.add_argument(
+                "--include-scheduled",
+                action="store_true",
+                help="also send the mails scheduled for later now (by default they stay queued)",
+            )
         _add_write_options(command)
     undo = sub("undo", "revert the last retry, cancel or ignore (rows still as it left them)")
     _add_write_options(undo)
@@ -103,7 +109,10 @@ def run_action(backend: Any, args: argparse.Namespace) -> tuple[str, int]:
         raise UsageError(
             f"No mail to {args.command}: give ids, --grep TEXT, --all-failed or --cause KEY"
         )
-    _confirm(args, args.command, len(ids), _example(backend, ids[0]))
+    notes: list[str] = []
+    if args.command == "send" and not args.include_scheduled:
+        notes = _scheduled_notes(backend.scheduled_later(ids))
+    _confirm(args, args.command, len(ids), _example(backend, ids[0]), notes)
     if args.command == "retry":
         outcome = operator.retry(ids, include_cancelled=not args.all_failed)
     elif args.command == "cancel":
@@ -111,7 +120,7 @@ def run_action(backend: Any, args: argparse.Namespace) -> tuple[str, int]:
     elif args.command == "ignore":
         outcome = operator.ignore(ids)
     else:
-        outcome = operator.send(ids)
+        outcome = operator.send(ids, include_scheduled=args.include_scheduled)
     return _report(outcome, args)
 
 
@@ -149,12 +158,26 @@ def _undo_example(operator: Any) -> str:
     )
 
 
-def _confirm(args: argparse.Namespace, action: str, count: int, example: str) -> None:
+def _scheduled_notes(later: Sequence[Any]) -> list[str]:
+    if not later:
+        return []
+    span = str(iso_utc(later[0])) + (f" to {iso_utc(later[-1])}" if len(later) > 1 else "")
+    return [
+        f"{len(later)} of them are scheduled for later ({span}): they stay in the queue "
+        "(--include-scheduled sends them now too)"
+    ]
+
+
+def _confirm(
+    args: argparse.Namespace, action: str, count: int, example: str, notes: Sequence[str] = ()
+) -> None:
     if args.yes:
         return
     if not sys.stdin.isatty():
         raise UsageError(f"{action} needs confirmation: run it in a terminal or add --yes")
     print(confirmation_prompt(action, count, example), file=sys.stderr)
+    for note in notes:
+        print(note, file=sys.stderr)
     if needs_typed_count(count):
         answer = input(f"Type {count} to confirm: ").strip()
         ok = answer == str(count)
@@ -168,6 +191,9 @@ def _report(outcome: WriteOutcome, args: argparse.Namespace) -> tuple[str, int]:
     code = EXIT_OK if outcome.complete else EXIT_PARTIAL
     if getattr(args, "json", False):
         return json.dumps(outcome_json(outcome), indent=2), code
+    later = outcome.details.get("scheduled_later")
+    if isinstance(later, dict) and later.get("count"):
+        return outcome.message() + " (--include-scheduled sends those now)", code
     return outcome.message(), code
 
 

@@ -29,7 +29,7 @@ from console.errors import ConsoleError
 from console.odoo import crons as cron_sql
 from console.odoo import mail_queries as mail_sql
 from console.odoo.schema import OdooSchema
-from console.timefmt import utcnow_naive
+from console.timefmt import as_naive_datetime, utcnow_naive
 
 T = TypeVar("T")
 QUEUE_CRON = "mail.ir_cron_mail_scheduler_action"
@@ -124,7 +124,7 @@ def gather_facts(backend: SqlBackend, *, now: datetime | None = None) -> HealthF
         mass_mailing_cron=_find_cron(crons or [], MASS_MAILING_CRON, "mail marketing: process"),
         failed=None if counts is None else counts.get("exception", 0),
         outgoing=None if counts is None else counts.get("outgoing", 0),
-        oldest_due_outgoing=_as_datetime(oldest),
+        oldest_due_outgoing=as_naive_datetime(oldest),
         scheduled_future=None if scheduled is None else scheduled[0],
         next_scheduled=None if scheduled is None else scheduled[1],
         campaigns=None if campaigns is None else tuple(campaigns),
@@ -251,7 +251,7 @@ def _status(
             continue
         counts[str(state)] = int(count)
         if state == "outgoing":
-            oldest = _as_datetime(oldest_due)
+            oldest = as_naive_datetime(oldest_due)
     return counts, oldest
 
 
@@ -264,7 +264,7 @@ def _scheduled(
             mail.c.state == "outgoing", mail.c.scheduled_date > now
         )
     ).one()
-    return int(row[0]), _as_datetime(row[1])
+    return int(row[0]), as_naive_datetime(row[1])
 
 
 def _admin_email(connection: Connection, schema: OdooSchema) -> tuple[bool, str | None]:
@@ -393,12 +393,3 @@ def _volume(connection: Connection, schema: OdooSchema, now: datetime) -> int:
     return total
 
 
-def _as_datetime(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value.replace(tzinfo=None)
-    if isinstance(value, str) and value:
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    return None

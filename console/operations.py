@@ -27,7 +27,7 @@ from console.journal import Journal, JournalEntry
 from console.odoo import crons as cron_sql
 from console.odoo import writes
 from console.smtp.concurrency import ConcurrencyPolicy
-from console.timefmt import human_age, utcnow_naive
+from console.timefmt import human_age, iso_utc, utcnow_naive
 
 SUPERUSER_ID = 1  # base.user_root: what Odoo's crons and sudo() write as
 MIN_QUEUE_INTERVAL_MINUTES = 5  # Odoo's documented floor for the Email Queue Manager
@@ -105,10 +105,17 @@ class Operator:
         self._record(outcome)
         return outcome
 
-    def send(self, ids: Sequence[int], *, concurrency: int | None = None) -> WriteOutcome:
+    def send(
+        self,
+        ids: Sequence[int],
+        *,
+        concurrency: int | None = None,
+        include_scheduled: bool = False,
+    ) -> WriteOutcome:
         """Send now through SMTP, holding the queue cron's lock (console.smtp.send_now).
 
         ``concurrency`` replaces the policy's generic number of connections per server.
+        Mails scheduled for later stay queued unless ``include_scheduled``.
         """
         self._guard()
         from console.smtp.send_now import send_now
@@ -119,8 +126,16 @@ class Operator:
             uid=self.uid,
             concurrency=concurrency,
             policy=self.send_policy,
+            include_scheduled=include_scheduled,
         )
         notes = list(report.notes)
+        later = report.scheduled_later
+        if later:
+            span = f"{iso_utc(later[0])}" + (f" to {iso_utc(later[-1])}" if len(later) > 1 else "")
+            notes.append(
+                f"{len(later)} scheduled for later ({span}) left in the queue: Odoo sends each "
+                "when it falls due"
+            )
         if report.deferred_campaign_ids:
             notes.append(
                 f"{len(report.deferred_campaign_ids)} campaign mails left to Odoo's queue, "
@@ -131,6 +146,11 @@ class Operator:
         details: dict[str, object] = {
             "connections": [c.as_json() for c in report.connections],
             "possibly_delivered": list(report.possibly_delivered),
+            "scheduled_later": {
+                "count": len(later),
+                "first": iso_utc(later[0]) if later else None,
+                "last": iso_utc(later[-1]) if later else None,
+            },
         }
         outcome = WriteOutcome(
             action="send",

@@ -67,6 +67,18 @@ def full_local(value: datetime | None, tz: tzinfo) -> str:
     return local.strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
+def as_naive_datetime(value: object) -> datetime | None:
+    """A timestamp column as a naive UTC datetime: PostgreSQL gives datetimes, SQLite text."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value).replace(tzinfo=None)
+        except ValueError:
+            return None
+    return None
+
+
 def utcnow_naive() -> datetime:
     """Now in UTC without tzinfo, comparable with Odoo's stored values."""
     return datetime.now(UTC).replace(tzinfo=None)

@@ -8,6 +8,7 @@ cancelled first, then each test creates exactly the mails it needs and points th
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 import uuid
@@ -32,6 +33,7 @@ from console.smtp.server_choice import NO_VALID_RECIPIENT
 from console.timefmt import utcnow_naive
 from sample_db.generate import build_database
 from sample_db.vocab import DOMAIN
+from tests.cli_run import run_cli
 from tests.pgcluster import PgCluster
 from tests.smtp_server import SmtpTestServer, free_port
 
@@ -764,6 +766,34 @@ def test_mail_locked_by_another_transaction_is_skipped(pg17: Db, pg_cluster: PgC
     assert report.skipped == {mail.id: "locked by another transaction"}
     assert report.message() == "Sent 0 mails; 1 skipped: locked by another transaction"
     assert smtp.received == []
+
+
+def test_mails_scheduled_for_later_stay_queued_unless_asked(db17: Db) -> None:
+    with SmtpTestServer() as smtp:
+        db17.point_servers(smtp.port)
+        due = create_mail(db17, email_to="due@y.test")
+        later = create_mail(db17, email_to="later@y.test")
+        tomorrow = (utcnow_naive() + timedelta(days=1)).replace(microsecond=0)
+        db17.sql(
+            "UPDATE mail_mail SET scheduled_date = :at WHERE id = :id", at=tomorrow, id=later.id
+        )
+        done = run_cli("--db", db17.url, "send", str(due.id), str(later.id), "--yes", "--json")
+        assert done.returncode == 1, done.stderr  # one skipped
+        result = json.loads(done.stdout)
+        assert result["applied"] == [due.id]
+        assert result["skipped"][str(later.id)].startswith(
+            f"scheduled for {tomorrow:%Y-%m-%d %H:%M}"
+        )
+        assert result["scheduled_later"]["count"] == 1
+        assert result["scheduled_later"]["first"] == tomorrow.isoformat() + "Z"
+        assert mail_row(db17, later.id)[0] == "outgoing"
+        assert [m["To"] for m in smtp.messages()] == ["due@y.test"]
+        text_done = run_cli("--db", db17.url, "send", str(later.id), "--yes")
+        assert "1 skipped: scheduled for later, left in the queue" in text_done.stdout
+        assert "--include-scheduled sends those now" in text_done.stdout
+        sent = run_cli("--db", db17.url, "send", str(later.id), "--include-scheduled", "--yes")
+        assert sent.returncode == 0, sent.stderr
+        assert mail_row(db17, later.id)[0] == "sent"
 
 
 def test_report_message_summarises() -> None:

@@ -5,7 +5,9 @@ Calls are synchronous and may be slow: the TUI runs them in thread workers.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # typing only: the TUI's first frame imports this module
@@ -45,6 +47,11 @@ class MailQueueBackend(Protocol):
     def mail_page(self, query: MailQuery) -> MailPage: ...
 
     def count_mails(self, query: MailQuery) -> int: ...
+
+    def scheduled_later(self, ids: Sequence[int]) -> list[datetime]:
+        """When each of these mails falls due, earliest first, for the outgoing ones
+        scheduled after now (Send now leaves them queued unless asked)."""
+        ...
 
     def mail_detail(self, mail_id: int) -> MailDetail | None: ...
 

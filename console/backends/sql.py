@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
@@ -33,7 +33,7 @@ from console.odoo import crons as cron_sql
 from console.odoo import mail_queries as mail_sql
 from console.odoo.schema import OdooSchema, load_schema
 from console.odoo.version import OdooVersion, detect_version, module_installed
-from console.timefmt import utcnow_naive
+from console.timefmt import as_naive_datetime, utcnow_naive
 
 T = TypeVar("T")
 CONNECT_TIMEOUT_S = 5
@@ -340,6 +340,23 @@ class SqlBackend:
             self._prepare_text_search(connection, query)
             statement = mail_sql.mail_count_query(self.schema, query.states, query.text)
             return int(connection.execute(statement).scalar_one())
+
+        return self._run(work)
+
+    def scheduled_later(self, ids: Sequence[int]) -> list[datetime]:
+        now = utcnow_naive()
+
+        def work(connection: Connection) -> list[datetime]:
+            found: list[datetime] = []
+            for start in range(0, len(ids), 10_000):
+                chunk = list(ids[start : start + 10_000])
+                for (when,) in connection.execute(
+                    mail_sql.scheduled_later_query(self.schema, chunk, now)
+                ):
+                    moment = as_naive_datetime(when)
+                    if moment is not None:
+                        found.append(moment)
+            return sorted(found)
 
         return self._run(work)
 

@@ -35,6 +35,47 @@ ACTION_NOUNS: dict[str, str] = {
 # Above this many mails the operator must type the count to confirm.
 TYPE_COUNT_THRESHOLD = 50
 
+# Why Send now skipped a mail (the start of the reason; the rest says the detail).
+SKIP_LOCKED = "locked by another transaction"
+SKIP_GONE = "no longer exists"
+SKIP_CAMPAIGN = "belongs to a mass-mailing campaign: asked Odoo's queue to run instead"
+SKIP_SCHEDULED = "scheduled for"
+
+
+def skip_kind(reason: str) -> str:
+    """A skip reason without its particulars (ids, dates, sessions), to count alike ones."""
+    if reason.startswith("not outgoing any more"):
+        return "their state changed meanwhile"
+    if reason == SKIP_GONE:
+        return "deleted meanwhile"
+    if reason.startswith(SKIP_LOCKED):
+        return "locked by another transaction"
+    if reason.startswith(SKIP_SCHEDULED):
+        return "scheduled for later, left in the queue"
+    if reason == SKIP_CAMPAIGN:
+        return "campaign mails left to Odoo's queue"
+    if "Email Queue Manager is running" in reason:
+        return "Odoo's queue is sending them right now"
+    if "asked Odoo's queue" in reason:
+        return "left to Odoo's queue"
+    if reason.startswith("not attempted"):
+        return "not attempted, left outgoing"
+    return reason
+
+
+def skipped_summary(reasons: list[str]) -> str:
+    """'3 skipped: deleted meanwhile' or '5 skipped (3 deleted meanwhile, 2 ...)'."""
+    kinds: dict[str, int] = {}
+    for reason in reasons:
+        kind = skip_kind(reason)
+        kinds[kind] = kinds.get(kind, 0) + 1
+    if len(kinds) == 1:
+        return f"{len(reasons)} skipped: {next(iter(kinds))}"
+    ranked = sorted(kinds.items(), key=lambda item: (-item[1], item[0]))
+    if len(ranked) > 3:
+        return f"{len(reasons)} skipped for {len(ranked)} reasons: see the journal for each"
+    return f"{len(reasons)} skipped (" + ", ".join(f"{n} {k}" for k, n in ranked) + ")"
+
 
 @dataclass(frozen=True, slots=True)
 class WriteOutcome:
@@ -68,9 +109,7 @@ class WriteOutcome:
         if self.failed:
             text += f"; {len(self.failed)} failed"
         if self.skipped:
-            reasons = sorted(set(self.skipped.values()))
-            reason = reasons[0] if len(reasons) == 1 else "see the journal for each reason"
-            text += f"; {len(self.skipped)} skipped: {reason}"
+            text += "; " + skipped_summary(list(self.skipped.values()))
         if self.errors:
             text += f"; error: {self.errors[0]}"
         if self.note:

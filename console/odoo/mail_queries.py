@@ -281,6 +281,16 @@ def recipients_statement(schema: OdooSchema, per_mail: int, array: bool) -> Sele
     return schema.statement(("recipients", per_mail, array), build)
 
 
+def scheduled_later_query(schema: OdooSchema, ids: list[int], now: datetime) -> Select[Any]:
+    """When each of these outgoing mails falls due, for those scheduled after ``now``."""
+    mail = schema.t("mail_mail")
+    return (
+        select(mail.c.scheduled_date)
+        .where(mail.c.id.in_(ids), mail.c.state == "outgoing", mail.c.scheduled_date > now)
+        .order_by(mail.c.scheduled_date)
+    )
+
+
 def status_statement(schema: OdooSchema) -> Select[Any]:
     """`status_query` built once for this database, run with `{"now": ...}`."""
     return schema.statement(

@@ -32,6 +32,7 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import text
@@ -40,6 +41,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from console.backends.errors import query_error
 from console.backends.sql import SqlBackend
+from console.domain.actions import SKIP_CAMPAIGN, SKIP_GONE, SKIP_LOCKED
 from console.errors import QueueBusy, ReadOnlyRefused
 from console.smtp import store
 from console.smtp.concurrency import (
@@ -53,14 +55,12 @@ from console.smtp.reasons import text_of
 from console.smtp.routing import SendContext
 from console.smtp.send_report import SendReport
 from console.smtp.send_steps import (
-    SKIP_CAMPAIGN,
-    SKIP_GONE,
-    SKIP_LOCKED,
     Claim,
     Claimed,
     Planned,
     Recorded,
     SendSteps,
+    scheduled_skip,
 )
 from console.smtp.sender import SmtpFailure, SmtpSession
 from console.smtp.server_choice import ConfSmtp, Endpoint
@@ -95,6 +95,7 @@ def send_now(
     concurrency: int | None = None,
     policy: ConcurrencyPolicy | None = None,
     timeout: float = 30.0,
+    include_scheduled: bool = False,
 ) -> SendReport:
     """Send these mails now; see the module docstring. Raises QueueBusy, ConsoleError.
 
@@ -109,7 +110,7 @@ def send_now(
         count = max(1, min(int(concurrency), MAX_CONCURRENCY))
         policy = ConcurrencyPolicy(count, "requested", policy.overrides)
     ids = list(dict.fromkeys(int(i) for i in mail_ids))
-    run = _SendRun(backend, uid, policy, timeout)
+    run = _SendRun(backend, uid, policy, timeout, include_scheduled)
     try:
         return run.execute(ids)
     except QueueBusy as busy:  # Odoo's runner is sending the queue: nothing to do here
@@ -170,8 +171,14 @@ class _Group:
 
 class _SendRun:
     def __init__(
-        self, backend: SqlBackend, uid: int, policy: ConcurrencyPolicy, timeout: float
+        self,
+        backend: SqlBackend,
+        uid: int,
+        policy: ConcurrencyPolicy,
+        timeout: float,
+        include_scheduled: bool,
     ) -> None:
+        self.include_scheduled = include_scheduled  # else mails due later stay queued
         self.backend = backend
         self.schema = backend.schema
         self.version = backend.version.major
@@ -184,6 +191,7 @@ class _SendRun:
         self.deleted: list[int] = []
         self.notes: list[str] = []
         self.possibly_delivered: list[int] = []
+        self.scheduled: list[datetime] = []  # left queued: due later, not asked to send
         self.campaigns: set[int] = set()
         self.deferred = False
         self.pools: dict[tuple[str, str], _Pool] = {}
@@ -243,6 +251,7 @@ class _SendRun:
             deleted=self.deleted,
             notes=self.notes,
             possibly_delivered=self.possibly_delivered,
+            scheduled_later=sorted(self.scheduled),
             connections=[
                 ServerConnections(tuple(p.servers), p.host, p.limit, p.source, p.peak)
                 for p in self.pools.values()
@@ -281,12 +290,16 @@ class _SendRun:
     def _plan(self, ids: Sequence[int], plan: dict[int, store.PlanRow]) -> list[_Group]:
         assert self.context is not None
         groups: dict[str, _Group] = {}
+        now = utcnow_naive()
         for mail_id in ids:
             row = plan.get(mail_id)
             if row is None:
                 self.skipped[mail_id] = SKIP_GONE
             elif row.state != "outgoing":
                 self.skipped[mail_id] = f"not outgoing any more (now {row.state!r})"
+            elif row.scheduled_date and row.scheduled_date > now and not self.include_scheduled:
+                self.skipped[mail_id] = scheduled_skip(row.scheduled_date)
+                self.scheduled.append(row.scheduled_date)
             elif row.mailing_id:
                 self.skipped[mail_id] = SKIP_CAMPAIGN
                 self.campaigns.add(int(row.mailing_id))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from console.domain.actions import skipped_summary
 from console.smtp.concurrency import ServerConnections
-from console.smtp.send_steps import SKIP_CAMPAIGN, SKIP_GONE, SKIP_LOCKED
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,8 @@ class SendReport:
     # dropped mid-send, a later recipient failed, or the outcome could not be recorded).
     possibly_delivered: list[int] = field(default_factory=list)
     connections: list[ServerConnections] = field(default_factory=list)
+    # when each mail left queued because it is scheduled for later falls due, earliest first
+    scheduled_later: list[datetime] = field(default_factory=list)
 
     def message(self) -> str:
         """One line for a toast: "Sent 12 mails; 1 failed; 2 skipped: ..."."""
@@ -29,12 +31,7 @@ class SendReport:
         if self.failed:
             parts.append(f"{len(self.failed)} failed")
         if self.skipped:
-            kinds = Counter(_skip_kind(reason) for reason in self.skipped.values())
-            if len(kinds) == 1:
-                parts.append(f"{len(self.skipped)} skipped: {next(iter(kinds))}")
-            else:
-                detail = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
-                parts.append(f"{len(self.skipped)} skipped ({detail})")
+            parts.append(skipped_summary(list(self.skipped.values())))
         return "; ".join(parts)
 
     def connections_note(self) -> str:
@@ -42,21 +39,3 @@ class SendReport:
         if not self.connections:
             return ""
         return "Connections: " + "; ".join(c.describe() for c in self.connections)
-
-
-def _skip_kind(reason: str) -> str:
-    if reason.startswith("not outgoing any more"):
-        return "their state changed meanwhile"
-    if reason == SKIP_GONE:
-        return "deleted meanwhile"
-    if reason.startswith(SKIP_LOCKED):
-        return "locked by another transaction"
-    if reason == SKIP_CAMPAIGN:
-        return "campaign mails left to Odoo's queue"
-    if "asked Odoo's queue" in reason:
-        return "left to Odoo's queue"
-    if "Email Queue Manager is running" in reason:
-        return "Odoo's queue is sending them right now"
-    if reason.startswith("not attempted"):
-        return "not attempted, left outgoing"
-    return "see details"

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
+from console.domain.actions import SKIP_GONE, SKIP_LOCKED, SKIP_SCHEDULED
 from console.odoo import senders_guard
 from console.odoo.schema import OdooSchema
 from console.smtp import store, store_batch
@@ -31,10 +32,11 @@ from console.smtp.prepare import Prepared, SkipMail, prepare_from_rows
 from console.smtp.routing import Route, SendContext
 from console.timefmt import utcnow_naive
 
-SKIP_LOCKED = "locked by another transaction"
-SKIP_GONE = "no longer exists"
-SKIP_CAMPAIGN = "belongs to a mass-mailing campaign: asked Odoo's queue to run instead"
 CHUNK = 500  # mails per statement for the connection-failure writes
+
+
+def scheduled_skip(when: datetime) -> str:
+    return f"{SKIP_SCHEDULED} {when:%Y-%m-%d %H:%M} UTC: left in the queue until then"
 
 
 def not_outgoing(state: str | None) -> str:

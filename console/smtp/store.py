@@ -24,6 +24,7 @@ from console.odoo.schema import OdooSchema
 from console.smtp.build import AttachmentData, Recipient
 from console.smtp.reasons import NOTIFICATION_PLACEHOLDER_REASON, PLACEHOLDER_REASON
 from console.smtp.server_choice import NO_VALID_RECIPIENT, MailServer
+from console.timefmt import as_naive_datetime
 
 LOCK_ERRORS = ("55P03", "40001", "40P01")  # lock_not_available, serialization, deadlock
 
@@ -196,6 +197,7 @@ class PlanRow:
     email_from: str | None
     mail_server_id: int | None
     alias_domain_id: int | None
+    scheduled_date: datetime | None = None
 
 
 def plan_rows(connection: Connection, schema: OdooSchema, ids: Sequence[int]) -> dict[int, PlanRow]:
@@ -207,7 +209,7 @@ def plan_rows(connection: Connection, schema: OdooSchema, ids: Sequence[int]) ->
     )
     query = text(
         f"SELECT m.id, m.state, {mailing} AS mailing_id, msg.email_from, msg.mail_server_id, "
-        f"{alias} AS alias_domain_id FROM mail_mail m "
+        f"{alias} AS alias_domain_id, m.scheduled_date FROM mail_mail m "
         "JOIN mail_message msg ON msg.id = m.mail_message_id WHERE m.id IN :ids"
     ).bindparams(bindparam("ids", expanding=True))
     found: dict[int, PlanRow] = {}
@@ -220,6 +222,7 @@ def plan_rows(connection: Connection, schema: OdooSchema, ids: Sequence[int]) ->
                 row.email_from,
                 row.mail_server_id,
                 row.alias_domain_id,
+                as_naive_datetime(row.scheduled_date),
             )
     return found
 
