@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Static
 
 from console.backends.base import MailQueueBackend
 from console.domain.actions import WriteOutcome
+from console.timefmt import utcnow_naive
 from console.tui import app as app_module
 from console.tui.actions import READ_ONLY_REFUSAL, ActionRequest
 from console.tui.app import MailQueueApp
@@ -30,7 +31,7 @@ from console.tui.detail_screen import DetailScreen
 from console.tui.header import HeaderBar
 from console.tui.help_screen import HelpScreen
 from tests.conftest import sqlite_connector
-from tests.smtp_server import free_port
+from tests.smtp_server import SmtpTestServer, free_port
 from tests.test_tui import (
     PARIS,
     SIZE,
@@ -480,7 +481,6 @@ async def test_t_asks_odoo_to_run_the_cron_now(sample_path: Path) -> None:
 
 
 async def test_send_now_confirms_and_reports_failures_without_hanging(sample_path: Path) -> None:
-    pytest.importorskip("console.smtp.send_now")
     # The sample's servers point to real providers: point them to a closed loopback port.
     sql(
         sample_path,
@@ -504,7 +504,7 @@ async def test_send_now_confirms_and_reports_failures_without_hanging(sample_pat
         await settle(pilot, app)
         assert pane(app, "outgoing").cursor_id() == target
         await pilot.press("S")
-        await pilot.pause()
+        await settle(pilot, app)  # the dialog opens once it knows what is scheduled later
         text = dialog_text(app)
         assert "Send 1 mail now, through SMTP?" in text and "Irreversible" in text
         await pilot.press("enter")  # harmless first: nothing sent
@@ -513,7 +513,7 @@ async def test_send_now_confirms_and_reports_failures_without_hanging(sample_pat
         assert app.toasts[-1][1] == "Send now: nothing done."  # said, not silent
 
         await pilot.press("S")
-        await pilot.pause()
+        await settle(pilot, app)
         started_at = time.monotonic()
         screen = dialog(app)
         await pilot.press("tab")
@@ -532,6 +532,44 @@ async def test_send_now_confirms_and_reports_failures_without_hanging(sample_pat
         assert f"#{target}: " in message  # and why, for the first failure
         assert severity == "warning"
     assert mail_state(sample_path, target) == "exception"
+
+
+async def test_send_now_leaves_mails_scheduled_for_later_unless_told(sample_path: Path) -> None:
+    scheduled = {int(str(r[0])) for r in sql(
+        sample_path,
+        "SELECT id FROM mail_mail WHERE state = 'outgoing' AND scheduled_date > ?",
+        utcnow_naive().isoformat(sep=" "),
+    )}  # fmt: skip
+    outgoing = {i for i, state in states(sample_path).items() if state == "outgoing"}
+    assert scheduled and scheduled < outgoing  # the sample: 4 of 22
+    with SmtpTestServer() as smtp:
+        sql(sample_path, "UPDATE ir_mail_server SET smtp_host = '127.0.0.1', smtp_port = ?, "
+            "smtp_encryption = 'none', smtp_user = NULL", smtp.port)  # fmt: skip
+        app = make_app(sample_path)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(pilot, app)
+            await pilot.press("asterisk")  # every outgoing mail
+            await settle(pilot, app)
+            await pilot.press("S")
+            await settle(pilot, app)
+            text = dialog_text(app)
+            count, later = len(outgoing), len(scheduled)
+            assert f"{later} of them are scheduled for later" in text
+            assert "they stay in the queue" in text
+            screen = dialog(app)
+            assert str(screen.query_one("#confirm-go", Button).label) == (
+                f"Send {count - later} mails now"
+            )
+            assert str(screen.query_one("#confirm-all", Button).label) == f"Send all {count}"
+            await confirm(pilot, app)
+            for _ in range(1500):
+                await pilot.pause(0.02)
+                if app.action_running is None:
+                    break
+            await settle(pilot, app)
+        assert {i for i in scheduled if mail_state(sample_path, i) == "outgoing"} == scheduled
+        assert "scheduled for later, left in the queue" in app.toasts[-1][1]
+        assert smtp.received  # the due ones left
 
 
 def test_every_action_key_has_an_id_a_description_and_a_palette_command() -> None:

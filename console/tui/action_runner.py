@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from textual.worker import Worker
 
 from console.backends.base import MailQuery, MailQueueBackend
+from console.domain.actions import confirmation_prompt, needs_typed_count
 from console.domain.models import CampaignRow, CronRow
 from console.errors import ConsoleError
 from console.timefmt import short_local, utcnow_naive
@@ -37,6 +39,7 @@ from console.tui.actions import (
     mail_example,
     not_applied,
     perform,
+    send_dialog,
     trigger_dialog,
     trigger_request,
     undo_dialog,
@@ -44,7 +47,7 @@ from console.tui.actions import (
 from console.tui.campaigns_pane import CampaignsPane
 from console.tui.cause_mails import CauseMailsScreen
 from console.tui.causes_pane import CausesPane
-from console.tui.confirm_screen import ConfirmScreen, IntervalScreen
+from console.tui.confirm_screen import ALL, ConfirmScreen, IntervalScreen
 from console.tui.crons_pane import CronsPane
 from console.tui.detail_screen import DetailScreen
 from console.tui.formatting import describe_error, one_line
@@ -53,6 +56,7 @@ from console.tui.messages import (
     ActionFinished,
     CausePreviewed,
     MatchesLoaded,
+    SendPreviewed,
     UndoPreviewed,
 )
 
@@ -122,8 +126,35 @@ class ActionRunner:
 
     # -- requests from the panes and screens -------------------------------------------
     def request_action(self, request: ActionRequest) -> None:
+        backend = self.app.backend
+        if self.refused() or backend is None:
+            return
+        if request.action == "send":  # first read which of them are scheduled for later
+            self._run(partial(self._preview_send, backend, request), "send-preview")
+            return
+        self.confirm(mail_dialog(request), request)
+
+    def _preview_send(self, backend: MailQueueBackend, request: ActionRequest) -> None:
+        try:
+            later = backend.scheduled_later(request.ids)
+        except Exception as exc:
+            self.app.post_message(SendPreviewed(request, [], describe_error(exc)))
+            return
+        self.app.post_message(SendPreviewed(request, later))
+
+    def send_previewed(self, message: SendPreviewed) -> None:
+        if message.error is not None:
+            self.app.notify(message.error, title="Send now", severity="error")
+            return
+        request = message.request
+        count = len(request.ids)
+        question = confirmation_prompt("send", count, request.example)
+        typed = count if needs_typed_count(count) else None
+        dialog = send_dialog(request, question, typed, message.later, self.app.tz)
+        if message.later and len(message.later) >= count:  # all due later: sent only if asked
+            request = replace(request, include_scheduled=True)
         if not self.refused():
-            self.confirm(mail_dialog(request), request)
+            self.confirm(dialog, request)
 
     def request_trigger(self, cron: CronRow) -> None:
         if not self.refused():
@@ -186,17 +217,18 @@ class ActionRunner:
 
     # -- confirm, then write -----------------------------------------------------------
     def confirm(self, dialog: Dialog, request: ActionRequest) -> None:
-        def decided(confirmed: bool | None) -> None:
+        def decided(confirmed: bool | str | None) -> None:
             backend = self.app.backend
+            chosen = replace(request, include_scheduled=True) if confirmed == ALL else request
             if not confirmed:
                 self.app.notify(f"{dialog.title}: nothing done.", title=dialog.title)
             elif not self.refused() and backend is not None:
-                self.running = request
-                self.write(backend, request)
+                self.running = chosen
+                self.write(backend, chosen)
 
         self.open_dialog(dialog, decided)
 
-    def open_dialog(self, dialog: Dialog, decided: Callable[[bool | None], None]) -> None:
+    def open_dialog(self, dialog: Dialog, decided: Callable[[bool | str | None], None]) -> None:
         # Toasts sit above every screen: at 80x24 an old one would hide the dialog's buttons.
         self.app.clear_notifications()
         self.app.push_screen(ConfirmScreen(dialog), decided)
@@ -383,7 +415,7 @@ class ActionRunner:
             self.app.exit()
             return
 
-        def decided(confirmed: bool | None) -> None:
+        def decided(confirmed: bool | str | None) -> None:
             if confirmed:
                 self.app.exit()
 

@@ -7,9 +7,9 @@ worker (it goes through `console.operations.Operator`) and toasts what it return
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any, Literal
 
 from console.domain.actions import (
@@ -20,7 +20,7 @@ from console.domain.actions import (
     confirmation_prompt,
     needs_typed_count,
 )
-from console.timefmt import human_age
+from console.timefmt import human_age, short_local
 from console.tui.formatting import (
     cause_class,
     ellipsize,
@@ -86,6 +86,7 @@ class ActionRequest:
     example: str = ""
     origin: str = ""  # the pane id ("failed", "outgoing", "crons"), or "detail"
     include_cancelled: bool = True  # retry: the form's button (True) or the list's (False)
+    include_scheduled: bool = False  # send: also the mails scheduled for later
     cron_name: str = ""
     journal_entry: str = ""  # undo: the journal entry the operator confirmed
     interval: tuple[int, str] | None = None  # set-interval: (number, unit)
@@ -111,6 +112,7 @@ class Dialog:
     notes: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     confirm_label: str = "Confirm"
+    alternative_label: str | None = None  # a second way to confirm (Send now: all, scheduled too)
     typed_count: int | None = None  # the number to type before the confirm button works
     variant: str = "error"  # the confirm button's look: "error" (destructive) or "warning"
 
@@ -159,16 +161,7 @@ def mail_dialog(request: ActionRequest) -> Dialog:
             variant="warning",
         )
     if request.action == "send":
-        return Dialog(
-            "Send now",
-            question,
-            warnings=(
-                "Irreversible: they leave now through Odoo's outgoing mail servers. "
-                "Campaign mails are left to Odoo's queue.",
-            ),
-            confirm_label=f"Send {mails} now",
-            typed_count=typed,
-        )
+        return send_dialog(request, question, typed)
     if request.action == "cancel":
         return Dialog(
             "Cancel mails",
@@ -185,6 +178,45 @@ def mail_dialog(request: ActionRequest) -> Dialog:
             "the mails themselves stay as they are. u undoes.",
         ),
         confirm_label=f"Ignore {mails}",
+        typed_count=typed,
+    )
+
+
+def send_dialog(
+    request: ActionRequest,
+    question: str,
+    typed: int | None,
+    later: Sequence[datetime] = (),
+    tz: tzinfo = UTC,
+) -> Dialog:
+    """Send now; mails scheduled for later stay queued unless the operator says so."""
+    count = len(request.ids)
+    warnings = [
+        "Irreversible: they leave now through Odoo's outgoing mail servers. Campaign mails "
+        "are left to Odoo's queue."
+    ]
+    if not later:
+        label = f"Send {_plural(count)} now"
+        return Dialog("Send now", question, warnings=tuple(warnings), confirm_label=label,
+                      typed_count=typed)  # fmt: skip
+    span = short_local(later[0], tz) + (
+        f" to {short_local(later[-1], tz)}" if len(later) > 1 else ""
+    )
+    if len(later) >= count:
+        warnings.append(f"Scheduled for later ({span}): sending now goes ahead of that date.")
+        label = f"Send {_plural(count)} now anyway"
+        return Dialog("Send now", question, warnings=tuple(warnings), confirm_label=label,
+                      typed_count=typed)  # fmt: skip
+    due = count - len(later)
+    notes = (f"{len(later)} of them are scheduled for later ({span}): they stay in the queue "
+             "unless you choose to send all now.",)  # fmt: skip
+    return Dialog(
+        "Send now",
+        question,
+        notes=notes,
+        warnings=tuple(warnings),
+        confirm_label=f"Send {_plural(due)} now",
+        alternative_label=f"Send all {count}",
         typed_count=typed,
     )
 
@@ -447,7 +479,7 @@ def perform(operator: Operator, request: ActionRequest) -> tuple[str, Severity, 
     elif action == "ignore":
         outcome = operator.ignore(ids)
     elif action == "send":
-        outcome = operator.send(ids)
+        outcome = operator.send(ids, include_scheduled=request.include_scheduled)
     elif action == "undo":
         entry = operator.journal.last_undoable(operator.backend.info.display_url)
         if entry is None or entry.id != request.journal_entry:

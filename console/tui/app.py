@@ -37,6 +37,7 @@ from console.tui.messages import (
     PaneRefreshed,
     RefreshFailed,
     RefreshLoaded,
+    SendPreviewed,
     SupportFinished,
     UndoPreviewed,
 )
@@ -357,6 +358,11 @@ class MailQueueApp(App[None]):
     def _on_cause_previewed(self, message: CausePreviewed) -> None:
         if not self.ui_gone():
             self.actions.cause_previewed(message)
+
+    @on(SendPreviewed)
+    def _on_send_previewed(self, message: SendPreviewed) -> None:
+        if not self.ui_gone():
+            self.actions.send_previewed(message)
 
     @on(MatchesLoaded)
     def _on_matches_loaded(self, message: MatchesLoaded) -> None:

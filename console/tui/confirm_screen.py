@@ -40,8 +40,12 @@ class DialogBody(VerticalScroll, can_focus=False):
 _VARIANTS: dict[str, ButtonVariant] = {"error": "error", "warning": "warning"}
 
 
-class ConfirmScreen(ModalScreen[bool]):
-    """Dismissed with True only by the confirm button (or the typed count + enter)."""
+ALL = "all"  # the dialog's alternative button: Send now of every mail, scheduled ones too
+
+
+class ConfirmScreen(ModalScreen[bool | str]):
+    """Dismissed with True only by the confirm button (or the typed count + enter), with
+    ``ALL`` by the alternative one when the dialog has it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Go back", id="confirm.back", tooltip="Close, change nothing"),
@@ -103,6 +107,14 @@ class ConfirmScreen(ModalScreen[bool]):
                     disabled=dialog.typed_count is not None,
                     compact=True,
                 )
+                if dialog.alternative_label:
+                    yield Button(
+                        dialog.alternative_label,
+                        id="confirm-all",
+                        variant="default",
+                        disabled=dialog.typed_count is not None,
+                        compact=True,
+                    )
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
@@ -124,7 +136,8 @@ class ConfirmScreen(ModalScreen[bool]):
     @on(Input.Changed, "#confirm-count")
     def _on_count_changed(self, event: Input.Changed) -> None:
         event.stop()
-        self.query_one("#confirm-go", Button).disabled = not self.count_typed()
+        for button in self.query("#confirm-go, #confirm-all").results(Button):
+            button.disabled = not self.count_typed()
         self.query_one("#confirm-count-error", Static).update("")
 
     @on(Input.Submitted, "#confirm-count")
@@ -142,8 +155,10 @@ class ConfirmScreen(ModalScreen[bool]):
     @on(Button.Pressed)
     def _on_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        confirmed = event.button.id == "confirm-go" and self.count_typed()
-        self.dismiss(confirmed)
+        if event.button.id == "confirm-all" and self.count_typed():
+            self.dismiss(ALL)
+            return
+        self.dismiss(event.button.id == "confirm-go" and self.count_typed())
 
     def action_back(self) -> None:
         self.dismiss(False)

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:  # typing only: the App imports this module before its first frame
+    from datetime import datetime
+
     from console.backends.base import MailQuery, MailQueueBackend
     from console.domain.health import CheckResult
     from console.domain.models import MailDetail, MailPage, MailRow, QueueStatus
@@ -216,6 +218,16 @@ class CausePreviewed(Message):
         self.group = group
         self.ids = ids
         self.example = example
+        self.error = error
+
+
+class SendPreviewed(Message):
+    """Before Send now's dialog: when the selected mails scheduled for later fall due."""
+
+    def __init__(self, request: ActionRequest, later: list[datetime], error: str | None = None):
+        super().__init__()
+        self.request = request
+        self.later = later
         self.error = error
 
 

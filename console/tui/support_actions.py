@@ -243,7 +243,7 @@ class SupportActions:
             variant="warning",
         )
 
-        def chosen(confirmed: bool | None) -> None:
+        def chosen(confirmed: bool | str | None) -> None:
             if confirmed:
                 self._start_eml(replace(job, overwrite=True))
 
