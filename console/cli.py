@@ -72,6 +72,13 @@ def _add_connection_options(parser: argparse.ArgumentParser, *, sub: bool) -> No
         help="PostgreSQL statement_timeout for every query (default 30)",
     )
     group.add_argument(
+        "--data-dir",
+        metavar="PATH",
+        default=default(None),
+        help="Odoo's data_dir, where its filestore keeps attachments (default: odoo.conf's "
+        "data_dir, else $ODOO_MAILQ_DATA_DIR, else Odoo's usual places)",
+    )
+    group.add_argument(
         "--reset-sample",
         action="store_true",
         default=default(False),
@@ -208,6 +215,7 @@ def _settings(args: argparse.Namespace) -> Any:
         read_only=args.read_only,
         statement_timeout_ms=int(args.statement_timeout * 1000),
         reset_sample=args.reset_sample,
+        data_dir=args.data_dir,
     )
 
 

@@ -28,6 +28,7 @@ class ConnectionSettings:
     read_only: bool = False
     statement_timeout_ms: int = 30_000
     reset_sample: bool = False
+    data_dir: str | None = None  # --data-dir: Odoo's data_dir, for filestore attachments
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +38,7 @@ class ResolvedTarget:
     url: URL
     source: str  # "--db", "odoo.conf", "$ODOO_MAILQ_DB" or "sample"
     odoo_conf: OdooConf | None = None
+    data_dir: str | None = None  # --data-dir as given (console.odoo.filestore decides)
 
     @property
     def display_url(self) -> str:
@@ -143,15 +145,16 @@ def resolve_target(settings: ConnectionSettings) -> ResolvedTarget:
         url = parse_db_url(settings.db_url, "--db")
         if settings.database and url.get_backend_name() == "postgresql":
             url = url.set(database=settings.database)
-        return ResolvedTarget(url, "--db", conf)
+        return ResolvedTarget(url, "--db", conf, settings.data_dir)
     if conf is not None:
-        return ResolvedTarget(_url_from_odoo_conf(conf, settings.database), "odoo.conf", conf)
+        url = _url_from_odoo_conf(conf, settings.database)
+        return ResolvedTarget(url, "odoo.conf", conf, settings.data_dir)
     env_url = os.environ.get(ENV_DB_URL, "").strip()
     if env_url:
         url = parse_db_url(env_url, f"${ENV_DB_URL}")
         if settings.database and url.get_backend_name() == "postgresql":
             url = url.set(database=settings.database)
-        return ResolvedTarget(url, f"${ENV_DB_URL}")
+        return ResolvedTarget(url, f"${ENV_DB_URL}", data_dir=settings.data_dir)
     from sqlalchemy.engine import URL
 
     from console.sample import sample_database_path

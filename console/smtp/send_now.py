@@ -49,6 +49,7 @@ from console.smtp.concurrency import (
     ConcurrencyPolicy,
     ServerConnections,
 )
+from console.smtp.context import send_context
 from console.smtp.cron_trigger import notify_cron_runners, trigger_cron
 from console.smtp.deliver import Outcome, deliver
 from console.smtp.reasons import text_of
@@ -63,7 +64,7 @@ from console.smtp.send_steps import (
     scheduled_skip,
 )
 from console.smtp.sender import SmtpFailure, SmtpSession
-from console.smtp.server_choice import ConfSmtp, Endpoint
+from console.smtp.server_choice import Endpoint
 from console.timefmt import utcnow_naive
 
 T = TypeVar("T")
@@ -117,27 +118,6 @@ def send_now(
         return SendReport(skipped={i: str(busy) for i in ids})
     except SQLAlchemyError as exc:
         raise query_error(exc, backend.target.url) from None
-
-
-def _conf(backend: SqlBackend) -> ConfSmtp:
-    conf = backend.target.odoo_conf
-    if conf is None:
-        return ConfSmtp()
-    return ConfSmtp(
-        smtp_server=conf.smtp_server,
-        smtp_port=conf.smtp_port,
-        smtp_ssl=conf.smtp_ssl,
-        smtp_user=conf.smtp_user,
-        smtp_password=conf.smtp_password,
-        email_from=conf.email_from,
-        from_filter=conf.from_filter,
-    )
-
-
-def _dbname(backend: SqlBackend) -> str:
-    if backend.is_postgres:
-        return backend.target.url.database or ""
-    return backend.info.name
 
 
 @dataclass(slots=True)
@@ -218,15 +198,7 @@ class _SendRun:
                         cron_id = store.find_queue_cron(conn, self.schema)
                     settings = store.load_settings(conn, self.schema, self.uid)
                     plan = store.plan_rows(conn, self.schema, ids)
-                conf = self.backend.target.odoo_conf
-                self.context = SendContext(
-                    version=self.version,
-                    settings=settings,
-                    conf=_conf(self.backend),
-                    data_dir=(conf.data_dir if conf and conf.data_dir else None)
-                    or store.default_data_dir(),
-                    dbname=_dbname(self.backend),
-                )
+                self.context = send_context(self.backend, settings)
                 self.steps = SendSteps(conn, self.schema, self.context, self.uid)
                 self._check_overrides(settings.servers)
                 groups = self._plan(ids, plan)

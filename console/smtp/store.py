@@ -7,19 +7,17 @@ Every function takes the caller's connection; the caller owns the transactions
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from console.odoo.filestore import filestore_path
 from console.odoo.schema import OdooSchema
 from console.smtp.build import AttachmentData, Recipient
 from console.smtp.reasons import NOTIFICATION_PLACEHOLDER_REASON, PLACEHOLDER_REASON
@@ -380,12 +378,6 @@ class AttachmentUnreadable(Exception):
     """A filestore file the console cannot read: sending would drop the attachment."""
 
 
-def filestore_path(data_dir: str, dbname: str, store_fname: str) -> Path:
-    """``ir.attachment._full_path``: dots removed, no leading or trailing slashes."""
-    cleaned = re.sub("[.]", "", store_fname).strip("/\\")
-    return Path(data_dir) / "filestore" / dbname / cleaned
-
-
 def attachment_content(row: AttachmentRow, data_dir: str, dbname: str) -> AttachmentData | None:
     """The bytes Odoo attaches (None when Odoo sends nothing for it: no data)."""
     if row.store_fname:
@@ -395,21 +387,14 @@ def attachment_content(row: AttachmentRow, data_dir: str, dbname: str) -> Attach
         except OSError as exc:
             raise AttachmentUnreadable(
                 f"attachment {row.name!r} is in Odoo's filestore at {path}, which this "
-                f"console cannot read ({exc.strerror or exc}); set data_dir in odoo.conf "
-                "or run on the Odoo host"
+                f"console cannot read ({exc.strerror or exc}); give Odoo's data_dir with "
+                "--data-dir (or -c odoo.conf), or run on the Odoo host"
             ) from None
     else:
         content = row.db_datas or b""
     if not content:
         return None
     return AttachmentData(row.id, row.name, row.mimetype, content)
-
-
-def default_data_dir() -> str:
-    """odoo.conf's data_dir default on Linux (appdirs user_data_dir)."""
-    home = os.path.expanduser("~")
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(home, ".local", "share")
-    return os.path.join(base, "Odoo")
 
 
 # -- writes ---------------------------------------------------------------------------

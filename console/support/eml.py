@@ -78,24 +78,15 @@ def export_eml(backend: SqlBackend, mail_id: int, *, uid: int = ADMIN_UID) -> li
 
 def build_export(backend: SqlBackend, mail_id: int, *, uid: int = ADMIN_UID) -> EmlExport:
     """Read the mail (no lock, no write) and build its messages as Send now would."""
-    from console.smtp.send_now import _conf, _dbname
+    from console.smtp.context import send_context
 
     schema = backend.schema
-    version = backend.version.major
     try:
         with backend.engine.connect() as conn:
             plan = store.plan_rows(conn, schema, [mail_id]).get(mail_id)
             if plan is None:
                 raise ConsoleError(f"There is no mail with id {mail_id}")
-            conf = backend.target.odoo_conf
-            ctx = SendContext(
-                version=version,
-                settings=store.load_settings(conn, schema, uid),
-                conf=_conf(backend),
-                data_dir=(conf.data_dir if conf and conf.data_dir else None)
-                or store.default_data_dir(),
-                dbname=_dbname(backend),
-            )
+            ctx = send_context(backend, store.load_settings(conn, schema, uid))
             route = ctx.route(plan)
             try:
                 prepared = prepare_content(conn, schema, ctx, mail_id, route)

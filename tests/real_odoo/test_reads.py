@@ -6,6 +6,7 @@ of every kind, a campaign sent and two queued in the same second, mails left out
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -246,3 +247,18 @@ def test_inbound_routing_is_odoos(odoo: OdooInstance, day: tuple[str, Any]) -> N
     assert outcomes[0] == ("accepted", [["res.partner", None]])  # the alias: a new partner
     assert outcomes[1][0] == "rejected"  # no alias, no reply
     assert outcomes[2] == ("accepted", [["res.partner", built["document"]]])  # the reply
+
+
+def test_filestore_attachments_with_db_and_data_dir(
+    odoo: OdooInstance, day: tuple[str, Any]
+) -> None:
+    db, built = day
+    mail_id = str(built["outgoing"]["with_attachment"])
+    args = ("--db", odoo.url(db), "export-eml", mail_id, "-o", "-")
+    found = run_cli(*args, "--data-dir", str(odoo.data_dir), binary=True)
+    assert found.returncode == 0, found.stderr
+    assert b"invoice.pdf" in found.stdout
+    assert base64.b64encode(b"%PDF-1.4 not really") in found.stdout.replace(b"\r\n", b"")
+    lost = run_cli(*args, binary=True)  # Odoo's data_dir is none of the usual places here
+    assert lost.returncode == 2
+    assert b"--data-dir" in lost.stderr and b"Traceback" not in lost.stderr
