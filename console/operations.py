@@ -217,11 +217,15 @@ class Operator:
                     uid=uid,
                     now=utcnow_naive(),
                 )
-        except writes.CronBusy:
-            raise UsageError(
-                "Record cannot be modified right now: this cron task is currently being "
-                "executed (Odoo holds its lock); try again when it has finished"
-            ) from None
+        except writes.CronBusy:  # skipped, as Odoo's form refuses it: exit 1, not a usage error
+            return WriteOutcome(
+                action="set-interval",
+                requested=(cron_id,),
+                skipped={
+                    cron_id: "Record cannot be modified right now: this cron task is currently "
+                    "being executed (Odoo holds its lock); try again when it has finished"
+                },
+            )
         except LookupError:
             raise UsageError(f"No cron with id {cron_id}") from None
         note = f"was every {before[0]} {before[1]}; the next run time is unchanged"

@@ -14,6 +14,7 @@ from console.config import ConnectionSettings
 from console.errors import UsageError
 from console.journal import Journal
 from console.operations import Operator
+from tests.cli_run import run_cli
 from tests.odoo_dbs import build_postgres, build_sqlite
 
 QUEUE_XMLID = "mail.ir_cron_mail_scheduler_action"
@@ -107,8 +108,11 @@ def test_set_interval_refuses_while_odoo_runs_the_cron(pg_db_factory: Any, tmp_p
     held.wait(10)
     try:
         assert next(c for c in operator.backend.crons() if c.id == queue.id).running is True
-        with pytest.raises(UsageError, match="currently being executed"):
-            operator.set_cron_interval(queue.id, 15, "minutes")
+        outcome = operator.set_cron_interval(queue.id, 15, "minutes")
+        assert outcome.applied == () and "currently being executed" in outcome.skipped[queue.id]
+        done = run_cli("--db", url, "set-interval", "15", "minutes", "--yes")
+        assert done.returncode == 1, done.stderr  # skipped, not a usage error
+        assert "currently being executed" in done.stdout
     finally:
         release.set()
         runner.join()
