@@ -109,7 +109,7 @@ class OdooInstance:
     def _ensure_role(self) -> None:
         create = sql.SQL(
             "DO $$ BEGIN CREATE ROLE {} LOGIN CREATEDB; "
-            "EXCEPTION WHEN duplicate_object THEN NULL; END $$"  # versions start in parallel
+            "EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$"  # in parallel
         ).format(sql.Identifier(ROLE))
         with self.cluster.connect() as conn:
             conn.execute(create)
@@ -214,9 +214,10 @@ class OdooInstance:
                    "-d", db, f"--max-cron-threads={cron_threads}", f"--logfile={log}",
                    f"--db-filter=^{db}$"]  # fmt: skip
         command += [f"--http-port={http_port}"] if http_port else ["--no-http"]
+        offset = log.stat().st_size if log.exists() else 0  # the log is appended to
         process = subprocess.Popen(command, cwd=self.tree.source, stdin=subprocess.DEVNULL)
         try:
-            _wait_for(log, "Modules loaded" if not http_port else "HTTP service", process)
+            _wait_for(log, "Modules loaded" if not http_port else "HTTP service", process, offset)
             yield process
         finally:
             process.terminate()
@@ -232,12 +233,17 @@ class OdooInstance:
             self._agent = None
 
 
-def _wait_for(log: Path, text: str, process: subprocess.Popen[bytes], timeout: float = 90) -> None:
+def _wait_for(
+    log: Path, text: str, process: subprocess.Popen[bytes], offset: int, timeout: float = 90
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise OdooError(f"odoo-bin exited with {process.returncode}; see {log}")
-        if log.exists() and text in log.read_text(errors="replace"):
-            return
+        if log.exists():
+            with log.open(errors="replace") as handle:
+                handle.seek(offset)
+                if text in handle.read():
+                    return
         time.sleep(0.2)
     raise OdooError(f"odoo-bin did not log {text!r} within {timeout:.0f} s; see {log}")

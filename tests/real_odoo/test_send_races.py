@@ -28,12 +28,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.cli_run import run_cli
 from tests.real_odoo.odoo_instance import OdooInstance
 from tests.real_odoo.traffic import configure_servers, queue_notifications, queue_plain_mails
-from tests.smtp_server import SmtpTestServer
+from tests.smtp_server import SmtpTestServer, free_port
 
 ROUNDS = int(os.environ.get("ODOO_MAILQ_RACE_ROUNDS", "2"))  # raise it for a soak run
 PLAIN, NOTIFIED, PARTNERS = 60, 10, 2  # messages per round: 60 + 10 * 2 = 80
@@ -173,6 +174,38 @@ def test_against_send_in_one_transaction(
     for number in range(ROUNDS):
         tag = f"v{odoo.version}-send-{int(console_first)}-{number}"
         _race(odoo, race_db, smtp, tag, lambda: odoo.orm(race_db, SEND_ALL), log, console_first)
+
+
+def _json_rpc(port: int, service: str, method: str, *args: Any) -> Any:
+    payload = {"jsonrpc": "2.0", "method": "call", "id": 1,
+               "params": {"service": service, "method": method, "args": list(args)}}  # fmt: skip
+    answer = httpx.post(f"http://127.0.0.1:{port}/jsonrpc", json=payload, timeout=600).json()
+    assert "error" not in answer, answer["error"].get("data", {}).get("message")
+    return answer.get("result")  # Odoo leaves "result" out when the method returns None
+
+
+@pytest.mark.parametrize("console_first", [True, False], ids=["console-first", "odoo-first"])
+def test_against_send_now_through_odoos_web_server(
+    odoo: OdooInstance, race_db: str, smtp: SmtpTestServer, console_first: bool
+) -> None:
+    """A user's Send Now: ``send()`` in an HTTP request, which Odoo retries on a
+    serialization failure (``retrying``), so a request the console collided with would
+    send its other mails a second time."""
+    port = free_port()
+    log = odoo.log_dir / f"server-{race_db}.log"
+    with odoo.serve(race_db, http_port=port):
+        uid = _json_rpc(port, "common", "authenticate", race_db, "admin", "admin", {})
+        assert uid, "admin/admin could not log in"
+
+        def press_send_now() -> None:
+            ids = _json_rpc(port, "object", "execute_kw", race_db, uid, "admin", "mail.mail",
+                            "search", [[("state", "=", "outgoing")]])  # fmt: skip
+            _json_rpc(port, "object", "execute_kw", race_db, uid, "admin", "mail.mail",
+                      "send", [ids])  # fmt: skip
+
+        for number in range(ROUNDS):
+            tag = f"v{odoo.version}-web-{int(console_first)}-{number}"
+            _race(odoo, race_db, smtp, tag, press_send_now, log, console_first)
 
 
 def test_against_the_cron_runner(odoo: OdooInstance, race_db: str, smtp: SmtpTestServer) -> None:
