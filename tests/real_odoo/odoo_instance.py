@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from psycopg import sql
+from psycopg import errors, sql
 
 from tests.pgcluster import PgCluster
 from tests.real_odoo.environment import ADDONS, OdooTree, cache_dir, file_lock
@@ -110,7 +110,11 @@ class OdooInstance:
         with self.cluster.connect() as conn:
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (ROLE,)).fetchone()
             if not exists:
-                conn.execute(sql.SQL("CREATE ROLE {} LOGIN CREATEDB").format(sql.Identifier(ROLE)))
+                # the versions are prepared two at a time: another may create it first
+                with contextlib.suppress(errors.DuplicateObject, errors.UniqueViolation):
+                    conn.execute(
+                        sql.SQL("CREATE ROLE {} LOGIN CREATEDB").format(sql.Identifier(ROLE))
+                    )
 
     def write_conf(self, path: Path, **extra: object) -> Path:
         options = {
