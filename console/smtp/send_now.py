@@ -40,7 +40,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from console.backends.errors import query_error
 from console.backends.sql import SqlBackend
-from console.errors import QueueBusy, ReadOnlyRefused
+from console.errors import QueueBusy, ReadOnlyRefused, UsageError
+from console.odoo_conf import smtp_ssl_enabled, smtp_ssl_problem
 from console.smtp import store
 from console.smtp.concurrency import (
     MAX_CONCURRENCY,
@@ -122,10 +123,13 @@ def _conf(backend: SqlBackend) -> ConfSmtp:
     conf = backend.target.odoo_conf
     if conf is None:
         return ConfSmtp()
+    problem = smtp_ssl_problem(conf, backend.version.major)
+    if problem:  # Odoo itself would not run with this file: send nothing
+        raise UsageError(problem)
     return ConfSmtp(
         smtp_server=conf.smtp_server,
         smtp_port=conf.smtp_port,
-        smtp_ssl=conf.smtp_ssl,
+        smtp_ssl=smtp_ssl_enabled(conf, backend.version.major),
         smtp_user=conf.smtp_user,
         smtp_password=conf.smtp_password,
         email_from=conf.email_from,
