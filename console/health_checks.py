@@ -29,6 +29,7 @@ from console.errors import ConsoleError
 from console.odoo import crons as cron_sql
 from console.odoo import mail_queries as mail_sql
 from console.odoo.schema import OdooSchema
+from console.odoo_conf import smtp_ssl_enabled
 from console.timefmt import as_naive_datetime, utcnow_naive
 
 T = TypeVar("T")
@@ -191,7 +192,7 @@ def _conf_fact(backend: SqlBackend) -> ConfFact:
         known=True,
         host=conf.smtp_server,
         port=conf.smtp_port,
-        ssl=conf.smtp_ssl,
+        ssl=smtp_ssl_enabled(conf, backend.version.major),
         email_from=conf.email_from,
         from_filter=conf.from_filter,
     )

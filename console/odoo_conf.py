@@ -36,7 +36,7 @@ class OdooConf:
     from_filter: str | None = None
     smtp_server: str | None = None
     smtp_port: int | None = None
-    smtp_ssl: bool = False
+    smtp_ssl: str | None = None  # as written: what it means depends on the version
     smtp_user: str | None = None
     smtp_password: str | None = None
 
@@ -75,7 +75,7 @@ def read_odoo_conf(path: Path) -> OdooConf:
         raise UsageError(f"{path} has no [options] section: is it an odoo.conf file?")
     options = parser["options"]
     names = _value(options, "db_name")
-    smtp_ssl = (_value(options, "smtp_ssl") or "").lower() in {"true", "1", "yes"}
+    smtp_ssl = options.get("smtp_ssl")
     return OdooConf(
         path=path,
         db_host=_value(options, "db_host"),
@@ -93,4 +93,37 @@ def read_odoo_conf(path: Path) -> OdooConf:
         smtp_ssl=smtp_ssl,
         smtp_user=_value(options, "smtp_user"),
         smtp_password=_value(options, "smtp_password"),
+    )
+
+
+_TRUE_19 = {"1", "yes", "true", "on"}
+_FALSE_19 = {"0", "no", "false", "off"}
+
+
+def smtp_ssl_enabled(conf: OdooConf, version: int) -> bool:
+    """Whether Odoo ``version`` connects with STARTTLS to odoo.conf's SMTP server.
+
+    ``IrMailServer.connect`` uses STARTTLS when ``tools.config.get('smtp_ssl')`` is
+    truthy (odoo.conf never selects implicit SSL). Up to 18 the file's value is kept as a
+    string except ``True``/``true`` and ``False``/``false``: so ``0``, ``no`` or ``off``
+    mean STARTTLS too, only an empty value or ``False`` mean none. 19 parses booleans
+    (``1 yes true on`` / ``0 no false off``, any case; ``None`` is unset) and refuses to
+    start on any other value (``smtp_ssl_problem``); that case reads as False here.
+    """
+    raw = conf.smtp_ssl
+    if raw is None:
+        return False
+    if version <= 18:
+        return raw not in ("", "False", "false")
+    return raw.lower() in _TRUE_19
+
+
+def smtp_ssl_problem(conf: OdooConf, version: int) -> str | None:
+    """Why Odoo ``version`` cannot start with this smtp_ssl value (19), or None."""
+    raw = conf.smtp_ssl
+    if raw is None or version <= 18 or raw == "None" or raw.lower() in _TRUE_19 | _FALSE_19:
+        return None
+    return (
+        f"{conf.path}: smtp_ssl = {raw!r} is not a boolean: Odoo {version} refuses to start "
+        "with it (use 1/yes/true/on or 0/no/false/off)"
     )

@@ -346,6 +346,7 @@ async def probe_targets(
 def probe_plan(backend: SqlBackend) -> tuple[list[ProbeTarget], str | None]:
     """(targets, default From): active servers in Odoo's order, then the odoo.conf fallback."""
     from console.health_checks import default_from_address
+    from console.odoo_conf import smtp_ssl_enabled
     from console.smtp.server_choice import ConfSmtp, resolve_endpoint
     from console.smtp.store import load_settings
 
@@ -356,7 +357,7 @@ def probe_plan(backend: SqlBackend) -> tuple[list[ProbeTarget], str | None]:
         conf = ConfSmtp(
             smtp_server=conf_file.smtp_server,
             smtp_port=conf_file.smtp_port,
-            smtp_ssl=conf_file.smtp_ssl,
+            smtp_ssl=smtp_ssl_enabled(conf_file, backend.version.major),
             smtp_user=conf_file.smtp_user,
             smtp_password=conf_file.smtp_password,
             email_from=conf_file.email_from,

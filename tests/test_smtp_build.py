@@ -147,7 +147,7 @@ def test_html_helpers() -> None:
     ],
 )  # fmt: skip
 def test_html2plaintext_follows_odoo(html: str, text: str) -> None:
-    assert html2plaintext(html) == text
+    assert html2plaintext(html, 17) == text
 
 
 # -- server choice ------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -31,6 +32,7 @@ from console.errors import ConsoleError, ReadOnlyRefused
 from console.odoo import campaigns as campaign_sql
 from console.odoo import crons as cron_sql
 from console.odoo import mail_queries as mail_sql
+from console.odoo.record_names import record_names
 from console.odoo.schema import OdooSchema, load_schema
 from console.odoo.version import OdooVersion, detect_version, module_installed
 from console.timefmt import as_naive_datetime, utcnow_naive
@@ -248,7 +250,8 @@ class SqlBackend:
             if backwards:
                 rows.reverse()  # fetched ascending from after_id; show newest first
             recipients = self._recipients(connection, [int(r[0]) for r in rows], LIST_RECIPIENTS)
-            return MailPage(rows=_mail_rows(rows, recipients), has_more=has_more)
+            mails = self._with_record_names(connection, _mail_rows(rows, recipients))
+            return MailPage(rows=mails, has_more=has_more)
 
         return self._run(work)
 
@@ -293,6 +296,17 @@ class SqlBackend:
             )
             rows += connection.execute(rest).all()
         return rows
+
+    def _with_record_names(
+        self, connection: Connection, mails: tuple[MailRow, ...]
+    ) -> tuple[MailRow, ...]:
+        """19 stores no record_name: the documents' names, read for the whole page."""
+        if self.schema.has("mail_message", "record_name") or not self.is_postgres:
+            return mails
+        names = record_names(connection, self.schema, ((m.model, m.res_id) for m in mails))
+        return tuple(
+            replace(m, record_name=names.get((m.model or "", m.res_id or 0))) for m in mails
+        )
 
     def _recipients(
         self, connection: Connection, ids: list[int], per_mail: int
@@ -397,7 +411,7 @@ class SqlBackend:
                     )
                 )
             return MailDetail(
-                mail=_mail_row(row, *recipients),
+                mail=self._with_record_names(connection, (_mail_row(row, *recipients),))[0],
                 message_id=row.message_id,
                 references=row.references,
                 reply_to=row.reply_to,

@@ -195,7 +195,7 @@ def outgoing_list(mail: MailContent) -> list[EmailSpec]:
         # partner-specific unfollow links need Odoo's signed URLs: removed, as Odoo does
         # for every recipient that is not an internal follower
         entry.body = remove_unfollow_link(body)
-        entry.body_alternative = html2plaintext(entry.body)
+        entry.body_alternative = html2plaintext(entry.body, mail.version)
     return entries
 
 
@@ -206,7 +206,7 @@ def _normalize_all(text: str | None, version: int) -> list[str]:
 
 
 def _outgoing_list_16(mail: MailContent, body: str, headers: dict[str, Any]) -> list[EmailSpec]:
-    alternative = html2plaintext(body)
+    alternative = html2plaintext(body, mail.version)
     cc = email_split(mail.email_cc)
     entries: list[EmailSpec] = []
     if mail.email_to:
@@ -264,7 +264,7 @@ def build_message(mail: MailContent, spec: EmailSpec, email_from: str | None) ->
     for key, value in spec.headers.items():
         msg[key] = value
     msg["MIME-Version"] = "1.0"
-    alternative = spec.body_alternative or html2plaintext(spec.body)
+    alternative = spec.body_alternative or html2plaintext(spec.body, mail.version)
     msg.add_alternative(alternative, subtype="plain", charset="utf-8")
     msg.add_alternative(spec.body, subtype="html", charset="utf-8")
     for attachment in mail.attachments:

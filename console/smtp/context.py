@@ -4,7 +4,9 @@ its settings, odoo.conf's SMTP fallback, where its filestore is."""
 from __future__ import annotations
 
 from console.backends.sql import SqlBackend
+from console.errors import UsageError
 from console.odoo.filestore import DataDir, find_data_dir
+from console.odoo_conf import smtp_ssl_enabled, smtp_ssl_problem
 from console.smtp.routing import SendContext
 from console.smtp.server_choice import ConfSmtp
 from console.smtp.store import DbSettings
@@ -15,10 +17,13 @@ def conf_smtp(backend: SqlBackend) -> ConfSmtp:
     conf = backend.target.odoo_conf
     if conf is None:
         return ConfSmtp()
+    problem = smtp_ssl_problem(conf, backend.version.major)
+    if problem:  # Odoo itself would not run with this file: send nothing
+        raise UsageError(problem)
     return ConfSmtp(
         smtp_server=conf.smtp_server,
         smtp_port=conf.smtp_port,
-        smtp_ssl=conf.smtp_ssl,
+        smtp_ssl=smtp_ssl_enabled(conf, backend.version.major),
         smtp_user=conf.smtp_user,
         smtp_password=conf.smtp_password,
         email_from=conf.email_from,

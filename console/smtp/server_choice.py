@@ -18,6 +18,8 @@ from console.domain.mailtools import (
     email_domain_extract,
     email_domain_normalize,
     email_normalize,
+    email_normalize_all,
+    email_split_and_format,
     encapsulate_email,
     extract_rfc2822_addresses,
 )
@@ -229,6 +231,8 @@ def prepare_envelope(message: EmailMessage, ctx: EnvelopeContext) -> tuple[str, 
         message["To"] = x_forge_to
     elif x_forge_to:
         message.replace_header("To", x_forge_to)
+    elif version >= 19 and (x_msg_to_add := message["X-Msg-To-Add"]):
+        _add_to_recipients(message, str(x_msg_to_add))
 
     from_filter = ctx.session_from_filter
     smtp_from = ctx.session_smtp_from or smtp_from
@@ -266,6 +270,23 @@ def prepare_envelope(message: EmailMessage, ctx: EnvelopeContext) -> tuple[str, 
             raise AssertionError(detail)
         raise AssertionError(NO_VALID_FROM, detail)
     return rfc2822[-1], smtp_to_list
+
+
+def _add_to_recipients(message: EmailMessage, x_msg_to_add: str) -> None:
+    """19's ``_alter_message__``: the "virtual" recipients of ``X-Msg-To-Add`` (the other
+    external partners notified and the addresses of the incoming mail, stored by
+    ``_notify_by_email_get_base_mail_values``) are appended to the ``To`` header, so a
+    reply-all reaches them; the envelope (computed before) is unchanged. The join is
+    Odoo's: an addition already in ``To`` is skipped, and when all are, ``To`` keeps a
+    trailing ", "."""
+    to = str(message["To"] or "")
+    to_normalized = email_normalize_all(to)
+    added = ", ".join(
+        address
+        for address in email_split_and_format(x_msg_to_add)
+        if email_normalize(address, strict=False) not in to_normalized
+    )
+    message.replace_header("To", ", ".join([to, added]))
 
 
 def _smtp_to_list(message: EmailMessage, ctx: EnvelopeContext) -> list[str]:

@@ -19,6 +19,7 @@ from sqlalchemy import inspect, select, text
 from console.backends.base import MailQuery
 from console.backends.sql import SqlBackend
 from console.journal import Journal
+from console.odoo_conf import smtp_ssl_enabled, smtp_ssl_problem
 from console.render_json import campaign_json, cron_json, status_json
 from console.support.redact import is_secret_name
 from console.timefmt import full_local, iso_utc, utcnow_naive, zone_name
@@ -222,7 +223,9 @@ def _odoo_conf(backend: SqlBackend) -> dict[str, Any] | None:
         "from_filter": conf.from_filter,
         "smtp_server": conf.smtp_server,
         "smtp_port": conf.smtp_port,
-        "smtp_ssl": conf.smtp_ssl,
+        "smtp_ssl": conf.smtp_ssl,  # as written; what Odoo of this version makes of it:
+        "smtp_starttls": smtp_ssl_enabled(conf, backend.version.major),
+        "smtp_ssl_problem": smtp_ssl_problem(conf, backend.version.major),
         "smtp_user": conf.smtp_user,
     }
 
