@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from console.domain.sanitize import one_line
+from console.domain.secrets import NO_SECRETS, SecretMask
 from console.errors import ConsoleError, UsageError
 
 if TYPE_CHECKING:
@@ -68,7 +69,9 @@ def add_support_parsers(sub: Any) -> None:
 def dispatch_support(settings: Any, args: argparse.Namespace, tz: tzinfo) -> int:
     """Run one support command, opening the database only when it is needed; print."""
     if args.command == "logs" and args.mail is None:
-        output, code = run_logs(args, tz=tz)
+        from console.cli_logs import configured_mask
+
+        output, code = run_logs(args, tz=tz, mask=configured_mask(settings))
     else:
         from console.backends.sql import open_backend
 
@@ -103,11 +106,12 @@ def run_logs(
     *,
     tz: tzinfo | None = None,
     out: Callable[[str], None] | None = None,
+    mask: SecretMask = NO_SECRETS,
 ) -> tuple[str, int]:
     """`logs`, usable without a database (see console.cli_logs)."""
     from console.cli_logs import run_logs as run
 
-    return run(args, backend, tz=tz, out=out)
+    return run(args, backend, tz=tz, out=out, mask=mask)
 
 
 # -- export-eml ------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 It records who did what where (OS user, SSH origin, database, Odoo version), the ids, the
 states before, and the outcome, so every change can be explained and the last one undone.
+Every text of an entry goes through the database's secret mask before it is written.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from console.domain.actions import WriteOutcome
+from console.domain.secrets import NO_SECRETS, SecretMask
 
 UNDOABLE_ACTIONS = ("retry", "cancel", "ignore")
+_ID_KEYS = frozenset({"ids", "applied", "previous_state_ids"})  # ints only: not masked
 
 
 def default_journal_path() -> Path:
@@ -92,6 +95,7 @@ class Journal:
         odoo_version: str,
         odoo_uid: int,
         extra: dict[str, Any] | None = None,
+        mask: SecretMask = NO_SECRETS,
     ) -> JournalEntry:
         entry: dict[str, Any] = {
             "id": uuid.uuid4().hex,
@@ -116,6 +120,7 @@ class Journal:
         }
         if extra:
             entry.update(extra)
+        entry = {k: v if k in _ID_KEYS else mask.value(v) for k, v in entry.items()}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         line = json.dumps(entry, ensure_ascii=False) + "\n"
         # O_APPEND keeps concurrent consoles from interleaving partial lines.

@@ -21,6 +21,10 @@ without ever sending one twice.
 4. Campaign mails (tracking pixel, unsubscribe links: only Odoo can render them) and
    mails only Odoo can send (OAuth / certificate servers, oversized attachments) are
    left to Odoo's queue, which is asked to run now (``ir_cron_trigger`` + NOTIFY).
+5. Every reason is masked (``console.domain.secrets``) before it is written or reported:
+   a server that echoes the login in its 535 reply must not put the password into
+   ``failure_reason``, the notifications, the journal or the screen. Odoo stores the raw
+   reply; the masked one still reads and classifies the same.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from console.backends.errors import query_error
 from console.backends.sql import SqlBackend
+from console.domain.secrets import Credential, SecretMask
 from console.errors import QueueBusy, ReadOnlyRefused
 from console.smtp import store
 from console.smtp.concurrency import (
@@ -194,6 +199,7 @@ class _SendRun:
         self.recorders: list[asyncio.Task[None]] = []
         self.quiet_lock: asyncio.Lock | None = None  # one connection polls for the others
         self.gave_up: str | None = None  # why the console stopped waiting for Odoo
+        self.mask: SecretMask = backend.secret_mask()
 
     # -- the run ----------------------------------------------------------------------
     def execute(self, ids: list[int]) -> SendReport:
@@ -210,6 +216,10 @@ class _SendRun:
                         cron_id = store.find_queue_cron(conn, self.schema)
                     settings = store.load_settings(conn, self.schema, self.uid)
                     plan = store.plan_rows(conn, self.schema, ids)
+                # the passwords this run logs in with, as they are now
+                self.mask = self.mask.with_credentials(
+                    Credential(s.smtp_pass, s.smtp_user) for s in settings.servers if s.smtp_pass
+                )
                 conf = self.backend.target.odoo_conf
                 self.context = SendContext(
                     version=self.version,
@@ -235,13 +245,14 @@ class _SendRun:
             problem = notify_cron_runners(self.backend)
             if problem:
                 self.notes.append(problem)
+        mask = self.mask.text
         return SendReport(
             sent=self.sent,
-            failed=self.failed,
-            skipped=self.skipped,
+            failed={k: mask(v) for k, v in self.failed.items()},
+            skipped={k: mask(v) for k, v in self.skipped.items()},
             deferred_campaign_ids=sorted(self.campaigns),
             deleted=self.deleted,
-            notes=self.notes,
+            notes=[mask(note) for note in self.notes],
             possibly_delivered=self.possibly_delivered,
             connections=[
                 ServerConnections(tuple(p.servers), p.host, p.limit, p.source, p.peak)
@@ -383,7 +394,8 @@ class _SendRun:
             await first.open()
         except SmtpFailure as failure:
             pool.slots.release()
-            await self._connection_failed(group, text_of(failure.odoo_error, self.version))
+            reason = self.mask.text(text_of(failure.odoo_error, self.version))
+            await self._connection_failed(group, reason)
             return
         workers = min(pool.limit, len(group.queue))
         results = await asyncio.gather(
@@ -503,6 +515,8 @@ class _SendRun:
 
     # -- writing outcomes (as they come, several per transaction) -----------------------
     def _record_later(self, claimed: Claimed, outcome: Outcome) -> None:
+        outcome.failure_reason = self.mask.optional(outcome.failure_reason)
+        outcome.detail = self.mask.optional(outcome.detail)
         self.pending.append((claimed, outcome))
         if not any(not task.done() for task in self.recorders):
             self.recorders.append(asyncio.get_running_loop().create_task(self._record()))

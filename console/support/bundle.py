@@ -46,7 +46,7 @@ def write_bundle(
     zone = tz or resolve_timezone(None)
     target = _prepare(directory)
     redactor = Redactor(addresses=redact_addresses)
-    redactor.add_secrets(bundle_data.known_secrets(backend))
+    redactor.add_secrets(backend.known_credentials())
     gathered = bundle_data.gather(backend, zone, journal)
     data = gathered.data
     data["redaction"] = {
