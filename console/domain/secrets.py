@@ -128,6 +128,7 @@ class SecretMask:
         self._credentials: tuple[Credential, ...] = ()
         self._forms: frozenset[str] = frozenset()
         self._pattern: re.Pattern[str] | None = None
+        self._bytes: re.Pattern[bytes] | None = None
         self._add(credentials)
 
     def _add(self, credentials: Iterable[Credential]) -> None:
@@ -147,6 +148,8 @@ class SecretMask:
         self._forms = frozenset(forms)
         ordered = sorted(self._forms, key=lambda s: (-len(s), s))
         self._pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
+        encoded = [re.escape(form.encode("utf-8", "surrogatepass")) for form in ordered]
+        self._bytes = re.compile(b"|".join(encoded)) if encoded else None
 
     def with_credentials(self, credentials: Iterable[Credential]) -> SecretMask:
         mask = SecretMask(self._credentials, token=self.token)
@@ -213,9 +216,14 @@ class SecretMask:
 
         return walk(value)
 
-    def leaks(self, data: bytes) -> int:
-        """How many known secret forms these bytes still hold (a last check before writing)."""
-        return sum(1 for form in self._forms if form.encode("utf-8") in data)
+    def holds(self, text: str) -> bool:
+        """Whether the text holds a known secret in any of its forms."""
+        return self._pattern is not None and self._pattern.search(text) is not None
+
+    def leaks(self, data: bytes) -> bool:
+        """Whether these bytes still hold a known secret in any form (checked before a file
+        is written)."""
+        return self._bytes is not None and self._bytes.search(data) is not None
 
 
 def _is_plain_response(word: str) -> bool:

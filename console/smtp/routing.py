@@ -43,6 +43,9 @@ class SendContext:
     conf: ConfSmtp
     data_dir: str
     dbname: str
+    # one message is built whole in memory (as smtplib and Odoo do): above this estimate
+    # the mail is left to Odoo (Send now) or refused (export); see console.smtp.prepare
+    max_message_mb: float = 100.0
 
     def param(self, key: str) -> str | None:
         value = self.settings.params.get(key)

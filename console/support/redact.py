@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import email.policy
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from email import message_from_bytes
 from email.message import EmailMessage, Message
 from email.policy import EmailPolicy
@@ -57,7 +57,14 @@ _EMAIL = re.compile(r"(?<![\w.+%\-])[\w.+%\-][\w.+%'\-]*@[\w\-]+(?:\.[\w\-]+)+")
 _ALREADY_MASKED = re.compile(r"^u\d+@d\d+\.example$")
 
 
-__all__ = ["REDACTED", "Redactor", "is_secret_header", "is_secret_name", "redact_message"]
+__all__ = [
+    "REDACTED",
+    "Redactor",
+    "is_secret_header",
+    "is_secret_name",
+    "mask_message",
+    "redact_message",
+]
 
 
 def is_secret_header(name: str) -> bool:
@@ -138,29 +145,47 @@ class Redactor:
             mask = self._masks[key] = f"u{len(self._masks) + 1}@{domain_mask}"
         return mask
 
-    def leaks(self, data: bytes) -> int:
-        """How many known secret forms are still in these bytes (checked before writing)."""
+    def leaks(self, data: bytes) -> bool:
+        """Whether a known secret is still in these bytes (checked before writing)."""
         return self._mask.leaks(data)
 
 
 def redact_message(message: EmailMessage, redactor: Redactor) -> EmailMessage:
     """A copy of the message for a support bundle: headers and text parts scrubbed,
     attachments replaced by a one-line note (name, type, size): they are customer data."""
+    return _scrubbed(message, redactor.header, redactor.text, keep_attachments=False)
+
+
+def mask_message(message: EmailMessage, mask: SecretMask) -> EmailMessage:
+    """A copy with the known secrets masked in every header and text part; attachments
+    are kept as they are (the .eml export)."""
+    return _scrubbed(message, lambda _name, value: mask.text(value), mask.text)
+
+
+def _scrubbed(
+    message: EmailMessage,
+    header: Callable[[str, str], str],
+    text: Callable[[str], str],
+    *,
+    keep_attachments: bool = True,
+) -> EmailMessage:
     policy = message.policy if isinstance(message.policy, EmailPolicy) else email.policy.default
     copy = message_from_bytes(message.as_bytes(), policy=policy)
     assert isinstance(copy, EmailMessage)
     for part in copy.walk():
-        _redact_headers(part, redactor)
+        _scrub_headers(part, header)
         if part.is_multipart():
             continue
         assert isinstance(part, EmailMessage)
         if part.get_content_maintype() == "text" and not part.is_attachment():
             body = part.get_content()
-            scrubbed = redactor.text(body)
+            scrubbed = text(body)
             if scrubbed != body:
                 part.set_content(scrubbed, subtype=part.get_content_subtype(), charset="utf-8")
             continue
-        name = redactor.text(part.get_filename() or "attachment")
+        if keep_attachments:
+            continue
+        name = text(part.get_filename() or "attachment")
         size = len(part.get_payload(decode=True) or b"")
         kind = part.get_content_type()
         part.set_content(
@@ -171,9 +196,9 @@ def redact_message(message: EmailMessage, redactor: Redactor) -> EmailMessage:
     return copy
 
 
-def _redact_headers(part: Message, redactor: Redactor) -> None:
+def _scrub_headers(part: Message, header: Callable[[str, str], str]) -> None:
     items = [(name, str(value)) for name, value in part.items()]
-    scrubbed = [(name, redactor.header(name, value)) for name, value in items]
+    scrubbed = [(name, header(name, value)) for name, value in items]
     if scrubbed == items:
         return
     for name in {name for name, _ in items}:
