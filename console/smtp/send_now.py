@@ -55,7 +55,7 @@ from console.smtp.concurrency import (
 from console.smtp.cron_trigger import notify_cron_runners, trigger_cron
 from console.smtp.deliver import Outcome, deliver
 from console.smtp.reasons import text_of
-from console.smtp.routing import SendContext
+from console.smtp.routing import MAX_MESSAGE_MB, SendContext
 from console.smtp.send_report import SendReport
 from console.smtp.send_steps import (
     SKIP_CAMPAIGN,
@@ -100,6 +100,7 @@ def send_now(
     concurrency: int | None = None,
     policy: ConcurrencyPolicy | None = None,
     timeout: float = 30.0,
+    max_message_mb: float = MAX_MESSAGE_MB,
 ) -> SendReport:
     """Send these mails now; see the module docstring. Raises QueueBusy, ConsoleError.
 
@@ -115,6 +116,7 @@ def send_now(
         policy = ConcurrencyPolicy(count, "requested", policy.overrides)
     ids = list(dict.fromkeys(int(i) for i in mail_ids))
     run = _SendRun(backend, uid, policy, timeout)
+    run.max_message_mb = max_message_mb
     try:
         return run.execute(ids)
     except QueueBusy as busy:  # Odoo's runner is sending the queue: nothing to do here
@@ -200,6 +202,7 @@ class _SendRun:
         self.quiet_lock: asyncio.Lock | None = None  # one connection polls for the others
         self.gave_up: str | None = None  # why the console stopped waiting for Odoo
         self.mask: SecretMask = backend.secret_mask()
+        self.max_message_mb = MAX_MESSAGE_MB  # bigger mails are left to Odoo (prepare.TooBig)
 
     # -- the run ----------------------------------------------------------------------
     def execute(self, ids: list[int]) -> SendReport:
@@ -228,6 +231,7 @@ class _SendRun:
                     data_dir=(conf.data_dir if conf and conf.data_dir else None)
                     or store.default_data_dir(),
                     dbname=_dbname(self.backend),
+                    max_message_mb=self.max_message_mb,
                 )
                 self.steps = SendSteps(conn, self.schema, self.context, self.uid)
                 self._check_overrides(settings.servers)

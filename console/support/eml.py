@@ -46,12 +46,11 @@ from console.smtp.build import (
 from console.smtp.deliver import envelope_context
 from console.smtp.header_check import HeaderWriteError
 from console.smtp.prepare import SkipMail, TooBig, TooManyRecipients, prepare_content
-from console.smtp.routing import Route, SendContext
+from console.smtp.routing import MAX_MESSAGE_MB, Route, SendContext
 from console.smtp.sender import flatten
 from console.smtp.server_choice import NO_VALID_RECIPIENT, prepare_envelope
 
 ADMIN_UID = 2  # base.user_admin: whose company decides the default alias domain (17+)
-MAX_MESSAGE_MB = 100.0
 MAX_RECIPIENTS = 1_000_000
 MAX_HELD = 1000  # messages `build_export` keeps at once (the others stream)
 _BREAKS = re.compile(r"[\r\n]+[ \t]*")
