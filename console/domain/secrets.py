@@ -34,6 +34,7 @@ from urllib.parse import quote, quote_plus
 MASK = "***"
 MIN_SECRET_LENGTH = 4  # shorter values would mask ordinary words
 MIN_ENCODED_LENGTH = 8  # base64 fragments shorter than this are not specific enough
+SHORTEST_SHAPE = 12  # no secret recognised by its shape is shorter
 
 # Names of fields, columns and parameters whose value is a secret.
 _SECRET_NAME = re.compile(
@@ -168,11 +169,13 @@ class SecretMask:
     # -- masking ----------------------------------------------------------------------
     def text(self, value: str) -> str:
         """The text with every known and recognisable secret replaced."""
-        if not value:
+        if len(value) < MIN_SECRET_LENGTH:
             return value
         token = self.token
         if self._pattern is not None:
             value = self._pattern.sub(token, value)
+        if len(value) < SHORTEST_SHAPE:
+            return value
         value = _AUTH_ARGUMENT.sub(lambda m: m.group(1) + token, value)
         value = _KEY_SHAPES.sub(token, value)
         return _B64_WORD.sub(
@@ -208,7 +211,7 @@ class SecretMask:
                 if done is None:
                     done = seen[item] = self.text(item)
                 return done
-            if isinstance(item, Mapping):
+            if isinstance(item, Mapping):  # keys are names or ids, masked all the same
                 return {walk(k) if isinstance(k, str) else k: walk(v) for k, v in item.items()}
             if isinstance(item, list | tuple):
                 return [walk(element) for element in item]

@@ -84,8 +84,7 @@ class MaskCache:
     """The mask of one database, read again at most every `ttl` seconds.
 
     A password changed in Odoo is masked from the next read on. When the database cannot
-    be read, the last mask stays (or the connection's own secrets), and the next call
-    tries again.
+    be read, the last mask stays (or the connection's own secrets) until the next read.
     """
 
     def __init__(self, target: ResolvedTarget, ttl: float = MASK_TTL_S) -> None:
@@ -103,11 +102,9 @@ class MaskCache:
                 return self._mask
         own = target_credentials(self._target)
         try:
-            stored = run(stored_credentials)
-        except Exception:  # the database is unreachable: its rows cannot be shown either
-            with self._lock:
-                return self._mask or SecretMask(own)
-        mask = SecretMask([*own, *stored])
+            mask = SecretMask([*own, *run(stored_credentials)])
+        except Exception:  # unreachable or not readable: its rows cannot be shown either
+            mask = self._mask or SecretMask(own)
         with self._lock:
             self._mask, self._read_at = mask, time.monotonic()
         return mask
