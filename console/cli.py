@@ -234,8 +234,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _run_tui(settings, tz, args)
     if args.command == "audit":
         from console.cli_actions import audit_text
+        from console.cli_logs import configured_mask
 
-        print(audit_text(args))
+        print(audit_text(args, configured_mask(settings)))
         return EXIT_OK
     from console.cli_support import SUPPORT_COMMANDS, dispatch_support
 

@@ -13,6 +13,7 @@ from console.backends.base import MailQuery
 from console.cli_send_options import add_send_options
 from console.domain.actions import WriteOutcome, confirmation_prompt, needs_typed_count
 from console.domain.sanitize import one_line
+from console.domain.secrets import NO_SECRETS, SecretMask
 from console.errors import UsageError
 from console.timefmt import iso_utc
 
@@ -230,12 +231,15 @@ def _find_cron(crons: Sequence[Any], wanted: str | None) -> Any:
     raise UsageError(f"No cron {wanted!r} (give its id, XML id or exact name; see `crons`)")
 
 
-def audit_text(args: argparse.Namespace) -> str:
+def audit_text(args: argparse.Namespace, mask: SecretMask = NO_SECRETS) -> str:
+    """The newest journal entries; masked again (entries written by an older console,
+    or on another database, may hold a secret a server echoed)."""
     from console.journal import Journal
 
     entries = list(Journal(args.journal).entries())[-args.limit :]
     if getattr(args, "json", False):
-        return json.dumps([e.data for e in entries], indent=2, ensure_ascii=False)
+        masked = [mask.value(e.data) for e in entries]
+        return json.dumps(masked, indent=2, ensure_ascii=False)
     if not entries:
         return "The journal is empty."
     lines = []
@@ -244,8 +248,7 @@ def audit_text(args: argparse.Namespace) -> str:
         who = data.get("os_user", "?") + (
             f" from {data['ssh_origin']}" if data.get("ssh_origin") else ""
         )
-        lines.append(
-            f"{data.get('time', '?')}  {who}  {data.get('database', '?')}  "
-            f"{one_line(data.get('result', ''), 120)}"
-        )
+        where = mask.text(str(data.get("database", "?")))
+        result = one_line(mask.text(str(data.get("result", ""))), 120)
+        lines.append(f"{data.get('time', '?')}  {mask.text(who)}  {where}  {result}")
     return "\n".join(lines)

@@ -3,27 +3,64 @@
 `run_logs(args)` needs a database only for `--mail` (to learn the mail's Message-Id);
 with `--follow` it prints the newest matching records (oldest first), then new ones as
 Odoo writes them, until Ctrl-C. Exit code 0 when something matched, 1 when nothing did.
+
+Odoo logs the SMTP server's raw reply, which may echo a password: every line is masked
+(`configured_mask`: the secrets of the configured database, read when one is given).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import sys
 from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from console.errors import UsageError
+from console.domain.secrets import NO_SECRETS, SecretMask
+from console.errors import ConsoleError, UsageError
 
 if TYPE_CHECKING:
     from console.backends.sql import SqlBackend
+    from console.config import ConnectionSettings
     from console.support.logs import LogRecord
 
 EXIT_OK = 0
 EXIT_NOT_FOUND = 1
 MAX_LOG_LIMIT = 100_000
+
+
+def configured_mask(settings: ConnectionSettings) -> SecretMask:
+    """The mask for output that does not come from the database (the log, the journal).
+
+    With no database configured (`--db`, `-c`, `$ODOO_MAILQ_DB`), only what is a secret
+    by its shape is masked. Otherwise the database is opened to read its SMTP passwords;
+    if it cannot be, a note says so and the passwords of odoo.conf and the URL are masked.
+    """
+    from console.config import ENV_DB_URL, resolve_target
+    from console.odoo.secrets import target_credentials
+
+    if not (settings.db_url or settings.odoo_config or os.environ.get(ENV_DB_URL, "").strip()):
+        return NO_SECRETS
+    target = resolve_target(settings)
+    try:
+        from console.backends.sql import open_backend
+
+        backend = open_backend(settings)
+    except ConsoleError as exc:
+        print(
+            f"note: cannot read the SMTP passwords to mask ({exc}); masking those of "
+            "odoo.conf and the URL, and what looks like a secret",
+            file=sys.stderr,
+        )
+        return SecretMask(target_credentials(target))
+    try:
+        return backend.secret_mask()
+    finally:
+        backend.close()
 
 
 def run_logs(
@@ -32,8 +69,11 @@ def run_logs(
     *,
     tz: tzinfo | None = None,
     out: Callable[[str], None] | None = None,
+    mask: SecretMask = NO_SECRETS,
 ) -> tuple[str, int]:
-    """`logs` with or without a database; with --follow, prints as records arrive."""
+    """`logs` with or without a database; with --follow, prints as records arrive.
+
+    Lines are masked with the backend's secrets when there is one, else with `mask`."""
     from console.support.logs import LogQuery, discover_log_files, parse_since, search_log
 
     if not 1 <= args.limit <= MAX_LOG_LIMIT:
@@ -55,6 +95,7 @@ def run_logs(
         mail_id=args.mail,
         message_id=_message_id(backend, args.mail),
         database=getattr(args, "log_db", None),
+        mask=backend.secret_mask() if backend is not None else mask,
     )
     records = list(islice(search_log(files, query), args.limit))
     if args.follow:

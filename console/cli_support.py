@@ -13,17 +13,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
+import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from console.domain.sanitize import one_line
+from console.domain.secrets import NO_SECRETS, SecretMask
 from console.errors import ConsoleError, UsageError
 
 if TYPE_CHECKING:
     from console.backends.sql import SqlBackend
+    from console.support.eml import ExportLimits
     from console.support.inbound import Verdict
 
 SUPPORT_COMMANDS = frozenset({"export-eml", "bundle", "logs", "inbound-check", "aliases"})
@@ -38,8 +43,26 @@ def add_support_parsers(sub: Any) -> None:
     export.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="file, or - for stdout"
     )
-    export.add_argument("--all", action="store_true", help="one file per message (FILE-1.eml…)")
+    export.add_argument(
+        "--all",
+        action="store_true",
+        help="every message: one file each (FILE-1.eml…), or an mbox stream with -o -",
+    )
     export.add_argument("--force", action="store_true", help="overwrite existing files")
+    export.add_argument(
+        "--max-message-mb",
+        type=float,
+        default=None,
+        metavar="MB",
+        help="largest message built in memory (default 100)",
+    )
+    export.add_argument(
+        "--max-recipients",
+        type=int,
+        default=None,
+        metavar="N",
+        help="most recipient partners read (default 1,000,000)",
+    )
     bundle = sub("bundle", "write a support bundle (report.md, report.json, eml/) without secrets")
     bundle.add_argument("-o", "--output", required=True, metavar="DIR", help="new folder")
     bundle.add_argument(
@@ -68,7 +91,9 @@ def add_support_parsers(sub: Any) -> None:
 def dispatch_support(settings: Any, args: argparse.Namespace, tz: tzinfo) -> int:
     """Run one support command, opening the database only when it is needed; print."""
     if args.command == "logs" and args.mail is None:
-        output, code = run_logs(args, tz=tz)
+        from console.cli_logs import configured_mask
+
+        output, code = run_logs(args, tz=tz, mask=configured_mask(settings))
     else:
         from console.backends.sql import open_backend
 
@@ -103,52 +128,60 @@ def run_logs(
     *,
     tz: tzinfo | None = None,
     out: Callable[[str], None] | None = None,
+    mask: SecretMask = NO_SECRETS,
 ) -> tuple[str, int]:
     """`logs`, usable without a database (see console.cli_logs)."""
     from console.cli_logs import run_logs as run
 
-    return run(args, backend, tz=tz, out=out)
+    return run(args, backend, tz=tz, out=out, mask=mask)
 
 
 # -- export-eml ------------------------------------------------------------------------
 def _export(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
-    from console.support.eml import build_export
+    """Each message is written as soon as it is built: one file each with --all, the
+    first only without; with -o - to stdout (--all: an mbox stream)."""
+    from console.support.eml import open_export
 
-    export = build_export(backend, args.id)
-    if not export.messages:
+    source = open_export(backend, args.id, limits=_export_limits(args))
+    count = source.count
+    if not count:
         raise ConsoleError(f"Mail {args.id} has no recipient: there is no message to export")
-    count = len(export.messages)
-    notes = "".join(f"\nnote: {one_line(n)}" for n in export.notes)
     if args.output == "-":
+        out = sys.stdout.buffer
         if args.all and count > 1:
-            raise UsageError("--all writes files: give -o FILE, not -o -")
-        sys.stdout.buffer.write(export.messages[0].data)
-        sys.stdout.buffer.flush()
+            for message in source.messages():
+                out.write(mbox_entry(message.envelope_from, message.data))
+                out.flush()
+            return "", EXIT_OK
+        first = next(source.messages(limit=1))
+        out.write(first.data)
+        out.flush()
         if count > 1:
-            hint = f"message 1 of {count} (one per recipient partner); --all -o FILE: all"
+            hint = f"message 1 of {count} (one per recipient partner); --all: all (an mbox)"
             print(hint, file=sys.stderr)
         return "", EXIT_OK
     target = Path(args.output)
-    chosen = export.messages if args.all else export.messages[:1]
-    paths = [
-        _numbered(target, n) if args.all and count > 1 else target
-        for n in range(1, len(chosen) + 1)
-    ]
-    for path in paths:
-        if path.exists() and not args.force:
-            raise UsageError(f"{path} exists (add --force to overwrite)")
-    for path, message in zip(paths, chosen, strict=True):
+    several = args.all and count > 1
+    paths = [_numbered(target, n) for n in range(1, count + 1)] if several else [target]
+    if not args.force:
+        for path in paths:
+            if path.exists():
+                raise UsageError(f"{path} exists (add --force to overwrite)")
+    messages = source.messages(limit=len(paths))
+    for written, (path, message) in enumerate(zip(paths, messages, strict=False)):
         try:
             path.write_bytes(message.data)
         except OSError as exc:
-            raise UsageError(f"Cannot write {path}: {exc.strerror or exc}") from None
+            done = f" ({written:,} of {len(paths):,} written)" if several else ""
+            raise UsageError(f"Cannot write {path}: {exc.strerror or exc}{done}") from None
+    notes = "".join(f"\nnote: {one_line(n)}" for n in source.notes)
     if args.json:
         return json.dumps(
             {
                 "mail_id": args.id,
                 "messages": count,
                 "files": [str(p) for p in paths],
-                "notes": list(export.notes),
+                "notes": list(source.notes),
             },
             indent=2,
         ), EXIT_OK
@@ -157,7 +190,43 @@ def _export(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
             f"Wrote {target}: message 1 of {count} (one per recipient partner); "
             f"--all writes them all{notes}"
         ), EXIT_OK
+    if len(paths) > 3:
+        return f"Wrote {len(paths):,} files: {paths[0]} … {paths[-1]}{notes}", EXIT_OK
     return f"Wrote {', '.join(str(p) for p in paths)}{notes}", EXIT_OK
+
+
+def _export_limits(args: argparse.Namespace) -> ExportLimits:
+    from console.support.eml import ExportLimits
+
+    limits = ExportLimits()
+    if args.max_message_mb is not None:
+        if not args.max_message_mb > 0:
+            raise UsageError("--max-message-mb must be more than 0")
+        limits = replace(limits, max_message_mb=args.max_message_mb)
+    if args.max_recipients is not None:
+        if args.max_recipients < 1:
+            raise UsageError("--max-recipients must be at least 1")
+        limits = replace(limits, max_recipients=args.max_recipients)
+    return limits
+
+
+_FROM_LINE = re.compile(rb"^(>*From )", re.MULTILINE)
+
+
+def mbox_entry(sender: str | None, data: bytes) -> bytes:
+    """One message of an mbox stream (mboxrd: "From " lines quoted, LF line ends)."""
+    body = _FROM_LINE.sub(rb">\1", data.replace(b"\r\n", b"\n"))
+    stamp = time.asctime(time.gmtime())
+    sender = (sender or "MAILER-DAEMON").replace(" ", "") or "MAILER-DAEMON"
+    return (
+        b"From "
+        + sender.encode("utf-8", "replace")
+        + b" "
+        + stamp.encode()
+        + b"\n"
+        + (body if body.endswith(b"\n") else body + b"\n")
+        + b"\n"
+    )
 
 
 def _numbered(target: Path, number: int) -> Path:

@@ -2,6 +2,7 @@
 
 It records who did what where (OS user, SSH origin, database, Odoo version), the ids, the
 states before, and the outcome, so every change can be explained and the last one undone.
+Every text of an entry goes through the database's secret mask before it is written.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from console.domain.actions import WriteOutcome
+from console.domain.secrets import NO_SECRETS, SecretMask
 
 UNDOABLE_ACTIONS = ("retry", "cancel", "ignore")
 
@@ -92,13 +94,22 @@ class Journal:
         odoo_version: str,
         odoo_uid: int,
         extra: dict[str, Any] | None = None,
+        mask: SecretMask = NO_SECRETS,
     ) -> JournalEntry:
+        seen: dict[str, str] = {}  # reasons repeat: each distinct text is masked once
+
+        def text(value: str) -> str:
+            done = seen.get(value)
+            if done is None:
+                done = seen[value] = mask.text(value)
+            return done
+
         entry: dict[str, Any] = {
             "id": uuid.uuid4().hex,
             "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             "os_user": _os_user(),
             "ssh_origin": ssh_origin(),
-            "database": database,
+            "database": text(database),
             "odoo_version": odoo_version,
             "odoo_uid": odoo_uid,
             "action": outcome.action,
@@ -109,13 +120,13 @@ class Journal:
             # (Entries written before used "previous_states": {id: state}; both are read.)
             "previous_state_ids": _ids_by_state(outcome.previous),
             "previous_notifications": {str(k): v for k, v in outcome.notifications.items()},
-            "skipped": {str(k): v for k, v in outcome.skipped.items()},
-            "failed": {str(k): v for k, v in outcome.failed.items()},
-            "errors": list(outcome.errors),
-            "result": outcome.message(),
+            "skipped": {str(k): text(v) for k, v in outcome.skipped.items()},
+            "failed": {str(k): text(v) for k, v in outcome.failed.items()},
+            "errors": [text(e) for e in outcome.errors],
+            "result": text(outcome.message()),
         }
         if extra:
-            entry.update(extra)
+            entry.update({k: mask.value(v) for k, v in extra.items()})
         self.path.parent.mkdir(parents=True, exist_ok=True)
         line = json.dumps(entry, ensure_ascii=False) + "\n"
         # O_APPEND keeps concurrent consoles from interleaving partial lines.

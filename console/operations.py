@@ -301,6 +301,7 @@ class Operator:
             odoo_version=info.odoo_version_label,
             odoo_uid=self.uid,
             extra=dict(extra or {}),
+            mask=self.backend.secret_mask(),
         )
 
     # -- what happens next ------------------------------------------------------

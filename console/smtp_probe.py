@@ -4,8 +4,10 @@ For every active `ir_mail_server` (and the odoo.conf fallback) it connects with 
 configured encryption (`none`, `starttls`, `ssl`, 19's `*_strict` verify certificates),
 says EHLO, logs in with the stored credentials, optionally tries `MAIL FROM` the default
 From and `RSET`s, and reports each step's real reply. Every step has a timeout, so a
-silent port cannot hang the probe. Credentials are never printed: they are masked in
-every reply text. aiosmtplib is imported only when a probe runs.
+silent port cannot hang the probe. Credentials are never printed: every reply text goes
+through the console's secret mask (``console.domain.secrets``: the password and its
+base64 / AUTH PLAIN / AUTH LOGIN forms, the database's other secrets) and the login is
+masked too. aiosmtplib is imported only when a probe runs.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from console.domain.classify import Classification, classify
 from console.domain.health import Status
 from console.domain.sanitize import one_line
+from console.domain.secrets import NO_SECRETS, Credential, SecretMask
 
 if TYPE_CHECKING:
     from console.backends.sql import SqlBackend
@@ -78,16 +81,16 @@ class _StepFailed(Exception):
 
 
 class _Probe:
-    def __init__(self, target: ProbeTarget, timeout: float) -> None:
+    def __init__(self, target: ProbeTarget, timeout: float, mask: SecretMask) -> None:
         self.target = target
         self.timeout = timeout
         self.steps: list[ProbeStep] = []
-        self._secrets = [s for s in (target.password, target.user) if s and len(s) >= 3]
+        if target.password:
+            mask = mask.with_credentials([Credential(target.password, target.user)])
+        self._mask = mask.with_secrets([target.user] if target.user else [])
 
     def mask(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return one_line(text, 300)
+        return one_line(self._mask.text(text), 300)
 
     async def step(self, name: str, work: Awaitable[T], timeout: float | None = None) -> T:
         started = time.monotonic()
@@ -153,10 +156,14 @@ def _client(target: ProbeTarget, timeout: float, use_tls: bool) -> Any:
 
 
 async def probe_target(
-    target: ProbeTarget, *, timeout: float = DEFAULT_TIMEOUT, mail_from: str | None = None
+    target: ProbeTarget,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    mail_from: str | None = None,
+    mask: SecretMask = NO_SECRETS,
 ) -> ProbeResult:
     """Probe one server; never raises, never waits much longer than a few timeouts."""
-    probe = _Probe(target, timeout)
+    probe = _Probe(target, timeout, mask)
     if target.refusal:
         probe.note("config", False, target.refusal)
         return _result(
@@ -333,11 +340,12 @@ async def probe_targets(
     *,
     timeout: float = DEFAULT_TIMEOUT,
     mail_from: str | None = None,
+    mask: SecretMask = NO_SECRETS,
 ) -> list[ProbeResult]:
     """Probe every target concurrently (for a running event loop, e.g. the TUI)."""
     return list(
         await asyncio.gather(
-            *(probe_target(t, timeout=timeout, mail_from=mail_from) for t in targets)
+            *(probe_target(t, timeout=timeout, mail_from=mail_from, mask=mask) for t in targets)
         )
     )
 
@@ -406,4 +414,5 @@ def probe_backend(
         sender = default_from
     elif isinstance(mail_from, str) and mail_from:
         sender = mail_from
-    return asyncio.run(probe_targets(targets, timeout=timeout, mail_from=sender))
+    mask = backend.secret_mask()
+    return asyncio.run(probe_targets(targets, timeout=timeout, mail_from=sender, mask=mask))

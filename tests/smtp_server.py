@@ -8,11 +8,16 @@ self-signed certificate (made with the ``openssl`` command), drop the connection
 DATA, or delay every reply. ``faults`` make one command (MAIL, RCPT or the reply after
 DATA) stall, reset the connection, or answer garbage, a few times. It counts the
 connections open at once and can refuse those above a limit, as providers do.
+With ``auth_echo`` a refused login is answered the way some servers do, echoing what
+the client sent: ``535 5.7.8 Authentication failed for <user> <password> (AUTH PLAIN
+<base64 of NUL user NUL password>)``, or the two base64 answers of AUTH LOGIN;
+``auth_mechanisms`` limits what it offers (e.g. ``("LOGIN",)``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import email
 import email.policy
 import shutil
@@ -216,6 +221,8 @@ class SmtpTestServer:
         data_delay: float = 0.0,
         faults: Iterable[Fault] = (),
         connection_limit: int | None = None,
+        auth_echo: bool = False,
+        auth_mechanisms: tuple[str, ...] | None = None,
     ) -> None:
         self.refuse = {a.lower() for a in refuse}
         self.refuse_domains = {d.lower() for d in refuse_domains}  # 550 at RCPT
@@ -229,6 +236,8 @@ class SmtpTestServer:
         self.faults = list(faults)
         self.fault_hits = [0] * len(self.faults)
         self.connection_limit = connection_limit
+        self.auth_echo = auth_echo
+        self.auth_mechanisms = auth_mechanisms
         self.open_connections = 0
         self.max_open_connections = 0  # the most open at the same time
         self.refused_connections = 0  # over connection_limit
@@ -281,6 +290,8 @@ class SmtpTestServer:
         self.auth_attempts.append((login, password))
         if (login, password) == self.auth:
             return AuthResult(success=True)
+        if self.auth_echo:
+            return AuthResult(success=False, handled=False, message=_echo(mechanism, data))
         return AuthResult(success=False, handled=False)  # aiosmtpd answers 535 5.7.8
 
     def start(self) -> SmtpTestServer:
@@ -294,6 +305,9 @@ class SmtpTestServer:
             kwargs.update(
                 authenticator=self._authenticate, auth_required=True, auth_require_tls=False
             )
+            if self.auth_mechanisms is not None:
+                offered = {"LOGIN", "PLAIN"}
+                kwargs["auth_exclude_mechanism"] = sorted(offered - set(self.auth_mechanisms))
         self._controller = _Controller(self, _Handler(self), **kwargs)
         self._controller.start()
         return self
@@ -308,6 +322,17 @@ class SmtpTestServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _echo(mechanism: str, data: LoginPassword) -> str:
+    """A 535 reply that repeats the credentials, as some servers' replies do."""
+    b64 = base64.b64encode
+    if mechanism.upper() == "PLAIN":
+        sent = b64(b"\0" + data.login + b"\0" + data.password).decode()
+    else:
+        sent = f"{b64(data.login).decode()} {b64(data.password).decode()}"
+    who = f"{data.login.decode()} {data.password.decode()}"
+    return f"535 5.7.8 Authentication failed for {who} (AUTH {mechanism.upper()} {sent})"
 
 
 class _ObservedSmtp(SMTP):

@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # typing only: the TUI's first frame imports this module
         MailPage,
         QueueStatus,
     )
+    from console.domain.secrets import SecretMask
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,5 +59,11 @@ class MailQueueBackend(Protocol):
     def crons(self) -> list[CronRow]: ...
 
     def campaigns(self) -> list[CampaignRow]: ...
+
+    def secret_mask(self) -> SecretMask:
+        """Masks the secrets this database knows (SMTP and database passwords) in any
+        text before it is shown or written; reasons read through this interface are
+        already masked."""
+        ...
 
     def close(self) -> None: ...

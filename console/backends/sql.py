@@ -28,12 +28,15 @@ from console.domain.models import (
     QueueStatus,
     Recipient,
 )
+from console.domain.secrets import Credential, SecretMask
 from console.errors import ConsoleError, ReadOnlyRefused
 from console.odoo import campaigns as campaign_sql
 from console.odoo import crons as cron_sql
 from console.odoo import mail_queries as mail_sql
+from console.odoo.mail_queries import LIST_REASON_CHARS
 from console.odoo.record_names import record_names
 from console.odoo.schema import OdooSchema, load_schema
+from console.odoo.secrets import MaskCache, stored_credentials, target_credentials
 from console.odoo.version import OdooVersion, detect_version, module_installed
 from console.timefmt import as_naive_datetime, utcnow_naive
 
@@ -120,6 +123,7 @@ class SqlBackend:
         self._target = target
         self._settings = settings
         self._url = target.url
+        self._secrets = MaskCache(target)
         self._engine = _build_engine(target.url, settings)
         try:
             with self._engine.connect() as connection:
@@ -176,6 +180,16 @@ class SqlBackend:
     @property
     def is_postgres(self) -> bool:
         return self._url.get_backend_name() == "postgresql"
+
+    # -- secrets ----------------------------------------------------------------
+    def secret_mask(self) -> SecretMask:
+        """The mask for every text this database's rows put on screen or in a file
+        (`console.domain.secrets`); its passwords are read again every minute."""
+        return self._secrets.get(self._run)
+
+    def known_credentials(self) -> list[Credential]:
+        """Every secret of this database and connection, read now (the support bundle)."""
+        return [*target_credentials(self._target), *self._run(stored_credentials)]
 
     # -- info -------------------------------------------------------------------
     def _read_info(self, connection: Connection) -> DatabaseInfo:
@@ -240,6 +254,7 @@ class SqlBackend:
 
     def mail_page(self, query: MailQuery) -> MailPage:
         limit = max(1, min(query.limit, 1000))
+        mask = self.secret_mask()
 
         def work(connection: Connection) -> MailPage:
             self._prepare_text_search(connection, query)
@@ -250,7 +265,7 @@ class SqlBackend:
             if backwards:
                 rows.reverse()  # fetched ascending from after_id; show newest first
             recipients = self._recipients(connection, [int(r[0]) for r in rows], LIST_RECIPIENTS)
-            mails = self._with_record_names(connection, _mail_rows(rows, recipients))
+            mails = self._with_record_names(connection, _mail_rows(rows, recipients, mask))
             return MailPage(rows=mails, has_more=has_more)
 
         return self._run(work)
@@ -375,6 +390,8 @@ class SqlBackend:
         return self._run(work)
 
     def mail_detail(self, mail_id: int) -> MailDetail | None:
+        mask = self.secret_mask()
+
         def work(connection: Connection) -> MailDetail | None:
             row = connection.execute(mail_sql.mail_detail_query(self.schema, mail_id)).first()
             if row is None:
@@ -393,7 +410,7 @@ class SqlBackend:
                         notification_type=str(n.notification_type),
                         status=n.notification_status,
                         failure_type=n.failure_type,
-                        failure_reason=n.failure_reason,
+                        failure_reason=mask.cut(n.failure_reason, LIST_REASON_CHARS),
                         mail_mail_id=n.mail_mail_id,
                     )
                     for n in connection.execute(
@@ -411,7 +428,7 @@ class SqlBackend:
                     )
                 )
             return MailDetail(
-                mail=self._with_record_names(connection, (_mail_row(row, *recipients),))[0],
+                mail=self._with_record_names(connection, (_mail_row(row, *recipients, mask),))[0],
                 message_id=row.message_id,
                 references=row.references,
                 reply_to=row.reply_to,
@@ -423,7 +440,7 @@ class SqlBackend:
                 is_notification=row.is_notification,
                 message_type=row.message_type,
                 body_html=row.body_html,
-                failure_reason_full=row.failure_reason,
+                failure_reason_full=mask.optional(row.failure_reason),
                 notifications=notifications,
                 attachments=attachments,
                 create_date=row.create_date,
@@ -519,7 +536,9 @@ def _id_column(connection: Connection, statement: Any) -> list[int]:
         result.close()
 
 
-def _mail_row(row: Any, recipients: tuple[Recipient, ...], recipient_count: int) -> MailRow:
+def _mail_row(
+    row: Any, recipients: tuple[Recipient, ...], recipient_count: int, mask: SecretMask
+) -> MailRow:
     return MailRow(
         id=int(row.id),
         state=str(row.state) if row.state is not None else "?",
@@ -533,14 +552,14 @@ def _mail_row(row: Any, recipients: tuple[Recipient, ...], recipient_count: int)
         res_id=row.res_id,
         record_name=row.record_name,
         failure_type=row.failure_type,
-        failure_reason=row.failure_reason,
+        failure_reason=mask.optional(row.failure_reason),
         mailing_id=row.mailing_id,
         recipient_count=recipient_count,
     )
 
 
 def _mail_rows(
-    rows: list[Any], recipients: dict[int, tuple[tuple[Recipient, ...], int]]
+    rows: list[Any], recipients: dict[int, tuple[tuple[Recipient, ...], int]], mask: SecretMask
 ) -> tuple[MailRow, ...]:
     """A page's rows, read by position (the columns of `mail_sql._mail_row_columns`)."""
     none: tuple[tuple[Recipient, ...], int] = ((), 0)
@@ -575,7 +594,7 @@ def _mail_rows(
                 res_id,
                 record_name,
                 failure_type,
-                failure_reason,
+                mask.cut(failure_reason, LIST_REASON_CHARS),
                 mailing_id,
                 count,
             )

@@ -85,8 +85,7 @@ def check_queue_index(
             TITLE,
             Status.OK,
             "skipped: SQLite",
-            "Index advice measures PostgreSQL plans; an SQLite copy is not a production "
-            "database",
+            "Index advice measures PostgreSQL plans; an SQLite copy is not a production database",
         )
     if facts.error is not None:
         return CheckResult(

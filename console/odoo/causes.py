@@ -267,12 +267,18 @@ def text_groups_query(
 
 
 def text_groups(backend: SqlBackend, *, with_ids: bool = False) -> list[TextGroup]:
-    """The failed mails (state 'exception') grouped in SQL, newest group first."""
+    """The failed mails (state 'exception') grouped in SQL, newest group first.
+
+    The reasons come out masked (`SqlBackend.secret_mask`): a password a server echoed
+    is neither shown nor part of a signature, so two texts that differ only by it are
+    one cause.
+    """
     query = text_groups_query(backend.schema, postgres=backend.is_postgres, with_ids=with_ids)
+    mask = backend.secret_mask()
     return [
         TextGroup(
             failure_type=row.failure_type,
-            failure_reason=_text(row.failure_reason),
+            failure_reason=mask.cut(_text(row.failure_reason), REASON_PREFIX),
             server=row.server_name,
             count=int(row.count),
             first_seen=_datetime(row.first_seen),
@@ -317,6 +323,7 @@ def failed_page_query(
 def iter_failed(backend: SqlBackend, page_size: int = PAGE_SIZE) -> Iterator[FailedRow]:
     """Every failed mail, newest first, one SQL page at a time (the support bundle's samples)."""
     before: int | None = None
+    mask = backend.secret_mask()
     while True:
         query = failed_page_query(backend.schema, before, page_size)
         rows = _fetch(backend, query)
@@ -324,7 +331,7 @@ def iter_failed(backend: SqlBackend, page_size: int = PAGE_SIZE) -> Iterator[Fai
             yield FailedRow(
                 id=int(row.id),
                 failure_type=row.failure_type,
-                failure_reason=_text(row.failure_reason),
+                failure_reason=mask.cut(_text(row.failure_reason), REASON_PREFIX),
                 seen_at=_datetime(row.seen_at),
                 server=row.server_name,
             )

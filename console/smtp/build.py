@@ -1,11 +1,15 @@
 """Build the RFC 5322 messages of one mail exactly like Odoo.
 
-``outgoing_list`` follows ``mail.mail._send_prepare_values`` (16) and
+``iter_outgoing`` follows ``mail.mail._send_prepare_values`` (16) and
 ``_prepare_outgoing_list`` (17, 18, 19): one message for the ``email_to`` group (with the
-Cc), one per recipient partner. ``build_message`` follows ``IrMailServer.build_email``:
-Message-Id, References, Subject, From, Reply-To, To, Cc, Date, then the stored header
-dict (which cannot replace a header Python allows once: like Odoo, that raises),
-a text/plain + text/html alternative and the attachments.
+Cc), one per recipient partner. It yields them one at a time (a mail may have 200,000
+partners: the callers build, send or write each message before the next is made) and
+converts the body to text once: Odoo renders the body per partner only to sign its
+unfollow links, which are removed here for every partner alike.
+``build_message`` follows ``IrMailServer.build_email``: Message-Id, References, Subject,
+From, Reply-To, To, Cc, Date, then the stored header dict (which cannot replace a header
+Python allows once: like Odoo, that raises), a text/plain + text/html alternative and the
+attachments.
 Sources as in ``console.smtp.server_choice``.
 """
 
@@ -16,6 +20,7 @@ import random
 import re
 import socket
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -92,6 +97,8 @@ class MailContent:
     return_path: str | None = None
     base_url: str | None = None  # web.base.url, for relative links (17+)
     default_from: str | None = None  # build_email's fallback when the mail has no From
+    # `prepared_body`, once computed (it reads the whole body with regular expressions)
+    body_prepared: str | None = field(default=None, repr=False)
 
 
 @dataclass(slots=True)
@@ -114,6 +121,8 @@ def linked_attachment_ids(body_html: str | None) -> set[int]:
 
 def prepared_body(mail: MailContent) -> str:
     """``_send_prepare_body`` (16) / ``_prepare_outgoing_body`` (17+)."""
+    if mail.body_prepared is not None:
+        return mail.body_prepared
     if mail.version <= 16:
         return mail.body_html or ""
     if is_html_empty(mail.body_html):
@@ -133,42 +142,57 @@ def prepared_headers(mail: MailContent) -> dict[str, Any]:
     return headers
 
 
+def message_count(mail: MailContent) -> int:
+    """How many entries `iter_outgoing` yields, without making them."""
+    if mail.version <= 16:
+        return (1 if mail.email_to else 0) + len(mail.recipients)
+    return (1 if mail.email_to or mail.email_cc else 0) + len(mail.recipients)
+
+
 def outgoing_list(mail: MailContent) -> list[EmailSpec]:
+    """Every entry at once (small mails and tests; sending and exporting iterate)."""
+    return list(iter_outgoing(mail))
+
+
+def iter_outgoing(mail: MailContent) -> Iterator[EmailSpec]:
     body = prepared_body(mail)
     headers = prepared_headers(mail)
     if mail.version <= 16:
-        return _outgoing_list_16(mail, body, headers)
+        yield from _outgoing_16(mail, body, headers)
+        return
+    # partner-specific unfollow links need Odoo's signed URLs: removed, as Odoo does for
+    # every recipient that is not an internal follower
+    body = remove_unfollow_link(body)
+    alternative = html2plaintext(body, mail.version)
     split_format = (
         email_split_and_format if mail.version <= 18 else email_split_and_format_normalize
     )
-    entries: list[EmailSpec] = []
+    first: EmailSpec | None = None
     if mail.email_to:
-        entries.append(
-            EmailSpec(
-                email_to=split_format(mail.email_to),
-                email_cc=[],
-                body="",
-                body_alternative="",
-                headers=headers,
-                email_to_normalized=_normalize_all(mail.email_to, mail.version),
-            )
+        first = EmailSpec(
+            email_to=split_format(mail.email_to),
+            email_cc=[],
+            body=body,
+            body_alternative=alternative,
+            headers=headers,
+            email_to_normalized=_normalize_all(mail.email_to, mail.version),
         )
     if mail.email_cc:
         cc = email_split(mail.email_cc) if mail.version <= 18 else split_format(mail.email_cc)
-        if entries:
-            entries[0].email_cc = cc
-            entries[0].email_to_normalized += _normalize_all(mail.email_cc, mail.version)
+        if first is not None:
+            first.email_cc = cc
+            first.email_to_normalized += _normalize_all(mail.email_cc, mail.version)
         else:
-            entries.append(
-                EmailSpec(
-                    email_to=[],
-                    email_cc=cc,
-                    body="",
-                    body_alternative="",
-                    headers=headers,
-                    email_to_normalized=_normalize_all(mail.email_cc, mail.version),
-                )
+            first = EmailSpec(
+                email_to=[],
+                email_cc=cc,
+                body=body,
+                body_alternative=alternative,
+                headers=headers,
+                email_to_normalized=_normalize_all(mail.email_cc, mail.version),
             )
+    if first is not None:
+        yield first
     for partner in mail.recipients:
         normalized = _normalize_all(partner.email, mail.version)
         if mail.version <= 17 and not normalized:
@@ -180,23 +204,15 @@ def outgoing_list(mail: MailContent) -> list[EmailSpec]:
                 formataddr((partner.name or "", e or "False"))
                 for e in (normalized or [partner.email or ""])
             ]
-        entries.append(
-            EmailSpec(
-                email_to=email_to,
-                email_cc=[],
-                body="",
-                body_alternative="",
-                headers=headers,
-                partner_id=partner.partner_id,
-                email_to_normalized=normalized,
-            )
+        yield EmailSpec(
+            email_to=email_to,
+            email_cc=[],
+            body=body,
+            body_alternative=alternative,
+            headers=headers,
+            partner_id=partner.partner_id,
+            email_to_normalized=normalized,
         )
-    for entry in entries:
-        # partner-specific unfollow links need Odoo's signed URLs: removed, as Odoo does
-        # for every recipient that is not an internal follower
-        entry.body = remove_unfollow_link(body)
-        entry.body_alternative = html2plaintext(entry.body, mail.version)
-    return entries
 
 
 def _normalize_all(text: str | None, version: int) -> list[str]:
@@ -205,22 +221,18 @@ def _normalize_all(text: str | None, version: int) -> list[str]:
     return email_normalize_all(text)
 
 
-def _outgoing_list_16(mail: MailContent, body: str, headers: dict[str, Any]) -> list[EmailSpec]:
+def _outgoing_16(mail: MailContent, body: str, headers: dict[str, Any]) -> Iterator[EmailSpec]:
     alternative = html2plaintext(body, mail.version)
     cc = email_split(mail.email_cc)
-    entries: list[EmailSpec] = []
     if mail.email_to:
-        entries.append(
-            EmailSpec(email_split_and_format(mail.email_to), cc, body, alternative, headers)
-        )
+        yield EmailSpec(email_split_and_format(mail.email_to), cc, body, alternative, headers)
     for partner in mail.recipients:
         normalized = email_normalize_all(partner.email)
         if normalized:
             email_to = [formataddr((partner.name or "False", e or "False")) for e in normalized]
         else:
             email_to = [formataddr((partner.name or "False", partner.email or "False"))]
-        entries.append(EmailSpec(email_to, cc, body, alternative, headers, partner.partner_id))
-    return entries
+        yield EmailSpec(email_to, cc, body, alternative, headers, partner.partner_id)
 
 
 def sender_address(mail: MailContent) -> str | None:

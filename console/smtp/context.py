@@ -7,7 +7,7 @@ from console.backends.sql import SqlBackend
 from console.errors import UsageError
 from console.odoo.filestore import DataDir, find_data_dir
 from console.odoo_conf import smtp_ssl_enabled, smtp_ssl_problem
-from console.smtp.routing import SendContext
+from console.smtp.routing import MAX_MESSAGE_MB, SendContext
 from console.smtp.server_choice import ConfSmtp
 from console.smtp.store import DbSettings
 
@@ -45,11 +45,14 @@ def data_dir(backend: SqlBackend) -> DataDir:
     )
 
 
-def send_context(backend: SqlBackend, settings: DbSettings) -> SendContext:
+def send_context(
+    backend: SqlBackend, settings: DbSettings, *, max_message_mb: float = MAX_MESSAGE_MB
+) -> SendContext:
     return SendContext(
         version=backend.version.major,
         settings=settings,
         conf=conf_smtp(backend),
         data_dir=data_dir(backend).path,
         dbname=database_name(backend),
+        max_message_mb=max_message_mb,
     )

@@ -11,7 +11,7 @@ from console.smtp.build import (
     EmailSpec,
     MailContent,
     build_message,
-    outgoing_list,
+    iter_outgoing,
     sender_address,
 )
 from console.smtp.reasons import send_failure, text_of
@@ -64,7 +64,7 @@ async def deliver(
     res: str | None = None
     try:
         email_from = sender_address(content)
-        for spec in outgoing_list(content):
+        for spec in iter_outgoing(content):
             message = build_message(content, spec, email_from)
             envelope = envelope_context(version, spec, route, ctx)
             try:

@@ -37,9 +37,7 @@ class CheckedBytesGenerator(BytesGenerator):
         for name, value in msg.raw_items():
             folded: bytes = policy.fold_binary(name, value)
             if not folded.endswith(linesep):
-                raise HeaderWriteError(
-                    f"folded header does not end with {linesep!r}: {folded!r}"
-                )
+                raise HeaderWriteError(f"folded header does not end with {linesep!r}: {folded!r}")
             if _BARE_LINE_BREAK.search(folded.removesuffix(linesep)):
                 raise HeaderWriteError(f"folded header contains newline: {folded!r}")
             self._fp.write(folded)  # type: ignore[attr-defined]

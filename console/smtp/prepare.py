@@ -3,7 +3,10 @@
 The console refuses (before writing anything) what it cannot send the way Odoo would:
 an attachment in a filestore it cannot read (Odoo would read it; sending without it
 would lose it), and in 18+ attachments Odoo would turn into download links (too big for
-the server, or URL attachments in 19), which only Odoo can render.
+the server, or URL attachments in 19), which only Odoo can render. A mail whose messages
+would be bigger than ``SendContext.max_message_mb`` (each message is built whole in
+memory, its text and HTML parts and attachments encoded) is `TooBig`: Send now leaves it
+to Odoo's queue, the export refuses it; this is checked before any attachment is read.
 """
 
 from __future__ import annotations
@@ -37,6 +40,28 @@ class SkipMail(Exception):
         self.deferred = deferred
 
 
+class TooBig(SkipMail):
+    """A message of this mail would not fit the memory the console gives one message."""
+
+    def __init__(self, estimated_mb: float, limit_mb: float) -> None:
+        super().__init__(
+            f"its messages would be about {estimated_mb:.0f} MB each, more than the "
+            f"{limit_mb:g} MB the console builds in memory: {LEFT_TO_ODOO}",
+            deferred=True,
+        )
+        self.estimated_mb = estimated_mb
+        self.limit_mb = limit_mb
+
+
+MIME_OVERHEAD = 4 / 3  # base64; quoted-printable and 8bit are smaller for text
+
+
+def estimated_message_mb(body: str, attachment_bytes: int) -> float:
+    """One message: the HTML part, the text part (never longer), attachments, encoded."""
+    body_bytes = len(body.encode("utf-8", "surrogatepass"))
+    return ((2 * body_bytes + attachment_bytes) * MIME_OVERHEAD + 64 * 1024) / (1024 * 1024)
+
+
 @dataclass(frozen=True, slots=True)
 class Prepared:
     mail: store.MailRow
@@ -53,11 +78,27 @@ class Prepared:
         )
 
 
+class TooManyRecipients(SkipMail):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"it has more than {limit:,} recipient partners")
+        self.limit = limit
+
+
 def prepare_content(
-    connection: Connection, schema: OdooSchema, ctx: SendContext, mail_id: int, route: Route
+    connection: Connection,
+    schema: OdooSchema,
+    ctx: SendContext,
+    mail_id: int,
+    route: Route,
+    max_recipients: int | None = None,
 ) -> Prepared:
+    """One mail, read now; with `max_recipients`, `TooManyRecipients` above that many
+    (read at most one more)."""
     mail = store.read_mail(connection, mail_id)
-    recipients = store.read_recipients(connection, schema, mail_id)
+    limit = None if max_recipients is None else max_recipients + 1
+    recipients = store.read_recipients(connection, schema, mail_id, limit)
+    if max_recipients is not None and len(recipients) > max_recipients:
+        raise TooManyRecipients(max_recipients)
     rows = store.read_attachments(connection, schema, mail.mail_message_id, ctx.version)
     return prepare_from_rows(ctx, route, mail, recipients, rows)
 
@@ -91,6 +132,7 @@ def prepare_from_rows(
         default_from=ctx.notifications_email(route.alias),
     )
     body = prepared_body(content)
+    content = replace(content, body_prepared=body)
     if body or version <= 16:
         linked = linked_attachment_ids(body if version >= 17 else mail.body_html)
         rows = [row for row in rows if row.id not in linked]
@@ -104,6 +146,11 @@ def prepare_from_rows(
             )
     if version >= 18:
         _check_size(content, rows, body, ctx, route)
+    estimated = estimated_message_mb(
+        body or mail.body_html or "", sum(r.file_size or len(r.db_datas or b"") for r in rows)
+    )
+    if estimated > ctx.max_message_mb:
+        raise TooBig(estimated, ctx.max_message_mb)
     attachments = []
     for row in rows:
         try:

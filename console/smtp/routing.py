@@ -25,6 +25,10 @@ from console.smtp.server_choice import (
 )
 from console.smtp.store import AliasDomain, DbSettings, PlanRow
 
+# One message is built whole in memory (as smtplib and Odoo do): a mail whose messages
+# would be bigger is left to Odoo (Send now) or refused (export); see console.smtp.prepare.
+MAX_MESSAGE_MB = 100.0
+
 
 @dataclass(frozen=True, slots=True)
 class Route:
@@ -43,6 +47,7 @@ class SendContext:
     conf: ConfSmtp
     data_dir: str
     dbname: str
+    max_message_mb: float = MAX_MESSAGE_MB
 
     def param(self, key: str) -> str | None:
         value = self.settings.params.get(key)

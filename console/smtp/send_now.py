@@ -21,6 +21,10 @@ without ever sending one twice.
 4. Campaign mails (tracking pixel, unsubscribe links: only Odoo can render them) and
    mails only Odoo can send (OAuth / certificate servers, oversized attachments) are
    left to Odoo's queue, which is asked to run now (``ir_cron_trigger`` + NOTIFY).
+5. Every reason is masked (``console.domain.secrets``) before it is written or reported:
+   a server that echoes the login in its 535 reply must not put the password into
+   ``failure_reason``, the notifications, the journal or the screen. Odoo stores the raw
+   reply; the masked one still reads and classifies the same.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from console.backends.errors import query_error
 from console.backends.sql import SqlBackend
 from console.domain.actions import SKIP_CAMPAIGN, SKIP_GONE, SKIP_LOCKED
+from console.domain.secrets import Credential, SecretMask
 from console.errors import QueueBusy, ReadOnlyRefused
 from console.smtp import store
 from console.smtp.concurrency import (
@@ -53,7 +58,7 @@ from console.smtp.context import send_context
 from console.smtp.cron_trigger import notify_cron_runners, trigger_cron
 from console.smtp.deliver import Outcome, deliver
 from console.smtp.reasons import text_of
-from console.smtp.routing import SendContext
+from console.smtp.routing import MAX_MESSAGE_MB, SendContext
 from console.smtp.send_report import SendReport
 from console.smtp.send_steps import (
     Claim,
@@ -97,6 +102,7 @@ def send_now(
     policy: ConcurrencyPolicy | None = None,
     timeout: float = 30.0,
     include_scheduled: bool = False,
+    max_message_mb: float = MAX_MESSAGE_MB,
 ) -> SendReport:
     """Send these mails now; see the module docstring. Raises QueueBusy, ConsoleError.
 
@@ -112,6 +118,7 @@ def send_now(
         policy = ConcurrencyPolicy(count, "requested", policy.overrides)
     ids = list(dict.fromkeys(int(i) for i in mail_ids))
     run = _SendRun(backend, uid, policy, timeout, include_scheduled)
+    run.max_message_mb = max_message_mb
     try:
         return run.execute(ids)
     except QueueBusy as busy:  # Odoo's runner is sending the queue: nothing to do here
@@ -182,6 +189,8 @@ class _SendRun:
         self.recorders: list[asyncio.Task[None]] = []
         self.quiet_lock: asyncio.Lock | None = None  # one connection polls for the others
         self.gave_up: str | None = None  # why the console stopped waiting for Odoo
+        self.mask: SecretMask = backend.secret_mask()
+        self.max_message_mb = MAX_MESSAGE_MB  # bigger mails are left to Odoo (prepare.TooBig)
 
     # -- the run ----------------------------------------------------------------------
     def execute(self, ids: list[int]) -> SendReport:
@@ -198,7 +207,13 @@ class _SendRun:
                         cron_id = store.find_queue_cron(conn, self.schema)
                     settings = store.load_settings(conn, self.schema, self.uid)
                     plan = store.plan_rows(conn, self.schema, ids)
-                self.context = send_context(self.backend, settings)
+                # the passwords this run logs in with, as they are now
+                self.mask = self.mask.with_credentials(
+                    Credential(s.smtp_pass, s.smtp_user) for s in settings.servers if s.smtp_pass
+                )
+                self.context = send_context(
+                    self.backend, settings, max_message_mb=self.max_message_mb
+                )
                 self.steps = SendSteps(conn, self.schema, self.context, self.uid)
                 self._check_overrides(settings.servers)
                 groups = self._plan(ids, plan)
@@ -215,13 +230,14 @@ class _SendRun:
             problem = notify_cron_runners(self.backend)
             if problem:
                 self.notes.append(problem)
+        mask = self.mask.text
         return SendReport(
             sent=self.sent,
-            failed=self.failed,
-            skipped=self.skipped,
+            failed={k: mask(v) for k, v in self.failed.items()},
+            skipped={k: mask(v) for k, v in self.skipped.items()},
             deferred_campaign_ids=sorted(self.campaigns),
             deleted=self.deleted,
-            notes=self.notes,
+            notes=[mask(note) for note in self.notes],
             possibly_delivered=self.possibly_delivered,
             scheduled_later=sorted(self.scheduled),
             connections=[
@@ -368,7 +384,8 @@ class _SendRun:
             await first.open()
         except SmtpFailure as failure:
             pool.slots.release()
-            await self._connection_failed(group, text_of(failure.odoo_error, self.version))
+            reason = self.mask.text(text_of(failure.odoo_error, self.version))
+            await self._connection_failed(group, reason)
             return
         workers = min(pool.limit, len(group.queue))
         results = await asyncio.gather(
@@ -488,6 +505,8 @@ class _SendRun:
 
     # -- writing outcomes (as they come, several per transaction) -----------------------
     def _record_later(self, claimed: Claimed, outcome: Outcome) -> None:
+        outcome.failure_reason = self.mask.optional(outcome.failure_reason)
+        outcome.detail = self.mask.optional(outcome.detail)
         self.pending.append((claimed, outcome))
         if not any(not task.done() for task in self.recorders):
             self.recorders.append(asyncio.get_running_loop().create_task(self._record()))

@@ -299,8 +299,11 @@ def partner_name_column(schema: OdooSchema) -> str:
     )
 
 
-def read_recipients(connection: Connection, schema: OdooSchema, mail_id: int) -> list[Recipient]:
-    """``mail.recipient_ids`` in res.partner's order (display_name/complete_name, id desc)."""
+def read_recipients(
+    connection: Connection, schema: OdooSchema, mail_id: int, limit: int | None = None
+) -> list[Recipient]:
+    """``mail.recipient_ids`` in res.partner's order (display_name/complete_name, id desc);
+    at most `limit` of them."""
     if not has(schema, "mail_mail_res_partner_rel"):
         return []
     name_col = partner_name_column(schema)
@@ -309,6 +312,7 @@ def read_recipients(connection: Connection, schema: OdooSchema, mail_id: int) ->
             "SELECT p.id, p.name, p.email FROM mail_mail_res_partner_rel r "
             "JOIN res_partner p ON p.id = r.res_partner_id WHERE r.mail_mail_id = :id "
             f"ORDER BY p.{name_col} ASC, p.id DESC"
+            + ("" if limit is None else f" LIMIT {int(limit)}")
         ),
         {"id": mail_id},
     )

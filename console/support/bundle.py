@@ -2,7 +2,8 @@
 
     <dir>/report.md     what a person reads first
     <dir>/report.json   the same data, for tools
-    <dir>/eml/          the .eml of the newest failed mails (attachments left out)
+    <dir>/eml/          the .eml of the newest failed mails (attachments left out; at most
+                        EML_MESSAGES messages of each)
 
 Secrets are always removed: the data never selects them, and a ``Redactor`` that knows
 every secret value of the database and odoo.conf scrubs every string, header and text
@@ -25,10 +26,11 @@ from console.errors import ConsoleError, UsageError
 from console.journal import Journal
 from console.support import bundle_data
 from console.support.bundle_report import render_markdown
-from console.support.eml import build_export, serialize
+from console.support.eml import open_export, serialize
 from console.support.redact import Redactor, redact_message
 
 EML_MAILS = 5
+EML_MESSAGES = 5  # messages written per mail (a mail may have thousands of partners)
 
 
 def write_bundle(
@@ -46,7 +48,7 @@ def write_bundle(
     zone = tz or resolve_timezone(None)
     target = _prepare(directory)
     redactor = Redactor(addresses=redact_addresses)
-    redactor.add_secrets(bundle_data.known_secrets(backend))
+    redactor.add_secrets(backend.known_credentials())
     gathered = bundle_data.gather(backend, zone, journal)
     data = gathered.data
     data["redaction"] = {
@@ -99,19 +101,21 @@ def _write_emls(
     for mail_id in ids:
         entry: dict[str, Any] = {"mail_id": mail_id, "files": []}
         try:
-            export = build_export(backend, mail_id)
+            source = open_export(backend, mail_id)
+            entry["messages"] = source.count
+            for number, message in enumerate(source.messages(EML_MESSAGES), start=1):
+                clean = redact_message(message.message, redactor)
+                data = serialize(clean, [])
+                suffix = f"-{number}" if source.count > 1 else ""
+                name = f"mail-{mail_id}{suffix}.eml"
+                if _write(folder / name, data, redactor, errors):
+                    entry["files"].append(f"eml/{name}")
         except ConsoleError as exc:
             entry["note"] = str(exc)
             written.append(entry)
             continue
-        entry["messages"] = len(export.messages)
-        entry["notes"] = list(export.notes)
-        for number, message in enumerate(export.messages, start=1):
-            clean = redact_message(message.message, redactor)
-            data = serialize(clean, [])
-            suffix = f"-{number}" if len(export.messages) > 1 else ""
-            name = f"mail-{mail_id}{suffix}.eml"
-            if _write(folder / name, data, redactor, errors):
-                entry["files"].append(f"eml/{name}")
+        if source.count > EML_MESSAGES:
+            source.notes.append(f"the first {EML_MESSAGES} of {source.count:,} messages")
+        entry["notes"] = list(source.notes)
         written.append(entry)
     return written

@@ -3,7 +3,7 @@
 Each section is read on its own: one that fails becomes an entry of ``errors`` and the
 rest of the bundle is still made. Secrets are never selected into the data (the server
 list names its columns; odoo.conf passwords are left out); they are read separately
-by ``known_secrets`` only so the redactor can find them wherever else they appear.
+by ``SqlBackend.known_credentials`` only so the redactor can find them wherever else they appear.
 """
 
 from __future__ import annotations
@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any, TypeVar
 
-from sqlalchemy import inspect, select, text
+from sqlalchemy import select, text
 
 from console.backends.base import MailQuery
 from console.backends.sql import SqlBackend
 from console.journal import Journal
 from console.odoo_conf import smtp_ssl_enabled, smtp_ssl_problem
 from console.render_json import campaign_json, cron_json, status_json
-from console.support.redact import is_secret_name
 from console.timefmt import full_local, iso_utc, utcnow_naive, zone_name
 
 T = TypeVar("T")
@@ -266,38 +265,6 @@ def _journal(backend: SqlBackend, journal: Journal) -> list[dict[str, Any]]:
         }
         for e in reversed(entries)
     ]
-
-
-def known_secrets(backend: SqlBackend) -> list[object]:
-    """Every secret value the database and odoo.conf hold, for the redactor only."""
-    found: list[object] = []
-    url_password = backend.target.url.password
-    if url_password:
-        found.append(str(url_password))
-    conf = backend.target.odoo_conf
-    if conf is not None:
-        found += [p for p in (conf.db_password, conf.smtp_password) if p]
-
-    def work(connection: Any) -> None:
-        inspector = inspect(connection)
-        tables = set(inspector.get_table_names())
-        # res_users (password hashes) is never read into a bundle at all
-        for table in ("ir_mail_server", "fetchmail_server"):
-            if table not in tables:
-                continue
-            names = [c["name"] for c in inspector.get_columns(table)]
-            secret = [n for n in names if is_secret_name(n)]
-            for name in secret:
-                rows = connection.execute(
-                    text(f'SELECT "{name}" FROM "{table}" WHERE "{name}" IS NOT NULL LIMIT 1000')
-                )
-                found.extend(r[0] for r in rows if r[0] not in (None, "", b""))
-        if "ir_config_parameter" in tables:
-            rows = connection.execute(text("SELECT key, value FROM ir_config_parameter"))
-            found.extend(str(v) for k, v in rows if v and is_secret_name(str(k)))
-
-    backend._run(work)
-    return found
 
 
 def eml_candidates(backend: SqlBackend, count: int) -> list[int]:

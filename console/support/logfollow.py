@@ -65,7 +65,7 @@ class _Follower:
 
     def _emit(self, raw: RawRecord) -> Iterator[LogRecord]:
         if record_matches(raw, self.query, self.id_pattern):
-            yield to_record(raw, self.source)
+            yield to_record(raw, self.source, self.query.mask)
 
 
 def follow_log(

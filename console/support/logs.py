@@ -18,10 +18,11 @@ from __future__ import annotations
 import re
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from console.domain.secrets import NO_SECRETS, SecretMask
 from console.support.logfiles import default_log_path, discover_log_files, parse_since
 from console.support.logread import line_batches, reverse_blocks
 
@@ -95,6 +96,8 @@ class LogQuery:
     mail_id: int | None = None
     message_id: str | None = None
     database: str | None = None  # only this database's records (and those without one)
+    # Odoo logs the SMTP server's raw reply: every line shown goes through the mask.
+    mask: SecretMask = field(default=NO_SECRETS, compare=False)
 
 
 # -- records ------------------------------------------------------------------------------
@@ -304,7 +307,7 @@ def search_log(paths: Sequence[Path], query: LogQuery) -> Iterator[LogRecord]:
                 if since is not None and raw.timed and raw.header[:19] < since:
                     continue
                 if record_matches(raw, query, id_pattern):
-                    yield to_record(raw, path.name)
+                    yield to_record(raw, path.name, query.mask)
         except OSError as exc:
             yield _note(f"cannot read {path}: {exc.strerror or exc}", path.name)
         if stopped:  # older files hold older records only
@@ -338,12 +341,13 @@ def block_filter(query: LogQuery) -> Callable[[bytes], bool] | None:
     return might_match
 
 
-def to_record(raw: RawRecord, source: str) -> LogRecord:
-    header, binary = _display(raw.header, raw.cut)
-    lines = [_display(line, cut)[0] for line, cut in raw.head]
+def to_record(raw: RawRecord, source: str, mask: SecretMask = NO_SECRETS) -> LogRecord:
+    """The record as shown: printable, and with every secret masked."""
+    header, binary = _display(raw.header, raw.cut, mask)
+    lines = [_display(line, cut, mask)[0] for line, cut in raw.head]
     if raw.omitted:
         lines.append(f"… {raw.omitted} lines omitted …")
-    lines += [_display(line, cut)[0] for line, cut in raw.tail]
+    lines += [_display(line, cut, mask)[0] for line, cut in raw.tail]
     when = _when(raw)
     match = raw.match
     if match is None:
@@ -356,7 +360,7 @@ def to_record(raw: RawRecord, source: str) -> LogRecord:
         level=match.group(4).decode(),
         database=_decode(match.group(5)),
         logger=_decode(match.group(6)),
-        message=_display(match.group(7), 0)[0],
+        message=_display(match.group(7), 0, mask)[0],
         header=header,
         lines=tuple(lines),
         source=source,
@@ -379,9 +383,10 @@ def _decode(data: bytes) -> str:
     return data.decode("utf-8", "replace")
 
 
-def _display(line: bytes, cut: int) -> tuple[str, bool]:
-    """A printable line: escapes and controls removed; binary shown as such; capped."""
-    text = _decode(line.removesuffix(b"\r"))
+def _display(line: bytes, cut: int, mask: SecretMask) -> tuple[str, bool]:
+    """A printable line: secrets masked; escapes and controls removed; binary shown as
+    such; capped."""
+    text = mask.text(_decode(line.removesuffix(b"\r")))
     binary = b"\x00" in line or text.count("\ufffd") * 10 > max(len(text), 1)
     text = _CONTROL.sub("", _ANSI.sub("", text.replace("\t", "    ")))
     if binary:

@@ -2,9 +2,11 @@
 
 Two layers, both pure:
 
-* literal secrets the bundle read from the database and odoo.conf (``smtp_pass``,
-  incoming server passwords, OAuth tokens, ICP values under secret-like keys, the
-  database URL password) are replaced wherever they appear, longest first;
+* the secrets the bundle read from the database and odoo.conf (``smtp_pass``, incoming
+  server passwords, OAuth tokens, ICP values under secret-like keys, the database URL
+  password) are replaced wherever they appear, in their encoded forms too (base64, AUTH
+  PLAIN/LOGIN, URL-encoded): `console.domain.secrets.SecretMask`, the mask every output
+  of the console uses;
 * patterns catch what nobody told us about: ``user:password@`` in URLs,
   ``access_token=``-like query parameters, ``Authorization`` / ``X-Api-Key``-like
   headers, ``password=...`` / ``'api_key': '...'`` pairs and ``Bearer`` tokens.
@@ -17,20 +19,17 @@ from __future__ import annotations
 
 import email.policy
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from email import message_from_bytes
 from email.message import EmailMessage, Message
 from email.policy import EmailPolicy
 from typing import Any
 
-REDACTED = "[redacted]"
-MIN_SECRET_LENGTH = 4
+from console.domain.secrets import Credential, SecretMask, is_secret_name
 
-# Names of fields, parameters and headers whose value is a secret.
-_SECRET_NAME = re.compile(
-    r"(?i)(pass(?:word|wd|phrase)?|pwd|secret|token|api[_-]?key|apikey|private[_-]?key|"
-    r"credential|authorization|cookie|session[_-]?id|client[_-]?key)"
-)
+REDACTED = "[redacted]"
+
+# Names of headers whose value is a secret.
 _SECRET_HEADERS = re.compile(
     r"(?i)^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api-key|"
     r"x-auth-token|x-access-token|x-.*(?:token|secret|api-?key|password).*)$"
@@ -58,9 +57,14 @@ _EMAIL = re.compile(r"(?<![\w.+%\-])[\w.+%\-][\w.+%'\-]*@[\w\-]+(?:\.[\w\-]+)+")
 _ALREADY_MASKED = re.compile(r"^u\d+@d\d+\.example$")
 
 
-def is_secret_name(name: str) -> bool:
-    """True for a field/parameter name whose value must never be shown."""
-    return bool(_SECRET_NAME.search(name))
+__all__ = [
+    "REDACTED",
+    "Redactor",
+    "is_secret_header",
+    "is_secret_name",
+    "mask_message",
+    "redact_message",
+]
 
 
 def is_secret_header(name: str) -> bool:
@@ -70,43 +74,35 @@ def is_secret_header(name: str) -> bool:
 class Redactor:
     """One per bundle: knows the literal secrets and keeps the address masks stable."""
 
-    def __init__(self, *, addresses: bool = False, secrets: Iterable[str] = ()) -> None:
+    def __init__(self, *, addresses: bool = False, secrets: Iterable[object] = ()) -> None:
         self.addresses = addresses
-        self._secrets: set[str] = set()
-        self._pattern: re.Pattern[str] | None = None
+        self._mask = SecretMask(token=REDACTED)
         self._masks: dict[str, str] = {}
         self._domains: dict[str, str] = {}
         self.add_secrets(secrets)
 
-    # -- literal secrets ------------------------------------------------------------------
+    # -- known secrets --------------------------------------------------------------------
     def add_secrets(self, values: Iterable[object]) -> None:
-        added = False
+        """Secrets as bare values or as `Credential`s (a password with its login)."""
+        credentials: list[Credential] = []
+        bare: list[object] = []
         for value in values:
-            if value is None or isinstance(value, bool):
-                continue
-            if isinstance(value, bytes | bytearray | memoryview):
-                text = bytes(value).decode("utf-8", "replace")
+            if isinstance(value, Credential):
+                credentials.append(value)
             else:
-                text = str(value)
-            text = text.strip()
-            if len(text) >= MIN_SECRET_LENGTH and text not in self._secrets:
-                self._secrets.add(text)
-                added = True
-        if added:
-            ordered = sorted(self._secrets, key=len, reverse=True)
-            self._pattern = re.compile("|".join(re.escape(s) for s in ordered))
+                bare.append(value)
+        self._mask = self._mask.with_credentials(credentials).with_secrets(bare)
 
     @property
     def secrets(self) -> frozenset[str]:
-        return frozenset(self._secrets)
+        return frozenset(c.secret for c in self._mask.credentials)
 
     # -- text -------------------------------------------------------------------------------
     def text(self, value: str) -> str:
         """Free text with every known or recognisable secret (and address) replaced."""
         if not value:
             return value
-        if self._pattern is not None:
-            value = self._pattern.sub(REDACTED, value)
+        value = self._mask.text(value)
         value = _URL_USERINFO.sub(lambda m: f"{m.group(1)}{m.group(2)}:{REDACTED}@", value)
         value = _QUERY_SECRET.sub(lambda m: m.group(1) + REDACTED, value)
         value = _HEADER_LINE.sub(lambda m: m.group(1) + REDACTED, value)
@@ -149,33 +145,47 @@ class Redactor:
             mask = self._masks[key] = f"u{len(self._masks) + 1}@{domain_mask}"
         return mask
 
-    def leaks(self, data: bytes) -> list[str]:
-        """The known secrets still present in these bytes (a last check before writing)."""
-        found = []
-        for secret in self._secrets:
-            if secret.encode("utf-8") in data:
-                found.append(secret)
-        return found
+    def leaks(self, data: bytes) -> bool:
+        """Whether a known secret is still in these bytes (checked before writing)."""
+        return self._mask.leaks(data)
 
 
 def redact_message(message: EmailMessage, redactor: Redactor) -> EmailMessage:
     """A copy of the message for a support bundle: headers and text parts scrubbed,
     attachments replaced by a one-line note (name, type, size): they are customer data."""
+    return _scrubbed(message, redactor.header, redactor.text, keep_attachments=False)
+
+
+def mask_message(message: EmailMessage, mask: SecretMask) -> EmailMessage:
+    """A copy with the known secrets masked in every header and text part; attachments
+    are kept as they are (the .eml export)."""
+    return _scrubbed(message, lambda _name, value: mask.text(value), mask.text)
+
+
+def _scrubbed(
+    message: EmailMessage,
+    header: Callable[[str, str], str],
+    text: Callable[[str], str],
+    *,
+    keep_attachments: bool = True,
+) -> EmailMessage:
     policy = message.policy if isinstance(message.policy, EmailPolicy) else email.policy.default
     copy = message_from_bytes(message.as_bytes(), policy=policy)
     assert isinstance(copy, EmailMessage)
     for part in copy.walk():
-        _redact_headers(part, redactor)
+        _scrub_headers(part, header)
         if part.is_multipart():
             continue
         assert isinstance(part, EmailMessage)
         if part.get_content_maintype() == "text" and not part.is_attachment():
             body = part.get_content()
-            scrubbed = redactor.text(body)
+            scrubbed = text(body)
             if scrubbed != body:
                 part.set_content(scrubbed, subtype=part.get_content_subtype(), charset="utf-8")
             continue
-        name = redactor.text(part.get_filename() or "attachment")
+        if keep_attachments:
+            continue
+        name = text(part.get_filename() or "attachment")
         size = len(part.get_payload(decode=True) or b"")
         kind = part.get_content_type()
         part.set_content(
@@ -186,9 +196,9 @@ def redact_message(message: EmailMessage, redactor: Redactor) -> EmailMessage:
     return copy
 
 
-def _redact_headers(part: Message, redactor: Redactor) -> None:
+def _scrub_headers(part: Message, header: Callable[[str, str], str]) -> None:
     items = [(name, str(value)) for name, value in part.items()]
-    scrubbed = [(name, redactor.header(name, value)) for name, value in items]
+    scrubbed = [(name, header(name, value)) for name, value in items]
     if scrubbed == items:
         return
     for name in {name for name, _ in items}:

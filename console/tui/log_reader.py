@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from textual.message import Message
@@ -102,6 +102,14 @@ class PageRequest:
     room: int  # how many more rows the table may take
 
 
+def masked(query: LogQuery, backend: MailQueueBackend | None) -> LogQuery:
+    """The query whose records come out with the database's secrets masked (in a thread:
+    the mask may read the database)."""
+    if backend is None:
+        return query
+    return replace(query, mask=backend.secret_mask())
+
+
 def read_page(post: Post, is_current: Callable[[], bool], request: PageRequest) -> None:
     """The next records of the search; partial batches while a slow search runs."""
     from console.support.logs import search_log
@@ -113,7 +121,7 @@ def read_page(post: Post, is_current: Callable[[], bool], request: PageRequest) 
             if missing:
                 post(LogUnavailable(generation, missing, missing=True))
                 return
-            stream = search_log(files, request.query)
+            stream = search_log(files, masked(request.query, request.backend))
         batch: list[LogRecord] = []
         flushed = time.monotonic()
         exhausted = True
@@ -134,12 +142,18 @@ def read_page(post: Post, is_current: Callable[[], bool], request: PageRequest) 
 
 
 def follow(
-    post: Post, should_stop: Callable[[], bool], generation: int, path: Path, query: LogQuery
+    post: Post,
+    should_stop: Callable[[], bool],
+    generation: int,
+    path: Path,
+    query: LogQuery,
+    backend: MailQueueBackend | None = None,
 ) -> None:
     """New matching records as Odoo writes them, until `should_stop` (checked every poll)."""
     from console.support.logfollow import follow_log
 
     try:
+        query = masked(query, backend)
         for record in follow_log(path, query, poll=FOLLOW_POLL, should_stop=should_stop):
             if should_stop():
                 return

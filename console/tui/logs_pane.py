@@ -318,6 +318,7 @@ class LogsPane(Pane):
             generation,
             path,
             query,
+            self.host.backend,
         )
 
     @on(LogFollowed)

@@ -114,14 +114,14 @@ class SupportActions:
         title = f"Export mail {job.mail_id}"
         try:
             from console.backends.sql import SqlBackend
-            from console.support.eml import build_export
+            from console.support.eml import open_export
 
             if not isinstance(backend, SqlBackend):
                 raise ConsoleError("Exporting .eml needs an SQL connection")
-            export = build_export(backend, job.mail_id)
-            if not export.messages:
+            source = open_export(backend, job.mail_id)  # messages built as they are written
+            if not source.count:
                 raise ConsoleError(f"Mail {job.mail_id} has no recipient: nothing to export")
-            paths = eml_paths(Path(job.target).expanduser(), len(export.messages))
+            paths = eml_paths(Path(job.target).expanduser(), source.count)
             if not job.overwrite:
                 existing = tuple(str(p.absolute()) for p in paths if p.exists())
                 if existing:
@@ -129,7 +129,7 @@ class SupportActions:
                         SupportFinished("eml", title, "", confirm=job, existing=existing)
                     )
                     return
-            for path, message in zip(paths, export.messages, strict=True):
+            for path, message in zip(paths, source.messages(), strict=True):
                 _write_private(path, message.data, job.overwrite)
         except FileExistsError as exc:  # appeared between the check and the write
             text = f"{exc.filename} exists: nothing overwritten"
@@ -142,10 +142,11 @@ class SupportActions:
         except Exception as exc:
             self.app.post_message(SupportFinished("eml", title, describe_error(exc), "error"))
             return
-        written = ", ".join(str(p.absolute()) for p in paths)
-        notes = "".join(f"; note: {one_line(n)}" for n in export.notes)
+        shown = paths if len(paths) <= 3 else [paths[0], paths[-1]]
+        written = (" … " if len(paths) > 3 else ", ").join(str(p.absolute()) for p in shown)
+        notes = "".join(f"; note: {one_line(n)}" for n in source.notes)
         count = len(paths)
-        text = f"Wrote {count} message{'s' if count > 1 else ''}: {written}{notes}"
+        text = f"Wrote {count:,} message{'s' if count > 1 else ''}: {written}{notes}"
         self.app.post_message(SupportFinished("eml", title, text))
 
     # -- b: support bundle -------------------------------------------------------------
