@@ -97,17 +97,25 @@ def _main_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
         default=5.0,
         help="TUI auto-refresh period (0 turns it off; default 5)",
     )
+    # These four also exist on the commands that use them, with SUPPRESSed defaults there:
+    # given before or after the command they work, and after the command wins.
     parser.add_argument(
         "--odoo-user",
         metavar="LOGIN",
-        help="TUI actions act as this Odoo user (default: superuser)",
+        help="actions act as this Odoo user (default: the superuser, uid 1)",
     )
-    parser.add_argument("--journal", type=Path, metavar="PATH", help="the journal file of actions")
+    parser.add_argument(
+        "--journal",
+        type=Path,
+        metavar="PATH",
+        help="the journal file of actions (default: ~/.local/state/odoo-mailq/journal.jsonl)",
+    )
     parser.add_argument(
         "--log",
         type=Path,
         metavar="PATH",
-        help="Odoo's log file for the Logs pane (default: odoo.conf logfile, ~/logs/odoo.log)",
+        help="Odoo's log file for the Logs pane and `logs` (default: odoo.conf logfile, "
+        "~/logs/odoo.log)",
     )
     parser.add_argument(
         "--daily-limit",

@@ -65,13 +65,23 @@ def add_action_parsers(sub: Any) -> None:
     _add_write_options(interval)
     audit = sub("audit", "show the journal of actions")
     audit.add_argument("--limit", type=int, default=50, help="newest entries (default 50)")
-    audit.add_argument("--journal", type=Path, metavar="PATH", help="journal file")
+    _add_journal_option(audit)
+
+
+# --odoo-user and --journal exist before the command too: SUPPRESS keeps the subcommand
+# from overwriting a value given there (and one given after the command wins).
+def _add_journal_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--journal", type=Path, metavar="PATH", default=argparse.SUPPRESS, help="journal file"
+    )
 
 
 def _add_write_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    command.add_argument("--odoo-user", metavar="LOGIN", help="act as this Odoo user")
-    command.add_argument("--journal", type=Path, metavar="PATH", help="journal file")
+    command.add_argument(
+        "--odoo-user", metavar="LOGIN", default=argparse.SUPPRESS, help="act as this Odoo user"
+    )
+    _add_journal_option(command)
 
 
 def run_action(backend: Any, args: argparse.Namespace) -> tuple[str, int]:

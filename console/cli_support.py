@@ -50,7 +50,9 @@ def add_support_parsers(sub: Any) -> None:
         "--journal", type=Path, metavar="PATH", default=argparse.SUPPRESS, help="journal file"
     )
     logs = sub("logs", "mail-related lines of Odoo's log, newest first (rotated and .gz too)")
-    logs.add_argument("--log", type=Path, metavar="PATH", help="log file or folder")
+    logs.add_argument(  # also before the command: SUPPRESS keeps that value
+        "--log", type=Path, metavar="PATH", default=argparse.SUPPRESS, help="log file or folder"
+    )
     logs.add_argument("--grep", metavar="TEXT", default="", help="only records containing TEXT")
     logs.add_argument("--mail", type=int, metavar="ID", help="records about this mail.mail")
     logs.add_argument("--since", metavar="TIME", help="ISO time, HH:MM, or an age: 30m, 2h, 1d")

@@ -71,10 +71,11 @@ def add_triage_parsers(sub: Any) -> None:
 
 
 def _add_daily_limit(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
+    command.add_argument(  # also before the command: SUPPRESS keeps that value
         "--daily-limit",
         type=int,
         metavar="N",
+        default=argparse.SUPPRESS,
         help="your provider's mails-per-day quota: compare the last 24 hours against it",
     )
 
