@@ -91,6 +91,7 @@ def run_action(backend: Any, args: argparse.Namespace) -> tuple[str, int]:
     operator = Operator(
         backend, Journal(args.journal), args.odoo_user, getattr(args, "send_policy", None)
     )
+    operator.preflight()  # read-only, or a journal that cannot be written: refused first
     if args.command == "undo":
         _confirm(args, "undo", 1, _undo_example(operator))
         return _report(operator.undo(), args)
@@ -217,9 +218,16 @@ def _find_cron(crons: Sequence[Any], wanted: str | None) -> Any:
 def audit_text(args: argparse.Namespace) -> str:
     from console.journal import Journal
 
-    entries = list(Journal(args.journal).entries())[-args.limit :]
+    journal = Journal(args.journal)
+    everything = list(journal.entries())
+    rolled_back = journal.rolled_back_ids(everything)
+    entries = everything[-args.limit :]
     if getattr(args, "json", False):
-        return json.dumps([e.data for e in entries], indent=2, ensure_ascii=False)
+        return json.dumps(
+            [{**e.data, "rolled_back": True} if e.id in rolled_back else e.data for e in entries],
+            indent=2,
+            ensure_ascii=False,
+        )
     if not entries:
         return "The journal is empty."
     lines = []
@@ -228,8 +236,9 @@ def audit_text(args: argparse.Namespace) -> str:
         who = data.get("os_user", "?") + (
             f" from {data['ssh_origin']}" if data.get("ssh_origin") else ""
         )
+        flag = "[ROLLED BACK, not applied] " if entry.id in rolled_back else ""
         lines.append(
             f"{data.get('time', '?')}  {who}  {data.get('database', '?')}  "
-            f"{one_line(data.get('result', ''), 120)}"
+            f"{flag}{one_line(data.get('result', ''), 120)}"
         )
     return "\n".join(lines)

@@ -20,7 +20,7 @@ from console.domain.actions import (
     confirmation_prompt,
     needs_typed_count,
 )
-from console.errors import QueueBusy
+from console.errors import JournalUnwritable, QueueBusy
 from console.timefmt import human_age
 from console.tui.formatting import (
     cause_class,
@@ -479,6 +479,8 @@ def failure_summary(reason: str) -> str:
 
 def not_applied(request: ActionRequest, exc: BaseException) -> str:
     """What an action's error means for the database, said after the error itself."""
+    if isinstance(exc, JournalUnwritable):  # its sentence says what happened already
+        return ""
     if request.action == "send":
         if isinstance(exc, QueueBusy):
             return ""
