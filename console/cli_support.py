@@ -39,7 +39,9 @@ def add_support_parsers(sub: Any) -> None:
         "-o", "--output", required=True, metavar="FILE", help="file, or - for stdout"
     )
     export.add_argument("--all", action="store_true", help="one file per message (FILE-1.eml…)")
-    export.add_argument("--force", action="store_true", help="overwrite existing files")
+    export.add_argument(
+        "--force", action="store_true", help="replace existing files (never a symbolic link)"
+    )
     bundle = sub("bundle", "write a support bundle (report.md, report.json, eml/) without secrets")
     bundle.add_argument("-o", "--output", required=True, metavar="DIR", help="new folder")
     bundle.add_argument(
@@ -115,6 +117,7 @@ def run_logs(
 # -- export-eml ------------------------------------------------------------------------
 def _export(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
     from console.support.eml import build_export
+    from console.support.private_files import terminal_hazard, write_private
 
     export = build_export(backend, args.id)
     if not export.messages:
@@ -124,6 +127,12 @@ def _export(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
     if args.output == "-":
         if args.all and count > 1:
             raise UsageError("--all writes files: give -o FILE, not -o -")
+        if sys.stdout.isatty() and terminal_hazard(export.messages[0].data):
+            raise UsageError(
+                f"Mail {args.id} holds control characters or escape sequences that your "
+                "terminal would run: not shown; write it to a file (-o FILE) or pipe it "
+                "(-o - | ...) for the exact bytes"
+            )
         sys.stdout.buffer.write(export.messages[0].data)
         sys.stdout.buffer.flush()
         if count > 1:
@@ -137,11 +146,15 @@ def _export(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
         for n in range(1, len(chosen) + 1)
     ]
     for path in paths:
+        if path.is_symlink():
+            raise UsageError(f"Cannot write {path}: it is a symbolic link (give the real path)")
         if path.exists() and not args.force:
             raise UsageError(f"{path} exists (add --force to overwrite)")
     for path, message in zip(paths, chosen, strict=True):
-        try:
-            path.write_bytes(message.data)
+        try:  # 0600 (a mail is personal data), never through a link, a new file unless --force
+            write_private(path, message.data, overwrite=args.force)
+        except FileExistsError:
+            raise UsageError(f"{path} exists (add --force to overwrite)") from None
         except OSError as exc:
             raise UsageError(f"Cannot write {path}: {exc.strerror or exc}") from None
     if args.json:
