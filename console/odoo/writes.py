@@ -151,9 +151,12 @@ def _skipped(
 # transaction holds. Nothing held (the usual case): done, at the cost of a bare UPDATE.
 # Something held: that chunk is rolled back to its savepoint and written the guarded way.
 HELD_ROW_WAIT = "10ms"
-# The row as it was (`old`, the same table joined again) gives the write_uid/write_date
-# undo puts back; `m.ctid = old.ctid` makes sure it is the version written: a row another
-# transaction changed meanwhile fails it and is explained by _skipped.
+# The row as it was (`old`: the same table joined again, in the statement's snapshot)
+# gives the write_uid/write_date undo puts back. The row written is found by its ctid (a
+# TID scan: cheaper than a second index lookup) and must still have old's write_uid and
+# write_date: a row another transaction wrote meanwhile (PostgreSQL rechecks these on the
+# newest version) is not written here and is explained by _skipped, so the values kept
+# are always the ones the write replaced.
 _UPDATE_IN_STATE_SQL = text(
     """
     WITH changed AS (
@@ -161,7 +164,9 @@ _UPDATE_IN_STATE_SQL = text(
            SET state = :to_state, write_uid = :uid, write_date = :now
           FROM unnest(CAST(:ids AS integer[])) AS wanted(id)
           JOIN mail_mail AS old ON old.id = wanted.id
-         WHERE m.id = wanted.id AND m.ctid = old.ctid AND m.state = :from_state
+         WHERE m.ctid = old.ctid AND m.state = :from_state AND old.state = :from_state
+           AND m.write_uid IS NOT DISTINCT FROM old.write_uid
+           AND m.write_date IS NOT DISTINCT FROM old.write_date
      RETURNING m.id, old.write_uid, old.write_date
     )
     SELECT array_agg(id), array_agg(write_uid), array_agg(CAST(write_date AS text))
@@ -206,11 +211,9 @@ Writes = dict[int, tuple[int | None, str | None]]  # id -> (write_uid, write_dat
 def _add_writes(
     into: Writes, ids: Sequence[int], uids: Sequence[Any], dates: Sequence[Any]
 ) -> None:
-    for mail_id, uid, date in zip(ids, uids, dates, strict=True):
-        into[int(mail_id)] = (
-            None if uid is None else int(uid),
-            None if date is None else str(date),
-        )
+    """Ids with their (write_uid, write_date text): the databases give int and str (or
+    None) already, so this is one C-level update, not a loop of conversions."""
+    into.update(zip(ids, zip(uids, dates, strict=True), strict=True))
 
 
 def int_array_literal(ids: Sequence[int]) -> str:
@@ -304,7 +307,7 @@ def _set_state_portable(
         )
         for mail_id, state, write_uid, write_date in connection.execute(query):
             before[int(mail_id)] = str(state)
-            _add_writes(writes_before, [mail_id], [write_uid], [write_date])
+            writes_before[int(mail_id)] = (write_uid, write_date)
     eligible = [i for i in ids if before.get(i) in from_states]
     applied: list[int] = []
     for chunk in _chunks(eligible):
