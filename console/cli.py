@@ -39,7 +39,9 @@ def _add_connection_options(parser: argparse.ArgumentParser, *, sub: bool) -> No
         metavar="URL",
         default=default(None),
         help="SQLAlchemy URL: postgresql://user@host:5432/dbname or sqlite:///file.sqlite "
-        "(default: $ODOO_MAILQ_DB, else the bundled sample)",
+        "(default: $ODOO_MAILQ_DB, else the bundled sample). A password written in the URL "
+        "shows in ps to every user of the machine: leave it out and put it in ~/.pgpass or "
+        "$PGPASSWORD, or give the URL in $ODOO_MAILQ_DB, or use -c odoo.conf",
     )
     group.add_argument(
         "-c",

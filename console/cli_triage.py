@@ -285,6 +285,9 @@ def probe_json(result: ProbeResult) -> dict[str, Any]:
         "verdict": result.verdict,
         "fix": result.fix,
         "cause": None if c is None else {"signature": c.signature, "class": c.klass},
+        "encryption": result.encryption,
+        "certificate_verified": result.certificate_verified,
+        "tls_note": result.tls_note or None,
         "steps": [
             {
                 "step": s.name,
@@ -310,6 +313,8 @@ def probe_text(results: Sequence[ProbeResult]) -> str:
         lines.append(f"    => {one_line(r.verdict)}")
         if r.fix:
             lines.append(f"    do: {one_line(r.fix)}")
+        if r.tls_note:
+            lines.append(f"    note: {r.tls_note}")
     return "\n".join(lines)
 
 
