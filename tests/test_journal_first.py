@@ -287,3 +287,24 @@ async def test_the_tui_refuses_retry_and_send_with_an_unwritable_journal(
         assert "Cannot write the journal" in message and "stay sent" not in message
     assert dump(sample_path) == before
     assert target in state_ids(sample_path, "exception")
+
+
+def test_send_journals_its_start_before_its_first_commit(tmp_path: Path) -> None:
+    """Send now commits as it goes: its start is in the journal before anything is
+    committed, its outcome after (here a refused connection: the mail failed)."""
+    from tests.smtp_server import free_port
+
+    url, path = sqlite_db(tmp_path)
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "UPDATE ir_mail_server SET smtp_host = '127.0.0.1', smtp_port = ?, "
+            "smtp_encryption = 'none'",
+            (free_port(),),
+        )
+    outgoing = action_commands(path)["send"][1]
+    journal = tmp_path / "j.jsonl"
+    done = run_cli("send", outgoing, "--yes", "--db", url, "--journal", str(journal))
+    assert done.returncode == 1, done
+    lines = [json.loads(line) for line in journal.read_text().splitlines()]
+    assert [line["action"] for line in lines] == ["send-start", "send"]
+    assert lines[0]["ids"] == [int(outgoing)] and lines[1]["failed"]

@@ -229,3 +229,20 @@ def test_rows_retried_past_a_held_row_get_their_dates_back(
         backend.close()
         engine.dispose()
     assert mails(url) == before
+
+
+def test_cancel_and_its_undo_leave_the_mails_as_they_were(db_url: str, tmp_path: Path) -> None:
+    outgoing = [
+        r[0]
+        for r in rows(
+            db_url, "SELECT id FROM mail_mail WHERE state = 'outgoing' ORDER BY id LIMIT 3"
+        )
+    ]
+    before = mails(db_url)
+    journal = str(tmp_path / "j.jsonl")
+    common = ("--yes", "--odoo-user", "admin", "--db", db_url, "--journal", journal)
+    assert run_cli("cancel", *map(str, outgoing), *common).returncode == 0
+    assert {mails(db_url)[i][1] for i in outgoing} == {"cancel"}
+    undone = run_cli("undo", *common)
+    assert undone.returncode == 0 and "Undid 3 mails" in undone.stdout, undone.stderr
+    assert mails(db_url) == before
