@@ -6,6 +6,7 @@ states before, and the outcome, so every change can be explained and the last on
 
 from __future__ import annotations
 
+import errno
 import getpass
 import json
 import os
@@ -150,22 +151,30 @@ class Journal:
             "(choose another journal file with --journal PATH)"
         )
 
-    def _open_for_append(self) -> int:
+    def _prepare_folder(self) -> None:
         if self._is_default:
             from console.config import private_dir
 
             private_dir(self.path.parent)
         else:
             self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+    def _open_for_append(self) -> int:
+        self._prepare_folder()
         # O_APPEND keeps concurrent consoles from interleaving partial lines; a new
         # journal is 0600 from its creation.
         return os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
 
     def check_writable(self) -> None:
         """JournalUnwritable (one line: which file, why, what to do) unless a line could
-        be appended now; creates the file (0600) when it does not exist yet."""
+        be appended now. An existing journal is opened for appending; a new one is not
+        created yet (its folder must let us create it): no empty file is left behind."""
         try:
-            os.close(self._open_for_append())
+            self._prepare_folder()
+            if self.path.exists() or self.path.is_symlink():
+                os.close(os.open(self.path, os.O_WRONLY | os.O_APPEND))
+            elif not os.access(self.path.parent, os.W_OK | os.X_OK):
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self.path))
         except OSError as exc:
             raise self._unwritable(exc, "nothing was changed") from None
 

@@ -99,6 +99,7 @@ class Operator:
         A journal that cannot be written rolls the transaction back (nothing applied); a
         commit that fails after the line was written gets a line saying it was rolled back.
         """
+        _ = self.uid  # the acting user is read (or refused) before the transaction
         entry: JournalEntry | None = None
         try:
             with self.backend.write_transaction() as connection:
