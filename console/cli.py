@@ -39,7 +39,9 @@ def _add_connection_options(parser: argparse.ArgumentParser, *, sub: bool) -> No
         metavar="URL",
         default=default(None),
         help="SQLAlchemy URL: postgresql://user@host:5432/dbname or sqlite:///file.sqlite "
-        "(default: $ODOO_MAILQ_DB, else the bundled sample)",
+        "(default: $ODOO_MAILQ_DB, else the bundled sample). A password written in the URL "
+        "shows in ps to every user of the machine: leave it out and put it in ~/.pgpass or "
+        "$PGPASSWORD, or give the URL in $ODOO_MAILQ_DB, or use -c odoo.conf",
     )
     group.add_argument(
         "-c",
@@ -104,17 +106,25 @@ def _main_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
         default=5.0,
         help="TUI auto-refresh period (0 turns it off; default 5)",
     )
+    # These four also exist on the commands that use them, with SUPPRESSed defaults there:
+    # given before or after the command they work, and after the command wins.
     parser.add_argument(
         "--odoo-user",
         metavar="LOGIN",
-        help="TUI actions act as this Odoo user (default: superuser)",
+        help="actions act as this Odoo user (default: the superuser, uid 1)",
     )
-    parser.add_argument("--journal", type=Path, metavar="PATH", help="the journal file of actions")
+    parser.add_argument(
+        "--journal",
+        type=Path,
+        metavar="PATH",
+        help="the journal file of actions (default: ~/.local/state/odoo-mailq/journal.jsonl)",
+    )
     parser.add_argument(
         "--log",
         type=Path,
         metavar="PATH",
-        help="Odoo's log file for the Logs pane (default: odoo.conf logfile, ~/logs/odoo.log)",
+        help="Odoo's log file for the Logs pane and `logs` (default: odoo.conf logfile, "
+        "~/logs/odoo.log)",
     )
     parser.add_argument(
         "--daily-limit",

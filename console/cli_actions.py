@@ -72,13 +72,23 @@ def add_action_parsers(sub: Any) -> None:
     _add_write_options(interval)
     audit = sub("audit", "show the journal of actions")
     audit.add_argument("--limit", type=int, default=50, help="newest entries (default 50)")
-    audit.add_argument("--journal", type=Path, metavar="PATH", help="journal file")
+    _add_journal_option(audit)
+
+
+# --odoo-user and --journal exist before the command too: SUPPRESS keeps the subcommand
+# from overwriting a value given there (and one given after the command wins).
+def _add_journal_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--journal", type=Path, metavar="PATH", default=argparse.SUPPRESS, help="journal file"
+    )
 
 
 def _add_write_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    command.add_argument("--odoo-user", metavar="LOGIN", help="act as this Odoo user")
-    command.add_argument("--journal", type=Path, metavar="PATH", help="journal file")
+    command.add_argument(
+        "--odoo-user", metavar="LOGIN", default=argparse.SUPPRESS, help="act as this Odoo user"
+    )
+    _add_journal_option(command)
 
 
 def run_action(backend: Any, args: argparse.Namespace) -> tuple[str, int]:
@@ -88,6 +98,7 @@ def run_action(backend: Any, args: argparse.Namespace) -> tuple[str, int]:
     operator = Operator(
         backend, Journal(args.journal), args.odoo_user, getattr(args, "send_policy", None)
     )
+    operator.preflight()  # read-only, or a journal that cannot be written: refused first
     if args.command == "undo":
         _confirm(args, "undo", 1, _undo_example(operator))
         return _report(operator.undo(), args)
@@ -236,9 +247,15 @@ def audit_text(args: argparse.Namespace, mask: SecretMask = NO_SECRETS) -> str:
     or on another database, may hold a secret a server echoed)."""
     from console.journal import Journal
 
-    entries = list(Journal(args.journal).entries())[-args.limit :]
+    journal = Journal(args.journal)
+    everything = list(journal.entries())
+    rolled_back = journal.rolled_back_ids(everything)
+    entries = everything[-args.limit :]
     if getattr(args, "json", False):
-        masked = [mask.value(e.data) for e in entries]
+        masked = [
+            mask.value({**e.data, "rolled_back": True} if e.id in rolled_back else e.data)
+            for e in entries
+        ]
         return json.dumps(masked, indent=2, ensure_ascii=False)
     if not entries:
         return "The journal is empty."
@@ -250,5 +267,6 @@ def audit_text(args: argparse.Namespace, mask: SecretMask = NO_SECRETS) -> str:
         )
         where = mask.text(str(data.get("database", "?")))
         result = one_line(mask.text(str(data.get("result", ""))), 120)
-        lines.append(f"{data.get('time', '?')}  {mask.text(who)}  {where}  {result}")
+        flag = "[ROLLED BACK, not applied] " if entry.id in rolled_back else ""
+        lines.append(f"{data.get('time', '?')}  {mask.text(who)}  {where}  {flag}{result}")
     return "\n".join(lines)

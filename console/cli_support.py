@@ -48,7 +48,9 @@ def add_support_parsers(sub: Any) -> None:
         action="store_true",
         help="every message: one file each (FILE-1.eml…), or an mbox stream with -o -",
     )
-    export.add_argument("--force", action="store_true", help="overwrite existing files")
+    export.add_argument(
+        "--force", action="store_true", help="replace existing files (never a symbolic link)"
+    )
     export.add_argument(
         "--max-message-mb",
         type=float,
@@ -73,7 +75,9 @@ def add_support_parsers(sub: Any) -> None:
         "--journal", type=Path, metavar="PATH", default=argparse.SUPPRESS, help="journal file"
     )
     logs = sub("logs", "mail-related lines of Odoo's log, newest first (rotated and .gz too)")
-    logs.add_argument("--log", type=Path, metavar="PATH", help="log file or folder")
+    logs.add_argument(  # also before the command: SUPPRESS keeps that value
+        "--log", type=Path, metavar="PATH", default=argparse.SUPPRESS, help="log file or folder"
+    )
     logs.add_argument("--grep", metavar="TEXT", default="", help="only records containing TEXT")
     logs.add_argument("--mail", type=int, metavar="ID", help="records about this mail.mail")
     logs.add_argument("--since", metavar="TIME", help="ISO time, HH:MM, or an age: 30m, 2h, 1d")
@@ -147,30 +151,49 @@ def _export(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
     if not count:
         raise ConsoleError(f"Mail {args.id} has no recipient: there is no message to export")
     if args.output == "-":
-        out = sys.stdout.buffer
-        if args.all and count > 1:
-            for message in source.messages():
-                out.write(mbox_entry(message.envelope_from, message.data))
-                out.flush()
-            return "", EXIT_OK
-        first = next(source.messages(limit=1))
-        out.write(first.data)
+        return _export_to_stdout(source, args, count)
+    return _export_to_files(source, args, count)
+
+
+def _export_to_stdout(source: Any, args: argparse.Namespace, count: int) -> tuple[str, int]:
+    from console.support.private_files import terminal_hazard
+
+    out = sys.stdout.buffer
+    terminal = sys.stdout.isatty()
+    limit = count if args.all else 1
+    for message in source.messages(limit=limit):
+        data = mbox_entry(message.envelope_from, message.data) if args.all else message.data
+        if terminal and terminal_hazard(data):
+            raise UsageError(
+                f"Mail {args.id} holds control characters or escape sequences that your "
+                "terminal would run: not shown; write it to a file (-o FILE) or pipe it "
+                "(-o - | ...) for the exact bytes"
+            )
+        out.write(data)
         out.flush()
-        if count > 1:
-            hint = f"message 1 of {count} (one per recipient partner); --all: all (an mbox)"
-            print(hint, file=sys.stderr)
-        return "", EXIT_OK
+    if count > 1 and not args.all:
+        hint = f"message 1 of {count} (one per recipient partner); --all: all (an mbox)"
+        print(hint, file=sys.stderr)
+    return "", EXIT_OK
+
+
+def _export_to_files(source: Any, args: argparse.Namespace, count: int) -> tuple[str, int]:
+    from console.support.private_files import write_private
+
     target = Path(args.output)
     several = args.all and count > 1
     paths = [_numbered(target, n) for n in range(1, count + 1)] if several else [target]
-    if not args.force:
-        for path in paths:
-            if path.exists():
-                raise UsageError(f"{path} exists (add --force to overwrite)")
+    for path in paths:
+        if path.is_symlink():
+            raise UsageError(f"Cannot write {path}: it is a symbolic link (give the real path)")
+        if path.exists() and not args.force:
+            raise UsageError(f"{path} exists (add --force to overwrite)")
     messages = source.messages(limit=len(paths))
     for written, (path, message) in enumerate(zip(paths, messages, strict=False)):
-        try:
-            path.write_bytes(message.data)
+        try:  # 0600 (a mail is personal data), never through a link, a new file unless --force
+            write_private(path, message.data, overwrite=args.force)
+        except FileExistsError:
+            raise UsageError(f"{path} exists (add --force to overwrite)") from None
         except OSError as exc:
             done = f" ({written:,} of {len(paths):,} written)" if several else ""
             raise UsageError(f"Cannot write {path}: {exc.strerror or exc}{done}") from None

@@ -71,10 +71,11 @@ def add_triage_parsers(sub: Any) -> None:
 
 
 def _add_daily_limit(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
+    command.add_argument(  # also before the command: SUPPRESS keeps that value
         "--daily-limit",
         type=int,
         metavar="N",
+        default=argparse.SUPPRESS,
         help="your provider's mails-per-day quota: compare the last 24 hours against it",
     )
 
@@ -284,6 +285,9 @@ def probe_json(result: ProbeResult) -> dict[str, Any]:
         "verdict": result.verdict,
         "fix": result.fix,
         "cause": None if c is None else {"signature": c.signature, "class": c.klass},
+        "encryption": result.encryption,
+        "certificate_verified": result.certificate_verified,
+        "tls_note": result.tls_note or None,
         "steps": [
             {
                 "step": s.name,
@@ -309,6 +313,8 @@ def probe_text(results: Sequence[ProbeResult]) -> str:
         lines.append(f"    => {one_line(r.verdict)}")
         if r.fix:
             lines.append(f"    do: {one_line(r.fix)}")
+        if r.tls_note:
+            lines.append(f"    note: {r.tls_note}")
     return "\n".join(lines)
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from console.errors import UsageError
+from console.url_check import EXPECTED, check_db_url
 
 if TYPE_CHECKING:  # SQLAlchemy loads in the connect worker, after the TUI's first paint
     from sqlalchemy.engine import URL
@@ -54,31 +54,21 @@ def parse_db_url(raw: str, origin: str) -> URL:
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError
 
+    backend = check_db_url(raw, origin)  # scheme, driver, port, percent-encoding
     try:
         url = make_url(raw.strip())
-    except ArgumentError:
-        raise UsageError(
-            f"{origin}: not a database URL (expected postgresql://user@host:port/dbname "
-            "or sqlite:///path/to/file.sqlite)"
-        ) from None
-    backend = url.get_backend_name()
-    if backend in {"postgresql", "postgres"}:
-        if url.drivername in {"postgresql", "postgres", "postgresql+psycopg2"}:
-            url = url.set(drivername="postgresql+psycopg")
+    except (ArgumentError, ValueError):
+        raise UsageError(f"{origin}: not a database URL ({EXPECTED})") from None
+    if backend == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
         if not url.database:
             raise UsageError(f"{origin}: the URL names no database (add /dbname at the end)")
         return url
-    if backend == "sqlite":
-        if not url.database or url.database == ":memory:":
-            raise UsageError(
-                f"{origin}: an SQLite URL needs a file path (sqlite:///path/file.sqlite)"
-            )
-        if not Path(url.database).is_file():
-            raise UsageError(f"{origin}: no SQLite database file at {url.database}")
-        return url
-    raise UsageError(
-        f"{origin}: unsupported database {backend!r} (use postgresql:// or sqlite:///)"
-    )
+    if not url.database or url.database == ":memory:":
+        raise UsageError(f"{origin}: an SQLite URL needs a file path (sqlite:///path/file.sqlite)")
+    if not Path(url.database).is_file():
+        raise UsageError(f"{origin}: no SQLite database file at {url.database}")
+    return url
 
 
 def _url_from_odoo_conf(conf: OdooConf, database: str | None) -> URL:
@@ -115,27 +105,23 @@ def _url_from_odoo_conf(conf: OdooConf, database: str | None) -> URL:
     )
 
 
-_URL_SHAPE = re.compile(r"^(postgres(ql)?(\+\w+)?|sqlite(\+\w+)?)://", re.IGNORECASE)
-
-
 def precheck_target(settings: ConnectionSettings) -> None:
     """The checks that need no database driver, so the TUI can refuse a bad target before
     it opens (SQLAlchemy itself loads later, in the connect worker)."""
-    conf = _odoo_conf(settings)
-    raw = settings.db_url or ("" if conf else os.environ.get(ENV_DB_URL, "").strip())
-    if raw and not _URL_SHAPE.match(raw.strip()):
-        origin = "--db" if settings.db_url else f"${ENV_DB_URL}"
-        raise UsageError(
-            f"{origin}: not a database URL (expected postgresql://user@host:port/dbname "
-            "or sqlite:///path/to/file.sqlite)"
-        )
-    if (
-        conf is not None
-        and not settings.db_url
-        and not settings.database
-        and len(conf.db_names) != 1
-    ):
-        _url_from_odoo_conf(conf, None)  # raises the one-line reason
+    conf = _odoo_conf(settings)  # a bad odoo.conf (db_port = abc) fails here
+    if settings.db_url:
+        check_db_url(settings.db_url, "--db")
+        return
+    if conf is not None:
+        if not settings.database and len(conf.db_names) != 1:
+            _url_from_odoo_conf(conf, None)  # raises the one-line reason
+        name = settings.database or conf.db_names[0]
+        if name.startswith(("postgres://", "postgresql://")):
+            check_db_url(name, f"{conf.path} db_name")
+        return
+    raw = os.environ.get(ENV_DB_URL, "").strip()
+    if raw:
+        check_db_url(raw, f"${ENV_DB_URL}")
 
 
 def resolve_target(settings: ConnectionSettings) -> ResolvedTarget:
@@ -175,3 +161,13 @@ def state_dir() -> Path:
     """Per-user state directory ($XDG_STATE_HOME/odoo-mailq)."""
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(base) / "odoo-mailq"
+
+
+def private_dir(path: Path) -> Path:
+    """`path` as a folder only its owner can enter (0700): created so, or tightened when it
+    is ours and was created more open (by an older version, or a umask of 022)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = path.stat()
+    if info.st_uid == os.getuid() and info.st_mode & 0o077:
+        path.chmod(0o700)
+    return path

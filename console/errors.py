@@ -35,3 +35,7 @@ class ReadOnlyRefused(ConsoleError):
 
 class QueueBusy(ConsoleError):
     """Odoo's queue cron holds its lock: sending now could send a mail twice."""
+
+
+class JournalUnwritable(ConsoleError):
+    """The journal cannot be appended to: the action is refused (or rolled back)."""

@@ -47,14 +47,17 @@ class OdooConf:
         )
 
 
-def _int(options: configparser.SectionProxy, key: str, path: Path) -> int | None:
+def _port(options: configparser.SectionProxy, key: str, path: Path) -> int | None:
     value = _value(options, key)
     if value is None:
         return None
     try:
-        return int(value)
-    except ValueError as exc:
-        raise UsageError(f"{path}: {key} = {value!r} is not a number") from exc
+        port = int(value)
+    except ValueError:
+        raise UsageError(f"{path}: {key} = {value!r} is not a number") from None
+    if not 1 <= port <= 65535:
+        raise UsageError(f"{path}: {key} = {port} is out of range (1 to 65535)")
+    return port
 
 
 def read_odoo_conf(path: Path) -> OdooConf:
@@ -79,7 +82,7 @@ def read_odoo_conf(path: Path) -> OdooConf:
     return OdooConf(
         path=path,
         db_host=_value(options, "db_host"),
-        db_port=_int(options, "db_port", path),
+        db_port=_port(options, "db_port", path),
         db_user=_value(options, "db_user"),
         db_password=_value(options, "db_password"),
         db_names=tuple(n.strip() for n in names.split(",") if n.strip()) if names else (),
@@ -89,7 +92,7 @@ def read_odoo_conf(path: Path) -> OdooConf:
         email_from=_value(options, "email_from"),
         from_filter=_value(options, "from_filter"),
         smtp_server=_value(options, "smtp_server"),
-        smtp_port=_int(options, "smtp_port", path),
+        smtp_port=_port(options, "smtp_port", path),
         smtp_ssl=smtp_ssl,
         smtp_user=_value(options, "smtp_user"),
         smtp_password=_value(options, "smtp_password"),

@@ -7,7 +7,7 @@ journal line, and return the outcome with its one-line message.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -22,10 +22,11 @@ from console.domain.actions import (
     RETRYABLE_STATES,
     WriteOutcome,
 )
-from console.errors import ReadOnlyRefused, UsageError
+from console.errors import JournalUnwritable, ReadOnlyRefused, UsageError
 from console.journal import Journal, JournalEntry
 from console.odoo import crons as cron_sql
-from console.odoo import writes
+from console.odoo import restore, writes
+from console.odoo.restore import sql_timestamp
 from console.smtp.concurrency import ConcurrencyPolicy
 from console.timefmt import human_age, iso_utc, utcnow_naive
 
@@ -78,8 +79,46 @@ class Operator:
         return int(found)
 
     def _guard(self) -> None:
+        """Before any write touches the database: not read-only, and the journal can take
+        the action's line (else JournalUnwritable, and nothing is written)."""
         if self.backend.info.read_only:
             raise ReadOnlyRefused("Read-only session: this console does not write (--read-only)")
+        self.journal.check_writable()
+
+    def preflight(self) -> None:
+        """What every action checks first, for a caller that asks the operator before it
+        acts (the CLI's confirmation): refused now rather than after the question."""
+        self._guard()
+
+    def _journaled(
+        self,
+        write: Callable[[Connection], tuple[WriteOutcome, dict[str, object]]],
+    ) -> WriteOutcome:
+        """One transaction whose journal line is appended before it commits.
+
+        A journal that cannot be written rolls the transaction back (nothing applied); a
+        commit that fails after the line was written gets a line saying it was rolled back.
+        """
+        _ = self.uid  # the acting user is read (or refused) before the transaction
+        entry: JournalEntry | None = None
+        try:
+            with self.backend.write_transaction() as connection:
+                outcome, extra = write(connection)
+                entry = self._record(outcome, extra)
+        except BaseException as exc:
+            if entry is not None:
+                self._rolled_back(entry, exc)
+            raise
+        return outcome
+
+    def _rolled_back(self, entry: JournalEntry, exc: BaseException) -> None:
+        from console.domain.sanitize import one_line
+
+        reason = one_line(str(exc), 200) or type(exc).__name__
+        try:
+            self.journal.record_rollback(entry, reason)
+        except JournalUnwritable as unwritable:  # say both: the action failed, the line too
+            raise JournalUnwritable(f"{reason}; and {unwritable}") from exc
 
     # -- targets ----------------------------------------------------------------
     def matching_ids(self, query: MailQuery, cap: int = 1_000_000) -> list[int]:
@@ -100,10 +139,8 @@ class Operator:
 
     def ignore(self, ids: Sequence[int]) -> WriteOutcome:
         self._guard()
-        with self.backend.write_transaction() as connection:
-            outcome = writes.ignore_failures(connection, self.backend.schema, list(ids))
-        self._record(outcome)
-        return outcome
+        schema = self.backend.schema
+        return self._journaled(lambda c: (writes.ignore_failures(c, schema, list(ids)), {}))
 
     def send(
         self,
@@ -120,6 +157,14 @@ class Operator:
         self._guard()
         from console.smtp.send_now import send_now
 
+        # Send now commits as it goes and cannot be rolled back: its start is journaled
+        # before the first commit, its outcome when it ends.
+        start = WriteOutcome(
+            action="send-start",
+            requested=tuple(dict.fromkeys(ids)),
+            note="Send now started; its outcome is the next send line",
+        )
+        self._record(start, consequence="nothing was sent")
         report = send_now(
             self.backend,
             list(ids),
@@ -162,9 +207,11 @@ class Operator:
             note="; ".join(notes),
             details=details,
         )
-        self._record(
-            outcome, extra={"deferred_campaigns": list(report.deferred_campaign_ids), **details}
-        )
+        extra = {"deferred_campaigns": list(report.deferred_campaign_ids), **details}
+        try:
+            self._record(outcome, extra=extra, consequence="the mails were sent")
+        except JournalUnwritable as exc:  # sent is sent: say it in the outcome, not instead
+            outcome = replace(outcome, errors=(*outcome.errors, str(exc)))
         return outcome
 
     def trigger(self, cron_id: int) -> str:
@@ -172,18 +219,27 @@ class Operator:
         self._guard()
         from console.smtp.cron_trigger import trigger_cron
 
-        message = trigger_cron(self.backend, cron_id, uid=self.uid)
-        outcome = WriteOutcome(
-            action="trigger", requested=(cron_id,), applied=(cron_id,), note=message
-        )
-        self._record(outcome, extra={"cron_id": cron_id})
+        entries: list[JournalEntry] = []
+
+        def journal(message: str) -> None:  # in the trigger's transaction, before commit
+            entries.append(self._record(_trigger_outcome(cron_id, message), {"cron_id": cron_id}))
+
+        try:
+            message = trigger_cron(self.backend, cron_id, uid=self.uid, before_commit=journal)
+        except BaseException as exc:
+            if entries:
+                self._rolled_back(entries[0], exc)
+            raise
+        if not entries:  # nothing was written (an inactive cron): still journal the request
+            self._record(_trigger_outcome(cron_id, message), {"cron_id": cron_id})
         return message
 
     def cancel_campaigns(self, ids: Sequence[int]) -> WriteOutcome:
         """The mailing's Cancel button (only from In Queue; back to Draft)."""
         self._guard()
         uid = self.uid
-        with self.backend.write_transaction() as connection:
+
+        def write(connection: Connection) -> tuple[WriteOutcome, dict[str, object]]:
             outcome = writes.cancel_mailings(
                 connection,
                 self.backend.schema,
@@ -192,9 +248,9 @@ class Operator:
                 now=utcnow_naive(),
                 version=self.backend.info.odoo_version,
             )
-        chatter = {str(k): v for k, v in outcome.chatter.items()}
-        self._record(outcome, extra={"chatter_messages": chatter})
-        return outcome
+            return outcome, {"chatter_messages": {str(k): v for k, v in outcome.chatter.items()}}
+
+        return self._journaled(write)
 
     def set_cron_interval(self, cron_id: int, number: int, unit: str) -> WriteOutcome:
         """Change how often a cron runs, as the cron form does (Odoo's NOWAIT lock first)."""
@@ -206,17 +262,35 @@ class Operator:
                 f"({RECOMMENDED_QUEUE_INTERVAL_MINUTES} minutes is the recommended value)"
             )
         uid = self.uid
-        try:
-            with self.backend.write_transaction() as connection:
-                before = writes.set_cron_interval(
-                    connection,
-                    self.backend.schema,
-                    cron_id,
-                    number=number,
-                    unit=unit,
-                    uid=uid,
-                    now=utcnow_naive(),
+
+        def write(connection: Connection) -> tuple[WriteOutcome, dict[str, object]]:
+            before = writes.set_cron_interval(
+                connection,
+                self.backend.schema,
+                cron_id,
+                number=number,
+                unit=unit,
+                uid=uid,
+                now=utcnow_naive(),
+            )
+            note = f"was every {before[0]} {before[1]}; the next run time is unchanged"
+            if minutes > 60:
+                note += (
+                    f"; above an hour mail waits long: {RECOMMENDED_QUEUE_INTERVAL_MINUTES} "
+                    "minutes is recommended"
                 )
+            outcome = WriteOutcome(
+                action="set-interval", requested=(cron_id,), applied=(cron_id,), note=note
+            )
+            extra: dict[str, object] = {
+                "cron_id": cron_id,
+                "interval": [number, unit],
+                "previous_interval": list(before),
+            }
+            return outcome, extra
+
+        try:
+            return self._journaled(write)
         except writes.CronBusy:  # skipped, as Odoo's form refuses it: exit 1, not a usage error
             return WriteOutcome(
                 action="set-interval",
@@ -228,31 +302,15 @@ class Operator:
             )
         except LookupError:
             raise UsageError(f"No cron with id {cron_id}") from None
-        note = f"was every {before[0]} {before[1]}; the next run time is unchanged"
-        if minutes > 60:
-            note += (
-                f"; above an hour mail waits long: {RECOMMENDED_QUEUE_INTERVAL_MINUTES} minutes "
-                "is recommended"
-            )
-        outcome = WriteOutcome(
-            action="set-interval", requested=(cron_id,), applied=(cron_id,), note=note
-        )
-        self._record(
-            outcome,
-            extra={
-                "cron_id": cron_id,
-                "interval": [number, unit],
-                "previous_interval": list(before),
-            },
-        )
-        return outcome
 
     def _set_state(
         self, action: str, ids: Sequence[int], from_states: Sequence[str], to_state: str
     ) -> WriteOutcome:
         self._guard()
         uid = self.uid
-        with self.backend.write_transaction() as connection:
+        now = utcnow_naive()
+
+        def write(connection: Connection) -> tuple[WriteOutcome, dict[str, object]]:
             outcome = writes.set_mail_state(
                 connection,
                 self.backend.schema,
@@ -261,10 +319,12 @@ class Operator:
                 from_states=from_states,
                 to_state=to_state,
                 uid=uid,
-                now=utcnow_naive(),
+                now=now,
             )
-        self._record(outcome)
-        return outcome
+            # What the rows got, so undo knows which are still exactly as this left them.
+            return outcome, {"written": {"write_uid": uid, "write_date": sql_timestamp(now)}}
+
+        return self._journaled(write)
 
     def undo(self) -> WriteOutcome:
         """Revert the last retry/cancel/ignore on this database, row by row where still true."""
@@ -275,10 +335,8 @@ class Operator:
                 "Nothing to undo: no retry, cancel or ignore in the journal for this database"
             )
         uid = self.uid
-        with self.backend.write_transaction() as connection:
-            outcome = self._revert(connection, entry, uid)
-        self._record(outcome, extra={"undo_of": entry.id, "undone_action": entry.action})
-        return outcome
+        extra: dict[str, object] = {"undo_of": entry.id, "undone_action": entry.action}
+        return self._journaled(lambda c: (self._revert(c, entry, uid), extra))
 
     def _revert(self, connection: Connection, entry: JournalEntry, uid: int) -> WriteOutcome:
         schema = self.backend.schema
@@ -286,21 +344,34 @@ class Operator:
             previous = {
                 int(k): str(v) for k, v in entry.data.get("previous_notifications", {}).items()
             }
-            return writes.restore_notifications(connection, schema, previous)
+            return restore.restore_notifications(connection, schema, previous)
         previous = entry.previous_states
         left_in = "outgoing" if entry.action == "retry" else "cancel"
-        return writes.restore_mail_states(
-            connection, schema, previous, expected_state=left_in, uid=uid, now=utcnow_naive()
+        return restore.restore_mail_states(
+            connection,
+            schema,
+            previous,
+            expected_state=left_in,
+            uid=uid,
+            now=utcnow_naive(),
+            previous_writes=entry.previous_writes,
+            left_as=entry.written,
         )
 
-    def _record(self, outcome: WriteOutcome, extra: dict[str, object] | None = None) -> None:
+    def _record(
+        self,
+        outcome: WriteOutcome,
+        extra: dict[str, object] | None = None,
+        consequence: str = "nothing was changed (the transaction is rolled back)",
+    ) -> JournalEntry:
         info = self.backend.info
-        self.journal.record(
+        return self.journal.record(
             outcome,
             database=info.display_url,
             odoo_version=info.odoo_version_label,
             odoo_uid=self.uid,
             extra=dict(extra or {}),
+            consequence=consequence,
             mask=self.backend.secret_mask(),
         )
 
@@ -329,3 +400,7 @@ class Operator:
 
 def _with_note(outcome: WriteOutcome, note: str) -> WriteOutcome:
     return replace(outcome, note=note)
+
+
+def _trigger_outcome(cron_id: int, message: str) -> WriteOutcome:
+    return WriteOutcome(action="trigger", requested=(cron_id,), applied=(cron_id,), note=message)

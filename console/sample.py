@@ -7,6 +7,7 @@ stays true whenever the console is first opened.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 from datetime import datetime, timedelta
@@ -22,20 +23,34 @@ _FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 
 def sample_database_path(reset: bool = False) -> Path:
-    from console.config import state_dir
+    """The private copy (state directory 0700, file 0600), made on first use or on reset."""
+    from console.config import private_dir, state_dir
 
     target = state_dir() / "sample.sqlite"
     if target.exists() and not reset:
+        private_dir(target.parent)
+        info = target.stat()
+        if info.st_uid == os.getuid() and info.st_mode & 0o077:
+            target.chmod(0o600)  # a copy made by an older version
         return target
     if not BUNDLED_SAMPLE.is_file():
         raise UsageError(
             f"The bundled sample database is missing ({BUNDLED_SAMPLE}); pass --db URL instead"
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".partial")
-    shutil.copyfile(BUNDLED_SAMPLE, partial)
-    shift_timestamps(partial, utcnow_naive() - SAMPLE_ANCHOR)
-    partial.replace(target)
+    try:
+        private_dir(target.parent)
+        partial = target.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        # A new file of our own, 0600 from its first byte: never an existing one or a link.
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        with os.fdopen(fd, "wb") as copy, BUNDLED_SAMPLE.open("rb") as original:
+            shutil.copyfileobj(original, copy)
+        shift_timestamps(partial, utcnow_naive() - SAMPLE_ANCHOR)
+        partial.replace(target)
+    except OSError as exc:
+        raise UsageError(
+            f"Cannot copy the sample database to {target}: {exc.strerror or exc}"
+        ) from None
     return target
 
 

@@ -71,6 +71,26 @@ class ProbeResult:
     fix: str
     steps: tuple[ProbeStep, ...]
     classification: Classification | None = None
+    encryption: str = "none"  # as configured: none | starttls | ssl | *_strict (19)
+
+    @property
+    def certificate_verified(self) -> bool | None:
+        """Whether the server's TLS certificate is checked (None: no TLS configured)."""
+        if self.encryption.endswith("_strict"):
+            return True
+        return False if self.encryption in ("starttls", "ssl") else None
+
+    @property
+    def tls_note(self) -> str:
+        """Said plainly wherever the probe is shown: what `starttls`/`ssl` do not check."""
+        if self.certificate_verified is not False:
+            return ""
+        return (
+            "the TLS certificate is NOT verified (Odoo 16-18 do not verify it, nor 19 in "
+            "starttls/ssl mode; this probe and Send now do the same): a server or network "
+            "that impersonates this host would be accepted and see the password; Odoo 19's "
+            "starttls_strict/ssl_strict verify it"
+        )
 
 
 class _StepFailed(Exception):
@@ -332,6 +352,7 @@ def _result(
         fix=fix,
         steps=tuple(probe.steps),
         classification=classification,
+        encryption=target.encryption,
     )
 
 

@@ -44,6 +44,7 @@ DEFERRED_RCPT_REPLY = (
 )
 TOO_MANY_REPLY = "421 4.3.2 Concurrent connections limit exceeded"
 GARBAGE_REPLY = "hello, this is not an SMTP reply"
+CLOSING_REPLY = "421 4.7.0 Too many messages in this session, closing connection"
 BAD_CODE_REPLY = "700 7.0.0 a reply code SMTP does not have"
 
 
@@ -54,8 +55,8 @@ class Fault:
 
     action: ``stall`` (answer after ``seconds``), ``reset`` (TCP RST), ``garbage`` (a line
     without a reply code), ``bad_code`` (a code SMTP does not have), ``truncated`` (half
-    a reply, then close). At DATA the message is kept (it was received, only the answer
-    is wrong), except on ``reset``.
+    a reply, then close), ``close421`` (a 421 reply, then close). At DATA the message is
+    kept (it was received, only the answer is wrong), except on ``reset``.
     """
 
     command: str
@@ -144,6 +145,10 @@ class _Handler:
             return ""
         if fault.action == "truncated":
             server.transport.write(b"25")
+            server.transport.close()
+            return ""
+        if fault.action == "close421":  # a provider's "too many messages" ending the session
+            server.transport.write(CLOSING_REPLY.encode() + b"\r\n")
             server.transport.close()
             return ""
         return GARBAGE_REPLY if fault.action == "garbage" else BAD_CODE_REPLY

@@ -208,7 +208,11 @@ def test_odoo_placeholders_both_spellings() -> None:
     )
     a, b = classify(due_to, None), classify(due_do, "unknown")
     assert a.signature == b.signature
-    assert (a.family, a.klass) == ("no_recipient", "permanent-recipient")
+    # the placeholder Odoo writes before SMTP: cut off (retry works) or, on 16-18, no valid
+    # recipient; the advice says both and how to tell, and does not forbid the retry
+    assert (a.family, a.klass) == ("send_cut_off", "transient")
+    assert "cut off" in a.explanation and "no recipient had a valid address" in a.explanation
+    assert "retry" in a.fix and "fix the addresses first" in a.fix
     concurrent = classify(
         "Error without exception. Probably due to concurrent access update of notification "
         "records. Please see with an administrator.",
@@ -345,7 +349,7 @@ def test_every_failure_of_the_generated_databases_is_recognised(
         assert result.klass != "unrecognised", (where, reason, failure_type)
         families.add(result.family)
     assert {"auth", "throttled", "sender_identity", "user_unknown", "refused", "tls_mismatch",
-            "no_recipient", "m365_auth", "relay_denied", "too_many_recipients",
+            "send_cut_off", "m365_auth", "relay_denied", "too_many_recipients",
             "disconnected", "sender_rejected"} <= families  # fmt: skip
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import URL, Connection, Engine
@@ -75,8 +77,11 @@ def _build_engine(url: URL, settings: ConnectionSettings) -> Engine:
     if url.get_backend_name() == "sqlite":
         database = url.database or ""
         if settings.read_only:
-            # mode=ro: SQLite itself refuses every write on this connection.
-            url = URL.create("sqlite", database=f"file:{database}?mode=ro", query={"uri": "true"})
+            # mode=ro: SQLite itself refuses every write on this connection. The path is
+            # percent-encoded: in a file: URI a raw "?" or "#" would end the path there, and
+            # SQLite would open another file, read-write.
+            path = quote(os.path.abspath(database), safe="/")
+            url = URL.create("sqlite", database=f"file:{path}?mode=ro", query={"uri": "true"})
         engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False})
 
         @event.listens_for(engine, "connect")

@@ -87,6 +87,8 @@ class WriteOutcome:
     skipped: dict[int, str] = field(default_factory=dict)
     failed: dict[int, str] = field(default_factory=dict)  # attempted, ended in exception
     previous: dict[int, str] = field(default_factory=dict)  # mail id -> state before
+    # mail id -> (write_uid, write_date as the database's text) before: undo puts them back
+    previous_writes: dict[int, tuple[int | None, str | None]] = field(default_factory=dict)
     notifications: dict[int, str] = field(default_factory=dict)  # notification id -> before
     chatter: dict[int, int] = field(default_factory=dict)  # record id -> mail_message logged
     errors: tuple[str, ...] = ()

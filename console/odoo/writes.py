@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, select, text, update
+from sqlalchemy import String, and_, select, text, type_coerce, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -32,7 +32,7 @@ def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
         yield list(ids[start : start + CHUNK])
 
 
-def _lock_mail_states(
+def lock_mail_states(
     connection: Connection, schema: OdooSchema, ids: Sequence[int]
 ) -> dict[int, str]:
     """Current state of each target row we could lock (locked rows are absent).
@@ -89,11 +89,11 @@ def set_mail_state(
     """`mark_outgoing` (retry) and `cancel` are both `write({'state': ...})` in Odoo."""
     requested = tuple(dict.fromkeys(ids))
     if connection.dialect.name == "postgresql":
-        previous, kept = _set_state_postgres(
+        previous, kept, writes_before = _set_state_postgres(
             connection, requested, from_states=from_states, to_state=to_state, uid=uid, now=now
         )
     else:
-        previous, kept = _set_state_portable(
+        previous, kept, writes_before = _set_state_portable(
             connection,
             schema,
             requested,
@@ -109,6 +109,7 @@ def set_mail_state(
         applied=tuple(sorted(previous, reverse=True)),
         skipped=skipped,
         previous=previous,
+        previous_writes=writes_before,
     )
 
 
@@ -131,7 +132,7 @@ def _skipped(
         return skipped
     missing = [i for i in requested if i not in previous and i not in kept]
     if missing:
-        kept = {**kept, **_lock_mail_states(connection, schema, missing)}
+        kept = {**kept, **lock_mail_states(connection, schema, missing)}
         held = [i for i in missing if i not in kept]
         existing = _existing_ids(connection, schema, held) if held else set()
         for mail_id in held:
@@ -150,16 +151,26 @@ def _skipped(
 # transaction holds. Nothing held (the usual case): done, at the cost of a bare UPDATE.
 # Something held: that chunk is rolled back to its savepoint and written the guarded way.
 HELD_ROW_WAIT = "10ms"
+# The row as it was (`old`: the same table joined again, in the statement's snapshot)
+# gives the write_uid/write_date undo puts back. The row written is found by its ctid (a
+# TID scan: cheaper than a second index lookup) and must still have old's write_uid and
+# write_date: a row another transaction wrote meanwhile (PostgreSQL rechecks these on the
+# newest version) is not written here and is explained by _skipped, so the values kept
+# are always the ones the write replaced.
 _UPDATE_IN_STATE_SQL = text(
     """
     WITH changed AS (
         UPDATE mail_mail AS m
            SET state = :to_state, write_uid = :uid, write_date = :now
           FROM unnest(CAST(:ids AS integer[])) AS wanted(id)
-         WHERE m.id = wanted.id AND m.state = :from_state
-     RETURNING m.id
+          JOIN mail_mail AS old ON old.id = wanted.id
+         WHERE m.ctid = old.ctid AND m.state = :from_state AND old.state = :from_state
+           AND m.write_uid IS NOT DISTINCT FROM old.write_uid
+           AND m.write_date IS NOT DISTINCT FROM old.write_date
+     RETURNING m.id, old.write_uid, old.write_date
     )
-    SELECT array_agg(id) FROM changed
+    SELECT array_agg(id), array_agg(write_uid), array_agg(CAST(write_date AS text))
+      FROM changed
     """
 )
 # The guarded way: lock the rows in an expected state that nobody holds (FOR NO KEY
@@ -171,15 +182,17 @@ _LOCK_AND_UPDATE_SQL = text(
     WITH changed AS (
         UPDATE mail_mail AS m
            SET state = :to_state, write_uid = :uid, write_date = :now
-          FROM (SELECT locked.id, locked.state
+          FROM (SELECT locked.id, locked.state, locked.write_uid, locked.write_date
                   FROM unnest(CAST(:ids AS integer[])) AS wanted(id)
                   JOIN mail_mail AS locked ON locked.id = wanted.id
                  WHERE locked.state = ANY(:from_states)
                    FOR NO KEY UPDATE OF locked SKIP LOCKED) AS target
          WHERE m.id = target.id
-     RETURNING m.id, target.state
+     RETURNING m.id, target.state, target.write_uid, target.write_date
     )
-    SELECT state, array_agg(id) AS ids FROM changed GROUP BY state
+    SELECT state, array_agg(id) AS ids, array_agg(write_uid) AS uids,
+           array_agg(CAST(write_date AS text)) AS dates
+      FROM changed GROUP BY state
     """
 )
 # Ids go in as one array literal: a list parameter of 100,000 ints, `id = ANY(<constant
@@ -190,6 +203,17 @@ PG_CHUNK = 100_000
 
 class _RowHeld(Exception):
     """Another transaction holds a row the plain UPDATE needed."""
+
+
+Writes = dict[int, tuple[int | None, str | None]]  # id -> (write_uid, write_date text)
+
+
+def _add_writes(
+    into: Writes, ids: Sequence[int], uids: Sequence[Any], dates: Sequence[Any]
+) -> None:
+    """Ids with their (write_uid, write_date text): the databases give int and str (or
+    None) already, so this is one C-level update, not a loop of conversions."""
+    into.update(zip(ids, zip(uids, dates, strict=True), strict=True))
 
 
 def int_array_literal(ids: Sequence[int]) -> str:
@@ -205,19 +229,24 @@ def _set_state_postgres(
     to_state: str,
     uid: int,
     now: datetime,
-) -> tuple[dict[int, str], dict[int, str]]:
-    """(written id -> state before, {}): what was not written is looked up by _skipped."""
+) -> tuple[dict[int, str], dict[int, str], Writes]:
+    """(written id -> state before, {}, written id -> write_uid/date before): what was not
+    written is looked up by _skipped."""
     previous: dict[int, str] = {}
+    writes_before: Writes = {}
     values = {"to_state": to_state, "uid": uid, "now": now}
     for start in range(0, len(ids), PG_CHUNK):
         chunk = ids[start : start + PG_CHUNK]
         try:
-            previous.update(_update_unless_held(connection, chunk, from_states, values))
+            previous.update(
+                _update_unless_held(connection, chunk, from_states, values, writes_before)
+            )
         except _RowHeld:
             params = {**values, "ids": int_array_literal(chunk), "from_states": list(from_states)}
-            for state, state_ids in connection.execute(_LOCK_AND_UPDATE_SQL, params):
+            for state, state_ids, uids, dates in connection.execute(_LOCK_AND_UPDATE_SQL, params):
                 previous.update(dict.fromkeys(state_ids, str(state)))
-    return previous, {}
+                _add_writes(writes_before, state_ids, uids, dates)
+    return previous, {}, writes_before
 
 
 def _update_unless_held(
@@ -225,9 +254,12 @@ def _update_unless_held(
     ids: Sequence[int],
     from_states: Sequence[str],
     values: dict[str, Any],
+    writes_before: Writes,
 ) -> dict[int, str]:
-    """Plain UPDATEs in a savepoint; _RowHeld (and nothing written) if a row is held."""
+    """Plain UPDATEs in a savepoint; _RowHeld (and nothing written) if a row is held.
+    Adds the write_uid/write_date each written row had to `writes_before`."""
     written: dict[int, str] = {}
+    found: Writes = {}
     remaining = list(ids)
     try:
         with connection.begin_nested():
@@ -235,7 +267,9 @@ def _update_unless_held(
             connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{HELD_ROW_WAIT}'")
             for state in from_states:
                 params = {**values, "ids": int_array_literal(remaining), "from_state": state}
-                done = connection.execute(_UPDATE_IN_STATE_SQL, params).scalar_one() or []
+                done, uids, dates = connection.execute(_UPDATE_IN_STATE_SQL, params).one()
+                done = done or []
+                _add_writes(found, done, uids or [], dates or [])
                 written.update(dict.fromkeys(done, state))
                 if len(written) == len(ids):
                     break
@@ -247,6 +281,7 @@ def _update_unless_held(
         if getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
             raise _RowHeld from None
         raise
+    writes_before.update(found)
     return written
 
 
@@ -259,10 +294,21 @@ def _set_state_portable(
     to_state: str,
     uid: int,
     now: datetime,
-) -> tuple[dict[int, str], dict[int, str]]:
-    before = _lock_mail_states(connection, schema, ids)
-    eligible = [i for i in ids if before.get(i) in from_states]
+) -> tuple[dict[int, str], dict[int, str], Writes]:
+    """SQLite (the caller's BEGIN IMMEDIATE holds the database): read, then UPDATE."""
     mail = schema.t("mail_mail")
+    before: dict[int, str] = {}
+    writes_before: Writes = {}
+    # write_date as the text stored, so that undo writes back exactly that text.
+    stored_date = type_coerce(mail.c.write_date, String)
+    for chunk in _chunks(ids):
+        query = select(mail.c.id, mail.c.state, mail.c.write_uid, stored_date).where(
+            mail.c.id.in_(chunk)
+        )
+        for mail_id, state, write_uid, write_date in connection.execute(query):
+            before[int(mail_id)] = str(state)
+            writes_before[int(mail_id)] = (write_uid, write_date)
+    eligible = [i for i in ids if before.get(i) in from_states]
     applied: list[int] = []
     for chunk in _chunks(eligible):
         statement = (
@@ -273,7 +319,8 @@ def _set_state_portable(
         )
         applied.extend(int(i) for i in connection.execute(statement).scalars())
     previous = {i: before[i] for i in applied}
-    return previous, {i: state for i, state in before.items() if i not in previous}
+    kept = {i: state for i, state in before.items() if i not in previous}
+    return previous, kept, {i: writes_before[i] for i in applied}
 
 
 def ignore_failures(connection: Connection, schema: OdooSchema, ids: Sequence[int]) -> WriteOutcome:
@@ -330,76 +377,6 @@ def ignore_failures(connection: Connection, schema: OdooSchema, ids: Sequence[in
         applied=tuple(applied),
         skipped=skipped,
         notifications={n: before[n][1] for n in changed},
-    )
-
-
-def restore_mail_states(
-    connection: Connection,
-    schema: OdooSchema,
-    previous: dict[int, str],
-    *,
-    expected_state: str,
-    uid: int,
-    now: datetime,
-) -> WriteOutcome:
-    """Undo of retry/cancel: rows still in the state the action left go back."""
-    mail = schema.t("mail_mail")
-    states = _lock_mail_states(connection, schema, list(previous))
-    skipped: dict[int, str] = {}
-    by_old_state: dict[str, list[int]] = {}
-    for mail_id, old_state in previous.items():
-        current = states.get(mail_id)
-        if current != expected_state:
-            skipped[mail_id] = LOCKED if current is None else f"changed since (now {current!r})"
-        else:
-            by_old_state.setdefault(old_state, []).append(mail_id)
-    # The rows are locked by us now: one UPDATE per former state (and chunk), not per row.
-    done: set[int] = set()
-    for old_state, ids in by_old_state.items():
-        for chunk in _chunks(ids):
-            statement = (
-                update(mail)
-                .where(and_(mail.c.id.in_(chunk), mail.c.state == expected_state))
-                .values(state=old_state, write_uid=uid, write_date=now)
-                .returning(mail.c.id)
-            )
-            done.update(int(i) for i in connection.execute(statement).scalars())
-    applied = [i for i in previous if i in done]
-    for mail_id in (i for ids in by_old_state.values() for i in ids):
-        if mail_id not in done:
-            skipped[mail_id] = "state changed meanwhile"
-    return WriteOutcome(
-        action="undo",
-        requested=tuple(previous),
-        applied=tuple(applied),
-        skipped=skipped,
-        previous={i: expected_state for i in applied},
-    )
-
-
-def restore_notifications(
-    connection: Connection, schema: OdooSchema, previous: dict[int, str]
-) -> WriteOutcome:
-    """Undo of ignore: notifications still canceled get their failed status back."""
-    notif = schema.t("mail_notification")
-    restored: dict[int, str] = {}
-    skipped: dict[int, str] = {}
-    for notif_id, old_status in previous.items():
-        result = connection.execute(
-            update(notif)
-            .where(and_(notif.c.id == notif_id, notif.c.notification_status == "canceled"))
-            .values(notification_status=old_status)
-        )
-        if result.rowcount:
-            restored[notif_id] = "canceled"
-        else:
-            skipped[notif_id] = "changed since"
-    return WriteOutcome(
-        action="undo",
-        requested=tuple(previous),
-        applied=tuple(restored),
-        skipped=skipped,
-        notifications=restored,
     )
 
 

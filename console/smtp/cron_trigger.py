@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
@@ -15,8 +17,18 @@ from console.smtp import store
 from console.timefmt import utcnow_naive
 
 
-def trigger_cron(backend: SqlBackend, cron_id: int, *, uid: int) -> str:
-    """``ir.cron._trigger()``: a trigger row due now, then wake the cron workers."""
+def trigger_cron(
+    backend: SqlBackend,
+    cron_id: int,
+    *,
+    uid: int,
+    before_commit: Callable[[str], None] | None = None,
+) -> str:
+    """``ir.cron._trigger()``: a trigger row due now, then wake the cron workers.
+
+    ``before_commit(message)`` runs in the transaction once the trigger row is written (the
+    journal line); if it raises, nothing is committed.
+    """
     if backend.info.read_only:
         raise ReadOnlyRefused("Opened read-only: triggering a cron is disabled")
     try:
@@ -33,6 +45,8 @@ def trigger_cron(backend: SqlBackend, cron_id: int, *, uid: int) -> str:
                     "cron, so none was added"
                 )
             store.insert_trigger(conn, cron_id, uid, utcnow_naive())
+            if before_commit is not None:
+                before_commit(f"Asked Odoo to run '{name}' now")
     except SQLAlchemyError as exc:
         raise query_error(exc, backend.target.url) from None
     message = f"Asked Odoo to run '{name}' now"

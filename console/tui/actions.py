@@ -20,6 +20,7 @@ from console.domain.actions import (
     confirmation_prompt,
     needs_typed_count,
 )
+from console.errors import JournalUnwritable
 from console.timefmt import human_age, short_local
 from console.tui.formatting import (
     cause_class,
@@ -505,6 +506,8 @@ def failure_summary(reason: str) -> str:
 
 def not_applied(request: ActionRequest, exc: BaseException) -> str:
     """What an action's error means for the database, said after the error itself."""
+    if isinstance(exc, JournalUnwritable):  # its sentence says what happened already
+        return ""
     if request.action == "send":
         return (
             "Mails sent before the error stay sent; the others were not: R shows where "

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
 from textual.worker import Worker, WorkerState
@@ -185,6 +186,23 @@ class MailQueueApp(App[None]):
     @action_running.setter
     def action_running(self, request: ActionRequest | None) -> None:
         self.actions.running = request
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast whose text is never parsed as markup, whatever `markup` says.
+
+        Toasts carry database text (cron and campaign names, subjects, failure reasons)
+        and error messages: a cron named `[@click=app.quit]` must read as that, not become
+        a link that quits. (Titles are never markup in Textual.)
+        """
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     # -- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:

@@ -246,4 +246,6 @@ def render_probe(
             grid.add_row(Text(""), reply)
         if result.fix and result.status is not Status.OK:
             grid.add_row(Text("  do", style=Style(bold=True)), Text(one_line(result.fix)))
+        if result.tls_note:
+            grid.add_row(Text("  note", style=Style(dim=True)), Text(result.tls_note))
     return Group(head, grid)

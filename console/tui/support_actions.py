@@ -10,7 +10,7 @@ dialog asks, a new worker writes).
 
 from __future__ import annotations
 
-import os
+import errno
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -115,6 +115,7 @@ class SupportActions:
         try:
             from console.backends.sql import SqlBackend
             from console.support.eml import open_export
+            from console.support.private_files import SymlinkRefused, write_private
 
             if not isinstance(backend, SqlBackend):
                 raise ConsoleError("Exporting .eml needs an SQL connection")
@@ -122,6 +123,9 @@ class SupportActions:
             if not source.count:
                 raise ConsoleError(f"Mail {job.mail_id} has no recipient: nothing to export")
             paths = eml_paths(Path(job.target).expanduser(), source.count)
+            links = [p for p in paths if p.is_symlink()]
+            if links:  # never written through, not even after "overwrite?"
+                raise SymlinkRefused(errno.ELOOP, "it is a symbolic link", str(links[0].absolute()))
             if not job.overwrite:
                 existing = tuple(str(p.absolute()) for p in paths if p.exists())
                 if existing:
@@ -130,7 +134,7 @@ class SupportActions:
                     )
                     return
             for path, message in zip(paths, source.messages(), strict=True):
-                _write_private(path, message.data, job.overwrite)
+                write_private(path, message.data, overwrite=job.overwrite)
         except FileExistsError as exc:  # appeared between the check and the write
             text = f"{exc.filename} exists: nothing overwritten"
             self.app.post_message(SupportFinished("eml", title, text, "error"))
@@ -258,14 +262,6 @@ class SupportActions:
     def show_mail_logs(self, mail_id: int, message_id: str | None) -> None:
         self.app.query_one(LogsPane).show_mail(mail_id, message_id)
         self.app.action_show_pane("logs")
-
-
-def _write_private(path: Path, data: bytes, overwrite: bool) -> None:
-    """Mode 0600 on creation (a mail holds personal data); O_EXCL unless overwriting."""
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
-    fd = os.open(path, flags, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
 
 
 def support_commands(app: MailQueueApp) -> Iterator[SystemCommand]:

@@ -30,7 +30,8 @@ TRANSIENT, PERMANENT, CONFIGURATION = "transient", "permanent-recipient", "confi
 
 FAMILY_CLASS = {
     # Odoo's own texts and failure types
-    "no_recipient": PERMANENT, "session_interrupted": TRANSIENT, "missing_address": PERMANENT,
+    "no_recipient": PERMANENT, "send_cut_off": TRANSIENT, "session_interrupted": TRANSIENT,
+    "missing_address": PERMANENT,
     "invalid_address": PERMANENT, "from_missing": CONFIGURATION, "from_invalid": CONFIGURATION,
     "no_server": CONFIGURATION, "personal_server": CONFIGURATION,
     "client_certificate": CONFIGURATION, "oauth": CONFIGURATION, "spam": CONFIGURATION,
@@ -137,13 +138,13 @@ SERVER_PY = "odoo/addons/base/models/ir_mail_server.py"
 PLACEHOLDER = "Error without exception. Probably due to sending an email without computed recipients."
 CONCURRENT = ("Error without exception. Probably due to concurrent access update of notification "
               "records. Please see with an administrator.")  # fmt: skip
-add("no_recipient", PLACEHOLDER, "unknown", f"{ODOO19} {MAIL_PY} _send", "odoo-placeholder")
-add("no_recipient", PLACEHOLDER, None, f"{ODOO17} {MAIL_PY} _send", "odoo-placeholder")
-add("no_recipient", "Erreur sans exception. Probablement due à l'envoi d'un e-mail sans "
+add("send_cut_off", PLACEHOLDER, "unknown", f"{ODOO19} {MAIL_PY} _send", "odoo-placeholder")
+add("send_cut_off", PLACEHOLDER, None, f"{ODOO17} {MAIL_PY} _send", "odoo-placeholder")
+add("send_cut_off", "Erreur sans exception. Probablement due à l'envoi d'un e-mail sans "
     "destinataires calculés.", "unknown", f"{ODOO17} addons/mail/i18n/fr.po", "odoo-placeholder")
-add("no_recipient", "Error sin excepción. Probablemente debido al enviar un correo sin los "
+add("send_cut_off", "Error sin excepción. Probablemente debido al enviar un correo sin los "
     "recipientes procesados.", "unknown", f"{ODOO17} addons/mail/i18n/es.po", "odoo-placeholder")
-add("no_recipient", "Fehler ohne Ausnahme. Vermutlich sollte ein E-Mail versandt werden, bei der "
+add("send_cut_off", "Fehler ohne Ausnahme. Vermutlich sollte ein E-Mail versandt werden, bei der "
     "keine Empfänger eingetragen sind.", "unknown", f"{ODOO17} addons/mail/i18n/de.po",
     "odoo-placeholder")
 add("session_interrupted", CONCURRENT, "unknown", f"{ODOO19} {MAIL_PY} _send", "odoo-concurrent")

@@ -94,3 +94,37 @@ def test_the_red_envelope_goes_when_the_console_ignores_it(odoo: OdooInstance, d
     after = odoo.orm(db, ODOO_SEES, document=post["document"])
     assert not after["has_error"] and post["message"] not in after["systray"]
     assert set(after["systray"]) == set(before["systray"]) - {post["message"]}
+
+
+CUT_OFF = """
+ids = env['mail.mail'].create([
+    {'subject': 'Cut off %d' % i, 'email_from': 'admin@company.example',
+     'email_to': 'cut%d@good.example' % i, 'body_html': '<p>cut %d</p>' % i}
+    for i in range(4)]).ids
+env.cr.commit()
+if odoo.release.version_info[0] >= 19:
+    env['mail.mail'].process_email_queue(email_ids=ids)
+else:
+    env['mail.mail'].process_email_queue(ids=ids)
+Mail = env['mail.mail'].browse(ids).exists()
+result = {m.id: [m.state, m.failure_type or None, m.failure_reason or ''] for m in Mail}
+"""
+
+
+def test_a_session_closed_mid_batch_is_said_to_be_retryable(odoo: OdooInstance, db: str) -> None:
+    """A 421 that ends the SMTP session leaves the next mail with Odoo's placeholder: the
+    console must not call it a permanent recipient problem (a retry works)."""
+    from tests.smtp_server import Fault
+
+    with SmtpTestServer(faults=[Fault("MAIL", "close421", after=1, times=1)]) as closing:
+        configure_servers(odoo, db, closing.port)
+        states = odoo.orm(db, CUT_OFF)
+    placeholder = {
+        int(i) for i, (state, _, reason) in states.items()
+        if state == "exception" and "Error without exception" in reason
+    }  # fmt: skip
+    assert placeholder, states  # Odoo left its pre-send text on the mail after the 421
+    causes = json.loads(run_cli("--db", odoo.url(db), "causes", "--json").stdout)
+    cut = next(c for c in causes if c["family"] == "send_cut_off")
+    assert cut["class"] == "transient" and "retry" in cut["fix"], cut
+    assert "cut off" in cut["explanation"]

@@ -48,7 +48,7 @@ def _classify(failure_reason: str | None, failure_type: str | None) -> Classific
     parsed = parse(reason) if reason.strip() else None
     if parsed is not None and parsed.text:
         rule = next((r for r in TEXT_RULES if r.match(parsed)), None)
-        generic_placeholder = rule is not None and rule.family == "no_recipient"
+        generic_placeholder = rule is not None and rule.family in ("no_recipient", "send_cut_off")
         if rule is not None and not (generic_placeholder and ftype in RECIPIENT_TYPES):
             return _build(rule, parsed)
         if ftype in TYPE_RULES:

@@ -45,14 +45,16 @@ ODOO_RULES: tuple[Rule, ...] = (
         canonical="Odoo error without exception (interrupted send)",
     ),
     Rule(
-        "no_recipient",
-        PERMANENT,
-        "no valid recipient",
-        "No recipient resolved to a valid address (partner without e-mail, only Cc, a custom "
-        "module); Odoo's pre-send placeholder stayed",
-        "Fix the recipients' e-mail addresses on the partners; retrying as-is fails again",
+        "send_cut_off",
+        TRANSIENT,
+        "cut off / no recipient",
+        "Odoo's pre-send placeholder stayed: the send was cut off before Odoo wrote its "
+        "outcome (the SMTP session closed mid-batch, e.g. by a 421, or Odoo stopped), or, on "
+        "16-18, no recipient had a valid address (19 says that one with 'missing e-mail')",
+        "Look at the mail's recipients (the detail): with a valid address, retry (it was cut "
+        "off); without one, fix the addresses first, or a retry fails again",
         _placeholder_recipients,
-        canonical="Odoo error without exception (no computed recipients)",
+        canonical="Odoo error without exception (placeholder kept)",
     ),
     Rule(
         "no_recipient",
@@ -174,16 +176,18 @@ TYPE_RULES: dict[str, Rule] = {
         "invalid_address",
         PERMANENT,
         "invalid e-mail address",
-        "The recipient's e-mail address is not valid",
-        "Fix the partner's e-mail address; retrying as-is fails again",
+        "A recipient's e-mail address is not valid (a partner's e-mail, or the mail's To)",
+        "Correct the address (on the partner, or the mail's To); retrying as-is fails again",
         _always,
     ),
     "mail_email_missing": Rule(
         "missing_address",
         PERMANENT,
-        "missing e-mail address",
-        "The recipient has no e-mail address",
-        "Add an e-mail address to the partner; retrying as-is fails again",
+        "no usable e-mail address",
+        "No recipient had a usable address: none at all, or only invalid ones (Odoo 19 "
+        "files an invalid To without a partner under 'missing')",
+        "Give the mail a valid recipient (the partner's e-mail, or the mail's To); retrying "
+        "as-is fails again",
         _always,
     ),
     "mail_from_invalid": Rule(
