@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -24,9 +25,11 @@ from console.domain.actions import (
 )
 from console.errors import ReadOnlyRefused, UsageError
 from console.journal import Journal, JournalEntry
+from console.odoo import bus, writes
 from console.odoo import crons as cron_sql
-from console.odoo import writes
 from console.smtp.concurrency import ConcurrencyPolicy
+from console.smtp.context import database_name
+from console.smtp.cron_trigger import notify_bus
 from console.timefmt import human_age, iso_utc, utcnow_naive
 
 SUPERUSER_ID = 1  # base.user_root: what Odoo's crons and sudo() write as
@@ -99,9 +102,17 @@ class Operator:
         return self._set_state("cancel", ids, CANCELLABLE_STATES, "cancel")
 
     def ignore(self, ids: Sequence[int]) -> WriteOutcome:
+        """The resend wizard's "Ignore all", with the bus rows that refresh open chatters
+        (written in the same transaction, NOTIFYed after the commit: docs/odoo-bus.md)."""
         self._guard()
+        acting = bus.Acting(
+            self.uid, self.backend.info.odoo_version, database_name(self.backend), utcnow_naive()
+        )
         with self.backend.write_transaction() as connection:
-            outcome = writes.ignore_failures(connection, self.backend.schema, list(ids))
+            outcome = writes.ignore_failures(connection, self.backend.schema, list(ids), acting)
+        problem = notify_bus(self.backend, _channels(outcome.details))
+        if problem:
+            outcome = _with_note(outcome, "; ".join(filter(None, (outcome.note, problem))))
         self._record(outcome)
         return outcome
 
@@ -324,6 +335,11 @@ class Operator:
             return f"Odoo's Email Queue Manager is late by {late}: it sends them at its next poll"
         wait = human_age((queue.nextcall - now).total_seconds())
         return f"Odoo's Email Queue Manager sends them at its next run, in {wait}"
+
+
+def _channels(details: dict[str, object]) -> list[list[Any]]:
+    channels = details.get("bus_channels")
+    return list(channels) if isinstance(channels, list) else []
 
 
 def _with_note(outcome: WriteOutcome, note: str) -> WriteOutcome:
