@@ -26,7 +26,7 @@ from console.odoo import bus_access
 from console.odoo.bus_format import Message, Notification, Recipient, bus_message
 from console.odoo.schema import OdooSchema
 
-CHUNK = 5000  # messages per bus message (Odoo sends all of them in one; docs §4)
+CHUNK = 5000  # messages per bus message (Odoo: all in one; docs/odoo-bus.md §1)
 NOTIFY_PAYLOAD_MAX_LENGTH = 8000  # bytes: Odoo's default split size for NOTIFY imbus
 NO_BUS = "Odoo's bus_bus table is missing: open chatters were not told (they show it on reload)"
 
@@ -152,8 +152,8 @@ def _per_partner(
     actor: _Actor,
     version: int,
 ) -> list[tuple[int, list[Message]]]:
-    """docs §1: the acting user's partner (unless public) gets every message, each author
-    (unless one of its users is public) its own; 19 only partners with a user."""
+    """docs/odoo-bus.md §1: the acting user's partner (unless public) gets every message,
+    each author (unless one of its users is public) its own; 19 only partners with a user."""
     authors = {m.author_id for m in messages if m.author_id}
     told_authors = bus_access.authors_told(
         connection, schema, authors, version=version, actor_partner=actor.partner_id
@@ -173,7 +173,7 @@ def _per_partner(
 # -- what they are told -----------------------------------------------------------------
 def thread_message_sql(version: int) -> str:
     """``is_thread_message()`` (16-18) / ``_is_thread_message()`` (19), beyond the model
-    and res_id every bus update needs (docs §1)."""
+    and res_id every bus update needs (docs/odoo-bus.md §1)."""
     if version >= 19:
         return "model <> 'mail.thread'"
     return "(message_type IS NULL OR message_type <> 'user_notification')"
@@ -214,7 +214,7 @@ def _read_messages(
         if model not in readable:
             continue
         if names is not None and (model, res_id) not in names:
-            continue  # 19 skips a message whose record is gone (docs §1)
+            continue  # 19 skips a message whose record is gone (docs/odoo-bus.md §1)
         messages.append(
             Message(
                 id=int(row.id),

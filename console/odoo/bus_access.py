@@ -4,7 +4,7 @@ Odoo tells the acting user's partner unless that user is public, the message's a
 unless one of the author's users is public, and (19) only partners that have a user; it
 skips a message whose record the acting user cannot read. Read access is the model's
 access rights (``ir.model.access`` for the user's groups, implied groups included); the
-record rules are not evaluated here (docs §1). The superuser (uid 1) reads everything.
+record rules are not evaluated here (docs/odoo-bus.md §1). The superuser (uid 1) reads everything.
 """
 
 from __future__ import annotations
@@ -137,8 +137,8 @@ def _table_exists(connection: Connection, table: str) -> bool:
 def thread_names(
     connection: Connection, records: dict[str, set[int]], lang: str
 ) -> dict[tuple[str, int], str | None]:
-    """19: the records that still exist, with their display name (docs §3: the complete
-    name, else the name, in the user's language). One statement per model."""
+    """19: the records that still exist, with their display name (docs/odoo-bus.md §3:
+    the complete name, else the name, in the user's language). One statement per model."""
     names: dict[tuple[str, int], str | None] = {}
     for model, ids in sorted(records.items()):
         table = model.replace(".", "_")  # Odoo's default _table

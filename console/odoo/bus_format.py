@@ -88,9 +88,7 @@ def _or_false(value: Any) -> Any:
 
 def bus_message(version: int, messages: list[Message]) -> tuple[str, dict[str, Any]]:
     """(type, payload) of the one bus message a partner gets about these messages."""
-    shown = [
-        (m, [n for n in m.notifications if shown_in_web_client(n, version)]) for m in messages
-    ]
+    shown = [(m, [n for n in m.notifications if shown_in_web_client(n, version)]) for m in messages]
     if version <= 17:
         elements = [_element(version, m, notes) for m, notes in shown]
         return "mail.message/notification_update", {"elements": elements}

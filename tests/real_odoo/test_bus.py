@@ -17,7 +17,7 @@ import pytest
 from tests.cli_run import run_cli
 from tests.real_odoo.odoo_instance import OdooInstance
 from tests.real_odoo.traffic import DEFERRED, REFUSED, configure_servers
-from tests.smtp_server import SmtpTestServer
+from tests.smtp_server import SmtpTestServer, free_port
 
 TWINS = """
 Users = env['res.users'].with_context(no_reset_password=True)
@@ -64,10 +64,13 @@ def smtp() -> Iterator[SmtpTestServer]:
         yield server
 
 
+CLOSED: dict[int, int] = {}  # Odoo version -> the id of the server on a closed port
+
+
 @pytest.fixture(scope="module")
 def db(odoo: OdooInstance, smtp: SmtpTestServer) -> str:
     name = odoo.new_database(f"bus{odoo.version}")
-    configure_servers(odoo, name, smtp.port)
+    CLOSED[odoo.version] = configure_servers(odoo, name, smtp.port, free_port())["closed"]
     return name
 
 
@@ -173,10 +176,19 @@ def test_ignore_all_writes_odoos_bus_rows_and_notifies(odoo: OdooInstance, db: s
     assert mine == [normalised(odoo.version, m, ids) for _, m, _ in theirs]
 
 
-def test_failed_send_now_writes_odoos_bus_rows(odoo: OdooInstance, db: str) -> None:
-    """A notification mail to a refused address: the console's Send now on A, Odoo's
+@pytest.mark.parametrize("failure", ["refused", "connection"])
+def test_failed_send_now_writes_odoos_bus_rows(odoo: OdooInstance, db: str, failure: str) -> None:
+    """A notification mail to a refused address, or through a server on a closed port
+    (send() post-processes the batch as mail_smtp): the console's Send now on A, Odoo's
     send() on B (same author, the superuser acting for both)."""
-    made = twins(odoo, db, "snd", REFUSED, by_authors=False)
+    made = twins(odoo, db, f"snd{failure}", REFUSED, by_authors=False)
+    if failure == "connection":
+        odoo.orm(
+            db,
+            "env['mail.mail'].browse(args['ids']).write({'mail_server_id': args['server']})",
+            ids=made["mails"],
+            server=CLOSED[odoo.version],
+        )
     msg_a, msg_b = made["messages"]
     before = odoo.orm(db, NOTIFICATIONS, messages=made["messages"])
     after = odoo.orm(db, LAST_BUS)
@@ -190,6 +202,8 @@ def test_failed_send_now_writes_odoos_bus_rows(odoo: OdooInstance, db: str) -> N
 
     now = odoo.orm(db, NOTIFICATIONS, messages=made["messages"])
     assert now[str(msg_a)][0][3] == "exception"
+    if failure == "connection":
+        assert now[str(msg_a)][0][4] == "mail_smtp"
     assert [n[1:] for n in now[str(msg_a)]] == [n[1:] for n in now[str(msg_b)]]
     ids = mapping(made, before, authors=False)
     assert theirs, "Odoo wrote no bus row: the twin does not exercise the failure path"
