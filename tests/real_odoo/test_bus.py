@@ -181,7 +181,36 @@ def test_failed_send_now_writes_odoos_bus_rows(odoo: OdooInstance, db: str, fail
     """A notification mail to a refused address, or through a server on a closed port
     (send() post-processes the batch as mail_smtp): the console's Send now on A, Odoo's
     send() on B (same author, the superuser acting for both)."""
-    made = twins(odoo, db, f"snd{failure}", REFUSED, by_authors=False)
+    console, theirs = send_twins(odoo, db, failure)
+    assert [c for c, _, _ in console] == [c for c, _, _ in theirs]
+    assert [m for _, m, _ in console] == [m for _, m, _ in theirs]
+
+
+FRENCH = """
+env['res.lang']._activate_lang('fr_FR')
+env['ir.model']._get('res.partner').update_field_translations('name', {'fr_FR': args['name']})
+env.user.partner_id.lang = args['lang']
+"""
+
+
+def test_model_name_is_in_the_acting_users_language(odoo: OdooInstance, db: str) -> None:
+    """``ir.model._get(model).display_name`` in the acting user's language: the superuser's
+    partner speaks French; Odoo runs in that language, as its cron and web client do."""
+    odoo.orm(db, FRENCH, name="Fiche contact", lang="fr_FR")
+    try:
+        console, theirs = send_twins(odoo, db, "refused", lang="fr_FR")
+    finally:
+        odoo.orm(db, FRENCH, name="Fiche contact", lang="en_US")
+    assert [m for _, m, _ in console] == [m for _, m, _ in theirs]
+    assert "Fiche contact" in json.dumps(console[0][1])
+
+
+def send_twins(
+    odoo: OdooInstance, db: str, failure: str, lang: str | None = None
+) -> tuple[list[Any], list[Any]]:
+    """The bus rows of the console's failed Send now of A and of Odoo's send() of B,
+    A's ids and date mapped to B's; the notifications of both checked equal."""
+    made = twins(odoo, db, f"snd{failure}{lang or ''}", REFUSED, by_authors=False)
     if failure == "connection":
         odoo.orm(
             db,
@@ -197,7 +226,10 @@ def test_failed_send_now_writes_odoos_bus_rows(odoo: OdooInstance, db: str, fail
     assert json.loads(done.stdout)["failed"], done.stdout
     console = bus_rows(odoo, db, after)
     after = odoo.orm(db, LAST_BUS)
-    odoo.orm(db, "env['mail.mail'].browse(args['ids']).send()", ids=made["mails"][1:])
+    send = (
+        "env(context=dict(env.context, lang=args['lang']))['mail.mail'].browse(args['ids']).send()"
+    )
+    odoo.orm(db, send, ids=made["mails"][1:], lang=lang)
     theirs = bus_rows(odoo, db, after)
 
     now = odoo.orm(db, NOTIFICATIONS, messages=made["messages"])
@@ -206,7 +238,9 @@ def test_failed_send_now_writes_odoos_bus_rows(odoo: OdooInstance, db: str, fail
         assert now[str(msg_a)][0][4] == "mail_smtp"
     assert [n[1:] for n in now[str(msg_a)]] == [n[1:] for n in now[str(msg_b)]]
     ids = mapping(made, before, authors=False)
+    assert console, "the console wrote no bus row"
     assert theirs, "Odoo wrote no bus row: the twin does not exercise the failure path"
-    assert [c for c, _, _ in console] == [c for c, _, _ in theirs]
-    mine = [normalised(odoo.version, m, ids) for _, m, _ in console]
-    assert mine == [normalised(odoo.version, m, ids) for _, m, _ in theirs]
+    return (
+        [(c, normalised(odoo.version, m, ids), uid) for c, m, uid in console],
+        [(c, normalised(odoo.version, m, ids), uid) for c, m, uid in theirs],
+    )
