@@ -19,6 +19,7 @@ from console.config import ConnectionSettings
 from console.journal import Journal
 from console.odoo import bus
 from console.operations import Operator
+from console.smtp.context import database_name
 from tests.odoo_dbs import build_sqlite
 
 VERSIONS = (16, 17, 18, 19)
@@ -95,7 +96,7 @@ def test_ignore_tells_the_acting_user_and_the_author(
     by_partner = {json.loads(r[0])[2]: json.loads(r[1]) for r in written}
     assert sorted(by_partner) == [ROOT_PARTNER, ADMIN_PARTNER]
     for channel, _, uid, created in written:
-        assert json.loads(channel)[:2] == [backend.dbname, "res.partner"]
+        assert json.loads(channel)[:2] == [database_name(backend), "res.partner"]
         assert uid == 1 and created is not None
     kind = "mail.message/notification_update" if version <= 17 else "mail.record/insert"
     canceled = {
