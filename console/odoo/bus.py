@@ -205,7 +205,9 @@ def _read_messages(
     for row in rows:
         records.setdefault(str(row.model), set()).add(int(row.res_id))
     readable = bus_access.readable_models(connection, schema, actor.uid, set(records))
-    names = bus_access.thread_names(connection, records, actor.lang) if version >= 19 else None
+    names = None  # 19 only: the thread's display name, and whether the record exists
+    if version >= 19:
+        names = bus_access.thread_names(connection, schema, records, actor.lang)
     model_names = _model_names(connection, set(records), actor.lang)
     notifications = _read_notifications(connection, schema, [int(r.id) for r in rows], version)
     messages: list[Message] = []

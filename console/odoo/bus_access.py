@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
+from console.odoo import record_names
 from console.odoo.schema import OdooSchema
 
 SUPERUSER_ID = 1
@@ -135,21 +136,22 @@ def _table_exists(connection: Connection, table: str) -> bool:
 
 
 def thread_names(
-    connection: Connection, records: dict[str, set[int]], lang: str
+    connection: Connection, schema: OdooSchema, records: dict[str, set[int]], lang: str
 ) -> dict[tuple[str, int], str | None]:
-    """19: the records that still exist, with their display name (docs/odoo-bus.md §3:
-    the complete name, else the name, in the user's language). One statement per model."""
+    """19: the records that still exist, with their display name in the user's language
+    (the name column console.odoo.record_names knows; docs/odoo-bus.md §3). One statement
+    per model."""
     names: dict[tuple[str, int], str | None] = {}
     for model, ids in sorted(records.items()):
         table = model.replace(".", "_")  # Odoo's default _table
         if not table.replace("_", "").isalnum() or not _table_exists(connection, table):
             continue
+        column = record_names.name_column(connection, schema, model)
+        shown = f'"{column}"' if column else "NULL"
         rows = connection.execute(
-            _expanding(f'SELECT * FROM "{table}" WHERE id IN :ids', "ids"), {"ids": sorted(ids)}
-        ).mappings()
-        for row in rows:
-            value = next(
-                (row[c] for c in ("complete_name", "name", "display_name") if row.get(c)), None
-            )
-            names[(model, int(row["id"]))] = None if value is None else translated(value, lang)
+            _expanding(f'SELECT id, {shown} AS name FROM "{table}" WHERE id IN :ids', "ids"),
+            {"ids": sorted(ids)},
+        )
+        for res_id, name in rows:
+            names[(model, int(res_id))] = translated(name, lang) or None
     return names
