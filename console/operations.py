@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -24,10 +25,12 @@ from console.domain.actions import (
 )
 from console.errors import JournalUnwritable, ReadOnlyRefused, UsageError
 from console.journal import Journal, JournalEntry
+from console.odoo import bus, restore, writes
 from console.odoo import crons as cron_sql
-from console.odoo import restore, writes
 from console.odoo.restore import sql_timestamp
 from console.smtp.concurrency import ConcurrencyPolicy
+from console.smtp.context import database_name
+from console.smtp.cron_trigger import notify_bus
 from console.timefmt import human_age, iso_utc, utcnow_naive
 
 SUPERUSER_ID = 1  # base.user_root: what Odoo's crons and sudo() write as
@@ -138,9 +141,21 @@ class Operator:
         return self._set_state("cancel", ids, CANCELLABLE_STATES, "cancel")
 
     def ignore(self, ids: Sequence[int]) -> WriteOutcome:
+        """The resend wizard's "Ignore all", with the bus rows that refresh open chatters
+        (written in the same transaction, NOTIFYed after the commit: docs/odoo-bus.md)."""
         self._guard()
         schema = self.backend.schema
-        return self._journaled(lambda c: (writes.ignore_failures(c, schema, list(ids)), {}))
+        acting = bus.Acting(
+            self.uid, self.backend.info.odoo_version, database_name(self.backend), utcnow_naive()
+        )
+        outcome = self._journaled(
+            lambda c: (writes.ignore_failures(c, schema, list(ids), acting), {})
+        )
+        # after the commit: Odoo's web clients fetch the rows when told (console.odoo.bus)
+        problem = notify_bus(self.backend, _channels(outcome.details))
+        if problem:
+            outcome = _with_note(outcome, "; ".join(filter(None, (outcome.note, problem))))
+        return outcome
 
     def send(
         self,
@@ -396,6 +411,11 @@ class Operator:
             return f"Odoo's Email Queue Manager is late by {late}: it sends them at its next poll"
         wait = human_age((queue.nextcall - now).total_seconds())
         return f"Odoo's Email Queue Manager sends them at its next run, in {wait}"
+
+
+def _channels(details: dict[str, object]) -> list[list[Any]]:
+    channels = details.get("bus_channels")
+    return list(channels) if isinstance(channels, list) else []
 
 
 def _with_note(outcome: WriteOutcome, note: str) -> WriteOutcome:

@@ -331,6 +331,9 @@ def _action_tables(md: sa.MetaData, version: int, dialect: str) -> None:
 
 
 def _config_tables(md: sa.MetaData, version: int) -> None:
+    sa.Table(  # bus.bus (addons/bus): the web client's live updates (docs/odoo-bus.md)
+        "bus_bus", md, pk(), char("channel"), char("message"), *log_access("bus_bus")
+    )
     sa.Table(
         "ir_config_parameter",
         md,

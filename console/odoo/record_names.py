@@ -38,19 +38,28 @@ def _column_for(connection: Connection, schema: OdooSchema, model: str) -> str |
 
     def find() -> str:
         wanted = [_NAME_COLUMN.get(model, "name"), "x_name"]
-        found = {
-            str(name)
-            for (name,) in connection.execute(
-                text(
-                    "SELECT column_name FROM information_schema.columns "
-                    "WHERE table_schema = current_schema() AND table_name = :table"
-                ),
-                {"table": table},
-            )
-        }
+        if connection.dialect.name == "sqlite":  # the bundled sample's shape
+            rows = connection.execute(text(f'PRAGMA table_info("{table}")'))
+            found = {str(row[1]) for row in rows}
+        else:
+            found = {
+                str(name)
+                for (name,) in connection.execute(
+                    text(
+                        "SELECT column_name FROM information_schema.columns "
+                        "WHERE table_schema = current_schema() AND table_name = :table"
+                    ),
+                    {"table": table},
+                )
+            }
         return next((column for column in wanted if column in found), "")
 
     return schema.statement(("record_name_column", model), find) or None
+
+
+def name_column(connection: Connection, schema: OdooSchema, model: str) -> str | None:
+    """The column holding the record's display name (the usual case, see above)."""
+    return _column_for(connection, schema, model)
 
 
 def _text(value: object) -> str | None:

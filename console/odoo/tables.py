@@ -58,6 +58,7 @@ KNOWN_COLUMNS: dict[str, dict[str, TypeEngine[Any]]] = {
         "is_internal": _BOOL,
         "email_from": _STR,
         "author_id": _INT,
+        "author_guest_id": _INT,
         "message_id": _STR,
         "reply_to": _STR,
         "mail_server_id": _INT,
@@ -92,6 +93,7 @@ KNOWN_COLUMNS: dict[str, dict[str, TypeEngine[Any]]] = {
         "active": _BOOL,
         "company_id": _INT,
         "lang": _STR,
+        "partner_share": _BOOL,
     },
     "res_users": {
         "id": _INT,
@@ -275,6 +277,12 @@ KNOWN_COLUMNS: dict[str, dict[str, TypeEngine[Any]]] = {
         "alias_contact": _STR,
         "alias_force_thread_id": _INT,
     },
+    # the live-update bus and who may be told (console.odoo.bus, docs/odoo-bus.md)
+    "bus_bus": {"id": _INT, "channel": _STR, "message": _STR, "create_date": _TS},
+    "mail_message_subtype": {"id": _INT, "track_recipients": _BOOL},
+    "res_groups_users_rel": {"gid": _INT, "uid": _INT},
+    "res_groups_implied_rel": {"gid": _INT, "hid": _INT},
+    "ir_model_access": {"id": _INT, "model_id": _INT, "group_id": _INT, "perm_read": _BOOL},
 }
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from console.domain.actions import IGNORABLE_NOTIFICATION_STATUSES, WriteOutcome
-from console.odoo import tracking
+from console.odoo import bus, tracking
 from console.odoo.schema import OdooSchema
 
 LOCKED = "locked by another transaction (Odoo may be sending it right now)"
@@ -323,11 +323,18 @@ def _set_state_portable(
     return previous, kept, {i: writes_before[i] for i in applied}
 
 
-def ignore_failures(connection: Connection, schema: OdooSchema, ids: Sequence[int]) -> WriteOutcome:
+def ignore_failures(
+    connection: Connection,
+    schema: OdooSchema,
+    ids: Sequence[int],
+    acting: bus.Acting | None = None,
+) -> WriteOutcome:
     """The resend wizard's "Ignore all": the message's failed e-mail notifications -> canceled.
 
     Odoo touches neither mail_mail nor the failure fields; mail_notification has no
-    write_uid/write_date (`_log_access = False`).
+    write_uid/write_date (`_log_access = False`). With ``acting``, also the bus rows that
+    refresh open chatters, as ``cancel_mail_action`` writes them (docs/odoo-bus.md); the
+    caller NOTIFYs after the commit (``details["bus_channels"]``).
     """
     requested = tuple(dict.fromkeys(ids))
     mail = schema.t("mail_mail")
@@ -371,12 +378,17 @@ def ignore_failures(connection: Connection, schema: OdooSchema, ids: Sequence[in
     for mail_id in requested:
         if mail_id in message_of and message_of[mail_id] not in touched_messages:
             skipped[mail_id] = "no failed e-mail notification to ignore"
+    announced = bus.BusWrite()
+    if acting is not None:
+        announced = bus.notify_message_updates(connection, schema, touched_messages, acting)
     return WriteOutcome(
         action="ignore",
         requested=requested,
         applied=tuple(applied),
         skipped=skipped,
         notifications={n: before[n][1] for n in changed},
+        note=announced.note,
+        details=acting.details(announced) if acting is not None else {},
     )
 
 

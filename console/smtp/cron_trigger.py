@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -12,6 +13,7 @@ from sqlalchemy.pool import NullPool
 from console.backends.errors import query_error
 from console.backends.sql import SqlBackend
 from console.errors import ConsoleError, ReadOnlyRefused
+from console.odoo import bus
 from console.odoo.crons import cron_name_text
 from console.smtp import store
 from console.timefmt import utcnow_naive
@@ -62,6 +64,33 @@ def notify_cron_runners(backend: SqlBackend) -> str | None:
     Returns None when done, else a sentence saying the trigger waits for the next poll.
     """
     dbname = backend.target.url.database or ""
+    problem = notify_postgres(backend, "cron_trigger", [dbname])
+    if problem is None:
+        return None
+    return (
+        f"could not reach the 'postgres' database to wake Odoo's cron workers ({problem}); "
+        "the trigger still runs at their next poll, within 60 s"
+    )
+
+
+def notify_bus(backend: SqlBackend, channels: Sequence[Sequence[Any]]) -> str | None:
+    """``bus.bus``'s post-commit NOTIFY imbus with the channels written, split as Odoo
+    splits it (docs/odoo-bus.md §4); None when done (or nothing to say), else why not."""
+    if not channels or not backend.is_postgres:
+        return None  # SQLite: no listener to wake
+    problem = notify_postgres(backend, "imbus", bus.notify_payloads(channels))
+    if problem is None:
+        return None
+    return (
+        f"could not reach the 'postgres' database to wake Odoo's bus ({problem}); open "
+        "chatters show the change at their next poll or reload"
+    )
+
+
+def notify_postgres(backend: SqlBackend, channel: str, payloads: Sequence[str]) -> str | None:
+    """NOTIFY ``channel`` with each payload on the ``postgres`` database, where Odoo's
+    cron runner and bus listener LISTEN (16: the NOTIFY statement; 17+: pg_notify, as Odoo
+    does). Returns None when done, else the error (password masked)."""
     url = backend.target.url.set(database="postgres")
     engine = create_engine(
         url,
@@ -70,20 +99,21 @@ def notify_cron_runners(backend: SqlBackend) -> str | None:
     )
     try:
         with engine.connect() as conn:
-            if backend.version.major <= 16:
-                literal = "'" + dbname.replace("'", "''") + "'"
-                conn.exec_driver_sql(f"NOTIFY cron_trigger, {literal}")
-            else:
-                conn.execute(text("SELECT pg_notify('cron_trigger', :db)"), {"db": dbname})
+            for payload in payloads:
+                if backend.version.major <= 16:
+                    literal = "'" + payload.replace("'", "''") + "'"
+                    conn.exec_driver_sql(f"NOTIFY {channel}, {literal}")
+                else:
+                    conn.execute(
+                        text("SELECT pg_notify(:channel, :payload)"),
+                        {"channel": channel, "payload": payload},
+                    )
             conn.commit()
         return None
     except SQLAlchemyError as exc:
         reason = store.describe_db_error(exc)
         if url.password:
             reason = reason.replace(str(url.password), "***")
-        return (
-            f"could not reach the 'postgres' database to wake Odoo's cron workers ({reason}); "
-            "the trigger still runs at their next poll, within 60 s"
-        )
+        return reason
     finally:
         engine.dispose()

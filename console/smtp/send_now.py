@@ -55,7 +55,7 @@ from console.smtp.concurrency import (
     ServerConnections,
 )
 from console.smtp.context import send_context
-from console.smtp.cron_trigger import notify_cron_runners, trigger_cron
+from console.smtp.cron_trigger import notify_bus, notify_cron_runners, trigger_cron
 from console.smtp.deliver import Outcome, deliver
 from console.smtp.reasons import text_of
 from console.smtp.routing import MAX_MESSAGE_MB, SendContext
@@ -226,6 +226,8 @@ class _SendRun:
             if lock_conn is not None:
                 lock_conn.rollback()  # releases Odoo's queue
                 lock_conn.close()
+        if self.steps is not None and self.steps.bus_note:
+            self.notes.append(self.steps.bus_note)
         if self.deferred and cron_id is not None and postgres:
             problem = notify_cron_runners(self.backend)
             if problem:
@@ -518,6 +520,15 @@ class _SendRun:
             del self.pending[:RECORD_BATCH]
             for done in await self._db(self.steps.record, batch):
                 self._recorded(done)
+            await self._db(self._notify_bus)
+
+    def _notify_bus(self) -> None:
+        """NOTIFY imbus for the bus rows the last commits wrote (docs/odoo-bus.md §4)."""
+        assert self.steps is not None
+        channels, self.steps.announced = self.steps.announced, []
+        problem = notify_bus(self.backend, list(dict.fromkeys(channels)))
+        if problem and problem not in self.notes:
+            self.notes.append(problem)
 
     def _recorded(self, done: Recorded) -> None:
         claimed, outcome = done.claimed, done.outcome
@@ -573,6 +584,7 @@ class _SendRun:
         """``send()``: the batch's SMTP connection failed (failure_type mail_smtp)."""
         assert self.steps is not None
         failed, skipped = await self._db(self.steps.connection_failed, list(group.queue), reason)
+        await self._db(self._notify_bus)
         group.queue.clear()
         for mail_id in failed:
             self.failed[mail_id] = reason

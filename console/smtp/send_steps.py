@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from console.domain.actions import SKIP_GONE, SKIP_LOCKED, SKIP_SCHEDULED
-from console.odoo import senders_guard
+from console.odoo import bus, senders_guard
 from console.odoo.schema import OdooSchema
 from console.smtp import store, store_batch
 from console.smtp.deliver import Outcome
@@ -110,6 +110,9 @@ class SendSteps:
         self.version = context.version
         self.uid = uid
         self.guarded = conn.dialect.name == "postgresql"
+        # bus channels written by committed transactions, to NOTIFY (docs/odoo-bus.md)
+        self.announced: list[tuple[Any, ...]] = []
+        self.bus_note = ""  # why no bus rows were written (no bus_bus table)
 
     def _transaction(self) -> AbstractContextManager[None]:
         # the run set lock_timeout on the session (store.session_lock_timeout)
@@ -212,14 +215,18 @@ class SendSteps:
     def record(self, results: Sequence[tuple[Claimed, Outcome]]) -> list[Recorded]:
         try:
             with self._transaction():
-                return self._record(results, utcnow_naive())
+                done, channels = self._record(results, utcnow_naive())
+            self.announced.extend(channels)  # committed: the NOTIFY may go
+            return done
         except SQLAlchemyError as exc:
             if len(results) > 1:
                 return [done for result in results for done in self.record([result])]
             claimed, outcome = results[0]
             return [Recorded(claimed, outcome, error=store.describe_db_error(exc))]
 
-    def _record(self, results: Sequence[tuple[Claimed, Outcome]], now: datetime) -> list[Recorded]:
+    def _record(
+        self, results: Sequence[tuple[Claimed, Outcome]], now: datetime
+    ) -> tuple[list[Recorded], tuple[tuple[Any, ...], ...]]:
         plain = [
             (c, o) for c, o in results if o.kind == "sent" and o.message_id and not o.failure_type
         ]
@@ -235,12 +242,30 @@ class SendSteps:
         )
         done = [Recorded(c, o, None, c.item.id in deleted) for c, o in plain]
         plain_ids = {c.item.id for c, _ in plain}
+        announce: set[int] = set()
         for claimed, outcome in results:
             if claimed.item.id not in plain_ids:
-                done.append(self._record_one(claimed, outcome, now))
-        return done
+                recorded, message_id = self._record_one(claimed, outcome, now)
+                done.append(recorded)
+                if message_id is not None:
+                    announce.add(message_id)
+        return done, self._announce(announce, now)
 
-    def _record_one(self, claimed: Claimed, outcome: Outcome, now: datetime) -> Recorded:
+    def _announce(self, message_ids: set[int], now: datetime) -> tuple[tuple[Any, ...], ...]:
+        """The bus rows of ``_postprocess_sent_message`` for messages with failed
+        recipients, one per partner for the whole transaction (docs/odoo-bus.md §1)."""
+        if not message_ids:
+            return ()
+        acting = bus.Acting(self.uid, self.version, self.context.dbname, now)
+        written = bus.notify_message_updates(
+            self.conn, self.schema, message_ids, acting, thread_only=True
+        )
+        self.bus_note = written.note or self.bus_note
+        return written.channels
+
+    def _record_one(
+        self, claimed: Claimed, outcome: Outcome, now: datetime
+    ) -> tuple[Recorded, int | None]:
         """``_send`` + ``_postprocess_sent_message`` for one mail (model §4.3, §4.4)."""
         conn, version, mail_id = self.conn, self.version, claimed.item.id
         mail = claimed.prepared.mail
@@ -267,9 +292,9 @@ class SendSteps:
                 values["failure_type"] = outcome.failure_type
             store.write_mail(conn, mail_id, values, self.uid, now)
             stored = outcome.failure_reason
-        deleted = False
+        done = store.Postprocessed(False, None)
         if outcome.kind != "dropped":  # Odoo re-raises SMTPServerDisconnected: nothing more
-            deleted = store.postprocess(
+            done = store.postprocess(
                 conn,
                 self.schema,
                 mail,
@@ -281,7 +306,7 @@ class SendSteps:
                 ),
                 failure_type=outcome.failure_type,
             )
-        return Recorded(claimed, outcome, stored, deleted)
+        return Recorded(claimed, outcome, stored, done.deleted), done.announce
 
     # -- release -----------------------------------------------------------------------
     def release(self, claimed: Sequence[Claimed]) -> dict[int, str | None]:
@@ -318,9 +343,10 @@ class SendSteps:
             chunk = items[start : start + CHUNK]
             try:
                 with self._transaction():
-                    done, why = self._connection_failed(chunk, reason)
+                    done, why, channels = self._connection_failed(chunk, reason)
                     if done and self.guarded:
                         self._commit_when_quiet()
+                self.announced.extend(channels)
             except _OdooBusy as busy:
                 for item in chunk:
                     skipped[item.id] = _busy_skip(busy.sessions)
@@ -340,7 +366,7 @@ class SendSteps:
 
     def _connection_failed(
         self, items: Sequence[Planned], reason: str
-    ) -> tuple[list[int], dict[int, str]]:
+    ) -> tuple[list[int], dict[int, str], tuple[tuple[Any, ...], ...]]:
         found, locked = store_batch.lock_mails(self.conn, self.schema, [i.id for i in items])
         mails: list[store.MailRow] = []
         skipped: dict[int, str] = {}
@@ -352,10 +378,11 @@ class SendSteps:
                 skipped[item.id] = not_outgoing(entry[0].state)
             else:
                 mails.append(entry[0])
-        store_batch.mark_connect_failed(
-            self.conn, self.schema, mails, reason, uid=self.uid, now=utcnow_naive()
+        now = utcnow_naive()
+        failed = store_batch.mark_connect_failed(
+            self.conn, self.schema, mails, reason, uid=self.uid, now=now
         )
-        return [m.id for m in mails], skipped
+        return [m.id for m in mails], skipped, self._announce(failed, now)
 
 
 def _busy_skip(sessions: Sequence[senders_guard.Session]) -> str:

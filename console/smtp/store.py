@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
@@ -482,8 +482,10 @@ def postprocess(
     success_emails: Sequence[str] = (),
     failure_reason: str | None = None,
     failure_type: str | None = None,
-) -> bool:
-    """``_postprocess_sent_message``; returns True when the mail was auto-deleted."""
+) -> Postprocessed:
+    """``_postprocess_sent_message``: whether the mail was auto-deleted, and whether its
+    message's open chatters must be told of failed recipients (docs/odoo-bus.md §1)."""
+    failed: list[int] = []
     if mail.is_notification and has(schema, "mail_notification"):
         address = (
             "mail_email_address"
@@ -499,7 +501,6 @@ def postprocess(
                 {"id": mail.id},
             )
         )
-        failed: list[int] = []
         if failure_type:
             for notif in notifications:
                 partner_ok = (
@@ -511,11 +512,17 @@ def postprocess(
         succeeded = [int(n.id) for n in notifications if int(n.id) not in failed]
         _update_notifications(connection, succeeded, "sent", None, "")
         _update_notifications(connection, failed, "exception", failure_type, failure_reason)
+    announce = mail.mail_message_id if failed else None
     keep = failure_type and failure_type not in ("mail_email_invalid", "mail_email_missing")
     if mail.auto_delete and not keep:  # other failures keep the mail (Odoo's comment)
         unlink_mail(connection, schema, mail)
-        return True
-    return False
+        return Postprocessed(True, announce)
+    return Postprocessed(False, announce)
+
+
+class Postprocessed(NamedTuple):
+    deleted: bool
+    announce: int | None  # the message whose failed notifications Odoo's bus announces
 
 
 def _update_notifications(

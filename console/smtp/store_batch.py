@@ -303,12 +303,13 @@ def mark_connect_failed(
     *,
     uid: int,
     now: datetime,
-) -> None:
+) -> set[int]:
     """``send()`` when the batch's SMTP connection fails: ``state='exception'`` with the
     reason (failure_type untouched), notifications ``exception``/``mail_smtp`` with no
-    reason; the mails are kept (``mail_smtp`` is not an address failure)."""
+    reason; the mails are kept (``mail_smtp`` is not an address failure). Returns the
+    messages whose notifications failed, which Odoo's bus announces (docs/odoo-bus.md)."""
     if not mails:
-        return
+        return set()
     connection.execute(
         _expanding(
             "UPDATE mail_mail SET state = 'exception', failure_reason = :reason, "
@@ -318,13 +319,16 @@ def mark_connect_failed(
         {"reason": reason, "uid": uid, "now": now, "ids": [m.id for m in mails]},
     )
     notified = [m.id for m in mails if m.is_notification]
-    if notified and has(schema, "mail_notification"):
-        connection.execute(
-            _expanding(
-                "UPDATE mail_notification SET notification_status = 'exception', "
-                "failure_type = 'mail_smtp', failure_reason = NULL "
-                f"WHERE notification_type = 'email' AND mail_mail_id IN :ids AND {_NOT_DONE}",
-                "ids",
-            ),
-            {"ids": notified},
-        )
+    if not notified or not has(schema, "mail_notification"):
+        return set()
+    failed = connection.execute(
+        _expanding(
+            "UPDATE mail_notification SET notification_status = 'exception', "
+            "failure_type = 'mail_smtp', failure_reason = NULL "
+            f"WHERE notification_type = 'email' AND mail_mail_id IN :ids AND {_NOT_DONE} "
+            "RETURNING mail_message_id",
+            "ids",
+        ),
+        {"ids": notified},
+    )
+    return {int(message_id) for message_id in failed.scalars()}
