@@ -50,6 +50,14 @@ def add_action_parsers(sub: Any) -> None:
         if name == "send":
             add_send_options(command, sub=True)
             command.add_argument(
+                "--wait-for-odoo",
+                type=float,
+                default=60.0,
+                metavar="SECONDS",
+                help="how long to wait while other sessions could be sending the same mails "
+                "(default 60; then the rest is left to Odoo's queue)",
+            )
+            command.add_argument(
                 "--include-scheduled",
                 action="store_true",
                 help="also send the mails scheduled for later now (by default they stay queued)",
@@ -132,7 +140,11 @@ def run_action(backend: Any, args: argparse.Namespace) -> tuple[str, int]:
     elif args.command == "ignore":
         outcome = operator.ignore(ids)
     else:
-        outcome = operator.send(ids, include_scheduled=args.include_scheduled)
+        if args.wait_for_odoo < 0:
+            raise UsageError("--wait-for-odoo must be 0 or more seconds")
+        outcome = operator.send(
+            ids, include_scheduled=args.include_scheduled, quiet_wait=args.wait_for_odoo
+        )
     return _report(outcome, args)
 
 

@@ -163,6 +163,7 @@ class Operator:
         *,
         concurrency: int | None = None,
         include_scheduled: bool = False,
+        quiet_wait: float | None = None,
     ) -> WriteOutcome:
         """Send now through SMTP, holding the queue cron's lock (console.smtp.send_now).
 
@@ -187,6 +188,7 @@ class Operator:
             concurrency=concurrency,
             policy=self.send_policy,
             include_scheduled=include_scheduled,
+            **({} if quiet_wait is None else {"quiet_wait": quiet_wait}),
         )
         notes = list(report.notes)
         later = report.scheduled_later

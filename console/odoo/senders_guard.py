@@ -30,7 +30,7 @@ send behind the queue cron lock the console holds).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
@@ -59,16 +59,34 @@ class Session:
 
     def describe(self) -> str:
         name = self.application or "no application name"
-        what = "holds a snapshot" if self.snapshot else f"was {self.state or 'active'} just now"
+        since = f" since {self.since:%H:%M:%S} UTC" if self.since is not None else ""
+        if self.snapshot:
+            what = f"holds a snapshot (in a transaction{since})"
+        elif self.since is not None:
+            what = f"is in a transaction{since}"
+        else:
+            what = f"was active within {QUIET_MS} ms"
         return f"pid {self.pid} ({name}) {what}"
 
 
 def _sessions(connection: Connection, condition: str, **params: object) -> list[Session]:
     rows = connection.execute(text(f"SELECT {_COLUMNS} {_OTHERS} AND ({condition})"), params)
     return [
-        Session(int(r.pid), r.application_name or "", r.state, r.xact_start, bool(r.snapshot))
+        Session(
+            int(r.pid),
+            r.application_name or "",
+            r.state,
+            _naive_utc(r.xact_start),
+            bool(r.snapshot),
+        )
         for r in rows
     ]
+
+
+def _naive_utc(value: datetime | None) -> datetime | None:
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
 
 
 def busy_sessions(connection: Connection, quiet_ms: int = QUIET_MS) -> list[Session]:

@@ -103,6 +103,7 @@ def send_now(
     timeout: float = 30.0,
     include_scheduled: bool = False,
     max_message_mb: float = MAX_MESSAGE_MB,
+    quiet_wait: float = QUIET_WAIT,
 ) -> SendReport:
     """Send these mails now; see the module docstring. Raises QueueBusy, ConsoleError.
 
@@ -119,6 +120,7 @@ def send_now(
     ids = list(dict.fromkeys(int(i) for i in mail_ids))
     run = _SendRun(backend, uid, policy, timeout, include_scheduled)
     run.max_message_mb = max_message_mb
+    run.quiet_wait = quiet_wait
     try:
         return run.execute(ids)
     except QueueBusy as busy:  # Odoo's runner is sending the queue: nothing to do here
@@ -191,6 +193,7 @@ class _SendRun:
         self.gave_up: str | None = None  # why the console stopped waiting for Odoo
         self.mask: SecretMask = backend.secret_mask()
         self.max_message_mb = MAX_MESSAGE_MB  # bigger mails are left to Odoo (prepare.TooBig)
+        self.quiet_wait = QUIET_WAIT  # how long to wait for the other sessions to go quiet
 
     # -- the run ----------------------------------------------------------------------
     def execute(self, ids: list[int]) -> SendReport:
@@ -487,7 +490,7 @@ class _SendRun:
 
     async def _wait_quiet(self, busy: list[Any]) -> None:
         """Wait until no Odoo session could be sending (console.odoo.senders_guard); once
-        QUIET_WAIT has passed, ``gave_up`` says why and the rest is left to Odoo's queue."""
+        ``quiet_wait`` seconds, ``gave_up`` says why and the rest is left to Odoo's queue."""
         assert self.steps is not None
         if self.quiet_lock is None:
             self.quiet_lock = asyncio.Lock()
@@ -495,10 +498,12 @@ class _SendRun:
         async with self.quiet_lock:
             started = loop.time()
             while busy and self.gave_up is None:
-                if loop.time() - started > QUIET_WAIT:
+                if loop.time() - started > self.quiet_wait:
+                    who = busy[0].describe()
                     self.gave_up = (
-                        f"Odoo kept sending for {QUIET_WAIT:.0f} s ({busy[0].describe()}); "
-                        "left outgoing, and Odoo's queue was asked to run"
+                        f"other sessions of the database (Odoo sending, or anything holding "
+                        f"a snapshot) stayed busy for {self.quiet_wait:g} s ({who}); left "
+                        "outgoing, and Odoo's queue was asked to run"
                     )
                     self.deferred = True
                     break
