@@ -57,10 +57,11 @@ result = env['mail.mail'].create(vals).ids
 
 
 def queue_plain_mails(
-    odoo: OdooInstance, db: str, count: int, tag: str, domain: str = GOOD
+    odoo: OdooInstance, db: str, count: int, tag: str, domain: str = GOOD, uid: int = 1
 ) -> list[int]:
-    """``count`` outgoing ``mail.mail`` rows as a module or a script creates them."""
-    ids: list[int] = odoo.orm(db, PLAIN_MAILS, count=count, tag=tag, domain=domain)
+    """``count`` outgoing ``mail.mail`` rows as a module or a script creates them (as user
+    ``uid``: a user's Send Now can send only the mails that user may read)."""
+    ids: list[int] = odoo.orm(db, PLAIN_MAILS, uid=uid, count=count, tag=tag, domain=domain)
     return ids
 
 
@@ -81,12 +82,18 @@ result = ids
 
 
 def queue_notifications(
-    odoo: OdooInstance, db: str, count: int, tag: str, partners: int = 2, domain: str = GOOD
+    odoo: OdooInstance,
+    db: str,
+    count: int,
+    tag: str,
+    partners: int = 2,
+    domain: str = GOOD,
+    uid: int = 1,
 ) -> list[int]:
     """``count`` chatter messages, each notifying ``partners`` partners by e-mail: the
-    queued notification mails Odoo makes (``mail_notify_force_send`` off)."""
+    queued notification mails Odoo makes (``mail_notify_force_send`` off), by user ``uid``."""
     ids: list[int] = odoo.orm(
-        db, NOTIFICATIONS, count=count, tag=tag, partners=partners, domain=domain
+        db, NOTIFICATIONS, uid=uid, count=count, tag=tag, partners=partners, domain=domain
     )
     return ids
 
