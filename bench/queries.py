@@ -18,7 +18,7 @@ from bench.report import INFO, Row, Target, size_label
 from bench.timing import Samples, interleaved, timed
 from console.backends.base import MailQuery
 from console.backends.sql import TEXT_SEARCH_WORK_MEM, SqlBackend, open_backend
-from console.config import ConnectionSettings
+from console.config.connection import ConnectionSettings
 
 RARE_WORD = "INV/2026/00248"  # one invoice number: about 0.04% of the mails
 COMMON_WORD = "invoice"  # about 5% of the mails

@@ -17,9 +17,9 @@ from bench.pgenv import BenchCluster, say
 from bench.report import Row, Target, size_label
 from console.backends.base import MailQuery
 from console.backends.sql import open_backend
-from console.config import ConnectionSettings
-from console.journal import Journal
-from console.operations import Operator
+from console.config.connection import ConnectionSettings
+from console.services.journal import Journal
+from console.services.operations import Operator
 
 RETRY_TARGET = Target("max_ratio", 1.5)
 RAW_RETRY = (

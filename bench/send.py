@@ -27,9 +27,9 @@ from bench.pty_run import stop_group
 from bench.report import Row, Target, size_label
 from bench.startup import ROOT
 from console.backends.sql import open_backend
-from console.config import ConnectionSettings
+from console.config.connection import ConnectionSettings
+from console.services.send.send_now import SendReport, send_now
 from console.smtp.concurrency import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
-from console.smtp.send_now import SendReport, send_now
 
 DELAY = 0.050  # seconds before each SMTP reply
 SEND_TARGET = Target("min_speedup", 10.0)

@@ -3,7 +3,7 @@
     python -m bench.tui_app_only URL
 
 Same App and connect function as ``odoo-mailq --db URL``, minus the command-line path
-(argument parsing, ``console.config`` and what it imports before the screen opens), to
+(argument parsing, ``console.config.connection`` and what it imports before the screen opens), to
 show how much of the start-up is spent before the App exists.
 """
 
@@ -19,7 +19,7 @@ from console.tui.app import MailQueueApp
 def main(url: str) -> None:
     def connect() -> Any:
         from console.backends.sql import open_backend
-        from console.config import ConnectionSettings
+        from console.config.connection import ConnectionSettings
 
         return open_backend(ConnectionSettings(db_url=url))
 

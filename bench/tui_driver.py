@@ -40,7 +40,7 @@ async def drive_console(url: str) -> dict[str, Any]:
 
     def connect() -> Any:
         from console.backends.sql import open_backend
-        from console.config import ConnectionSettings
+        from console.config.connection import ConnectionSettings
 
         return open_backend(ConnectionSettings(db_url=url))
 

@@ -145,8 +145,8 @@ def sample_path(tmp_path: Path) -> Path:
     """
     import shutil
 
-    from console.sample import BUNDLED_SAMPLE, SAMPLE_ANCHOR, shift_timestamps
-    from console.timefmt import utcnow_naive
+    from console.config.sample import BUNDLED_SAMPLE, SAMPLE_ANCHOR, shift_timestamps
+    from console.domain.timefmt import utcnow_naive
 
     path = tmp_path / "odoo17_sample.sqlite"
     shutil.copyfile(BUNDLED_SAMPLE, path)
@@ -159,7 +159,7 @@ def sqlite_connector(path: Path, read_only: bool = False) -> Callable[[], MailQu
 
     def connect() -> MailQueueBackend:
         from console.backends.sql import open_backend
-        from console.config import ConnectionSettings
+        from console.config.connection import ConnectionSettings
 
         return open_backend(ConnectionSettings(db_url=f"sqlite:///{path}", read_only=read_only))
 

@@ -18,11 +18,11 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from console.backends.sql import SqlBackend, open_backend
-from console.config import ConnectionSettings
-from console.errors import ReadOnlyRefused, UsageError
-from console.journal import Journal
-from console.operations import Operator
-from console.timefmt import utcnow_naive
+from console.config.connection import ConnectionSettings
+from console.domain.errors import ReadOnlyRefused, UsageError
+from console.domain.timefmt import utcnow_naive
+from console.services.journal import Journal
+from console.services.operations import Operator
 from tests.cli_run import run_cli
 from tests.odoo_dbs import build_postgres, build_sqlite
 

@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 
 from console.backends.base import MailQuery
 from console.backends.sql import SqlBackend, open_backend
-from console.config import ConnectionSettings
+from console.config.connection import ConnectionSettings
 from console.domain.models import MailRow
 from tests.conftest import OdooDatabases
 from tests.odoo_dbs import VERSIONS

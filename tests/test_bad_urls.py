@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from console.errors import UsageError
-from console.url_check import check_db_url
+from console.config.url_check import check_db_url
+from console.domain.errors import UsageError
 from tests.cli_run import run_cli
 
 BAD_URLS = [

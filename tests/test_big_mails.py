@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from console.smtp.send_now import send_now
-from console.timefmt import utcnow_naive
+from console.domain.timefmt import utcnow_naive
+from console.services.send.send_now import send_now
 from tests.cli_run import ROOT, run_cli
 from tests.smtp_server import SmtpTestServer
 from tests.test_support_eml import UID, Db, add_mail, sqlite_db

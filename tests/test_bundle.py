@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from console.journal import Journal
-from console.support.bundle import write_bundle
+from console.services.journal import Journal
+from console.services.support.bundle import write_bundle
 from tests.test_support_eml import PDF, Db, add_mail, pg_db, run_cli, sqlite_db
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from console.backends.sql import SqlBackend, open_backend
-from console.config import ConnectionSettings
-from console.journal import Journal
+from console.config.connection import ConnectionSettings
 from console.odoo import bus
-from console.operations import Operator
-from console.smtp.context import database_name
+from console.services.journal import Journal
+from console.services.operations import Operator
+from console.services.send.context import database_name
 from tests.odoo_dbs import build_sqlite
 
 VERSIONS = (16, 17, 18, 19)

@@ -19,10 +19,10 @@ import pytest
 import sqlalchemy as sa
 
 from console.backends.sql import open_backend
-from console.config import ConnectionSettings
-from console.errors import QueryFailed
-from console.journal import Journal
-from console.operations import Operator
+from console.config.connection import ConnectionSettings
+from console.domain.errors import QueryFailed
+from console.services.journal import Journal
+from console.services.operations import Operator
 from tests.cli_run import run_cli
 from tests.odoo_dbs import VERSIONS, build_postgres, build_sqlite
 

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from console.backends.sql import SqlBackend, open_backend
-from console.config import ConnectionSettings
+from console.config.connection import ConnectionSettings
 from console.domain.classify import classify
 from console.odoo.causes import (
     cause_target_ids,

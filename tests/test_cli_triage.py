@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from console.backends.sql import open_backend
-from console.config import ConnectionSettings
-from console.errors import UsageError
-from console.journal import Journal
+from console.config.connection import ConnectionSettings
+from console.domain.errors import UsageError
 from console.odoo.causes import cause_target_ids, causes, ids_for_cause
-from console.operations import Operator
+from console.services.journal import Journal
+from console.services.operations import Operator
 from tests.cli_run import run_cli as run
 from tests.odoo_dbs import build_postgres, build_sqlite
 from tests.test_health import ADMIN_PARTNER, make_healthy, run_sql

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from console.backends.sql import open_backend
-from console.config import ConnectionSettings
-from console.errors import QueryFailed
+from console.config.connection import ConnectionSettings
+from console.domain.errors import QueryFailed
 from tests.odoo_dbs import build_postgres
 
 

@@ -23,14 +23,14 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from console.backends.sql import SqlBackend, open_backend
-from console.config import ConnectionSettings
-from console.errors import ConsoleError
+from console.config.connection import ConnectionSettings
+from console.domain.errors import ConsoleError
+from console.services.send.send_now import send_now
+from console.services.support.eml import ExportRefused, build_export
 from console.smtp.build import ODOO_SMTP_POLICY
 from console.smtp.header_check import HeaderWriteError
 from console.smtp.headers import MAX_HEADERS_CHARS, parse_headers
-from console.smtp.send_now import send_now
 from console.smtp.sender import flatten
-from console.support.eml import ExportRefused, build_export
 from tests.smtp_server import SmtpTestServer
 from tests.test_support_eml import UID, Db, add_mail, pg_db
 

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from console.backends.sql import open_backend
-from console.config import ConnectionSettings
+from console.config.connection import ConnectionSettings
 from console.domain.from_filter import match_from_filter
 from console.domain.health import (
     CheckResult,
@@ -30,8 +30,8 @@ from console.domain.health import (
     evaluate,
     health_summary,
 )
-from console.health_checks import gather_facts, run_health
-from console.timefmt import utcnow_naive
+from console.domain.timefmt import utcnow_naive
+from console.services.health import gather_facts, run_health
 from tests.odoo_dbs import build_postgres, build_sqlite
 
 QUEUE_CRON_ID = (

@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
 from console.backends.sql import open_backend
-from console.config import ConnectionSettings
+from console.config.connection import ConnectionSettings
 from tests.cli_run import run_cli
 from tests.odoo_dbs import build_sqlite
 from tests.pgcluster import PgCluster

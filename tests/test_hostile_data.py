@@ -15,9 +15,9 @@ import pytest
 
 from console.backends.base import MailQuery
 from console.backends.sql import open_backend
-from console.config import ConnectionSettings
-from console.journal import Journal
-from console.operations import Operator
+from console.config.connection import ConnectionSettings
+from console.services.journal import Journal
+from console.services.operations import Operator
 from tests.cli_run import run_cli
 from tests.odoo_dbs import build_sqlite
 from tests.smtp_server import SmtpTestServer

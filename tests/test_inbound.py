@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from console.support.inbound import ACCEPTED, BOUNCE_REPORT, BOUNCED, DEPENDS, REJECTED
-from console.support.inbound_db import aliases, inbound_check, message_ids
+from console.odoo.inbound_routing import aliases, inbound_check, message_ids
+from console.services.support.inbound import ACCEPTED, BOUNCE_REPORT, BOUNCED, DEPENDS, REJECTED
 from tests.test_support_eml import Db, add_mail, pg_db, run_cli, sqlite_db
 
 CLAIRE = "claire.dubois@acme-shop.fr"  # partner 5 in the generated databases

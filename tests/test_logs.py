@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from console.support.logfollow import follow_log
-from console.support.logread import reverse_blocks_gzip
-from console.support.logs import (
+from console.services.support.logfollow import follow_log
+from console.services.support.logread import reverse_blocks_gzip
+from console.services.support.logs import (
     LogQuery,
     LogRecord,
     discover_log_files,
@@ -118,7 +118,7 @@ def test_gzip_checkpoints_and_multi_member(tmp_path: Path) -> None:
 BIG_SCRIPT = r"""
 import json, sys, time
 from pathlib import Path
-from console.support.logs import LogQuery, discover_log_files, search_log
+from console.services.support.logs import LogQuery, discover_log_files, search_log
 
 def peak_kb():  # VmHWM: this process image's peak RSS (ru_maxrss survives fork+exec)
     for row in Path("/proc/self/status").read_text().splitlines():
@@ -391,7 +391,7 @@ def test_cli_logs_mail_uses_the_message_id(tmp_path: Path) -> None:
 def test_cli_follow_prints_recent_then_new(tmp_path: Path) -> None:
     import argparse
 
-    from console.cli_logs import run_logs
+    from console.cli.logs import run_logs
 
     path = write(tmp_path / "odoo.log", numbered_log(0, 30))
     printed: list[str] = []

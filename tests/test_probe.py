@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from console.backends.sql import open_backend
-from console.cli_triage import run_triage
-from console.config import ConnectionSettings
+from console.cli.triage import run_triage
+from console.config.connection import ConnectionSettings
 from console.domain.health import Status
-from console.smtp_probe import ProbeTarget, probe_backend, probe_plan, probe_target
+from console.services.probe import ProbeTarget, probe_backend, probe_plan, probe_target
 from tests.odoo_dbs import build_sqlite
 from tests.smtp_server import SmtpTestServer, free_port
 

@@ -21,7 +21,7 @@ import pytest
 from psycopg import sql
 
 from console.backends.sql import SqlBackend, open_backend
-from console.config import ConnectionSettings
+from console.config.connection import ConnectionSettings
 from console.domain.health import Status
 from console.domain.queue_index import (
     CREATE_STATEMENT,
@@ -31,8 +31,8 @@ from console.domain.queue_index import (
     SearchCost,
     check_queue_index,
 )
-from console.health_checks import run_health
-from console.queue_index import measure, queue_index_check
+from console.services.health import run_health
+from console.services.queue_index import measure, queue_index_check
 from console.tui.health_pane import render_checks
 from tests.odoo_dbs import build_postgres
 from tests.pgcluster import PgCluster

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from console.backends.sql import open_backend
-from console.config import ConnectionSettings
-from console.errors import UsageError
-from console.journal import Journal
-from console.operations import Operator
+from console.config.connection import ConnectionSettings
+from console.domain.errors import UsageError
+from console.services.journal import Journal
+from console.services.operations import Operator
 from tests.cli_run import run_cli
 from tests.odoo_dbs import build_postgres, build_sqlite
 

@@ -198,7 +198,7 @@ async def test_an_echoed_password_is_masked_everywhere(
 async def check_tui(db: Db, ids: list[int], expected: str) -> None:
     """The Failed list and each mail's detail at 80x24."""
     from console.backends.sql import open_backend
-    from console.config import ConnectionSettings
+    from console.config.connection import ConnectionSettings
     from console.tui.app import MailQueueApp
     from console.tui.detail_screen import DetailScreen
     from tests.test_tui import PARIS, SIZE, settle, started
@@ -237,7 +237,7 @@ def plain(widget: Static) -> str:
 # -- the probe and the support bundle use the same mask -------------------------------------
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 async def test_the_probe_masks_an_echoed_login() -> None:
-    from console.smtp_probe import ProbeTarget, probe_target
+    from console.services.probe import ProbeTarget, probe_target
 
     with SmtpTestServer(auth=(USER, "the right one"), auth_echo=True) as smtp:
         target = ProbeTarget("t", "test", "127.0.0.1", smtp.port, "none", USER, SECRET)
@@ -250,8 +250,8 @@ async def test_the_probe_masks_an_echoed_login() -> None:
 
 
 def test_the_bundle_holds_no_encoded_form(tmp_path: Path) -> None:
-    from console.journal import Journal
-    from console.support.bundle import write_bundle
+    from console.services.journal import Journal
+    from console.services.support.bundle import write_bundle
 
     db = sqlite_db(tmp_path, 17)
     try:

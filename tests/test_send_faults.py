@@ -24,9 +24,9 @@ from typing import Any
 import pytest
 from psycopg import sql
 
+from console.services.send.send_now import SendReport, send_now
 from console.smtp.concurrency import ConcurrencyPolicy, ConnectionLimit, resolve_policy
 from console.smtp.reasons import PLACEHOLDER_REASON
-from console.smtp.send_now import SendReport, send_now
 from sample_db.generate import build_database
 from tests.pgcluster import PgCluster
 from tests.smtp_server import Fault, SmtpTestServer

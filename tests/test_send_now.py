@@ -26,11 +26,11 @@ from psycopg import sql
 from sqlalchemy import create_engine, inspect, text
 
 from console.backends.sql import SqlBackend, open_backend
-from console.config import ConnectionSettings
+from console.config.connection import ConnectionSettings
+from console.domain.timefmt import utcnow_naive
+from console.services.send.send_now import SendReport, send_now, trigger_cron
 from console.smtp.reasons import NOTIFICATION_PLACEHOLDER_REASON, PLACEHOLDER_REASON
-from console.smtp.send_now import SendReport, send_now, trigger_cron
 from console.smtp.server_choice import NO_VALID_RECIPIENT
-from console.timefmt import utcnow_naive
 from sample_db.generate import build_database
 from sample_db.vocab import DOMAIN
 from tests.cli_run import run_cli

@@ -135,7 +135,7 @@ async def confirm_send(pilot: Pilot[None], app: RecordingApp) -> None:
 def test_the_options_load_nothing_heavy() -> None:
     """The CLI checks them before the TUI's first paint: no database or SMTP library."""
     code = (
-        "import sys, console.cli_actions, console.smtp.concurrency; "
+        "import sys, console.cli.actions, console.smtp.concurrency; "
         "print(sorted(m for m in ('sqlalchemy', 'aiosmtplib', 'textual') if m in sys.modules))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from console.sample import BUNDLED_SAMPLE
+from console.config.sample import BUNDLED_SAMPLE
 
 
 def test_console_exits_when_its_terminal_goes_away(tmp_path: Path) -> None:

@@ -14,13 +14,13 @@ from tests.test_tui import SIZE, make_app, settle, started
 
 # Loaded after the first frame, or only by the command that needs them.
 NOT_BEFORE_THE_FIRST_FRAME = (
-    "console.cli_actions",
-    "console.cli_triage",
-    "console.cli_support",
+    "console.cli.actions",
+    "console.cli.triage",
+    "console.cli.support",
     "console.domain.health",
     "console.domain.models",
-    "console.health_checks",
-    "console.odoo_conf",  # only with -c
+    "console.services.health",
+    "console.config.odoo_conf",  # only with -c
     "console.tui.action_runner",
     "console.tui.aliases_pane",
     "console.tui.campaigns_pane",
@@ -41,10 +41,10 @@ def test_the_tui_path_imports_only_what_the_first_frame_draws() -> None:
     """What `odoo-mailq --db URL` imports before App.run(): no command, pane or driver."""
     code = (
         "import sys\n"
-        "from console.cli import parse_arguments\n"
+        "from console.cli.main import parse_arguments\n"
         "args = parse_arguments(['--db', 'postgresql://odoo@db/acme', '--refresh', '2'])\n"
         "assert args.command is None and args.refresh == 2.0, args\n"
-        "from console.config import precheck_target\n"
+        "from console.config.connection import precheck_target\n"
         "from console.tui.app import MailQueueApp\n"
         "from console.tui.pane_set import first_pane\n"
         "import console.tui.mail_table\n"
@@ -56,7 +56,7 @@ def test_the_tui_path_imports_only_what_the_first_frame_draws() -> None:
 
 
 def test_a_command_still_gets_its_own_parser() -> None:
-    from console.cli import parse_arguments
+    from console.cli.main import parse_arguments
 
     args = parse_arguments(["--db", "sqlite:///x.sqlite", "mails", "--state", "failed"])
     assert args.command == "mails" and args.state == "failed" and args.db == "sqlite:///x.sqlite"

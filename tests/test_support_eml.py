@@ -24,10 +24,10 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from console.backends.sql import SqlBackend, open_backend
-from console.config import ConnectionSettings
-from console.smtp.send_now import send_now
-from console.support.eml import ExportRefused, build_export, export_eml
-from console.timefmt import utcnow_naive
+from console.config.connection import ConnectionSettings
+from console.domain.timefmt import utcnow_naive
+from console.services.send.send_now import send_now
+from console.services.support.eml import ExportRefused, build_export, export_eml
 from sample_db.generate import build_database
 from tests.cli_run import run_cli
 from tests.smtp_server import SmtpTestServer
@@ -346,7 +346,11 @@ def test_missing_mail_and_pg(pg_db_factory: Any, dbs: list[Db]) -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["console.support.inbound", "console.support.logs", "console.support.redact"],
+    [
+        "console.services.support.inbound",
+        "console.services.support.logs",
+        "console.services.support.redact",
+    ],
 )
 def test_pure_modules_need_no_database_driver(module: str) -> None:
     code = (

@@ -20,7 +20,7 @@ from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
 from console.backends.base import MailQueueBackend
-from console.errors import ConnectionFailed
+from console.domain.errors import ConnectionFailed
 from console.tui.app import MailQueueApp
 from console.tui.detail_screen import DetailScreen
 from console.tui.header import HeaderBar, TabBar
@@ -58,7 +58,7 @@ def big_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def connector(path: Path) -> Callable[[], MailQueueBackend]:
     def connect() -> MailQueueBackend:
         from console.backends.sql import open_backend
-        from console.config import ConnectionSettings
+        from console.config.connection import ConnectionSettings
 
         return open_backend(ConnectionSettings(db_url=f"sqlite:///{path}"))
 
@@ -410,7 +410,7 @@ async def test_the_rows_show_before_the_counts_of_the_same_poll(sample_path: Pat
     import threading
 
     from console.backends.sql import SqlBackend
-    from console.config import ConnectionSettings, resolve_target
+    from console.config.connection import ConnectionSettings, resolve_target
     from console.domain.models import QueueStatus
 
     counts_may_come = threading.Event()

@@ -21,7 +21,7 @@ from textual.widgets import Button, Input, Static
 
 from console.backends.base import MailQueueBackend
 from console.domain.actions import WriteOutcome
-from console.timefmt import utcnow_naive
+from console.domain.timefmt import utcnow_naive
 from console.tui import app as app_module
 from console.tui.actions import READ_ONLY_REFUSAL, ActionRequest
 from console.tui.app import MailQueueApp
@@ -436,7 +436,7 @@ async def test_read_only_offers_no_action_and_writes_nothing(sample_path: Path) 
 
 
 async def test_t_asks_odoo_to_run_the_cron_now(sample_path: Path) -> None:
-    send_now = pytest.importorskip("console.smtp.send_now")
+    send_now = pytest.importorskip("console.services.send.send_now")
     if not hasattr(send_now, "trigger_cron"):
         pytest.skip("console/smtp/send_now.py does not provide trigger_cron yet")
     queue_cron = int(
@@ -605,8 +605,8 @@ async def test_the_ui_answers_while_an_action_runs_and_quit_asks(sample_path: Pa
     """The write runs in a worker (here held on a gate): keys still work, a second action is
     refused, and q asks before quitting; the operator_factory argument is honoured."""
     from console.backends.sql import SqlBackend
-    from console.journal import Journal
-    from console.operations import Operator
+    from console.services.journal import Journal
+    from console.services.operations import Operator
 
     gate = threading.Event()
 
@@ -653,7 +653,7 @@ def test_the_run_now_dialog_warns_about_a_running_or_inactive_cron() -> None:
     from datetime import timedelta
 
     from console.domain.models import CronRow
-    from console.timefmt import utcnow_naive
+    from console.domain.timefmt import utcnow_naive
     from console.tui.actions import trigger_dialog
 
     now = utcnow_naive()

@@ -79,7 +79,7 @@ def _start(cluster: PgCluster) -> None:
 def connector(url: str, statement_timeout_ms: int = 30_000) -> Callable[[], MailQueueBackend]:
     def connect() -> MailQueueBackend:
         from console.backends.sql import open_backend
-        from console.config import ConnectionSettings
+        from console.config.connection import ConnectionSettings
 
         return open_backend(
             ConnectionSettings(db_url=url, statement_timeout_ms=statement_timeout_ms)
@@ -182,8 +182,8 @@ async def test_a_write_in_flight_when_postgres_stops_says_it_was_not_applied(
     cluster: PgCluster, pg_url: str, tmp_path: Path
 ) -> None:
     from console.backends.sql import SqlBackend
-    from console.journal import Journal
-    from console.operations import Operator
+    from console.services.journal import Journal
+    from console.services.operations import Operator
 
     gate = threading.Event()
 

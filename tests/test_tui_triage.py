@@ -15,10 +15,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from console.backends.sql import SqlBackend, open_backend
-from console.config import ConnectionSettings
+from console.config.connection import ConnectionSettings
 from console.domain.health import health_summary
-from console.health_checks import run_health
 from console.odoo.causes import CauseGroup, causes, ids_for_cause
+from console.services.health import run_health
 from console.tui.app import MailQueueApp
 from console.tui.campaigns_pane import CampaignsPane
 from console.tui.cause_mails import CauseMailsScreen

@@ -16,8 +16,9 @@ from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from console.backends.base import MailQuery
-from console.backends.errors import connection_error, query_error
-from console.config import ConnectionSettings, ResolvedTarget, mask_url, resolve_target
+from console.backends.sql_errors import connection_error, query_error
+from console.config.connection import ConnectionSettings, ResolvedTarget, mask_url, resolve_target
+from console.domain.errors import ConsoleError, ReadOnlyRefused
 from console.domain.models import (
     Attachment,
     CampaignRow,
@@ -31,7 +32,7 @@ from console.domain.models import (
     Recipient,
 )
 from console.domain.secrets import Credential, SecretMask
-from console.errors import ConsoleError, ReadOnlyRefused
+from console.domain.timefmt import as_naive_datetime, utcnow_naive
 from console.odoo import campaigns as campaign_sql
 from console.odoo import crons as cron_sql
 from console.odoo import mail_queries as mail_sql
@@ -40,7 +41,6 @@ from console.odoo.record_names import record_names
 from console.odoo.schema import OdooSchema, load_schema
 from console.odoo.secrets import MaskCache, stored_credentials, target_credentials
 from console.odoo.version import OdooVersion, detect_version, module_installed
-from console.timefmt import as_naive_datetime, utcnow_naive
 
 T = TypeVar("T")
 CONNECT_TIMEOUT_S = 5

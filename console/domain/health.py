@@ -1,6 +1,6 @@
 """Health checks as data: pure rules over `HealthFacts`, each saying status, why and what to do.
 
-Nothing here reads a database or the network: `console.health_checks` gathers the facts.
+Nothing here reads a database or the network: `console.services.health` gathers the facts.
 A fact that could not be read is None, and the checks that need it answer UNKNOWN.
 Datetimes are naive UTC, as Odoo stores them.
 """

@@ -1,7 +1,7 @@
 """What the console shows, as plain frozen dataclasses filled by a backend.
 
 Datetimes are naive UTC, exactly as Odoo stores them; conversion to the operator's
-time zone happens at display time (console.timefmt).
+time zone happens at display time (console.domain.timefmt).
 """
 
 from __future__ import annotations

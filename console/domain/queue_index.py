@@ -4,7 +4,7 @@ Odoo creates no index on ``mail_mail.state``. Every run of the Email Queue Manag
 searches ``state = 'outgoing'`` and due (``process_email_queue``, model §4.2), and the
 console counts and pages the outgoing and failed mails the same way: on a large table
 with a short queue, each of those reads the whole table. The console never changes the
-customer's schema; this check measures (``console.queue_index``) and, when an index would
+customer's schema; this check measures (``console.services.queue_index``) and, when an index would
 clearly pay, gives the statement and the measured gain: the operator decides.
 """
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Select, func, literal, literal_column, select
 
 from console.domain.classify import Classification, classify, classify_known, signature_key
-from console.errors import UsageError
+from console.domain.errors import UsageError
 from console.odoo.schema import OdooSchema
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from sqlalchemy import inspect, text
 from console.domain.secrets import Credential, SecretMask, is_secret_name
 
 if TYPE_CHECKING:
-    from console.config import ResolvedTarget
+    from console.config.connection import ResolvedTarget
 
 # table -> the login column its passwords go with
 _LOGIN_COLUMN = {"ir_mail_server": "smtp_user", "fetchmail_server": "user"}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from console.errors import NotOdooDatabase, UnsupportedOdooVersion
+from console.domain.errors import NotOdooDatabase, UnsupportedOdooVersion
 from console.odoo.schema import OdooSchema
 
 SUPPORTED_VERSIONS = (16, 17, 18, 19)

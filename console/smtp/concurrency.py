@@ -10,7 +10,7 @@ The number for a server comes from, first match wins:
 4. ``--concurrency N`` (or ``DEFAULT_CONCURRENCY``).
 
 A server that refuses extra connections is not an error: the connections it accepted
-carry on with every mail (console.smtp.send_now).
+carry on with every mail (console.services.send.send_now).
 
 Imports nothing heavy: the CLI validates these options before it connects.
 """
@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from console.errors import UsageError
+from console.domain.errors import UsageError
 
 # Postfix's own default for parallel deliveries to one destination is 20
 # (default_destination_concurrency_limit, postconf(5)); 16 stays under it and is enough

@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy.engine import Connection
 
+from console.odoo import send_store as store
 from console.odoo.schema import OdooSchema
-from console.smtp import store
 from console.smtp.build import (
     MailContent,
     Recipient,

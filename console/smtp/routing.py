@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from console.domain.mailtools import email_normalize, email_split_and_format
 from console.domain.mailtools import email_split_and_format_normalize as split_format_normalize
+from console.odoo.send_store import AliasDomain, DbSettings, PlanRow
 from console.smtp.server_choice import (
     ConfSmtp,
     Endpoint,
@@ -23,7 +24,6 @@ from console.smtp.server_choice import (
     find_mail_server,
     resolve_endpoint,
 )
-from console.smtp.store import AliasDomain, DbSettings, PlanRow
 
 # One message is built whole in memory (as smtplib and Odoo do): a mail whose messages
 # would be bigger is left to Odoo (Send now) or refused (export); see console.smtp.prepare.

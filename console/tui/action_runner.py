@@ -2,7 +2,7 @@
 
 Every write takes the same path: the checks in `refused` (read-only, not connected, another
 write running), a ConfirmScreen whose focused button is the harmless one, then one thread
-worker that goes through `console.operations.Operator` (guard, one transaction, journal)
+worker that goes through `console.services.operations.Operator` (guard, one transaction, journal)
 and posts ActionFinished. Previews (what `u` would undo, which mails a cause holds) are read
 in workers too, before their dialog opens. The App hands this object its messages.
 """
@@ -20,9 +20,9 @@ from textual.worker import Worker
 
 from console.backends.base import MailQuery, MailQueueBackend
 from console.domain.actions import confirmation_prompt, needs_typed_count
+from console.domain.errors import ConsoleError
 from console.domain.models import CampaignRow, CronRow
-from console.errors import ConsoleError
-from console.timefmt import short_local, utcnow_naive
+from console.domain.timefmt import short_local, utcnow_naive
 from console.tui.actions import (
     KEYS,
     LIST_ACTIONS,
@@ -62,7 +62,7 @@ from console.tui.messages import (
 
 if TYPE_CHECKING:  # imported in workers only: the App must not pull SQLAlchemy in
     from console.odoo.causes import CauseGroup
-    from console.operations import Operator
+    from console.services.operations import Operator
     from console.smtp.concurrency import ConcurrencyPolicy
     from console.tui.app import MailQueueApp
 
@@ -248,8 +248,8 @@ class ActionRunner:
     def _default_operator(self, backend: MailQueueBackend) -> Operator:
         """Runs in a worker: the write path (and SQLAlchemy) loads on the first action."""
         from console.backends.sql import SqlBackend
-        from console.journal import Journal
-        from console.operations import Operator
+        from console.services.journal import Journal
+        from console.services.operations import Operator
 
         if not isinstance(backend, SqlBackend):
             raise ConsoleError("This connection cannot write (not an SQL backend)")

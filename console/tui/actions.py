@@ -2,7 +2,7 @@
 
 The App builds an `ActionRequest` from the target (the selection, else the row under the
 cursor), shows the `Dialog` made here in a ConfirmScreen, then calls `perform` in a thread
-worker (it goes through `console.operations.Operator`) and toasts what it returns.
+worker (it goes through `console.services.operations.Operator`) and toasts what it returns.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from console.domain.actions import (
     confirmation_prompt,
     needs_typed_count,
 )
-from console.errors import JournalUnwritable
-from console.timefmt import human_age, short_local
+from console.domain.errors import JournalUnwritable
+from console.domain.timefmt import human_age, short_local
 from console.tui.formatting import (
     cause_class,
     ellipsize,
@@ -31,10 +31,10 @@ from console.tui.formatting import (
     recipients_text,
 )
 
-if TYPE_CHECKING:  # the TUI imports console.operations (and SQLAlchemy) only in workers
+if TYPE_CHECKING:  # the TUI imports console.services.operations (and SQLAlchemy) only in workers
     from console.domain.models import CampaignRow, CronRow, MailDetail, MailRow
     from console.odoo.causes import CauseGroup
-    from console.operations import Operator
+    from console.services.operations import Operator
 
 # Every action that writes to the database (hidden and refused in read-only sessions).
 WRITE_ACTIONS = frozenset(
@@ -68,7 +68,7 @@ KEYS = {
     "set-interval": "i",
 }
 # Odoo's floor for a cron interval, and the value it recommends for the Email Queue Manager
-# (the same numbers as console.operations, which the TUI imports only in workers).
+# (the same numbers as console.services.operations, which the TUI imports only in workers).
 MIN_INTERVAL_MINUTES = 5
 RECOMMENDED_INTERVAL_MINUTES = 15
 INTERVAL_UNITS: dict[str, int] = {"minutes": 1, "hours": 60}

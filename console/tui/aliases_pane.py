@@ -9,8 +9,8 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from console.backends.base import MailQueueBackend
-from console.errors import ConsoleError
-from console.support.inbound import Alias
+from console.domain.errors import ConsoleError
+from console.services.support.inbound import Alias
 from console.tui.formatting import cell, describe_error
 from console.tui.inbound_screen import InboundScreen
 from console.tui.messages import RefreshJob
@@ -29,7 +29,7 @@ def read_aliases(backend: MailQueueBackend) -> list[Alias] | AliasesUnreadable:
     """In the refresh worker: the aliases, or why they cannot be read (the refresh goes on)."""
     try:
         from console.backends.sql import SqlBackend
-        from console.support.inbound_db import aliases
+        from console.odoo.inbound_routing import aliases
 
         if not isinstance(backend, SqlBackend):
             raise ConsoleError("Aliases need an SQL connection")

@@ -24,7 +24,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
 from textual.worker import Worker, WorkerState
 
-from console.timefmt import zone_name
+from console.domain.timefmt import zone_name
 from console.tui.formatting import Palette, describe_error
 from console.tui.header import HeaderBar, HeaderState, Tab, TabBar
 from console.tui.messages import (

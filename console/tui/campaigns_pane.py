@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 
 from console.domain.models import CampaignRow
 from console.domain.states import CAMPAIGN_STATE_LABELS
-from console.timefmt import short_local
+from console.domain.timefmt import short_local
 from console.tui.formatting import cell, count_text, one_line
 from console.tui.messages import RefreshJob
 from console.tui.pane import ConsoleHost

@@ -17,9 +17,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from console.backends.base import MailQuery, MailQueueBackend
+from console.domain.errors import ConsoleError
 from console.domain.models import MailRow
-from console.errors import ConsoleError
-from console.timefmt import short_local
+from console.domain.timefmt import short_local
 from console.tui.causes_pane import CausesHost, cause_text
 from console.tui.formatting import cell, describe_error, failure_headline, recipients_text
 from console.tui.messages import CauseMailsLoaded

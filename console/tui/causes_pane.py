@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
-from console.timefmt import short_local
+from console.domain.timefmt import short_local
 from console.tui.formatting import Palette, cause_class, cell, one_line
 from console.tui.pane import ConsoleHost
 from console.tui.record_table import RecordTablePane

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from console.domain.models import CronRow
-from console.timefmt import short_local
+from console.domain.timefmt import short_local
 from console.tui.formatting import cell, interval_text, yes_no
 from console.tui.messages import RefreshJob
 from console.tui.pane import ConsoleHost

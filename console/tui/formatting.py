@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 from rich.style import Style
 from rich.text import Text
 
+from console.domain.errors import ConsoleError
 from console.domain.failure_text import reason_headline
 from console.domain.sanitize import one_line as sanitized_line
-from console.errors import ConsoleError
 
 if TYPE_CHECKING:
     from console.domain.models import MailRow

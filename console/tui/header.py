@@ -10,7 +10,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from console.timefmt import human_age
+from console.domain.timefmt import human_age
 from console.tui.formatting import (
     Palette,
     compact_summary,

@@ -1,6 +1,6 @@
 """Health pane: every check as OK / WARNING / CRITICAL with why and what to do; `P` probes.
 
-The checks come from the refresher (console.health_checks, in a worker, every 30 s or on
+The checks come from the refresher (console.services.health, in a worker, every 30 s or on
 each tick while this pane shows). `P` runs the live SMTP probe of every server in a worker
 here and shows each step with the server's real reply (credentials are masked by the
 probe itself and never read by this pane).
@@ -22,15 +22,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from console.domain.errors import ConsoleError
 from console.domain.health import CheckResult, Status, health_summary
-from console.errors import ConsoleError
-from console.timefmt import human_age
+from console.domain.timefmt import human_age
 from console.tui.formatting import Palette, describe_error, one_line, status_look, summary_tone
 from console.tui.messages import ProbeFinished
 from console.tui.pane import Pane
 
 if TYPE_CHECKING:
-    from console.smtp_probe import ProbeResult
+    from console.services.probe import ProbeResult
 
 PROBE_STEP_TIMEOUT = 10.0  # seconds per SMTP step; the probe bounds the whole run too
 _ORDER = {Status.CRITICAL: 0, Status.WARNING: 1, Status.UNKNOWN: 2, Status.OK: 3}
@@ -124,7 +124,7 @@ class HealthPane(Pane):
         backend = self.host.backend
         try:
             from console.backends.sql import SqlBackend
-            from console.smtp_probe import probe_backend
+            from console.services.probe import probe_backend
 
             if not isinstance(backend, SqlBackend):
                 raise ConsoleError("Not connected")

@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Static
 
 from console.backends.base import MailQueueBackend
-from console.errors import ConsoleError
+from console.domain.errors import ConsoleError
 from console.tui.formatting import Palette, describe_error, one_line
 
 OUTCOME_TONES = {
@@ -183,7 +183,7 @@ class InboundScreen(ModalScreen[None]):
         """In a thread: read the routing setup and run Odoo's rules."""
         try:
             from console.backends.sql import SqlBackend
-            from console.support.inbound_db import inbound_check
+            from console.odoo.inbound_routing import inbound_check
 
             if not isinstance(backend, SqlBackend):
                 raise ConsoleError("The routing check needs an SQL connection")

@@ -14,7 +14,7 @@ from pathlib import Path
 from textual.message import Message
 
 from console.backends.base import MailQueueBackend
-from console.support.logs import LogQuery, LogRecord
+from console.services.support.logs import LogQuery, LogRecord
 from console.tui.formatting import describe_error
 
 PAGE = 200
@@ -73,7 +73,7 @@ def log_files(explicit: Path | None, backend: MailQueueBackend | None) -> tuple[
     `--log` first; else odoo.conf's `logfile` (when connected with one); else odoo.sh's
     ``~/logs/odoo.log`` or the Debian package's log.
     """
-    from console.support.logs import default_log_path, discover_log_files
+    from console.services.support.logs import default_log_path, discover_log_files
 
     path = explicit.expanduser() if explicit is not None else None
     if path is None:
@@ -112,7 +112,7 @@ def masked(query: LogQuery, backend: MailQueueBackend | None) -> LogQuery:
 
 def read_page(post: Post, is_current: Callable[[], bool], request: PageRequest) -> None:
     """The next records of the search; partial batches while a slow search runs."""
-    from console.support.logs import search_log
+    from console.services.support.logs import search_log
 
     generation, stream, files = request.generation, request.stream, request.files
     try:
@@ -150,7 +150,7 @@ def follow(
     backend: MailQueueBackend | None = None,
 ) -> None:
     """New matching records as Odoo writes them, until `should_stop` (checked every poll)."""
-    from console.support.logfollow import follow_log
+    from console.services.support.logfollow import follow_log
 
     try:
         query = masked(query, backend)

@@ -15,8 +15,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from console.support.logs import LogRecord
-from console.timefmt import full_local, zone_name
+from console.domain.timefmt import full_local, zone_name
+from console.services.support.logs import LogRecord
 from console.tui.formatting import Palette, one_line
 
 LEVEL_TONES = {"CRITICAL": "error", "ERROR": "error", "WARNING": "warning", "DEBUG": "muted"}

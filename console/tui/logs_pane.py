@@ -25,8 +25,8 @@ from textual.containers import Horizontal
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 from textual.worker import get_current_worker
 
-from console.support.logs import LogQuery, LogRecord
-from console.timefmt import to_local
+from console.domain.timefmt import to_local
+from console.services.support.logs import LogQuery, LogRecord
 from console.tui.formatting import ellipsize, one_line
 from console.tui.log_reader import (
     LogFollowed,

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, Static
 
 from console.backends.base import MailQuery
 from console.domain.states import failure_type_label
-from console.timefmt import short_local
+from console.domain.timefmt import short_local
 from console.tui.actions import LIST_ACTIONS, ActionRequest, mail_example
 from console.tui.formatting import (
     STATE_TONES,

@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # typing only: the App imports this module before its first f
     from console.domain.health import CheckResult
     from console.domain.models import MailDetail, MailPage, MailRow, QueueStatus
     from console.odoo.causes import CauseGroup
-    from console.smtp_probe import ProbeResult
+    from console.services.probe import ProbeResult
     from console.tui.actions import ActionRequest, Severity
 
 

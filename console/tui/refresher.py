@@ -19,7 +19,7 @@ import time
 from functools import partial
 from typing import TYPE_CHECKING
 
-from console.errors import ConsoleError
+from console.domain.errors import ConsoleError
 from console.tui.formatting import describe_error, is_disconnect
 from console.tui.header import HeaderBar, TabBar
 from console.tui.messages import (
@@ -332,8 +332,8 @@ class Refresher:
     def _read_health(self, backend: MailQueueBackend) -> None:
         try:
             from console.backends.sql import SqlBackend
-            from console.health_checks import run_health
-            from console.queue_index import REMEASURE_SECONDS
+            from console.services.health import run_health
+            from console.services.queue_index import REMEASURE_SECONDS
 
             if not isinstance(backend, SqlBackend):
                 raise ConsoleError("Health checks need an SQL connection")

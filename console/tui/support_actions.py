@@ -23,7 +23,7 @@ from textual.app import SystemCommand
 from textual.screen import ModalScreen
 
 from console.backends.base import MailQueueBackend
-from console.errors import ConsoleError
+from console.domain.errors import ConsoleError
 from console.tui.actions import Dialog
 from console.tui.aliases_pane import AliasesPane
 from console.tui.confirm_screen import ConfirmScreen
@@ -114,8 +114,8 @@ class SupportActions:
         title = f"Export mail {job.mail_id}"
         try:
             from console.backends.sql import SqlBackend
-            from console.support.eml import open_export
-            from console.support.private_files import SymlinkRefused, write_private
+            from console.services.support.eml import open_export
+            from console.services.support.private_files import SymlinkRefused, write_private
 
             if not isinstance(backend, SqlBackend):
                 raise ConsoleError("Exporting .eml needs an SQL connection")
@@ -197,8 +197,8 @@ class SupportActions:
         """In a thread: the bundle reads the database and writes the folder."""
         try:
             from console.backends.sql import SqlBackend
-            from console.journal import Journal
-            from console.support.bundle import write_bundle
+            from console.services.journal import Journal
+            from console.services.support.bundle import write_bundle
 
             if not isinstance(backend, SqlBackend):
                 raise ConsoleError("The support bundle needs an SQL connection")

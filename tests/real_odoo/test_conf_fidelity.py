@@ -12,7 +12,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from console.odoo_conf import read_odoo_conf, smtp_ssl_enabled, smtp_ssl_problem
+from console.config.odoo_conf import read_odoo_conf, smtp_ssl_enabled, smtp_ssl_problem
 from tests.real_odoo.odoo_instance import OdooInstance
 
 VALUES = ["True", "true", "1", "yes", "on", "TRUE", "0", "no", "off", "False", "false",

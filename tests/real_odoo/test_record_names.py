@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from console.backends.sql import open_backend
-from console.config import ConnectionSettings
+from console.config.connection import ConnectionSettings
 from tests.cli_run import run_cli
 from tests.real_odoo.odoo_instance import OdooInstance
 

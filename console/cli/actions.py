@@ -1,0 +1,284 @@
+"""The write commands of the CLI: retry, cancel, ignore, send, undo, trigger, audit."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from console.backends.base import MailQuery
+from console.cli.send_options import add_send_options
+from console.domain.actions import WriteOutcome, confirmation_prompt, needs_typed_count
+from console.domain.errors import UsageError
+from console.domain.sanitize import one_line
+from console.domain.secrets import NO_SECRETS, SecretMask
+from console.domain.timefmt import iso_utc
+
+EXIT_OK = 0
+EXIT_PARTIAL = 1
+
+# Which rows a filter may target for each action (the states the action accepts).
+FILTER_STATES = {
+    "retry": ("exception",),
+    "ignore": ("exception",),
+    "cancel": ("outgoing",),
+    "send": ("outgoing",),
+}
+
+
+def add_action_parsers(sub: Any) -> None:
+    """Register the write subcommands on the main parser's `sub(name, help)` factory."""
+    for name, text in (
+        ("retry", "put failed (or cancelled) mails back in the queue, as Odoo's Retry"),
+        ("cancel", "cancel outgoing mails (they are kept, never deleted)"),
+        ("ignore", "set the failed e-mail notifications of mails to canceled (Ignore all)"),
+        ("send", "send outgoing mails now, like Odoo's Send Now"),
+    ):
+        command = sub(name, text)
+        command.add_argument("ids", nargs="*", type=int, metavar="ID")
+        command.add_argument("--grep", metavar="TEXT", help="every mail matching this filter")
+        if name in ("retry", "ignore"):
+            command.add_argument(
+                "--all-failed", action="store_true", help="every mail in Delivery Failed"
+            )
+            command.add_argument(
+                "--cause", metavar="KEY", help="every failed mail of this cause (see `causes`)"
+            )
+        if name == "send":
+            add_send_options(command, sub=True)
+            command.add_argument(
+                "--wait-for-odoo",
+                type=float,
+                default=60.0,
+                metavar="SECONDS",
+                help="how long to wait while other sessions could be sending the same mails "
+                "(default 60; then the rest is left to Odoo's queue)",
+            )
+            command.add_argument(
+                "--include-scheduled",
+                action="store_true",
+                help="also send the mails scheduled for later now (by default they stay queued)",
+            )
+        _add_write_options(command)
+    undo = sub("undo", "revert the last retry, cancel or ignore (rows still as it left them)")
+    _add_write_options(undo)
+    trigger = sub("trigger", "ask Odoo to run a cron now (default: the Email Queue Manager)")
+    trigger.add_argument("cron", nargs="?", metavar="CRON", help="cron id or XML id")
+    _add_write_options(trigger)
+    campaign = sub("cancel-campaign", "cancel queued mass mailings (In Queue -> Draft), as Odoo")
+    campaign.add_argument("ids", nargs="+", type=int, metavar="MAILING_ID")
+    _add_write_options(campaign)
+    interval = sub(
+        "set-interval", "change how often a cron runs (default: the Email Queue Manager)"
+    )
+    interval.add_argument("number", type=int, metavar="N")
+    interval.add_argument("unit", choices=["minutes", "hours", "days", "weeks", "months"])
+    interval.add_argument("--cron", metavar="CRON", help="cron id or XML id")
+    _add_write_options(interval)
+    audit = sub("audit", "show the journal of actions")
+    audit.add_argument("--limit", type=int, default=50, help="newest entries (default 50)")
+    _add_journal_option(audit)
+
+
+# --odoo-user and --journal exist before the command too: SUPPRESS keeps the subcommand
+# from overwriting a value given there (and one given after the command wins).
+def _add_journal_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--journal", type=Path, metavar="PATH", default=argparse.SUPPRESS, help="journal file"
+    )
+
+
+def _add_write_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    command.add_argument(
+        "--odoo-user", metavar="LOGIN", default=argparse.SUPPRESS, help="act as this Odoo user"
+    )
+    _add_journal_option(command)
+
+
+def run_action(backend: Any, args: argparse.Namespace) -> tuple[str, int]:
+    from console.services.journal import Journal
+    from console.services.operations import Operator
+
+    operator = Operator(
+        backend, Journal(args.journal), args.odoo_user, getattr(args, "send_policy", None)
+    )
+    operator.preflight()  # read-only, or a journal that cannot be written: refused first
+    if args.command == "undo":
+        _confirm(args, "undo", 1, _undo_example(operator))
+        return _report(operator.undo(), args)
+    if args.command == "trigger":
+        return _trigger(operator, args)
+    if args.command == "cancel-campaign":
+        _confirm(args, "cancel-campaign", len(args.ids), f"campaign #{args.ids[0]}")
+        return _report(operator.cancel_campaigns(args.ids), args)
+    if args.command == "set-interval":
+        cron = _find_cron(backend.crons(), args.cron)
+        _confirm(
+            args,
+            "set-interval",
+            1,
+            f"cron #{cron.id} {cron.name!r} to every {args.number} {args.unit}",
+        )
+        return _report(operator.set_cron_interval(cron.id, args.number, args.unit), args)
+    ids = _targets(operator, args)
+    if not ids:
+        raise UsageError(
+            f"No mail to {args.command}: give ids, --grep TEXT, --all-failed or --cause KEY"
+        )
+    notes: list[str] = []
+    if args.command == "send" and not args.include_scheduled:
+        notes = _scheduled_notes(backend.scheduled_later(ids))
+    _confirm(args, args.command, len(ids), _example(backend, ids[0]), notes)
+    if args.command == "retry":
+        outcome = operator.retry(ids, include_cancelled=not args.all_failed)
+    elif args.command == "cancel":
+        outcome = operator.cancel(ids)
+    elif args.command == "ignore":
+        outcome = operator.ignore(ids)
+    else:
+        if args.wait_for_odoo < 0:
+            raise UsageError("--wait-for-odoo must be 0 or more seconds")
+        outcome = operator.send(
+            ids, include_scheduled=args.include_scheduled, quiet_wait=args.wait_for_odoo
+        )
+    return _report(outcome, args)
+
+
+def _targets(operator: Any, args: argparse.Namespace) -> list[int]:
+    ids = list(dict.fromkeys(args.ids))
+    if getattr(args, "cause", None):
+        if ids or args.grep or getattr(args, "all_failed", False):
+            raise UsageError("Give either ids, a filter or --cause, not several")
+        from console.odoo.causes import cause_target_ids
+
+        return list(cause_target_ids(operator.backend, args.cause))
+    if getattr(args, "all_failed", False) or args.grep:
+        if ids:
+            raise UsageError("Give either ids or a filter (--grep / --all-failed), not both")
+        states = FILTER_STATES[args.command]
+        ids = operator.matching_ids(MailQuery(states=states, text=args.grep or ""))
+    return ids
+
+
+def _example(backend: Any, mail_id: int) -> str:
+    page = backend.mail_page(MailQuery(before_id=mail_id + 1, limit=1))
+    mail = next((m for m in page.rows if m.id == mail_id), None)
+    if mail is None:
+        return f"#{mail_id}"
+    to = mail.email_to or ", ".join(r.email or r.name or "?" for r in mail.recipients[:2])
+    return f"#{mail.id} {one_line(mail.subject, 40)!r} to {one_line(to, 40)}"
+
+
+def _undo_example(operator: Any) -> str:
+    entry = operator.journal.last_undoable(operator.backend.info.display_url)
+    if entry is None:
+        return "nothing"
+    return (
+        f"{entry.action} of {len(entry.data.get('applied', []))} mails at {entry.data.get('time')}"
+    )
+
+
+def _scheduled_notes(later: Sequence[Any]) -> list[str]:
+    if not later:
+        return []
+    span = str(iso_utc(later[0])) + (f" to {iso_utc(later[-1])}" if len(later) > 1 else "")
+    return [
+        f"{len(later)} of them are scheduled for later ({span}): they stay in the queue "
+        "(--include-scheduled sends them now too)"
+    ]
+
+
+def _confirm(
+    args: argparse.Namespace, action: str, count: int, example: str, notes: Sequence[str] = ()
+) -> None:
+    if args.yes:
+        return
+    if not sys.stdin.isatty():
+        raise UsageError(f"{action} needs confirmation: run it in a terminal or add --yes")
+    print(confirmation_prompt(action, count, example), file=sys.stderr)
+    for note in notes:
+        print(note, file=sys.stderr)
+    if needs_typed_count(count):
+        answer = input(f"Type {count} to confirm: ").strip()
+        ok = answer == str(count)
+    else:
+        ok = input("Proceed? [y/N] ").strip().lower() in {"y", "yes"}
+    if not ok:
+        raise UsageError("Not confirmed: nothing was changed")
+
+
+def _report(outcome: WriteOutcome, args: argparse.Namespace) -> tuple[str, int]:
+    code = EXIT_OK if outcome.complete else EXIT_PARTIAL
+    if getattr(args, "json", False):
+        return json.dumps(outcome_json(outcome), indent=2), code
+    later = outcome.details.get("scheduled_later")
+    if isinstance(later, dict) and later.get("count"):
+        return outcome.message() + " (--include-scheduled sends those now)", code
+    return outcome.message(), code
+
+
+def outcome_json(outcome: WriteOutcome) -> dict[str, Any]:
+    return {
+        "action": outcome.action,
+        "requested": list(outcome.requested),
+        "applied": list(outcome.applied),
+        "skipped": {str(k): v for k, v in outcome.skipped.items()},
+        "failed": {str(k): v for k, v in outcome.failed.items()},
+        "errors": list(outcome.errors),
+        "chatter_messages": {str(k): v for k, v in outcome.chatter.items()},
+        "note": outcome.note,
+        **outcome.details,
+        "message": outcome.message(),
+    }
+
+
+def _trigger(operator: Any, args: argparse.Namespace) -> tuple[str, int]:
+    cron = _find_cron(operator.backend.crons(), args.cron)
+    _confirm(args, "trigger", 1, f"cron #{cron.id} {cron.name!r}")
+    message = operator.trigger(cron.id)
+    if getattr(args, "json", False):
+        return json.dumps({"action": "trigger", "cron_id": cron.id, "message": message}), EXIT_OK
+    return message, EXIT_OK
+
+
+def _find_cron(crons: Sequence[Any], wanted: str | None) -> Any:
+    if wanted is None:
+        wanted = "mail.ir_cron_mail_scheduler_action"
+    for cron in crons:
+        if str(cron.id) == wanted or cron.xml_id == wanted or cron.name == wanted:
+            return cron
+    raise UsageError(f"No cron {wanted!r} (give its id, XML id or exact name; see `crons`)")
+
+
+def audit_text(args: argparse.Namespace, mask: SecretMask = NO_SECRETS) -> str:
+    """The newest journal entries; masked again (entries written by an older console,
+    or on another database, may hold a secret a server echoed)."""
+    from console.services.journal import Journal
+
+    journal = Journal(args.journal)
+    everything = list(journal.entries())
+    rolled_back = journal.rolled_back_ids(everything)
+    entries = everything[-args.limit :]
+    if getattr(args, "json", False):
+        masked = [
+            mask.value({**e.data, "rolled_back": True} if e.id in rolled_back else e.data)
+            for e in entries
+        ]
+        return json.dumps(masked, indent=2, ensure_ascii=False)
+    if not entries:
+        return "The journal is empty."
+    lines = []
+    for entry in entries:
+        data = entry.data
+        who = data.get("os_user", "?") + (
+            f" from {data['ssh_origin']}" if data.get("ssh_origin") else ""
+        )
+        where = mask.text(str(data.get("database", "?")))
+        result = one_line(mask.text(str(data.get("result", ""))), 120)
+        flag = "[ROLLED BACK, not applied] " if entry.id in rolled_back else ""
+        lines.append(f"{data.get('time', '?')}  {mask.text(who)}  {where}  {flag}{result}")
+    return "\n".join(lines)

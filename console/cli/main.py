@@ -1,0 +1,372 @@
+"""Command line: the TUI by default, scriptable subcommands with --json.
+
+Exit codes: 0 success, 2 usage or connection errors (one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from datetime import tzinfo
+from pathlib import Path
+from typing import Any, NoReturn
+
+from console.domain.errors import ConnectionFailed, ConsoleError, UsageError
+
+PROG = "odoo-mailq"
+EXIT_OK = 0
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+MAX_LIST_LIMIT = 100_000
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that fails in one line and with our exit code."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def _add_connection_options(parser: argparse.ArgumentParser, *, sub: bool) -> None:
+    # In subcommands the defaults are suppressed so they never overwrite the main parser's.
+    def default(value: Any) -> Any:
+        return argparse.SUPPRESS if sub else value
+
+    group = parser.add_argument_group("database")
+    group.add_argument(
+        "--db",
+        metavar="URL",
+        default=default(None),
+        help="SQLAlchemy URL: postgresql://user@host:5432/dbname or sqlite:///file.sqlite "
+        "(default: $ODOO_MAILQ_DB, else the bundled sample). A password written in the URL "
+        "shows in ps to every user of the machine: leave it out and put it in ~/.pgpass or "
+        "$PGPASSWORD, or give the URL in $ODOO_MAILQ_DB, or use -c odoo.conf",
+    )
+    group.add_argument(
+        "-c",
+        "--odoo-config",
+        metavar="PATH",
+        type=Path,
+        default=default(None),
+        help="read db_host/db_port/db_user/db_password/db_name from this odoo.conf",
+    )
+    group.add_argument(
+        "-d", "--database", metavar="NAME", default=default(None), help="database name to use"
+    )
+    group.add_argument(
+        "--read-only",
+        action="store_true",
+        default=default(False),
+        help="open a read-only database session",
+    )
+    group.add_argument(
+        "--tz",
+        metavar="ZONE",
+        default=default(None),
+        help="show times in this zone (default: $TZ or the machine's)",
+    )
+    group.add_argument(
+        "--statement-timeout",
+        metavar="SECONDS",
+        type=float,
+        default=default(30.0),
+        help="PostgreSQL statement_timeout for every query (default 30)",
+    )
+    group.add_argument(
+        "--data-dir",
+        metavar="PATH",
+        default=default(None),
+        help="Odoo's data_dir, where its filestore keeps attachments (default: odoo.conf's "
+        "data_dir, else $ODOO_MAILQ_DATA_DIR, else Odoo's usual places)",
+    )
+    group.add_argument(
+        "--reset-sample",
+        action="store_true",
+        default=default(False),
+        help="copy the bundled sample database afresh",
+    )
+    group.add_argument(
+        "--debug", action="store_true", default=default(False), help=argparse.SUPPRESS
+    )
+
+
+def _main_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
+    """The options before any command (the TUI's), without the commands."""
+    parser = _Parser(
+        prog=PROG,
+        description="Operator console for the outgoing mail queue of an Odoo database.",
+        add_help=add_help,
+    )
+    _add_connection_options(parser, sub=False)
+    parser.add_argument(
+        "--refresh",
+        metavar="SECONDS",
+        type=float,
+        default=5.0,
+        help="TUI auto-refresh period (0 turns it off; default 5)",
+    )
+    # These four also exist on the commands that use them, with SUPPRESSed defaults there:
+    # given before or after the command they work, and after the command wins.
+    parser.add_argument(
+        "--odoo-user",
+        metavar="LOGIN",
+        help="actions act as this Odoo user (default: the superuser, uid 1)",
+    )
+    parser.add_argument(
+        "--journal",
+        type=Path,
+        metavar="PATH",
+        help="the journal file of actions (default: ~/.local/state/odoo-mailq/journal.jsonl)",
+    )
+    parser.add_argument(
+        "--log",
+        type=Path,
+        metavar="PATH",
+        help="Odoo's log file for the Logs pane and `logs` (default: odoo.conf logfile, "
+        "~/logs/odoo.log)",
+    )
+    parser.add_argument(
+        "--daily-limit",
+        type=int,
+        metavar="N",
+        help="health check: the provider's daily sending limit",
+    )
+    from console.cli.send_options import add_send_options
+
+    add_send_options(parser, sub=False)  # for the TUI's Send now
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _main_parser()
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def sub(name: str, help_text: str) -> argparse.ArgumentParser:
+        command = subparsers.add_parser(name, help=help_text, description=help_text)
+        _add_connection_options(command, sub=True)
+        command.add_argument("--json", action="store_true", help="machine-readable output")
+        return command
+
+    sub("status", "counts per state and the Odoo version")
+    mails = sub("mails", "list mails, newest first")
+    from console.domain.states import CLI_STATE_FILTERS
+
+    mails.add_argument("--state", choices=sorted(CLI_STATE_FILTERS), default="all")
+    mails.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    mails.add_argument("--grep", metavar="TEXT", default="", help="address/subject/reason filter")
+    sub("crons", "the scheduled actions, with overdue and running flags")
+    sub("campaigns", "queued mass mailings in the order Odoo sends them")
+    from console.cli.actions import add_action_parsers
+
+    add_action_parsers(sub)
+    from console.cli.triage import add_triage_parsers
+
+    add_triage_parsers(sub)
+    from console.cli.support import add_support_parsers
+
+    add_support_parsers(sub)
+    return parser
+
+
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The arguments; the commands' parsers (and their modules) only when a command is given.
+
+    Without a command the TUI opens: the main options alone decide it, so its start does
+    not wait for every command's parser. Anything left over (a command, --help, an unknown
+    option, a bad value) goes to the full parser, which also gives the errors.
+    """
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if not any(a in ("-h", "--help") for a in arguments):
+        try:
+            args, rest = _main_parser(add_help=False).parse_known_args(arguments)
+        except UsageError:
+            rest = arguments  # the full parser says it, with its usage
+        if not rest:
+            args.command = None
+            return args
+    return build_parser().parse_args(arguments)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args: argparse.Namespace | None = None
+    try:
+        args = parse_arguments(argv)
+        return _dispatch(args)
+    except ConsoleError as exc:
+        _fail(str(exc))
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # a bug: still one line unless --debug
+        if args is not None and getattr(args, "debug", False):
+            raise
+        _fail(f"internal error: {type(exc).__name__}: {exc} (run with --debug for details)")
+        return EXIT_INTERNAL
+
+
+def _fail(message: str) -> None:
+    from console.domain.sanitize import one_line
+
+    print(f"{PROG}: error: {one_line(message)}", file=sys.stderr)
+
+
+def _settings(args: argparse.Namespace) -> Any:
+    from console.config.connection import ConnectionSettings
+
+    if args.statement_timeout <= 0:
+        raise UsageError("--statement-timeout must be a positive number of seconds")
+    return ConnectionSettings(
+        db_url=args.db,
+        odoo_config=args.odoo_config,
+        database=args.database,
+        read_only=args.read_only,
+        statement_timeout_ms=int(args.statement_timeout * 1000),
+        reset_sample=args.reset_sample,
+        data_dir=args.data_dir,
+    )
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from console.domain.timefmt import resolve_timezone
+
+    tz = resolve_timezone(args.tz)
+    settings = _settings(args)
+    if args.command in (None, "send"):
+        import os
+
+        from console.cli.send_options import send_policy
+
+        args.send_policy = send_policy(args, dict(os.environ))
+    if args.command is None:
+        return _run_tui(settings, tz, args)
+    if args.command == "audit":
+        from console.cli.actions import audit_text
+        from console.cli.logs import configured_mask
+
+        print(audit_text(args, configured_mask(settings)))
+        return EXIT_OK
+    from console.cli.support import SUPPORT_COMMANDS, dispatch_support
+
+    if args.command in SUPPORT_COMMANDS:
+        return dispatch_support(settings, args, tz)
+    from console.cli.triage import TRIAGE_COMMANDS, dispatch_triage
+
+    if args.command in TRIAGE_COMMANDS:
+        return dispatch_triage(settings, args, tz)
+    handlers: dict[str, Callable[[Any, argparse.Namespace, tzinfo], str]] = {
+        "status": _cmd_status,
+        "mails": _cmd_mails,
+        "crons": _cmd_crons,
+        "campaigns": _cmd_campaigns,
+    }
+    from console.backends.sql import open_backend
+
+    backend = open_backend(settings)
+    try:
+        if args.command in handlers:
+            output, code = handlers[args.command](backend, args, tz), EXIT_OK
+        else:
+            from console.cli.actions import run_action
+
+            output, code = run_action(backend, args)
+    finally:
+        backend.close()
+    print(output)
+    return code
+
+
+def _json(value: Any) -> str:
+    import json
+
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def _cmd_status(backend: Any, args: argparse.Namespace, tz: tzinfo) -> str:
+    from console.cli.text import status_text
+    from console.domain.json_shapes import status_json
+
+    status = backend.status()
+    if args.json:
+        return _json(status_json(backend.info, status))
+    return status_text(backend.info, status, tz)
+
+
+def _cmd_mails(backend: Any, args: argparse.Namespace, tz: tzinfo) -> str:
+    from console.backends.base import MailQuery
+    from console.cli.text import mails_text
+    from console.domain.json_shapes import mail_json
+    from console.domain.states import CLI_STATE_FILTERS
+
+    if not 1 <= args.limit <= MAX_LIST_LIMIT:
+        raise UsageError(f"--limit must be between 1 and {MAX_LIST_LIMIT}")
+    states = CLI_STATE_FILTERS[args.state]
+    mails: list[Any] = []
+    before: int | None = None
+    while len(mails) < args.limit:  # keyset pages: memory stays bounded per page
+        page = backend.mail_page(
+            MailQuery(states=states, text=args.grep, before_id=before, limit=min(1000, args.limit))
+        )
+        mails.extend(page.rows[: args.limit - len(mails)])
+        if not page.has_more or not page.rows:
+            break
+        before = page.rows[-1].id
+    if args.json:
+        return _json([mail_json(m) for m in mails])
+    total = backend.count_mails(MailQuery(states=states, text=args.grep))
+    return mails_text(mails, tz, total)
+
+
+def _cmd_crons(backend: Any, args: argparse.Namespace, tz: tzinfo) -> str:
+    from console.cli.text import crons_text
+    from console.domain.json_shapes import cron_json
+
+    crons = backend.crons()
+    if args.json:
+        return _json([cron_json(c) for c in crons])
+    return crons_text(crons, tz)
+
+
+def _cmd_campaigns(backend: Any, args: argparse.Namespace, tz: tzinfo) -> str:
+    from console.cli.text import campaigns_text
+    from console.domain.json_shapes import campaign_json
+
+    campaigns = backend.campaigns()
+    if args.json:
+        return _json([campaign_json(c) for c in campaigns])
+    return campaigns_text(campaigns, tz)
+
+
+def _run_tui(settings: Any, tz: tzinfo, args: argparse.Namespace) -> int:
+    from console.config.connection import precheck_target
+
+    refresh = args.refresh
+    if refresh < 0:
+        raise UsageError("--refresh must be 0 (off) or a positive number of seconds")
+
+    precheck_target(settings)  # a malformed target fails before the screen opens
+    from console.tui.app import MailQueueApp
+
+    def connect() -> Any:
+        # Runs in the connect worker: SQLAlchemy loads after the first paint, and a bad URL
+        # or password ends the app with exit code 2 and the one-line reason (fatal_error).
+        from console.backends.sql import open_backend
+
+        return open_backend(settings)
+
+    app = MailQueueApp(
+        connect,
+        tz=tz,
+        refresh_seconds=refresh,
+        journal_path=args.journal,
+        odoo_user=args.odoo_user,
+        send_policy=args.send_policy,
+        log_path=args.log,
+        daily_limit=args.daily_limit,
+    )
+    app.run()
+    if app.fatal_error:
+        raise ConnectionFailed(app.fatal_error)
+    return int(app.return_code or 0)

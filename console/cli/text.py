@@ -1,0 +1,118 @@
+"""Plain-text tables for the CLI, for people reading a terminal or a cron mail."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import tzinfo
+
+from console.domain.failure_text import reason_headline
+from console.domain.models import CampaignRow, CronRow, DatabaseInfo, MailRow, QueueStatus
+from console.domain.sanitize import one_line
+from console.domain.states import MAIL_STATES, mail_state_label
+from console.domain.timefmt import full_local, short_local, zone_name
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    widths = [len(h) for h in headers]
+    for row in rows:
+        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines += [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+    return "\n".join(lines)
+
+
+def status_text(info: DatabaseInfo, status: QueueStatus, tz: tzinfo) -> str:
+    mode = "read-only" if info.read_only else "read-write"
+    lines = [
+        f"Database   {info.name} ({info.dialect}, {mode})",
+        f"Odoo       {info.odoo_version_label}",
+    ]
+    if info.neutralized:
+        lines.append("NEUTRALIZED database: Odoo does not send mail from it on purpose")
+    for state in MAIL_STATES:
+        lines.append(f"{mail_state_label(state):<16} {status.counts.get(state, 0):>9}")
+    if status.oldest_due_outgoing is not None:
+        lines.append(
+            f"Oldest due outgoing mail queued {full_local(status.oldest_due_outgoing, tz)}"
+        )
+    if status.scheduled_future:
+        lines.append(f"{status.scheduled_future} outgoing mails are scheduled for later")
+    for note in info.notes:
+        lines.append(f"Note: {note}")
+    return "\n".join(lines)
+
+
+def _to(mail: MailRow) -> str:
+    if mail.email_to:
+        return mail.email_to
+    if not mail.recipients:
+        return ""
+    first = mail.recipients[0].email or mail.recipients[0].name or "?"
+    more = max(mail.recipient_count, len(mail.recipients)) - 1
+    return f"{first} (+{more})" if more else first
+
+
+def mails_text(mails: Sequence[MailRow], tz: tzinfo, total: int | None) -> str:
+    rows = [
+        [
+            str(m.id),
+            mail_state_label(m.state),
+            short_local(m.date, tz),
+            one_line(m.email_from, 28),
+            one_line(_to(m), 28),
+            one_line(m.subject, 36),
+            one_line(reason_headline(m.failure_reason), 60) if m.state == "exception" else "",
+        ]
+        for m in mails
+    ]
+    body = table(["ID", "STATE", "DATE", "FROM", "TO", "SUBJECT", "REASON"], rows)
+    shown = f"{len(mails)} shown" + (f" of {total}" if total is not None else "")
+    return f"{body}\n{shown} · times in {zone_name(tz)}"
+
+
+def crons_text(crons: Sequence[CronRow], tz: tzinfo) -> str:
+    rows = []
+    for cron in crons:
+        interval = f"{cron.interval_number} {cron.interval_type}" if cron.interval_number else "?"
+        flags = []
+        if cron.overdue:
+            flags.append("OVERDUE")
+        if cron.running:
+            flags.append("RUNNING")
+        if cron.failure_count:
+            flags.append(f"{cron.failure_count} failures")
+        rows.append(
+            [
+                str(cron.id),
+                one_line(cron.name, 48),
+                "yes" if cron.active else "no",
+                interval,
+                short_local(cron.nextcall, tz),
+                short_local(cron.lastcall, tz),
+                " ".join(flags),
+            ]
+        )
+    body = table(["ID", "NAME", "ACTIVE", "EVERY", "NEXT", "LAST", "FLAGS"], rows)
+    return f"{body}\ntimes in {zone_name(tz)}"
+
+
+def campaigns_text(campaigns: Sequence[CampaignRow], tz: tzinfo) -> str:
+    if not campaigns:
+        return "No mass-mailing campaign is queued or sending."
+    rows = [
+        [
+            ("HEAD" if c.is_head else str(c.position)) if c.due else "later",
+            str(c.id),
+            one_line(c.name or c.subject, 32),
+            c.state,
+            short_local(c.schedule_date, tz) or "now",
+            "?" if c.recipients is None else str(c.recipients),
+            f"{c.traces} ({c.traces_sent} sent, {c.traces_failed} failed)",
+            short_local(c.last_trace_at, tz),
+        ]
+        for c in campaigns
+    ]
+    body = table(["POS", "ID", "NAME", "STATE", "SCHEDULE", "RCPT", "TRACES", "LAST TRACE"], rows)
+    return f"{body}\nOrder: as Odoo's mass-mailing cron takes them · times in {zone_name(tz)}"

@@ -1,0 +1,333 @@
+"""The triage subcommands: causes, doctor, check (Nagios plugin) and probe.
+
+Wired into `console.cli.main` with `add_triage_parsers(sub)` and `run_triage(backend, args, tz)`;
+`check` must answer UNKNOWN (exit 3) even when the database cannot be opened, which
+`dispatch_triage` (or `check_unknown_line`) takes care of.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from datetime import tzinfo
+from typing import TYPE_CHECKING, Any
+
+from console.domain.errors import ConsoleError, UsageError
+from console.domain.health import (
+    CheckResult,
+    Status,
+    Thresholds,
+    check_line,
+    evaluate,
+    health_summary,
+    overall,
+)
+from console.domain.sanitize import one_line
+
+if TYPE_CHECKING:
+    from console.backends.sql import SqlBackend
+    from console.odoo.causes import CauseGroup
+    from console.services.probe import ProbeResult
+
+TRIAGE_COMMANDS = frozenset({"causes", "doctor", "check", "probe"})
+EXIT_OK = 0
+EXIT_PROBE_FAILED = 1
+_GLYPHS = {Status.OK: "✔", Status.WARNING: "▲", Status.CRITICAL: "✖", Status.UNKNOWN: "?"}
+
+
+def add_triage_parsers(sub: Any) -> None:
+    """Register causes/doctor/check/probe on the main parser's `sub(name, help)` factory."""
+    causes = sub("causes", "failed mails grouped by cause, with what each means and the fix")
+    causes.add_argument("--limit", type=int, default=100, help="at most this many causes")
+    doctor = sub("doctor", "run every health check: what is wrong, why, and what to do")
+    _add_daily_limit(doctor)
+    check = sub("check", "one-line health check for Nagios/Icinga (exit 0/1/2/3)")
+    _add_daily_limit(check)
+    check.add_argument(
+        "--warn-failed", type=int, default=10, metavar="N", help="WARNING from N failed mails"
+    )
+    check.add_argument(
+        "--crit-failed", type=int, default=50, metavar="N", help="CRITICAL from N failed mails"
+    )
+    check.add_argument(
+        "--max-oldest-outgoing",
+        type=float,
+        metavar="MINUTES",
+        help="CRITICAL when the oldest due mail waited longer (default: 2 cron intervals)",
+    )
+    probe = sub("probe", "connect to each outgoing server like Odoo: TLS, login, MAIL FROM")
+    probe.add_argument(
+        "--mail-from",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="ADDRESS",
+        help="also try MAIL FROM (the default From, or ADDRESS) then RSET",
+    )
+    probe.add_argument(
+        "--timeout", type=float, default=10.0, metavar="SECONDS", help="per step (default 10)"
+    )
+
+
+def _add_daily_limit(command: argparse.ArgumentParser) -> None:
+    command.add_argument(  # also before the command: SUPPRESS keeps that value
+        "--daily-limit",
+        type=int,
+        metavar="N",
+        default=argparse.SUPPRESS,
+        help="your provider's mails-per-day quota: compare the last 24 hours against it",
+    )
+
+
+def run_triage(backend: SqlBackend, args: argparse.Namespace, tz: tzinfo) -> tuple[str, int]:
+    """(output, exit code) of one triage subcommand on an open backend."""
+    if args.command == "causes":
+        return _causes(backend, args, tz), EXIT_OK
+    if args.command == "doctor":
+        return _doctor(backend, args), EXIT_OK
+    if args.command == "check":
+        return _check(backend, args)
+    if args.command == "probe":
+        return _probe(backend, args)
+    raise UsageError(f"not a triage command: {args.command}")
+
+
+def check_unknown_line(message: str) -> str:
+    """The `check` line when nothing could be checked (exit 3)."""
+    return f"MAILQ UNKNOWN - {one_line(message, 300).replace('|', '/')}"
+
+
+def dispatch_triage(settings: Any, args: argparse.Namespace, tz: tzinfo) -> int:
+    """Open the database, run the command, print; `check` turns every error into UNKNOWN."""
+    from console.backends.sql import open_backend
+
+    try:
+        backend = open_backend(settings)
+        try:
+            output, code = run_triage(backend, args, tz)
+        finally:
+            backend.close()
+    except ConsoleError as exc:
+        if args.command != "check":
+            raise
+        print(check_unknown_line(str(exc)))
+        return int(Status.UNKNOWN)
+    except Exception as exc:
+        if args.command != "check" or getattr(args, "debug", False):
+            raise
+        print(check_unknown_line(f"internal error: {type(exc).__name__}: {exc}"))
+        return int(Status.UNKNOWN)
+    print(output)
+    return code
+
+
+# -- causes ---------------------------------------------------------------------------------
+def cause_json(group: CauseGroup) -> dict[str, Any]:
+    from console.domain.timefmt import iso_utc
+
+    c = group.classification
+    return {
+        "key": group.key,
+        "signature": group.signature,
+        "count": group.count,
+        "class": c.klass,
+        "title": c.title,
+        "explanation": c.explanation,
+        "fix": c.fix,
+        "family": c.family,
+        "smtp_code": c.smtp_code,
+        "enhanced_code": c.enhanced_code,
+        "first_seen": iso_utc(group.first_seen),
+        "last_seen": iso_utc(group.last_seen),
+        "servers": list(group.servers),
+        "sample_mail_id": group.sample_mail_id,
+    }
+
+
+def _causes(backend: SqlBackend, args: argparse.Namespace, tz: tzinfo) -> str:
+    from console.cli.text import table
+    from console.domain.timefmt import short_local
+    from console.odoo.causes import causes
+
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    groups = causes(backend)[: args.limit]
+    if args.json:
+        return json.dumps([cause_json(g) for g in groups], indent=2, ensure_ascii=False)
+    if not groups:
+        return "No failed mail."
+    rows = [
+        [
+            g.key,
+            str(g.count),
+            g.classification.klass,
+            one_line(g.classification.title, 32),
+            short_local(g.last_seen, tz),
+            one_line(", ".join(g.servers), 24),
+        ]
+        for g in groups
+    ]
+    lines = [table(["KEY", "MAILS", "CLASS", "CAUSE", "LAST SEEN", "SERVER"], rows), ""]
+    for g in groups:
+        lines.append(f"{g.key}  {one_line(g.signature, 110)}")
+        lines.append(f"          {one_line(g.classification.explanation, 110)}")
+        lines.append(f"          do: {one_line(g.classification.fix, 106)}")
+    total = sum(g.count for g in groups)
+    lines.append("")
+    lines.append(
+        f"{total} failed mails, {len(groups)} causes. Retry one cause: odoo-mailq retry --cause KEY"
+    )
+    return "\n".join(lines)
+
+
+# -- doctor / check -------------------------------------------------------------------------
+def result_json(result: CheckResult) -> dict[str, Any]:
+    return {
+        "id": result.id,
+        "title": result.title,
+        "status": result.status.name,
+        "summary": result.summary,
+        "why": result.why,
+        "fix": result.fix,
+        "perf": {p.label: p.value for p in result.perf},
+        "command": result.command,
+    }
+
+
+def _thresholds(args: argparse.Namespace) -> Thresholds:
+    warn = getattr(args, "warn_failed", 10)
+    crit = getattr(args, "crit_failed", 50)
+    if warn < 0 or crit < 0:
+        raise UsageError("--warn-failed and --crit-failed must be 0 or more")
+    oldest = getattr(args, "max_oldest_outgoing", None)
+    if oldest is not None and oldest <= 0:
+        raise UsageError("--max-oldest-outgoing must be a positive number of minutes")
+    return Thresholds(warn_failed=warn, crit_failed=crit, max_oldest_outgoing_min=oldest)
+
+
+def _daily_limit(args: argparse.Namespace) -> int | None:
+    limit = getattr(args, "daily_limit", None)
+    if limit is not None and limit <= 0:
+        raise UsageError("--daily-limit must be a positive number of mails")
+    return int(limit) if limit is not None else None
+
+
+def _results(
+    backend: SqlBackend, args: argparse.Namespace, *, index_advice: bool = False
+) -> list[CheckResult]:
+    from console.services.health import gather_facts
+
+    thresholds = _thresholds(args)
+    limit = _daily_limit(args)
+    results = evaluate(gather_facts(backend), daily_limit=limit, thresholds=thresholds)
+    if index_advice:  # doctor only: `check` runs every minute and must stay cheap
+        from console.services.queue_index import queue_index_check
+
+        results.append(queue_index_check(backend))
+    return results
+
+
+def doctor_text(results: Sequence[CheckResult], database: str = "") -> str:
+    lines = []
+    if database:
+        lines.append(f"{database}: {health_summary(results)}")
+        lines.append("")
+    for r in results:
+        lines.append(f"{_GLYPHS[r.status]} {r.status.name:<8} {r.title}: {one_line(r.summary)}")
+        lines.append(f"    {one_line(r.why)}")
+        if r.fix and r.status is not Status.OK:
+            lines.append(f"    do: {one_line(r.fix)}")
+        if r.command and r.status is not Status.OK:
+            lines.append(f"    run: {one_line(r.command)}")
+    return "\n".join(lines)
+
+
+def _doctor(backend: SqlBackend, args: argparse.Namespace) -> str:
+    results = _results(backend, args, index_advice=True)
+    if args.json:
+        return json.dumps(
+            {
+                "status": overall(results).name,
+                "summary": health_summary(results),
+                "checks": [result_json(r) for r in results],
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    info = backend.info
+    return doctor_text(results, f"{info.name} · Odoo {info.odoo_version_label}")
+
+
+def _check(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
+    results = _results(backend, args)
+    status = overall(results)
+    line = check_line(results)
+    if args.json:
+        payload = {
+            "status": status.name,
+            "code": int(status),
+            "line": line,
+            "checks": [result_json(r) for r in results],
+        }
+        return json.dumps(payload, indent=2, ensure_ascii=False), int(status)
+    return line, int(status)
+
+
+# -- probe ----------------------------------------------------------------------------------
+def probe_json(result: ProbeResult) -> dict[str, Any]:
+    c = result.classification
+    return {
+        "server": result.label,
+        "key": result.key,
+        "where": result.where,
+        "status": result.status.name,
+        "verdict": result.verdict,
+        "fix": result.fix,
+        "cause": None if c is None else {"signature": c.signature, "class": c.klass},
+        "encryption": result.encryption,
+        "certificate_verified": result.certificate_verified,
+        "tls_note": result.tls_note or None,
+        "steps": [
+            {
+                "step": s.name,
+                "ok": s.ok,
+                "reply": s.reply,
+                "code": s.code,
+                "elapsed_ms": s.elapsed_ms,
+            }
+            for s in result.steps
+        ],
+    }
+
+
+def probe_text(results: Sequence[ProbeResult]) -> str:
+    if not results:
+        return "No outgoing server to probe."
+    lines: list[str] = []
+    for r in results:
+        lines.append(f"{_GLYPHS[r.status]} {r.label}  {r.where}")
+        for s in r.steps:
+            mark = "ok " if s.ok else "ERR"
+            lines.append(f"    {mark} {s.name:<9} {one_line(s.reply, 100)}")
+        lines.append(f"    => {one_line(r.verdict)}")
+        if r.fix:
+            lines.append(f"    do: {one_line(r.fix)}")
+        if r.tls_note:
+            lines.append(f"    note: {r.tls_note}")
+    return "\n".join(lines)
+
+
+def _probe(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
+    from console.services.probe import probe_backend
+
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    mail_from: str | bool | None = None
+    if args.mail_from is not None:
+        mail_from = args.mail_from or True
+    results = probe_backend(backend, timeout=args.timeout, mail_from=mail_from)
+    code = EXIT_PROBE_FAILED if any(r.status is Status.CRITICAL for r in results) else EXIT_OK
+    if args.json:
+        return json.dumps([probe_json(r) for r in results], indent=2, ensure_ascii=False), code
+    return probe_text(results), code
