@@ -25,7 +25,7 @@ COMMON_WORD = "invoice"  # about 5% of the mails
 PAGE_LIMIT = 200  # the TUI's page size
 FAST_MS = 100.0
 QUERY_TARGET = Target("max_ratio", 2.0)
-CAUSES_AVAILABLE = importlib.util.find_spec("console.odoo.causes") is not None
+CAUSES_AVAILABLE = importlib.util.find_spec("console.services.causes") is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,8 +135,10 @@ class QueryBench:
         return QueryResults(self.rows, [Explained(t, f()) for t, f in self.slow])
 
     def _causes(self) -> None:
+        from console.domain.causes import group_rows
         from console.domain.classify import KNOWN_TEXTS
-        from console.odoo.causes import causes, group_rows, text_groups_query
+        from console.odoo.causes import text_groups_query
+        from console.services.causes import causes
 
         backend, conn = self.backend, self.conn
         failed = fetch_failed_rows(conn)
@@ -223,7 +225,7 @@ def never_prepare(backend: SqlBackend) -> None:
 
 
 def fetch_failed_rows(conn: psycopg.Connection[Any]) -> list[Any]:
-    from console.odoo.causes import FailedRow
+    from console.domain.causes import FailedRow
 
     return [
         FailedRow(id=int(r[0]), failure_type=r[1], failure_reason=r[2], seen_at=r[3], server=r[4])

@@ -1,7 +1,7 @@
 """Failures by cause grouped in SQL give exactly what the row-by-row grouping gives.
 
 `causes()` groups the failed mails by text and server in SQL and classifies each text once;
-`group_rows(iter_failed())` reads and classifies every failed row (the earlier way, still
+`group_rows(backend.failed_mails())` reads and classifies every failed row (the earlier way, still
 used for the support bundle's samples). Both run here on the same real databases: the
 bundled sample (SQLite), every Odoo version on PostgreSQL, and generated databases made
 more varied (several servers per cause, missing dates and types) so that the servers'
@@ -19,15 +19,9 @@ from sqlalchemy import create_engine, text
 
 from console.backends.sql import SqlBackend, open_backend
 from console.config.connection import ConnectionSettings
+from console.domain.causes import group_rows
 from console.domain.classify import classify
-from console.odoo.causes import (
-    cause_target_ids,
-    causes,
-    group_rows,
-    ids_for_cause,
-    iter_failed,
-    text_groups,
-)
+from console.services.causes import cause_target_ids, causes, ids_for_cause
 from tests.conftest import OdooDatabases
 from tests.odoo_dbs import VERSIONS, build_postgres, build_sqlite
 
@@ -49,13 +43,13 @@ def open_db() -> Iterator[Any]:
 def row_by_row_ids(backend: SqlBackend, signature: str) -> list[int]:
     return [
         row.id
-        for row in iter_failed(backend, page_size=7)
+        for row in backend.failed_mails(page_size=7)
         if classify(row.failure_reason, row.failure_type).signature == signature
     ]
 
 
 def assert_same_as_row_by_row(backend: SqlBackend) -> None:
-    expected = group_rows(iter_failed(backend, page_size=7))
+    expected = group_rows(backend.failed_mails(page_size=7))
     got = causes(backend)
     assert len(expected) >= 5  # a grouping worth comparing
     assert got == expected  # counts, dates, servers (in order), classification, sample id
@@ -121,7 +115,7 @@ def test_a_cause_without_any_date_sorts_last_instead_of_crashing(
             )
     engine.dispose()
     groups = causes(backend)
-    assert groups == group_rows(iter_failed(backend))
+    assert groups == group_rows(backend.failed_mails())
     assert groups[0].signature == chosen.signature and groups[0].last_seen is None
     assert groups[0].first_seen is None and all(g.last_seen for g in groups[1:])
 
@@ -142,7 +136,7 @@ def test_a_generated_varied_postgresql_database_groups_the_same(
     assert_same_as_row_by_row(backend)
     groups = causes(backend)
     assert any(len(g.servers) >= 3 for g in groups)  # the servers' order was compared
-    assert len(text_groups(backend)) > 3 * len(groups)  # many texts per cause were merged
+    assert len(backend.failure_groups()) > 3 * len(groups)  # many texts per cause were merged
 
 
 def test_a_generated_varied_sqlite_database_groups_the_same(

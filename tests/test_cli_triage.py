@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 from console.backends.sql import open_backend
 from console.config.connection import ConnectionSettings
 from console.domain.errors import UsageError
-from console.odoo.causes import cause_target_ids, causes, ids_for_cause
+from console.services.causes import cause_target_ids, causes, ids_for_cause
 from console.services.journal import Journal
 from console.services.operations import Operator
 from tests.cli_run import run_cli as run

@@ -16,8 +16,9 @@ from textual.widgets import Input, Static
 
 from console.backends.sql import SqlBackend, open_backend
 from console.config.connection import ConnectionSettings
+from console.domain.causes import CauseGroup
 from console.domain.health import health_summary
-from console.odoo.causes import CauseGroup, causes, ids_for_cause
+from console.services.causes import causes, ids_for_cause
 from console.services.health import run_health
 from console.tui.app import MailQueueApp
 from console.tui.campaigns_pane import CampaignsPane

@@ -5,12 +5,13 @@ Calls are synchronous and may be slow: the TUI runs them in thread workers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # typing only: the TUI's first frame imports this module
+    from console.domain.causes import FailedRow, TextGroup
     from console.domain.models import (
         CampaignRow,
         CronRow,
@@ -55,6 +56,15 @@ class MailQueueBackend(Protocol):
         ...
 
     def mail_detail(self, mail_id: int) -> MailDetail | None: ...
+
+    def failure_groups(self, *, with_ids: bool = False) -> list[TextGroup]:
+        """The failed mails grouped by failure type, reason prefix and server, newest
+        group first, reasons masked (console.domain.causes merges them into causes)."""
+        ...
+
+    def failed_mails(self, page_size: int = 2000) -> Iterator[FailedRow]:
+        """Every failed mail, newest first, read `page_size` at a time, reasons masked."""
+        ...
 
     def crons(self) -> list[CronRow]: ...
 

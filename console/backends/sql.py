@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from console.backends.base import MailQuery
 from console.backends.sql_errors import connection_error, query_error
 from console.config.connection import ConnectionSettings, ResolvedTarget, mask_url, resolve_target
+from console.domain.causes import FailedRow, TextGroup
 from console.domain.errors import ConsoleError, ReadOnlyRefused
 from console.domain.models import (
     Attachment,
@@ -34,6 +35,7 @@ from console.domain.models import (
 from console.domain.secrets import Credential, SecretMask
 from console.domain.timefmt import as_naive_datetime, utcnow_naive
 from console.odoo import campaigns as campaign_sql
+from console.odoo import causes as cause_sql
 from console.odoo import crons as cron_sql
 from console.odoo import mail_queries as mail_sql
 from console.odoo.mail_queries import LIST_REASON_CHARS
@@ -393,6 +395,22 @@ class SqlBackend:
             return sorted(found)
 
         return self._run(work)
+
+    def failure_groups(self, *, with_ids: bool = False) -> list[TextGroup]:
+        mask = self.secret_mask()
+        return self._run(
+            lambda c: cause_sql.read_text_groups(c, self.schema, mask, with_ids=with_ids)
+        )
+
+    def failed_mails(self, page_size: int = cause_sql.PAGE_SIZE) -> Iterator[FailedRow]:
+        mask = self.secret_mask()
+
+        def page(before: int | None, size: int) -> list[FailedRow]:
+            return self._run(
+                lambda c: cause_sql.read_failed_page(c, self.schema, mask, before, size)
+            )
+
+        return cause_sql.iter_pages(page, page_size)
 
     def mail_detail(self, mail_id: int) -> MailDetail | None:
         mask = self.secret_mask()

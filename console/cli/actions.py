@@ -153,7 +153,7 @@ def _targets(operator: Any, args: argparse.Namespace) -> list[int]:
     if getattr(args, "cause", None):
         if ids or args.grep or getattr(args, "all_failed", False):
             raise UsageError("Give either ids, a filter or --cause, not several")
-        from console.odoo.causes import cause_target_ids
+        from console.services.causes import cause_target_ids
 
         return list(cause_target_ids(operator.backend, args.cause))
     if getattr(args, "all_failed", False) or args.grep:

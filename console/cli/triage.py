@@ -27,7 +27,7 @@ from console.domain.sanitize import one_line
 
 if TYPE_CHECKING:
     from console.backends.sql import SqlBackend
-    from console.odoo.causes import CauseGroup
+    from console.domain.causes import CauseGroup
     from console.services.probe import ProbeResult
 
 TRIAGE_COMMANDS = frozenset({"causes", "doctor", "check", "probe"})
@@ -148,7 +148,7 @@ def cause_json(group: CauseGroup) -> dict[str, Any]:
 def _causes(backend: SqlBackend, args: argparse.Namespace, tz: tzinfo) -> str:
     from console.cli.text import table
     from console.domain.timefmt import short_local
-    from console.odoo.causes import causes
+    from console.services.causes import causes
 
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")

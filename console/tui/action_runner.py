@@ -61,7 +61,7 @@ from console.tui.messages import (
 )
 
 if TYPE_CHECKING:  # imported in workers only: the App must not pull SQLAlchemy in
-    from console.odoo.causes import CauseGroup
+    from console.domain.causes import CauseGroup
     from console.services.operations import Operator
     from console.smtp.concurrency import ConcurrencyPolicy
     from console.tui.app import MailQueueApp
@@ -324,7 +324,7 @@ class ActionRunner:
     def _preview_cause(self, backend: MailQueueBackend, action: str, group: CauseGroup) -> None:
         try:
             from console.backends.sql import SqlBackend
-            from console.odoo.causes import ids_for_cause
+            from console.services.causes import ids_for_cause
 
             if not isinstance(backend, SqlBackend):
                 raise ConsoleError("Causes need an SQL connection")

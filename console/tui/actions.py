@@ -32,8 +32,8 @@ from console.tui.formatting import (
 )
 
 if TYPE_CHECKING:  # the TUI imports console.services.operations (and SQLAlchemy) only in workers
+    from console.domain.causes import CauseGroup
     from console.domain.models import CampaignRow, CronRow, MailDetail, MailRow
-    from console.odoo.causes import CauseGroup
     from console.services.operations import Operator
 
 # Every action that writes to the database (hidden and refused in read-only sessions).

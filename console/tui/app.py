@@ -50,8 +50,8 @@ from console.tui.refresher import Refresher
 # actions and the support tools load right after it (pane_set.later_panes), or when used.
 if TYPE_CHECKING:
     from console.backends.base import MailQuery, MailQueueBackend
+    from console.domain.causes import CauseGroup
     from console.domain.models import CampaignRow, CronRow, DatabaseInfo, QueueStatus
-    from console.odoo.causes import CauseGroup
     from console.smtp.concurrency import ConcurrencyPolicy
     from console.tui.action_runner import ActionRunner, OperatorFactory
     from console.tui.actions import ActionRequest

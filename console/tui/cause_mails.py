@@ -26,7 +26,7 @@ from console.tui.messages import CauseMailsLoaded
 from console.tui.tables import ColumnSpec, MailTable
 
 if TYPE_CHECKING:
-    from console.odoo.causes import CauseGroup
+    from console.domain.causes import CauseGroup
 
 MAX_ROWS = 1000
 SCAN_PAGE = 500
@@ -127,7 +127,7 @@ class CauseMailsScreen(Screen[None]):
         signature = self.group.signature
         try:
             from console.backends.sql import SqlBackend
-            from console.odoo.causes import ids_for_cause
+            from console.services.causes import ids_for_cause
 
             if not isinstance(backend, SqlBackend):
                 raise ConsoleError("Not connected")

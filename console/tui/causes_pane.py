@@ -26,7 +26,7 @@ from console.tui.record_table import RecordTablePane
 from console.tui.tables import ColumnSpec, RecordTable
 
 if TYPE_CHECKING:  # console.odoo.causes imports SQLAlchemy: typing only
-    from console.odoo.causes import CauseGroup
+    from console.domain.causes import CauseGroup
 
 
 class CausesHost(ConsoleHost, Protocol):

@@ -13,9 +13,9 @@ if TYPE_CHECKING:  # typing only: the App imports this module before its first f
     from datetime import datetime
 
     from console.backends.base import MailQuery, MailQueueBackend
+    from console.domain.causes import CauseGroup
     from console.domain.health import CheckResult
     from console.domain.models import MailDetail, MailPage, MailRow, QueueStatus
-    from console.odoo.causes import CauseGroup
     from console.services.probe import ProbeResult
     from console.tui.actions import ActionRequest, Severity
 

@@ -289,7 +289,7 @@ class Refresher:
         started = time.monotonic()
         try:
             from console.backends.sql import SqlBackend
-            from console.odoo.causes import causes
+            from console.services.causes import causes
 
             if not isinstance(backend, SqlBackend):
                 raise ConsoleError("Causes need an SQL connection")

@@ -116,13 +116,13 @@ def _queue(backend: SqlBackend) -> dict[str, Any]:
 
 
 def _failure_groups(backend: SqlBackend) -> list[dict[str, Any]]:
+    from console.domain.causes import FailedRow, group_rows
     from console.domain.classify import classify
-    from console.odoo.causes import FailedRow, group_rows, iter_failed
 
     samples: dict[str, list[int]] = {}
 
     def tee() -> Iterator[FailedRow]:
-        for row in iter_failed(backend):
+        for row in backend.failed_mails():
             signature = classify(row.failure_reason, row.failure_type).signature
             kept = samples.setdefault(signature, [])
             if len(kept) < SAMPLES_PER_GROUP:
