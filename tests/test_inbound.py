@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from console.odoo.inbound_routing import aliases, inbound_check, message_ids
-from console.services.support.inbound import ACCEPTED, BOUNCE_REPORT, BOUNCED, DEPENDS, REJECTED
+from console.domain.inbound import ACCEPTED, BOUNCE_REPORT, BOUNCED, DEPENDS, REJECTED
+from console.odoo.inbound_routing import message_ids
 from tests.test_support_eml import Db, add_mail, pg_db, run_cli, sqlite_db
 
 CLAIRE = "claire.dubois@acme-shop.fr"  # partner 5 in the generated databases
@@ -110,7 +110,7 @@ def db17(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
 
 
 def check(db: Db, address: str, **kwargs: Any) -> Any:
-    return inbound_check(db.backend(), address, **kwargs)
+    return db.backend().inbound_check(address, **kwargs)
 
 
 def test_17_aliases_domains_and_local_parts(db17: Db) -> None:
@@ -226,7 +226,7 @@ def test_16_icp_layout(db16: Db) -> None:
     assert check(db16, "sales@other-domain.example").outcome == REJECTED
     # the catchall test of 16 looks at the local part of To, without the domain filter
     assert check(db16, "catchall@other-domain.example").outcome == BOUNCED
-    listed = {a.name: a for a in aliases(db16.backend())}
+    listed = {a.name: a for a in db16.backend().routing_setup().aliases}
     assert listed["sales"].address == "sales@acme-shop.fr" and listed["sales"].full_name is None
 
 

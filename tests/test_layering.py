@@ -43,7 +43,7 @@ HEADLESS_MODULES = [
     "console.services.support.logread",
     "console.services.support.logfiles",
     "console.services.support.logfollow",
-    "console.services.support.inbound",
+    "console.domain.inbound",
     "console.odoo.inbound_routing",
     "console.cli.support",
     "console.cli.logs",

@@ -347,7 +347,7 @@ def test_missing_mail_and_pg(pg_db_factory: Any, dbs: list[Db]) -> None:
 @pytest.mark.parametrize(
     "module",
     [
-        "console.services.support.inbound",
+        "console.domain.inbound",
         "console.services.support.logs",
         "console.services.support.redact",
     ],

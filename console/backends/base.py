@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # typing only: the TUI's first frame imports this module
     from console.domain.causes import FailedRow, TextGroup
+    from console.domain.inbound import RoutingSetup, Verdict
     from console.domain.models import (
         CampaignRow,
         CronRow,
@@ -64,6 +65,18 @@ class MailQueueBackend(Protocol):
 
     def failed_mails(self, page_size: int = 2000) -> Iterator[FailedRow]:
         """Every failed mail, newest first, read `page_size` at a time, reasons masked."""
+        ...
+
+    def routing_setup(self) -> RoutingSetup:
+        """Where incoming mail can land: alias domains (17+), 16's catchall settings, and
+        every alias with its model and contact policy."""
+        ...
+
+    def inbound_check(
+        self, address: str, *, in_reply_to: str | None = None, sender: str | None = None
+    ) -> Verdict:
+        """What Odoo's mail gateway would do with a mail to ``address`` (a reply to
+        ``in_reply_to``, from ``sender``): accepted for which record, bounced, rejected."""
         ...
 
     def crons(self) -> list[CronRow]: ...

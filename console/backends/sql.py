@@ -20,6 +20,7 @@ from console.backends.sql_errors import connection_error, query_error
 from console.config.connection import ConnectionSettings, ResolvedTarget, mask_url, resolve_target
 from console.domain.causes import FailedRow, TextGroup
 from console.domain.errors import ConsoleError, ReadOnlyRefused
+from console.domain.inbound import RoutingSetup, Verdict
 from console.domain.models import (
     Attachment,
     CampaignRow,
@@ -37,6 +38,7 @@ from console.domain.timefmt import as_naive_datetime, utcnow_naive
 from console.odoo import campaigns as campaign_sql
 from console.odoo import causes as cause_sql
 from console.odoo import crons as cron_sql
+from console.odoo import inbound_routing as inbound_sql
 from console.odoo import mail_queries as mail_sql
 from console.odoo.mail_queries import LIST_REASON_CHARS
 from console.odoo.record_names import record_names
@@ -411,6 +413,19 @@ class SqlBackend:
             )
 
         return cause_sql.iter_pages(page, page_size)
+
+    def routing_setup(self) -> RoutingSetup:
+        return self._run(lambda c: inbound_sql.read_setup(c, self.version.major))
+
+    def inbound_check(
+        self, address: str, *, in_reply_to: str | None = None, sender: str | None = None
+    ) -> Verdict:
+        version = self.version.major
+        return self._run(
+            lambda c: inbound_sql.check_address(
+                c, version, address, in_reply_to=in_reply_to, sender=sender
+            )
+        )
 
     def mail_detail(self, mail_id: int) -> MailDetail | None:
         mask = self.secret_mask()

@@ -28,8 +28,8 @@ from console.domain.secrets import NO_SECRETS, SecretMask
 
 if TYPE_CHECKING:
     from console.backends.sql import SqlBackend
+    from console.domain.inbound import Verdict
     from console.services.support.eml import ExportLimits
-    from console.services.support.inbound import Verdict
 
 SUPPORT_COMMANDS = frozenset({"export-eml", "bundle", "logs", "inbound-check", "aliases"})
 EXIT_OK = 0
@@ -298,11 +298,12 @@ def verdict_json(verdict: Verdict) -> dict[str, Any]:
 
 
 def _inbound(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
-    from console.odoo.inbound_routing import inbound_check
 
     if "@" not in args.address:
         raise UsageError(f"{args.address!r} is not an e-mail address")
-    verdict = inbound_check(backend, args.address, in_reply_to=args.in_reply_to, sender=args.sender)
+    verdict = backend.inbound_check(
+        args.address, in_reply_to=args.in_reply_to, sender=args.sender
+    )
     code = EXIT_OK if verdict.accepted else EXIT_NOT_FOUND
     if args.json:
         return json.dumps(verdict_json(verdict), indent=2, ensure_ascii=False), code
@@ -314,9 +315,8 @@ def _inbound(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
 def _aliases(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
     from console.cli.text import table
     from console.domain.json_shapes import routing_setup_json
-    from console.odoo.inbound_routing import load_setup
 
-    setup = load_setup(backend)
+    setup = backend.routing_setup()
     if args.json:
         return json.dumps(routing_setup_json(setup), indent=2), EXIT_OK
     lines: list[str] = []

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.domain.inbound import RoutingSetup
 from console.domain.models import CampaignRow, CronRow, DatabaseInfo, MailRow, QueueStatus
 from console.domain.states import MAIL_STATES
 from console.domain.timefmt import iso_utc
-from console.services.support.inbound import RoutingSetup
 
 
 def database_json(info: DatabaseInfo) -> dict[str, Any]:

@@ -1,7 +1,8 @@
-"""Read what Odoo's incoming routing needs from the database, then run ``inbound``'s rules.
+"""Read what Odoo's incoming routing needs from the database, then run the routing rules
+(console.domain.inbound).
 
-``aliases(backend)`` lists the aliases (for an Aliases pane); ``inbound_check(backend,
-address, in_reply_to=..., sender=...)`` gives the verdict. Only columns that exist are
+``read_aliases`` lists the aliases (for an Aliases pane); ``check_address`` gives the
+verdict for an address, a reply and a sender. Only columns that exist are
 read; tables a module adds (``fetchmail_server``, ``mail_followers``, the document tables)
 are optional: a missing one makes the answer "cannot tell", never an error.
 """
@@ -9,17 +10,12 @@ are optional: a missing one makes the answer "cannot tell", never an error.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Sequence
 
 from sqlalchemy import bindparam, inspect, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import SQLAlchemyError
 
-from console.backends.sql import SqlBackend
-from console.backends.sql_errors import query_error
-from console.domain.mailtools import email_normalize
-from console.services.support.inbound import (
+from console.domain.inbound import (
     Alias,
     AliasDomain,
     ReplyTarget,
@@ -28,8 +24,8 @@ from console.services.support.inbound import (
     Verdict,
     check_incoming,
 )
+from console.domain.mailtools import email_normalize
 
-T = TypeVar("T")
 _MSGID = re.compile(r"<[^<>]+>")  # tools.mail_header_msgid_re
 _MODEL_TABLE = re.compile(r"^[a-z0-9_.]+$")
 _ICPS = (
@@ -62,42 +58,32 @@ class _Catalog:
         return f"{alias}.{column}" if self.has(table, column) else f"NULL AS {column}"
 
 
-def aliases(backend: SqlBackend) -> list[Alias]:
+def read_aliases(connection: Connection, version: int) -> list[Alias]:
     """Every mail alias with its address, target model and contact policy."""
-    return _run(backend, lambda c: _read_aliases(_Catalog(c), backend.version.major))
+    return _read_aliases(_Catalog(connection), version)
 
 
-def load_setup(backend: SqlBackend) -> RoutingSetup:
-    return _run(backend, lambda c: _read_setup(_Catalog(c), backend.version.major))
+def read_setup(connection: Connection, version: int) -> RoutingSetup:
+    """Where incoming mail can land: alias domains (17+), the catchall settings (16),
+    every alias."""
+    return _read_setup(_Catalog(connection), version)
 
 
-def inbound_check(
-    backend: SqlBackend,
+def check_address(
+    connection: Connection,
+    version: int,
     address: str,
     *,
     in_reply_to: str | None = None,
     sender: str | None = None,
 ) -> Verdict:
     """Odoo's routing verdict for a mail delivered to `address`."""
-
-    def work(connection: Connection) -> Verdict:
-        catalog = _Catalog(connection)
-        version = backend.version.major
-        setup = _read_setup(catalog, version)
-        lookups = _DbLookups(catalog)
-        reply = _reply(catalog, lookups, in_reply_to, version) if in_reply_to else None
-        who = _sender(catalog, sender) if sender else None
-        return check_incoming(setup, address, lookups, reply=reply, sender=who)
-
-    return _run(backend, work)
-
-
-def _run(backend: SqlBackend, work: Callable[[Connection], T]) -> T:
-    try:
-        with backend.engine.connect() as connection:
-            return work(connection)
-    except SQLAlchemyError as exc:
-        raise query_error(exc, backend.target.url) from None
+    catalog = _Catalog(connection)
+    setup = _read_setup(catalog, version)
+    lookups = _DbLookups(catalog)
+    reply = _reply(catalog, lookups, in_reply_to, version) if in_reply_to else None
+    who = _sender(catalog, sender) if sender else None
+    return check_incoming(setup, address, lookups, reply=reply, sender=who)
 
 
 def _read_setup(catalog: _Catalog, version: int) -> RoutingSetup:

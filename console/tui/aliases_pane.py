@@ -9,8 +9,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 
 from console.backends.base import MailQueueBackend
-from console.domain.errors import ConsoleError
-from console.services.support.inbound import Alias
+from console.domain.inbound import Alias
 from console.tui.formatting import cell, describe_error
 from console.tui.inbound_screen import InboundScreen
 from console.tui.messages import RefreshJob
@@ -28,12 +27,7 @@ class AliasesUnreadable:
 def read_aliases(backend: MailQueueBackend) -> list[Alias] | AliasesUnreadable:
     """In the refresh worker: the aliases, or why they cannot be read (the refresh goes on)."""
     try:
-        from console.backends.sql import SqlBackend
-        from console.odoo.inbound_routing import aliases
-
-        if not isinstance(backend, SqlBackend):
-            raise ConsoleError("Aliases need an SQL connection")
-        return aliases(backend)
+        return list(backend.routing_setup().aliases)
     except Exception as exc:
         return AliasesUnreadable(describe_error(exc))
 

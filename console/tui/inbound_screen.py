@@ -20,7 +20,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Static
 
 from console.backends.base import MailQueueBackend
-from console.domain.errors import ConsoleError
 from console.tui.formatting import Palette, describe_error, one_line
 
 OUTCOME_TONES = {
@@ -182,12 +181,7 @@ class InboundScreen(ModalScreen[None]):
     ) -> None:
         """In a thread: read the routing setup and run Odoo's rules."""
         try:
-            from console.backends.sql import SqlBackend
-            from console.odoo.inbound_routing import inbound_check
-
-            if not isinstance(backend, SqlBackend):
-                raise ConsoleError("The routing check needs an SQL connection")
-            verdict = inbound_check(backend, address, in_reply_to=reply, sender=sender)
+            verdict = backend.inbound_check(address, in_reply_to=reply, sender=sender)
         except Exception as exc:
             self.post_message(InboundChecked(address, error=describe_error(exc)))
             return

@@ -244,9 +244,7 @@ def _parameters(backend: SqlBackend) -> dict[str, str]:
 
 def _aliases(backend: SqlBackend) -> dict[str, Any]:
     from console.domain.json_shapes import routing_setup_json
-    from console.odoo.inbound_routing import load_setup
-
-    return routing_setup_json(load_setup(backend))
+    return routing_setup_json(backend.routing_setup())
 
 
 def _journal(backend: SqlBackend, journal: Journal) -> list[dict[str, Any]]:
