@@ -31,7 +31,7 @@ from console.domain.health import (
     health_summary,
 )
 from console.domain.timefmt import utcnow_naive
-from console.services.health import gather_facts, run_health
+from console.services.health import run_health
 from tests.odoo_dbs import build_postgres, build_sqlite
 
 QUEUE_CRON_ID = (
@@ -135,7 +135,7 @@ def test_scenario_database_is_critical_and_healthy_copy_is_ok(
     backend = open_backend(ConnectionSettings(db_url=url))
     try:
         healthy = run_health(backend)
-        facts = gather_facts(backend)
+        facts = backend.health_facts()
     finally:
         backend.close()
     assert facts.unreadable == ()
@@ -434,7 +434,7 @@ def test_daily_volume(templates: dict[int, Path], tmp_path: Path) -> None:
     url = fresh(templates, tmp_path)
     backend = open_backend(ConnectionSettings(db_url=url))
     try:
-        volume = gather_facts(backend).volume_24h
+        volume = backend.health_facts().volume_24h
         ids = [r.id for r in run_health(backend)]
     finally:
         backend.close()
@@ -453,7 +453,7 @@ def test_unreadable_fact_gives_unknown_not_a_crash(
     try:
         run_sql(url, "DROP TABLE mail_alias_domain")  # gone after the schema was read
         results = {r.id: r for r in run_health(backend)}
-        facts = gather_facts(backend)
+        facts = backend.health_facts()
     finally:
         backend.close()
     assert results["alias_domain"].status is Status.UNKNOWN

@@ -32,7 +32,7 @@ from console.domain.queue_index import (
     check_queue_index,
 )
 from console.services.health import run_health
-from console.services.queue_index import measure, queue_index_check
+from console.services.queue_index import queue_index_check
 from console.tui.health_pane import render_checks
 from tests.odoo_dbs import build_postgres
 from tests.pgcluster import PgCluster
@@ -108,7 +108,7 @@ def test_a_short_queue_on_a_large_table_gets_the_statement_and_its_measured_gain
     assert not [i for i in before if "state" in i]  # Odoo creates no index on state
     read_only = backend(pg_cluster, db, read_only=True)  # measuring only reads
     try:
-        facts = measure(read_only, min_rows=LOW.min_rows)
+        facts = read_only.queue_index_facts(min_rows=LOW.min_rows)
         result = check_queue_index(facts, LOW)
     finally:
         read_only.close()

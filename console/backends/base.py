@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # typing only: the TUI's first frame imports this module
     from console.domain.causes import FailedRow, TextGroup
+    from console.domain.health import HealthFacts
     from console.domain.inbound import RoutingSetup, Verdict
     from console.domain.models import (
         CampaignRow,
@@ -21,6 +22,7 @@ if TYPE_CHECKING:  # typing only: the TUI's first frame imports this module
         MailPage,
         QueueStatus,
     )
+    from console.domain.queue_index import QueueIndexFacts
     from console.domain.secrets import SecretMask
 
 
@@ -77,6 +79,20 @@ class MailQueueBackend(Protocol):
     ) -> Verdict:
         """What Odoo's mail gateway would do with a mail to ``address`` (a reply to
         ``in_reply_to``, from ``sender``): accepted for which record, bounced, rejected."""
+        ...
+
+    def health_facts(self, *, now: datetime | None = None) -> HealthFacts:
+        """What the health checks judge (console.domain.health), each fact read on its own:
+        one that cannot be read is None and named in ``unreadable``, never an error."""
+        ...
+
+    def queue_index_facts(self, *, min_rows: int, now: datetime | None = None) -> QueueIndexFacts:
+        """What an index on ``mail_mail.state`` would save Odoo's queue search, measured
+        reading only (PostgreSQL; SQLite says so), on a table of at least ``min_rows``."""
+        ...
+
+    def default_from_address(self) -> str | None:
+        """The From Odoo puts on notifications by default (None when none is set)."""
         ...
 
     def crons(self) -> list[CronRow]: ...

@@ -20,6 +20,7 @@ from console.backends.sql_errors import connection_error, query_error
 from console.config.connection import ConnectionSettings, ResolvedTarget, mask_url, resolve_target
 from console.domain.causes import FailedRow, TextGroup
 from console.domain.errors import ConsoleError, ReadOnlyRefused
+from console.domain.health import HealthFacts
 from console.domain.inbound import RoutingSetup, Verdict
 from console.domain.models import (
     Attachment,
@@ -33,13 +34,16 @@ from console.domain.models import (
     QueueStatus,
     Recipient,
 )
+from console.domain.queue_index import QueueIndexFacts
 from console.domain.secrets import Credential, SecretMask
 from console.domain.timefmt import as_naive_datetime, utcnow_naive
 from console.odoo import campaigns as campaign_sql
 from console.odoo import causes as cause_sql
 from console.odoo import crons as cron_sql
+from console.odoo import health_facts as health_sql
 from console.odoo import inbound_routing as inbound_sql
 from console.odoo import mail_queries as mail_sql
+from console.odoo import queue_index as index_sql
 from console.odoo.mail_queries import LIST_REASON_CHARS
 from console.odoo.record_names import record_names
 from console.odoo.schema import OdooSchema, load_schema
@@ -413,6 +417,28 @@ class SqlBackend:
             )
 
         return cause_sql.iter_pages(page, page_size)
+
+    def _fact_source(self) -> health_sql.FactSource:
+        return health_sql.FactSource(
+            run=self._run,
+            schema=self.schema,
+            version=self.version.major,
+            neutralized=self._info.neutralized,
+            conf=self._target.odoo_conf,
+            crons=self.crons,
+            campaigns=self.campaigns,
+        )
+
+    def health_facts(self, *, now: datetime | None = None) -> HealthFacts:
+        return health_sql.gather_facts(self._fact_source(), now=now)
+
+    def queue_index_facts(self, *, min_rows: int, now: datetime | None = None) -> QueueIndexFacts:
+        return index_sql.measure(
+            self.engine, self.schema, self.version.major, min_rows=min_rows, now=now
+        )
+
+    def default_from_address(self) -> str | None:
+        return health_sql.default_from_address(self._fact_source())
 
     def routing_setup(self) -> RoutingSetup:
         return self._run(lambda c: inbound_sql.read_setup(c, self.version.major))

@@ -216,11 +216,10 @@ def _daily_limit(args: argparse.Namespace) -> int | None:
 def _results(
     backend: SqlBackend, args: argparse.Namespace, *, index_advice: bool = False
 ) -> list[CheckResult]:
-    from console.services.health import gather_facts
 
     thresholds = _thresholds(args)
     limit = _daily_limit(args)
-    results = evaluate(gather_facts(backend), daily_limit=limit, thresholds=thresholds)
+    results = evaluate(backend.health_facts(), daily_limit=limit, thresholds=thresholds)
     if index_advice:  # doctor only: `check` runs every minute and must stay cheap
         from console.services.queue_index import queue_index_check
 

@@ -376,7 +376,6 @@ def probe_plan(backend: SqlBackend) -> tuple[list[ProbeTarget], str | None]:
     """(targets, default From): active servers in Odoo's order, then the odoo.conf fallback."""
     from console.config.odoo_conf import smtp_ssl_enabled
     from console.odoo.send_store import load_settings
-    from console.services.health import default_from_address
     from console.smtp.server_choice import ConfSmtp, resolve_endpoint
 
     settings = backend._run(lambda c: load_settings(c, backend.schema, 1))
@@ -402,7 +401,7 @@ def probe_plan(backend: SqlBackend) -> tuple[list[ProbeTarget], str | None]:
         fallback = resolve_endpoint(None, conf, default_filter)
         label = "odoo.conf" if conf_file is not None else "odoo.conf defaults (no -c given)"
         targets.append(_target(fallback, label))
-    return targets, default_from_address(backend)
+    return targets, backend.default_from_address()
 
 
 def _target(endpoint: Any, label: str | None = None) -> ProbeTarget:
