@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from console.odoo.filestore import ENV_DATA_DIR, filestore_path, find_data_dir
+from console.odoo.filestore import ENV_DATA_DIR, find_data_dir
+from console.smtp.attachments import filestore_path
 
 
 def test_explicit_then_environment_then_odoo_conf(

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import pwd
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,12 +22,6 @@ ENV_DATA_DIR = "ODOO_MAILQ_DATA_DIR"
 class DataDir:
     path: str
     source: str  # how it was chosen, said when an attachment cannot be read
-
-
-def filestore_path(data_dir: str, dbname: str, store_fname: str) -> Path:
-    """``ir.attachment._full_path``: dots removed, no leading or trailing slashes."""
-    cleaned = re.sub("[.]", "", store_fname).strip("/\\")
-    return Path(data_dir) / "filestore" / dbname / cleaned
 
 
 def _default_candidates() -> list[str]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -18,10 +17,12 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from console.domain.timefmt import as_naive_datetime
-from console.odoo.filestore import filestore_path
 from console.odoo.schema import OdooSchema
-from console.smtp.build import AttachmentData, Recipient
+from console.smtp.build import Recipient
+from console.smtp.prepare import Prepared, TooManyRecipients, prepare_from_rows
 from console.smtp.reasons import NOTIFICATION_PLACEHOLDER_REASON, PLACEHOLDER_REASON
+from console.smtp.routing import Route, SendContext
+from console.smtp.rows import AliasDomain, AttachmentRow, DbSettings, MailRow, PlanRow
 from console.smtp.server_choice import NO_VALID_RECIPIENT, MailServer
 
 LOCK_ERRORS = ("55P03", "40001", "40P01")  # lock_not_available, serialization, deadlock
@@ -84,32 +85,6 @@ def session_lock_timeout(connection: Connection) -> Iterator[None]:
 
 
 # -- settings -------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class AliasDomain:
-    id: int
-    name: str
-    bounce_alias: str | None
-    default_from: str | None
-
-    @property
-    def bounce_email(self) -> str | None:
-        return f"{self.bounce_alias}@{self.name}" if self.bounce_alias else None
-
-    @property
-    def default_from_email(self) -> str | None:
-        if not self.default_from:
-            return None
-        return self.default_from if "@" in self.default_from else f"{self.default_from}@{self.name}"
-
-
-@dataclass(frozen=True, slots=True)
-class DbSettings:
-    servers: tuple[MailServer, ...]
-    params: dict[str, str]
-    company_alias: AliasDomain | None
-    alias_domains: dict[int, AliasDomain] = field(default_factory=dict)
-
-
 _PARAMS = (
     "mail.default.from",
     "mail.catchall.domain",
@@ -187,17 +162,6 @@ def find_queue_cron(connection: Connection, schema: OdooSchema) -> int | None:
 
 
 # -- planning -------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class PlanRow:
-    id: int
-    state: str | None
-    mailing_id: int | None
-    email_from: str | None
-    mail_server_id: int | None
-    alias_domain_id: int | None
-    scheduled_date: datetime | None = None
-
-
 def plan_rows(connection: Connection, schema: OdooSchema, ids: Sequence[int]) -> dict[int, PlanRow]:
     mailing = "m.mailing_id" if has(schema, "mail_mail", "mailing_id") else "NULL"
     alias = (
@@ -226,26 +190,6 @@ def plan_rows(connection: Connection, schema: OdooSchema, ids: Sequence[int]) ->
 
 
 # -- one mail -------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class MailRow:
-    id: int
-    state: str | None
-    mail_message_id: int
-    body_html: str | None
-    references: str | None
-    headers: str | None
-    email_to: str | None
-    email_cc: str | None
-    auto_delete: bool
-    is_notification: bool
-    subject: str | None
-    email_from: str | None
-    reply_to: str | None
-    message_id: str | None
-    model: str | None
-    res_id: int | None
-
-
 def lock_mail(connection: Connection, mail_id: int) -> str | None:
     """Lock the row without waiting (PostgreSQL) and return its state; None if gone."""
     lock = " FOR UPDATE NOWAIT" if connection.dialect.name == "postgresql" else ""
@@ -319,19 +263,6 @@ def read_recipients(
     return [Recipient(int(r.id), r.name, r.email) for r in rows]
 
 
-@dataclass(frozen=True, slots=True)
-class AttachmentRow:
-    id: int
-    name: str
-    mimetype: str | None
-    store_fname: str | None
-    db_datas: bytes | None
-    file_size: int | None
-    res_model: str | None
-    res_id: int | None
-    url: str | None
-
-
 def read_attachments(
     connection: Connection, schema: OdooSchema, message_id: int, version: int
 ) -> list[AttachmentRow]:
@@ -378,27 +309,23 @@ def read_attachments_many(
     return found
 
 
-class AttachmentUnreadable(Exception):
-    """A filestore file the console cannot read: sending would drop the attachment."""
-
-
-def attachment_content(row: AttachmentRow, data_dir: str, dbname: str) -> AttachmentData | None:
-    """The bytes Odoo attaches (None when Odoo sends nothing for it: no data)."""
-    if row.store_fname:
-        path = filestore_path(data_dir, dbname, row.store_fname)
-        try:
-            content = path.read_bytes()
-        except OSError as exc:
-            raise AttachmentUnreadable(
-                f"attachment {row.name!r} is in Odoo's filestore at {path}, which this "
-                f"console cannot read ({exc.strerror or exc}); give Odoo's data_dir with "
-                "--data-dir (or -c odoo.conf), or run on the Odoo host"
-            ) from None
-    else:
-        content = row.db_datas or b""
-    if not content:
-        return None
-    return AttachmentData(row.id, row.name, row.mimetype, content)
+def read_content(
+    connection: Connection,
+    schema: OdooSchema,
+    ctx: SendContext,
+    mail_id: int,
+    route: Route,
+    max_recipients: int | None = None,
+) -> Prepared:
+    """One mail, read now; with `max_recipients`, `TooManyRecipients` above that many
+    (read at most one more)."""
+    mail = read_mail(connection, mail_id)
+    limit = None if max_recipients is None else max_recipients + 1
+    recipients = read_recipients(connection, schema, mail_id, limit)
+    if max_recipients is not None and len(recipients) > max_recipients:
+        raise TooManyRecipients(max_recipients)
+    rows = read_attachments(connection, schema, mail.mail_message_id, ctx.version)
+    return prepare_from_rows(ctx, route, mail, recipients, rows)
 
 
 # -- writes ---------------------------------------------------------------------------

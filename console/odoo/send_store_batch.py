@@ -19,7 +19,6 @@ from console.odoo.send_store import (
     _NOT_DONE,
     MAIL_COLUMNS,
     MAIL_FROM,
-    MailRow,
     has,
     mail_row,
     partner_name_column,
@@ -28,6 +27,7 @@ from console.odoo.send_store import (
 )
 from console.smtp.build import Recipient
 from console.smtp.reasons import NOTIFICATION_PLACEHOLDER_REASON
+from console.smtp.rows import MailRow
 
 
 @dataclass(frozen=True, slots=True)

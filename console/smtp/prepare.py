@@ -15,10 +15,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy.engine import Connection
-
-from console.odoo import send_store as store
-from console.odoo.schema import OdooSchema
+from console.smtp.attachments import AttachmentUnreadable, attachment_content
 from console.smtp.build import (
     MailContent,
     Recipient,
@@ -28,6 +25,7 @@ from console.smtp.build import (
 )
 from console.smtp.headers import parse_headers
 from console.smtp.routing import Route, SendContext
+from console.smtp.rows import AttachmentRow, MailRow
 
 LEFT_TO_ODOO = "asked Odoo's queue to run instead"
 
@@ -64,7 +62,7 @@ def estimated_message_mb(body: str, attachment_bytes: int) -> float:
 
 @dataclass(frozen=True, slots=True)
 class Prepared:
-    mail: store.MailRow
+    mail: MailRow
     content: MailContent
 
     @property
@@ -84,31 +82,12 @@ class TooManyRecipients(SkipMail):
         self.limit = limit
 
 
-def prepare_content(
-    connection: Connection,
-    schema: OdooSchema,
-    ctx: SendContext,
-    mail_id: int,
-    route: Route,
-    max_recipients: int | None = None,
-) -> Prepared:
-    """One mail, read now; with `max_recipients`, `TooManyRecipients` above that many
-    (read at most one more)."""
-    mail = store.read_mail(connection, mail_id)
-    limit = None if max_recipients is None else max_recipients + 1
-    recipients = store.read_recipients(connection, schema, mail_id, limit)
-    if max_recipients is not None and len(recipients) > max_recipients:
-        raise TooManyRecipients(max_recipients)
-    rows = store.read_attachments(connection, schema, mail.mail_message_id, ctx.version)
-    return prepare_from_rows(ctx, route, mail, recipients, rows)
-
-
 def prepare_from_rows(
     ctx: SendContext,
     route: Route,
-    mail: store.MailRow,
+    mail: MailRow,
     recipients: Sequence[Recipient],
-    rows: list[store.AttachmentRow],
+    rows: list[AttachmentRow],
 ) -> Prepared:
     """The content from rows already read (Send now reads several mails at once)."""
     version = ctx.version
@@ -154,8 +133,8 @@ def prepare_from_rows(
     attachments = []
     for row in rows:
         try:
-            data = store.attachment_content(row, ctx.data_dir, ctx.dbname)
-        except store.AttachmentUnreadable as exc:
+            data = attachment_content(row, ctx.data_dir, ctx.dbname)
+        except AttachmentUnreadable as exc:
             raise SkipMail(f"{exc}; left outgoing") from None
         if data is not None:
             attachments.append(data)
@@ -166,7 +145,7 @@ _URL_SCHEMES = ("http://", "https://", "ftp://")
 
 
 def _check_size(
-    content: MailContent, rows: list[store.AttachmentRow], body: str, ctx: SendContext, route: Route
+    content: MailContent, rows: list[AttachmentRow], body: str, ctx: SendContext, route: Route
 ) -> None:
     """18+: record-owned attachments become download links above the size limit."""
     owned = [r for r in rows if r.res_model and r.res_id and r.res_model != "mail.message"]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from console.domain.mailtools import email_normalize, email_split_and_format
 from console.domain.mailtools import email_split_and_format_normalize as split_format_normalize
-from console.odoo.send_store import AliasDomain, DbSettings, PlanRow
+from console.smtp.rows import AliasDomain, DbSettings, PlanRow
 from console.smtp.server_choice import (
     ConfSmtp,
     Endpoint,

@@ -7,8 +7,8 @@ from console.backends.sql import SqlBackend
 from console.config.odoo_conf import smtp_ssl_enabled, smtp_ssl_problem
 from console.domain.errors import UsageError
 from console.odoo.filestore import DataDir, find_data_dir
-from console.odoo.send_store import DbSettings
 from console.smtp.routing import MAX_MESSAGE_MB, SendContext
+from console.smtp.rows import DbSettings
 from console.smtp.server_choice import ConfSmtp
 
 

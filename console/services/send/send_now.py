@@ -69,6 +69,7 @@ from console.smtp.concurrency import (
 from console.smtp.deliver import Outcome, deliver
 from console.smtp.reasons import text_of
 from console.smtp.routing import MAX_MESSAGE_MB, SendContext
+from console.smtp.rows import PlanRow
 from console.smtp.sender import SmtpFailure, SmtpSession
 from console.smtp.server_choice import Endpoint
 
@@ -280,7 +281,7 @@ class _SendRun:
                 "outgoing mail server: check the spelling"
             )
 
-    def _plan(self, ids: Sequence[int], plan: dict[int, store.PlanRow]) -> list[_Group]:
+    def _plan(self, ids: Sequence[int], plan: dict[int, PlanRow]) -> list[_Group]:
         assert self.context is not None
         groups: dict[str, _Group] = {}
         now = utcnow_naive()

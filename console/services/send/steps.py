@@ -32,6 +32,7 @@ from console.odoo.schema import OdooSchema
 from console.smtp.deliver import Outcome
 from console.smtp.prepare import Prepared, SkipMail, prepare_from_rows
 from console.smtp.routing import Route, SendContext
+from console.smtp.rows import MailRow
 
 CHUNK = 500  # mails per statement for the connection-failure writes
 
@@ -165,7 +166,7 @@ class SendSteps:
         conn, schema = self.conn, self.schema
         found, locked = store_batch.lock_mails(conn, schema, [i.id for i in items])
         claim = Claim()
-        candidates: list[tuple[Planned, store.MailRow, store_batch.MailBefore]] = []
+        candidates: list[tuple[Planned, MailRow, store_batch.MailBefore]] = []
         for item in items:
             entry = found.get(item.id)
             if entry is None:
@@ -369,7 +370,7 @@ class SendSteps:
         self, items: Sequence[Planned], reason: str
     ) -> tuple[list[int], dict[int, str], tuple[tuple[Any, ...], ...]]:
         found, locked = store_batch.lock_mails(self.conn, self.schema, [i.id for i in items])
-        mails: list[store.MailRow] = []
+        mails: list[MailRow] = []
         skipped: dict[int, str] = {}
         for item in items:
             entry = found.get(item.id)

@@ -1,6 +1,6 @@
 """Export a mail as .eml: the RFC 5322 messages Send now would hand to the SMTP server.
 
-Nothing is rebuilt here: the mail is read by ``console.smtp.prepare.prepare_content``
+Nothing is rebuilt here: the mail is read by ``console.odoo.send_store.read_content``
 (attachments from the filestore or ``db_datas``), split by
 ``console.smtp.build.iter_outgoing`` (one message for To/Cc, one per recipient partner),
 built by ``build_message`` and finished by ``prepare_envelope`` (From rewriting, Bcc
@@ -45,7 +45,7 @@ from console.smtp.build import (
 )
 from console.smtp.deliver import envelope_context
 from console.smtp.header_check import HeaderWriteError
-from console.smtp.prepare import SkipMail, TooBig, TooManyRecipients, prepare_content
+from console.smtp.prepare import SkipMail, TooBig, TooManyRecipients
 from console.smtp.routing import MAX_MESSAGE_MB, Route, SendContext
 from console.smtp.sender import flatten
 from console.smtp.server_choice import NO_VALID_RECIPIENT, prepare_envelope
@@ -164,7 +164,7 @@ def open_export(
             )
             route = ctx.route(plan)
             try:
-                prepared = prepare_content(
+                prepared = store.read_content(
                     conn, schema, ctx, mail_id, route, max_recipients=limits.max_recipients
                 )
             except TooBig as big:
