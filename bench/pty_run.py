@@ -33,9 +33,7 @@ _DROPPED_ENV = ("NO_COLOR", "PYTHONDONTWRITEBYTECODE")
 
 def _terminal_env() -> dict[str, str]:
     env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("TEXTUAL") and k not in _DROPPED_ENV
+        k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL") and k not in _DROPPED_ENV
     }
     env.update(TERMINAL_ENV)
     return env

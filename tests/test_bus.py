@@ -19,7 +19,6 @@ from console.config.connection import ConnectionSettings
 from console.odoo import bus
 from console.services.journal import Journal
 from console.services.operations import Operator
-from console.services.send.context import database_name
 from tests.odoo_dbs import build_sqlite
 
 VERSIONS = (16, 17, 18, 19)
@@ -96,7 +95,7 @@ def test_ignore_tells_the_acting_user_and_the_author(
     by_partner = {json.loads(r[0])[2]: json.loads(r[1]) for r in written}
     assert sorted(by_partner) == [ROOT_PARTNER, ADMIN_PARTNER]
     for channel, _, uid, created in written:
-        assert json.loads(channel)[:2] == [database_name(backend), "res.partner"]
+        assert json.loads(channel)[:2] == [backend.info.name, "res.partner"]
         assert uid == 1 and created is not None
     kind = "mail.message/notification_update" if version <= 17 else "mail.record/insert"
     canceled = {

@@ -139,9 +139,7 @@ def test_a_generated_varied_postgresql_database_groups_the_same(
     assert len(backend.failure_groups()) > 3 * len(groups)  # many texts per cause were merged
 
 
-def test_a_generated_varied_sqlite_database_groups_the_same(
-    tmp_path: Path, open_db: Any
-) -> None:
+def test_a_generated_varied_sqlite_database_groups_the_same(tmp_path: Path, open_db: Any) -> None:
     url = build_sqlite(tmp_path, 16, mails=5_000)
     vary(url)
     assert_same_as_row_by_row(open_db(url))

@@ -54,9 +54,10 @@ def test_tcp_connections_detect_a_silent_network_cut(pg_db_factory: Any) -> None
             assert driver_connection.info.host.startswith("127.")  # TCP, not a Unix socket
             parameters = driver_connection.info.get_parameters()
             assert parameters["keepalives"] == "1"
-            assert int(parameters["keepalives_idle"]) + 3 * int(
-                parameters["keepalives_interval"]
-            ) <= 60
+            assert (
+                int(parameters["keepalives_idle"]) + 3 * int(parameters["keepalives_interval"])
+                <= 60
+            )
             assert 0 < int(parameters["tcp_user_timeout"]) <= 60_000
             # the server watches its side too: a console cut off while holding the queue
             # cron's lock must not block Odoo's queue for the default two hours

@@ -98,4 +98,3 @@ def test_the_tokenizer_gives_html_parser_events(pieces: list[str]) -> None:
     events = Events()
     tokenize(html, events)
     assert events.events == parser_events(html)
-

@@ -26,9 +26,10 @@ from psycopg import sql
 from sqlalchemy import create_engine, inspect, text
 
 from console.backends.sql import SqlBackend, open_backend
+from console.backends.sql_notify import trigger_cron
 from console.config.connection import ConnectionSettings
 from console.domain.timefmt import utcnow_naive
-from console.services.send.send_now import SendReport, send_now, trigger_cron
+from console.services.send.send_now import SendReport, send_now
 from console.smtp.reasons import NOTIFICATION_PLACEHOLDER_REASON, PLACEHOLDER_REASON
 from console.smtp.server_choice import NO_VALID_RECIPIENT
 from sample_db.generate import build_database

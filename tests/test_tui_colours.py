@@ -62,10 +62,12 @@ def _walk_the_panes(program: PtyProgram) -> dict[str, str]:
     # The list is painted before the counts are read: wait for the tab row's counts too.
     counted = re.compile(r"1 Outgoing \d+ │ 2 Failed \d+")
     screens["outgoing"] = program.wait_for(
-        lambda text: "READ-ONLY" in text
-        and " outgoing " in text
-        and "outgoing ·" in text
-        and counted.search(text) is not None
+        lambda text: (
+            "READ-ONLY" in text
+            and " outgoing " in text
+            and "outgoing ·" in text
+            and counted.search(text) is not None
+        )
     )
     program.press("2")
     screens["failed"] = program.wait_for(lambda text: " failed " in text and "failed ·" in text)

@@ -6,6 +6,7 @@ Calls are synchronous and may be slow: the TUI runs them in thread workers.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -24,6 +25,13 @@ if TYPE_CHECKING:  # typing only: the TUI's first frame imports this module
     )
     from console.domain.queue_index import QueueIndexFacts
     from console.domain.secrets import SecretMask
+    from console.odoo.send_steps import Claim, Claimed, Planned, Recorded
+    from console.odoo.senders_guard import Session
+    from console.smtp.deliver import Outcome
+    from console.smtp.prepare import MailAsSent
+    from console.smtp.routing import SendContext
+    from console.smtp.rows import DbSettings, PlanRow
+    from console.smtp.server_choice import ConfSmtp
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +49,48 @@ class MailQuery:
     before_id: int | None = None
     after_id: int | None = None
     limit: int = 200
+
+
+class SendSession(Protocol):
+    """The database side of one Send now run (console.services.send.send_now drives it).
+
+    ``open`` takes Odoo's queue lock (``QueueBusy`` if Odoo's queue holds it) and reads
+    the settings and the mails' plan rows; the steps then run one at a time, from one
+    thread; ``close`` releases Odoo's queue. ``notes`` say what the session noticed.
+    """
+
+    notes: list[str]
+    context: SendContext | None
+
+    def open(self, ids: Sequence[int]) -> tuple[DbSettings, dict[int, PlanRow]]: ...
+
+    def sending(self) -> AbstractContextManager[None]:
+        """Around the SMTP part (the lock timeout of every claim and record)."""
+        ...
+
+    def claim(self, items: Sequence[Planned]) -> Claim: ...
+
+    def record(self, results: Sequence[tuple[Claimed, Outcome]]) -> list[Recorded]: ...
+
+    def release(self, claimed: Sequence[Claimed]) -> dict[int, str | None]: ...
+
+    def connection_failed(
+        self, items: Sequence[Planned], reason: str
+    ) -> tuple[list[int], dict[int, str]]: ...
+
+    def busy_sessions(self) -> list[Session]:
+        """The other sessions that could be sending right now (empty: a quiet moment)."""
+        ...
+
+    def announce(self) -> None:
+        """Tell Odoo's listeners about what the last commits wrote (the bus)."""
+        ...
+
+    def ask_queue_to_run(self) -> None:
+        """Ask Odoo's Email Queue Manager to run now (what Odoo must send itself)."""
+        ...
+
+    def close(self) -> None: ...
 
 
 class MailQueueBackend(Protocol):
@@ -103,6 +153,25 @@ class MailQueueBackend(Protocol):
         """Masks the secrets this database knows (SMTP and database passwords) in any
         text before it is shown or written; reasons read through this interface are
         already masked."""
+        ...
+
+    def send_session(self, uid: int, max_message_mb: float) -> SendSession:
+        """A Send now run acting as user ``uid``; mails bigger than ``max_message_mb`` are
+        left to Odoo. Raises ReadOnlyRefused when the console does not write."""
+        ...
+
+    def mail_settings(self, uid: int) -> tuple[DbSettings, ConfSmtp | None]:
+        """The outgoing mail servers and mail parameters as user ``uid`` sees them, and
+        odoo.conf's SMTP fallback (None: no odoo.conf given); UsageError when odoo.conf
+        holds a value Odoo would refuse to start with."""
+        ...
+
+    def mail_as_sent(
+        self, mail_id: int, *, uid: int, max_message_mb: float, max_recipients: int
+    ) -> MailAsSent | None:
+        """The mail as Send now would hand it to SMTP, read without a lock or a write
+        (None: no such mail); SkipMail (TooBig, TooManyRecipients...) when it would not be
+        built, past ``max_message_mb`` or ``max_recipients`` recipient partners."""
         ...
 
     def close(self) -> None: ...

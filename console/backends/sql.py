@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote
 
 from sqlalchemy import create_engine, event, select
@@ -49,6 +49,12 @@ from console.odoo.record_names import record_names
 from console.odoo.schema import OdooSchema, load_schema
 from console.odoo.secrets import MaskCache, stored_credentials, target_credentials
 from console.odoo.version import OdooVersion, detect_version, module_installed
+
+if TYPE_CHECKING:
+    from console.backends.sql_send import SqlSendSession
+    from console.smtp.prepare import MailAsSent
+    from console.smtp.rows import DbSettings
+    from console.smtp.server_choice import ConfSmtp
 
 T = TypeVar("T")
 CONNECT_TIMEOUT_S = 5
@@ -572,6 +578,31 @@ class SqlBackend:
             return _ordered_campaigns(rows, order, stats, last_trace, outgoing, recipients)
 
         return self._run(work)
+
+    def send_session(self, uid: int, max_message_mb: float) -> SqlSendSession:
+        if self.info.read_only:
+            raise ReadOnlyRefused("Opened read-only: sending is disabled")
+        from console.backends.sql_send import SqlSendSession
+
+        return SqlSendSession(self, uid, max_message_mb)
+
+    def mail_settings(self, uid: int) -> tuple[DbSettings, ConfSmtp | None]:
+        from console.odoo.send_context import conf_smtp
+        from console.odoo.send_store import load_settings
+
+        settings = self._run(lambda c: load_settings(c, self.schema, uid))
+        if self.target.odoo_conf is None:
+            return settings, None
+        return settings, conf_smtp(self.target, self.version.major)
+
+    def mail_as_sent(
+        self, mail_id: int, *, uid: int, max_message_mb: float, max_recipients: int
+    ) -> MailAsSent | None:
+        from console.backends.sql_send import read_mail_as_sent
+
+        return read_mail_as_sent(
+            self, mail_id, uid=uid, max_message_mb=max_message_mb, max_recipients=max_recipients
+        )
 
     def close(self) -> None:
         self._engine.dispose()

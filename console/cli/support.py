@@ -301,9 +301,7 @@ def _inbound(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
 
     if "@" not in args.address:
         raise UsageError(f"{args.address!r} is not an e-mail address")
-    verdict = backend.inbound_check(
-        args.address, in_reply_to=args.in_reply_to, sender=args.sender
-    )
+    verdict = backend.inbound_check(args.address, in_reply_to=args.in_reply_to, sender=args.sender)
     code = EXIT_OK if verdict.accepted else EXIT_NOT_FOUND
     if args.json:
         return json.dumps(verdict_json(verdict), indent=2, ensure_ascii=False), code

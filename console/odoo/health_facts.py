@@ -94,11 +94,7 @@ def gather_facts(source: FactSource, *, now: datetime | None = None) -> HealthFa
     scheduled = g.sql("scheduled mails", lambda c: _scheduled(c, schema, now))
     campaigns = g.read("campaigns", source.campaigns)
     admin = g.sql("admin user", lambda c: _admin_email(c, schema))
-    alias = (
-        g.sql("alias domains", lambda c: _alias_domains(c, schema))
-        if version >= 17
-        else None
-    )
+    alias = g.sql("alias domains", lambda c: _alias_domains(c, schema)) if version >= 17 else None
     company_alias = g.sql("company alias domain", lambda c: _company_alias(c, schema))
     failures = g.sql("failure times", lambda c: _failure_counts(c, schema, now))
     volume = g.sql("mail volume", lambda c: _volume(c, schema, now))
@@ -382,5 +378,3 @@ def _volume(connection: Connection, schema: OdooSchema, now: datetime) -> int:
             conditions.append(or_(trace.c.mail_mail_id.is_(None)))
         total += int(connection.execute(select(func.count()).where(*conditions)).scalar_one())
     return total
-
-

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 
 from console.backends.base import MailQuery
 from console.backends.sql import SqlBackend
+from console.backends.sql_notify import notify_bus
 from console.domain.actions import (
     BULK_RETRY_STATES,
     CANCELLABLE_STATES,
@@ -27,10 +28,8 @@ from console.domain.errors import JournalUnwritable, ReadOnlyRefused, UsageError
 from console.domain.timefmt import human_age, iso_utc, utcnow_naive
 from console.odoo import bus, restore, writes
 from console.odoo import crons as cron_sql
-from console.odoo.cron_trigger import notify_bus
 from console.odoo.restore import sql_timestamp
 from console.services.journal import Journal, JournalEntry
-from console.services.send.context import database_name
 from console.smtp.concurrency import ConcurrencyPolicy
 
 SUPERUSER_ID = 1  # base.user_root: what Odoo's crons and sudo() write as
@@ -146,7 +145,7 @@ class Operator:
         self._guard()
         schema = self.backend.schema
         acting = bus.Acting(
-            self.uid, self.backend.info.odoo_version, database_name(self.backend), utcnow_naive()
+            self.uid, self.backend.info.odoo_version, self.backend.info.name, utcnow_naive()
         )
         outcome = self._journaled(
             lambda c: (writes.ignore_failures(c, schema, list(ids), acting), {})
@@ -234,7 +233,7 @@ class Operator:
     def trigger(self, cron_id: int) -> str:
         """Ask Odoo's cron runner to run this cron now (ir_cron_trigger + NOTIFY)."""
         self._guard()
-        from console.odoo.cron_trigger import trigger_cron
+        from console.backends.sql_notify import trigger_cron
 
         entries: list[JournalEntry] = []
 

@@ -25,9 +25,10 @@ from console.domain.sanitize import one_line
 from console.domain.secrets import NO_SECRETS, Credential, SecretMask
 
 if TYPE_CHECKING:
-    from console.backends.sql import SqlBackend
+    from console.backends.base import MailQueueBackend
 
 T = TypeVar("T")
+SUPERUSER_ID = 1  # whose company's settings the probe reads
 DEFAULT_TIMEOUT = 10.0
 IMPLICIT_TLS_PORTS = frozenset({465})
 STARTTLS_PORTS = frozenset({25, 587, 2525})
@@ -372,25 +373,12 @@ async def probe_targets(
 
 
 # -- targets from the database --------------------------------------------------------------
-def probe_plan(backend: SqlBackend) -> tuple[list[ProbeTarget], str | None]:
+def probe_plan(backend: MailQueueBackend) -> tuple[list[ProbeTarget], str | None]:
     """(targets, default From): active servers in Odoo's order, then the odoo.conf fallback."""
-    from console.config.odoo_conf import smtp_ssl_enabled
-    from console.odoo.send_store import load_settings
     from console.smtp.server_choice import ConfSmtp, resolve_endpoint
 
-    settings = backend._run(lambda c: load_settings(c, backend.schema, 1))
-    conf_file = backend.target.odoo_conf
-    conf = ConfSmtp()
-    if conf_file is not None:
-        conf = ConfSmtp(
-            smtp_server=conf_file.smtp_server,
-            smtp_port=conf_file.smtp_port,
-            smtp_ssl=smtp_ssl_enabled(conf_file, backend.version.major),
-            smtp_user=conf_file.smtp_user,
-            smtp_password=conf_file.smtp_password,
-            email_from=conf_file.email_from,
-            from_filter=conf_file.from_filter,
-        )
+    settings, conf_file = backend.mail_settings(SUPERUSER_ID)
+    conf = conf_file or ConfSmtp()
     default_filter = settings.params.get("mail.default.from_filter") or conf.from_filter
     targets: list[ProbeTarget] = []
     active = [s for s in settings.servers if s.active]
@@ -419,7 +407,7 @@ def _target(endpoint: Any, label: str | None = None) -> ProbeTarget:
 
 
 def probe_backend(
-    backend: SqlBackend,
+    backend: MailQueueBackend,
     *,
     timeout: float = DEFAULT_TIMEOUT,
     mail_from: str | bool | None = None,

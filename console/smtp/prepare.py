@@ -76,6 +76,17 @@ class Prepared:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class MailAsSent:
+    """One mail as Send now would hand it to SMTP: its state now, the context and route
+    Send now computes, and its content."""
+
+    state: str | None
+    context: SendContext
+    route: Route
+    prepared: Prepared
+
+
 class TooManyRecipients(SkipMail):
     def __init__(self, limit: int) -> None:
         super().__init__(f"it has more than {limit:,} recipient partners")

@@ -7,7 +7,7 @@ without ever sending one twice.
    queue is sending them right now. It is held to the end.
 2. Each SMTP server (a host and login) gets up to N connections at once
    (console.smtp.concurrency). Each connection claims a small window of the next mails
-   (console.services.send.steps): rows locked without waiting, re-checked ``outgoing``,
+   (console.odoo.send_steps): rows locked without waiting, re-checked ``outgoing``,
    Odoo's pre-send placeholder written and COMMITTED before any of them is handed to
    SMTP, in a moment when no other Odoo session could be sending them
    (console.odoo.senders_guard: Odoo senders outside the cron runner read the mail's
@@ -39,28 +39,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
-from sqlalchemy.exc import SQLAlchemyError
-
-from console.backends.sql import SqlBackend
-from console.backends.sql_errors import query_error
+from console.backends.base import MailQueueBackend, SendSession
 from console.domain.actions import SKIP_CAMPAIGN, SKIP_GONE, SKIP_LOCKED
-from console.domain.errors import QueueBusy, ReadOnlyRefused
+from console.domain.errors import QueueBusy
 from console.domain.secrets import Credential, SecretMask
 from console.domain.timefmt import utcnow_naive
-from console.odoo import send_store as store
-from console.odoo.cron_trigger import notify_bus, notify_cron_runners, trigger_cron
-from console.services.send.context import send_context
+from console.odoo.send_steps import Claim, Claimed, Planned, Recorded, scheduled_skip
 from console.services.send.report import SendReport
-from console.services.send.steps import (
-    Claim,
-    Claimed,
-    Planned,
-    Recorded,
-    SendSteps,
-    scheduled_skip,
-)
 from console.smtp.concurrency import (
     MAX_CONCURRENCY,
     ConcurrencyPolicy,
@@ -76,10 +61,6 @@ from console.smtp.server_choice import Endpoint
 T = TypeVar("T")
 WINDOW = 4  # mails a connection claims at once: fewer transactions, few claimed unsent
 RECORD_BATCH = 200  # outcomes written per transaction at most
-QUEUE_RUNNING = (
-    "not attempted, left outgoing: Odoo's Email Queue Manager is running right now and "
-    "sends the outgoing mails itself (try again when it ends)"
-)
 QUIET_WAIT = 60.0  # seconds to wait for Odoo's own senders to go quiet (senders_guard)
 QUIET_POLL = 0.05
 
@@ -90,12 +71,11 @@ __all__ = [
     "QueueBusy",
     "SendReport",
     "send_now",
-    "trigger_cron",
 ]
 
 
 def send_now(
-    backend: SqlBackend,
+    backend: MailQueueBackend,
     mail_ids: list[int],
     *,
     uid: int,
@@ -111,8 +91,6 @@ def send_now(
     ``policy`` says how many connections each server gets; ``concurrency`` alone
     replaces its generic number (provider limits and per-server overrides still apply).
     """
-    if backend.info.read_only:
-        raise ReadOnlyRefused("Opened read-only: sending is disabled")
     if policy is None:
         policy = ConcurrencyPolicy()
     if concurrency is not None:
@@ -126,8 +104,6 @@ def send_now(
         return run.execute(ids)
     except QueueBusy as busy:  # Odoo's runner is sending the queue: nothing to do here
         return SendReport(skipped={i: str(busy) for i in ids})
-    except SQLAlchemyError as exc:
-        raise query_error(exc, backend.target.url) from None
 
 
 @dataclass(slots=True)
@@ -162,7 +138,7 @@ class _Group:
 class _SendRun:
     def __init__(
         self,
-        backend: SqlBackend,
+        backend: MailQueueBackend,
         uid: int,
         policy: ConcurrencyPolicy,
         timeout: float,
@@ -170,8 +146,7 @@ class _SendRun:
     ) -> None:
         self.include_scheduled = include_scheduled  # else mails due later stay queued
         self.backend = backend
-        self.schema = backend.schema
-        self.version = backend.version.major
+        self.version = backend.info.odoo_version
         self.uid = uid
         self.policy = policy
         self.timeout = timeout
@@ -187,7 +162,7 @@ class _SendRun:
         self.pools: dict[tuple[str, str], _Pool] = {}
         self.executor: ThreadPoolExecutor | None = None
         self.context: SendContext | None = None
-        self.steps: SendSteps | None = None
+        self.session: SendSession | None = None
         self.pending: list[tuple[Claimed, Outcome]] = []
         self.recorders: list[asyncio.Task[None]] = []
         self.quiet_lock: asyncio.Lock | None = None  # one connection polls for the others
@@ -198,44 +173,25 @@ class _SendRun:
 
     # -- the run ----------------------------------------------------------------------
     def execute(self, ids: list[int]) -> SendReport:
-        engine = self.backend.engine
-        postgres = self.backend.is_postgres
-        lock_conn = engine.connect() if postgres else None
-        cron_id: int | None = None
+        session = self.session = self.backend.send_session(self.uid, self.max_message_mb)
         try:
-            if lock_conn is not None:
-                cron_id = self._lock_queue_cron(lock_conn)
-            with engine.connect() as conn:
-                with conn.begin():
-                    if lock_conn is None:
-                        cron_id = store.find_queue_cron(conn, self.schema)
-                    settings = store.load_settings(conn, self.schema, self.uid)
-                    plan = store.plan_rows(conn, self.schema, ids)
-                # the passwords this run logs in with, as they are now
-                self.mask = self.mask.with_credentials(
-                    Credential(s.smtp_pass, s.smtp_user) for s in settings.servers if s.smtp_pass
-                )
-                self.context = send_context(
-                    self.backend, settings, max_message_mb=self.max_message_mb
-                )
-                self.steps = SendSteps(conn, self.schema, self.context, self.uid)
-                self._check_overrides(settings.servers)
-                groups = self._plan(ids, plan)
-                if groups:
-                    with store.session_lock_timeout(conn):
-                        self._run_async(groups)
-                if self.deferred:
-                    self._insert_trigger(conn, cron_id)
+            settings, plan = session.open(ids)
+            # the passwords this run logs in with, as they are now
+            self.mask = self.mask.with_credentials(
+                Credential(s.smtp_pass, s.smtp_user) for s in settings.servers if s.smtp_pass
+            )
+            assert session.context is not None
+            self.context = session.context
+            self._check_overrides(settings.servers)
+            groups = self._plan(ids, plan)
+            if groups:
+                with session.sending():
+                    self._run_async(groups)
+            if self.deferred:
+                session.ask_queue_to_run()
         finally:
-            if lock_conn is not None:
-                lock_conn.rollback()  # releases Odoo's queue
-                lock_conn.close()
-        if self.steps is not None and self.steps.bus_note:
-            self.notes.append(self.steps.bus_note)
-        if self.deferred and cron_id is not None and postgres:
-            problem = notify_cron_runners(self.backend)
-            if problem:
-                self.notes.append(problem)
+            session.close()
+            self.notes.extend(session.notes)
         mask = self.mask.text
         return SendReport(
             sent=self.sent,
@@ -251,24 +207,6 @@ class _SendRun:
                 for p in self.pools.values()
             ],
         )
-
-    def _lock_queue_cron(self, lock_conn: Connection) -> int | None:
-        lock_conn.begin()
-        lock_conn.exec_driver_sql("SET LOCAL idle_in_transaction_session_timeout = 0")
-        cron_id = store.find_queue_cron(lock_conn, self.schema)
-        if cron_id is None:
-            self.notes.append("No mail queue cron found: there was no Odoo lock to take")
-            return None
-        try:
-            lock_conn.execute(
-                text("SELECT id FROM ir_cron WHERE id = :id FOR NO KEY UPDATE NOWAIT"),
-                {"id": cron_id},
-            )
-        except SQLAlchemyError as exc:
-            if store.is_lock_error(exc):
-                raise QueueBusy(QUEUE_RUNNING) from None
-            raise
-        return cron_id
 
     def _check_overrides(self, servers: Sequence[Any]) -> None:
         assert self.context is not None
@@ -326,13 +264,6 @@ class _SendRun:
             pool.limit, pool.source = limit.limit, limit.source
         pool.servers.append(endpoint.label)
         return pool
-
-    def _insert_trigger(self, conn: Connection, cron_id: int | None) -> None:
-        if cron_id is None:
-            self.notes.append("Could not ask Odoo's queue to run: no mail queue cron found")
-            return
-        with store.write_transaction(conn):
-            store.insert_trigger(conn, cron_id, self.uid, utcnow_naive())
 
     # -- async part -------------------------------------------------------------------
     def _run_async(self, groups: list[_Group]) -> None:
@@ -441,7 +372,7 @@ class _SendRun:
             pool.slots.release()
 
     async def _send_on(self, group: _Group, session: SmtpSession) -> None:
-        assert self.context is not None and self.steps is not None
+        assert self.context is not None and self.session is not None
         mine: deque[Claimed] = deque()  # claimed by this connection, not yet handed over
         try:
             while session.usable:
@@ -452,7 +383,7 @@ class _SendRun:
                 elif group.queue and self.gave_up is None:
                     size = max(1, min(WINDOW, len(group.queue) // max(1, group.active)))
                     window = [group.queue.popleft() for _ in range(min(size, len(group.queue)))]
-                    claim = await self._db(self.steps.claim, window)
+                    claim = await self._db(self.session.claim, window)
                     self._take(claim)
                     mine.extend(claim.claimed)
                     if claim.busy:  # nothing was written: the window goes back, in order
@@ -492,7 +423,7 @@ class _SendRun:
     async def _wait_quiet(self, busy: list[Any]) -> None:
         """Wait until no Odoo session could be sending (console.odoo.senders_guard); once
         ``quiet_wait`` seconds, ``gave_up`` says why and the rest is left to Odoo's queue."""
-        assert self.steps is not None
+        assert self.session is not None
         if self.quiet_lock is None:
             self.quiet_lock = asyncio.Lock()
         loop = asyncio.get_running_loop()
@@ -509,7 +440,7 @@ class _SendRun:
                     self.deferred = True
                     break
                 await asyncio.sleep(QUIET_POLL)
-                busy = await self._db(self.steps.quiet)
+                busy = await self._db(self.session.busy_sessions)
 
     # -- writing outcomes (as they come, several per transaction) -----------------------
     def _record_later(self, claimed: Claimed, outcome: Outcome) -> None:
@@ -520,21 +451,13 @@ class _SendRun:
             self.recorders.append(asyncio.get_running_loop().create_task(self._record()))
 
     async def _record(self) -> None:
-        assert self.steps is not None
+        assert self.session is not None
         while self.pending:
             batch = self.pending[:RECORD_BATCH]
             del self.pending[:RECORD_BATCH]
-            for done in await self._db(self.steps.record, batch):
+            for done in await self._db(self.session.record, batch):
                 self._recorded(done)
-            await self._db(self._notify_bus)
-
-    def _notify_bus(self) -> None:
-        """NOTIFY imbus for the bus rows the last commits wrote (docs/odoo-bus.md §4)."""
-        assert self.steps is not None
-        channels, self.steps.announced = self.steps.announced, []
-        problem = notify_bus(self.backend, list(dict.fromkeys(channels)))
-        if problem and problem not in self.notes:
-            self.notes.append(problem)
+            await self._db(self.session.announce)
 
     def _recorded(self, done: Recorded) -> None:
         claimed, outcome = done.claimed, done.outcome
@@ -573,8 +496,8 @@ class _SendRun:
 
     # -- mails that were not handed to SMTP ---------------------------------------------
     async def _release(self, claimed: list[Claimed], why: str) -> None:
-        assert self.steps is not None
-        for mail_id, problem in (await self._db(self.steps.release, claimed)).items():
+        assert self.session is not None
+        for mail_id, problem in (await self._db(self.session.release, claimed)).items():
             if problem is None:
                 self.skipped[mail_id] = f"not attempted: {why}; left outgoing"
                 continue
@@ -588,9 +511,9 @@ class _SendRun:
 
     async def _connection_failed(self, group: _Group, reason: str) -> None:
         """``send()``: the batch's SMTP connection failed (failure_type mail_smtp)."""
-        assert self.steps is not None
-        failed, skipped = await self._db(self.steps.connection_failed, list(group.queue), reason)
-        await self._db(self._notify_bus)
+        assert self.session is not None
+        failed, skipped = await self._db(self.session.connection_failed, list(group.queue), reason)
+        await self._db(self.session.announce)
         group.queue.clear()
         for mail_id in failed:
             self.failed[mail_id] = reason

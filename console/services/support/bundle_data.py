@@ -244,6 +244,7 @@ def _parameters(backend: SqlBackend) -> dict[str, str]:
 
 def _aliases(backend: SqlBackend) -> dict[str, Any]:
     from console.domain.json_shapes import routing_setup_json
+
     return routing_setup_json(backend.routing_setup())
 
 

@@ -29,13 +29,9 @@ from dataclasses import dataclass, field, replace
 from email.message import EmailMessage
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from console.backends.sql import SqlBackend
-from console.backends.sql_errors import query_error
+from console.backends.base import MailQueueBackend
 from console.domain.errors import ConsoleError
 from console.domain.secrets import SecretMask
-from console.odoo import send_store as store
 from console.smtp.build import (
     MailContent,
     build_message,
@@ -123,12 +119,12 @@ class EmlSource:
             )
 
 
-def export_eml(backend: SqlBackend, mail_id: int, *, uid: int = ADMIN_UID) -> list[bytes]:
+def export_eml(backend: MailQueueBackend, mail_id: int, *, uid: int = ADMIN_UID) -> list[bytes]:
     """The .eml bytes of every message of this mail (small mails: tests)."""
     return [m.data for m in build_export(backend, mail_id, uid=uid).messages]
 
 
-def build_export(backend: SqlBackend, mail_id: int, *, uid: int = ADMIN_UID) -> EmlExport:
+def build_export(backend: MailQueueBackend, mail_id: int, *, uid: int = ADMIN_UID) -> EmlExport:
     """Every message at once, for a mail of at most `MAX_HELD` messages (else refused:
     stream them with `open_export`)."""
     source = open_export(backend, mail_id, uid=uid)
@@ -141,55 +137,45 @@ def build_export(backend: SqlBackend, mail_id: int, *, uid: int = ADMIN_UID) -> 
 
 
 def open_export(
-    backend: SqlBackend,
+    backend: MailQueueBackend,
     mail_id: int,
     *,
     uid: int = ADMIN_UID,
     limits: ExportLimits = ExportLimits(),
 ) -> EmlSource:
     """Read the mail (no lock, no write) and check it can be built as Send now would."""
-    from console.services.send.context import send_context
-
-    schema = backend.schema
     mask = backend.secret_mask()
     try:
-        with backend.engine.connect() as conn:
-            plan = store.plan_rows(conn, schema, [mail_id]).get(mail_id)
-            if plan is None:
-                raise ConsoleError(f"There is no mail with id {mail_id}")
-            ctx = send_context(
-                backend,
-                store.load_settings(conn, schema, uid),
-                max_message_mb=limits.max_message_mb,
-            )
-            route = ctx.route(plan)
-            try:
-                prepared = store.read_content(
-                    conn, schema, ctx, mail_id, route, max_recipients=limits.max_recipients
-                )
-            except TooBig as big:
-                raise ExportRefused(
-                    f"Mail {mail_id}: each of its messages would be about "
-                    f"{big.estimated_mb:.0f} MB, over the export's limit of "
-                    f"{big.limit_mb:g} MB per message (each is built whole in memory); "
-                    f"--max-message-mb {_above(big.estimated_mb)} raises it"
-                ) from None
-            except TooManyRecipients as many:
-                raise ExportRefused(
-                    f"Mail {mail_id} has more than {many.limit:,} recipient partners, the "
-                    "most the export reads into memory; --max-recipients N raises it"
-                ) from None
-            except SkipMail as skip:
-                raise ExportRefused(
-                    f"Mail {mail_id} cannot be exported as it would be sent: {skip}"
-                ) from None
-    except SQLAlchemyError as exc:
-        raise query_error(exc, backend.target.url) from None
-    content, notes = _one_line_headers(prepared.content)
+        mail = backend.mail_as_sent(
+            mail_id,
+            uid=uid,
+            max_message_mb=limits.max_message_mb,
+            max_recipients=limits.max_recipients,
+        )
+    except TooBig as big:
+        raise ExportRefused(
+            f"Mail {mail_id}: each of its messages would be about "
+            f"{big.estimated_mb:.0f} MB, over the export's limit of "
+            f"{big.limit_mb:g} MB per message (each is built whole in memory); "
+            f"--max-message-mb {_above(big.estimated_mb)} raises it"
+        ) from None
+    except TooManyRecipients as many:
+        raise ExportRefused(
+            f"Mail {mail_id} has more than {many.limit:,} recipient partners, the "
+            "most the export reads into memory; --max-recipients N raises it"
+        ) from None
+    except SkipMail as skip:
+        raise ExportRefused(
+            f"Mail {mail_id} cannot be exported as it would be sent: {skip}"
+        ) from None
+    if mail is None:
+        raise ConsoleError(f"There is no mail with id {mail_id}")
+    route, ctx = mail.route, mail.context
+    content, notes = _one_line_headers(mail.prepared.content)
     count = message_count(content)
     if not count:
         notes.append("no message: the mail has no recipient at all")
-    source = EmlSource(mail_id, plan.state, count, content, route, ctx, mask, notes)
+    source = EmlSource(mail_id, mail.state, count, content, route, ctx, mask, notes)
     source.holds_secret = _holds_secret(content, mask)
     return source
 

@@ -3,7 +3,7 @@ its settings, odoo.conf's SMTP fallback, where its filestore is."""
 
 from __future__ import annotations
 
-from console.backends.sql import SqlBackend
+from console.config.connection import ResolvedTarget
 from console.config.odoo_conf import smtp_ssl_enabled, smtp_ssl_problem
 from console.domain.errors import UsageError
 from console.odoo.filestore import DataDir, find_data_dir
@@ -12,18 +12,18 @@ from console.smtp.rows import DbSettings
 from console.smtp.server_choice import ConfSmtp
 
 
-def conf_smtp(backend: SqlBackend) -> ConfSmtp:
+def conf_smtp(target: ResolvedTarget, version: int) -> ConfSmtp:
     """odoo.conf's SMTP settings, Odoo's fallback when no server matches."""
-    conf = backend.target.odoo_conf
+    conf = target.odoo_conf
     if conf is None:
         return ConfSmtp()
-    problem = smtp_ssl_problem(conf, backend.version.major)
+    problem = smtp_ssl_problem(conf, version)
     if problem:  # Odoo itself would not run with this file: send nothing
         raise UsageError(problem)
     return ConfSmtp(
         smtp_server=conf.smtp_server,
         smtp_port=conf.smtp_port,
-        smtp_ssl=smtp_ssl_enabled(conf, backend.version.major),
+        smtp_ssl=smtp_ssl_enabled(conf, version),
         smtp_user=conf.smtp_user,
         smtp_password=conf.smtp_password,
         email_from=conf.email_from,
@@ -31,28 +31,26 @@ def conf_smtp(backend: SqlBackend) -> ConfSmtp:
     )
 
 
-def database_name(backend: SqlBackend) -> str:
-    """The name Odoo's filestore folder has: the PostgreSQL database's."""
-    if backend.is_postgres:
-        return backend.target.url.database or ""
-    return backend.info.name
-
-
-def data_dir(backend: SqlBackend) -> DataDir:
-    conf = backend.target.odoo_conf
-    return find_data_dir(
-        backend.target.data_dir, conf.data_dir if conf else None, database_name(backend)
-    )
+def data_dir(target: ResolvedTarget, dbname: str) -> DataDir:
+    """Where this database's filestore is (console.odoo.filestore)."""
+    conf = target.odoo_conf
+    return find_data_dir(target.data_dir, conf.data_dir if conf else None, dbname)
 
 
 def send_context(
-    backend: SqlBackend, settings: DbSettings, *, max_message_mb: float = MAX_MESSAGE_MB
+    target: ResolvedTarget,
+    version: int,
+    dbname: str,
+    settings: DbSettings,
+    *,
+    max_message_mb: float = MAX_MESSAGE_MB,
 ) -> SendContext:
+    """Everything the message builder needs about this database and its odoo.conf."""
     return SendContext(
-        version=backend.version.major,
+        version=version,
         settings=settings,
-        conf=conf_smtp(backend),
-        data_dir=data_dir(backend).path,
-        dbname=database_name(backend),
+        conf=conf_smtp(target, version),
+        data_dir=data_dir(target, dbname).path,
+        dbname=dbname,
         max_message_mb=max_message_mb,
     )
