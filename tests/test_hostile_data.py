@@ -44,7 +44,8 @@ def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str,
             # Not campaign mails: Send now leaves those to Odoo's mass-mailing cron, and which
             # failed mails are campaign mails depends on the clock the database is built around.
             for r in db.execute(
-                "SELECT id FROM mail_mail WHERE state = 'exception' AND mailing_id IS NULL ORDER BY id"
+                "SELECT id FROM mail_mail WHERE state = 'exception' AND mailing_id IS NULL "
+                "ORDER BY id"
             )
         ]
         huge_reason, huge_body, escapes, null_mail, invalid, crowd = failed[:6]
