@@ -1,0 +1,186 @@
+"""The health model: statuses, results, the facts the checks read, their thresholds,
+and the small helpers every check family shares."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import IntEnum
+
+from console.domain.models import CampaignRow, CronRow
+
+
+class Status(IntEnum):
+    """Nagios plugin codes."""
+
+    OK = 0
+    WARNING = 1
+    CRITICAL = 2
+    UNKNOWN = 3
+
+
+# Worst-of order: CRITICAL > WARNING > UNKNOWN > OK (as Nagios plugins aggregate).
+_SEVERITY = {Status.OK: 0, Status.UNKNOWN: 1, Status.WARNING: 2, Status.CRITICAL: 3}
+
+
+def worst(statuses: Sequence[Status]) -> Status:
+    return max(statuses, key=lambda s: _SEVERITY[s], default=Status.OK)
+
+
+@dataclass(frozen=True, slots=True)
+class Perf:
+    """One Nagios performance value: label=value[uom];warn;crit."""
+
+    label: str
+    value: float
+    warn: float | None = None
+    crit: float | None = None
+    uom: str = ""
+
+    def render(self) -> str:
+        def num(value: float | None) -> str:
+            if value is None:
+                return ""
+            return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+        text = f"{self.label}={num(self.value)}{self.uom};{num(self.warn)};{num(self.crit)}"
+        return text.rstrip(";")
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    id: str  # stable identifier, e.g. "queue_cron"
+    title: str  # what is checked, e.g. "Email Queue Manager cron"
+    status: Status
+    summary: str  # a few words for a one-line report, e.g. "queue cron overdue 2h"
+    why: str  # one or two sentences: what was found and what it means
+    fix: str = ""  # what to do ("" when nothing)
+    perf: tuple[Perf, ...] = ()
+    command: str = ""  # a command or statement for the operator to run; never run by us
+
+
+@dataclass(frozen=True, slots=True)
+class ServerFact:
+    """An ir_mail_server row (credentials are never part of the facts)."""
+
+    id: int
+    name: str
+    host: str | None
+    port: int | None
+    encryption: str | None
+    from_filter: str | None
+    active: bool
+    authentication: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ConfFact:
+    """odoo.conf's SMTP options; `known` is False when no odoo.conf was given to us."""
+
+    known: bool = False
+    host: str | None = None
+    port: int | None = None
+    ssl: bool = False
+    email_from: str | None = None
+    from_filter: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HealthFacts:
+    now: datetime
+    version: int
+    neutralized: bool | None = None
+    servers: tuple[ServerFact, ...] | None = None
+    conf: ConfFact = field(default_factory=ConfFact)
+    crons_read: bool = False
+    queue_cron: CronRow | None = None
+    mass_mailing_cron: CronRow | None = None
+    failed: int | None = None
+    outgoing: int | None = None
+    oldest_due_outgoing: datetime | None = None
+    scheduled_future: int | None = None
+    next_scheduled: datetime | None = None
+    campaigns: tuple[CampaignRow, ...] | None = None
+    admin_found: bool = False
+    admin_email: str | None = None
+    alias_domains: tuple[str, ...] | None = None  # 17+: mail_alias_domain names
+    companies_without_alias: int = 0  # 17+
+    catchall_domain: str | None = None  # 16: ICP mail.catchall.domain
+    default_from: str | None = None
+    default_from_source: str = ""
+    default_from_filter: str | None = None  # ICP mail.default.from_filter or odoo.conf
+    failures_last_hour: int | None = None
+    failures_prev_24h: int | None = None
+    volume_24h: int | None = None
+    unreadable: tuple[str, ...] = ()  # facts that could not be read, for the record
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    warn_failed: int = 10
+    crit_failed: int = 50
+    max_oldest_outgoing_min: float | None = None  # CRITICAL above; default 2 intervals
+    cron_grace_min: float = 5.0  # Odoo's runner polls every minute; allow a few
+    min_interval_min: float = 5.0
+    max_interval_min: float = 60.0
+    recommended_interval_min: float = 15.0
+    cron_running_long_min: float = 60.0
+    spike_min_count: int = 5
+    spike_factor: float = 3.0
+    spike_crit_count: int = 20
+    spike_crit_factor: float = 10.0
+    campaign_stall_floor_min: float = 15.0
+    campaign_stall_cap_min: float = 60.0
+    daily_warn_ratio: float = 0.8
+
+
+_INTERVALS = {
+    "minutes": timedelta(minutes=1),
+    "hours": timedelta(hours=1),
+    "days": timedelta(days=1),
+    "weeks": timedelta(weeks=1),
+    "months": timedelta(days=30),
+}
+
+
+def cron_interval(cron: CronRow | None) -> timedelta | None:
+    if cron is None or not cron.interval_number or cron.interval_type not in _INTERVALS:
+        return None
+    return _INTERVALS[cron.interval_type] * int(cron.interval_number)
+
+
+def age(seconds: float) -> str:
+    """'45s', '12m', '2h', '2h05m', '3d4h'."""
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    if seconds < 86400:
+        hours, minutes = seconds // 3600, (seconds % 3600) // 60
+        return f"{hours}h{minutes:02d}m" if minutes else f"{hours}h"
+    return f"{seconds // 86400}d{(seconds % 86400) // 3600}h"
+
+
+def in_minutes(delta: timedelta) -> float:
+    return delta.total_seconds() / 60
+
+
+def ok_result(id_: str, title: str, summary: str, why: str, *perf: Perf) -> CheckResult:
+    return CheckResult(id_, title, Status.OK, summary, why, "", perf)
+
+
+def unknown_result(id_: str, title: str, what: str) -> CheckResult:
+    return CheckResult(
+        id_,
+        title,
+        Status.UNKNOWN,
+        f"{what} unreadable",
+        f"Could not read {what} from this database",
+        "Check the database user's rights and the schema (see --debug)",
+    )
+
+
+def active_servers(facts: HealthFacts) -> list[ServerFact]:
+    return [s for s in facts.servers or () if s.active]
