@@ -49,7 +49,6 @@ _VOID_TAGS = frozenset(
 _CELL_TAGS = frozenset({"td", "th"})
 
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")
-_INVISIBLE = re.compile(r"[\u200b\u2028\u2029\ufeff]")
 _BLANK_LINES = re.compile(r"\n{3,}")
 _TAG = re.compile(r"<[^>]*>")
 
@@ -174,7 +173,7 @@ class _TextExtractor(HTMLParser):
 
 
 def _tidy(text: str) -> str:
-    text = _INVISIBLE.sub("", printable_block(text))
+    text = printable_block(text, invisible=True)
     lines = [line.rstrip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n").strip()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -32,8 +31,6 @@ STATE_TONES: dict[str, str] = {
     "cancel": "muted",
     "received": "muted",
 }
-
-_WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +64,7 @@ def one_line(value: str | None) -> str:
     """Any text as one clean line: control characters dropped, whitespace collapsed."""
     if not value:
         return ""
-    return _WHITESPACE.sub(" ", sanitized_line(value))
+    return sanitized_line(value, collapse_whitespace=True)
 
 
 def ellipsize(value: str, width: int) -> str:

@@ -10,13 +10,14 @@ from console.domain.classify.model import (
     UNRECOGNISED,
     Classification,
 )
-from console.domain.classify.parse import CONTROL, Parsed, parse
+from console.domain.classify.parse import Parsed, parse
 from console.domain.classify.phrase import signature
 from console.domain.classify.rule import Rule
 from console.domain.classify.rules_delivery import DELIVERY_RULES
 from console.domain.classify.rules_network import NETWORK_RULES
 from console.domain.classify.rules_odoo import ODOO_RULES, RECIPIENT_TYPES, TYPE_RULES
 from console.domain.classify.rules_session import SESSION_RULES
+from console.domain.sanitize import strip_controls
 
 # Most specific first: Odoo's own texts, the session and sender, delivery, the network.
 TEXT_RULES: tuple[Rule, ...] = ODOO_RULES + SESSION_RULES + DELIVERY_RULES + NETWORK_RULES
@@ -44,7 +45,7 @@ def classify(failure_reason: str | None, failure_type: str | None) -> Classifica
 def _classify(failure_reason: str | None, failure_type: str | None) -> Classification:
     reason = failure_reason if isinstance(failure_reason, str) else ""
     ftype = failure_type if isinstance(failure_type, str) else ""
-    ftype = " ".join(CONTROL.sub(" ", ftype[:64]).split())[:40]
+    ftype = " ".join(strip_controls(ftype[:64], replacement=" ").split())[:40]
     parsed = parse(reason) if reason.strip() else None
     if parsed is not None and parsed.text:
         rule = next((r for r in TEXT_RULES if r.match(parsed)), None)

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from console.domain.classify.model import MAX_SCAN
+from console.domain.sanitize import strip_controls
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +29,6 @@ class Parsed:
     message: str  # the provider's words (reply text or exception message)
 
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 _WRAPPER = re.compile(
     r"^\s*mail delivery failed(?:\s+via smtp server\s+'[^'\n]{0,300}'\.?)?\s*$", re.I
 )
@@ -72,7 +72,7 @@ def _strip_wrapper(lines: list[str]) -> list[str]:
 
 def clean(reason: str) -> str:
     text = reason[:MAX_SCAN].replace("\r\n", "\n").replace("\r", "\n")
-    text = CONTROL.sub(" ", text)
+    text = strip_controls(text, replacement=" ")  # a blank, so words stay apart
     return "\n".join(_strip_wrapper(text.split("\n"))).strip()
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from console.domain.sanitize import strip_controls
 from console.domain.secrets import NO_SECRETS, SecretMask
 from console.services.support.logfiles import default_log_path, discover_log_files, parse_since
 from console.services.support.logread import line_batches, reverse_blocks
@@ -43,8 +44,6 @@ HEADER = re.compile(
     rb"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)(?:[,.](\d{1,6}))? +(\d+) +([A-Z_?]+) +(\S+) +"
     rb"([^\s:]+): ?(.*)$"
 )
-_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 MAIL_LOGGERS = (
     b"odoo.addons.mail.",
@@ -388,7 +387,7 @@ def _display(line: bytes, cut: int, mask: SecretMask) -> tuple[str, bool]:
     such; capped."""
     text = mask.text(_decode(line.removesuffix(b"\r")))
     binary = b"\x00" in line or text.count("\ufffd") * 10 > max(len(text), 1)
-    text = _CONTROL.sub("", _ANSI.sub("", text.replace("\t", "    ")))
+    text = strip_controls(text.replace("\t", "    "), escape_sequences=True)  # colours too
     if binary:
         preview = "".join(ch if " " <= ch <= "~" else "." for ch in text[:120])
         return f"[binary data, {len(line) + cut} bytes] {preview}", True

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import tempfile
 from pathlib import Path
 
-# C0 controls but tab, line feed and carriage return; DEL; C1 controls; the bidi overrides.
-_HAZARD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+from console.domain.sanitize import has_controls
 
 
 class SymlinkRefused(OSError):
@@ -51,4 +49,5 @@ def terminal_hazard(data: bytes) -> bool:
     """True when printing these bytes raw would send a terminal control characters or
     escape sequences (an OSC 52 in a subject writes the clipboard, others retitle or
     redraw the window)."""
-    return _HAZARD.search(data.decode("utf-8", "replace")) is not None
+    # A mail file's lines end with CR LF: a carriage return there is no hazard.
+    return has_controls(data.decode("utf-8", "replace"), allow="\r")
