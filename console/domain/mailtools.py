@@ -15,7 +15,7 @@ import re
 from email.utils import getaddresses
 from urllib.parse import urljoin
 
-import idna  # IDNA 2008 like Odoo; a dependency of httpx
+import idna  # IDNA 2008, as Odoo encodes domains
 
 email_re = re.compile(r"([a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,63})")
 _email_addr_escapes_re = re.compile(r'[\\"]')
