@@ -4,7 +4,8 @@
 # 1. installs the PostgreSQL server binaries (Debian package `postgresql`) if
 #    missing -- the tests start their own throwaway cluster, never the service;
 # 2. pip-installs the project with its `test` extra;
-# 3. ruff, mypy (when console/ exists), then pytest.  Any failure -> non-zero exit.
+# 3. ruff check, ruff format --check, mypy (when console/ exists), then pytest.
+#    Any failure -> non-zero exit.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -75,6 +76,8 @@ done
 if ((${#lint_dirs[@]})); then
     step "ruff check ${lint_dirs[*]}"
     python3 -m ruff check -q "${lint_dirs[@]}"
+    step "ruff format --check ${lint_dirs[*]}"
+    python3 -m ruff format --check -q "${lint_dirs[@]}"
 fi
 
 if [[ -d console ]]; then
