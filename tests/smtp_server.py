@@ -27,6 +27,7 @@ import struct
 import subprocess
 import tempfile
 import threading
+import time
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -281,6 +282,14 @@ class SmtpTestServer:
     def connection_closed(self) -> None:
         with self._lock:
             self.open_connections -= 1
+
+    def wait_until_idle(self, timeout: float = 10.0) -> None:
+        """Return once no connection is open (what was in flight is recorded or dropped);
+        AssertionError after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while self.open_connections:
+            assert time.monotonic() < deadline, f"{self.open_connections} connections stay open"
+            time.sleep(0.01)
 
     def messages(self) -> list[EmailMessage]:
         with self._lock:

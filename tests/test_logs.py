@@ -11,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -297,23 +297,38 @@ def test_since_stops_before_older_files(tmp_path: Path) -> None:
 
 
 # -- follow --------------------------------------------------------------------------------
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
+    """Poll `condition` until it holds (True) or `timeout` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
 def test_follow_across_rotation(tmp_path: Path) -> None:
     path = tmp_path / "odoo.log"
     write(path, numbered_log(0, 10))
     seen: list[LogRecord] = []
     stop = threading.Event()
+    polls = [0]  # how many times follow_log asked whether to stop (once per round)
 
     def writer() -> None:
-        time.sleep(0.3)
+        # The follower opens the file (at its end) in its first round: append after it.
+        if not wait_until(lambda: polls[0] >= 2):
+            return
         with path.open("a") as handle:
             handle.write(traceback_record(T0 + timedelta(seconds=100), 100))
             handle.flush()
-        time.sleep(0.3)
+        if not wait_until(lambda: len(seen) >= 1):  # handed out once the file went quiet
+            return
         path.rename(tmp_path / "odoo.log.1")
         with path.open("w") as handle:
             handle.write(line(T0 + timedelta(seconds=200), MAIL, "Mail with ID 200 after rotation"))
             handle.flush()
-            time.sleep(0.3)
+            if not wait_until(lambda: len(seen) >= 2):  # the new file was found and read
+                return
             handle.write(line(T0 + timedelta(seconds=201), WEB, "GET /web 200"))
             handle.write(line(T0 + timedelta(seconds=202), MAIL, "Mail with ID 202 last"))
 
@@ -322,6 +337,7 @@ def test_follow_across_rotation(tmp_path: Path) -> None:
     deadline = time.monotonic() + 20
 
     def should_stop() -> bool:
+        polls[0] += 1
         return stop.is_set() or time.monotonic() > deadline
 
     for record in follow_log(path, LogQuery(), poll=0.05, should_stop=should_stop):
@@ -396,12 +412,16 @@ def test_cli_follow_prints_recent_then_new(tmp_path: Path) -> None:
     path = write(tmp_path / "odoo.log", numbered_log(0, 30))
     printed: list[str] = []
     started = time.monotonic()
+    polls = [0]
 
     def should_stop() -> bool:
+        polls[0] += 1
         return any("ID 1001 " in p for p in printed) or time.monotonic() - started > 15
 
     def later() -> None:
-        time.sleep(0.4)
+        # The recent records are printed and the follower has opened the file at its end.
+        if not wait_until(lambda: polls[0] >= 2):
+            return
         with path.open("a") as handle:
             handle.write(line(T0 + timedelta(seconds=1001), MAIL, "Mail with ID 1001 live"))
 

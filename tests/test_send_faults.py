@@ -333,7 +333,7 @@ def test_killed_mid_send_never_leaves_a_delivered_mail_outgoing(pg: Db, tmp_path
             time.sleep(0.01)
         process.send_signal(signal.SIGKILL)
         process.wait(10)
-        time.sleep(0.3)  # the server finishes what was in flight
+        smtp.wait_until_idle()  # the server has finished what was in flight
         at_server = {m.id for m in mails if by_message_id(smtp).get(m.message_id)}
         states = {
             int(r[0]): (r[1], r[2])

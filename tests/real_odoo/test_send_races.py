@@ -128,14 +128,16 @@ def _race(
             errors.append(exc)
 
     thread = threading.Thread(target=run_odoo)
+    starter: threading.Timer | None = None
     if not console_first:
         thread.start()
-        time.sleep(random.uniform(0.0, 0.3))
+        time.sleep(random.uniform(0.0, 0.3))  # a random head start, not a wait
     else:  # the console needs about a second to start: Odoo begins before, during or after
-        threading.Timer(random.uniform(0.0, 1.5), thread.start).start()
+        starter = threading.Timer(random.uniform(0.0, 1.5), thread.start)
+        starter.start()
     report = _console_send(odoo, db, ids)
-    while not thread.is_alive() and not errors and thread.ident is None:
-        time.sleep(0.05)  # the timer has not started Odoo yet
+    if starter is not None:
+        starter.join(timeout=60)  # returns once the timer has started Odoo's thread
     thread.join(timeout=600)
     left = drain(odoo, db)
     assert left == 0, f"{left} mails still outgoing after draining Odoo's queue"
