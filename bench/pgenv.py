@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
-from sample_db.generate import build_database
-from tests.pgcluster import PgCluster
+from testkit.odoo_dbs import build_postgres
+from testkit.pgcluster import PgCluster
 
 
 def say(message: str) -> None:
@@ -64,9 +63,8 @@ class BenchCluster:
         """A fresh Odoo 17 database of about ``mails`` mails; returns its name."""
         name = f"mailq_{mails}"
         url = self.cluster.create_database(name)
-        anchor = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
         started = time.monotonic()
-        build_database(url, version=17, mails=mails, anchor=anchor)
+        build_postgres(url, 17, mails=mails)  # around the real clock, as the tests build them
         self.build_seconds[mails] = time.monotonic() - started
         # A live database is vacuumed routinely; without this, autovacuum would run in the
         # middle of the measurements and plans would change with the visibility map.

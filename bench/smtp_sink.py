@@ -1,4 +1,4 @@
-"""The SMTP test server (tests/smtp_server.py) in a process of its own, so that its event
+"""The SMTP test server (testkit/smtp_server.py) in a process of its own, so that its event
 loop does not share the benchmark's GIL with the sender being measured.
 
     python -m bench.smtp_sink DELAY_SECONDS
@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tests.smtp_server import SmtpTestServer
+from testkit.smtp_server import SmtpTestServer
 
 
 def main(delay: float) -> int:

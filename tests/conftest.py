@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from console.backends.base import MailQueueBackend
-from tests.pgcluster import PgCluster
+from testkit.pgcluster import PgCluster
 
 # ---------------------------------------------------------------- markers
 
@@ -112,7 +112,7 @@ class OdooDatabases:
         self._urls: dict[tuple[str, int], str] = {}
 
     def get(self, engine: str, version: int) -> str:
-        from tests.odoo_dbs import build_postgres, build_sqlite
+        from testkit.odoo_dbs import build_postgres, build_sqlite
 
         key = (engine, version)
         if key not in self._urls:

@@ -70,7 +70,7 @@ step "pip install -e '.[test]'"
 python3 -m pip install -q -e '.[test]' </dev/null
 
 lint_dirs=()
-for d in console tests sample_db bench; do
+for d in console tests testkit sample_db bench; do
     [[ -d "$d" ]] && lint_dirs+=("$d")
 done
 if ((${#lint_dirs[@]})); then

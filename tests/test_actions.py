@@ -23,8 +23,8 @@ from console.domain.errors import ReadOnlyRefused, UsageError
 from console.domain.timefmt import utcnow_naive
 from console.services.journal import Journal
 from console.services.operations import Operator
+from testkit.odoo_dbs import build_postgres, build_sqlite
 from tests.cli_run import run_cli
-from tests.odoo_dbs import build_postgres, build_sqlite
 
 CASES = [(e, v) for e in ("sqlite", "pg") for v in (16, 17, 18)]
 

@@ -15,8 +15,8 @@ from console.backends.base import MailQuery
 from console.backends.sql import SqlBackend, open_backend
 from console.config.connection import ConnectionSettings
 from console.domain.models import MailRow
+from testkit.odoo_dbs import VERSIONS
 from tests.conftest import OdooDatabases
-from tests.odoo_dbs import VERSIONS
 
 CASES = [(engine, version) for engine in ("sqlite", "pg") for version in VERSIONS]
 
@@ -286,7 +286,7 @@ def test_pages_carry_each_mails_first_partners_and_their_count(
 ) -> None:
     """The recipients of a page (one array parameter on PostgreSQL, an IN on SQLite): the
     first 20 partners by id of every mail and how many it has, as plain SQL says."""
-    from tests.odoo_dbs import build_postgres, build_sqlite
+    from testkit.odoo_dbs import build_postgres, build_sqlite
 
     if engine_name == "sqlite":
         url = build_sqlite(tmp_path, 17)

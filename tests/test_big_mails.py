@@ -25,8 +25,8 @@ import pytest
 
 from console.domain.timefmt import utcnow_naive
 from console.services.send.send_now import send_now
+from testkit.smtp_server import SmtpTestServer
 from tests.cli_run import ROOT, run_cli
-from tests.smtp_server import SmtpTestServer
 from tests.test_support_eml import UID, Db, add_mail, sqlite_db
 
 DEPTH = 200_000

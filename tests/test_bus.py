@@ -19,7 +19,7 @@ from console.config.connection import ConnectionSettings
 from console.odoo import bus
 from console.services.journal import Journal
 from console.services.operations import Operator
-from tests.odoo_dbs import build_sqlite
+from testkit.odoo_dbs import build_sqlite
 
 VERSIONS = (16, 17, 18, 19)
 ADMIN_PARTNER = 3  # base.partner_admin: an active internal user's partner

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -14,9 +13,10 @@ from typing import Any
 import pytest
 
 from console.config.sample import BUNDLED_SAMPLE
+from testkit.net import free_port
+from testkit.pgcluster import PgCluster
 from tests.cli_run import run_cli
 from tests.conftest import OdooDatabases
-from tests.pgcluster import PgCluster
 
 MAIL_KEYS = {
     "id",
@@ -140,12 +140,6 @@ def test_odoo_conf_with_password_never_shows_it(
     assert picked.returncode == 0, picked.stderr
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_bad_inputs_give_one_line_and_exit_2(
     pg_cluster: PgCluster, pg_db_factory: Any, tmp_path: Path
 ) -> None:
@@ -187,7 +181,7 @@ def test_bad_inputs_give_one_line_and_exit_2(
 
 
 def test_old_and_future_odoo_versions_are_refused(tmp_path: Path) -> None:
-    from tests.odoo_dbs import build_sqlite
+    from testkit.odoo_dbs import build_sqlite
 
     url = build_sqlite(tmp_path, 17)
     path = url.removeprefix("sqlite:///")
@@ -203,7 +197,7 @@ def test_a_database_without_mass_mailing_still_works(pg_db_factory: Any) -> None
     """Odoo with only `mail` installed: no mailing tables, no mail_mail.mailing_id."""
     import psycopg
 
-    from tests.odoo_dbs import build_postgres
+    from testkit.odoo_dbs import build_postgres
 
     url = build_postgres(pg_db_factory(), 17)
     with psycopg.connect(url.replace("+psycopg", "")) as connection:

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from testkit.odoo_dbs import build_sqlite
 from tests.cli_run import run_cli
-from tests.odoo_dbs import build_sqlite
 
 Placement = Callable[[list[str], str, list[str]], list[str]]
 

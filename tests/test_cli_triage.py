@@ -17,8 +17,8 @@ from console.domain.errors import UsageError
 from console.services.causes import cause_target_ids, causes, ids_for_cause
 from console.services.journal import Journal
 from console.services.operations import Operator
+from testkit.odoo_dbs import build_postgres, build_sqlite
 from tests.cli_run import run_cli as run
-from tests.odoo_dbs import build_postgres, build_sqlite
 from tests.test_health import ADMIN_PARTNER, make_healthy, run_sql
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 from console.backends.sql import open_backend
 from console.config.connection import ConnectionSettings
 from console.domain.errors import QueryFailed
-from tests.odoo_dbs import build_postgres
+from testkit.odoo_dbs import build_postgres
 
 
 def test_a_blocked_query_ends_at_the_statement_timeout(pg_db_factory: Any) -> None:

@@ -31,7 +31,7 @@ from console.smtp.build import ODOO_SMTP_POLICY
 from console.smtp.header_check import HeaderWriteError
 from console.smtp.headers import MAX_HEADERS_CHARS, parse_headers
 from console.smtp.sender import flatten
-from tests.smtp_server import SmtpTestServer
+from testkit.smtp_server import SmtpTestServer
 from tests.test_support_eml import UID, Db, add_mail, pg_db
 
 FIELD_NAME = re.compile(r"[!-9;-~]+")  # RFC 5322 field-name

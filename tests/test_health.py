@@ -32,7 +32,7 @@ from console.domain.health import (
 )
 from console.domain.timefmt import utcnow_naive
 from console.services.health import run_health
-from tests.odoo_dbs import build_postgres, build_sqlite
+from testkit.odoo_dbs import build_postgres, build_sqlite
 
 QUEUE_CRON_ID = (
     "(SELECT res_id FROM ir_model_data WHERE module = 'mail' "

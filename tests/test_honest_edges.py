@@ -23,10 +23,10 @@ from sqlalchemy.exc import OperationalError
 
 from console.backends.sql import open_backend
 from console.config.connection import ConnectionSettings
+from testkit.odoo_dbs import build_sqlite
+from testkit.pgcluster import PgCluster
+from testkit.smtp_server import SmtpTestServer
 from tests.cli_run import run_cli
-from tests.odoo_dbs import build_sqlite
-from tests.pgcluster import PgCluster
-from tests.smtp_server import SmtpTestServer
 
 # ------------------------------------------------------------------ read-only SQLite
 

@@ -21,8 +21,8 @@ from typing import Any
 import pytest
 from sqlalchemy import create_engine, text
 
+from testkit.odoo_dbs import build_postgres, build_sqlite
 from tests.cli_run import ROOT, run_cli
-from tests.odoo_dbs import build_postgres, build_sqlite
 
 FULL = Path("/dev/full")  # opens for writing, every write fails (ENOSPC)
 
@@ -292,7 +292,7 @@ async def test_the_tui_refuses_retry_and_send_with_an_unwritable_journal(
 def test_send_journals_its_start_before_its_first_commit(tmp_path: Path) -> None:
     """Send now commits as it goes: its start is in the journal before anything is
     committed, its outcome after (here a refused connection: the mail failed)."""
-    from tests.smtp_server import free_port
+    from testkit.net import free_port
 
     url, path = sqlite_db(tmp_path)
     with sqlite3.connect(path) as connection:

@@ -6,8 +6,8 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from testkit.pgcluster import PgCluster
 from tests.conftest import PgDbFactory
-from tests.pgcluster import PgCluster
 
 pytestmark = pytest.mark.pg
 

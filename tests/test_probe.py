@@ -21,8 +21,9 @@ from console.cli.triage import run_triage
 from console.config.connection import ConnectionSettings
 from console.domain.health import Status
 from console.services.probe import ProbeTarget, probe_backend, probe_plan, probe_target
-from tests.odoo_dbs import build_sqlite
-from tests.smtp_server import SmtpTestServer, free_port
+from testkit.net import free_port
+from testkit.odoo_dbs import build_sqlite
+from testkit.smtp_server import SmtpTestServer
 
 USER, PASSWORD = "relay-user@acme-shop.fr", "S3cret-Pa55word!"
 LOCAL = "127.0.0.1"

@@ -34,8 +34,8 @@ from console.domain.queue_index import (
 from console.services.health import run_health
 from console.services.queue_index import queue_index_check
 from console.tui.health_pane import render_checks
-from tests.odoo_dbs import build_postgres
-from tests.pgcluster import PgCluster
+from testkit.odoo_dbs import build_postgres
+from testkit.pgcluster import PgCluster
 
 REPO = Path(__file__).resolve().parent.parent
 TEMPLATE = "mailq_index_tpl"

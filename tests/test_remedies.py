@@ -14,8 +14,8 @@ from console.config.connection import ConnectionSettings
 from console.domain.errors import UsageError
 from console.services.journal import Journal
 from console.services.operations import Operator
+from testkit.odoo_dbs import build_postgres, build_sqlite
 from tests.cli_run import run_cli
-from tests.odoo_dbs import build_postgres, build_sqlite
 
 QUEUE_XMLID = "mail.ir_cron_mail_scheduler_action"
 

@@ -22,8 +22,8 @@ from textual.widgets import Static
 
 from console.domain.classify import classify
 from console.domain.secrets import Credential, SecretMask
+from testkit.smtp_server import SmtpTestServer
 from tests.cli_run import run_cli
-from tests.smtp_server import SmtpTestServer
 from tests.test_support_eml import Db, add_mail, pg_db, sqlite_db
 
 USER = "apikey"

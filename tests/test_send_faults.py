@@ -28,8 +28,8 @@ from console.services.send.send_now import SendReport, send_now
 from console.smtp.concurrency import ConcurrencyPolicy, ConnectionLimit, resolve_policy
 from console.smtp.reasons import PLACEHOLDER_REASON
 from sample_db.generate import build_database
-from tests.pgcluster import PgCluster
-from tests.smtp_server import Fault, SmtpTestServer
+from testkit.pgcluster import PgCluster
+from testkit.smtp_server import Fault, SmtpTestServer
 from tests.test_send_now import UID, Db, Mail, by_message_id, create_mail
 
 TEMPLATE = "mailq_faults_tpl_17"

@@ -15,9 +15,9 @@ import pytest
 
 from console.odoo.senders_guard import stale_sessions, transaction_id
 from sample_db.generate import build_database
+from testkit.pgcluster import PgCluster
+from testkit.smtp_server import SmtpTestServer
 from tests.cli_run import run_cli
-from tests.pgcluster import PgCluster
-from tests.smtp_server import SmtpTestServer
 from tests.test_send_now import Db, create_mail, mail_row
 
 

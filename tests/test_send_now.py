@@ -33,9 +33,10 @@ from console.smtp.reasons import NOTIFICATION_PLACEHOLDER_REASON, PLACEHOLDER_RE
 from console.smtp.server_choice import NO_VALID_RECIPIENT
 from sample_db.generate import build_database
 from sample_db.vocab import DOMAIN
+from testkit.net import free_port
+from testkit.pgcluster import PgCluster
+from testkit.smtp_server import SmtpTestServer
 from tests.cli_run import run_cli
-from tests.pgcluster import PgCluster
-from tests.smtp_server import SmtpTestServer, free_port
 
 VERSIONS = (16, 17, 18, 19)
 UID = 2

@@ -13,7 +13,8 @@ import pytest
 from textual.pilot import Pilot
 
 from console.smtp.concurrency import ENV_SERVER_CONCURRENCY, resolve_policy
-from tests.smtp_server import SmtpTestServer, free_port
+from testkit.net import free_port
+from testkit.smtp_server import SmtpTestServer
 from tests.test_cli import assert_one_line_error, run_cli
 from tests.test_tui import PARIS, SIZE, pane, settle, sql, started
 from tests.test_tui_actions import RecordingApp, connector, dialog

@@ -29,8 +29,8 @@ from console.domain.timefmt import utcnow_naive
 from console.services.send.send_now import send_now
 from console.services.support.eml import ExportRefused, build_export, export_eml
 from sample_db.generate import build_database
+from testkit.smtp_server import SmtpTestServer
 from tests.cli_run import run_cli
-from tests.smtp_server import SmtpTestServer
 
 UID = 2
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"

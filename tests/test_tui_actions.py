@@ -30,8 +30,9 @@ from console.tui.crons_pane import CronsPane
 from console.tui.detail_screen import DetailScreen
 from console.tui.header import HeaderBar
 from console.tui.help_screen import HelpScreen
+from testkit.net import free_port
+from testkit.smtp_server import SmtpTestServer
 from tests.conftest import sqlite_connector
-from tests.smtp_server import SmtpTestServer, free_port
 from tests.test_tui import (
     PARIS,
     SIZE,

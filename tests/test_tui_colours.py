@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from testkit.pgcluster import PgCluster
 from tests.conftest import OdooDatabases
-from tests.pgcluster import PgCluster
 from tests.term_screen import PtyProgram, Screen
 
 REPO = Path(__file__).resolve().parent.parent

@@ -1,7 +1,7 @@
 """The console when things go wrong: PostgreSQL restarted under it, a write in flight when
 the database goes away, a query held by a lock until the statement timeout, the terminal
 resized to 60x20 and back, and NO_COLOR. PostgreSQL runs in a private throwaway cluster
-(tests/pgcluster.py) that these tests stop and start again on the same port.
+(testkit/pgcluster.py) that these tests stop and start again on the same port.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from console.tui.app import MailQueueApp
 from console.tui.header import HeaderBar, TabBar
 from console.tui.help_screen import HelpScreen
 from console.tui.refresher import BACKOFF_SECONDS
-from tests.odoo_dbs import build_postgres
-from tests.pgcluster import PgCluster
+from testkit.odoo_dbs import build_postgres
+from testkit.pgcluster import PgCluster
 from tests.test_tui import PARIS, SIZE, pane, settle, started, table_ids
 from tests.test_tui_actions import RecordingApp, make_app
 

@@ -30,7 +30,7 @@ from console.tui.detail_screen import DetailScreen
 from console.tui.header import HeaderBar, TabBar
 from console.tui.health_pane import HealthPane
 from console.tui.tables import MailTable
-from tests.smtp_server import free_port
+from testkit.net import free_port
 from tests.test_tui import SIZE, plain, settle, sql, started, state_ids
 from tests.test_tui_actions import (
     confirm,

@@ -25,8 +25,8 @@ from console.config.connection import ConnectionSettings
 from console.domain.timefmt import utcnow_naive
 from console.services.journal import Journal
 from console.services.operations import Operator
+from testkit.odoo_dbs import build_postgres, build_sqlite
 from tests.cli_run import run_cli
-from tests.odoo_dbs import build_postgres, build_sqlite
 
 MAIL_COLUMNS = "id, state, failure_type, failure_reason, write_uid, write_date"
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.pgcluster import PgCluster
+from testkit.pgcluster import PgCluster
 from tests.real_odoo.environment import VERSIONS, odoo_python, skip_reason, tree
 from tests.real_odoo.odoo_instance import OdooInstance
 

@@ -29,7 +29,7 @@ from typing import Any
 
 from psycopg import sql
 
-from tests.pgcluster import PgCluster
+from testkit.pgcluster import PgCluster
 from tests.real_odoo.environment import ADDONS, OdooTree, cache_dir, file_lock
 
 ROLE = "odoo"

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from testkit.smtp_server import SmtpTestServer
 from tests.cli_run import run_cli
 from tests.real_odoo.odoo_instance import OdooInstance
 from tests.real_odoo.traffic import DEFERRED, REFUSED, configure_servers
-from tests.smtp_server import SmtpTestServer
 
 FAILED_POST = """
 partner = env['res.partner'].create({'name': args['who'], 'email': args['email']})
@@ -114,7 +114,7 @@ result = {m.id: [m.state, m.failure_type or None, m.failure_reason or ''] for m 
 def test_a_session_closed_mid_batch_is_said_to_be_retryable(odoo: OdooInstance, db: str) -> None:
     """A 421 that ends the SMTP session leaves the next mail with Odoo's placeholder: the
     console must not call it a permanent recipient problem (a retry works)."""
-    from tests.smtp_server import Fault
+    from testkit.smtp_server import Fault
 
     with SmtpTestServer(faults=[Fault("MAIL", "close421", after=1, times=1)]) as closing:
         configure_servers(odoo, db, closing.port)

@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 
+from testkit.net import free_port
+from testkit.smtp_server import SmtpTestServer
 from tests.cli_run import run_cli
 from tests.real_odoo.odoo_instance import OdooInstance
 from tests.real_odoo.traffic import DEFERRED, REFUSED, configure_servers
-from tests.smtp_server import SmtpTestServer, free_port
 
 TWINS = """
 Users = env['res.users'].with_context(no_reset_password=True)

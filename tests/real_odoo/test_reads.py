@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 
+from testkit.net import free_port
+from testkit.smtp_server import SmtpTestServer
 from tests.cli_run import run_cli
 from tests.real_odoo.odoo_instance import OdooInstance
 from tests.real_odoo.traffic import DEFERRED, REFUSED, build_traffic
-from tests.smtp_server import SmtpTestServer, free_port
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from testkit.smtp_server import Received, SmtpTestServer
 from tests.real_odoo.odoo_instance import OdooInstance
 from tests.real_odoo.traffic import GOOD, configure_servers
 from tests.real_odoo.twins import (
@@ -23,7 +24,6 @@ from tests.real_odoo.twins import (
     raw_header,
     sent_by_odoo_and_console,
 )
-from tests.smtp_server import Received, SmtpTestServer
 
 BODY = (
     "<p>Hello <b>everyone</b>,</p><p>the <a href='https://shop.example/order/42?x=1&amp;y=2'>"

@@ -31,10 +31,11 @@ from typing import Any
 import httpx
 import pytest
 
+from testkit.net import free_port
+from testkit.smtp_server import SmtpTestServer
 from tests.cli_run import run_cli
 from tests.real_odoo.odoo_instance import OdooInstance
 from tests.real_odoo.traffic import configure_servers, queue_notifications, queue_plain_mails
-from tests.smtp_server import SmtpTestServer, free_port
 
 ROUNDS = int(os.environ.get("ODOO_MAILQ_RACE_ROUNDS", "2"))  # raise it for a soak run
 PLAIN, NOTIFIED, PARTNERS = 60, 10, 2  # messages per round: 60 + 10 * 2 = 80

@@ -14,9 +14,9 @@ import re
 from email.message import EmailMessage
 from typing import Any, NamedTuple
 
+from testkit.smtp_server import Received, SmtpTestServer
 from tests.cli_run import run_cli
 from tests.real_odoo.odoo_instance import OdooInstance
-from tests.smtp_server import Received, SmtpTestServer
 
 NOTIFY_TWINS = """
 Partner = env['res.partner']

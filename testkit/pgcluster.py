@@ -26,7 +26,6 @@ import pwd
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import threading
@@ -37,6 +36,8 @@ from urllib.parse import quote
 
 import psycopg
 from psycopg import sql
+
+from testkit.net import free_port
 
 PW_USER = "mailq_pw"
 PW_PASSWORD = "s3cret-pw"
@@ -87,13 +88,6 @@ def find_bindir() -> Path:
         if all(os.access(cand / tool, os.X_OK) for tool in ("initdb", "pg_ctl", "postgres")):
             return cand
     raise PgClusterError(INSTALL_HINT)
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port on ``host`` that was free a moment ago (bind to port 0)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])
 
 
 def _pid_alive(pid: int) -> bool:
@@ -342,7 +336,7 @@ class PgCluster:
             ]
         )
         hba = (
-            "# written by tests/pgcluster.py\n"
+            "# written by testkit/pgcluster.py\n"
             "# TYPE  DATABASE  USER      ADDRESS        METHOD\n"
             f"host    all       {PW_USER}  127.0.0.1/32   scram-sha-256\n"
             "local   all       all                      trust\n"
@@ -366,7 +360,7 @@ class PgCluster:
             "timezone": "'UTC'",
         }
         body = "".join(f"{k} = {v}\n" for k, v in settings.items())
-        return f"# written by tests/pgcluster.py\n{body}"
+        return f"# written by testkit/pgcluster.py\n{body}"
 
     def _start_server(self) -> None:
         # The free port may be snatched between probing and binding: retry.

@@ -38,6 +38,8 @@ from typing import Any
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
+from testkit.net import free_port
+
 REFUSED_REPLY = "550 5.1.1 <{address}>: Recipient address rejected: User unknown"
 TEMPFAIL_REPLY = "451 4.3.0 Temporary lookup failure, try again later"
 DEFERRED_RCPT_REPLY = (
@@ -83,12 +85,6 @@ class Received:
         parsed = email.message_from_bytes(self.data, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
         return parsed
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 _CERT_LOCK = threading.Lock()
