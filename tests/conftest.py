@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from console.backends.base import MailQueueBackend
 from testkit.pgcluster import PgCluster
+from tests.helpers.db import Db, EmptyTemplates, OdooDatabases, PgDbFactory
 
 # ---------------------------------------------------------------- markers
 
@@ -61,8 +61,6 @@ def private_state_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
 
 # ---------------------------------------------------------------- PostgreSQL
 
-PgDbFactory = Callable[..., str]
-
 
 @pytest.fixture(scope="session")
 def pg_cluster(request: pytest.FixtureRequest) -> Iterator[PgCluster]:
@@ -99,37 +97,53 @@ def pg_db_factory(pg_cluster: PgCluster) -> Iterator[PgDbFactory]:
 # ---------------------------------------------------------------- Odoo databases
 
 
-class OdooDatabases:
-    """Odoo-shaped databases built once per session, for tests that only read.
+@pytest.fixture(scope="session")
+def _odoo_database_urls() -> dict[tuple[str, int], str]:
+    return {}
 
-    ``get("sqlite" | "pg", version)`` returns a SQLAlchemy URL; the PostgreSQL
-    server is started only when a PostgreSQL database is first asked for.
-    """
 
-    def __init__(self, request: pytest.FixtureRequest, directory: Path) -> None:
-        self._request = request
-        self._directory = directory
-        self._urls: dict[tuple[str, int], str] = {}
-
-    def get(self, engine: str, version: int) -> str:
-        from testkit.odoo_dbs import build_postgres, build_sqlite
-
-        key = (engine, version)
-        if key not in self._urls:
-            if engine == "sqlite":
-                self._urls[key] = build_sqlite(self._directory, version)
-            else:
-                cluster: PgCluster = self._request.getfixturevalue("pg_cluster")
-                url = cluster.create_database(f"odoo{version}_shared")
-                self._urls[key] = build_postgres(url, version)
-        return self._urls[key]
+@pytest.fixture
+def odoo_databases(
+    request: pytest.FixtureRequest,
+    _odoo_database_urls: dict[tuple[str, int], str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> OdooDatabases:
+    """Odoo-shaped databases with the whole generated scenario, built once per session, for
+    tests that only read: ``get("sqlite" | "pg", version)`` returns a SQLAlchemy URL. The
+    PostgreSQL server is started only when a PostgreSQL database is first asked for."""
+    directory = tmp_path_factory.getbasetemp() / "odoo_dbs"
+    directory.mkdir(exist_ok=True)
+    return OdooDatabases(
+        _odoo_database_urls, directory, lambda: request.getfixturevalue("pg_cluster")
+    )
 
 
 @pytest.fixture(scope="session")
-def odoo_databases(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> OdooDatabases:
-    return OdooDatabases(request, tmp_path_factory.mktemp("odoo_dbs"))
+def _empty_templates(tmp_path_factory: pytest.TempPathFactory) -> EmptyTemplates:
+    return EmptyTemplates(tmp_path_factory.mktemp("empty_tpl"))
+
+
+@pytest.fixture
+def make_db(
+    request: pytest.FixtureRequest, _empty_templates: EmptyTemplates, tmp_path: Path
+) -> Iterator[Callable[[str, int], Db]]:
+    """``make_db("sqlite" | "pg", version) -> Db``: a fresh copy of a generated Odoo database
+    without the bulk mails (the scenario's few rows only), for a test that writes. Its
+    backends are closed, and a PostgreSQL copy dropped, when the test ends."""
+    made: list[Db] = []
+
+    def make(kind: str, version: int) -> Db:
+        cluster = request.getfixturevalue("pg_cluster") if kind == "pg" else None
+        db = _empty_templates.copy(kind, version, tmp_path, cluster)
+        made.append(db)
+        return db
+
+    yield make
+    for db in made:
+        db.close()
+        if db.kind == "pg":
+            cluster: PgCluster = request.getfixturevalue("pg_cluster")
+            cluster.drop_database(db.url.rsplit("/", 1)[1])
 
 
 # ---------------------------------------------------------------- the bundled sample
@@ -152,15 +166,3 @@ def sample_path(tmp_path: Path) -> Path:
     shutil.copyfile(BUNDLED_SAMPLE, path)
     shift_timestamps(path, utcnow_naive() - SAMPLE_ANCHOR)
     return path
-
-
-def sqlite_connector(path: Path, read_only: bool = False) -> Callable[[], MailQueueBackend]:
-    """What the TUI's `connect` argument expects: opens the real backend on this file."""
-
-    def connect() -> MailQueueBackend:
-        from console.backends.sql import open_backend
-        from console.config.connection import ConnectionSettings
-
-        return open_backend(ConnectionSettings(db_url=f"sqlite:///{path}", read_only=read_only))
-
-    return connect

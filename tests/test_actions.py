@@ -24,7 +24,8 @@ from console.domain.timefmt import utcnow_naive
 from console.services.journal import Journal
 from console.services.operations import Operator
 from testkit.odoo_dbs import build_postgres, build_sqlite
-from tests.cli_run import run_cli
+from tests.helpers.cli import run_cli
+from tests.helpers.db import execute, rows
 
 CASES = [(e, v) for e in ("sqlite", "pg") for v in (16, 17, 18)]
 
@@ -50,27 +51,9 @@ def journal(tmp_path: Path) -> Journal:
     return Journal(tmp_path / "journal.jsonl")
 
 
-def rows(url: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return [tuple(r) for r in connection.execute(text(sql), params)]
-    finally:
-        engine.dispose()
-
-
 def as_datetime(value: Any) -> datetime:
     """SQLite hands raw SQL timestamps back as text."""
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-
-
-def execute(url: str, sql: str, **params: Any) -> None:
-    engine = create_engine(url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(text(sql), params)
-    finally:
-        engine.dispose()
 
 
 def ids_in(url: str, state: str, limit: int) -> list[int]:

@@ -16,7 +16,7 @@ from console.backends.sql import SqlBackend, open_backend
 from console.config.connection import ConnectionSettings
 from console.domain.models import MailRow
 from testkit.odoo_dbs import VERSIONS
-from tests.conftest import OdooDatabases
+from tests.helpers.db import OdooDatabases
 
 CASES = [(engine, version) for engine in ("sqlite", "pg") for version in VERSIONS]
 

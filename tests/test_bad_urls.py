@@ -13,7 +13,7 @@ import pytest
 
 from console.config.url_check import check_db_url
 from console.domain.errors import UsageError
-from tests.cli_run import run_cli
+from tests.helpers.cli import run_cli
 
 BAD_URLS = [
     ("postgresql://u@host:notaport/db", "the port 'notaport' is not a number"),

@@ -26,8 +26,9 @@ import pytest
 from console.domain.timefmt import utcnow_naive
 from console.services.send.send_now import send_now
 from testkit.smtp_server import SmtpTestServer
-from tests.cli_run import ROOT, run_cli
-from tests.test_support_eml import UID, Db, add_mail, sqlite_db
+from tests.helpers.cli import ROOT, assert_one_line_error, run_cli
+from tests.helpers.db import Db, MakeDb
+from tests.helpers.mails import UID, add_mail
 
 DEPTH = 200_000
 PARTNERS = 3_000
@@ -35,9 +36,9 @@ MEMORY_BOUND_MB = 150  # building all 3,000 messages first takes over 500 MB
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Db:
-    made = sqlite_db(tmp_path, 17)
-    made.sql("UPDATE mail_mail SET state = 'cancel' WHERE state = 'outgoing'")
+def db(make_db: MakeDb) -> Db:
+    made = make_db("sqlite", 17)
+    made.cancel_outgoing()
     return made
 
 
@@ -71,18 +72,10 @@ def text_part(message: EmailMessage) -> str:
     return str(part.get_content()).strip()
 
 
-def one_line_error(done: subprocess.CompletedProcess[str]) -> str:
-    assert done.returncode == 2, (done.stdout, done.stderr)
-    assert "Traceback" not in done.stderr
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1, lines
-    return lines[0]
-
-
 # -- deep nesting ----------------------------------------------------------------------------
 def test_200000_nested_divs_export_and_send(db: Db) -> None:
     body = "<div>" * DEPTH + "<p>deep <b>text</b></p>" + "</div>" * DEPTH
-    mail_id = add_mail(db, email_to="x@example.org", body=body)
+    mail_id = add_mail(db, email_to="x@example.org", body=body).id
 
     done = run_cli("--db", db.url, "export-eml", str(mail_id), "-o", "-", binary=True)
     assert done.returncode == 0, done.stderr
@@ -117,7 +110,7 @@ def peak_memory_mb(pid: int) -> float:
 
 def test_thousands_of_partners_stream_to_stdout_one_at_a_time(db: Db, tmp_path: Path) -> None:
     body = "<p>Hello,</p><p>" + "Your invoice is attached. " * 200 + "</p>"
-    mail_id = add_mail(db, body=body)
+    mail_id = add_mail(db, body=body).id
     add_partners(db, mail_id, PARTNERS)
     env = {k: v for k, v in os.environ.items() if k != "ODOO_MAILQ_DB"}
     command = [sys.executable, "-m", "console", "--db", db.url]
@@ -158,7 +151,7 @@ def test_thousands_of_partners_stream_to_stdout_one_at_a_time(db: Db, tmp_path: 
 
 
 def test_only_the_first_message_without_all(db: Db) -> None:
-    mail_id = add_mail(db)
+    mail_id = add_mail(db).id
     add_partners(db, mail_id, PARTNERS)
     done = run_cli("--db", db.url, "export-eml", str(mail_id), "-o", "-", binary=True)
     assert done.returncode == 0, done.stderr
@@ -168,12 +161,12 @@ def test_only_the_first_message_without_all(db: Db) -> None:
 
 # -- limits ------------------------------------------------------------------------------------
 def test_limits_stop_the_export_with_one_line(db: Db, tmp_path: Path) -> None:
-    big = add_mail(db, email_to="x@example.org", body="<p>" + "word " * 300_000 + "</p>")
+    big = add_mail(db, email_to="x@example.org", body="<p>" + "word " * 300_000 + "</p>").id
     target = tmp_path / "big.eml"
     done = run_cli(
         "--db", db.url, "export-eml", str(big), "-o", str(target), "--max-message-mb", "1"
     )
-    line = one_line_error(done)
+    line = assert_one_line_error(done)
     assert "over the export's limit of 1 MB per message" in line
     assert "--max-message-mb 10 raises it" in line
     assert not target.exists()
@@ -183,19 +176,19 @@ def test_limits_stop_the_export_with_one_line(db: Db, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert target.stat().st_size > 1_500_000
 
-    many = add_mail(db)
+    many = add_mail(db).id
     add_partners(db, many, 20)
     done = run_cli("--db", db.url, "export-eml", str(many), "-o", "-", "--max-recipients", "10")
-    assert "more than 10 recipient partners" in one_line_error(done)
-    assert "--max-recipients N raises it" in one_line_error(done)
+    assert "more than 10 recipient partners" in assert_one_line_error(done)
+    assert "--max-recipients N raises it" in assert_one_line_error(done)
     assert done.stdout == ""
     for bad in (("--max-message-mb", "0"), ("--max-recipients", "0")):
         done = run_cli("--db", db.url, "export-eml", str(many), "-o", "-", *bad)
-        assert bad[0] in one_line_error(done)
+        assert bad[0] in assert_one_line_error(done)
 
 
 def test_send_now_leaves_a_too_big_mail_to_odoo(db: Db) -> None:
-    mail_id = add_mail(db, email_to="x@example.org", body="<p>" + "word " * 300_000 + "</p>")
+    mail_id = add_mail(db, email_to="x@example.org", body="<p>" + "word " * 300_000 + "</p>").id
     with SmtpTestServer() as smtp:
         db.sql(
             "UPDATE ir_mail_server SET smtp_host = '127.0.0.1', smtp_port = :port, "

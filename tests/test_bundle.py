@@ -16,7 +16,9 @@ import pytest
 
 from console.services.journal import Journal
 from console.services.support.bundle import write_bundle
-from tests.test_support_eml import PDF, Db, add_mail, pg_db, run_cli, sqlite_db
+from tests.helpers.cli import run_cli
+from tests.helpers.db import Db, MakeDb
+from tests.helpers.mails import PDF, Attachment, add_mail
 
 PARIS = ZoneInfo("Europe/Paris")
 ADDRESS = re.compile(rb"(?<![\w.+%\-])[\w.+%\-][\w.+%'\-]*@[\w\-]+(?:\.[\w\-]+)+")
@@ -68,12 +70,12 @@ def plant(db: Db, tmp_path: Path) -> tuple[dict[str, str], Path, int]:
         partners=(("Ana Costa", "ana.costa@example.net"),),
         body=body,
         headers={"Authorization": f"Bearer {s['bearer']}", "X-Api-Key": s["api_key_header"]},
-        attachments=(("INV_2026_0042.pdf", PDF, "application/pdf"),),
+        attachments=(Attachment("INV_2026_0042.pdf", PDF, "application/pdf"),),
         state="exception",
         failure_reason=reason,
         model="sale.order",
         res_id=77,
-    )
+    ).id
     conf = tmp_path / "odoo.conf"
     conf.write_text(
         "[options]\n"
@@ -96,11 +98,8 @@ def decoded_texts(data: bytes) -> list[bytes]:
 
 
 @pytest.mark.parametrize("kind", ["sqlite17", "pg16"])
-def test_no_secret_anywhere(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    if kind == "pg16":
-        db = pg_db(request.getfixturevalue("pg_db_factory"), 16)
-    else:
-        db = sqlite_db(tmp_path, 17)
+def test_no_secret_anywhere(kind: str, tmp_path: Path, make_db: MakeDb) -> None:
+    db = make_db("pg", 16) if kind == "pg16" else make_db("sqlite", 17)
     try:
         planted, conf, mail_id = plant(db, tmp_path)
         folder = write_bundle(
@@ -151,8 +150,8 @@ def test_no_secret_anywhere(kind: str, tmp_path: Path, request: pytest.FixtureRe
     assert b"left out of the support bundle" in (attachment.get_payload(decode=True) or b"")
 
 
-def test_redact_addresses_everywhere(tmp_path: Path) -> None:
-    db = sqlite_db(tmp_path, 17)
+def test_redact_addresses_everywhere(tmp_path: Path, make_db: MakeDb) -> None:
+    db = make_db("sqlite", 17)
     try:
         _planted, conf, mail_id = plant(db, tmp_path)
         originals = original_addresses(db)
@@ -201,8 +200,8 @@ def original_addresses(db: Db) -> set[str]:
     return found
 
 
-def test_cli_bundle(tmp_path: Path) -> None:
-    db = sqlite_db(tmp_path, 16)
+def test_cli_bundle(tmp_path: Path, make_db: MakeDb) -> None:
+    db = make_db("sqlite", 16)
     try:
         add_mail(db, email_to="x@example.org", state="exception", failure_reason="535 nope")
     finally:

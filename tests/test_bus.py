@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from console.backends.sql import SqlBackend, open_backend
 from console.config.connection import ConnectionSettings
@@ -20,20 +19,11 @@ from console.odoo import bus
 from console.services.journal import Journal
 from console.services.operations import Operator
 from testkit.odoo_dbs import build_sqlite
+from tests.helpers.db import rows
 
 VERSIONS = (16, 17, 18, 19)
 ADMIN_PARTNER = 3  # base.partner_admin: an active internal user's partner
 ROOT_PARTNER = 2  # the superuser's (uid 1) partner: the acting user by default
-
-
-def rows(url: str, sql: str, **params: Any) -> list[Any]:
-    engine = create_engine(url)
-    try:
-        with engine.begin() as connection:
-            result = connection.execute(text(sql), params)
-            return list(result) if result.returns_rows else []
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(params=VERSIONS, ids=[f"odoo{v}" for v in VERSIONS])

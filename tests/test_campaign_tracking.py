@@ -24,7 +24,7 @@ from console.domain.errors import QueryFailed
 from console.services.journal import Journal
 from console.services.operations import Operator
 from testkit.odoo_dbs import VERSIONS, build_postgres, build_sqlite
-from tests.cli_run import run_cli
+from tests.helpers.cli import run_cli
 
 CLAIRE = "claire.dubois@acme-shop.fr"  # uid 4, partner 5 in every generated database
 MESSAGE_ID = re.compile(r"^<\d{15}\.\d+\.\d{15}-openerp-message-notify@[^>]+>$")

@@ -23,7 +23,7 @@ from console.domain.causes import group_rows
 from console.domain.classify import classify
 from console.services.causes import cause_target_ids, causes, ids_for_cause
 from testkit.odoo_dbs import VERSIONS, build_postgres, build_sqlite
-from tests.conftest import OdooDatabases
+from tests.helpers.db import OdooDatabases
 
 
 @pytest.fixture

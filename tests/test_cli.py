@@ -6,7 +6,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +14,8 @@ import pytest
 from console.config.sample import BUNDLED_SAMPLE
 from testkit.net import free_port
 from testkit.pgcluster import PgCluster
-from tests.cli_run import run_cli
-from tests.conftest import OdooDatabases
+from tests.helpers.cli import assert_one_line_error, run_cli
+from tests.helpers.db import OdooDatabases
 
 MAIL_KEYS = {
     "id",
@@ -32,16 +31,6 @@ MAIL_KEYS = {
     "res_id",
     "mailing_id",
 }
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess[str], *fragments: str) -> str:
-    assert result.returncode == 2, result
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    for fragment in fragments:
-        assert fragment.lower() in lines[0].lower(), lines[0]
-    return lines[0]
 
 
 @pytest.mark.parametrize("engine", ["sqlite", "pg"])

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from testkit.odoo_dbs import build_sqlite
-from tests.cli_run import run_cli
+from tests.helpers.cli import run_cli
+from tests.helpers.db import sql
 
 Placement = Callable[[list[str], str, list[str]], list[str]]
 
@@ -38,13 +38,8 @@ def db(tmp_path: Path) -> tuple[str, Path]:
     return url, Path(url.removeprefix("sqlite:///"))
 
 
-def query(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
-    with sqlite3.connect(path) as connection:
-        return list(connection.execute(sql, params))
-
-
 def a_failed_mail(path: Path) -> int:
-    return int(query(path, "SELECT min(id) FROM mail_mail WHERE state = 'exception'")[0][0])
+    return int(sql(path, "SELECT min(id) FROM mail_mail WHERE state = 'exception'")[0][0])
 
 
 @PLACES
@@ -62,9 +57,9 @@ def test_odoo_user_and_journal_reach_the_write(
     )
     done = run_cli(*argv, env={"XDG_STATE_HOME": str(state)})
     assert done.returncode == 0, done.stderr
-    admin = query(path, "SELECT id FROM res_users WHERE login = 'admin'")[0][0]
+    admin = sql(path, "SELECT id FROM res_users WHERE login = 'admin'")[0][0]
     assert admin != 1
-    assert query(path, "SELECT write_uid FROM mail_mail WHERE id = ?", mail_id) == [(admin,)]
+    assert sql(path, "SELECT write_uid FROM mail_mail WHERE id = ?", mail_id) == [(admin,)]
     (line,) = journal.read_text().splitlines()
     assert json.loads(line)["odoo_uid"] == admin and json.loads(line)["ids"] == [mail_id]
     assert not (state / "odoo-mailq" / "journal.jsonl").exists()  # not the default file
@@ -91,8 +86,8 @@ def test_the_value_after_the_command_wins(db: tuple[str, Path], tmp_path: Path) 
     )
     assert done.returncode == 0, done.stderr
     assert second.is_file() and not first.exists()
-    admin = query(path, "SELECT id FROM res_users WHERE login = 'admin'")[0][0]
-    assert query(path, "SELECT write_uid FROM mail_mail WHERE id = ?", mail_id) == [(admin,)]
+    admin = sql(path, "SELECT id FROM res_users WHERE login = 'admin'")[0][0]
+    assert sql(path, "SELECT write_uid FROM mail_mail WHERE id = ?", mail_id) == [(admin,)]
 
 
 @PLACES
@@ -111,7 +106,7 @@ def test_journal_of_every_command_that_has_it(
     assert [e["ids"] for e in json.loads(audit.stdout)] == [[mail_id]]
     undone = run_cli(*place(option, "undo", ["--yes", "--db", url]), env=state)
     assert undone.returncode == 0, undone.stderr
-    assert query(path, "SELECT state FROM mail_mail WHERE id = ?", mail_id) == [("exception",)]
+    assert sql(path, "SELECT state FROM mail_mail WHERE id = ?", mail_id) == [("exception",)]
     out = tmp_path / "bundle"
     bundle = run_cli(*place(option, "bundle", ["-o", str(out), "--db", url, "--eml", "0"]))
     assert bundle.returncode == 0, bundle.stderr

@@ -18,8 +18,9 @@ from console.services.causes import cause_target_ids, causes, ids_for_cause
 from console.services.journal import Journal
 from console.services.operations import Operator
 from testkit.odoo_dbs import build_postgres, build_sqlite
-from tests.cli_run import run_cli as run
-from tests.test_health import ADMIN_PARTNER, make_healthy, run_sql
+from tests.helpers.cli import run_cli as run
+from tests.helpers.db import execute
+from tests.helpers.scenario import ADMIN_PARTNER, make_healthy
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +62,7 @@ def test_check_ok_and_warning(db: str) -> None:
     make_healthy(db)
     ok = run("check", "--db", db)
     assert (ok.returncode, ok.stdout.split(" - ")[0]) == (0, "MAILQ OK"), ok.stdout + ok.stderr
-    run_sql(db, f"UPDATE res_partner SET email = 'admin@example.com' WHERE id = {ADMIN_PARTNER}")
+    execute(db, f"UPDATE res_partner SET email = 'admin@example.com' WHERE id = {ADMIN_PARTNER}")
     warn = run("check", "--db", db)
     assert warn.returncode == 1
     assert warn.stdout.startswith("MAILQ WARNING - admin e-mail is a placeholder |")
@@ -69,7 +70,7 @@ def test_check_ok_and_warning(db: str) -> None:
 
 def test_check_thresholds_change_the_exit_code(db: str) -> None:
     make_healthy(db)
-    run_sql(
+    execute(
         db,
         "UPDATE mail_mail SET state = 'exception' WHERE id IN "
         "(SELECT id FROM mail_mail WHERE state = 'cancel' ORDER BY id LIMIT 3)",
@@ -78,7 +79,7 @@ def test_check_thresholds_change_the_exit_code(db: str) -> None:
     assert run("check", "--db", db, "--warn-failed", "2").returncode == 1
     tight = run("check", "--db", db, "--warn-failed", "1", "--crit-failed", "3")
     assert tight.returncode == 2 and "failed=3;1;3" in tight.stdout
-    run_sql(
+    execute(
         db,
         "UPDATE ir_cron SET interval_number = 1, interval_type = 'days' WHERE id = "
         "(SELECT res_id FROM ir_model_data WHERE name = 'ir_cron_mail_scheduler_action')",

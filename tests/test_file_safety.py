@@ -10,30 +10,21 @@ import os
 import select
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.cli_run import ROOT, run_cli
-from tests.test_support_eml import Db, add_mail, sqlite_db
+from tests.helpers.cli import ROOT, run_cli
+from tests.helpers.db import Db, MakeDb
+from tests.helpers.mails import add_mail
 
 OSC52 = "\x1b]52;c;cm0gLXJmIH4=\x07"  # "write this to the clipboard"
 
 
 @pytest.fixture
-def dbs() -> Iterator[list[Db]]:
-    opened: list[Db] = []
-    yield opened
-    for db in opened:
-        db.close()
-
-
-@pytest.fixture
-def mail(tmp_path: Path, dbs: list[Db]) -> tuple[Db, int]:
-    db = sqlite_db(tmp_path, 17)
-    dbs.append(db)
-    return db, add_mail(db, email_to="ana@example.org")
+def mail(make_db: MakeDb) -> tuple[Db, int]:
+    db = make_db("sqlite", 17)
+    return db, add_mail(db, email_to="ana@example.org").id
 
 
 def message_id(data: bytes) -> str:
@@ -89,10 +80,9 @@ def test_export_eml_never_writes_through_a_symbolic_link(
     assert not (tmp_path / "nowhere").exists()
 
 
-def test_export_eml_all_writes_every_file_0600(tmp_path: Path, dbs: list[Db]) -> None:
-    db = sqlite_db(tmp_path, 17)
-    dbs.append(db)
-    mail_id = add_mail(db, partners=(("Ana", "ana@example.org"), ("Bruno", "bruno@example.net")))
+def test_export_eml_all_writes_every_file_0600(tmp_path: Path, make_db: MakeDb) -> None:
+    db = make_db("sqlite", 17)
+    mail_id = add_mail(db, partners=(("Ana", "ana@example.org"), ("Bruno", "bruno@example.net"))).id
     done = run_cli(
         "export-eml", str(mail_id), "-o", str(tmp_path / "all.eml"), "--all", "--db", db.url
     )
@@ -143,11 +133,10 @@ def export_to_a_terminal(db: Db, mail_id: int) -> tuple[int, bytes, str]:
         os.close(primary)
 
 
-def test_export_eml_to_a_terminal_refuses_escape_sequences(tmp_path: Path, dbs: list[Db]) -> None:
-    db = sqlite_db(tmp_path, 17)
-    dbs.append(db)
-    hostile = add_mail(db, email_to="ana@example.org", subject=f"Invoice {OSC52} 42")
-    plain = add_mail(db, email_to="ana@example.org", subject="Invoice 43")
+def test_export_eml_to_a_terminal_refuses_escape_sequences(tmp_path: Path, make_db: MakeDb) -> None:
+    db = make_db("sqlite", 17)
+    hostile = add_mail(db, email_to="ana@example.org", subject=f"Invoice {OSC52} 42").id
+    plain = add_mail(db, email_to="ana@example.org", subject="Invoice 43").id
 
     code, received, stderr = export_to_a_terminal(db, hostile)
     assert code == 2, stderr
@@ -184,18 +173,19 @@ def test_the_state_directory_is_private_and_the_sample_copy_0600(tmp_path: Path)
 async def test_the_tui_export_never_writes_through_a_link_and_overwrites_0600(
     sample_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.test_tui import SIZE, settle, started
-    from tests.test_tui_support import MAIL_ID, make_app, open_detail
+    from tests.helpers.tui import SIZE, make_app, open_detail, settle, started
+
+    mail_id = 512  # a failed mail of the sample (one message)
 
     monkeypatch.chdir(tmp_path)
     victim = tmp_path / "victim.txt"
     victim.write_text("precious\n")
-    target = tmp_path / f"mail-{MAIL_ID}.eml"
+    target = tmp_path / f"mail-{mail_id}.eml"
     target.symlink_to(victim)
     app = make_app(sample_path)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
-        await open_detail(pilot, app, MAIL_ID)
+        await open_detail(pilot, app, mail_id)
         await pilot.press("e", "enter")
         await settle(pilot, app)
         _title, text, severity = app.toasts[-1]

@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterator
 from email.message import EmailMessage
 from email.policy import compat32
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, event, example, given, settings
@@ -32,7 +31,8 @@ from console.smtp.header_check import HeaderWriteError
 from console.smtp.headers import MAX_HEADERS_CHARS, parse_headers
 from console.smtp.sender import flatten
 from testkit.smtp_server import SmtpTestServer
-from tests.test_support_eml import UID, Db, add_mail, pg_db
+from tests.helpers.db import Db, MakeDb
+from tests.helpers.mails import UID, add_mail
 
 FIELD_NAME = re.compile(r"[!-9;-~]+")  # RFC 5322 field-name
 LINE_BREAKS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # all that str.splitlines() splits on
@@ -185,16 +185,15 @@ def smtp() -> Iterator[SmtpTestServer]:
 
 
 @pytest.fixture
-def pg17(pg_db_factory: Any, smtp: SmtpTestServer) -> Iterator[Db]:
-    db = pg_db(pg_db_factory, 17)
-    db.sql("UPDATE mail_mail SET state = 'cancel' WHERE state = 'outgoing'")
+def pg17(make_db: MakeDb, smtp: SmtpTestServer) -> Db:
+    db = make_db("pg", 17)
+    db.cancel_outgoing()
     db.sql(
         "UPDATE ir_mail_server SET smtp_host = '127.0.0.1', smtp_port = :port, "
         "smtp_encryption = 'none', smtp_user = NULL, smtp_pass = NULL",
         port=smtp.port,
     )
-    yield db
-    db.close()
+    return db
 
 
 # What the builder may set on a message (IrMailServer.build_email, the stored X-Note of
@@ -259,7 +258,7 @@ def test_export_and_send_never_carry_an_injected_header(
         email_to=email_to,
         partners=((partner_name or "Ana", "ana.partner@example.org"),),
         headers={"X-Note": note},
-    )
+    ).id
     backend = open_backend(ConnectionSettings(db_url=pg17.url))
     try:
         _export_and_send(backend, smtp, mail_id)
@@ -298,7 +297,7 @@ def _export_and_send(backend: SqlBackend, smtp: SmtpTestServer, mail_id: int) ->
 def test_an_encoded_line_break_fails_the_mail_as_odoo_does_on_a_patched_python(
     pg17: Db, smtp: SmtpTestServer
 ) -> None:
-    mail_id = add_mail(pg17, subject=ENCODED_BREAK, email_to="ana@example.org")
+    mail_id = add_mail(pg17, subject=ENCODED_BREAK, email_to="ana@example.org").id
     backend = pg17.backend()
     with pytest.raises(ExportRefused, match="HeaderWriteError: folded header contains newline"):
         build_export(backend, mail_id)

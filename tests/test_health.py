@@ -33,12 +33,8 @@ from console.domain.health import (
 from console.domain.timefmt import utcnow_naive
 from console.services.health import run_health
 from testkit.odoo_dbs import build_postgres, build_sqlite
-
-QUEUE_CRON_ID = (
-    "(SELECT res_id FROM ir_model_data WHERE module = 'mail' "
-    "AND name = 'ir_cron_mail_scheduler_action' AND model = 'ir.cron')"
-)
-ADMIN_PARTNER = "(SELECT partner_id FROM res_users WHERE id = 2)"
+from tests.helpers.db import execute
+from tests.helpers.scenario import ADMIN_PARTNER, QUEUE_CRON_ID, make_healthy, ts
 
 
 @pytest.fixture(scope="module")
@@ -57,23 +53,6 @@ def fresh(templates: dict[int, Path], tmp_path: Path, version: int = 17) -> str:
     return f"sqlite:///{path}"
 
 
-def run_sql(url: str, *statements: str, **params: Any) -> None:
-    engine = create_engine(url)
-    try:
-        with engine.begin() as connection:
-            for statement in statements:
-                connection.execute(text(statement), params)
-    finally:
-        engine.dispose()
-
-
-def ts(url: str, value: datetime) -> Any:
-    """A timestamp parameter in the form the dialect stores (SQLite: Odoo-like text)."""
-    if url.startswith("sqlite"):
-        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
-    return value
-
-
 def check(
     url: str,
     check_id: str,
@@ -90,22 +69,6 @@ def check(
     found = [r for r in results if r.id == check_id]
     assert found, f"no check {check_id} in {[r.id for r in results]}"
     return found[0]
-
-
-def make_healthy(url: str) -> None:
-    """Fix everything the generated on-call scenario breaks."""
-    now = utcnow_naive()
-    run_sql(
-        url,
-        "UPDATE ir_cron SET nextcall = :soon, interval_number = 15, interval_type = 'minutes' "
-        f"WHERE id = {QUEUE_CRON_ID}",
-        "UPDATE mail_mail SET create_date = :recent WHERE state = 'outgoing'",
-        "UPDATE mail_mail SET state = 'cancel' WHERE state = 'exception'",
-        "UPDATE mailing_mailing SET state = 'done' WHERE state IN ('in_queue', 'sending')",
-        f"UPDATE res_partner SET email = 'it@acme-shop.fr' WHERE id = {ADMIN_PARTNER}",
-        soon=ts(url, now + timedelta(minutes=10)),
-        recent=ts(url, now - timedelta(minutes=2)),
-    )
 
 
 def write_conf(tmp_path: Path, **options: Any) -> Path:
@@ -148,7 +111,7 @@ def test_scenario_database_is_critical_and_healthy_copy_is_ok(
 def test_neutralized(templates: dict[int, Path], tmp_path: Path) -> None:
     url = fresh(templates, tmp_path)
     assert check(url, "neutralized").status is Status.OK
-    run_sql(
+    execute(
         url,
         "INSERT INTO ir_config_parameter (key, value) VALUES ('database.is_neutralized', 'True')",
     )
@@ -160,7 +123,7 @@ def test_neutralized(templates: dict[int, Path], tmp_path: Path) -> None:
 def test_no_active_outgoing_server(templates: dict[int, Path], tmp_path: Path) -> None:
     url = fresh(templates, tmp_path)
     assert check(url, "outgoing_server").status is Status.OK
-    run_sql(url, "UPDATE ir_mail_server SET active = :no", no=False)
+    execute(url, "UPDATE ir_mail_server SET active = :no", no=False)
     result = check(url, "outgoing_server")
     assert result.status is Status.WARNING and "localhost:25" in result.why
     assert "2 archived" in result.why
@@ -179,7 +142,7 @@ def test_no_active_outgoing_server(templates: dict[int, Path], tmp_path: Path) -
 def test_test_catcher(templates: dict[int, Path], tmp_path: Path, change: str) -> None:
     url = fresh(templates, tmp_path)
     assert check(url, "test_catcher").status is Status.OK
-    run_sql(url, f"UPDATE ir_mail_server SET {change} WHERE id = 1")
+    execute(url, f"UPDATE ir_mail_server SET {change} WHERE id = 1")
     result = check(url, "test_catcher")
     assert result.status is Status.CRITICAL
     assert "Brevo relay" in result.summary and "nobody receives" in result.why
@@ -187,7 +150,7 @@ def test_test_catcher(templates: dict[int, Path], tmp_path: Path, change: str) -
 
 def test_test_catcher_in_odoo_conf_fallback(templates: dict[int, Path], tmp_path: Path) -> None:
     url = fresh(templates, tmp_path)
-    run_sql(url, "UPDATE ir_mail_server SET active = :no", no=False)
+    execute(url, "UPDATE ir_mail_server SET active = :no", no=False)
     conf = write_conf(tmp_path, smtp_server="localhost", smtp_port=2525)
     assert check(url, "test_catcher", conf=conf).status is Status.CRITICAL
 
@@ -197,7 +160,7 @@ def test_queue_cron_states(templates: dict[int, Path], tmp_path: Path) -> None:
     make_healthy(url)
     assert check(url, "queue_cron").status is Status.OK
     now = utcnow_naive()
-    run_sql(
+    execute(
         url,
         f"UPDATE ir_cron SET nextcall = :at, interval_number = 1, interval_type = 'hours' "
         f"WHERE id = {QUEUE_CRON_ID}",
@@ -205,16 +168,16 @@ def test_queue_cron_states(templates: dict[int, Path], tmp_path: Path) -> None:
     )
     late = check(url, "queue_cron")
     assert late.status is Status.WARNING and late.summary == "queue cron overdue 20m"
-    run_sql(
+    execute(
         url, f"UPDATE ir_cron SET nextcall = :at WHERE id = {QUEUE_CRON_ID}",
         at=ts(url, now - timedelta(hours=2, minutes=1)),
     )  # fmt: skip
     overdue = check(url, "queue_cron")
     assert overdue.status is Status.CRITICAL and overdue.summary == "queue cron overdue 2h01m"
-    run_sql(url, f"UPDATE ir_cron SET active = :no WHERE id = {QUEUE_CRON_ID}", no=False)
+    execute(url, f"UPDATE ir_cron SET active = :no WHERE id = {QUEUE_CRON_ID}", no=False)
     inactive = check(url, "queue_cron")
     assert inactive.status is Status.CRITICAL and inactive.summary == "queue cron inactive"
-    run_sql(url, f"DELETE FROM ir_model_data WHERE model = 'ir.cron' AND res_id = {QUEUE_CRON_ID}")
+    execute(url, f"DELETE FROM ir_model_data WHERE model = 'ir.cron' AND res_id = {QUEUE_CRON_ID}")
     assert check(url, "queue_cron").summary == "queue cron inactive"  # found by its name
 
 
@@ -227,7 +190,7 @@ def test_queue_cron_interval(
     templates: dict[int, Path], tmp_path: Path, number: int, unit: str, status: Status
 ) -> None:
     url = fresh(templates, tmp_path)
-    run_sql(
+    execute(
         url,
         f"UPDATE ir_cron SET interval_number = :n, interval_type = :u WHERE id = {QUEUE_CRON_ID}",
         n=number,
@@ -244,14 +207,14 @@ def test_queue_cron_failures_odoo18(templates: dict[int, Path], tmp_path: Path) 
     make_healthy(url)
     assert check(url, "queue_cron_failures").status is Status.OK
     first = utcnow_naive() - timedelta(days=8)
-    run_sql(
+    execute(
         url,
         f"UPDATE ir_cron SET failure_count = 3, first_failure_date = :d WHERE id = {QUEUE_CRON_ID}",
         d=ts(url, first),
     )
     warned = check(url, "queue_cron_failures")
     assert warned.status is Status.WARNING and warned.summary == "queue cron failed 3x"
-    run_sql(
+    execute(
         url,
         f"UPDATE ir_cron SET failure_count = 6, active = :no WHERE id = {QUEUE_CRON_ID}",
         no=False,
@@ -276,7 +239,7 @@ def test_queue_cron_failures_not_checked_before_18(
 
 def test_queue_cron_missing(templates: dict[int, Path], tmp_path: Path) -> None:
     url = fresh(templates, tmp_path, 16)
-    run_sql(url, f"DELETE FROM ir_cron WHERE id = {QUEUE_CRON_ID}")
+    execute(url, f"DELETE FROM ir_cron WHERE id = {QUEUE_CRON_ID}")
     result = check(url, "queue_cron")
     assert result.status is Status.CRITICAL and result.summary == "queue cron missing"
 
@@ -287,14 +250,14 @@ def test_oldest_outgoing(templates: dict[int, Path], tmp_path: Path) -> None:
     ok = check(url, "oldest_outgoing")
     assert ok.status is Status.OK
     assert Perf("oldest_outgoing_min", 2, 20, 35) in ok.perf
-    run_sql(
+    execute(
         url,
         "UPDATE mail_mail SET create_date = :old WHERE id = (SELECT max(id) FROM mail_mail "
         "WHERE state = 'outgoing' AND scheduled_date IS NULL)",
         old=ts(url, utcnow_naive() - timedelta(minutes=25)),
     )
     assert check(url, "oldest_outgoing").status is Status.WARNING
-    run_sql(
+    execute(
         url,
         "UPDATE mail_mail SET create_date = :old WHERE state = 'outgoing'",
         old=ts(url, utcnow_naive() - timedelta(hours=5)),
@@ -310,7 +273,7 @@ def test_scheduled_mails_are_information(templates: dict[int, Path], tmp_path: P
     result = check(url, "scheduled_future")
     assert result.status is Status.OK and result.summary == "4 scheduled"
     assert "the next is due in" in result.why
-    run_sql(url, "UPDATE mail_mail SET scheduled_date = NULL")
+    execute(url, "UPDATE mail_mail SET scheduled_date = NULL")
     assert check(url, "scheduled_future").summary == "none scheduled"
 
 
@@ -319,10 +282,10 @@ def test_campaign_head_stuck_in_sending(templates: dict[int, Path], tmp_path: Pa
     stuck = check(url, "campaign_head")  # the scenario: Black Friday sending, 6 h quiet
     assert stuck.status is Status.CRITICAL
     assert "Black Friday 2026" in stuck.summary and "wait behind it" in stuck.why
-    run_sql(url, "UPDATE mailing_mailing SET state = 'draft' WHERE state = 'in_queue'")
+    execute(url, "UPDATE mailing_mailing SET state = 'draft' WHERE state = 'in_queue'")
     alone = check(url, "campaign_head")
     assert alone.status is Status.WARNING
-    run_sql(
+    execute(
         url,
         "UPDATE mailing_trace SET create_date = :now WHERE mass_mailing_id = "
         "(SELECT id FROM mailing_mailing WHERE state = 'sending')",
@@ -335,17 +298,17 @@ def test_admin_placeholder_email(templates: dict[int, Path], tmp_path: Path) -> 
     url = fresh(templates, tmp_path, 16)
     result = check(url, "admin_email")
     assert result.status is Status.WARNING and "admin@example.com" in result.why
-    run_sql(url, f"UPDATE res_partner SET email = 'it@acme-shop.fr' WHERE id = {ADMIN_PARTNER}")
+    execute(url, f"UPDATE res_partner SET email = 'it@acme-shop.fr' WHERE id = {ADMIN_PARTNER}")
     assert check(url, "admin_email").status is Status.OK
 
 
 def test_alias_domain_odoo17(templates: dict[int, Path], tmp_path: Path) -> None:
     url = fresh(templates, tmp_path, 17)
     assert check(url, "alias_domain").status is Status.OK
-    run_sql(url, "UPDATE res_company SET alias_domain_id = NULL")
+    execute(url, "UPDATE res_company SET alias_domain_id = NULL")
     missing = check(url, "alias_domain")
     assert missing.status is Status.WARNING and "1 companies" in missing.summary
-    run_sql(
+    execute(
         url,
         "UPDATE mail_alias SET alias_domain_id = NULL",
         "UPDATE mail_message SET record_alias_domain_id = NULL",
@@ -359,7 +322,7 @@ def test_alias_domain_odoo17(templates: dict[int, Path], tmp_path: Path) -> None
 def test_catchall_domain_odoo16(templates: dict[int, Path], tmp_path: Path) -> None:
     url = fresh(templates, tmp_path, 16)
     assert check(url, "alias_domain").status is Status.OK
-    run_sql(url, "DELETE FROM ir_config_parameter WHERE key = 'mail.catchall.domain'")
+    execute(url, "DELETE FROM ir_config_parameter WHERE key = 'mail.catchall.domain'")
     result = check(url, "alias_domain")
     assert result.status is Status.WARNING and "mail.catchall.domain" in result.why
 
@@ -371,11 +334,11 @@ def test_default_from_versus_from_filter(
     url = fresh(templates, tmp_path, version)
     ok = check(url, "default_from")
     assert ok.status is Status.OK and "notifications@acme-shop.fr" in ok.why
-    run_sql(url, "UPDATE ir_mail_server SET from_filter = 'other-shop.example'")
+    execute(url, "UPDATE ir_mail_server SET from_filter = 'other-shop.example'")
     result = check(url, "default_from")
     assert result.status is Status.WARNING
     assert "notifications@acme-shop.fr" in result.why and "from_filter" in result.why
-    run_sql(url, "UPDATE ir_mail_server SET from_filter = 'x@other.example,acme-shop.fr'")
+    execute(url, "UPDATE ir_mail_server SET from_filter = 'x@other.example,acme-shop.fr'")
     listed = check(url, "default_from")
     # 16's _match_from_filter reads the whole text as one domain: a list allows nothing,
     # and Send now's server choice (the same rule) agrees
@@ -385,7 +348,7 @@ def test_default_from_versus_from_filter(
     assert (listed.status is Status.OK) is allowed is (version >= 17)
     if version == 16:
         assert "one address or one domain" in listed.why
-    run_sql(url, "UPDATE ir_mail_server SET active = :no", no=False)
+    execute(url, "UPDATE ir_mail_server SET active = :no", no=False)
     conf = write_conf(tmp_path, smtp_server="relay.example.org", from_filter="elsewhere.example")
     assert check(url, "default_from", conf=conf).status is Status.WARNING
 
@@ -399,14 +362,14 @@ def test_failure_spike(templates: dict[int, Path], tmp_path: Path) -> None:
         "UPDATE mail_mail SET state = 'exception', write_date = :at WHERE id IN "
         "(SELECT id FROM mail_mail WHERE state = 'cancel' ORDER BY id LIMIT {})"
     )
-    run_sql(
+    execute(
         url,
         pick.format(8),
         at=recent,
     )
     spike = check(url, "failure_spike")
     assert spike.status is Status.WARNING and spike.summary == "8 failures in the last hour"
-    run_sql(
+    execute(
         url,
         pick.format(30),
         at=recent,
@@ -451,7 +414,7 @@ def test_unreadable_fact_gives_unknown_not_a_crash(
     url = fresh(templates, tmp_path)
     backend = open_backend(ConnectionSettings(db_url=url))
     try:
-        run_sql(url, "DROP TABLE mail_alias_domain")  # gone after the schema was read
+        execute(url, "DROP TABLE mail_alias_domain")  # gone after the schema was read
         results = {r.id: r for r in run_health(backend)}
         facts = backend.health_facts()
     finally:
@@ -482,7 +445,7 @@ def pg_url(pg_db_factory: Any) -> Iterator[str]:
 
 def test_postgresql_running_cron_is_not_overdue(pg_url: str) -> None:
     make_healthy(pg_url)
-    run_sql(
+    execute(
         pg_url,
         f"UPDATE ir_cron SET nextcall = :at WHERE id = {QUEUE_CRON_ID}",
         at=utcnow_naive() - timedelta(hours=3),
@@ -519,7 +482,7 @@ def test_postgresql_neutralized_catcher_and_failures(pg_url: str) -> None:
         assert {r.status for r in run_health(backend)} == {Status.OK}
     finally:
         backend.close()
-    run_sql(
+    execute(
         pg_url,
         "INSERT INTO ir_config_parameter (key, value, create_date) "
         "VALUES ('database.is_neutralized', 'True', now())",

@@ -26,7 +26,7 @@ from console.config.connection import ConnectionSettings
 from testkit.odoo_dbs import build_sqlite
 from testkit.pgcluster import PgCluster
 from testkit.smtp_server import SmtpTestServer
-from tests.cli_run import run_cli
+from tests.helpers.cli import run_cli
 
 # ------------------------------------------------------------------ read-only SQLite
 

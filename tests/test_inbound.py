@@ -5,15 +5,15 @@ catchall, bounce, replies by Message-Id, alias_contact and unknown addresses."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from console.domain.inbound import ACCEPTED, BOUNCE_REPORT, BOUNCED, DEPENDS, REJECTED
 from console.odoo.inbound_routing import message_ids
-from tests.test_support_eml import Db, add_mail, pg_db, run_cli, sqlite_db
+from tests.helpers.cli import run_cli
+from tests.helpers.db import Db, MakeDb
+from tests.helpers.mails import add_mail
 
 CLAIRE = "claire.dubois@acme-shop.fr"  # partner 5 in the generated databases
 STRANGER = "someone@unknown.example"
@@ -62,7 +62,7 @@ def documents(db: Db) -> None:
 
 
 def reply_to(db: Db, model: str, res_id: int) -> str:
-    mail_id = add_mail(db, email_to="x@example.org", model=model, res_id=res_id)
+    mail_id = add_mail(db, email_to="x@example.org", model=model, res_id=res_id).id
     return str(
         db.sql(
             "SELECT msg.message_id FROM mail_mail m JOIN mail_message msg "
@@ -73,12 +73,9 @@ def reply_to(db: Db, model: str, res_id: int) -> str:
 
 
 @pytest.fixture(params=["sqlite-17", "sqlite-18", "sqlite-19", "pg-17"])
-def db17(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
+def db17(request: pytest.FixtureRequest, make_db: MakeDb) -> Db:
     kind, version = request.param.split("-")
-    if kind == "pg":
-        db = pg_db(request.getfixturevalue("pg_db_factory"), int(version))
-    else:
-        db = sqlite_db(tmp_path, int(version))
+    db = make_db(kind, int(version))
     db.insert(
         "mail_alias_domain",
         id=2,
@@ -105,8 +102,7 @@ def db17(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
     add_alias(db, "ticket-7", "crm.lead", alias_force_thread_id=7)
     add_alias(db, "ticket-8", "crm.lead", alias_force_thread_id=8)
     add_alias(db, "orders", "sale.order", contact="partners")
-    yield db
-    db.close()
+    return db
 
 
 def check(db: Db, address: str, **kwargs: Any) -> Any:
@@ -192,15 +188,11 @@ def test_17_replies(db17: Db) -> None:
 
 
 @pytest.fixture(params=["sqlite", "pg"])
-def db16(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Db]:
-    if request.param == "pg":
-        db = pg_db(request.getfixturevalue("pg_db_factory"), 16)
-    else:
-        db = sqlite_db(tmp_path, 16)
+def db16(request: pytest.FixtureRequest, make_db: MakeDb) -> Db:
+    db = make_db(request.param, 16)
     documents(db)
     add_alias(db, "vip", "crm.lead", contact="partners")
-    yield db
-    db.close()
+    return db
 
 
 def test_16_icp_layout(db16: Db) -> None:
@@ -238,9 +230,8 @@ def test_message_ids_like_odoo() -> None:
     assert message_ids("abc@host", 17) == ["<abc@host>"]
 
 
-def test_cli(tmp_path: Path) -> None:
-    db = sqlite_db(tmp_path, 17)
-    db.close()
+def test_cli(make_db: MakeDb) -> None:
+    db = make_db("sqlite", 17)
     done = run_cli("inbound-check", "sales@acme-shop.fr", "--db", db.url)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("ACCEPTED: sales@acme-shop.fr")

@@ -19,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 from testkit.odoo_dbs import build_postgres, build_sqlite
-from tests.cli_run import ROOT, run_cli
+from tests.helpers.cli import ROOT, run_cli
+from tests.helpers.db import rows, state_ids
+from tests.helpers.tui import SIZE, dialog, make_app, settle, started
 
 FULL = Path("/dev/full")  # opens for writing, every write fails (ENOSPC)
 
@@ -133,15 +135,6 @@ def test_the_journal_is_0600_and_the_check_creates_nothing_else(tmp_path: Path) 
 # ------------------------------------------------------------------ PostgreSQL
 
 
-def pg_rows(url: str, sql: str) -> list[tuple[Any, ...]]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return [tuple(r) for r in connection.execute(text(sql))]
-    finally:
-        engine.dispose()
-
-
 def pg_execute(url: str, sql: str) -> None:
     engine = create_engine(url)
     try:
@@ -160,9 +153,7 @@ def test_a_commit_that_fails_after_the_line_is_journaled_as_rolled_back(
     journal = tmp_path / "j.jsonl"
     failed = [
         r[0]
-        for r in pg_rows(
-            url, "SELECT id FROM mail_mail WHERE state = 'exception' ORDER BY id LIMIT 2"
-        )
+        for r in rows(url, "SELECT id FROM mail_mail WHERE state = 'exception' ORDER BY id LIMIT 2")
     ]
     pg_execute(
         url,
@@ -174,7 +165,7 @@ def test_a_commit_that_fails_after_the_line_is_journaled_as_rolled_back(
     done = run_cli("retry", *map(str, failed), "--yes", "--db", url, "--journal", str(journal))
     assert done.returncode == 2, done
     assert len(done.stderr.splitlines()) == 1 and "refused at commit" in done.stderr
-    states = pg_rows(
+    states = rows(
         url, f"SELECT DISTINCT state FROM mail_mail WHERE id IN ({failed[0]}, {failed[1]})"
     )
     assert states == [("exception",)]
@@ -209,9 +200,7 @@ def test_an_undo_whose_line_cannot_be_appended_is_rolled_back(
     journal = tmp_path / "j.jsonl"
     failed = [
         r[0]
-        for r in pg_rows(
-            url, "SELECT id FROM mail_mail WHERE state = 'exception' ORDER BY id LIMIT 3"
-        )
+        for r in rows(url, "SELECT id FROM mail_mail WHERE state = 'exception' ORDER BY id LIMIT 3")
     ]
     retried = run_cli("retry", *map(str, failed), "--yes", "--db", url, "--journal", str(journal))
     assert retried.returncode == 0, retried.stderr
@@ -236,9 +225,7 @@ def test_an_undo_whose_line_cannot_be_appended_is_rolled_back(
     assert "Cannot write the journal" in done.stderr and "File too large" in done.stderr
     assert journal.stat().st_size == size
     ids = ", ".join(map(str, failed))
-    assert pg_rows(url, f"SELECT DISTINCT state FROM mail_mail WHERE id IN ({ids})") == [
-        ("outgoing",)
-    ]
+    assert rows(url, f"SELECT DISTINCT state FROM mail_mail WHERE id IN ({ids})") == [("outgoing",)]
     undo = run_cli("undo", "--yes", "--db", url, "--journal", str(journal))
     assert undo.returncode == 0 and "Undid 3 mails" in undo.stdout
 
@@ -251,16 +238,11 @@ async def test_the_tui_refuses_retry_and_send_with_an_unwritable_journal(
 ) -> None:
     from textual.widgets import Button
 
-    from tests.test_tui import PARIS, SIZE, settle, started, state_ids
-    from tests.test_tui_actions import RecordingApp, connector, dialog
-
     journal = tmp_path / "a-folder"
     journal.mkdir()
     before = dump(sample_path)
     target = state_ids(sample_path, "exception")[0]
-    app = RecordingApp(
-        connector(sample_path), tz=PARIS, refresh_seconds=3600.0, journal_path=journal
-    )
+    app = make_app(sample_path, journal_path=journal)
 
     async def confirm_key(key: str) -> tuple[str, str, str]:
         await pilot.press(key)

@@ -28,9 +28,11 @@ from console.services.support.logs import (
     parse_since,
     search_log,
 )
-from tests.cli_run import run_cli as run
+from tests.helpers.cli import ROOT
+from tests.helpers.cli import run_cli as run
+from tests.helpers.db import MakeDb
+from tests.helpers.mails import add_mail
 
-ROOT = Path(__file__).resolve().parent.parent
 T0 = datetime(2024, 11, 26, 0, 0, 0)
 MAIL = "odoo.addons.mail.models.mail_mail"
 WEB = "werkzeug"
@@ -375,12 +377,10 @@ def test_cli_logs(tmp_path: Path) -> None:
     assert done.returncode == 2
 
 
-def test_cli_logs_mail_uses_the_message_id(tmp_path: Path) -> None:
-    from tests.test_support_eml import add_mail, sqlite_db
-
-    db = sqlite_db(tmp_path, 17)
+def test_cli_logs_mail_uses_the_message_id(tmp_path: Path, make_db: MakeDb) -> None:
+    db = make_db("sqlite", 17)
     try:
-        mail_id = add_mail(db, email_to="x@example.org")
+        mail_id = add_mail(db, email_to="x@example.org").id
         (message_id,) = db.sql(
             "SELECT msg.message_id FROM mail_mail m JOIN mail_message msg "
             "ON msg.id = m.mail_message_id WHERE m.id = :id",

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from testkit.pgcluster import PgCluster
-from tests.conftest import PgDbFactory
+from tests.helpers.db import PgDbFactory
 
 pytestmark = pytest.mark.pg
 

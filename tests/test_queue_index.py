@@ -14,7 +14,6 @@ import sys
 import threading
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -36,8 +35,8 @@ from console.services.queue_index import queue_index_check
 from console.tui.health_pane import render_checks
 from testkit.odoo_dbs import build_postgres
 from testkit.pgcluster import PgCluster
+from tests.helpers.cli import ROOT
 
-REPO = Path(__file__).resolve().parent.parent
 TEMPLATE = "mailq_index_tpl"
 LOW = AdviceThresholds(min_rows=20_000, min_saving_ms=1.0)
 SHORT_QUEUE = 20
@@ -89,7 +88,7 @@ def run_doctor(cluster: PgCluster, name: str, *extra: str) -> dict[str, object]:
         [sys.executable, "-m", "console", "doctor", "--json", "--db", cluster.url(name), *extra],
         capture_output=True,
         text=True,
-        cwd=REPO,
+        cwd=ROOT,
         timeout=120,
         stdin=subprocess.DEVNULL,
     )

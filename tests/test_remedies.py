@@ -15,18 +15,10 @@ from console.domain.errors import UsageError
 from console.services.journal import Journal
 from console.services.operations import Operator
 from testkit.odoo_dbs import build_postgres, build_sqlite
-from tests.cli_run import run_cli
+from tests.helpers.cli import run_cli
+from tests.helpers.db import rows
 
 QUEUE_XMLID = "mail.ir_cron_mail_scheduler_action"
-
-
-def rows(url: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return [tuple(r) for r in connection.execute(text(sql), params)]
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "pg"])

@@ -11,20 +11,19 @@ shaped like nothing: only knowing it (from ``ir_mail_server``) can mask it.
 from __future__ import annotations
 
 import base64
-import io
 import json
 from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import pytest
-from rich.console import Console
 from textual.widgets import Static
 
 from console.domain.classify import classify
 from console.domain.secrets import Credential, SecretMask
 from testkit.smtp_server import SmtpTestServer
-from tests.cli_run import run_cli
-from tests.test_support_eml import Db, add_mail, pg_db, sqlite_db
+from tests.helpers.cli import run_cli
+from tests.helpers.db import Db, MakeDb
+from tests.helpers.mails import add_mail
 
 USER = "apikey"
 SECRET = "Zq8-f0o!Bar%baz_42xyz"  # no known key shape: masked only because it is known
@@ -108,12 +107,8 @@ def test_the_masked_reply_still_classifies_as_a_refused_login() -> None:
 
 # -- Send now through a server that echoes the login ----------------------------------------
 @pytest.fixture(params=["sqlite", "pg"])
-def db(request: pytest.FixtureRequest, tmp_path: Path) -> Db:
-    if request.param == "pg":
-        made = pg_db(request.getfixturevalue("pg_db_factory"), 17)
-    else:
-        made = sqlite_db(tmp_path, 17)
-    request.addfinalizer(made.close)
+def db(request: pytest.FixtureRequest, make_db: MakeDb) -> Db:
+    made = make_db(request.param, 17)
     made.sql("UPDATE mail_mail SET state = 'cancel' WHERE state IN ('outgoing', 'exception')")
     return made
 
@@ -141,8 +136,8 @@ async def test_an_echoed_password_is_masked_everywhere(
 ) -> None:
     journal = tmp_path / "journal.jsonl"
     # a failure Odoo itself recorded earlier: Odoo stores the server's reply as it is
-    by_odoo = add_mail(db, state="exception", failure_reason=echoed(mechanism))
-    mail_id = add_mail(db, email_to="bob@example.org")
+    by_odoo = add_mail(db, state="exception", failure_reason=echoed(mechanism)).id
+    mail_id = add_mail(db, email_to="bob@example.org").id
     server = SmtpTestServer(
         auth=(USER, "the right one"), auth_echo=True, auth_mechanisms=(mechanism,)
     )
@@ -197,16 +192,10 @@ async def test_an_echoed_password_is_masked_everywhere(
 
 async def check_tui(db: Db, ids: list[int], expected: str) -> None:
     """The Failed list and each mail's detail at 80x24."""
-    from console.backends.sql import open_backend
-    from console.config.connection import ConnectionSettings
-    from console.tui.app import MailQueueApp
     from console.tui.detail_screen import DetailScreen
-    from tests.test_tui import PARIS, SIZE, settle, started
+    from tests.helpers.tui import SIZE, make_app, plain, settle, started
 
-    def connect() -> object:
-        return open_backend(ConnectionSettings(db_url=db.url))
-
-    app = MailQueueApp(connect, tz=PARIS, refresh_seconds=3600.0)  # type: ignore[arg-type]
+    app = make_app(db.url)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
         await pilot.press("2")
@@ -228,12 +217,6 @@ async def check_tui(db: Db, ids: list[int], expected: str) -> None:
                 await pilot.pause()
 
 
-def plain(widget: Static) -> str:
-    console = Console(width=1000, file=io.StringIO(), record=True, color_system=None)
-    console.print(widget.content)
-    return console.export_text()
-
-
 # -- the probe and the support bundle use the same mask -------------------------------------
 @pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 async def test_the_probe_masks_an_echoed_login() -> None:
@@ -249,11 +232,11 @@ async def test_the_probe_masks_an_echoed_login() -> None:
     assert_clean(repr(result))
 
 
-def test_the_bundle_holds_no_encoded_form(tmp_path: Path) -> None:
+def test_the_bundle_holds_no_encoded_form(tmp_path: Path, make_db: MakeDb) -> None:
     from console.services.journal import Journal
     from console.services.support.bundle import write_bundle
 
-    db = sqlite_db(tmp_path, 17)
+    db = make_db("sqlite", 17)
     try:
         db.sql("UPDATE ir_mail_server SET smtp_user = :u, smtp_pass = :p", u=USER, p=SECRET)
         add_mail(db, state="exception", failure_reason=echoed("LOGIN"), email_to="a@b.test")

@@ -16,55 +16,34 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from psycopg import sql
 
 from console.services.send.send_now import SendReport, send_now
 from console.smtp.concurrency import ConcurrencyPolicy, ConnectionLimit, resolve_policy
 from console.smtp.reasons import PLACEHOLDER_REASON
-from sample_db.generate import build_database
-from testkit.pgcluster import PgCluster
 from testkit.smtp_server import Fault, SmtpTestServer
-from tests.test_send_now import UID, Db, Mail, by_message_id, create_mail
+from tests.helpers.cli import ROOT
+from tests.helpers.db import Db
+from tests.helpers.mails import UID, Mail, add_mail, by_message_id
 
-TEMPLATE = "mailq_faults_tpl_17"
 DELIVERY = "Mail Delivery Failed\nMail delivery failed via SMTP server 'None'.\n"
 
 
-@pytest.fixture(scope="module")
-def template17(pg_cluster: PgCluster) -> Iterator[str]:
-    pg_cluster.create_database(TEMPLATE)
-    build_database(pg_cluster.url(TEMPLATE), version=17, mails=0)
-    yield TEMPLATE
-    pg_cluster.drop_database(TEMPLATE)
-
-
 @pytest.fixture
-def pg(pg_cluster: PgCluster, template17: str, tmp_path: Path) -> Iterator[Db]:
-    name = f"mailq_faults_{uuid.uuid4().hex[:10]}"
-    with pg_cluster.connect() as conn:
-        conn.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(template17)
-            )
-        )
-    db = Db(pg_cluster.url(name), "pg", 17, tmp_path)
-    db.sql("UPDATE mail_mail SET state = 'cancel' WHERE state = 'outgoing'")
-    yield db
-    for backend in db.backends:
-        backend.close()
-    pg_cluster.drop_database(name)
+def pg(make_db: Callable[[str, int], Db]) -> Db:
+    db = make_db("pg", 17)
+    db.cancel_outgoing()
+    return db
 
 
 def make_mails(db: Db, count: int) -> list[Mail]:
     """One message per mail (one partner), with values a retry leaves behind, so that a
     mail put back to outgoing can be compared with what it was, column by column."""
-    mails = [create_mail(db, partners=((f"R{i}", f"r{i}@y.test"),)) for i in range(count)]
+    mails = [add_mail(db, partners=((f"R{i}", f"r{i}@y.test"),)) for i in range(count)]
     db.sql(
         "UPDATE mail_mail SET failure_reason = 'an older failure', failure_type = 'mail_smtp', "
         "write_date = '2026-01-02 03:04:05.123456' WHERE id IN :ids".replace(
@@ -201,8 +180,8 @@ def test_after_a_refusal_the_connection_is_reset_and_goes_on(pg: Db) -> None:
     parameter, as smtplib sends it (aiosmtplib's sendmail would add a second one)."""
     with SmtpTestServer(refuse=["nobody@y.test"]) as smtp:
         pg.point_servers(smtp.port)
-        refused = create_mail(pg, partners=(("Nobody", "nobody@y.test"),))
-        fine = create_mail(pg, partners=(("Bob", "bob@y.test"),))
+        refused = add_mail(pg, partners=(("Nobody", "nobody@y.test"),))
+        fine = add_mail(pg, partners=(("Bob", "bob@y.test"),))
         report = send_now(pg.backend(), [refused.id, fine.id], uid=UID, concurrency=1)
     assert report.sent == [fine.id] and list(report.failed) == [refused.id]
     assert "SMTPRecipientsRefused" in report.failed[refused.id]
@@ -259,7 +238,7 @@ def test_two_servers_with_one_login_share_one_budget(pg: Db) -> None:
     with SmtpTestServer(delay=0.03, auth=("shared", "pw")) as smtp:
         pg.point_servers(smtp.port, user="shared", password="pw")
         mails = [
-            create_mail(pg, partners=((f"R{i}", f"r{i}@y.test"),), mail_server_id=servers[i % 2])
+            add_mail(pg, partners=((f"R{i}", f"r{i}@y.test"),), mail_server_id=servers[i % 2])
             for i in range(24)
         ]
         policy = ConcurrencyPolicy(4, "test")
@@ -322,7 +301,7 @@ def test_killed_mid_send_never_leaves_a_delivered_mail_outgoing(pg: Db, tmp_path
         pg.point_servers(smtp.port)
         mails = make_mails(pg, 60)
         ids = [str(m.id) for m in mails]
-        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
         process = subprocess.Popen(
             [sys.executable, "-m", "console", "send", *ids, "--db", pg.url, "--yes",
              "--concurrency", "4", "--journal", str(tmp_path / "journal.jsonl")],

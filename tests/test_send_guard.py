@@ -8,25 +8,22 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import psycopg
 import pytest
 
 from console.odoo.senders_guard import stale_sessions, transaction_id
-from sample_db.generate import build_database
 from testkit.pgcluster import PgCluster
 from testkit.smtp_server import SmtpTestServer
-from tests.cli_run import run_cli
-from tests.test_send_now import Db, create_mail, mail_row
+from tests.helpers.cli import run_cli
+from tests.helpers.db import Db
+from tests.helpers.mails import add_mail, mail_row
 
 
 @pytest.fixture
-def pg17(pg_db_factory: Callable[..., str], tmp_path: Path) -> Db:
-    url = pg_db_factory()
-    build_database(url, version=17, mails=0)
-    db = Db(url, "pg", 17, tmp_path)
-    db.sql("UPDATE mail_mail SET state = 'cancel' WHERE state = 'outgoing'")
+def pg17(make_db: Callable[[str, int], Db]) -> Db:
+    db = make_db("pg", 17)
+    db.cancel_outgoing()
     return db
 
 
@@ -46,7 +43,7 @@ def _conninfo(db: Db, cluster: PgCluster) -> str:
 def test_send_waits_while_another_session_could_be_sending(pg17: Db, pg_cluster: PgCluster) -> None:
     with SmtpTestServer() as smtp:
         pg17.point_servers(smtp.port)
-        mail = create_mail(pg17, email_to="x@y.test")
+        mail = add_mail(pg17, email_to="x@y.test")
         odoo = _open_snapshot(_conninfo(pg17, pg_cluster))
         threading.Timer(1.5, odoo.rollback).start()
         started = time.monotonic()
@@ -64,7 +61,7 @@ def test_a_session_that_stays_busy_leaves_the_mails_to_odoos_queue(
 ) -> None:
     with SmtpTestServer() as smtp:
         pg17.point_servers(smtp.port)
-        mail = create_mail(pg17, email_to="x@y.test")
+        mail = add_mail(pg17, email_to="x@y.test")
         odoo = _open_snapshot(_conninfo(pg17, pg_cluster))
         try:
             done = run_cli(
@@ -85,7 +82,7 @@ def test_a_session_that_stays_busy_leaves_the_mails_to_odoos_queue(
 def test_the_consoles_own_sessions_do_not_count(pg17: Db, pg_cluster: PgCluster) -> None:
     with SmtpTestServer() as smtp:
         pg17.point_servers(smtp.port)
-        mail = create_mail(pg17, email_to="x@y.test")
+        mail = add_mail(pg17, email_to="x@y.test")
         other_console = _open_snapshot(_conninfo(pg17, pg_cluster), application="odoo-mailq")
         try:
             done = run_cli(

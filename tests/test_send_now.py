@@ -9,11 +9,7 @@ cancelled first, then each test creates exactly the mails it needs and points th
 from __future__ import annotations
 
 import json
-import shutil
-import uuid
-from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -21,305 +17,60 @@ from typing import Any
 
 import psycopg
 import pytest
-from psycopg import sql
-from sqlalchemy import create_engine, inspect, text
 
-from console.backends.sql import SqlBackend, open_backend
 from console.backends.sql_notify import trigger_cron
-from console.config.connection import ConnectionSettings
 from console.domain.timefmt import utcnow_naive
 from console.services.send.send_now import SendReport, send_now
 from console.smtp.reasons import NOTIFICATION_PLACEHOLDER_REASON, PLACEHOLDER_REASON
 from console.smtp.server_choice import NO_VALID_RECIPIENT
-from sample_db.generate import build_database
 from sample_db.vocab import DOMAIN
 from testkit.net import free_port
+from testkit.odoo_dbs import VERSIONS
 from testkit.pgcluster import PgCluster
 from testkit.smtp_server import SmtpTestServer
-from tests.cli_run import run_cli
+from tests.helpers.cli import run_cli
+from tests.helpers.db import Db
+from tests.helpers.mails import (
+    UID,
+    Attachment,
+    Mail,
+    add_mail,
+    mail_row,
+    notifications,
+)
 
-VERSIONS = (16, 17, 18, 19)
-UID = 2
-CLAIRE = f'"Claire Dubois" <claire.dubois@{DOMAIN}>'
 BOUNCE = f"bounce@{DOMAIN}"
 SECRET = "Sup3r-S3cret!pw"
 DELIVERY = "Mail Delivery Failed\nMail delivery failed via SMTP server 'None'.\n"
 
 
 # -- databases ------------------------------------------------------------------------
-class Templates:
-    """One generated database per (engine, version), copied for each test."""
-
-    def __init__(self, request: pytest.FixtureRequest, directory: Path) -> None:
-        self.request = request
-        self.directory = directory
-        self.built: dict[tuple[str, int], str] = {}
-
-    def template(self, kind: str, version: int) -> str:
-        key = (kind, version)
-        if key not in self.built:
-            if kind == "sqlite":
-                url = f"sqlite:///{self.directory / f'send_tpl_{version}.sqlite'}"
-            else:
-                cluster: PgCluster = self.request.getfixturevalue("pg_cluster")
-                url = cluster.create_database(f"mailq_send_tpl_{version}")
-            build_database(url, version=version, mails=0)
-            self.built[key] = url
-        return self.built[key]
-
-
-@pytest.fixture(scope="session")
-def templates(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Templates:
-    return Templates(request, tmp_path_factory.mktemp("send_tpl"))
-
-
-@dataclass
-class Db:
-    url: str
-    kind: str
-    version: int
-    tmp: Path
-    backends: list[SqlBackend] = field(default_factory=list)
-
-    def sql(self, statement: str, **params: Any) -> list[Any]:
-        engine = create_engine(self.url)
-        try:
-            with engine.begin() as conn:
-                result = conn.execute(text(statement), params)
-                return list(result) if result.returns_rows else []
-        finally:
-            engine.dispose()
-
-    def one(self, statement: str, **params: Any) -> Any:
-        rows = self.sql(statement, **params)
-        assert len(rows) == 1, rows
-        return rows[0]
-
-    def columns(self, table: str) -> set[str]:
-        engine = create_engine(self.url)
-        try:
-            return {c["name"] for c in inspect(engine).get_columns(table)}
-        finally:
-            engine.dispose()
-
-    def insert(self, table: str, **values: Any) -> int:
-        names = ", ".join(f'"{k}"' for k in values)
-        marks = ", ".join(f":{k}" for k in values)
-        row = self.one(f"INSERT INTO {table} ({names}) VALUES ({marks}) RETURNING id", **values)
-        return int(row[0])
-
-    def backend(self, conf: Path | None = None) -> SqlBackend:
-        backend = open_backend(ConnectionSettings(db_url=self.url, odoo_config=conf))
-        self.backends.append(backend)
-        return backend
-
-    def point_servers(
-        self,
-        port: int,
-        encryption: str = "none",
-        user: str | None = None,
-        password: str | None = None,
-    ) -> None:
-        self.sql(
-            "UPDATE ir_mail_server SET smtp_host = '127.0.0.1', smtp_port = :port, "
-            "smtp_encryption = :enc, smtp_user = :user, smtp_pass = :pw, "
-            "smtp_authentication = 'login'",
-            port=port,
-            enc=encryption,
-            user=user,
-            pw=password,
-        )
-
-
-@pytest.fixture
-def make_db(templates: Templates, tmp_path: Path) -> Iterator[Callable[[str, int], Db]]:
-    made: list[Db] = []
-    dropped: list[str] = []
-
-    def make(kind: str, version: int) -> Db:
-        source = templates.template(kind, version)
-        if kind == "sqlite":
-            path = tmp_path / f"odoo{version}_{uuid.uuid4().hex[:6]}.sqlite"
-            shutil.copy(source.removeprefix("sqlite:///"), path)
-            url = f"sqlite:///{path}"
-        else:
-            cluster: PgCluster = templates.request.getfixturevalue("pg_cluster")
-            name = f"mailq_send_{uuid.uuid4().hex[:10]}"
-            with cluster.connect() as conn:
-                conn.execute(
-                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                        sql.Identifier(name), sql.Identifier(f"mailq_send_tpl_{version}")
-                    )
-                )
-            dropped.append(name)
-            url = cluster.url(name)
-        db = Db(url, kind, version, tmp_path)
-        db.sql("UPDATE mail_mail SET state = 'cancel' WHERE state = 'outgoing'")
-        made.append(db)
-        return db
-
-    yield make
-    for db in made:
-        for backend in db.backends:
-            backend.close()
-    if dropped:
-        cluster = templates.request.getfixturevalue("pg_cluster")
-        for name in dropped:
-            cluster.drop_database(name)
-
-
 CASES = [(kind, version) for kind in ("sqlite", "pg") for version in VERSIONS]
 
 
 @pytest.fixture(params=CASES, ids=[f"{k}-odoo{v}" for k, v in CASES])
 def db(request: pytest.FixtureRequest, make_db: Callable[[str, int], Db]) -> Db:
     kind, version = request.param
-    if kind == "pg":
-        request.getfixturevalue("pg_cluster")
-    return make_db(kind, version)
+    made = make_db(kind, version)
+    made.cancel_outgoing()
+    return made
 
 
 @pytest.fixture(params=["sqlite", "pg"])
 def db17(request: pytest.FixtureRequest, make_db: Callable[[str, int], Db]) -> Db:
-    if request.param == "pg":
-        request.getfixturevalue("pg_cluster")
-    return make_db(request.param, 17)
+    made = make_db(request.param, 17)
+    made.cancel_outgoing()
+    return made
 
 
 @pytest.fixture
-def pg17(pg_cluster: PgCluster, make_db: Callable[[str, int], Db]) -> Db:
-    return make_db("pg", 17)
+def pg17(make_db: Callable[[str, int], Db]) -> Db:
+    made = make_db("pg", 17)
+    made.cancel_outgoing()
+    return made
 
 
-# -- mails ----------------------------------------------------------------------------
-@dataclass
-class Mail:
-    id: int
-    message: int
-    partners: list[int]
-    message_id: str
-
-
-def create_mail(
-    db: Db,
-    *,
-    email_from: str = CLAIRE,
-    email_to: str | None = None,
-    email_cc: str | None = None,
-    partners: tuple[tuple[str | None, str | None], ...] = (),
-    subject: str = "Invoice INV/2026/0042",
-    body: str = "<p>Hello,</p><p>Your invoice is attached.</p>",
-    headers: dict[str, str] | None = None,
-    references: str | None = None,
-    auto_delete: bool = False,
-    is_notification: bool = True,
-    mailing_id: int | None = None,
-    mail_server_id: int | None = None,
-    attachments: tuple[tuple[str, bytes | None, str | None], ...] = (),
-) -> Mail:
-    """An outgoing mail like Odoo's notification flow creates it (ids from the DB)."""
-    now = utcnow_naive()
-    log = {"create_uid": UID, "create_date": now, "write_uid": UID, "write_date": now}
-    partner_cols = db.columns("res_partner")
-    partner_ids = []
-    for name, email in partners:
-        values: dict[str, Any] = {"name": name, "email": email, "type": "contact", "active": True}
-        values["name"] = name or "Nameless"
-        for extra in ("complete_name", "display_name"):
-            if extra in partner_cols:
-                values[extra] = values["name"]
-        partner_ids.append(db.insert("res_partner", **values, **log))
-    token = uuid.uuid4().hex[:12]
-    message_id = f"<{token}.1764230400.000000000000000-openerp-42-account.move@acme-odoo-prod-1>"
-    message: dict[str, Any] = {
-        "subject": subject,
-        "date": now,
-        "body": body,
-        "model": "account.move",
-        "res_id": 42,
-        "message_type": "email" if db.version <= 16 else "email_outgoing",
-        "email_from": email_from,
-        "message_id": message_id,
-        "mail_server_id": mail_server_id,
-        **log,
-    }
-    if db.version >= 17:
-        message["record_alias_domain_id"] = 1
-    message_row = db.insert("mail_message", **message)
-    mail_values: dict[str, Any] = {
-        "mail_message_id": message_row,
-        "body_html": body,
-        "references": references or message_id,
-        "headers": repr(headers) if headers is not None else None,
-        "is_notification": is_notification,
-        "email_to": email_to,
-        "email_cc": email_cc,
-        "state": "outgoing",
-        "auto_delete": auto_delete,
-        **log,
-    }
-    if mailing_id is not None:
-        mail_values["mailing_id"] = mailing_id
-    mail_id = db.insert("mail_mail", **mail_values)
-    for partner in partner_ids:
-        db.sql(
-            "INSERT INTO mail_mail_res_partner_rel (mail_mail_id, res_partner_id) VALUES (:m, :p)",
-            m=mail_id,
-            p=partner,
-        )
-        db.insert(
-            "mail_notification",
-            mail_message_id=message_row,
-            mail_mail_id=mail_id,
-            res_partner_id=partner,
-            notification_type="email",
-            notification_status="ready",
-            is_read=True,
-        )
-    for name, data, store_fname in attachments:
-        attachment = db.insert(
-            "ir_attachment",
-            name=name,
-            type="binary",
-            mimetype="application/pdf",
-            db_datas=data,
-            store_fname=store_fname,
-            file_size=len(data or b"x"),
-            res_model="mail.message",
-            res_id=message_row,
-            **log,
-        )
-        db.sql(
-            "INSERT INTO message_attachment_rel (message_id, attachment_id) VALUES (:m, :a)",
-            m=message_row,
-            a=attachment,
-        )
-    return Mail(mail_id, message_row, partner_ids, message_id)
-
-
-def mail_row(db: Db, mail_id: int) -> Any:
-    return db.one(
-        "SELECT state, failure_type, failure_reason, write_uid, write_date FROM mail_mail "
-        "WHERE id = :id",
-        id=mail_id,
-    )
-
-
-def notifications(db: Db, mail: Mail) -> dict[int, tuple[Any, ...]]:
-    rows = db.sql(
-        "SELECT res_partner_id, notification_status, failure_type, failure_reason, mail_mail_id "
-        "FROM mail_notification WHERE mail_message_id = :m",
-        m=mail.message,
-    )
-    return {int(r[0]): tuple(r[1:]) for r in rows}
-
-
-def by_message_id(server: SmtpTestServer) -> Counter[str]:
-    return Counter(str(m["Message-Id"]) for m in server.messages())
-
-
+# -- helpers --------------------------------------------------------------------------
 def write_conf(path: Path, **options: Any) -> Path:
     lines = ["[options]", *(f"{k} = {v}" for k, v in options.items())]
     path.write_text("\n".join(lines) + "\n")
@@ -343,7 +94,7 @@ def parts(message: EmailMessage) -> list[str]:
 def test_success_sends_what_odoo_sends_and_writes_what_odoo_writes(db: Db) -> None:
     with SmtpTestServer() as smtp:
         db.point_servers(smtp.port)
-        mail = create_mail(
+        mail = add_mail(
             db,
             email_to="Ext One <ext1@example.org>",
             email_cc="cc@example.org",
@@ -351,7 +102,7 @@ def test_success_sends_what_odoo_sends_and_writes_what_odoo_writes(db: Db) -> No
             headers={"X-Odoo-Objects": "account.move-42", "X-Custom": "v\r\nInjected: yes"},
             references="<parent.0@acme-odoo-prod-1>",
             body='<p>Hello <a href="https://erp.test/my/invoices/42">invoice</a></p>',
-            attachments=(("INV_2026_0042.pdf", b"%PDF-1.4 invoice", None),),
+            attachments=(Attachment("INV_2026_0042.pdf", b"%PDF-1.4 invoice"),),
         )
         backend = db.backend()
         before = utcnow_naive()
@@ -409,7 +160,7 @@ def test_success_sends_what_odoo_sends_and_writes_what_odoo_writes(db: Db) -> No
 def test_from_is_rewritten_to_the_notifications_address(db17: Db) -> None:
     with SmtpTestServer() as smtp:
         db17.point_servers(smtp.port)
-        mail = create_mail(db17, email_from='"Ann Ext" <ann@gmail.test>', email_to="x@y.test")
+        mail = add_mail(db17, email_from='"Ann Ext" <ann@gmail.test>', email_to="x@y.test")
         report = send_now(db17.backend(), [mail.id], uid=UID)
     assert report.sent == [mail.id]
     (received,) = smtp.received
@@ -421,8 +172,8 @@ def test_from_is_rewritten_to_the_notifications_address(db17: Db) -> None:
 def test_auto_delete_removes_the_mail_like_odoo(db17: Db) -> None:
     with SmtpTestServer() as smtp:
         db17.point_servers(smtp.port)
-        chatter = create_mail(db17, partners=(("Bob", "bob@b.test"),), auto_delete=True)
-        standalone = create_mail(db17, email_to="x@y.test", auto_delete=True, is_notification=False)
+        chatter = add_mail(db17, partners=(("Bob", "bob@b.test"),), auto_delete=True)
+        standalone = add_mail(db17, email_to="x@y.test", auto_delete=True, is_notification=False)
         report = send_now(db17.backend(), [chatter.id, standalone.id], uid=UID)
     assert sorted(report.sent) == sorted([chatter.id, standalone.id])
     assert sorted(report.deleted) == sorted([chatter.id, standalone.id])
@@ -440,7 +191,7 @@ def test_auto_delete_removes_the_mail_like_odoo(db17: Db) -> None:
 def test_invalid_partner_address_is_skipped_and_recorded(db: Db) -> None:
     with SmtpTestServer() as smtp:
         db.point_servers(smtp.port)
-        mail = create_mail(
+        mail = add_mail(
             db,
             email_to="x@y.test",
             partners=(("Good", "good@b.test"), ("Broken", "broken at example")),
@@ -465,7 +216,7 @@ def test_invalid_partner_address_is_skipped_and_recorded(db: Db) -> None:
 def test_mail_without_recipients_keeps_odoo_placeholder(db: Db) -> None:
     with SmtpTestServer() as smtp:
         db.point_servers(smtp.port)
-        mail = create_mail(db)
+        mail = add_mail(db)
         report = send_now(db.backend(), [mail.id], uid=UID)
     if db.version <= 18:
         expected = ("exception", None, PLACEHOLDER_REASON)
@@ -481,7 +232,7 @@ def test_one_recipient_refused_with_550(db: Db) -> None:
     # partners go out in res.partner order (name): Bob first, then Zoe, who is refused
     with SmtpTestServer(refuse=["zoe@z.test"]) as smtp:
         db.point_servers(smtp.port)
-        mail = create_mail(db, partners=(("Zoe", "zoe@z.test"), ("Bob", "bob@b.test")))
+        mail = add_mail(db, partners=(("Zoe", "zoe@z.test"), ("Bob", "bob@b.test")))
         report = send_now(db.backend(), [mail.id], uid=UID)
     refused = (
         "{'zoe@z.test': (550, b'5.1.1 <zoe@z.test>: Recipient address rejected: User unknown')}"
@@ -507,7 +258,7 @@ def test_temporary_4xx_is_stored_as_odoo_formats_it(
     db = make_db("sqlite", version)
     with SmtpTestServer(tempfail=True) as smtp:
         db.point_servers(smtp.port)
-        mail = create_mail(db, email_to="x@y.test")
+        mail = add_mail(db, email_to="x@y.test")
         report = send_now(db.backend(), [mail.id], uid=UID)
     if version <= 17:
         detail = "SMTPDataError: 451\n4.3.0 Temporary lookup failure, try again later"
@@ -534,7 +285,7 @@ def _connect_failure(db: Db, mail: Mail, report: SendReport, reason: str) -> Non
 def test_authentication_refused(db17: Db) -> None:
     with SmtpTestServer(auth=("odoo@acme", "right-pw")) as smtp:
         db17.point_servers(smtp.port, user="odoo@acme", password=SECRET)
-        mail = create_mail(db17, partners=(("Bob", "bob@b.test"),))
+        mail = add_mail(db17, partners=(("Bob", "bob@b.test"),))
         report = send_now(db17.backend(), [mail.id], uid=UID)
     assert smtp.auth_attempts and all(pw == SECRET for _u, pw in smtp.auth_attempts)
     _connect_failure(db17, mail, report, "535\n5.7.8 Authentication credentials invalid")
@@ -544,7 +295,7 @@ def test_authentication_refused(db17: Db) -> None:
 def test_authentication_accepted_over_starttls(db17: Db) -> None:
     with SmtpTestServer(auth=("odoo@acme", SECRET), tls="starttls") as smtp:
         db17.point_servers(smtp.port, encryption="starttls", user="odoo@acme", password=SECRET)
-        mail = create_mail(db17, email_to="x@y.test")
+        mail = add_mail(db17, email_to="x@y.test")
         report = send_now(db17.backend(), [mail.id], uid=UID)
     assert report.sent == [mail.id] and len(smtp.received) == 1
 
@@ -552,14 +303,14 @@ def test_authentication_accepted_over_starttls(db17: Db) -> None:
 def test_implicit_tls(db17: Db) -> None:
     with SmtpTestServer(tls="implicit") as smtp:
         db17.point_servers(smtp.port, encryption="ssl")
-        mail = create_mail(db17, email_to="x@y.test")
+        mail = add_mail(db17, email_to="x@y.test")
         report = send_now(db17.backend(), [mail.id], uid=UID)
     assert report.sent == [mail.id] and len(smtp.received) == 1
 
 
 def test_connection_refused(db: Db) -> None:
     db.point_servers(free_port())
-    mail = create_mail(db, partners=(("Bob", "bob@b.test"),))
+    mail = add_mail(db, partners=(("Bob", "bob@b.test"),))
     report = send_now(db.backend(), [mail.id], uid=UID)
     _connect_failure(db, mail, report, "111\nConnection refused")
 
@@ -567,7 +318,7 @@ def test_connection_refused(db: Db) -> None:
 def test_tls_mode_mismatch(db17: Db) -> None:
     with SmtpTestServer() as smtp:  # plain SMTP, but the server row says SSL/TLS
         db17.point_servers(smtp.port, encryption="ssl")
-        mail = create_mail(db17, partners=(("Bob", "bob@b.test"),))
+        mail = add_mail(db17, partners=(("Bob", "bob@b.test"),))
         report = send_now(db17.backend(), [mail.id], uid=UID)
     reason = report.failed[mail.id]
     assert reason.startswith("1\n[SSL: WRONG_VERSION_NUMBER] wrong version number")
@@ -578,7 +329,7 @@ def test_tls_mode_mismatch(db17: Db) -> None:
 def test_starttls_required_but_not_offered(db17: Db) -> None:
     with SmtpTestServer() as smtp:
         db17.point_servers(smtp.port, encryption="starttls")
-        mail = create_mail(db17, partners=(("Bob", "bob@b.test"),))
+        mail = add_mail(db17, partners=(("Bob", "bob@b.test"),))
         report = send_now(db17.backend(), [mail.id], uid=UID)
     _connect_failure(db17, mail, report, "STARTTLS extension not supported by server.")
 
@@ -592,8 +343,8 @@ def test_server_dropping_or_stalling_during_data_leaves_odoo_placeholder(
     )
     with SmtpTestServer(**options) as smtp:
         db17.point_servers(smtp.port)
-        first = create_mail(db17, partners=(("Bob", "bob@b.test"),))
-        second = create_mail(db17, partners=(("Carl", "carl@c.test"),))
+        first = add_mail(db17, partners=(("Bob", "bob@b.test"),))
+        second = add_mail(db17, partners=(("Carl", "carl@c.test"),))
         backend = db17.backend()
         report = send_now(backend, [first.id, second.id], uid=UID, concurrency=1, timeout=1.0)
         assert report.failed == {first.id: PLACEHOLDER_REASON}
@@ -620,7 +371,7 @@ def _server_name(db: Db) -> str:
 def test_archived_server_of_the_mail_is_refused(db17: Db) -> None:
     db17.point_servers(free_port())
     db17.sql("UPDATE ir_mail_server SET active = :f WHERE id = 2", f=False)
-    mail = create_mail(db17, partners=(("Bob", "bob@b.test"),), mail_server_id=2)
+    mail = add_mail(db17, partners=(("Bob", "bob@b.test"),), mail_server_id=2)
     report = send_now(db17.backend(), [mail.id], uid=UID)
     name = db17.one("SELECT name FROM ir_mail_server WHERE id = 2")[0]
     _connect_failure(
@@ -645,8 +396,10 @@ def test_odoo_conf_server_and_filestore_attachment(db: Db) -> None:
         stored = data_dir / "filestore" / str(dbname) / "ab" / "abcdef0123"
         stored.parent.mkdir(parents=True)
         stored.write_bytes(b"%PDF from the filestore")
-        mail = create_mail(
-            db, email_to="x@y.test", attachments=(("quote.pdf", None, "ab/abcdef0123"),)
+        mail = add_mail(
+            db,
+            email_to="x@y.test",
+            attachments=(Attachment("quote.pdf", None, store_fname="ab/abcdef0123"),),
         )
         report = send_now(backend, [mail.id], uid=UID)
     assert report.sent == [mail.id]
@@ -659,7 +412,9 @@ def test_unreadable_filestore_leaves_the_mail_outgoing(db17: Db) -> None:
     with SmtpTestServer() as smtp:
         db17.point_servers(smtp.port)
         conf = write_conf(db17.tmp / "odoo.conf", data_dir=db17.tmp / "nowhere")
-        mail = create_mail(db17, email_to="x@y.test", attachments=(("q.pdf", None, "ab/cd"),))
+        mail = add_mail(
+            db17, email_to="x@y.test", attachments=(Attachment("q.pdf", None, store_fname="ab/cd"),)
+        )
         report = send_now(db17.backend(conf), [mail.id], uid=UID)
     assert "cannot read" in report.skipped[mail.id]
     assert mail_row(db17, mail.id)[0] == "outgoing" and smtp.received == []
@@ -670,8 +425,8 @@ def test_campaign_mail_is_left_to_odoo_and_the_queue_is_triggered(db: Db) -> Non
     with SmtpTestServer() as smtp:
         db.point_servers(smtp.port)
         mailing = int(db.one("SELECT min(id) FROM mailing_mailing")[0])
-        campaign = create_mail(db, email_to="fan@x.test", mailing_id=mailing)
-        plain = create_mail(db, email_to="x@y.test")
+        campaign = add_mail(db, email_to="fan@x.test", mailing_id=mailing)
+        plain = add_mail(db, email_to="x@y.test")
         cron = db.one(
             "SELECT res_id FROM ir_model_data WHERE module = 'mail' "
             "AND name = 'ir_cron_mail_scheduler_action'"
@@ -741,7 +496,7 @@ def db_cron(db: Db) -> int:
 def test_queue_busy_when_odoo_holds_the_cron_lock(pg17: Db, pg_cluster: PgCluster) -> None:
     with SmtpTestServer() as smtp:
         pg17.point_servers(smtp.port)
-        mail = create_mail(pg17, email_to="x@y.test")
+        mail = add_mail(pg17, email_to="x@y.test")
         backend = pg17.backend()
         dbname = pg17.url.rsplit("/", 1)[1]
         with psycopg.connect(pg_cluster.conninfo(dbname)) as odoo:
@@ -758,7 +513,7 @@ def test_queue_busy_when_odoo_holds_the_cron_lock(pg17: Db, pg_cluster: PgCluste
 def test_mail_locked_by_another_transaction_is_skipped(pg17: Db, pg_cluster: PgCluster) -> None:
     with SmtpTestServer() as smtp:
         pg17.point_servers(smtp.port)
-        mail = create_mail(pg17, email_to="x@y.test")
+        mail = add_mail(pg17, email_to="x@y.test")
         dbname = pg17.url.rsplit("/", 1)[1]
         with psycopg.connect(pg_cluster.conninfo(dbname)) as other:
             other.execute("SELECT id FROM mail_mail WHERE id = %s FOR UPDATE", (mail.id,))
@@ -772,8 +527,8 @@ def test_mail_locked_by_another_transaction_is_skipped(pg17: Db, pg_cluster: PgC
 def test_mails_scheduled_for_later_stay_queued_unless_asked(db17: Db) -> None:
     with SmtpTestServer() as smtp:
         db17.point_servers(smtp.port)
-        due = create_mail(db17, email_to="due@y.test")
-        later = create_mail(db17, email_to="later@y.test")
+        due = add_mail(db17, email_to="due@y.test")
+        later = add_mail(db17, email_to="later@y.test")
         tomorrow = (utcnow_naive() + timedelta(days=1)).replace(microsecond=0)
         db17.sql(
             "UPDATE mail_mail SET scheduled_date = :at WHERE id = :id", at=tomorrow, id=later.id

@@ -15,9 +15,9 @@ from textual.pilot import Pilot
 from console.smtp.concurrency import ENV_SERVER_CONCURRENCY, resolve_policy
 from testkit.net import free_port
 from testkit.smtp_server import SmtpTestServer
-from tests.test_cli import assert_one_line_error, run_cli
-from tests.test_tui import PARIS, SIZE, pane, settle, sql, started
-from tests.test_tui_actions import RecordingApp, connector, dialog
+from tests.helpers.cli import assert_one_line_error, run_cli
+from tests.helpers.db import sql
+from tests.helpers.tui import SIZE, RecordingApp, dialog, make_app, pane, settle, started
 
 
 @pytest.mark.parametrize(
@@ -98,13 +98,7 @@ async def test_tui_send_now_uses_the_policy_it_was_given(sample_path: Path) -> N
     target = outgoing_mail(sample_path)
     with SmtpTestServer() as smtp:
         point_servers(sample_path, smtp.port)
-        app = RecordingApp(
-            connector(sample_path),
-            tz=PARIS,
-            refresh_seconds=3600.0,
-            journal_path=sample_path.parent / "journal.jsonl",
-            send_policy=resolve_policy(None, ["127.0.0.1=2"]),
-        )
+        app = make_app(sample_path, send_policy=resolve_policy(None, ["127.0.0.1=2"]))
         async with app.run_test(size=SIZE) as pilot:
             await started(pilot, app)
             await pilot.press("slash", *str(target), "enter")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from console.tui.pane import Pane
 from console.tui.pane_set import PANES
-from tests.test_tui import SIZE, make_app, settle, started
+from tests.helpers.tui import SIZE, make_app, settle, started
 
 # Loaded after the first frame, or only by the command that needs them.
 NOT_BEFORE_THE_FIRST_FRAME = (

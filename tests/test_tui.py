@@ -6,17 +6,12 @@ checks what the widgets show against counts computed here with sqlite3.
 
 from __future__ import annotations
 
-import io
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
-from rich.console import Console
-from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
 from console.backends.base import MailQueueBackend
@@ -27,97 +22,32 @@ from console.tui.header import HeaderBar, TabBar
 from console.tui.help_screen import HelpScreen
 from console.tui.mail_table import MAX_ROWS, PAGE_SIZE, MailListPane
 from console.tui.record_table import RecordTablePane
-
-REPO = Path(__file__).resolve().parent.parent
-BUNDLED_SAMPLE = REPO / "sample_db" / "odoo17_sample.sqlite"
-PARIS = ZoneInfo("Europe/Paris")
-SIZE = (80, 24)
-
+from sample_db.generate import build_database
+from tests.helpers.db import sql, state_ids
+from tests.helpers.mails import add_failed_mail
+from tests.helpers.tui import (
+    PARIS,
+    SIZE,
+    make_app,
+    pane,
+    plain,
+    settle,
+    started,
+    status_line,
+    table_ids,
+)
 
 # ------------------------------------------------------------------ fixtures and helpers
-
-
-def _build(path: Path, mails: int | None = None) -> None:
-    generate = pytest.importorskip("sample_db.generate")
-    kwargs: dict[str, object] = {"version": 17}
-    if mails is not None:
-        kwargs["mails"] = mails
-    generate.build_database(f"sqlite:///{path}", **kwargs)
 
 
 @pytest.fixture(scope="module")
 def big_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """More than MAX_ROWS failed mails, to exercise paging."""
     path = tmp_path_factory.mktemp("big") / "odoo17_big.sqlite"
-    _build(path, mails=3000)
+    build_database(f"sqlite:///{path}", version=17, mails=3000)
     with sqlite3.connect(path) as db:
         db.execute("UPDATE mail_mail SET state = 'exception'")
     return path
-
-
-def connector(path: Path) -> Callable[[], MailQueueBackend]:
-    def connect() -> MailQueueBackend:
-        from console.backends.sql import open_backend
-        from console.config.connection import ConnectionSettings
-
-        return open_backend(ConnectionSettings(db_url=f"sqlite:///{path}"))
-
-    return connect
-
-
-def make_app(path: Path, refresh_seconds: float = 3600.0) -> MailQueueApp:
-    return MailQueueApp(connector(path), tz=PARIS, refresh_seconds=refresh_seconds)
-
-
-def sql(path: Path, query: str, *params: object) -> list[tuple[object, ...]]:
-    with sqlite3.connect(path) as db:
-        return list(db.execute(query, params))
-
-
-def state_ids(path: Path, state: str) -> list[int]:
-    rows = sql(path, "SELECT id FROM mail_mail WHERE state = ? ORDER BY id DESC", state)
-    return [int(str(r[0])) for r in rows]
-
-
-async def settle(pilot: Pilot[None], app: MailQueueApp) -> None:
-    """Let workers finish and their messages be handled, including follow-up loads."""
-    for _ in range(50):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        busy = [w for w in app.workers if not w.is_finished]
-        if not busy:
-            await pilot.pause()
-            if not [w for w in app.workers if not w.is_finished]:
-                return
-    raise AssertionError("the app did not settle")
-
-
-async def started(pilot: Pilot[None], app: MailQueueApp) -> None:
-    for _ in range(100):
-        await settle(pilot, app)
-        if app.backend is not None and app.refresh_count:
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the app never connected")
-
-
-def pane(app: MailQueueApp, pane_id: str) -> MailListPane:
-    return app.query_one(f"#{pane_id}", MailListPane)
-
-
-def table_ids(list_pane: MailListPane) -> list[int]:
-    return [int(str(row.key.value)) for row in list_pane.table.ordered_rows]
-
-
-def plain(widget: Static) -> str:
-    """What a Static shows, as plain text (wide enough that nothing wraps)."""
-    console = Console(width=1000, file=io.StringIO(), record=True, color_system=None)
-    console.print(widget.content)
-    return "\n".join(line.rstrip() for line in console.export_text().splitlines())
-
-
-def status_line(list_pane: MailListPane) -> str:
-    return plain(list_pane.query_one(".status-line", Static))
 
 
 # ------------------------------------------------------------------ tests
@@ -307,29 +237,6 @@ async def test_slash_filters_in_sql_and_esc_clears(sample_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.is_running
-
-
-def _copy_row(db: sqlite3.Connection, table: str, row_id: int, **changes: object) -> int:
-    columns = [str(r[1]) for r in db.execute(f'PRAGMA table_info("{table}")') if r[1] != "id"]
-    new_id = int(db.execute(f'SELECT max(id) + 1 FROM "{table}"').fetchone()[0])
-    names = ", ".join(f'"{c}"' for c in columns)
-    source = db.execute(f'SELECT {names} FROM "{table}" WHERE id = ?', (row_id,)).fetchone()
-    merged = [changes.get(c, v) for c, v in zip(columns, source, strict=True)]
-    marks = ", ".join("?" for _ in columns)
-    db.execute(f'INSERT INTO "{table}" (id, {names}) VALUES (?, {marks})', (new_id, *merged))
-    return new_id
-
-
-def add_failed_mail(path: Path, template_id: int) -> int:
-    """A new failed mail, as if the queue cron had just failed one more."""
-    with sqlite3.connect(path) as db:
-        message_id = int(
-            db.execute(
-                "SELECT mail_message_id FROM mail_mail WHERE id = ?", (template_id,)
-            ).fetchone()[0]
-        )
-        new_message = _copy_row(db, "mail_message", message_id, message_id="<new@test>")
-        return _copy_row(db, "mail_mail", template_id, mail_message_id=new_message)
 
 
 async def test_refresh_updates_by_diff_and_keeps_the_cursor(sample_path: Path) -> None:

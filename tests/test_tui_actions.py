@@ -5,24 +5,19 @@ in a worker, and is checked here row by row with sqlite3.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-import pytest
 from textual.binding import Binding
-from textual.notifications import SeverityLevel
 from textual.pilot import Pilot
 from textual.widgets import Button, Input, Static
 
 from console.backends.base import MailQueueBackend
 from console.domain.actions import WriteOutcome
 from console.domain.timefmt import utcnow_naive
-from console.tui import app as app_module
 from console.tui.actions import READ_ONLY_REFUSAL, ActionRequest
 from console.tui.app import MailQueueApp
 from console.tui.confirm_screen import ConfirmScreen
@@ -32,16 +27,23 @@ from console.tui.header import HeaderBar
 from console.tui.help_screen import HelpScreen
 from testkit.net import free_port
 from testkit.smtp_server import SmtpTestServer
-from tests.conftest import sqlite_connector
-from tests.test_tui import (
+from tests.helpers.db import sql, state_ids
+from tests.helpers.tui import (
     PARIS,
     SIZE,
+    RecordingApp,
+    confirm,
+    connector,
+    dialog,
+    dialog_text,
+    focused_id,
+    journal_lines,
+    make_app,
     pane,
     plain,
     settle,
-    sql,
+    shown_keys,
     started,
-    state_ids,
     status_line,
     table_ids,
 )
@@ -52,82 +54,12 @@ ACTION_KEYS = {"r", "S", "c", "x", "u", "t"}
 # ------------------------------------------------------------------ fixtures and helpers
 
 
-class RecordingApp(MailQueueApp):
-    """The real App; it only also keeps every toast it shows, for the assertions."""
-
-    CSS_PATH = str(Path(app_module.__file__).parent / "app.tcss")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.toasts: list[tuple[str, str, str]] = []
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = True,
-    ) -> None:
-        self.toasts.append((title, message, severity))
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
-
-
-def connector(path: Path, read_only: bool = False) -> Callable[[], MailQueueBackend]:
-    return sqlite_connector(path, read_only)
-
-
-def make_app(path: Path, read_only: bool = False) -> RecordingApp:
-    return RecordingApp(
-        connector(path, read_only),
-        tz=PARIS,
-        refresh_seconds=3600.0,
-        journal_path=path.parent / "journal.jsonl",
-    )
-
-
-def journal_lines(path: Path) -> list[dict[str, Any]]:
-    journal = path.parent / "journal.jsonl"
-    if not journal.is_file():
-        return []
-    return [json.loads(line) for line in journal.read_text().splitlines()]
-
-
 def mail_state(path: Path, mail_id: int) -> str:
     return str(sql(path, "SELECT state FROM mail_mail WHERE id = ?", mail_id)[0][0])
 
 
 def states(path: Path) -> dict[int, str]:
     return {int(str(i)): str(s) for i, s in sql(path, "SELECT id, state FROM mail_mail")}
-
-
-def dialog(app: MailQueueApp) -> ConfirmScreen:
-    assert isinstance(app.screen, ConfirmScreen), f"no dialog but {app.screen!r}"
-    return app.screen
-
-
-def dialog_text(app: MailQueueApp) -> str:
-    return "\n".join(plain(s) for s in dialog(app).query(Static) if not isinstance(s, Button))
-
-
-async def confirm(pilot: Pilot[None], app: MailQueueApp) -> None:
-    """Move from the harmless button to the confirm button, press it, wait for the result."""
-    screen = dialog(app)
-    await pilot.press("tab")
-    assert screen.focused is screen.query_one("#confirm-go", Button)
-    await pilot.press("enter")
-    await settle(pilot, app)
-    assert not isinstance(app.screen, ConfirmScreen)
-
-
-def focused_id(screen: ConfirmScreen) -> str | None:
-    return screen.focused.id if screen.focused is not None else None
-
-
-def shown_keys(app: MailQueueApp) -> set[str]:
-    """The keys the footer offers right now (check_action says False: hidden)."""
-    return {key for key, active in app.screen.active_bindings.items() if active.binding.show}
 
 
 async def open_failed(pilot: Pilot[None], app: MailQueueApp) -> None:
@@ -437,9 +369,6 @@ async def test_read_only_offers_no_action_and_writes_nothing(sample_path: Path) 
 
 
 async def test_t_asks_odoo_to_run_the_cron_now(sample_path: Path) -> None:
-    send_now = pytest.importorskip("console.services.send.send_now")
-    if not hasattr(send_now, "trigger_cron"):
-        pytest.skip("console/smtp/send_now.py does not provide trigger_cron yet")
     queue_cron = int(
         str(sql(sample_path, "SELECT id FROM ir_cron WHERE cron_name LIKE '%Email Queue%'")[0][0])
     )

@@ -13,16 +13,13 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
 from testkit.pgcluster import PgCluster
-from tests.conftest import OdooDatabases
-from tests.term_screen import PtyProgram, Screen
-
-REPO = Path(__file__).resolve().parent.parent
-
+from tests.helpers.cli import ROOT
+from tests.helpers.db import OdooDatabases
+from tests.helpers.term_screen import PtyProgram, Screen
 
 StartConsole = Callable[..., PtyProgram]
 
@@ -47,7 +44,7 @@ def console_on(pg_cluster: PgCluster, odoo_databases: OdooDatabases) -> Iterator
 
     def start(term: str, colorterm: str | None = None) -> PtyProgram:
         argv = [sys.executable, "-m", "console", "--db", url, "--read-only", "--refresh", "0"]
-        program = PtyProgram(argv, _terminal_env(term, colorterm), cwd=str(REPO))
+        program = PtyProgram(argv, _terminal_env(term, colorterm), cwd=str(ROOT))
         started.append(program)
         return program
 

@@ -9,12 +9,11 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import psycopg
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher
 
 from console.backends.base import MailQueueBackend
@@ -25,8 +24,7 @@ from console.tui.help_screen import HelpScreen
 from console.tui.refresher import BACKOFF_SECONDS
 from testkit.odoo_dbs import build_postgres
 from testkit.pgcluster import PgCluster
-from tests.test_tui import PARIS, SIZE, pane, settle, started, table_ids
-from tests.test_tui_actions import RecordingApp, make_app
+from tests.helpers.tui import SIZE, make_app, pane, settle, started, table_ids, wait_for
 
 DB_NAME = "mailq_faults"
 
@@ -76,18 +74,6 @@ def _start(cluster: PgCluster) -> None:
     cluster._wait_ready()
 
 
-def connector(url: str, statement_timeout_ms: int = 30_000) -> Callable[[], MailQueueBackend]:
-    def connect() -> MailQueueBackend:
-        from console.backends.sql import open_backend
-        from console.config.connection import ConnectionSettings
-
-        return open_backend(
-            ConnectionSettings(db_url=url, statement_timeout_ms=statement_timeout_ms)
-        )
-
-    return connect
-
-
 def pg_rows(cluster: PgCluster, query: str, *params: object) -> list[tuple[object, ...]]:
     with psycopg.connect(cluster.conninfo(DB_NAME), autocommit=True) as conn:
         return list(conn.execute(query, params).fetchall())
@@ -100,16 +86,6 @@ def failed_ids(cluster: PgCluster) -> list[int]:
 
 def header(app: MailQueueApp, width: int = 80) -> str:
     return app.query_one(HeaderBar).build_text(width).plain
-
-
-async def wait_for(
-    pilot: Pilot[None], check: Callable[[], bool], seconds: float, what: str
-) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for: {what}")
-        await pilot.pause(0.05)
 
 
 def screen_text(app: MailQueueApp) -> str:
@@ -137,7 +113,7 @@ def test_the_back_off_schedule() -> None:
 async def test_postgres_restart_says_disconnected_then_recovers(
     cluster: PgCluster, pg_url: str
 ) -> None:
-    app = RecordingApp(connector(pg_url), tz=PARIS, refresh_seconds=1.0)
+    app = make_app(pg_url, refresh_seconds=1.0)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
         await pilot.press("2")
@@ -147,7 +123,7 @@ async def test_postgres_restart_says_disconnected_then_recovers(
         assert "DISCONNECTED" not in header(app)
 
         await asyncio.to_thread(_stop, cluster)
-        await wait_for(pilot, lambda: app.header_state.disconnected, 20, "DISCONNECTED")
+        await wait_for(pilot, lambda: app.header_state.disconnected, "DISCONNECTED", 20)
         text = app.query_one(HeaderBar).build_text(80)
         assert "DISCONNECTED" in text.plain
         loud = [s for s in text.spans if "reverse" in str(s.style)]
@@ -168,8 +144,8 @@ async def test_postgres_restart_says_disconnected_then_recovers(
         await wait_for(
             pilot,
             lambda: not app.header_state.disconnected and app.refresh_count > seen,
-            40,
             "the refresh after the restart",
+            40,
         )
         await settle(pilot, app)
         assert "DISCONNECTED" not in header(app)
@@ -197,19 +173,17 @@ async def test_a_write_in_flight_when_postgres_stops_says_it_was_not_applied(
         return HeldOperator(backend, Journal(tmp_path / "journal.jsonl"))
 
     target = failed_ids(cluster)[0]
-    app = RecordingApp(
-        connector(pg_url), tz=PARIS, refresh_seconds=3600.0, operator_factory=factory
-    )
+    app = make_app(pg_url, operator_factory=factory)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
         await pilot.press("2")
         await settle(pilot, app)
         assert pane(app, "failed").cursor_id() == target
         await pilot.press("r", "tab", "enter")
-        await wait_for(pilot, lambda: app.action_running is not None, 5, "the write to start")
+        await wait_for(pilot, lambda: app.action_running is not None, "the write to start", 5)
         await asyncio.to_thread(_stop, cluster)
         gate.set()
-        await wait_for(pilot, lambda: app.action_running is None, 30, "the write to end")
+        await wait_for(pilot, lambda: app.action_running is None, "the write to end", 30)
         retried = [(m, s) for t, m, s in app.toasts if t == "Retry"]
         assert len(retried) == 1
         message, severity = retried[0]
@@ -217,7 +191,7 @@ async def test_a_write_in_flight_when_postgres_stops_says_it_was_not_applied(
         assert "Not applied: nothing was changed" in message
         await asyncio.to_thread(_start, cluster)
         await pilot.press("R")
-        await wait_for(pilot, lambda: not app.header_state.refresh_error, 30, "recovery")
+        await wait_for(pilot, lambda: not app.header_state.refresh_error, "recovery", 30)
     state = pg_rows(cluster, "SELECT state FROM mail_mail WHERE id = %s", target)
     assert state == [("exception",)]
     assert not (tmp_path / "journal.jsonl").exists()
@@ -226,7 +200,7 @@ async def test_a_write_in_flight_when_postgres_stops_says_it_was_not_applied(
 async def test_a_locked_table_is_bounded_by_the_statement_timeout(
     cluster: PgCluster, pg_url: str
 ) -> None:
-    app = RecordingApp(connector(pg_url, statement_timeout_ms=3000), tz=PARIS, refresh_seconds=3600)
+    app = make_app(pg_url, statement_timeout_ms=3000)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
         locker = psycopg.connect(cluster.conninfo(DB_NAME))  # a transaction that holds on
@@ -240,7 +214,7 @@ async def test_a_locked_table_is_bounded_by_the_statement_timeout(
             assert isinstance(app.screen, HelpScreen)
             assert app.refresher.running, "the key waited for the query"
             await pilot.press("escape")
-            await wait_for(pilot, lambda: not app.refresher.running, 20, "the timeout")
+            await wait_for(pilot, lambda: not app.refresher.running, "the timeout", 20)
             assert 2.5 < time.monotonic() - begun < 15  # the 3 s statement timeout, not more
             assert app.header_state.refresh_error
             assert not app.header_state.disconnected  # slow is not gone
@@ -249,7 +223,7 @@ async def test_a_locked_table_is_bounded_by_the_statement_timeout(
             locker.rollback()
             locker.close()
         await pilot.press("R")
-        await wait_for(pilot, lambda: not app.header_state.refresh_error, 20, "recovery")
+        await wait_for(pilot, lambda: not app.header_state.refresh_error, "recovery", 20)
         assert app.is_running
 
 

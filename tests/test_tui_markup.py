@@ -11,8 +11,8 @@ from textual.content import Content
 from textual.widgets import Button, DataTable, Static
 from textual.widgets._toast import Toast
 
-from tests.test_tui import SIZE, plain, settle, sql, started, state_ids
-from tests.test_tui_actions import dialog, dialog_text, make_app
+from tests.helpers.db import sql, state_ids
+from tests.helpers.tui import SIZE, dialog, dialog_text, make_app, plain, settle, started
 
 CRON = "[@click=app.quit]Purge[/] [b]now[/b]"
 SUBJECT = "[@click=app.quit]Invoice[/] [red]42[/red]"

@@ -10,7 +10,6 @@ import email
 import gzip
 import json
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, Static
 
-from console.backends.base import MailQueueBackend
 from console.tui.aliases_pane import AliasesPane
 from console.tui.app import MailQueueApp
 from console.tui.confirm_screen import ConfirmScreen
@@ -30,9 +28,15 @@ from console.tui.inbound_screen import InboundScreen
 from console.tui.log_record_screen import LogRecordScreen
 from console.tui.logs_pane import LogsPane, LogTable
 from console.tui.support_actions import default_bundle_dir, eml_paths
-from tests.conftest import sqlite_connector
-from tests.test_tui import PARIS, SIZE, plain, settle, started
-from tests.test_tui_actions import RecordingApp
+from tests.helpers.tui import (
+    SIZE,
+    make_app,
+    open_detail,
+    plain,
+    settle,
+    started,
+    wait_for,
+)
 
 MAIL_ID = 512  # a failed mail of the sample (one message)
 TWO_MESSAGES = 203  # a mail Odoo sends as two messages (one per recipient partner)
@@ -103,20 +107,6 @@ def log_dir(tmp_path: Path, sample_path: Path) -> Path:
     return folder
 
 
-def connector(path: Path, read_only: bool = False) -> Callable[[], MailQueueBackend]:
-    return sqlite_connector(path, read_only)
-
-
-def make_app(path: Path, log_path: Path | None = None, read_only: bool = False) -> RecordingApp:
-    return RecordingApp(
-        connector(path, read_only),
-        tz=PARIS,
-        refresh_seconds=3600.0,
-        journal_path=path.parent / "journal.jsonl",
-        log_path=log_path,
-    )
-
-
 def log_rows(app: MailQueueApp) -> list[tuple[str, str, str]]:
     """(when, level, message) of every row, top to bottom."""
     table = app.query_one(LogTable)
@@ -131,24 +121,6 @@ async def open_logs(pilot: Pilot[None], app: MailQueueApp) -> LogsPane:
     await pilot.press("7")
     await settle(pilot, app)
     return app.query_one(LogsPane)
-
-
-async def open_detail(pilot: Pilot[None], app: MailQueueApp, mail_id: int) -> DetailScreen:
-    app.open_detail(mail_id)
-    await settle(pilot, app)
-    screen = app.screen
-    assert isinstance(screen, DetailScreen) and screen.detail is not None
-    return screen
-
-
-async def wait_for(
-    pilot: Pilot[None], condition: Callable[[], bool], what: str, seconds: float = 10
-) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def all_text(folder: Path) -> bytes:

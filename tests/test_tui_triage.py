@@ -31,15 +31,20 @@ from console.tui.header import HeaderBar, TabBar
 from console.tui.health_pane import HealthPane
 from console.tui.tables import MailTable
 from testkit.net import free_port
-from tests.test_tui import SIZE, plain, settle, sql, started, state_ids
-from tests.test_tui_actions import (
+from tests.helpers.db import sql, state_ids
+from tests.helpers.mails import add_failed_mail
+from tests.helpers.tui import (
+    SIZE,
     confirm,
     dialog,
     dialog_text,
     focused_id,
     journal_lines,
     make_app,
+    plain,
+    settle,
     shown_keys,
+    started,
 )
 
 
@@ -225,10 +230,7 @@ async def test_retrying_a_permanent_cause_warns_in_the_dialog(
 async def test_causes_are_read_again_when_the_failed_count_changes_not_every_tick(
     sample_path: Path,
 ) -> None:
-    from tests.test_tui import add_failed_mail
-    from tests.test_tui import make_app as make_polling_app
-
-    app = make_polling_app(sample_path, refresh_seconds=0.05)
+    app = make_app(sample_path, refresh_seconds=0.05)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
         refresher = app.refresher

@@ -26,27 +26,10 @@ from console.domain.timefmt import utcnow_naive
 from console.services.journal import Journal
 from console.services.operations import Operator
 from testkit.odoo_dbs import build_postgres, build_sqlite
-from tests.cli_run import run_cli
+from tests.helpers.cli import run_cli
+from tests.helpers.db import execute, rows
 
 MAIL_COLUMNS = "id, state, failure_type, failure_reason, write_uid, write_date"
-
-
-def rows(url: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            return [tuple(r) for r in connection.execute(text(sql), params)]
-    finally:
-        engine.dispose()
-
-
-def execute(url: str, sql: str, **params: Any) -> None:
-    engine = create_engine(url)
-    try:
-        with engine.begin() as connection:
-            connection.execute(text(sql), params)
-    finally:
-        engine.dispose()
 
 
 def mails(url: str) -> dict[int, tuple[Any, ...]]:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from testkit.smtp_server import SmtpTestServer
-from tests.cli_run import run_cli
+from tests.helpers.cli import run_cli
 from tests.real_odoo.odoo_instance import OdooInstance
 from tests.real_odoo.traffic import DEFERRED, REFUSED, configure_servers
 

@@ -12,7 +12,7 @@ import json
 
 from console.backends.sql import open_backend
 from console.config.connection import ConnectionSettings
-from tests.cli_run import run_cli
+from tests.helpers.cli import run_cli
 from tests.real_odoo.odoo_instance import OdooInstance
 
 POSTS = """

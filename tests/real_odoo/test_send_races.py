@@ -33,7 +33,7 @@ import pytest
 
 from testkit.net import free_port
 from testkit.smtp_server import SmtpTestServer
-from tests.cli_run import run_cli
+from tests.helpers.cli import run_cli
 from tests.real_odoo.odoo_instance import OdooInstance
 from tests.real_odoo.traffic import configure_servers, queue_notifications, queue_plain_mails
 

@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from typing import Any, NamedTuple
 
 from testkit.smtp_server import Received, SmtpTestServer
-from tests.cli_run import run_cli
+from tests.helpers.cli import run_cli
 from tests.real_odoo.odoo_instance import OdooInstance
 
 NOTIFY_TWINS = """
