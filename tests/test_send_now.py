@@ -18,8 +18,9 @@ from typing import Any
 import psycopg
 import pytest
 
-from console.backends.sql_notify import trigger_cron
 from console.domain.timefmt import utcnow_naive
+from console.services.journal import Journal
+from console.services.operations import Operator
 from console.services.send.send_now import SendReport, send_now
 from console.smtp.reasons import NOTIFICATION_PLACEHOLDER_REASON, PLACEHOLDER_REASON
 from console.smtp.server_choice import NO_VALID_RECIPIENT
@@ -453,31 +454,39 @@ def test_campaign_mail_is_left_to_odoo_and_the_queue_is_triggered(db: Db) -> Non
     assert start - timedelta(seconds=2) <= call_at <= utcnow_naive() + timedelta(seconds=2)
 
 
-def test_trigger_cron(db17: Db) -> None:
-    cron = int(
-        db17.one(
-            "SELECT res_id FROM ir_model_data WHERE module = 'mail' "
-            "AND name = 'ir_cron_mail_scheduler_action'"
-        )[0]
-    )
-    backend = db17.backend()
-    message = trigger_cron(backend, cron, uid=UID)
-    assert message.startswith("Asked Odoo to run 'Mail: Email Queue Manager' now")
+def test_trigger_cron(db17: Db, tmp_path: Path) -> None:
+    cron = db_cron(db17)
+    journal = Journal(tmp_path / "journal.jsonl")
+    operator = Operator(db17.backend(), journal)
+    count = db17.one("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = :c", c=cron)[0]
+    message = operator.trigger(cron)
+    assert message.startswith("Asked Odoo to run 'Mail: Email Queue Manager' now; ")
     if db17.kind == "pg":
         assert message.endswith("Odoo's cron workers were woken up")
-    count = db17.one("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = :c", c=cron)[0]
+    else:
+        assert message.endswith("its cron runner picks the trigger up at its next poll")
+    assert db17.one("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = :c", c=cron)[0] == (
+        count + 1
+    )
     db17.sql("UPDATE ir_cron SET active = :f WHERE id = :c", f=False, c=cron)
-    assert "inactive" in trigger_cron(backend, cron, uid=UID)
-    assert db17.one("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = :c", c=cron)[0] == count
+    assert "inactive" in operator.trigger(cron)
+    assert db17.one("SELECT count(*) FROM ir_cron_trigger WHERE cron_id = :c", c=cron)[0] == (
+        count + 1
+    )
+    lines = [json.loads(line) for line in (tmp_path / "journal.jsonl").read_text().splitlines()]
+    assert [(e["action"], e["applied"], list(e["skipped"])) for e in lines] == [
+        ("trigger", [cron], []),
+        ("trigger", [], [str(cron)]),
+    ]
 
 
 def test_trigger_cron_wakes_listeners_on_the_postgres_database(
-    pg17: Db, pg_cluster: PgCluster
+    pg17: Db, pg_cluster: PgCluster, tmp_path: Path
 ) -> None:
     cron = int(db_cron(pg17))
     with psycopg.connect(pg_cluster.conninfo("postgres"), autocommit=True) as listener:
         listener.execute("LISTEN cron_trigger")
-        trigger_cron(pg17.backend(), cron, uid=UID)
+        Operator(pg17.backend(), Journal(tmp_path / "journal.jsonl")).trigger(cron)
         notices = list(listener.notifies(timeout=5, stop_after=1))
     dbname = pg17.url.rsplit("/", 1)[1]
     assert [(n.channel, n.payload) for n in notices] == [("cron_trigger", dbname)]

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # typing only: the TUI's first frame imports this module
+    from console.domain.actions import WriteOutcome
     from console.domain.causes import FailedRow, TextGroup
     from console.domain.health import HealthFacts
     from console.domain.inbound import RoutingSetup, Verdict
@@ -93,6 +94,64 @@ class SendSession(Protocol):
     def close(self) -> None: ...
 
 
+class MailWriter(Protocol):
+    """The writes of one transaction (``MailQueueBackend.writing``). Each checks the state
+    it expects and reports what it skipped; nothing counts until the transaction commits.
+    ``notes`` say what happened after the commit (Odoo's listeners woken, or why not)."""
+
+    notes: list[str]
+
+    def set_mail_state(
+        self,
+        action: str,
+        ids: Sequence[int],
+        *,
+        from_states: Sequence[str],
+        to_state: str,
+        uid: int,
+        now: datetime,
+    ) -> WriteOutcome:
+        """Retry or cancel: the mails still in ``from_states`` move to ``to_state``."""
+        ...
+
+    def ignore_failures(self, ids: Sequence[int], *, uid: int, now: datetime) -> WriteOutcome:
+        """The resend wizard's Ignore all, with the bus rows that refresh open chatters."""
+        ...
+
+    def cancel_mailings(self, ids: Sequence[int], *, uid: int, now: datetime) -> WriteOutcome:
+        """The mailing's Cancel button: from In Queue back to Draft."""
+        ...
+
+    def set_cron_interval(
+        self, cron_id: int, *, number: int, unit: str, uid: int, now: datetime
+    ) -> tuple[int | None, str | None]:
+        """How often a cron runs; returns the former interval. CronBusy while it runs,
+        LookupError when there is no such cron."""
+        ...
+
+    def trigger_cron(self, cron_id: int, *, uid: int, now: datetime) -> tuple[str, bool]:
+        """Ask Odoo to run a cron now; returns its name and whether a trigger was added
+        (not for an inactive cron). ConsoleError when there is no such cron."""
+        ...
+
+    def restore_mail_states(
+        self,
+        previous: dict[int, str],
+        *,
+        expected_state: str,
+        uid: int,
+        now: datetime,
+        previous_writes: dict[int, tuple[int | None, str | None]] | None,
+        left_as: tuple[int, str] | None,
+    ) -> WriteOutcome:
+        """Undo of retry and cancel, for the rows still as the action left them."""
+        ...
+
+    def restore_notifications(self, previous: dict[int, str]) -> WriteOutcome:
+        """Undo of Ignore all, for the notifications still cancelled."""
+        ...
+
+
 class MailQueueBackend(Protocol):
     @property
     def info(self) -> DatabaseInfo: ...
@@ -102,6 +161,11 @@ class MailQueueBackend(Protocol):
     def mail_page(self, query: MailQuery) -> MailPage: ...
 
     def count_mails(self, query: MailQuery) -> int: ...
+
+    def mail_ids(self, query: MailQuery, cap: int) -> list[int]:
+        """The ids of every mail matching ``query``, newest first, at most ``cap``: what a
+        select-all acts on, without reading the rows."""
+        ...
 
     def scheduled_later(self, ids: Sequence[int]) -> list[datetime]:
         """When each of these mails falls due, earliest first, for the outgoing ones
@@ -153,6 +217,15 @@ class MailQueueBackend(Protocol):
         """Masks the secrets this database knows (SMTP and database passwords) in any
         text before it is shown or written; reasons read through this interface are
         already masked."""
+        ...
+
+    def user_id(self, login: str) -> int | None:
+        """The id of the Odoo user with this login (None: no such user)."""
+        ...
+
+    def writing(self) -> AbstractContextManager[MailWriter]:
+        """One transaction for the writes of one action: committed when the block ends,
+        rolled back if it raises. ReadOnlyRefused when the console does not write."""
         ...
 
     def send_session(self, uid: int, max_message_mb: float) -> SendSession:

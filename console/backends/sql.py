@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from console.backends.base import MailQuery
 from console.backends.sql_errors import connection_error, query_error
+from console.backends.sql_writes import SqlMailWriter
 from console.config.connection import ConnectionSettings, ResolvedTarget, mask_url, resolve_target
 from console.domain.causes import FailedRow, TextGroup
 from console.domain.errors import ConsoleError, ReadOnlyRefused
@@ -191,6 +192,23 @@ class SqlBackend:
                         yield connection
         except SQLAlchemyError as exc:
             raise query_error(exc, self._url) from None
+
+    @contextmanager
+    def writing(self) -> Iterator[SqlMailWriter]:
+        """One action's transaction (MailQueueBackend.writing); the NOTIFYs after it."""
+        with self.write_transaction() as connection:
+            writer = SqlMailWriter(self, connection)
+            yield writer
+        writer.after_commit()
+
+    def user_id(self, login: str) -> int | None:
+        users = self.schema.t("res_users")
+        found = self._run(
+            lambda c: c.execute(
+                select(users.c.id).where(users.c.login == login)
+            ).scalar_one_or_none()
+        )
+        return None if found is None else int(found)
 
     def _run(self, work: Callable[[Connection], T]) -> T:
         with self._connect() as connection:

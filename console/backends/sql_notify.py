@@ -1,9 +1,9 @@
-"""Asking Odoo's cron runner to run a cron now, as ``ir.cron._trigger()`` does: an
-``ir_cron_trigger`` row due now, then NOTIFY on the ``postgres`` database."""
+"""Waking Odoo's listeners after a commit: its cron workers (``ir.cron._notifydb``) and
+its bus (``bus.bus``'s NOTIFY imbus), both LISTENing on the ``postgres`` database."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import create_engine, text
@@ -11,51 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from console.backends.sql import SqlBackend
-from console.backends.sql_errors import query_error
-from console.domain.errors import ConsoleError, ReadOnlyRefused
-from console.domain.timefmt import utcnow_naive
 from console.odoo import bus
 from console.odoo import send_store as store
-from console.odoo.crons import cron_name_text
-
-
-def trigger_cron(
-    backend: SqlBackend,
-    cron_id: int,
-    *,
-    uid: int,
-    before_commit: Callable[[str], None] | None = None,
-) -> str:
-    """``ir.cron._trigger()``: a trigger row due now, then wake the cron workers.
-
-    ``before_commit(message)`` runs in the transaction once the trigger row is written (the
-    journal line); if it raises, nothing is committed.
-    """
-    if backend.info.read_only:
-        raise ReadOnlyRefused("Opened read-only: triggering a cron is disabled")
-    try:
-        with backend.engine.connect() as conn, store.write_transaction(conn):
-            row = conn.execute(
-                text("SELECT id, cron_name, active FROM ir_cron WHERE id = :id"), {"id": cron_id}
-            ).first()
-            if row is None:
-                raise ConsoleError(f"There is no cron with id {cron_id}")
-            name = cron_name_text(row.cron_name) or f"cron {cron_id}"
-            if not row.active:
-                return (
-                    f"'{name}' is inactive: Odoo ignores a trigger for now on an inactive "
-                    "cron, so none was added"
-                )
-            store.insert_trigger(conn, cron_id, uid, utcnow_naive())
-            if before_commit is not None:
-                before_commit(f"Asked Odoo to run '{name}' now")
-    except SQLAlchemyError as exc:
-        raise query_error(exc, backend.target.url) from None
-    message = f"Asked Odoo to run '{name}' now"
-    if not backend.is_postgres:
-        return message + " (its cron runner picks the trigger up at its next poll)"
-    problem = notify_cron_runners(backend)
-    return f"{message}; {problem}" if problem else message + "; Odoo's cron workers were woken up"
 
 
 def notify_cron_runners(backend: SqlBackend) -> str | None:

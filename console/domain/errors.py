@@ -39,3 +39,8 @@ class QueueBusy(ConsoleError):
 
 class JournalUnwritable(ConsoleError):
     """The journal cannot be appended to: the action is refused (or rolled back)."""
+
+
+class CronBusy(Exception):
+    """Odoo's runner holds the cron's row lock (the job is running): the write is skipped,
+    as Odoo's cron form refuses it."""

@@ -16,10 +16,9 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
+from console.domain.actions import SUPERUSER_ID
 from console.odoo import record_names
 from console.odoo.schema import OdooSchema
-
-SUPERUSER_ID = 1
 
 
 def _expanding(sql: str, *names: str) -> Any:

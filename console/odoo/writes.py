@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from console.domain.actions import IGNORABLE_NOTIFICATION_STATUSES, WriteOutcome
+from console.domain.errors import CronBusy
 from console.odoo import bus, tracking
 from console.odoo.schema import OdooSchema
 
@@ -474,10 +475,6 @@ SENDING_CAMPAIGN_ADVICE = (
     "Odoo cannot cancel a campaign that is already Sending; let the Mail Marketing cron "
     "finish it (ask it to run now), and if it stays stuck read the Odoo log for that cron"
 )
-
-
-class CronBusy(Exception):
-    """Odoo's runner holds the cron's row lock (the job is running)."""
 
 
 def set_cron_interval(

@@ -9,47 +9,30 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime
-from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.engine import Connection
-
-from console.backends.base import MailQuery
-from console.backends.sql import SqlBackend
-from console.backends.sql_notify import notify_bus
+from console.backends.base import MailQuery, MailQueueBackend, MailWriter
 from console.domain.actions import (
     BULK_RETRY_STATES,
     CANCELLABLE_STATES,
     RETRYABLE_STATES,
+    SUPERUSER_ID,
     WriteOutcome,
 )
-from console.domain.errors import JournalUnwritable, ReadOnlyRefused, UsageError
-from console.domain.timefmt import human_age, iso_utc, utcnow_naive
-from console.odoo import bus, restore, writes
-from console.odoo import crons as cron_sql
+from console.domain.errors import CronBusy, JournalUnwritable, ReadOnlyRefused, UsageError
+from console.domain.sanitize import one_line
+from console.domain.timefmt import utcnow_naive
 from console.odoo.restore import sql_timestamp
 from console.services.journal import Journal, JournalEntry
+from console.services.queue_schedule import checked_queue_interval, interval_note, next_queue_run
 from console.smtp.concurrency import ConcurrencyPolicy
 
-SUPERUSER_ID = 1  # base.user_root: what Odoo's crons and sudo() write as
-MIN_QUEUE_INTERVAL_MINUTES = 5  # Odoo's documented floor for the Email Queue Manager
-RECOMMENDED_QUEUE_INTERVAL_MINUTES = 15
-_UNIT_MINUTES = {"minutes": 1, "hours": 60, "days": 1440, "weeks": 10080, "months": 43200}
-
-
-def interval_minutes(number: int, unit: str) -> int:
-    if unit not in _UNIT_MINUTES:
-        raise UsageError(f"Unknown interval unit {unit!r} (minutes, hours, days, weeks, months)")
-    if number <= 0:
-        raise UsageError("The interval must be a positive number")
-    return number * _UNIT_MINUTES[unit]
+Write = Callable[[MailWriter], tuple[WriteOutcome, dict[str, object]]]
 
 
 class Operator:
     def __init__(
         self,
-        backend: SqlBackend,
+        backend: MailQueueBackend,
         journal: Journal,
         odoo_user: str | None = None,
         send_policy: ConcurrencyPolicy | None = None,
@@ -70,15 +53,10 @@ class Operator:
     def _resolve_uid(self) -> int:
         if not self._odoo_user:
             return SUPERUSER_ID
-        users = self.backend.schema.t("res_users")
-        found = self.backend._run(
-            lambda c: c.execute(
-                select(users.c.id).where(users.c.login == self._odoo_user)
-            ).scalar_one_or_none()
-        )
+        found = self.backend.user_id(self._odoo_user)
         if found is None:
             raise UsageError(f"No Odoo user with login {self._odoo_user!r} (--odoo-user)")
-        return int(found)
+        return found
 
     def _guard(self) -> None:
         """Before any write touches the database: not read-only, and the journal can take
@@ -92,30 +70,28 @@ class Operator:
         acts (the CLI's confirmation): refused now rather than after the question."""
         self._guard()
 
-    def _journaled(
-        self,
-        write: Callable[[Connection], tuple[WriteOutcome, dict[str, object]]],
-    ) -> WriteOutcome:
+    def _journaled(self, write: Write) -> WriteOutcome:
         """One transaction whose journal line is appended before it commits.
 
         A journal that cannot be written rolls the transaction back (nothing applied); a
         commit that fails after the line was written gets a line saying it was rolled back.
+        What the backend says after the commit (Odoo's listeners woken or not) joins the note.
         """
         _ = self.uid  # the acting user is read (or refused) before the transaction
         entry: JournalEntry | None = None
         try:
-            with self.backend.write_transaction() as connection:
-                outcome, extra = write(connection)
+            with self.backend.writing() as writer:
+                outcome, extra = write(writer)
                 entry = self._record(outcome, extra)
         except BaseException as exc:
             if entry is not None:
                 self._rolled_back(entry, exc)
             raise
+        if writer.notes:
+            outcome = _with_note(outcome, "; ".join(filter(None, (outcome.note, *writer.notes))))
         return outcome
 
     def _rolled_back(self, entry: JournalEntry, exc: BaseException) -> None:
-        from console.domain.sanitize import one_line
-
         reason = one_line(str(exc), 200) or type(exc).__name__
         try:
             self.journal.record_rollback(entry, reason)
@@ -133,7 +109,7 @@ class Operator:
         states = RETRYABLE_STATES if include_cancelled else BULK_RETRY_STATES
         outcome = self._set_state("retry", ids, states, "outgoing")
         if outcome.applied:
-            outcome = _with_note(outcome, self.next_queue_run())
+            outcome = _with_note(outcome, next_queue_run(self.backend.crons()))
         return outcome
 
     def cancel(self, ids: Sequence[int]) -> WriteOutcome:
@@ -141,20 +117,10 @@ class Operator:
 
     def ignore(self, ids: Sequence[int]) -> WriteOutcome:
         """The resend wizard's "Ignore all", with the bus rows that refresh open chatters
-        (written in the same transaction, NOTIFYed after the commit: docs/odoo-bus.md)."""
+        (written in the same transaction, announced after the commit: docs/odoo-bus.md)."""
         self._guard()
-        schema = self.backend.schema
-        acting = bus.Acting(
-            self.uid, self.backend.info.odoo_version, self.backend.info.name, utcnow_naive()
-        )
-        outcome = self._journaled(
-            lambda c: (writes.ignore_failures(c, schema, list(ids), acting), {})
-        )
-        # after the commit: Odoo's web clients fetch the rows when told (console.odoo.bus)
-        problem = notify_bus(self.backend, _channels(outcome.details))
-        if problem:
-            outcome = _with_note(outcome, "; ".join(filter(None, (outcome.note, problem))))
-        return outcome
+        uid, now = self.uid, utcnow_naive()
+        return self._journaled(lambda w: (w.ignore_failures(ids, uid=uid, now=now), {}))
 
     def send(
         self,
@@ -170,6 +136,7 @@ class Operator:
         Mails scheduled for later stay queued unless ``include_scheduled``.
         """
         self._guard()
+        from console.services.send.report import send_outcome
         from console.services.send.send_now import send_now
 
         # Send now commits as it goes and cannot be rolled back: its start is journaled
@@ -189,41 +156,7 @@ class Operator:
             include_scheduled=include_scheduled,
             **({} if quiet_wait is None else {"quiet_wait": quiet_wait}),
         )
-        notes = list(report.notes)
-        later = report.scheduled_later
-        if later:
-            span = f"{iso_utc(later[0])}" + (f" to {iso_utc(later[-1])}" if len(later) > 1 else "")
-            notes.append(
-                f"{len(later)} scheduled for later ({span}) left in the queue: Odoo sends each "
-                "when it falls due"
-            )
-        if report.deferred_campaign_ids:
-            notes.append(
-                f"{len(report.deferred_campaign_ids)} campaign mails left to Odoo's queue, "
-                "which was asked to run now"
-            )
-        if report.connections:
-            notes.append(report.connections_note())
-        details: dict[str, object] = {
-            "connections": [c.as_json() for c in report.connections],
-            "possibly_delivered": list(report.possibly_delivered),
-            "scheduled_later": {
-                "count": len(later),
-                "first": iso_utc(later[0]) if later else None,
-                "last": iso_utc(later[-1]) if later else None,
-            },
-        }
-        outcome = WriteOutcome(
-            action="send",
-            requested=tuple(dict.fromkeys(ids)),
-            applied=tuple(report.sent),
-            failed=dict(report.failed),
-            skipped=dict(report.skipped),
-            previous={i: "outgoing" for i in [*report.sent, *report.failed]},
-            note="; ".join(notes),
-            details=details,
-        )
-        extra = {"deferred_campaigns": list(report.deferred_campaign_ids), **details}
+        outcome, extra = send_outcome(ids, report)
         try:
             self._record(outcome, extra=extra, consequence="the mails were sent")
         except JournalUnwritable as exc:  # sent is sent: say it in the outcome, not instead
@@ -231,39 +164,39 @@ class Operator:
         return outcome
 
     def trigger(self, cron_id: int) -> str:
-        """Ask Odoo's cron runner to run this cron now (ir_cron_trigger + NOTIFY)."""
+        """Ask Odoo's cron runner to run this cron now (``ir.cron._trigger()``): a trigger
+        row due now, then its workers woken. An inactive cron gets none, as in Odoo; the
+        request is journaled either way."""
         self._guard()
-        from console.backends.sql_notify import trigger_cron
+        uid, now = self.uid, utcnow_naive()
 
-        entries: list[JournalEntry] = []
+        def write(writer: MailWriter) -> tuple[WriteOutcome, dict[str, object]]:
+            name, added = writer.trigger_cron(cron_id, uid=uid, now=now)
+            if added:
+                message = f"Asked Odoo to run '{name}' now"
+                outcome = WriteOutcome(
+                    action="trigger", requested=(cron_id,), applied=(cron_id,), note=message
+                )
+            else:
+                message = (
+                    f"'{name}' is inactive: Odoo ignores a trigger for now on an inactive "
+                    "cron, so none was added"
+                )
+                outcome = WriteOutcome(
+                    action="trigger", requested=(cron_id,), skipped={cron_id: message}
+                )
+            return outcome, {"cron_id": cron_id}
 
-        def journal(message: str) -> None:  # in the trigger's transaction, before commit
-            entries.append(self._record(_trigger_outcome(cron_id, message), {"cron_id": cron_id}))
-
-        try:
-            message = trigger_cron(self.backend, cron_id, uid=self.uid, before_commit=journal)
-        except BaseException as exc:
-            if entries:
-                self._rolled_back(entries[0], exc)
-            raise
-        if not entries:  # nothing was written (an inactive cron): still journal the request
-            self._record(_trigger_outcome(cron_id, message), {"cron_id": cron_id})
-        return message
+        outcome = self._journaled(write)
+        return outcome.note or next(iter(outcome.skipped.values()), "")
 
     def cancel_campaigns(self, ids: Sequence[int]) -> WriteOutcome:
         """The mailing's Cancel button (only from In Queue; back to Draft)."""
         self._guard()
-        uid = self.uid
+        uid, now = self.uid, utcnow_naive()
 
-        def write(connection: Connection) -> tuple[WriteOutcome, dict[str, object]]:
-            outcome = writes.cancel_mailings(
-                connection,
-                self.backend.schema,
-                list(ids),
-                uid=uid,
-                now=utcnow_naive(),
-                version=self.backend.info.odoo_version,
-            )
+        def write(writer: MailWriter) -> tuple[WriteOutcome, dict[str, object]]:
+            outcome = writer.cancel_mailings(ids, uid=uid, now=now)
             return outcome, {"chatter_messages": {str(k): v for k, v in outcome.chatter.items()}}
 
         return self._journaled(write)
@@ -271,32 +204,16 @@ class Operator:
     def set_cron_interval(self, cron_id: int, number: int, unit: str) -> WriteOutcome:
         """Change how often a cron runs, as the cron form does (Odoo's NOWAIT lock first)."""
         self._guard()
-        minutes = interval_minutes(number, unit)
-        if minutes < MIN_QUEUE_INTERVAL_MINUTES:
-            raise UsageError(
-                f"{number} {unit} is below Odoo's floor of {MIN_QUEUE_INTERVAL_MINUTES} minutes "
-                f"({RECOMMENDED_QUEUE_INTERVAL_MINUTES} minutes is the recommended value)"
-            )
-        uid = self.uid
+        minutes = checked_queue_interval(number, unit)
+        uid, now = self.uid, utcnow_naive()
 
-        def write(connection: Connection) -> tuple[WriteOutcome, dict[str, object]]:
-            before = writes.set_cron_interval(
-                connection,
-                self.backend.schema,
-                cron_id,
-                number=number,
-                unit=unit,
-                uid=uid,
-                now=utcnow_naive(),
-            )
-            note = f"was every {before[0]} {before[1]}; the next run time is unchanged"
-            if minutes > 60:
-                note += (
-                    f"; above an hour mail waits long: {RECOMMENDED_QUEUE_INTERVAL_MINUTES} "
-                    "minutes is recommended"
-                )
+        def write(writer: MailWriter) -> tuple[WriteOutcome, dict[str, object]]:
+            before = writer.set_cron_interval(cron_id, number=number, unit=unit, uid=uid, now=now)
             outcome = WriteOutcome(
-                action="set-interval", requested=(cron_id,), applied=(cron_id,), note=note
+                action="set-interval",
+                requested=(cron_id,),
+                applied=(cron_id,),
+                note=interval_note(before, minutes),
             )
             extra: dict[str, object] = {
                 "cron_id": cron_id,
@@ -307,7 +224,7 @@ class Operator:
 
         try:
             return self._journaled(write)
-        except writes.CronBusy:  # skipped, as Odoo's form refuses it: exit 1, not a usage error
+        except CronBusy:  # skipped, as Odoo's form refuses it: exit 1, not a usage error
             return WriteOutcome(
                 action="set-interval",
                 requested=(cron_id,),
@@ -326,16 +243,9 @@ class Operator:
         uid = self.uid
         now = utcnow_naive()
 
-        def write(connection: Connection) -> tuple[WriteOutcome, dict[str, object]]:
-            outcome = writes.set_mail_state(
-                connection,
-                self.backend.schema,
-                action,
-                list(ids),
-                from_states=from_states,
-                to_state=to_state,
-                uid=uid,
-                now=now,
+        def write(writer: MailWriter) -> tuple[WriteOutcome, dict[str, object]]:
+            outcome = writer.set_mail_state(
+                action, ids, from_states=from_states, to_state=to_state, uid=uid, now=now
             )
             # What the rows got, so undo knows which are still exactly as this left them.
             return outcome, {"written": {"write_uid": uid, "write_date": sql_timestamp(now)}}
@@ -352,21 +262,18 @@ class Operator:
             )
         uid = self.uid
         extra: dict[str, object] = {"undo_of": entry.id, "undone_action": entry.action}
-        return self._journaled(lambda c: (self._revert(c, entry, uid), extra))
+        return self._journaled(lambda w: (self._revert(w, entry, uid), extra))
 
-    def _revert(self, connection: Connection, entry: JournalEntry, uid: int) -> WriteOutcome:
-        schema = self.backend.schema
+    @staticmethod
+    def _revert(writer: MailWriter, entry: JournalEntry, uid: int) -> WriteOutcome:
         if entry.action == "ignore":
             previous = {
                 int(k): str(v) for k, v in entry.data.get("previous_notifications", {}).items()
             }
-            return restore.restore_notifications(connection, schema, previous)
-        previous = entry.previous_states
+            return writer.restore_notifications(previous)
         left_in = "outgoing" if entry.action == "retry" else "cancel"
-        return restore.restore_mail_states(
-            connection,
-            schema,
-            previous,
+        return writer.restore_mail_states(
+            entry.previous_states,
             expected_state=left_in,
             uid=uid,
             now=utcnow_naive(),
@@ -391,37 +298,6 @@ class Operator:
             mask=self.backend.secret_mask(),
         )
 
-    # -- what happens next ------------------------------------------------------
-    def next_queue_run(self, now: datetime | None = None) -> str:
-        """When Odoo's Email Queue Manager will pick retried mails up."""
-        now = now or utcnow_naive()
-        crons = self.backend.crons()
-        queue = next(
-            (c for c in crons if c.xml_id == "mail." + cron_sql.QUEUE_CRON_XMLID[1]), None
-        ) or next((c for c in crons if "email queue" in c.name.lower()), None)
-        if queue is None:
-            return "Odoo's Email Queue Manager cron was not found: nothing will send these mails"
-        if not queue.active:
-            return "Odoo's Email Queue Manager is inactive: these mails wait until it is re-enabled"
-        if queue.running:
-            return "Odoo's Email Queue Manager is running right now"
-        if queue.nextcall is None:
-            return "Odoo's Email Queue Manager has no next call"
-        if queue.nextcall <= now:
-            late = human_age((now - queue.nextcall).total_seconds())
-            return f"Odoo's Email Queue Manager is late by {late}: it sends them at its next poll"
-        wait = human_age((queue.nextcall - now).total_seconds())
-        return f"Odoo's Email Queue Manager sends them at its next run, in {wait}"
-
-
-def _channels(details: dict[str, object]) -> list[list[Any]]:
-    channels = details.get("bus_channels")
-    return list(channels) if isinstance(channels, list) else []
-
 
 def _with_note(outcome: WriteOutcome, note: str) -> WriteOutcome:
     return replace(outcome, note=note)
-
-
-def _trigger_outcome(cron_id: int, message: str) -> WriteOutcome:
-    return WriteOutcome(action="trigger", requested=(cron_id,), applied=(cron_id,), note=message)

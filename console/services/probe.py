@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from console.domain.actions import SUPERUSER_ID
 from console.domain.classify import Classification, classify
 from console.domain.health import Status
 from console.domain.sanitize import one_line
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from console.backends.base import MailQueueBackend
 
 T = TypeVar("T")
-SUPERUSER_ID = 1  # whose company's settings the probe reads
+
 DEFAULT_TIMEOUT = 10.0
 IMPLICIT_TLS_PORTS = frozenset({465})
 STARTTLS_PORTS = frozenset({25, 587, 2525})

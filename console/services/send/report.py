@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from console.domain.actions import skipped_summary
+from console.domain.actions import WriteOutcome, skipped_summary
+from console.domain.timefmt import iso_utc
 from console.smtp.concurrency import ServerConnections
 
 
@@ -39,3 +41,42 @@ class SendReport:
         if not self.connections:
             return ""
         return "Connections: " + "; ".join(c.describe() for c in self.connections)
+
+
+def send_outcome(ids: Sequence[int], report: SendReport) -> tuple[WriteOutcome, dict[str, object]]:
+    """The outcome of Send now on ``ids`` and the journal's extra fields."""
+    notes = list(report.notes)
+    later = report.scheduled_later
+    if later:
+        span = f"{iso_utc(later[0])}" + (f" to {iso_utc(later[-1])}" if len(later) > 1 else "")
+        notes.append(
+            f"{len(later)} scheduled for later ({span}) left in the queue: Odoo sends each "
+            "when it falls due"
+        )
+    if report.deferred_campaign_ids:
+        notes.append(
+            f"{len(report.deferred_campaign_ids)} campaign mails left to Odoo's queue, "
+            "which was asked to run now"
+        )
+    if report.connections:
+        notes.append(report.connections_note())
+    details: dict[str, object] = {
+        "connections": [c.as_json() for c in report.connections],
+        "possibly_delivered": list(report.possibly_delivered),
+        "scheduled_later": {
+            "count": len(later),
+            "first": iso_utc(later[0]) if later else None,
+            "last": iso_utc(later[-1]) if later else None,
+        },
+    }
+    outcome = WriteOutcome(
+        action="send",
+        requested=tuple(dict.fromkeys(ids)),
+        applied=tuple(report.sent),
+        failed=dict(report.failed),
+        skipped=dict(report.skipped),
+        previous={i: "outgoing" for i in [*report.sent, *report.failed]},
+        note="; ".join(notes),
+        details=details,
+    )
+    return outcome, {"deferred_campaigns": list(report.deferred_campaign_ids), **details}

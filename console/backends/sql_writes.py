@@ -1,0 +1,138 @@
+"""The guarded writes of the operator's actions, inside one transaction of the SQL backend.
+
+``SqlBackend.writing()`` opens the transaction and hands out a ``SqlMailWriter``; what must
+happen after the commit (the NOTIFYs that wake Odoo's bus and cron workers) is done by
+``after_commit``, whose sentences end up in ``notes``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from console.domain.actions import WriteOutcome
+from console.domain.errors import ConsoleError
+from console.odoo import bus, restore, writes
+from console.odoo import send_store as store
+from console.odoo.crons import cron_name_text
+
+if TYPE_CHECKING:
+    from console.backends.sql import SqlBackend
+
+
+class SqlMailWriter:
+    """One transaction's writes (console.backends.base.MailWriter)."""
+
+    def __init__(self, backend: SqlBackend, connection: Connection) -> None:
+        self._backend = backend
+        self._connection = connection
+        self._schema = backend.schema
+        self._bus_channels: list[list[Any]] = []
+        self._woken_crons = False
+        self.notes: list[str] = []
+
+    def set_mail_state(
+        self,
+        action: str,
+        ids: Sequence[int],
+        *,
+        from_states: Sequence[str],
+        to_state: str,
+        uid: int,
+        now: datetime,
+    ) -> WriteOutcome:
+        return writes.set_mail_state(
+            self._connection,
+            self._schema,
+            action,
+            list(ids),
+            from_states=from_states,
+            to_state=to_state,
+            uid=uid,
+            now=now,
+        )
+
+    def ignore_failures(self, ids: Sequence[int], *, uid: int, now: datetime) -> WriteOutcome:
+        info = self._backend.info
+        acting = bus.Acting(uid, info.odoo_version, info.name, now)
+        outcome = writes.ignore_failures(self._connection, self._schema, list(ids), acting)
+        channels = outcome.details.get("bus_channels")
+        if isinstance(channels, list):
+            self._bus_channels.extend(channels)
+        return outcome
+
+    def cancel_mailings(self, ids: Sequence[int], *, uid: int, now: datetime) -> WriteOutcome:
+        return writes.cancel_mailings(
+            self._connection,
+            self._schema,
+            list(ids),
+            uid=uid,
+            now=now,
+            version=self._backend.info.odoo_version,
+        )
+
+    def set_cron_interval(
+        self, cron_id: int, *, number: int, unit: str, uid: int, now: datetime
+    ) -> tuple[int | None, str | None]:
+        return writes.set_cron_interval(
+            self._connection, self._schema, cron_id, number=number, unit=unit, uid=uid, now=now
+        )
+
+    def trigger_cron(self, cron_id: int, *, uid: int, now: datetime) -> tuple[str, bool]:
+        """``ir.cron._trigger()``: a trigger row due now; the cron workers are woken after
+        the commit. Odoo ignores a trigger on an inactive cron, so none is added then."""
+        row = self._connection.execute(
+            text("SELECT id, cron_name, active FROM ir_cron WHERE id = :id"), {"id": cron_id}
+        ).first()
+        if row is None:
+            raise ConsoleError(f"There is no cron with id {cron_id}")
+        name = cron_name_text(row.cron_name) or f"cron {cron_id}"
+        if not row.active:
+            return name, False
+        store.insert_trigger(self._connection, cron_id, uid, now)
+        self._woken_crons = True
+        return name, True
+
+    def restore_mail_states(
+        self,
+        previous: dict[int, str],
+        *,
+        expected_state: str,
+        uid: int,
+        now: datetime,
+        previous_writes: dict[int, tuple[int | None, str | None]] | None,
+        left_as: tuple[int, str] | None,
+    ) -> WriteOutcome:
+        return restore.restore_mail_states(
+            self._connection,
+            self._schema,
+            previous,
+            expected_state=expected_state,
+            uid=uid,
+            now=now,
+            previous_writes=previous_writes,
+            left_as=left_as,
+        )
+
+    def restore_notifications(self, previous: dict[int, str]) -> WriteOutcome:
+        return restore.restore_notifications(self._connection, self._schema, previous)
+
+    def after_commit(self) -> None:
+        """Wake Odoo's listeners about what was committed (PostgreSQL only: an SQLite
+        database has none)."""
+        from console.backends.sql_notify import notify_bus, notify_cron_runners
+
+        if self._bus_channels:
+            problem = notify_bus(self._backend, self._bus_channels)
+            if problem:
+                self.notes.append(problem)
+        if self._woken_crons:
+            if not self._backend.is_postgres:
+                self.notes.append("its cron runner picks the trigger up at its next poll")
+                return
+            problem = notify_cron_runners(self._backend)
+            self.notes.append(problem or "Odoo's cron workers were woken up")

@@ -1,0 +1,64 @@
+"""When Odoo's Email Queue Manager runs, and how often it may be asked to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from console.domain.errors import UsageError
+from console.domain.models import CronRow
+from console.domain.timefmt import human_age, utcnow_naive
+from console.odoo.crons import QUEUE_CRON_XMLID
+
+MIN_QUEUE_INTERVAL_MINUTES = 5  # Odoo's documented floor for the Email Queue Manager
+RECOMMENDED_QUEUE_INTERVAL_MINUTES = 15
+_UNIT_MINUTES = {"minutes": 1, "hours": 60, "days": 1440, "weeks": 10080, "months": 43200}
+
+
+def interval_minutes(number: int, unit: str) -> int:
+    if unit not in _UNIT_MINUTES:
+        raise UsageError(f"Unknown interval unit {unit!r} (minutes, hours, days, weeks, months)")
+    if number <= 0:
+        raise UsageError("The interval must be a positive number")
+    return number * _UNIT_MINUTES[unit]
+
+
+def checked_queue_interval(number: int, unit: str) -> int:
+    """The interval in minutes; UsageError below Odoo's floor."""
+    minutes = interval_minutes(number, unit)
+    if minutes < MIN_QUEUE_INTERVAL_MINUTES:
+        raise UsageError(
+            f"{number} {unit} is below Odoo's floor of {MIN_QUEUE_INTERVAL_MINUTES} minutes "
+            f"({RECOMMENDED_QUEUE_INTERVAL_MINUTES} minutes is the recommended value)"
+        )
+    return minutes
+
+
+def interval_note(before: tuple[int | None, str | None], minutes: int) -> str:
+    note = f"was every {before[0]} {before[1]}; the next run time is unchanged"
+    if minutes > 60:
+        note += (
+            f"; above an hour mail waits long: {RECOMMENDED_QUEUE_INTERVAL_MINUTES} "
+            "minutes is recommended"
+        )
+    return note
+
+
+def next_queue_run(crons: list[CronRow], now: datetime | None = None) -> str:
+    """When Odoo's Email Queue Manager will pick retried mails up."""
+    now = now or utcnow_naive()
+    queue = next((c for c in crons if c.xml_id == "mail." + QUEUE_CRON_XMLID[1]), None) or next(
+        (c for c in crons if "email queue" in c.name.lower()), None
+    )
+    if queue is None:
+        return "Odoo's Email Queue Manager cron was not found: nothing will send these mails"
+    if not queue.active:
+        return "Odoo's Email Queue Manager is inactive: these mails wait until it is re-enabled"
+    if queue.running:
+        return "Odoo's Email Queue Manager is running right now"
+    if queue.nextcall is None:
+        return "Odoo's Email Queue Manager has no next call"
+    if queue.nextcall <= now:
+        late = human_age((now - queue.nextcall).total_seconds())
+        return f"Odoo's Email Queue Manager is late by {late}: it sends them at its next poll"
+    wait = human_age((queue.nextcall - now).total_seconds())
+    return f"Odoo's Email Queue Manager sends them at its next run, in {wait}"
