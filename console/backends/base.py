@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # typing only: the TUI's first frame imports this module
+    from console.config.odoo_conf import OdooConf
     from console.domain.actions import WriteOutcome
     from console.domain.causes import FailedRow, TextGroup
     from console.domain.health import HealthFacts
@@ -25,9 +26,8 @@ if TYPE_CHECKING:  # typing only: the TUI's first frame imports this module
         QueueStatus,
     )
     from console.domain.queue_index import QueueIndexFacts
-    from console.domain.secrets import SecretMask
-    from console.odoo.send_steps import Claim, Claimed, Planned, Recorded
-    from console.odoo.senders_guard import Session
+    from console.domain.secrets import Credential, SecretMask
+    from console.odoo.send_plan import Claim, Claimed, Planned, Recorded, Session
     from console.smtp.deliver import Outcome
     from console.smtp.prepare import MailAsSent
     from console.smtp.routing import SendContext
@@ -217,6 +217,25 @@ class MailQueueBackend(Protocol):
         """Masks the secrets this database knows (SMTP and database passwords) in any
         text before it is shown or written; reasons read through this interface are
         already masked."""
+        ...
+
+    def mail_servers(self) -> list[dict[str, object]]:
+        """The outgoing mail servers as configured, in Odoo's order; password columns are
+        never read."""
+        ...
+
+    def mail_parameters(self) -> dict[str, str]:
+        """The system parameters that steer mail (``mail.*``, ``mass_mailing.*``, the base
+        URL, neutralization, the size limit, where attachments live)."""
+        ...
+
+    def odoo_conf(self) -> OdooConf | None:
+        """The odoo.conf this connection was told about (None: none given)."""
+        ...
+
+    def known_credentials(self) -> list[Credential]:
+        """Every secret of this database and connection, read now, for a redactor to find
+        wherever it appears; never to be shown."""
         ...
 
     def user_id(self, login: str) -> int | None:

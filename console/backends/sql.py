@@ -19,6 +19,7 @@ from console.backends.base import MailQuery
 from console.backends.sql_errors import connection_error, query_error
 from console.backends.sql_writes import SqlMailWriter
 from console.config.connection import ConnectionSettings, ResolvedTarget, mask_url, resolve_target
+from console.config.odoo_conf import OdooConf
 from console.domain.causes import FailedRow, TextGroup
 from console.domain.errors import ConsoleError, ReadOnlyRefused
 from console.domain.health import HealthFacts
@@ -43,6 +44,7 @@ from console.odoo import causes as cause_sql
 from console.odoo import crons as cron_sql
 from console.odoo import health_facts as health_sql
 from console.odoo import inbound_routing as inbound_sql
+from console.odoo import mail_config
 from console.odoo import mail_queries as mail_sql
 from console.odoo import queue_index as index_sql
 from console.odoo.mail_queries import LIST_REASON_CHARS
@@ -223,6 +225,15 @@ class SqlBackend:
         """The mask for every text this database's rows put on screen or in a file
         (`console.domain.secrets`); its passwords are read again every minute."""
         return self._secrets.get(self._run)
+
+    def mail_servers(self) -> list[dict[str, object]]:
+        return self._run(lambda c: mail_config.server_rows(c, self.schema))
+
+    def mail_parameters(self) -> dict[str, str]:
+        return self._run(lambda c: mail_config.mail_parameters(c, self.schema))
+
+    def odoo_conf(self) -> OdooConf | None:
+        return self._target.odoo_conf
 
     def known_credentials(self) -> list[Credential]:
         """Every secret of this database and connection, read now (the support bundle)."""

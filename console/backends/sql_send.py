@@ -22,8 +22,8 @@ from console.domain.errors import QueueBusy
 from console.domain.timefmt import utcnow_naive
 from console.odoo import send_store as store
 from console.odoo.send_context import send_context
-from console.odoo.send_steps import Claim, Claimed, Planned, Recorded, SendSteps
-from console.odoo.senders_guard import Session
+from console.odoo.send_plan import Claim, Claimed, Planned, Recorded, Session
+from console.odoo.send_steps import SendSteps
 from console.smtp.deliver import Outcome
 from console.smtp.prepare import MailAsSent
 from console.smtp.routing import SendContext

@@ -24,7 +24,7 @@ from console.domain.errors import ConsoleError, UsageError
 from console.domain.secrets import NO_SECRETS, SecretMask
 
 if TYPE_CHECKING:
-    from console.backends.sql import SqlBackend
+    from console.backends.base import MailQueueBackend
     from console.config.connection import ConnectionSettings
     from console.services.support.logs import LogRecord
 
@@ -47,7 +47,7 @@ def configured_mask(settings: ConnectionSettings) -> SecretMask:
         return NO_SECRETS
     target = resolve_target(settings)
     try:
-        from console.backends.sql import open_backend
+        from console.backends.connect import open_backend
 
         backend = open_backend(settings)
     except ConsoleError as exc:
@@ -65,7 +65,7 @@ def configured_mask(settings: ConnectionSettings) -> SecretMask:
 
 def run_logs(
     args: argparse.Namespace,
-    backend: SqlBackend | None = None,
+    backend: MailQueueBackend | None = None,
     *,
     tz: tzinfo | None = None,
     out: Callable[[str], None] | None = None,
@@ -107,14 +107,14 @@ def run_logs(
     return logs_text(records, files, query.everything), EXIT_OK if records else EXIT_NOT_FOUND
 
 
-def _log_path(args: argparse.Namespace, backend: SqlBackend | None) -> Path:
+def _log_path(args: argparse.Namespace, backend: MailQueueBackend | None) -> Path:
     from console.services.support.logs import default_log_path
 
     if args.log:
         return Path(args.log).expanduser()
     logfile = None
-    if backend is not None and backend.target.odoo_conf is not None:
-        logfile = backend.target.odoo_conf.logfile
+    if backend is not None and (conf := backend.odoo_conf()) is not None:
+        logfile = conf.logfile
     elif getattr(args, "odoo_config", None):
         from console.config.odoo_conf import read_odoo_conf
 
@@ -128,7 +128,7 @@ def _log_path(args: argparse.Namespace, backend: SqlBackend | None) -> Path:
     return found
 
 
-def _message_id(backend: SqlBackend | None, mail_id: int | None) -> str | None:
+def _message_id(backend: MailQueueBackend | None, mail_id: int | None) -> str | None:
     if mail_id is None or backend is None:
         return None
     detail = backend.mail_detail(mail_id)

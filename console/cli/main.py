@@ -10,9 +10,12 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from console.domain.errors import ConnectionFailed, ConsoleError, UsageError
+
+if TYPE_CHECKING:
+    from console.backends.base import MailQueueBackend
 
 PROG = "odoo-mailq"
 EXIT_OK = 0
@@ -262,7 +265,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         "crons": _cmd_crons,
         "campaigns": _cmd_campaigns,
     }
-    from console.backends.sql import open_backend
+    from console.backends.connect import open_backend
 
     backend = open_backend(settings)
     try:
@@ -349,10 +352,10 @@ def _run_tui(settings: Any, tz: tzinfo, args: argparse.Namespace) -> int:
     precheck_target(settings)  # a malformed target fails before the screen opens
     from console.tui.app import MailQueueApp
 
-    def connect() -> Any:
+    def connect() -> MailQueueBackend:
         # Runs in the connect worker: SQLAlchemy loads after the first paint, and a bad URL
         # or password ends the app with exit code 2 and the one-line reason (fatal_error).
-        from console.backends.sql import open_backend
+        from console.backends.connect import open_backend
 
         return open_backend(settings)
 

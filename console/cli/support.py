@@ -27,7 +27,7 @@ from console.domain.sanitize import one_line
 from console.domain.secrets import NO_SECRETS, SecretMask
 
 if TYPE_CHECKING:
-    from console.backends.sql import SqlBackend
+    from console.backends.base import MailQueueBackend
     from console.domain.inbound import Verdict
     from console.services.support.eml import ExportLimits
 
@@ -99,7 +99,7 @@ def dispatch_support(settings: Any, args: argparse.Namespace, tz: tzinfo) -> int
 
         output, code = run_logs(args, tz=tz, mask=configured_mask(settings))
     else:
-        from console.backends.sql import open_backend
+        from console.backends.connect import open_backend
 
         backend = open_backend(settings)
         try:
@@ -111,7 +111,7 @@ def dispatch_support(settings: Any, args: argparse.Namespace, tz: tzinfo) -> int
     return code
 
 
-def run_support(backend: SqlBackend, args: argparse.Namespace, tz: tzinfo) -> tuple[str, int]:
+def run_support(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> tuple[str, int]:
     """(output, exit code) of one support command on an open backend."""
     if args.command == "export-eml":
         return _export(backend, args)
@@ -128,7 +128,7 @@ def run_support(backend: SqlBackend, args: argparse.Namespace, tz: tzinfo) -> tu
 
 def run_logs(
     args: argparse.Namespace,
-    backend: SqlBackend | None = None,
+    backend: MailQueueBackend | None = None,
     *,
     tz: tzinfo | None = None,
     out: Callable[[str], None] | None = None,
@@ -141,7 +141,7 @@ def run_logs(
 
 
 # -- export-eml ------------------------------------------------------------------------
-def _export(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
+def _export(backend: MailQueueBackend, args: argparse.Namespace) -> tuple[str, int]:
     """Each message is written as soon as it is built: one file each with --all, the
     first only without; with -o - to stdout (--all: an mbox stream)."""
     from console.services.support.eml import open_export
@@ -259,7 +259,7 @@ def _numbered(target: Path, number: int) -> Path:
 
 
 # -- bundle -----------------------------------------------------------------------------
-def _bundle(backend: SqlBackend, args: argparse.Namespace, tz: tzinfo) -> tuple[str, int]:
+def _bundle(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> tuple[str, int]:
     from console.services.journal import Journal
     from console.services.support.bundle import write_bundle
 
@@ -297,7 +297,7 @@ def verdict_json(verdict: Verdict) -> dict[str, Any]:
     }
 
 
-def _inbound(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
+def _inbound(backend: MailQueueBackend, args: argparse.Namespace) -> tuple[str, int]:
 
     if "@" not in args.address:
         raise UsageError(f"{args.address!r} is not an e-mail address")
@@ -310,7 +310,7 @@ def _inbound(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
     return "\n".join(lines), code
 
 
-def _aliases(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
+def _aliases(backend: MailQueueBackend, args: argparse.Namespace) -> tuple[str, int]:
     from console.cli.text import table
     from console.domain.json_shapes import routing_setup_json
 

@@ -26,7 +26,7 @@ from console.domain.health import (
 from console.domain.sanitize import one_line
 
 if TYPE_CHECKING:
-    from console.backends.sql import SqlBackend
+    from console.backends.base import MailQueueBackend
     from console.domain.causes import CauseGroup
     from console.services.probe import ProbeResult
 
@@ -80,7 +80,7 @@ def _add_daily_limit(command: argparse.ArgumentParser) -> None:
     )
 
 
-def run_triage(backend: SqlBackend, args: argparse.Namespace, tz: tzinfo) -> tuple[str, int]:
+def run_triage(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> tuple[str, int]:
     """(output, exit code) of one triage subcommand on an open backend."""
     if args.command == "causes":
         return _causes(backend, args, tz), EXIT_OK
@@ -100,7 +100,7 @@ def check_unknown_line(message: str) -> str:
 
 def dispatch_triage(settings: Any, args: argparse.Namespace, tz: tzinfo) -> int:
     """Open the database, run the command, print; `check` turns every error into UNKNOWN."""
-    from console.backends.sql import open_backend
+    from console.backends.connect import open_backend
 
     try:
         backend = open_backend(settings)
@@ -145,7 +145,7 @@ def cause_json(group: CauseGroup) -> dict[str, Any]:
     }
 
 
-def _causes(backend: SqlBackend, args: argparse.Namespace, tz: tzinfo) -> str:
+def _causes(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> str:
     from console.cli.text import table
     from console.domain.timefmt import short_local
     from console.services.causes import causes
@@ -214,7 +214,7 @@ def _daily_limit(args: argparse.Namespace) -> int | None:
 
 
 def _results(
-    backend: SqlBackend, args: argparse.Namespace, *, index_advice: bool = False
+    backend: MailQueueBackend, args: argparse.Namespace, *, index_advice: bool = False
 ) -> list[CheckResult]:
 
     thresholds = _thresholds(args)
@@ -242,7 +242,7 @@ def doctor_text(results: Sequence[CheckResult], database: str = "") -> str:
     return "\n".join(lines)
 
 
-def _doctor(backend: SqlBackend, args: argparse.Namespace) -> str:
+def _doctor(backend: MailQueueBackend, args: argparse.Namespace) -> str:
     results = _results(backend, args, index_advice=True)
     if args.json:
         return json.dumps(
@@ -258,7 +258,7 @@ def _doctor(backend: SqlBackend, args: argparse.Namespace) -> str:
     return doctor_text(results, f"{info.name} · Odoo {info.odoo_version_label}")
 
 
-def _check(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
+def _check(backend: MailQueueBackend, args: argparse.Namespace) -> tuple[str, int]:
     results = _results(backend, args)
     status = overall(results)
     line = check_line(results)
@@ -317,7 +317,7 @@ def probe_text(results: Sequence[ProbeResult]) -> str:
     return "\n".join(lines)
 
 
-def _probe(backend: SqlBackend, args: argparse.Namespace) -> tuple[str, int]:
+def _probe(backend: MailQueueBackend, args: argparse.Namespace) -> tuple[str, int]:
     from console.services.probe import probe_backend
 
     if args.timeout <= 0:

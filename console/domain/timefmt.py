@@ -93,3 +93,11 @@ def human_age(seconds: float) -> str:
     if seconds < 86400:
         return f"{seconds // 3600}h{(seconds % 3600) // 60:02d}m"
     return f"{seconds // 86400}d{(seconds % 86400) // 3600}h"
+
+
+SQL_TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a datetime in SQLite
+
+
+def sql_timestamp(moment: datetime) -> str:
+    """A naive UTC datetime as the databases' text (what the journal keeps)."""
+    return moment.strftime(SQL_TIMESTAMP)

@@ -12,8 +12,6 @@ from sqlalchemy.engine import Connection
 from console.odoo.schema import OdooSchema
 
 # XML ids of the crons that move mail (odoo-mail-model.md §5.3).
-QUEUE_CRON_XMLID = ("mail", "ir_cron_mail_scheduler_action")
-MASS_MAILING_CRON_XMLID = ("mass_mailing", "ir_cron_mass_mailing_queue")
 MAIL_MODULES = {"mail", "mass_mailing", "mass_mailing_sms", "sms", "snailmail", "fetchmail"}
 
 # Odoo's runner polls every 60 s; a cron whose nextcall is this far behind was missed.

@@ -21,6 +21,7 @@ from sqlalchemy import and_, text, update
 from sqlalchemy.engine import Connection
 
 from console.domain.actions import WriteOutcome
+from console.domain.timefmt import sql_timestamp
 from console.odoo.schema import OdooSchema
 from console.odoo.writes import (
     CHUNK,
@@ -30,8 +31,6 @@ from console.odoo.writes import (
     int_array_literal,
     lock_mail_states,
 )
-
-SQL_TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a datetime in SQLite
 
 # Still exactly as the action left it? Then its former write_uid/write_date, else a fresh one.
 _PG_RESTORE_SQL = text(
@@ -68,11 +67,6 @@ _SQLITE_RESTORE_SQL = text(
     RETURNING mail_mail.id
     """
 )
-
-
-def sql_timestamp(moment: datetime) -> str:
-    """A naive UTC datetime as the databases' text (what the journal keeps)."""
-    return moment.strftime(SQL_TIMESTAMP)
 
 
 def _chunks(ids: Sequence[int], size: int) -> Iterable[list[int]]:

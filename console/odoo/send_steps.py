@@ -16,90 +16,40 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from console.domain.actions import SKIP_GONE, SKIP_LOCKED, SKIP_SCHEDULED
+from console.domain.actions import SKIP_GONE, SKIP_LOCKED
 from console.domain.timefmt import utcnow_naive
 from console.odoo import bus, senders_guard
 from console.odoo import send_store as store
 from console.odoo import send_store_batch as store_batch
 from console.odoo.schema import OdooSchema
+from console.odoo.send_plan import (
+    Claim,
+    Claimed,
+    MailBefore,
+    Planned,
+    Recorded,
+    Session,
+    not_outgoing,
+)
 from console.smtp.deliver import Outcome
 from console.smtp.prepare import Prepared, SkipMail, prepare_from_rows
-from console.smtp.routing import Route, SendContext
+from console.smtp.routing import SendContext
 from console.smtp.rows import MailRow
 
 CHUNK = 500  # mails per statement for the connection-failure writes
 
 
-def scheduled_skip(when: datetime) -> str:
-    return f"{SKIP_SCHEDULED} {when:%Y-%m-%d %H:%M} UTC: left in the queue until then"
-
-
-def not_outgoing(state: str | None) -> str:
-    return f"not outgoing any more (now {state!r})"
-
-
-@dataclass(slots=True)
-class Planned:
-    id: int
-    route: Route
-
-
-@dataclass(slots=True)
-class Claimed:
-    """A mail whose placeholder is committed: it may be handed to SMTP."""
-
-    item: Planned
-    prepared: Prepared
-    before: store_batch.MailBefore
-    placed_at: datetime
-
-    @property
-    def placeholder_reason(self) -> str:
-        version = self.prepared.content.version
-        return store.placeholder(version, self.prepared.no_recipients)[0]
-
-
-@dataclass(slots=True)
-class Claim:
-    claimed: list[Claimed] = field(default_factory=list)
-    skipped: dict[int, str] = field(default_factory=dict)
-    deferred: bool = False  # a mail was left to Odoo's queue, which should run
-    # Odoo sessions that made the claim wait (rolled back, nothing written): try again
-    busy: list[senders_guard.Session] = field(default_factory=list)
-    # committed, but an Odoo session began at that instant and may send them itself:
-    # never handed to SMTP by the console (they keep Odoo's placeholder)
-    contested: list[Claimed] = field(default_factory=list)
-    contenders: list[senders_guard.Session] = field(default_factory=list)
-
-    def merge(self, other: Claim) -> None:
-        self.claimed.extend(other.claimed)
-        self.skipped.update(other.skipped)
-        self.deferred = self.deferred or other.deferred
-        self.busy.extend(other.busy)
-        self.contested.extend(other.contested)
-        self.contenders.extend(other.contenders)
-
-
 class _OdooBusy(Exception):
-    def __init__(self, sessions: list[senders_guard.Session]) -> None:
+    def __init__(self, sessions: list[Session]) -> None:
         super().__init__("Odoo sessions are busy")
         self.sessions = sessions
-
-
-@dataclass(frozen=True, slots=True)
-class Recorded:
-    claimed: Claimed
-    outcome: Outcome
-    stored_reason: str | None = None  # the failure_reason now in the row
-    deleted: bool = False  # auto_delete removed it, as Odoo does
-    error: str | None = None  # recording failed: the row keeps the placeholder
 
 
 class SendSteps:
@@ -129,14 +79,14 @@ class SendSteps:
             raise _OdooBusy(busy)
         return xid
 
-    def quiet(self) -> list[senders_guard.Session]:
+    def quiet(self) -> list[Session]:
         """The Odoo sessions that would make a claim wait now (none on SQLite)."""
         if not self.guarded:
             return []
         with self.conn.begin():
             return senders_guard.busy_sessions(self.conn)
 
-    def _contenders(self, xid: int) -> list[senders_guard.Session]:
+    def _contenders(self, xid: int) -> list[Session]:
         with self.conn.begin():
             return senders_guard.stale_sessions(self.conn, xid)
 
@@ -166,7 +116,7 @@ class SendSteps:
         conn, schema = self.conn, self.schema
         found, locked = store_batch.lock_mails(conn, schema, [i.id for i in items])
         claim = Claim()
-        candidates: list[tuple[Planned, MailRow, store_batch.MailBefore]] = []
+        candidates: list[tuple[Planned, MailRow, MailBefore]] = []
         for item in items:
             entry = found.get(item.id)
             if entry is None:
@@ -181,7 +131,7 @@ class SendSteps:
         attachments = store.read_attachments_many(
             conn, schema, sorted({c[1].mail_message_id for c in candidates}), self.version
         )
-        ready: list[tuple[Planned, Prepared, store_batch.MailBefore]] = []
+        ready: list[tuple[Planned, Prepared, MailBefore]] = []
         for item, mail, before in candidates:
             try:
                 prepared = prepare_from_rows(
@@ -387,7 +337,7 @@ class SendSteps:
         return [m.id for m in mails], skipped, self._announce(failed, now)
 
 
-def _busy_skip(sessions: Sequence[senders_guard.Session]) -> str:
+def _busy_skip(sessions: Sequence[Session]) -> str:
     first = sessions[0].describe() if sessions else "an Odoo session"
     return f"not attempted, left outgoing: Odoo was busy at that moment ({first})"
 

@@ -18,12 +18,13 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from console.domain.timefmt import as_naive_datetime
 from console.odoo.schema import OdooSchema
+from console.odoo.send_plan import placeholder
 from console.smtp.build import Recipient
 from console.smtp.prepare import Prepared, TooManyRecipients, prepare_from_rows
-from console.smtp.reasons import NOTIFICATION_PLACEHOLDER_REASON, PLACEHOLDER_REASON
+from console.smtp.reasons import NOTIFICATION_PLACEHOLDER_REASON
 from console.smtp.routing import Route, SendContext
 from console.smtp.rows import AliasDomain, AttachmentRow, DbSettings, MailRow, PlanRow
-from console.smtp.server_choice import NO_VALID_RECIPIENT, MailServer
+from console.smtp.server_choice import MailServer
 
 LOCK_ERRORS = ("55P03", "40001", "40P01")  # lock_not_available, serialization, deadlock
 
@@ -330,19 +331,6 @@ def read_content(
 
 # -- writes ---------------------------------------------------------------------------
 _NOT_DONE = "(notification_status NOT IN ('sent', 'canceled') OR notification_status IS NULL)"
-
-
-def placeholder(version: int, no_recipients: bool) -> tuple[str, str | None]:
-    """(failure_reason, failure_type) of ``_send``'s pre-send write.
-
-    16-18 leave failure_type alone (None here); 19 writes 'unknown', or
-    NO_VALID_RECIPIENT / 'mail_email_missing' for a mail without any recipient.
-    """
-    if version <= 18:
-        return PLACEHOLDER_REASON, None
-    if no_recipients:
-        return NO_VALID_RECIPIENT, "mail_email_missing"
-    return PLACEHOLDER_REASON, "unknown"
 
 
 def write_placeholder(

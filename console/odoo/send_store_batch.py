@@ -7,7 +7,6 @@ Every function takes the caller's connection; the caller owns the transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,6 +14,7 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
 from console.odoo.schema import OdooSchema
+from console.odoo.send_plan import MailBefore, NotificationBefore, placeholder
 from console.odoo.send_store import (
     _NOT_DONE,
     MAIL_COLUMNS,
@@ -22,33 +22,11 @@ from console.odoo.send_store import (
     has,
     mail_row,
     partner_name_column,
-    placeholder,
     unlink_mails,
 )
 from console.smtp.build import Recipient
 from console.smtp.reasons import NOTIFICATION_PLACEHOLDER_REASON
 from console.smtp.rows import MailRow
-
-
-@dataclass(frozen=True, slots=True)
-class NotificationBefore:
-    id: int
-    status: str | None
-    failure_type: str | None
-    failure_reason: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class MailBefore:
-    """The values the placeholder overwrites: a mail never handed to SMTP gets them back,
-    as if the placeholder's transaction had been rolled back."""
-
-    state: str | None
-    failure_reason: str | None
-    failure_type: str | None
-    write_uid: int | None
-    write_date: datetime | str | None
-    notifications: tuple[NotificationBefore, ...] = ()
 
 
 def _expanding(sql: str, *names: str) -> Any:

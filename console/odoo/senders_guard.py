@@ -29,13 +29,13 @@ send behind the queue cron lock the console holds).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-QUIET_MS = 150
+from console.odoo.send_plan import QUIET_MS, Session
+
 OWN_APPLICATION = "odoo-mailq"
 
 _OTHERS = (
@@ -45,28 +45,6 @@ _OTHERS = (
     f"AND coalesce(application_name, '') NOT LIKE '{OWN_APPLICATION}%'"
 )
 _COLUMNS = "pid, application_name, state, xact_start, backend_xmin IS NOT NULL AS snapshot"
-
-
-@dataclass(frozen=True, slots=True)
-class Session:
-    """Another session of the database, as ``pg_stat_activity`` shows it."""
-
-    pid: int
-    application: str
-    state: str | None  # None: not visible to our role (only its snapshot is)
-    since: datetime | None
-    snapshot: bool
-
-    def describe(self) -> str:
-        name = self.application or "no application name"
-        since = f" since {self.since:%H:%M:%S} UTC" if self.since is not None else ""
-        if self.snapshot:
-            what = f"holds a snapshot (in a transaction{since})"
-        elif self.since is not None:
-            what = f"is in a transaction{since}"
-        else:
-            what = f"was active within {QUIET_MS} ms"
-        return f"pid {self.pid} ({name}) {what}"
 
 
 def _sessions(connection: Connection, condition: str, **params: object) -> list[Session]:

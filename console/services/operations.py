@@ -20,8 +20,7 @@ from console.domain.actions import (
 )
 from console.domain.errors import CronBusy, JournalUnwritable, ReadOnlyRefused, UsageError
 from console.domain.sanitize import one_line
-from console.domain.timefmt import utcnow_naive
-from console.odoo.restore import sql_timestamp
+from console.domain.timefmt import sql_timestamp, utcnow_naive
 from console.services.journal import Journal, JournalEntry
 from console.services.queue_schedule import checked_queue_interval, interval_note, next_queue_run
 from console.smtp.concurrency import ConcurrencyPolicy

@@ -7,7 +7,7 @@ from datetime import datetime
 from console.domain.errors import UsageError
 from console.domain.models import CronRow
 from console.domain.timefmt import human_age, utcnow_naive
-from console.odoo.crons import QUEUE_CRON_XMLID
+from console.odoo.known_records import QUEUE_CRON_XMLID, dotted
 
 MIN_QUEUE_INTERVAL_MINUTES = 5  # Odoo's documented floor for the Email Queue Manager
 RECOMMENDED_QUEUE_INTERVAL_MINUTES = 15
@@ -46,7 +46,7 @@ def interval_note(before: tuple[int | None, str | None], minutes: int) -> str:
 def next_queue_run(crons: list[CronRow], now: datetime | None = None) -> str:
     """When Odoo's Email Queue Manager will pick retried mails up."""
     now = now or utcnow_naive()
-    queue = next((c for c in crons if c.xml_id == "mail." + QUEUE_CRON_XMLID[1]), None) or next(
+    queue = next((c for c in crons if c.xml_id == dotted(QUEUE_CRON_XMLID)), None) or next(
         (c for c in crons if "email queue" in c.name.lower()), None
     )
     if queue is None:

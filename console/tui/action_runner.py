@@ -20,7 +20,6 @@ from textual.worker import Worker
 
 from console.backends.base import MailQuery, MailQueueBackend
 from console.domain.actions import confirmation_prompt, needs_typed_count
-from console.domain.errors import ConsoleError
 from console.domain.models import CampaignRow, CronRow
 from console.domain.timefmt import short_local, utcnow_naive
 from console.tui.actions import (
@@ -247,12 +246,9 @@ class ActionRunner:
 
     def _default_operator(self, backend: MailQueueBackend) -> Operator:
         """Runs in a worker: the write path (and SQLAlchemy) loads on the first action."""
-        from console.backends.sql import SqlBackend
         from console.services.journal import Journal
         from console.services.operations import Operator
 
-        if not isinstance(backend, SqlBackend):
-            raise ConsoleError("This connection cannot write (not an SQL backend)")
         return Operator(backend, Journal(self._journal_path), self._odoo_user, self.send_policy)
 
     def operator_for(self, backend: MailQueueBackend) -> Operator:
@@ -323,11 +319,8 @@ class ActionRunner:
 
     def _preview_cause(self, backend: MailQueueBackend, action: str, group: CauseGroup) -> None:
         try:
-            from console.backends.sql import SqlBackend
             from console.services.causes import ids_for_cause
 
-            if not isinstance(backend, SqlBackend):
-                raise ConsoleError("Causes need an SQL connection")
             ids = ids_for_cause(backend, group.signature)
             example = ""
             if ids:

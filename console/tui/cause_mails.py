@@ -126,10 +126,9 @@ class CauseMailsScreen(Screen[None]):
         backend = self.host.backend
         signature = self.group.signature
         try:
-            from console.backends.sql import SqlBackend
             from console.services.causes import ids_for_cause
 
-            if not isinstance(backend, SqlBackend):
+            if backend is None:
                 raise ConsoleError("Not connected")
             ids = ids_for_cause(backend, signature)
             rows = rows_for_ids(backend, ids[:MAX_ROWS])

@@ -123,10 +123,9 @@ class HealthPane(Pane):
         """In a thread (with its own event loop): every server, each step bounded."""
         backend = self.host.backend
         try:
-            from console.backends.sql import SqlBackend
             from console.services.probe import probe_backend
 
-            if not isinstance(backend, SqlBackend):
+            if backend is None:
                 raise ConsoleError("Not connected")
             results = probe_backend(backend, timeout=PROBE_STEP_TIMEOUT, mail_from=True)
         except Exception as exc:

@@ -19,7 +19,6 @@ import time
 from functools import partial
 from typing import TYPE_CHECKING
 
-from console.domain.errors import ConsoleError
 from console.tui.formatting import describe_error, is_disconnect
 from console.tui.header import HeaderBar, TabBar
 from console.tui.messages import (
@@ -288,11 +287,8 @@ class Refresher:
     def _read_causes(self, backend: MailQueueBackend, failed: int) -> None:
         started = time.monotonic()
         try:
-            from console.backends.sql import SqlBackend
             from console.services.causes import causes
 
-            if not isinstance(backend, SqlBackend):
-                raise ConsoleError("Causes need an SQL connection")
             groups = causes(backend)
         except Exception as exc:
             error = describe_error(exc)
@@ -331,12 +327,9 @@ class Refresher:
 
     def _read_health(self, backend: MailQueueBackend) -> None:
         try:
-            from console.backends.sql import SqlBackend
             from console.services.health import run_health
             from console.services.queue_index import REMEASURE_SECONDS
 
-            if not isinstance(backend, SqlBackend):
-                raise ConsoleError("Health checks need an SQL connection")
             # The index advice runs Odoo's queue search: measured once per 15 minutes.
             results = run_health(
                 backend, daily_limit=self.app.daily_limit, index_max_age=REMEASURE_SECONDS

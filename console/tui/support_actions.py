@@ -113,12 +113,9 @@ class SupportActions:
         """In a thread: build the messages, refuse to overwrite unless asked, write."""
         title = f"Export mail {job.mail_id}"
         try:
-            from console.backends.sql import SqlBackend
             from console.services.support.eml import open_export
             from console.services.support.private_files import SymlinkRefused, write_private
 
-            if not isinstance(backend, SqlBackend):
-                raise ConsoleError("Exporting .eml needs an SQL connection")
             source = open_export(backend, job.mail_id)  # messages built as they are written
             if not source.count:
                 raise ConsoleError(f"Mail {job.mail_id} has no recipient: nothing to export")
@@ -196,12 +193,9 @@ class SupportActions:
     ) -> None:
         """In a thread: the bundle reads the database and writes the folder."""
         try:
-            from console.backends.sql import SqlBackend
             from console.services.journal import Journal
             from console.services.support.bundle import write_bundle
 
-            if not isinstance(backend, SqlBackend):
-                raise ConsoleError("The support bundle needs an SQL connection")
             path = write_bundle(
                 backend,
                 Path(choice.path).expanduser(),

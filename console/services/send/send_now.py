@@ -44,7 +44,7 @@ from console.domain.actions import SKIP_CAMPAIGN, SKIP_GONE, SKIP_LOCKED
 from console.domain.errors import QueueBusy
 from console.domain.secrets import Credential, SecretMask
 from console.domain.timefmt import utcnow_naive
-from console.odoo.send_steps import Claim, Claimed, Planned, Recorded, scheduled_skip
+from console.odoo.send_plan import Claim, Claimed, Planned, Recorded, scheduled_skip
 from console.services.send.report import SendReport
 from console.smtp.concurrency import (
     MAX_CONCURRENCY,

@@ -21,7 +21,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import Any
 
-from console.backends.sql import SqlBackend
+from console.backends.base import MailQueueBackend
 from console.domain.errors import ConsoleError, UsageError
 from console.services.journal import Journal
 from console.services.support import bundle_data
@@ -34,7 +34,7 @@ EML_MESSAGES = 5  # messages written per mail (a mail may have thousands of part
 
 
 def write_bundle(
-    backend: SqlBackend,
+    backend: MailQueueBackend,
     directory: Path,
     *,
     redact_addresses: bool = False,
@@ -90,7 +90,7 @@ def _write(path: Path, data: bytes, redactor: Redactor, errors: list[str]) -> bo
 
 
 def _write_emls(
-    backend: SqlBackend, folder: Path, redactor: Redactor, count: int, errors: list[str]
+    backend: MailQueueBackend, folder: Path, redactor: Redactor, count: int, errors: list[str]
 ) -> list[dict[str, Any]]:
     written: list[dict[str, Any]] = []
     try:

@@ -2,8 +2,9 @@
 
 Each section is read on its own: one that fails becomes an entry of ``errors`` and the
 rest of the bundle is still made. Secrets are never selected into the data (the server
-list names its columns; odoo.conf passwords are left out); they are read separately
-by ``SqlBackend.known_credentials`` only so the redactor can find them wherever else they appear.
+list names its columns; odoo.conf passwords are left out); they are read separately by
+``MailQueueBackend.known_credentials`` only so the redactor can find them wherever else
+they appear.
 """
 
 from __future__ import annotations
@@ -14,10 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any, TypeVar
 
-from sqlalchemy import select, text
-
-from console.backends.base import MailQuery
-from console.backends.sql import SqlBackend
+from console.backends.base import MailQuery, MailQueueBackend
 from console.config.odoo_conf import smtp_ssl_enabled, smtp_ssl_problem
 from console.domain.json_shapes import campaign_json, cron_json, status_json
 from console.domain.timefmt import full_local, iso_utc, utcnow_naive, zone_name
@@ -29,26 +27,6 @@ MAX_GROUPS = 30
 REASON_CHARS = 4000
 JOURNAL_ENTRIES = 50
 _ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
-_PARAM_PREFIXES = ("mail.", "mass_mailing.")
-_PARAM_KEYS = (
-    "web.base.url",
-    "database.is_neutralized",
-    "base.default_max_email_size",
-    "ir_attachment.location",
-)
-_SERVER_COLUMNS = (
-    "id",
-    "name",
-    "smtp_host",
-    "smtp_port",
-    "smtp_encryption",
-    "smtp_authentication",
-    "smtp_user",
-    "from_filter",
-    "sequence",
-    "active",
-    "max_email_size",
-)
 
 
 @dataclass
@@ -57,7 +35,7 @@ class Gathered:
     errors: list[str] = field(default_factory=list)
 
 
-def gather(backend: SqlBackend, tz: tzinfo, journal: Journal | None) -> Gathered:
+def gather(backend: MailQueueBackend, tz: tzinfo, journal: Journal | None) -> Gathered:
     now = utcnow_naive()
     info = backend.info
     out = Gathered(
@@ -110,12 +88,12 @@ def with_local_times(value: Any, tz: tzinfo) -> Any:
     return value
 
 
-def _queue(backend: SqlBackend) -> dict[str, Any]:
+def _queue(backend: MailQueueBackend) -> dict[str, Any]:
     status = status_json(backend.info, backend.status())
     return {k: status[k] for k in ("counts", "total", "oldest_due_outgoing", "scheduled_future")}
 
 
-def _failure_groups(backend: SqlBackend) -> list[dict[str, Any]]:
+def _failure_groups(backend: MailQueueBackend) -> list[dict[str, Any]]:
     from console.domain.causes import FailedRow, group_rows
     from console.domain.classify import classify
 
@@ -152,7 +130,7 @@ def _failure_groups(backend: SqlBackend) -> list[dict[str, Any]]:
     return result
 
 
-def _sample(backend: SqlBackend, mail_id: int) -> dict[str, Any]:
+def _sample(backend: MailQueueBackend, mail_id: int) -> dict[str, Any]:
     detail = backend.mail_detail(mail_id)
     if detail is None:
         return {"mail_id": mail_id, "gone": True}
@@ -178,7 +156,7 @@ def _sample(backend: SqlBackend, mail_id: int) -> dict[str, Any]:
     }
 
 
-def _health(backend: SqlBackend) -> list[dict[str, Any]]:
+def _health(backend: MailQueueBackend) -> list[dict[str, Any]]:
     from console.services.health import run_health
 
     return [
@@ -195,19 +173,12 @@ def _health(backend: SqlBackend) -> list[dict[str, Any]]:
     ]
 
 
-def _servers(backend: SqlBackend) -> list[dict[str, Any]]:
-    schema = backend.schema
-    if not schema.has_table("ir_mail_server"):
-        return []
-    table = schema.t("ir_mail_server")
-    columns = [table.c[name] for name in _SERVER_COLUMNS if name in table.c]
-    order = [table.c.sequence] if "sequence" in table.c else []
-    query = select(*columns).order_by(*order, table.c.id)
-    return [dict(row._mapping) for row in backend._run(lambda c: list(c.execute(query)))]
+def _servers(backend: MailQueueBackend) -> list[dict[str, Any]]:
+    return backend.mail_servers()
 
 
-def _odoo_conf(backend: SqlBackend) -> dict[str, Any] | None:
-    conf = backend.target.odoo_conf
+def _odoo_conf(backend: MailQueueBackend) -> dict[str, Any] | None:
+    conf = backend.odoo_conf()
     if conf is None:
         return None
     return {
@@ -223,32 +194,23 @@ def _odoo_conf(backend: SqlBackend) -> dict[str, Any] | None:
         "smtp_server": conf.smtp_server,
         "smtp_port": conf.smtp_port,
         "smtp_ssl": conf.smtp_ssl,  # as written; what Odoo of this version makes of it:
-        "smtp_starttls": smtp_ssl_enabled(conf, backend.version.major),
-        "smtp_ssl_problem": smtp_ssl_problem(conf, backend.version.major),
+        "smtp_starttls": smtp_ssl_enabled(conf, backend.info.odoo_version),
+        "smtp_ssl_problem": smtp_ssl_problem(conf, backend.info.odoo_version),
         "smtp_user": conf.smtp_user,
     }
 
 
-def _parameters(backend: SqlBackend) -> dict[str, str]:
-    if not backend.schema.has_table("ir_config_parameter"):
-        return {}
-    rows = backend._run(
-        lambda c: list(c.execute(text("SELECT key, value FROM ir_config_parameter ORDER BY key")))
-    )
-    return {
-        str(k): str(v)
-        for k, v in rows
-        if str(k).startswith(_PARAM_PREFIXES) or str(k) in _PARAM_KEYS
-    }
+def _parameters(backend: MailQueueBackend) -> dict[str, str]:
+    return backend.mail_parameters()
 
 
-def _aliases(backend: SqlBackend) -> dict[str, Any]:
+def _aliases(backend: MailQueueBackend) -> dict[str, Any]:
     from console.domain.json_shapes import routing_setup_json
 
     return routing_setup_json(backend.routing_setup())
 
 
-def _journal(backend: SqlBackend, journal: Journal) -> list[dict[str, Any]]:
+def _journal(backend: MailQueueBackend, journal: Journal) -> list[dict[str, Any]]:
     database = backend.info.display_url
     entries = [e.data for e in journal.entries() if e.database == database][-JOURNAL_ENTRIES:]
     return [
@@ -266,6 +228,6 @@ def _journal(backend: SqlBackend, journal: Journal) -> list[dict[str, Any]]:
     ]
 
 
-def eml_candidates(backend: SqlBackend, count: int) -> list[int]:
+def eml_candidates(backend: MailQueueBackend, count: int) -> list[int]:
     page = backend.mail_page(MailQuery(states=("exception",), limit=count))
     return [m.id for m in page.rows]

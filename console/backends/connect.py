@@ -1,0 +1,18 @@
+"""Open the backend a connection's settings call for: the one place that picks the
+implementation, so the CLI and the TUI only ever hold a ``MailQueueBackend``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from console.backends.base import MailQueueBackend
+    from console.config.connection import ConnectionSettings
+
+
+def open_backend(settings: ConnectionSettings) -> MailQueueBackend:
+    """A database URL, an odoo.conf or the bundled sample: the SQL backend (SQLAlchemy is
+    imported here, on the first connection, not with the TUI's first frame)."""
+    from console.backends.sql import open_backend as open_sql
+
+    return open_sql(settings)
