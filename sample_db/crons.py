@@ -1,4 +1,4 @@
-"""Odoo's real scheduled actions (model §5.3) with their server actions and XML ids.
+"""Odoo's real scheduled actions (docs/odoo-queue.md) with their server actions and XML ids.
 
 The on-call story: the Email Queue Manager last ran 3 hours ago and was due 2 hours
 ago (its current run is stuck); the mass-mailing cron keeps dying on the campaign at

@@ -1,4 +1,4 @@
-"""Column helpers that apply Odoo's ORM mapping rules (odoo-mail-model.md §1).
+"""Column helpers that apply Odoo's ORM mapping rules (docs/odoo-tables.md).
 
 Char -> varchar, Text/Html -> text, translatable -> jsonb (JSON on SQLite),
 Many2one -> int4 + FK named ``<table>_<column>_fkey``, Datetime -> timestamp without

@@ -1,4 +1,4 @@
-"""Failures from the catalogue, stored exactly as Odoo's code stores them (model §4.3).
+"""Failures from the catalogue, stored exactly as Odoo's code stores them (docs/odoo-queue.md).
 
 Three shapes reach ``mail_mail.failure_reason``:
 

@@ -1,6 +1,6 @@
 """An Odoo-shaped schema subset (16, 17, 18 or 19) for PostgreSQL or SQLite.
 
-One SQLAlchemy Core definition serves both dialects (odoo-mail-model.md §3): the
+One SQLAlchemy Core definition serves both dialects (docs/odoo-tables.md): the
 columns, NOT NULL flags, foreign keys with their ON DELETE actions, check
 constraints and key indexes that Odoo's ORM creates, with the version deltas of
 §3.3 (16), §3.4 (18) and §2 (19). On PostgreSQL ``ir_act_server`` INHERITS

@@ -1,4 +1,4 @@
-"""Retry, cancel, ignore and undo write exactly what Odoo's buttons write (model §4.1, §4.5, §4.9).
+"""Retry, cancel, ignore and undo write exactly what Odoo's buttons write (docs/odoo-actions.md).
 
 Each test builds its own database (they write), on SQLite and on PostgreSQL, in the
 shapes of Odoo 16, 17 and 18, and compares whole tables before and after.
@@ -94,7 +94,7 @@ def test_retry_writes_state_and_log_access_only(
     for mail_id, before in mails_before.items():
         after = mails_after[mail_id]
         if mail_id in failed + cancelled:
-            # mark_outgoing writes the state only: failure_type/reason stay (model §4.1).
+            # mark_outgoing writes the state only: failure_type/reason stay (docs/odoo-actions.md).
             assert after[1] == "outgoing"
             assert after[2:4] == before[2:4]
             assert after[4] == admin

@@ -133,7 +133,7 @@ CATALOGUE: list[tuple[str, str, BaseException, str]] = [
 
 
 def stored(exc: BaseException, shape: str, version: int) -> str:
-    """failure_reason exactly as Odoo `version` stores it (model §4.3)."""
+    """failure_reason exactly as Odoo `version` stores it (docs/odoo-queue.md)."""
     if shape == "wrapped":
         return delivery_failure_reason(exc, version)
     return exception_to_unicode(exc, version)

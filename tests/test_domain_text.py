@@ -19,7 +19,7 @@ PLACEHOLDER = (
 @pytest.mark.parametrize(
     ("reason", "headline"),
     [
-        # connection failures: the exception args, one per line (model §4.3)
+        # connection failures: the exception args, one per line (docs/odoo-queue.md)
         ("535\nb'5.7.8 Authentication failed'", "535 5.7.8 Authentication failed"),
         ("111\nConnection refused", "111 Connection refused"),
         ("-2\nName or service not known", "-2 Name or service not known"),

@@ -1,4 +1,4 @@
-"""Campaign and cron remedies write what Odoo's buttons write (model §4.6, §5.1)."""
+"""Campaign and cron remedies write what Odoo's buttons write (docs/odoo-actions.md)."""
 
 from __future__ import annotations
 

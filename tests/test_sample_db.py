@@ -18,7 +18,7 @@ VERSIONS = (16, 17, 18, 19)
 A = DEFAULT_ANCHOR
 FMT = "%Y-%m-%d %H:%M:%S.%f"
 
-# Phrases of the failure catalogue (shared/failure-catalog.md), one tuple per family.
+# Phrases of the failure catalogue (docs/failures.md), one tuple per family.
 FAMILIES: dict[str, tuple[str, ...]] = {
     "sender identity (550 send-as)": ("send as this sender", "verified Sender Identity"),
     "authentication (535)": ("Authentication failed", "Username and Password not accepted"),

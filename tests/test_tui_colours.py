@@ -1,5 +1,5 @@
 """Terminals with 16 or 256 colours: the console on a real pseudo-terminal, against
-PostgreSQL, as over SSH where COLORTERM is not forwarded (style.md).
+PostgreSQL, as over SSH where COLORTERM is not forwarded.
 
 What it must keep: no colour escape the terminal cannot show (a 16-colour xterm gets only
 the 16 basic colours, a 256-colour one no 24-bit colour), no glyph drawn in its own

@@ -7,7 +7,7 @@ from typing import Literal
 
 ActionName = Literal["retry", "cancel", "ignore", "send", "undo", "trigger"]
 
-# What each action accepts, in Odoo's own terms (odoo-mail-model.md §4.1, §4.5).
+# What each action accepts, in Odoo's own terms (docs/odoo-actions.md).
 SUPERUSER_ID = 1  # base.user_root: what Odoo's crons and sudo() write as
 RETRYABLE_STATES = ("exception", "cancel")  # mark_outgoing: the form/row "Retry" button
 BULK_RETRY_STATES = ("exception",)  # action_retry: the list header "Retry"

@@ -1,4 +1,4 @@
-"""Reading Odoo's failure_reason texts (model §4.3): find the line that says what happened."""
+"""Reading Odoo's failure_reason texts (docs/odoo-queue.md): find the line that says what happened."""
 
 from __future__ import annotations
 

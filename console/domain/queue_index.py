@@ -1,7 +1,7 @@
 """Index advice for Odoo's mail queue, as a health check over measured facts (no I/O).
 
 Odoo creates no index on ``mail_mail.state``. Every run of the Email Queue Manager
-searches ``state = 'outgoing'`` and due (``process_email_queue``, model §4.2), and the
+searches ``state = 'outgoing'`` and due (``process_email_queue``, docs/odoo-queue.md), and the
 console counts and pages the outgoing and failed mails the same way: on a large table
 with a short queue, each of those reads the whole table. The console never changes the
 customer's schema; this check measures (``console.services.queue_index``) and, when an index would

@@ -1,4 +1,4 @@
-"""The scheduled actions (ir_cron) and how Odoo's runner sees them (model §5)."""
+"""The scheduled actions (ir_cron) and how Odoo's runner sees them (docs/odoo-queue.md)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 
 from console.odoo.schema import OdooSchema
 
-# XML ids of the crons that move mail (odoo-mail-model.md §5.3).
+# The modules whose crons move mail (docs/odoo-queue.md).
 MAIL_MODULES = {"mail", "mass_mailing", "mass_mailing_sms", "sms", "snailmail", "fetchmail"}
 
 # Odoo's runner polls every 60 s; a cron whose nextcall is this far behind was missed.

@@ -324,7 +324,7 @@ def _default_from(
     company_alias: tuple[str, str | None] | None,
     conf: ConfFact,
 ) -> tuple[str | None, str]:
-    """Odoo's `_get_default_from_address` (model §4.7), and where it came from."""
+    """Odoo's `_get_default_from_address` (docs/odoo-queue.md), and where it came from."""
     if version >= 17:
         if company_alias is not None and company_alias[1]:
             name, local = company_alias

@@ -25,7 +25,7 @@ from console.domain.queue_index import MIN_ROWS, QueueIndexFacts, SearchCost
 from console.domain.timefmt import utcnow_naive
 from console.odoo.schema import OdooSchema
 
-# Odoo's process_email_queue search (model §4.2): _order 'id desc', LIMIT the batch size.
+# Odoo's process_email_queue search (docs/odoo-queue.md): _order 'id desc', LIMIT the batch size.
 QUEUE_SEARCH = (
     "SELECT mail_mail.id FROM mail_mail "
     "WHERE mail_mail.state = 'outgoing' "

@@ -1,4 +1,4 @@
-"""Undo's writes: the rows an action changed go back to what they were (model §4.1, §4.5).
+"""Undo's writes: the rows an action changed go back to what they were (docs/odoo-actions.md, Undo).
 
 Only rows still in the state the action left are reverted. Each goes back to its former
 state and, when the journal kept them, to its former `write_uid`/`write_date`: a retry

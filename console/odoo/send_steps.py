@@ -218,7 +218,7 @@ class SendSteps:
     def _record_one(
         self, claimed: Claimed, outcome: Outcome, now: datetime
     ) -> tuple[Recorded, int | None]:
-        """``_send`` + ``_postprocess_sent_message`` for one mail (model §4.3, §4.4)."""
+        """``_send`` + ``_postprocess_sent_message`` for one mail (docs/odoo-sending.md)."""
         conn, version, mail_id = self.conn, self.version, claimed.item.id
         mail = claimed.prepared.mail
         stored: str | None = claimed.placeholder_reason

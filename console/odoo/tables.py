@@ -1,7 +1,7 @@
 """SQLAlchemy Core definitions of the Odoo tables the console reads and writes.
 
 Odoo's schema differs between 16, 17, 18 and 19, and a real database carries extra
-columns from other modules. We declare every column we know (odoo-mail-model.md §2) and
+columns from other modules. We declare every column we know (docs/odoo-tables.md) and
 bind, per database, only the columns that really exist (see `OdooSchema`).
 """
 

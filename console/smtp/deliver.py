@@ -1,5 +1,5 @@
 """The SMTP part of ``mail.mail._send`` for one mail: its messages, one after the other,
-on an open session, and the outcome Odoo would record (model §4.3).
+on an open session, and the outcome Odoo would record (docs/odoo-queue.md).
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ def _failed(outcome: Outcome, exc: BaseException, version: int, *, delivery: boo
 def envelope_context(
     version: int, spec: EmailSpec, route: Route, ctx: SendContext
 ) -> EnvelopeContext:
-    """What `_prepare_email_message` needs to pick the envelope sender (model §4.7)."""
+    """What `_prepare_email_message` needs to pick the envelope sender (docs/odoo-queue.md)."""
     domain_bounce = None
     if version >= 17 and route.alias is not None:
         domain_bounce = spec.headers.get("Return-Path") or route.alias.bounce_email

@@ -3,7 +3,7 @@
 Pure and total: `classify(failure_reason, failure_type)` never raises, looks at no more
 than the first `MAX_SCAN` characters, and gives every text a stable `signature` so that
 the same cause groups together whatever the recipient, the host, the Odoo version or the
-language of the user who sent (failure-catalog.md; odoo-mail-model.md §4.3).
+language of the user who sent (docs/failures.md, docs/odoo-queue.md).
 
 The package, one job per module:
 * `model`: the classes and the `Classification` record;

@@ -1,5 +1,5 @@
 """Refusals while delivering: the server's load and reputation checks, the recipient and
-the message itself (failure-catalogue items 4, 5 and the provider replies seen in the wild)."""
+the message itself (the provider replies seen in the wild; docs/failures.md)."""
 
 from __future__ import annotations
 

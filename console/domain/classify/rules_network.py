@@ -1,5 +1,5 @@
 """Failures before any SMTP reply: TLS, name resolution, the TCP connection itself
-(failure-catalogue items 6 and 7, and the socket/ssl exceptions Python raises)."""
+(the socket and ssl exceptions Python raises; docs/failures.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Refusals about the SMTP session and the sender: login, encryption, greeting, the account
-and the From/envelope sender Odoo uses (failure-catalogue items 1-3, 9, 10 and more)."""
+and the From/envelope sender Odoo uses (docs/failures.md)."""
 
 from __future__ import annotations
 
