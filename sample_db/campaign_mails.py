@@ -1,6 +1,7 @@
 """The mails and traces of the two campaigns that already generated mail.
 
-What the mass-mailing composer and the queue cron leave behind (docs/odoo-mailing-queue.md, docs/odoo-sending.md):
+What the mass-mailing composer and the queue cron leave behind
+(docs/odoo-mailing-queue.md, docs/odoo-sending.md):
 opted-out, blacklisted and duplicate recipients get a ``cancel`` mail and trace at once;
 the others are ``outgoing`` until the queue cron sends them; sent mails of a campaign
 without ``keep_archives`` are deleted, leaving only their trace (``mail_mail_id_int``).

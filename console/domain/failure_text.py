@@ -1,4 +1,5 @@
-"""Reading Odoo's failure_reason texts (docs/odoo-queue.md): find the line that says what happened."""
+"""Reading Odoo's failure_reason texts (docs/odoo-queue.md): find the line that says what
+happened."""
 
 from __future__ import annotations
 
