@@ -7,7 +7,7 @@ time zone happens at display time (console.domain.timefmt).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +107,24 @@ class MailDetail:
     attachments: tuple[Attachment, ...] = ()
     create_date: datetime | None = None
     write_date: datetime | None = None
+
+
+# ir_cron.interval_type and how long each unit lasts (Odoo adds calendar months; 30 days
+# is close enough for "is this cron late").
+CRON_INTERVAL_UNITS = {
+    "minutes": timedelta(minutes=1),
+    "hours": timedelta(hours=1),
+    "days": timedelta(days=1),
+    "weeks": timedelta(weeks=1),
+    "months": timedelta(days=30),
+}
+
+
+def cron_interval_of(number: int | None, unit: str | None) -> timedelta | None:
+    """How often a cron runs (None: no or an unknown interval)."""
+    if not number or unit not in CRON_INTERVAL_UNITS:
+        return None
+    return CRON_INTERVAL_UNITS[unit] * int(number)
 
 
 @dataclass(frozen=True, slots=True)

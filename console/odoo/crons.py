@@ -17,20 +17,6 @@ MAIL_MODULES = {"mail", "mass_mailing", "mass_mailing_sms", "sms", "snailmail", 
 # Odoo's runner polls every 60 s; a cron whose nextcall is this far behind was missed.
 OVERDUE_GRACE = timedelta(minutes=5)
 
-_INTERVALS = {
-    "minutes": timedelta(minutes=1),
-    "hours": timedelta(hours=1),
-    "days": timedelta(days=1),
-    "weeks": timedelta(weeks=1),
-    "months": timedelta(days=30),
-}
-
-
-def interval_of(number: int | None, unit: str | None) -> timedelta | None:
-    if not number or unit not in _INTERVALS:
-        return None
-    return _INTERVALS[unit] * number
-
 
 def cron_name_text(raw: Any) -> str:
     """cron_name is jsonb {"en_US": ...} in 16 and varchar afterwards."""

@@ -16,10 +16,10 @@ from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from console.domain.models import Recipient
 from console.domain.timefmt import as_naive_datetime
 from console.odoo.schema import OdooSchema
 from console.odoo.send_plan import placeholder
-from console.smtp.build import Recipient
 from console.smtp.prepare import Prepared, TooManyRecipients, prepare_from_rows
 from console.smtp.reasons import NOTIFICATION_PLACEHOLDER_REASON
 from console.smtp.routing import Route, SendContext

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
+from console.domain.models import Recipient
 from console.odoo.schema import OdooSchema
 from console.odoo.send_plan import MailBefore, NotificationBefore, placeholder
 from console.odoo.send_store import (
@@ -24,7 +25,6 @@ from console.odoo.send_store import (
     partner_name_column,
     unlink_mails,
 )
-from console.smtp.build import Recipient
 from console.smtp.reasons import NOTIFICATION_PLACEHOLDER_REASON
 from console.smtp.rows import MailRow
 

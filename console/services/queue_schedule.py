@@ -5,21 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from console.domain.errors import UsageError
-from console.domain.models import CronRow
+from console.domain.models import CRON_INTERVAL_UNITS, CronRow
 from console.domain.timefmt import human_age, utcnow_naive
 from console.odoo.known_records import QUEUE_CRON_XMLID, dotted
 
 MIN_QUEUE_INTERVAL_MINUTES = 5  # Odoo's documented floor for the Email Queue Manager
 RECOMMENDED_QUEUE_INTERVAL_MINUTES = 15
-_UNIT_MINUTES = {"minutes": 1, "hours": 60, "days": 1440, "weeks": 10080, "months": 43200}
 
 
 def interval_minutes(number: int, unit: str) -> int:
-    if unit not in _UNIT_MINUTES:
+    if unit not in CRON_INTERVAL_UNITS:
         raise UsageError(f"Unknown interval unit {unit!r} (minutes, hours, days, weeks, months)")
     if number <= 0:
         raise UsageError("The interval must be a positive number")
-    return number * _UNIT_MINUTES[unit]
+    return number * int(CRON_INTERVAL_UNITS[unit].total_seconds()) // 60
 
 
 def checked_queue_interval(number: int, unit: str) -> int:

@@ -38,6 +38,7 @@ from console.domain.mailtools import (
     remove_unfollow_link,
     replace_local_links,
 )
+from console.domain.models import Recipient
 from console.smtp.plaintext import html2plaintext
 from console.smtp.server_choice import NO_FOUND_FROM
 
@@ -56,13 +57,6 @@ class IdentificationFieldsNoFoldPolicy(email.policy.EmailPolicy):
 
 ODOO_SMTP_POLICY = IdentificationFieldsNoFoldPolicy(linesep="\r\n")
 _LINKED_ATTACHMENT = re.compile(r"/web/(?:content|image)/([0-9]+)")
-
-
-@dataclass(frozen=True, slots=True)
-class Recipient:
-    partner_id: int
-    name: str | None
-    email: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,10 +15,10 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from console.domain.models import Recipient
 from console.smtp.attachments import AttachmentUnreadable, attachment_content
 from console.smtp.build import (
     MailContent,
-    Recipient,
     linked_attachment_ids,
     prepared_body,
     prepared_headers,

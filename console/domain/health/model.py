@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import IntEnum
 
-from console.domain.models import CampaignRow, CronRow
+from console.domain.models import CampaignRow, CronRow, cron_interval_of
 
 
 class Status(IntEnum):
@@ -135,19 +135,8 @@ class Thresholds:
     daily_warn_ratio: float = 0.8
 
 
-_INTERVALS = {
-    "minutes": timedelta(minutes=1),
-    "hours": timedelta(hours=1),
-    "days": timedelta(days=1),
-    "weeks": timedelta(weeks=1),
-    "months": timedelta(days=30),
-}
-
-
 def cron_interval(cron: CronRow | None) -> timedelta | None:
-    if cron is None or not cron.interval_number or cron.interval_type not in _INTERVALS:
-        return None
-    return _INTERVALS[cron.interval_type] * int(cron.interval_number)
+    return None if cron is None else cron_interval_of(cron.interval_number, cron.interval_type)
 
 
 def age(seconds: float) -> str:
