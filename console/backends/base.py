@@ -1,6 +1,14 @@
-"""The interface every backend implements; the TUI and the CLI only speak to this.
+"""The data boundary: everything the services, the CLI and the TUI may read or write of
+an Odoo database. ``console.backends.sql`` implements it on SQLAlchemy Core; a backend on
+Odoo's external API would implement the same methods, and nothing above would change.
 
-Calls are synchronous and may be slow: the TUI runs them in thread workers.
+Calls are synchronous and may be slow: the TUI runs them in thread workers. What any
+method may raise (all ``console.domain.errors``, each with a one-line message the CLI
+prints as is): ``ConnectionFailed`` (the database went away), ``QueryFailed`` (a read or
+write failed: timeout, odd data), ``ReadOnlyRefused`` (a write in a read-only session).
+Opening a backend (``console.backends.connect.open_backend``) may also raise
+``NotOdooDatabase`` and ``UnsupportedOdooVersion``. Texts read through the interface
+(failure reasons, server settings) have the database's secrets masked already.
 """
 
 from __future__ import annotations
@@ -91,7 +99,9 @@ class SendSession(Protocol):
         """Ask Odoo's Email Queue Manager to run now (what Odoo must send itself)."""
         ...
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release the connections; the backend is not used afterwards."""
+        ...
 
 
 class MailWriter(Protocol):
@@ -154,13 +164,24 @@ class MailWriter(Protocol):
 
 class MailQueueBackend(Protocol):
     @property
-    def info(self) -> DatabaseInfo: ...
+    def info(self) -> DatabaseInfo:
+        """What this database is (name, Odoo version, neutralized, read-only session), read
+        once when the backend opens."""
+        ...
 
-    def status(self) -> QueueStatus: ...
+    def status(self) -> QueueStatus:
+        """The queue's counts per state, the oldest outgoing mail that is due, how many
+        are scheduled for later: the header line."""
+        ...
 
-    def mail_page(self, query: MailQuery) -> MailPage: ...
+    def mail_page(self, query: MailQuery) -> MailPage:
+        """One page of mails, newest first, at most ``query.limit`` rows (keyset paging:
+        ``before_id``/``after_id``), with recipients and document names."""
+        ...
 
-    def count_mails(self, query: MailQuery) -> int: ...
+    def count_mails(self, query: MailQuery) -> int:
+        """How many mails match ``query`` (its states and text)."""
+        ...
 
     def mail_ids(self, query: MailQuery, cap: int) -> list[int]:
         """The ids of every mail matching ``query``, newest first, at most ``cap``: what a
@@ -172,7 +193,9 @@ class MailQueueBackend(Protocol):
         scheduled after now (Send now leaves them queued unless asked)."""
         ...
 
-    def mail_detail(self, mail_id: int) -> MailDetail | None: ...
+    def mail_detail(self, mail_id: int) -> MailDetail | None:
+        """One mail with everything the detail view shows (None: no such mail)."""
+        ...
 
     def failure_groups(self, *, with_ids: bool = False) -> list[TextGroup]:
         """The failed mails grouped by failure type, reason prefix and server, newest
@@ -209,9 +232,14 @@ class MailQueueBackend(Protocol):
         """The From Odoo puts on notifications by default (None when none is set)."""
         ...
 
-    def crons(self) -> list[CronRow]: ...
+    def crons(self) -> list[CronRow]:
+        """Every scheduled action, with whether Odoo's runner holds it now (None when that
+        cannot be told: SQLite, a read-only session)."""
+        ...
 
-    def campaigns(self) -> list[CampaignRow]: ...
+    def campaigns(self) -> list[CampaignRow]:
+        """The queued and sending mass mailings, in the order Odoo's cron takes them."""
+        ...
 
     def secret_mask(self) -> SecretMask:
         """Masks the secrets this database knows (SMTP and database passwords) in any
@@ -266,4 +294,6 @@ class MailQueueBackend(Protocol):
         built, past ``max_message_mb`` or ``max_recipients`` recipient partners."""
         ...
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release the connections; the backend is not used afterwards."""
+        ...
