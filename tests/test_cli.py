@@ -206,7 +206,7 @@ def test_a_database_without_mass_mailing_still_works(pg_db_factory: Any) -> None
 
 def test_a_test_run_never_writes_the_operators_journal(tmp_path: Path) -> None:
     """The suite's consoles write their journal under the session's private state dir."""
-    from console.config.connection import state_dir
+    from console.config.state import state_dir
 
     assert str(state_dir()).startswith(os.environ["XDG_STATE_HOME"])
     assert not str(state_dir()).startswith(str(Path.home() / ".local" / "state"))

@@ -4,15 +4,17 @@ its bus (``bus.bus``'s NOTIFY imbus), both LISTENing on the ``postgres`` databas
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from console.backends.sql import SqlBackend
 from console.odoo import bus
 from console.odoo import send_store as store
+
+if TYPE_CHECKING:
+    from console.backends.sql import SqlBackend
 
 
 def notify_cron_runners(backend: SqlBackend) -> str | None:

@@ -155,19 +155,3 @@ def _odoo_conf(settings: ConnectionSettings) -> OdooConf | None:
     from console.config.odoo_conf import read_odoo_conf  # configparser: only with -c
 
     return read_odoo_conf(settings.odoo_config)
-
-
-def state_dir() -> Path:
-    """Per-user state directory ($XDG_STATE_HOME/odoo-mailq)."""
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "odoo-mailq"
-
-
-def private_dir(path: Path) -> Path:
-    """`path` as a folder only its owner can enter (0700): created so, or tightened when it
-    is ours and was created more open (by an older version, or a umask of 022)."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    info = path.stat()
-    if info.st_uid == os.getuid() and info.st_mode & 0o077:
-        path.chmod(0o700)
-    return path

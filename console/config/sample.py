@@ -13,6 +13,7 @@ import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from console.config.state import private_dir, state_dir
 from console.domain.errors import UsageError
 from console.domain.timefmt import utcnow_naive
 
@@ -24,8 +25,6 @@ _FORMAT = "%Y-%m-%d %H:%M:%S.%f"
 
 def sample_database_path(reset: bool = False) -> Path:
     """The private copy (state directory 0700, file 0600), made on first use or on reset."""
-    from console.config.connection import private_dir, state_dir
-
     target = state_dir() / "sample.sqlite"
     if target.exists() and not reset:
         private_dir(target.parent)

@@ -27,7 +27,7 @@ UNDOABLE_ACTIONS = ("retry", "cancel", "ignore")
 
 
 def default_journal_path() -> Path:
-    from console.config.connection import state_dir
+    from console.config.state import state_dir
 
     return state_dir() / "journal.jsonl"
 
@@ -155,7 +155,7 @@ class Journal:
 
     def _prepare_folder(self) -> None:
         if self._is_default:
-            from console.config.connection import private_dir
+            from console.config.state import private_dir
 
             private_dir(self.path.parent)
         else:
