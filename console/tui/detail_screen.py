@@ -21,7 +21,7 @@ from console.domain.sanitize import printable_block
 from console.domain.states import failure_type_label, mail_state_label, notification_status_label
 from console.domain.text import html_to_text
 from console.domain.timefmt import full_local, zone_name
-from console.tui.actions import ActionRequest, detail_allows, mail_example
+from console.tui.action_request import ActionRequest, detail_allows, mail_example
 from console.tui.formatting import (
     STATE_TONES,
     Palette,
