@@ -31,12 +31,22 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see {self.prog} --help)")
 
 
+# What an option's default becomes: itself, or SUPPRESS in a subcommand.
+Default = Callable[[Any], Any]
+
+
 def _add_connection_options(parser: argparse.ArgumentParser, *, sub: bool) -> None:
     # In subcommands the defaults are suppressed so they never overwrite the main parser's.
     def default(value: Any) -> Any:
         return argparse.SUPPRESS if sub else value
 
     group = parser.add_argument_group("database")
+    _add_target_options(group, default)
+    _add_session_options(group, default)
+
+
+def _add_target_options(group: argparse._ArgumentGroup, default: Default) -> None:
+    """Which database: a URL, an odoo.conf, a database name."""
     group.add_argument(
         "--db",
         metavar="URL",
@@ -57,6 +67,10 @@ def _add_connection_options(parser: argparse.ArgumentParser, *, sub: bool) -> No
     group.add_argument(
         "-d", "--database", metavar="NAME", default=default(None), help="database name to use"
     )
+
+
+def _add_session_options(group: argparse._ArgumentGroup, default: Default) -> None:
+    """How the session behaves: read-only, time zone, timeout, where the filestore is."""
     group.add_argument(
         "--read-only",
         action="store_true",

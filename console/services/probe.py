@@ -8,173 +8,43 @@ silent port cannot hang the probe. Credentials are never printed: every reply te
 through the console's secret mask (``console.domain.secrets``: the password and its
 base64 / AUTH PLAIN / AUTH LOGIN forms, the database's other secrets) and the login is
 masked too. aiosmtplib is imported only when a probe runs.
+
+`probe_results` holds what a probe is given and reports, `probe_session` one probe's
+timed and masked steps; this module runs the conversation and gives the verdict.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
-from collections.abc import Awaitable, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from console.domain.actions import SUPERUSER_ID
 from console.domain.classify import Classification, classify
 from console.domain.health import Status
 from console.domain.sanitize import one_line
-from console.domain.secrets import NO_SECRETS, Credential, SecretMask
+from console.domain.secrets import NO_SECRETS, SecretMask
+from console.services.probe_results import ProbeResult, ProbeStep, ProbeTarget
+from console.services.probe_session import ProbeSession, StepFailed, smtp_client
 
 if TYPE_CHECKING:
     from console.backends.base import MailQueueBackend
 
-T = TypeVar("T")
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "ProbeResult",
+    "ProbeStep",
+    "ProbeTarget",
+    "probe_backend",
+    "probe_plan",
+    "probe_target",
+    "probe_targets",
+]
 
 DEFAULT_TIMEOUT = 10.0
 IMPLICIT_TLS_PORTS = frozenset({465})
 STARTTLS_PORTS = frozenset({25, 587, 2525})
-
-
-@dataclass(frozen=True, slots=True)
-class ProbeTarget:
-    """Where and how to connect. The password never leaves this object."""
-
-    key: str  # "server:<id>" or "odoo.conf"
-    label: str
-    host: str | None
-    port: int
-    encryption: str  # none | starttls | ssl | starttls_strict | ssl_strict
-    user: str | None = None
-    password: str | None = field(default=None, repr=False)
-    refusal: str | None = None  # Odoo itself would refuse this server (no host, ...)
-    unsupported: str | None = None  # a login only Odoo can do (OAuth, certificate)
-
-    @property
-    def where(self) -> str:
-        return f"{self.host or '?'}:{self.port} ({self.encryption})"
-
-
-@dataclass(frozen=True, slots=True)
-class ProbeStep:
-    name: str  # connect, ehlo, starttls, ehlo-tls, login, mail-from, rset, quit
-    ok: bool
-    reply: str  # the server's reply ("250 OK") or what went wrong
-    code: int | None = None
-    elapsed_ms: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class ProbeResult:
-    key: str
-    label: str
-    where: str
-    status: Status
-    verdict: str
-    fix: str
-    steps: tuple[ProbeStep, ...]
-    classification: Classification | None = None
-    encryption: str = "none"  # as configured: none | starttls | ssl | *_strict (19)
-
-    @property
-    def certificate_verified(self) -> bool | None:
-        """Whether the server's TLS certificate is checked (None: no TLS configured)."""
-        if self.encryption.endswith("_strict"):
-            return True
-        return False if self.encryption in ("starttls", "ssl") else None
-
-    @property
-    def tls_note(self) -> str:
-        """Said plainly wherever the probe is shown: what `starttls`/`ssl` do not check."""
-        if self.certificate_verified is not False:
-            return ""
-        return (
-            "the TLS certificate is NOT verified (Odoo 16-18 do not verify it, nor 19 in "
-            "starttls/ssl mode; this probe and Send now do the same): a server or network "
-            "that impersonates this host would be accepted and see the password; Odoo 19's "
-            "starttls_strict/ssl_strict verify it"
-        )
-
-
-class _StepFailed(Exception):
-    def __init__(self, step: ProbeStep, error: BaseException | None) -> None:
-        super().__init__(step.reply)
-        self.step = step
-        self.error = error
-
-
-class _Probe:
-    def __init__(self, target: ProbeTarget, timeout: float, mask: SecretMask) -> None:
-        self.target = target
-        self.timeout = timeout
-        self.steps: list[ProbeStep] = []
-        if target.password:
-            mask = mask.with_credentials([Credential(target.password, target.user)])
-        self._mask = mask.with_secrets([target.user] if target.user else [])
-
-    def mask(self, text: str) -> str:
-        return one_line(self._mask.text(text), 300)
-
-    async def step(self, name: str, work: Awaitable[T], timeout: float | None = None) -> T:
-        started = time.monotonic()
-        try:
-            result = await asyncio.wait_for(work, timeout or self.timeout)
-        except Exception as exc:
-            elapsed = int((time.monotonic() - started) * 1000)
-            code = getattr(exc, "code", None)
-            failed = ProbeStep(
-                name,
-                False,
-                self.mask(_describe(exc)),
-                code if isinstance(code, int) else None,
-                elapsed,
-            )
-            self.steps.append(failed)
-            raise _StepFailed(failed, exc) from None
-        elapsed = int((time.monotonic() - started) * 1000)
-        code = getattr(result, "code", None)
-        message = getattr(result, "message", "")
-        reply = f"{code} {message}".strip() if code is not None else "ok"
-        self.steps.append(
-            ProbeStep(
-                name, True, self.mask(reply), code if isinstance(code, int) else None, elapsed
-            )
-        )
-        return result
-
-    def note(self, name: str, ok: bool, reply: str) -> ProbeStep:
-        step = ProbeStep(name, ok, self.mask(reply))
-        self.steps.append(step)
-        return step
-
-
-def _describe(exc: BaseException) -> str:
-    """The exception as Odoo's smtplib code would have worded it, for classify()."""
-    if isinstance(exc, TimeoutError | asyncio.TimeoutError):
-        return "timed out: no reply within the step timeout"
-    try:
-        from console.smtp.sender import odoo_equivalent
-
-        equivalent = odoo_equivalent(exc)
-    except Exception:
-        equivalent = exc
-    text = str(equivalent) or type(equivalent).__name__
-    cause = exc.__cause__
-    if "ssl" in type(cause).__name__.lower() and str(cause) not in text:
-        text = f"{text} ({cause})"
-    return f"{type(equivalent).__name__}: {text}"
-
-
-def _client(target: ProbeTarget, timeout: float, use_tls: bool) -> Any:
-    import aiosmtplib
-
-    return aiosmtplib.SMTP(
-        hostname=target.host,
-        port=target.port,
-        timeout=timeout,
-        use_tls=use_tls,
-        start_tls=False,  # we do STARTTLS ourselves, as its own step
-        validate_certs=target.encryption.endswith("_strict"),
-    )
 
 
 async def probe_target(
@@ -185,7 +55,7 @@ async def probe_target(
     mask: SecretMask = NO_SECRETS,
 ) -> ProbeResult:
     """Probe one server; never raises, never waits much longer than a few timeouts."""
-    probe = _Probe(target, timeout, mask)
+    probe = ProbeSession(target, timeout, mask)
     if target.refusal:
         probe.note("config", False, target.refusal)
         return _result(
@@ -209,14 +79,14 @@ async def probe_target(
         )
 
 
-async def _run(probe: _Probe, mail_from: str | None) -> ProbeResult:
+async def _run(probe: ProbeSession, mail_from: str | None) -> ProbeResult:
     target = probe.target
     implicit = target.encryption.startswith("ssl")
-    client = _client(target, probe.timeout, implicit)
+    client = smtp_client(target, probe.timeout, implicit)
     try:
         try:
             await probe.step("connect", client.connect(), probe.timeout * 2)
-        except _StepFailed as failed:
+        except StepFailed as failed:
             return await _connect_failed(probe, failed)
         await probe.step("ehlo", client.ehlo())
         if target.encryption.startswith("starttls"):
@@ -239,7 +109,7 @@ async def _run(probe: _Probe, mail_from: str | None) -> ProbeResult:
         if mail_from:
             await probe.step("mail-from", client.mail(mail_from))
             await probe.step("rset", client.rset())
-        with contextlib.suppress(_StepFailed):  # the verdict is made; a rude goodbye is fine
+        with contextlib.suppress(StepFailed):  # the verdict is made; a rude goodbye is fine
             await probe.step("quit", client.quit())
         done = ["connects"]
         if implicit or target.encryption.startswith("starttls"):
@@ -256,7 +126,7 @@ async def _run(probe: _Probe, mail_from: str | None) -> ProbeResult:
                 "Test the login from Odoo (Test Connection on the server form)",
             )
         return _result(probe, Status.OK, ", ".join(done), "")
-    except _StepFailed as failed:
+    except StepFailed as failed:
         return _failed(probe, failed.step.reply)
     finally:
         _close(client)
@@ -274,7 +144,7 @@ def _close(client: Any) -> None:
         return
 
 
-async def _connect_failed(probe: _Probe, failed: _StepFailed) -> ProbeResult:
+async def _connect_failed(probe: ProbeSession, failed: StepFailed) -> ProbeResult:
     """Recognise the port/encryption mismatches, checking the other mode for real."""
     target = probe.target
     reply = failed.step.reply.lower()
@@ -311,21 +181,21 @@ async def _connect_failed(probe: _Probe, failed: _StepFailed) -> ProbeResult:
     return _failed(probe, failed.step.reply)
 
 
-async def _speaks(probe: _Probe, *, use_tls: bool) -> bool:
+async def _speaks(probe: ProbeSession, *, use_tls: bool) -> bool:
     """Does the port greet us in the other encryption mode? (a short, separate try)"""
     target = probe.target
-    client = _client(target, min(probe.timeout, 5.0), use_tls)
+    client = smtp_client(target, min(probe.timeout, 5.0), use_tls)
     name = "try-ssl" if use_tls else "try-plain"
     try:
         await probe.step(name, client.connect(), min(probe.timeout, 5.0) * 2)
         return True
-    except _StepFailed:
+    except StepFailed:
         return False
     finally:
         _close(client)
 
 
-def _failed(probe: _Probe, reply: str) -> ProbeResult:
+def _failed(probe: ProbeSession, reply: str) -> ProbeResult:
     classification = classify(reply, None)
     last = probe.steps[-1].name if probe.steps else "probe"
     return _result(
@@ -338,7 +208,7 @@ def _failed(probe: _Probe, reply: str) -> ProbeResult:
 
 
 def _result(
-    probe: _Probe,
+    probe: ProbeSession,
     status: Status,
     verdict: str,
     fix: str,

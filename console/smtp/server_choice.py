@@ -224,6 +224,14 @@ def prepare_envelope(message: EmailMessage, ctx: EnvelopeContext) -> tuple[str, 
         del message["Bcc"]
     if not smtp_to_list:
         raise AssertionError(NO_VALID_RECIPIENT)
+    _apply_forge_to(message, version)
+    smtp_from = _rewrite_from(message, ctx, ctx.session_smtp_from or smtp_from)
+    smtp_from = _envelope_sender(smtp_from, bounce_address, ctx.session_from_filter, version)
+    return smtp_from, smtp_to_list
+
+
+def _apply_forge_to(message: EmailMessage, version: int) -> None:
+    """X-Forge-To replaces To (and, on 19, X-Msg-To-Add joins it)."""
     x_forge_to = message["X-Forge-To"]
     if x_forge_to and version <= 18:
         del message["X-Forge-To"]
@@ -234,8 +242,11 @@ def prepare_envelope(message: EmailMessage, ctx: EnvelopeContext) -> tuple[str, 
     elif version >= 19 and (x_msg_to_add := message["X-Msg-To-Add"]):
         _add_to_recipients(message, str(x_msg_to_add))
 
-    from_filter = ctx.session_from_filter
-    smtp_from = ctx.session_smtp_from or smtp_from
+
+def _rewrite_from(message: EmailMessage, ctx: EnvelopeContext, smtp_from: str | None) -> str | None:
+    """From as the session sends it: the notifications address may encapsulate the
+    author's; the message's From header is set to match. Returns the sender so far."""
+    version = ctx.version
     notifications_email = email_normalize(ctx.notifications_email)
     if version <= 17:
         rewrite = (
@@ -257,7 +268,13 @@ def prepare_envelope(message: EmailMessage, ctx: EnvelopeContext) -> tuple[str, 
     if version >= 19:
         for name in ("Bcc", "X-Forge-To", "X-Msg-To-Add", "X-Msg-To-Consolidate"):
             del message[name]
+    return smtp_from
 
+
+def _envelope_sender(
+    smtp_from: str | None, bounce_address: str | None, from_filter: str | None, version: int
+) -> str:
+    """The bounce address when the server's from_filter allows it, as one plain address."""
     if match_from_filter(bounce_address, from_filter, version):
         smtp_from = bounce_address
     rfc2822 = extract_rfc2822_addresses(smtp_from)
@@ -269,7 +286,7 @@ def prepare_envelope(message: EmailMessage, ctx: EnvelopeContext) -> tuple[str, 
         if version <= 16:
             raise AssertionError(detail)
         raise AssertionError(NO_VALID_FROM, detail)
-    return rfc2822[-1], smtp_to_list
+    return rfc2822[-1]
 
 
 def _add_to_recipients(message: EmailMessage, x_msg_to_add: str) -> None:

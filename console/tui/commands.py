@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 
-from console.tui.actions import KEYS, WRITE_ACTIONS
+from console.tui.action_request import KEYS, WRITE_ACTIONS
 from console.tui.campaigns_pane import CampaignsPane
 from console.tui.cause_mails import CauseMailsScreen
 from console.tui.causes_pane import CausesPane, CauseTable

@@ -20,14 +20,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Select, Static
 
 from console.domain.models import CronRow
-from console.tui.actions import (
+from console.tui.action_request import (
     INTERVAL_UNITS,
     MIN_INTERVAL_MINUTES,
     RECOMMENDED_INTERVAL_MINUTES,
     Dialog,
-    is_queue_cron,
-    parse_interval,
 )
+from console.tui.cron_dialogs import is_queue_cron, parse_interval
 from console.tui.formatting import interval_text, one_line
 
 ButtonVariant = Literal["default", "primary", "success", "warning", "error"]

@@ -21,7 +21,7 @@ from console.domain.sanitize import printable_block
 from console.domain.states import failure_type_label, mail_state_label, notification_status_label
 from console.domain.text import html_to_text
 from console.domain.timefmt import full_local, zone_name
-from console.tui.actions import ActionRequest, detail_allows, mail_example
+from console.tui.action_request import ActionRequest, detail_allows, mail_example
 from console.tui.formatting import (
     STATE_TONES,
     Palette,
@@ -183,60 +183,87 @@ def _verbatim(value: str | None) -> str:
 
 def render_detail(detail: MailDetail, tz: tzinfo, palette: Palette, odoo_version: int) -> Group:
     """Headers as a two-column grid (long values fold in their column), then the rest."""
-    mail = detail.mail
     fields = Table.grid(padding=(0, 2))
     fields.add_column(justify="right", style=Style(bold=True), no_wrap=True, min_width=LABEL_WIDTH)
     fields.add_column(overflow="fold")
+    _address_fields(fields, detail, tz)
+    reason = _state_fields(fields, detail, palette)
     out = Text(end="")
+    if reason:
+        _section(out, "Failure reason (verbatim)")
+        out.append(_verbatim(reason) + "\n", style=palette.style("error"))
+    _notifications(out, detail, palette, odoo_version)
+    _attachments(out, detail)
+    _section(out, "Body")
+    body = html_to_text(detail.body_html)
+    out.append((body or "(empty)") + "\n")
+    return Group(fields, out)
 
-    def section(title: str) -> None:
-        out.append(f"\n{title}\n", style=Style(bold=True, underline=True))
 
-    def field(label: str, value: str | Text | None) -> None:
-        shown = value if isinstance(value, Text) else Text(_verbatim(value) or "—")
-        fields.add_row(Text(label), shown)
+def _field(fields: Table, label: str, value: str | Text | None) -> None:
+    shown = value if isinstance(value, Text) else Text(_verbatim(value) or "—")
+    fields.add_row(Text(label), shown)
 
+
+def _section(out: Text, title: str) -> None:
+    out.append(f"\n{title}\n", style=Style(bold=True, underline=True))
+
+
+def _address_fields(fields: Table, detail: MailDetail, tz: tzinfo) -> None:
+    """Who, what and when: the headers, the server and the document."""
+    mail = detail.mail
     zone = zone_name(tz)
     recipients = ", ".join(
         f"{one_line(r.name)} <{one_line(r.email)}>" if r.email else one_line(r.name)
         for r in mail.recipients
     )
-    field("From", mail.email_from)
-    field("To", mail.email_to or (recipients or recipients_text(mail)))
+    _field(fields, "From", mail.email_from)
+    _field(fields, "To", mail.email_to or (recipients or recipients_text(mail)))
     if mail.email_to and recipients:
-        field("To partners", recipients)
-    field("Cc", detail.email_cc)
-    field("Reply-To", detail.reply_to)
-    field("Subject", mail.subject)
-    field("Message-Id", detail.message_id)
-    field("References", detail.references)
-    field("Date", f"{full_local(mail.date, tz)} ({zone})" if mail.date else None)
-    field(
+        _field(fields, "To partners", recipients)
+    _field(fields, "Cc", detail.email_cc)
+    _field(fields, "Reply-To", detail.reply_to)
+    _field(fields, "Subject", mail.subject)
+    _field(fields, "Message-Id", detail.message_id)
+    _field(fields, "References", detail.references)
+    _field(fields, "Date", f"{full_local(mail.date, tz)} ({zone})" if mail.date else None)
+    _field(
+        fields,
         "Scheduled",
         f"{full_local(mail.scheduled_date, tz)} ({zone})" if mail.scheduled_date else None,
     )
-    field("Server", detail.server_name or "(none set: Odoo picks one when sending)")
-    field("Document", document_text(mail.model, mail.res_id, mail.record_name))
+    _field(fields, "Server", detail.server_name or "(none set: Odoo picks one when sending)")
+    _field(fields, "Document", document_text(mail.model, mail.res_id, mail.record_name))
     if mail.mailing_id or detail.campaign_subject:
-        field("Campaign", f"{detail.campaign_subject or ''} (mailing {mail.mailing_id})".strip())
+        campaign = f"{detail.campaign_subject or ''} (mailing {mail.mailing_id})".strip()
+        _field(fields, "Campaign", campaign)
+
+
+def _state_fields(fields: Table, detail: MailDetail, palette: Palette) -> str | None:
+    """The state and, for a failure, its cause; returns the full failure reason."""
+    mail = detail.mail
     state_tone = STATE_TONES.get(mail.state, "")
-    field("State", palette.word(f"{mail_state_label(mail.state)} ({mail.state})", state_tone))
+    _field(
+        fields, "State", palette.word(f"{mail_state_label(mail.state)} ({mail.state})", state_tone)
+    )
     if mail.failure_type:
-        field("Failure type", f"{failure_type_label(mail.failure_type)} ({mail.failure_type})")
+        failure = f"{failure_type_label(mail.failure_type)} ({mail.failure_type})"
+        _field(fields, "Failure type", failure)
     reason = detail.failure_reason_full or mail.failure_reason
     if reason or mail.failure_type:
         from console.domain.classify import KLASS_LABELS, classify_known
 
         classification = classify_known(reason, mail.failure_type)
-        field("Cause", Text(failure_cause(reason, mail.failure_type), style=palette.style("error")))
-        field("Class", KLASS_LABELS.get(classification.klass, classification.klass))
-        field("Means", classification.explanation)
-        field("Fix", classification.fix)
-    if reason:
-        section("Failure reason (verbatim)")
-        out.append(_verbatim(reason) + "\n", style=palette.style("error"))
+        cause = Text(failure_cause(reason, mail.failure_type), style=palette.style("error"))
+        _field(fields, "Cause", cause)
+        _field(fields, "Class", KLASS_LABELS.get(classification.klass, classification.klass))
+        _field(fields, "Means", classification.explanation)
+        _field(fields, "Fix", classification.fix)
+    return reason
 
-    section(f"Recipients' notifications ({len(detail.notifications)})")
+
+def _notifications(out: Text, detail: MailDetail, palette: Palette, odoo_version: int) -> None:
+    _section(out, f"Recipients' notifications ({len(detail.notifications)})")
     if not detail.notifications:
         out.append("none (not a chatter notification, or already cleaned)\n", style="dim")
     for notification in detail.notifications:
@@ -254,14 +281,11 @@ def render_detail(detail: MailDetail, tz: tzinfo, palette: Palette, odoo_version
             out.append(f" · {failure}{': ' if failure and headline else ''}{headline}")
         out.append("\n")
 
-    section(f"Attachments ({len(detail.attachments)})")
+
+def _attachments(out: Text, detail: MailDetail) -> None:
+    _section(out, f"Attachments ({len(detail.attachments)})")
     if not detail.attachments:
         out.append("none\n", style="dim")
     for attachment in detail.attachments:
         size = f"{attachment.file_size:,} bytes" if attachment.file_size is not None else "?"
         out.append(f"  {one_line(attachment.name)} · {attachment.mimetype or '?'} · {size}\n")
-
-    section("Body")
-    body = html_to_text(detail.body_html)
-    out.append((body or "(empty)") + "\n")
-    return Group(fields, out)

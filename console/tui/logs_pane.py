@@ -5,19 +5,16 @@ next page of it (`log_reader`) (the stream comes back in the message and waits f
 page), more are read as the cursor nears the end, and the table never holds more than
 MAX_ROWS. `f` follows the live file in another worker, stopped by a flag when leaving the
 pane, on a new search, or on quitting. A record's continuation lines (tracebacks) stay
-out of the table: `▸` marks them, enter shows the whole record. Every cell is a Text
-built from the API's sanitised strings, never markup.
+out of the table: `▸` marks them, enter shows the whole record. What the pane holds and
+its rows are `LogsView`'s (logs_view.py), the table and its cells `log_table.py`'s.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from datetime import tzinfo
 from pathlib import Path
 from typing import ClassVar, cast
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -25,9 +22,7 @@ from textual.containers import Horizontal
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 from textual.worker import get_current_worker
 
-from console.domain.timefmt import to_local
-from console.services.support.logs import LogQuery, LogRecord
-from console.tui.formatting import ellipsize, one_line
+from console.services.support.logs import LogQuery
 from console.tui.log_reader import (
     LogFollowed,
     LogPageLoaded,
@@ -36,43 +31,14 @@ from console.tui.log_reader import (
     follow,
     read_page,
 )
-from console.tui.log_record_screen import LEVEL_TONES, LogRecordScreen
-from console.tui.pane import Pane
-from console.tui.tables import ColumnSpec, KeyedTable
+from console.tui.log_record_screen import LogRecordScreen
+from console.tui.log_table import COLUMNS, MAX_ROWS, PREFETCH, LogTable
+from console.tui.logs_view import LogsView
 
-MAX_ROWS = 1000
-PREFETCH = 20  # read the next page when the cursor is this close to the last row
-MORE_LINES = "▸ "
-LEVEL_WORDS = {"WARNING": "WARN", "CRITICAL": "CRIT"}
-COLUMNS = (
-    ColumnSpec("when", "When", 14),
-    ColumnSpec("level", "Level", 5),
-    ColumnSpec("logger", "Logger", 14),
-    ColumnSpec("message", "Message", 38),
-)
+__all__ = ["LogTable", "LogsPane"]
 
 
-class _Ranked(Text):
-    """The first cell of a row, carrying the row's place (DataTable.sort sees cells only)."""
-
-    rank: int
-
-
-class LogTable(KeyedTable):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Record", id="logs.record", tooltip="The whole record"),
-        Binding(
-            "G,end",
-            "scroll_bottom",
-            "Last row",
-            show=False,
-            id="nav.last",
-            tooltip="Last loaded row (older records load as you reach it)",
-        ),
-    ]
-
-
-class LogsPane(Pane):
+class LogsPane(LogsView):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "slash", "open_search", "Search", id="logs.search", tooltip="Search the log (free text)"
@@ -93,26 +59,6 @@ class LogsPane(Pane):
     ]
 
     title = "Logs"
-
-    def __init__(self, *, id: str) -> None:
-        super().__init__(id=id, classes="pane logs-pane")
-        self.grep = ""
-        self.everything = False
-        self.mail_id: int | None = None
-        self.message_id: str | None = None
-        self.generation = 0
-        self.started = False
-        self.records: dict[str, LogRecord] = {}
-        self.top_rank = 0  # followed records get smaller ranks: they sort first
-        self.bottom_rank = 0
-        self.stream: Iterator[LogRecord] | None = None
-        self.files: list[Path] = []
-        self.loading = False
-        self.exhausted = False
-        self.dropped_older = False  # following pushed older rows out of the table
-        self.unavailable = ""
-        self.error: str | None = None
-        self.follow_stop: threading.Event | None = None
 
     def compose(self) -> ComposeResult:
         yield LogTable(id="logs-table", cursor_type="row")
@@ -138,22 +84,6 @@ class LogsPane(Pane):
 
     def on_unmount(self) -> None:
         self.stop_follow()
-
-    @property
-    def table(self) -> LogTable:
-        return self.query_one(LogTable)
-
-    @property
-    def following(self) -> bool:
-        return self.follow_stop is not None
-
-    def log_query(self) -> LogQuery:
-        return LogQuery(
-            grep=self.grep,
-            everything=self.everything,
-            mail_id=self.mail_id,
-            message_id=self.message_id,
-        )
 
     # -- what the operator asks ----------------------------------------------------------
     def show_mail(self, mail_id: int, message_id: str | None) -> None:
@@ -344,134 +274,3 @@ class LogsPane(Pane):
         elif self.following:
             self.stop_follow()  # never poll a file nobody looks at
             self._update_status()
-
-    # -- the table ---------------------------------------------------------------------
-    def _add(self, records: list[LogRecord], *, top: bool) -> None:
-        if not records:
-            return
-        table = self.table
-        cursor_key = self._cursor_key()
-        at_top = table.cursor_row == 0
-        with self.app.batch_update():
-            for record in records:
-                if top:
-                    self.top_rank -= 1
-                    rank = self.top_rank
-                else:
-                    self.bottom_rank += 1
-                    rank = self.bottom_rank
-                key = str(rank)
-                self.records[key] = record
-                table.add_row(*self._cells(record, rank), key=key)
-            if top:
-                table.sort("when", key=lambda first: cast(_Ranked, first).rank)
-                self._trim_bottom()
-                if not at_top and cursor_key in self.records:
-                    table.move_cursor(row=table.get_row_index(cursor_key), scroll=False)
-                else:
-                    table.move_cursor(row=0)
-
-    def _trim_bottom(self) -> None:
-        excess = len(self.records) - MAX_ROWS
-        if excess <= 0:
-            return
-        doomed = sorted(self.records, key=int)[-excess:]
-        self.table.remove_rows(doomed)
-        for key in doomed:
-            del self.records[key]
-        self.dropped_older = self.exhausted = True
-        self.stream = None
-
-    def _cursor_key(self) -> str | None:
-        table = self.table
-        if table.row_count == 0:
-            return None
-        value = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return str(value) if value is not None else None
-
-    def cursor_record(self) -> LogRecord | None:
-        key = self._cursor_key()
-        return self.records.get(key) if key is not None else None
-
-    def _cells(self, record: LogRecord, rank: int) -> list[Text]:
-        tz: tzinfo = self.host.tz
-        local = to_local(record.when, tz)
-        first = _Ranked(local.strftime("%m-%d %H:%M:%S") if local else "", end="", no_wrap=True)
-        first.rank = rank
-        level = record.level or ""
-        word = LEVEL_WORDS.get(level, level) or ("bin" if record.binary else "?")
-        logger = (record.logger or "").removeprefix("odoo.addons.").rsplit(".", 1)[-1]
-        message = (MORE_LINES if record.lines else "") + one_line(record.message)
-        return [
-            first,
-            self.host.palette.word(word[:5], LEVEL_TONES.get(level, "")),
-            Text(ellipsize(one_line(logger), 14), end="", no_wrap=True),
-            Text(ellipsize(message, 38), end="", no_wrap=True),
-        ]
-
-    # -- what the status line says -------------------------------------------------------
-    def scope(self) -> str:
-        if self.mail_id is not None:
-            return f"mail {self.mail_id}"
-        return "all lines" if self.everything else "mail-related"
-
-    def _nothing_found(self) -> str:
-        names = ", ".join(f.name for f in self.files[:4]) or "the log"
-        what = (
-            f"record of mail {self.mail_id}"
-            if self.mail_id is not None
-            else ("record" if self.everything else "mail-related record")
-        )
-        search = f" containing “{self.grep}”" if self.grep else ""
-        hint = " · a shows all lines" if not self.everything and self.mail_id is None else ""
-        return f"No {what}{search} in {names}{hint}"
-
-    def status_text(self) -> str:
-        parts: list[str] = []
-        if self.error:
-            parts.append(f"⚠ {self.error}")
-        count = len(self.records)
-        more = "" if self.exhausted else "+"
-        parts.append(f"{count}{more} records · {self.scope()}")
-        if self.grep:
-            parts.append(f"search: {self.grep}")
-        if self.following:
-            parts.append("FOLLOWING (f stops)")
-        if self.loading:
-            parts.append("searching…")
-        elif self.unavailable:
-            parts.append("no log")
-        elif self.dropped_older:
-            parts.append(f"older dropped past {MAX_ROWS}")
-        elif count >= MAX_ROWS:
-            parts.append(f"first {MAX_ROWS}: narrow with /")
-        if self.files:
-            rotated = len(self.files) - 1
-            parts.append(self.files[0].name + (f" +{rotated} rotated" if rotated else ""))
-        parts.append("newest first")
-        return " · ".join(parts)
-
-    def _update_status(self) -> None:
-        if self.is_mounted:
-            status = self.query_one("#logs-status", Static)
-            status.update(Text(self.status_text(), no_wrap=True, overflow="ellipsis"))
-            status.set_class(bool(self.error or self.unavailable), "-error")
-
-    def _note(self, text: str) -> None:
-        note = self.query_one("#logs-note", Static)
-        note.update(Text(text))
-        note.display = bool(text)
-
-    # -- Pane ----------------------------------------------------------------------------
-    def focus_main(self) -> None:
-        field = self.query_one("#logs-search", Input)
-        (field if self.query_one(".filter-row").display else self.table).focus()
-
-    def show_error(self, message: str | None) -> None:
-        """Database errors do not concern the log (the header says DISCONNECTED)."""
-
-    def restyle(self) -> None:
-        with self.app.batch_update():
-            for key, record in self.records.items():
-                level = self._cells(record, int(key))[1]
-                self.table.update_cell(key, "level", level)

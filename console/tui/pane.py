@@ -11,7 +11,7 @@ if TYPE_CHECKING:  # typing only: every pane imports this module
 
     from console.backends.base import MailQuery, MailQueueBackend
     from console.domain.models import CronRow, DatabaseInfo
-    from console.tui.actions import ActionRequest
+    from console.tui.action_request import ActionRequest
     from console.tui.formatting import Palette
     from console.tui.messages import RefreshJob
 

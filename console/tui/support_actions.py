@@ -24,7 +24,7 @@ from textual.screen import ModalScreen
 
 from console.backends.base import MailQueueBackend
 from console.domain.errors import ConsoleError
-from console.tui.actions import Dialog
+from console.tui.action_request import Dialog
 from console.tui.aliases_pane import AliasesPane
 from console.tui.confirm_screen import ConfirmScreen
 from console.tui.detail_screen import DetailScreen

@@ -9,18 +9,16 @@ from pathlib import Path
 from typing import BinaryIO
 
 from console.services.support.logread import MAX_LINE
-from console.services.support.logs import (
+from console.services.support.logrecord import (
     HEAD_LINES,
     TAIL_LINES,
     Line,
-    LogQuery,
     LogRecord,
     RawRecord,
     is_header,
-    mail_id_pattern,
-    record_matches,
     to_record,
 )
+from console.services.support.logs import LogQuery, mail_id_pattern, record_matches
 
 
 class _Follower:

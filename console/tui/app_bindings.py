@@ -1,0 +1,55 @@
+"""The App's own keys, in one place: panes, refresh, help, palette, bundle, quit.
+
+The panes and screens declare their keys next to their actions; `commands.py` gathers
+them all for the help and the command palette.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+
+from console.tui.pane_set import PANES
+
+APP_BINDINGS: list[BindingType] = [
+    *(
+        Binding(key, f"show_pane('{pane_id}')", f"{label} pane", show=False, id=f"pane.{pane_id}")
+        for key, pane_id, label, _short in PANES
+    ),
+    Binding("R", "refresh_now", "Refresh", id="refresh.now", tooltip="Refresh now (or reconnect)"),
+    Binding(
+        "p",
+        "toggle_pause",
+        "Pause",
+        show=False,  # the header says "paused"; the footer keeps room for the actions
+        id="refresh.pause",
+        tooltip="Pause or resume auto refresh",
+    ),
+    Binding("question_mark", "help", "Help", id="help", tooltip="This help"),
+    Binding(
+        "colon",
+        "command_palette",
+        "Commands",
+        show=False,
+        id="palette",
+        tooltip="Command palette: every action by name",
+    ),
+    # Textual adds ctrl+p only when no binding runs the palette: `:` above hid it.
+    Binding(
+        "ctrl+p",
+        "command_palette",
+        "Commands",
+        show=False,
+        priority=True,
+        id="palette",
+        tooltip="Command palette: every action by name",
+    ),
+    Binding(
+        "b",
+        "support_bundle",
+        "Bundle",
+        show=False,
+        id="support.bundle",
+        tooltip="Support bundle for a ticket (no secrets; reads only)",
+    ),
+    Binding("q", "quit", "Quit", id="quit"),
+]
