@@ -36,7 +36,7 @@ async def settle(pilot: Pilot[Any], app: App[Any], rounds: int = 400) -> None:
 
 async def drive_console(url: str) -> dict[str, Any]:
     from console.tui.app import MailQueueApp
-    from console.tui.mail_table import MailListPane
+    from console.tui.panes.mail_table import MailListPane
 
     def connect() -> Any:
         from console.backends.sql import open_backend

@@ -59,7 +59,7 @@ def _four_readers(text: str, tmp_path: Path) -> dict[str, str]:
     """The text as each reader of untrusted text shows it."""
     from console.domain.classify.parse import clean
     from console.services.support.logs import LogQuery, search_log
-    from console.tui.formatting import one_line as cell_line
+    from console.tui.widgets.formatting import one_line as cell_line
 
     log = tmp_path / "odoo.log"
     log.write_text(

@@ -32,7 +32,7 @@ from console.domain.queue_index import (
 )
 from console.services.health import run_health
 from console.services.queue_index import queue_index_check
-from console.tui.health_pane import render_checks
+from console.tui.panes.health_pane import render_checks
 from testkit.odoo_dbs import build_postgres
 from testkit.pgcluster import PgCluster
 from tests.helpers.cli import ROOT
@@ -245,7 +245,7 @@ def test_no_advice_when_the_index_would_not_pay() -> None:
 def test_the_health_pane_shows_the_statement_to_run() -> None:
     from rich.console import Console
 
-    from console.tui.formatting import Palette
+    from console.tui.widgets.formatting import Palette
 
     facts = QueueIndexFacts(
         dialect="postgresql",

@@ -192,7 +192,7 @@ async def test_an_echoed_password_is_masked_everywhere(
 
 async def check_tui(db: Db, ids: list[int], expected: str) -> None:
     """The Failed list and each mail's detail at 80x24."""
-    from console.tui.detail_screen import DetailScreen
+    from console.tui.screens.detail_screen import DetailScreen
     from tests.helpers.tui import SIZE, make_app, plain, settle, started
 
     app = make_app(db.url)

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from console.tui.pane import Pane
 from console.tui.pane_set import PANES
+from console.tui.panes.pane import Pane
 from tests.helpers.tui import SIZE, make_app, settle, started
 
 # Loaded after the first frame, or only by the command that needs them.
@@ -21,17 +21,17 @@ NOT_BEFORE_THE_FIRST_FRAME = (
     "console.domain.models",
     "console.services.health",
     "console.config.odoo_conf",  # only with -c
-    "console.tui.action_runner",
-    "console.tui.aliases_pane",
-    "console.tui.campaigns_pane",
-    "console.tui.causes_pane",
+    "console.tui.controllers.action_runner",
+    "console.tui.panes.aliases_pane",
+    "console.tui.panes.campaigns_pane",
+    "console.tui.panes.causes_pane",
     "console.tui.commands",
-    "console.tui.confirm_screen",
-    "console.tui.crons_pane",
-    "console.tui.detail_screen",
-    "console.tui.health_pane",
-    "console.tui.logs_pane",
-    "console.tui.support_actions",
+    "console.tui.screens.confirm_screen",
+    "console.tui.panes.crons_pane",
+    "console.tui.screens.detail_screen",
+    "console.tui.panes.health_pane",
+    "console.tui.panes.logs_pane",
+    "console.tui.controllers.support_actions",
     "sqlalchemy",
     "psycopg",
 )
@@ -47,7 +47,7 @@ def test_the_tui_path_imports_only_what_the_first_frame_draws() -> None:
         "from console.config.connection import precheck_target\n"
         "from console.tui.app import MailQueueApp\n"
         "from console.tui.pane_set import first_pane\n"
-        "import console.tui.mail_table\n"
+        "import console.tui.panes.mail_table\n"
         f"bad = [m for m in {NOT_BEFORE_THE_FIRST_FRAME!r} if m in sys.modules]\n"
         "print(bad); sys.exit(1 if bad else 0)\n"
     )

@@ -6,8 +6,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import App, ComposeResult
 
-from console.tui import tables
-from console.tui.tables import KeyedTable
+from console.tui.widgets import tables
+from console.tui.widgets.tables import KeyedTable
 
 COLUMNS = ("id", "subject")
 

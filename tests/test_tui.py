@@ -17,11 +17,11 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Static
 from console.backends.base import MailQueueBackend
 from console.domain.errors import ConnectionFailed
 from console.tui.app import MailQueueApp
-from console.tui.detail_screen import DetailScreen
-from console.tui.header import HeaderBar, TabBar
-from console.tui.help_screen import HelpScreen
-from console.tui.mail_table import MAX_ROWS, PAGE_SIZE, MailListPane
-from console.tui.record_table import RecordTablePane
+from console.tui.panes.mail_table import MAX_ROWS, PAGE_SIZE, MailListPane
+from console.tui.panes.record_table import RecordTablePane
+from console.tui.screens.detail_screen import DetailScreen
+from console.tui.screens.help_screen import HelpScreen
+from console.tui.widgets.header import HeaderBar, TabBar
 from sample_db.generate import build_database
 from tests.helpers.db import sql, state_ids
 from tests.helpers.mails import add_failed_mail
@@ -412,9 +412,9 @@ async def test_question_mark_shows_help_from_the_bindings(sample_path: Path) -> 
 def test_every_binding_has_an_id_and_a_description() -> None:
     from textual.binding import Binding
 
-    from console.tui.detail_screen import DetailScreen, DetailScroll
-    from console.tui.help_screen import HelpScreen
-    from console.tui.tables import KeyedTable, MailTable, RecordTable
+    from console.tui.screens.detail_screen import DetailScreen, DetailScroll
+    from console.tui.screens.help_screen import HelpScreen
+    from console.tui.widgets.tables import KeyedTable, MailTable, RecordTable
 
     forbidden = {"ctrl+j", "ctrl+s", "ctrl+h", "ctrl+enter"}
     for owner in (
@@ -436,7 +436,7 @@ def test_every_binding_has_an_id_and_a_description() -> None:
 
 def test_cell_texts_for_the_tables() -> None:
     from console.domain.models import MailRow, Recipient
-    from console.tui.formatting import document_text, failure_headline, recipients_text
+    from console.tui.widgets.formatting import document_text, failure_headline, recipients_text
 
     wrapped = (
         "Mail Delivery Failed\nMail delivery failed via SMTP server 'None'.\n"

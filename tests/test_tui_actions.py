@@ -18,13 +18,13 @@ from textual.widgets import Button, Input, Static
 from console.backends.base import MailQueueBackend
 from console.domain.actions import WriteOutcome
 from console.domain.timefmt import utcnow_naive
-from console.tui.actions import READ_ONLY_REFUSAL, ActionRequest
 from console.tui.app import MailQueueApp
-from console.tui.confirm_screen import ConfirmScreen
-from console.tui.crons_pane import CronsPane
-from console.tui.detail_screen import DetailScreen
-from console.tui.header import HeaderBar
-from console.tui.help_screen import HelpScreen
+from console.tui.controllers.actions import READ_ONLY_REFUSAL, ActionRequest
+from console.tui.panes.crons_pane import CronsPane
+from console.tui.screens.confirm_screen import ConfirmScreen
+from console.tui.screens.detail_screen import DetailScreen
+from console.tui.screens.help_screen import HelpScreen
+from console.tui.widgets.header import HeaderBar
 from testkit.net import free_port
 from testkit.smtp_server import SmtpTestServer
 from tests.helpers.db import sql, state_ids
@@ -503,8 +503,8 @@ async def test_send_now_leaves_mails_scheduled_for_later_unless_told(sample_path
 
 
 def test_every_action_key_has_an_id_a_description_and_a_palette_command() -> None:
-    from console.tui.confirm_screen import ConfirmScreen
-    from console.tui.mail_table import MailListPane
+    from console.tui.panes.mail_table import MailListPane
+    from console.tui.screens.confirm_screen import ConfirmScreen
 
     forbidden = {"ctrl+j", "ctrl+s", "ctrl+h", "ctrl+enter"}
     for owner in (MailListPane, DetailScreen, CronsPane, ConfirmScreen):
@@ -584,7 +584,7 @@ def test_the_run_now_dialog_warns_about_a_running_or_inactive_cron() -> None:
 
     from console.domain.models import CronRow
     from console.domain.timefmt import utcnow_naive
-    from console.tui.actions import trigger_dialog
+    from console.tui.controllers.actions import trigger_dialog
 
     now = utcnow_naive()
     cron = CronRow(

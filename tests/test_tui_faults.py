@@ -19,9 +19,9 @@ from textual.widgets import ContentSwitcher
 from console.backends.base import MailQueueBackend
 from console.domain.actions import WriteOutcome
 from console.tui.app import MailQueueApp
-from console.tui.header import HeaderBar, TabBar
-from console.tui.help_screen import HelpScreen
-from console.tui.refresher import BACKOFF_SECONDS
+from console.tui.controllers.refresher import BACKOFF_SECONDS
+from console.tui.screens.help_screen import HelpScreen
+from console.tui.widgets.header import HeaderBar, TabBar
 from testkit.odoo_dbs import build_postgres
 from testkit.pgcluster import PgCluster
 from tests.helpers.tui import SIZE, make_app, pane, settle, started, table_ids, wait_for
@@ -98,7 +98,7 @@ def screen_text(app: MailQueueApp) -> str:
 
 
 def test_the_back_off_schedule() -> None:
-    from console.tui.refresher import Refresher
+    from console.tui.controllers.refresher import Refresher
 
     refresher = Refresher.__new__(Refresher)
     refresher.refresh_seconds = 5.0

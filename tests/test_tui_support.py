@@ -18,16 +18,16 @@ from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox, Input, Static
 
-from console.tui.aliases_pane import AliasesPane
 from console.tui.app import MailQueueApp
-from console.tui.confirm_screen import ConfirmScreen
-from console.tui.detail_screen import DetailScreen
-from console.tui.export_screen import SaveScreen
-from console.tui.header import TabBar
-from console.tui.inbound_screen import InboundScreen
-from console.tui.log_record_screen import LogRecordScreen
-from console.tui.logs_pane import LogsPane, LogTable
-from console.tui.support_actions import default_bundle_dir, eml_paths
+from console.tui.controllers.support_actions import default_bundle_dir, eml_paths
+from console.tui.panes.aliases_pane import AliasesPane
+from console.tui.panes.logs_pane import LogsPane, LogTable
+from console.tui.screens.confirm_screen import ConfirmScreen
+from console.tui.screens.detail_screen import DetailScreen
+from console.tui.screens.export_screen import SaveScreen
+from console.tui.screens.inbound_screen import InboundScreen
+from console.tui.screens.log_record_screen import LogRecordScreen
+from console.tui.widgets.header import TabBar
 from tests.helpers.tui import (
     SIZE,
     make_app,
@@ -150,7 +150,7 @@ def test_eml_paths_and_the_default_bundle_folder() -> None:
 def test_the_log_comes_from_log_then_odoo_conf_and_says_how_to_give_one(tmp_path: Path) -> None:
     from types import SimpleNamespace
 
-    from console.tui.log_reader import log_files
+    from console.tui.controllers.log_reader import log_files
 
     conf_log = tmp_path / "conf" / "odoo-server.log"
     conf_log.parent.mkdir()
@@ -166,8 +166,8 @@ def test_the_log_comes_from_log_then_odoo_conf_and_says_how_to_give_one(tmp_path
 
 
 def test_support_bindings_have_an_id_a_description_and_no_forbidden_key() -> None:
-    from console.tui.export_screen import SaveScreen
-    from console.tui.log_record_screen import LogRecordScroll
+    from console.tui.screens.export_screen import SaveScreen
+    from console.tui.screens.log_record_screen import LogRecordScroll
 
     forbidden = {"ctrl+j", "ctrl+s", "ctrl+h", "ctrl+enter"}
     owners = (LogsPane, LogTable, LogRecordScreen, LogRecordScroll, AliasesPane, InboundScreen,
@@ -429,7 +429,7 @@ async def test_aliases_pane_and_the_incoming_check(sample_path: Path) -> None:
 
 
 async def test_help_and_palette_name_the_support_keys(sample_path: Path) -> None:
-    from console.tui.help_screen import HelpScreen
+    from console.tui.screens.help_screen import HelpScreen
 
     app = make_app(sample_path)
     async with app.run_test(size=SIZE) as pilot:

@@ -21,15 +21,15 @@ from console.domain.health import health_summary
 from console.services.causes import causes, ids_for_cause
 from console.services.health import run_health
 from console.tui.app import MailQueueApp
-from console.tui.campaigns_pane import CampaignsPane
-from console.tui.cause_mails import CauseMailsScreen
-from console.tui.causes_pane import CausesPane
-from console.tui.confirm_screen import ConfirmScreen, IntervalScreen
-from console.tui.crons_pane import CronsPane
-from console.tui.detail_screen import DetailScreen
-from console.tui.header import HeaderBar, TabBar
-from console.tui.health_pane import HealthPane
-from console.tui.tables import MailTable
+from console.tui.panes.campaigns_pane import CampaignsPane
+from console.tui.panes.causes_pane import CausesPane
+from console.tui.panes.crons_pane import CronsPane
+from console.tui.panes.health_pane import HealthPane
+from console.tui.screens.cause_mails import CauseMailsScreen
+from console.tui.screens.confirm_screen import ConfirmScreen, IntervalScreen
+from console.tui.screens.detail_screen import DetailScreen
+from console.tui.widgets.header import HeaderBar, TabBar
+from console.tui.widgets.tables import MailTable
 from testkit.net import free_port
 from tests.helpers.db import sql, state_ids
 from tests.helpers.mails import add_failed_mail
@@ -475,8 +475,8 @@ async def test_read_only_offers_no_remedy(sample_path: Path) -> None:
 def test_every_new_binding_has_an_id_a_description_and_a_safe_key() -> None:
     from textual.binding import Binding
 
-    from console.tui.causes_pane import CauseTable
-    from console.tui.health_pane import HealthScroll
+    from console.tui.panes.causes_pane import CauseTable
+    from console.tui.panes.health_pane import HealthScroll
 
     forbidden = {"ctrl+j", "ctrl+s", "ctrl+h", "ctrl+enter"}
     owners = (

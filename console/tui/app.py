@@ -21,16 +21,16 @@ from textual.widgets import ContentSwitcher, Footer
 
 from console.tui.app_bindings import APP_BINDINGS
 from console.tui.app_events import EventApp
-from console.tui.formatting import Palette, describe_error
-from console.tui.header import HeaderBar, Tab, TabBar
-from console.tui.pane import Pane
 from console.tui.pane_set import FIRST_PANE, PANES, SUPPORT_PANES, first_pane, later_panes
+from console.tui.panes.pane import Pane
+from console.tui.widgets.formatting import Palette, describe_error
+from console.tui.widgets.header import HeaderBar, Tab, TabBar
 
 # Only what the first frame draws is imported above: the other panes, the screens, the
 # actions and the support tools load right after it (pane_set.later_panes), or when used.
 if TYPE_CHECKING:
     from console.domain.models import QueueStatus
-    from console.tui.help_screen import HelpSection
+    from console.tui.screens.help_screen import HelpSection
 
 
 class MailQueueApp(EventApp):
@@ -92,7 +92,7 @@ class MailQueueApp(EventApp):
         failed = status.counts.get("exception", 0)
         tabs.set_count("outgoing", outgoing, "warning" if outgoing else "")
         tabs.set_count("failed", failed, "error" if failed else "success")
-        from console.tui.mail_table import MailListPane
+        from console.tui.panes.mail_table import MailListPane
 
         for pane in self.query(MailListPane):
             pane.set_total_from_counts(status.counts)
@@ -132,7 +132,7 @@ class MailQueueApp(EventApp):
         self.refresher.set_paused(not self.refresher.paused)
 
     def action_help(self) -> None:
-        from console.tui.help_screen import HelpScreen
+        from console.tui.screens.help_screen import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_sections()))

@@ -11,8 +11,6 @@ from textual import on
 from textual.worker import Worker, WorkerState
 
 from console.tui.app_host import HostApp
-from console.tui.formatting import describe_error
-from console.tui.header import HeaderBar
 from console.tui.messages import (
     ActionFinished,
     CausePreviewed,
@@ -28,7 +26,9 @@ from console.tui.messages import (
     SupportFinished,
     UndoPreviewed,
 )
-from console.tui.pane import Pane
+from console.tui.panes.pane import Pane
+from console.tui.widgets.formatting import describe_error
+from console.tui.widgets.header import HeaderBar
 
 
 class EventApp(HostApp):
@@ -66,7 +66,7 @@ class EventApp(HostApp):
         self.header_state.info = self.info
         self.query_one(HeaderBar).refresh()
         if not self.info.has_mass_mailing:
-            from console.tui.campaigns_pane import CampaignsPane
+            from console.tui.panes.campaigns_pane import CampaignsPane
 
             self.query_one(CampaignsPane).show_absent()
         if self.info.neutralized:

@@ -18,20 +18,20 @@ from textual.notifications import SeverityLevel
 from textual.worker import Worker
 
 from console.domain.timefmt import zone_name
-from console.tui.formatting import Palette
-from console.tui.header import HeaderState
-from console.tui.refresher import Refresher
+from console.tui.controllers.refresher import Refresher
+from console.tui.widgets.formatting import Palette
+from console.tui.widgets.header import HeaderState
 
 if TYPE_CHECKING:
     from console.backends.base import MailQuery, MailQueueBackend
     from console.domain.causes import CauseGroup
     from console.domain.models import CampaignRow, CronRow, DatabaseInfo, QueueStatus
     from console.smtp.concurrency import ConcurrencyPolicy
-    from console.tui.action_request import ActionRequest
-    from console.tui.action_runner import ActionRunner
-    from console.tui.action_writer import OperatorFactory
     from console.tui.app import MailQueueApp
-    from console.tui.support_actions import SupportActions
+    from console.tui.controllers.action_request import ActionRequest
+    from console.tui.controllers.action_runner import ActionRunner
+    from console.tui.controllers.action_writer import OperatorFactory
+    from console.tui.controllers.support_actions import SupportActions
 
 
 class HostApp(App[None]):
@@ -87,7 +87,7 @@ class HostApp(App[None]):
     def actions(self) -> ActionRunner:
         """The operator actions: confirm, write in a worker, toast the outcome."""
         if self._actions is None:
-            from console.tui.action_runner import ActionRunner
+            from console.tui.controllers.action_runner import ActionRunner
 
             self._actions = ActionRunner(
                 self.whole,
@@ -102,7 +102,7 @@ class HostApp(App[None]):
     def support(self) -> SupportActions:
         """e, b, l: .eml export, support bundle, a mail's log lines."""
         if self._support is None:
-            from console.tui.support_actions import SupportActions
+            from console.tui.controllers.support_actions import SupportActions
 
             self._support = SupportActions(self.whole)
         return self._support
@@ -173,11 +173,11 @@ class HostApp(App[None]):
         return self.actions.write(backend, request)
 
     def open_detail(self, mail_id: int) -> None:
-        from console.tui.detail_screen import DetailScreen
+        from console.tui.screens.detail_screen import DetailScreen
 
         self.push_screen(DetailScreen(mail_id))
 
     def open_cause_mails(self, group: CauseGroup) -> None:
-        from console.tui.cause_mails import CauseMailsScreen
+        from console.tui.screens.cause_mails import CauseMailsScreen
 
         self.push_screen(CauseMailsScreen(group))

@@ -12,19 +12,19 @@ from typing import TYPE_CHECKING
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 
-from console.tui.action_request import KEYS, WRITE_ACTIONS
-from console.tui.campaigns_pane import CampaignsPane
-from console.tui.cause_mails import CauseMailsScreen
-from console.tui.causes_pane import CausesPane, CauseTable
-from console.tui.confirm_screen import ConfirmScreen, IntervalScreen
-from console.tui.crons_pane import CronsPane
-from console.tui.detail_screen import DetailScreen, DetailScroll
-from console.tui.health_pane import HealthPane, HealthScroll
-from console.tui.help_screen import HelpSection
-from console.tui.mail_table import MailListPane
+from console.tui.controllers.action_request import KEYS, WRITE_ACTIONS
+from console.tui.controllers.support_actions import support_commands, support_help_sections
 from console.tui.pane_set import PANES
-from console.tui.support_actions import support_commands, support_help_sections
-from console.tui.tables import MailTable
+from console.tui.panes.campaigns_pane import CampaignsPane
+from console.tui.panes.causes_pane import CausesPane, CauseTable
+from console.tui.panes.crons_pane import CronsPane
+from console.tui.panes.health_pane import HealthPane, HealthScroll
+from console.tui.panes.mail_table import MailListPane
+from console.tui.screens.cause_mails import CauseMailsScreen
+from console.tui.screens.confirm_screen import ConfirmScreen, IntervalScreen
+from console.tui.screens.detail_screen import DetailScreen, DetailScroll
+from console.tui.screens.help_screen import HelpSection
+from console.tui.widgets.tables import MailTable
 
 if TYPE_CHECKING:
     from console.tui.app import MailQueueApp

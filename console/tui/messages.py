@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # typing only: the App imports this module before its first f
     from console.domain.health import CheckResult
     from console.domain.models import MailDetail, MailPage, MailRow, QueueStatus
     from console.services.probe import ProbeResult
-    from console.tui.action_request import ActionRequest, Severity
+    from console.tui.controllers.action_request import ActionRequest, Severity
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from console.tui.pane import Pane
+    from console.tui.panes.pane import Pane
 
 # (key, pane id, label, short label for a narrow terminal)
 PANES: tuple[tuple[str, str, str, str], ...] = (
@@ -28,20 +28,20 @@ FIRST_PANE = "outgoing"
 
 
 def first_pane() -> Pane:
-    from console.tui.mail_table import MailListPane
+    from console.tui.panes.mail_table import MailListPane
 
     return MailListPane("outgoing", ("outgoing",), "outgoing", id=FIRST_PANE)
 
 
 def later_panes() -> list[Pane]:
     """The panes after the first, hidden (the switcher shows one at a time)."""
-    from console.tui.aliases_pane import AliasesPane
-    from console.tui.campaigns_pane import CampaignsPane
-    from console.tui.causes_pane import CausesPane
-    from console.tui.crons_pane import CronsPane
-    from console.tui.health_pane import HealthPane
-    from console.tui.logs_pane import LogsPane
-    from console.tui.mail_table import MailListPane
+    from console.tui.panes.aliases_pane import AliasesPane
+    from console.tui.panes.campaigns_pane import CampaignsPane
+    from console.tui.panes.causes_pane import CausesPane
+    from console.tui.panes.crons_pane import CronsPane
+    from console.tui.panes.health_pane import HealthPane
+    from console.tui.panes.logs_pane import LogsPane
+    from console.tui.panes.mail_table import MailListPane
 
     panes: list[Pane] = [
         MailListPane("failed", ("exception",), "failed", id="failed"),

@@ -23,9 +23,9 @@ from textual.widgets import Button, Static
 from console.backends.base import MailQueueBackend
 from console.tui import app as app_module
 from console.tui.app import MailQueueApp
-from console.tui.confirm_screen import ConfirmScreen
-from console.tui.detail_screen import DetailScreen
-from console.tui.mail_table import MailListPane
+from console.tui.panes.mail_table import MailListPane
+from console.tui.screens.confirm_screen import ConfirmScreen
+from console.tui.screens.detail_screen import DetailScreen
 
 PARIS = ZoneInfo("Europe/Paris")
 SIZE = (80, 24)

@@ -1,0 +1,256 @@
+"""Health pane: every check as OK / WARNING / CRITICAL with why and what to do; `P` probes.
+
+The checks come from the refresher (console.services.health, in a worker, every 30 s or on
+each tick while this pane shows). `P` runs the live SMTP probe of every server in a worker
+here and shows each step with the server's real reply (credentials are masked by the
+probe itself and never read by this pane).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.console import Group, RenderableType
+from rich.style import Style
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from console.domain.errors import ConsoleError
+from console.domain.health import CheckResult, Status, health_summary
+from console.domain.timefmt import human_age
+from console.tui.messages import ProbeFinished
+from console.tui.panes.pane import Pane
+from console.tui.widgets.formatting import (
+    Palette,
+    describe_error,
+    one_line,
+    status_look,
+    summary_tone,
+)
+
+if TYPE_CHECKING:
+    from console.services.probe import ProbeResult
+
+PROBE_STEP_TIMEOUT = 10.0  # seconds per SMTP step; the probe bounds the whole run too
+_ORDER = {Status.CRITICAL: 0, Status.WARNING: 1, Status.UNKNOWN: 2, Status.OK: 3}
+
+
+class HealthScroll(VerticalScroll):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Down", show=False, id="health.down"),
+        Binding("k", "scroll_up", "Up", show=False, id="health.up"),
+        Binding("g", "scroll_home", "Top", show=False, id="health.top"),
+        Binding("G", "scroll_end", "Bottom", show=False, id="health.bottom"),
+    ]
+
+
+class HealthPane(Pane):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "P",
+            "probe",
+            "Probe SMTP",
+            id="health.probe",
+            tooltip="Live SMTP probe of every outgoing server: each step, the real replies",
+        ),
+    ]
+
+    title = "Health"
+
+    def __init__(self, *, id: str) -> None:
+        super().__init__(id=id, classes="pane health-pane")
+        self.results: list[CheckResult] = []
+        self.checked_at: float | None = None
+        self.busy = False
+        self.error: str | None = None
+        self.probing = False
+        self.probe_results: list[ProbeResult] | None = None
+        self.probe_error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with HealthScroll(id="health-scroll"):
+            yield Static(Text("Health checks run once connected…"), id="health-checks")
+            yield Static(id="health-probe")
+        yield Static(id="health-status", classes="status-line")
+
+    def on_mount(self) -> None:
+        self._show_probe()
+        self._update_status()
+
+    # -- the checks, from the refresher ------------------------------------------------
+    def checking(self, busy: bool) -> None:
+        self.busy = busy
+        self._update_status()
+
+    def show_health(self, results: Sequence[CheckResult]) -> None:
+        self.results = sorted(results, key=lambda r: _ORDER.get(r.status, 9))
+        self.checked_at = time.monotonic()
+        self.error = None
+        self.query_one("#health-checks", Static).update(
+            render_checks(self.results, self.host.palette)
+        )
+        self._update_status()
+
+    def show_error(self, message: str | None) -> None:
+        self.error = message
+        self._update_status()
+
+    def focus_main(self) -> None:
+        self.query_one(HealthScroll).focus()
+
+    def restyle(self) -> None:
+        if self.results:
+            self.show_health(self.results)
+        self._show_probe()
+
+    # -- the live SMTP probe -----------------------------------------------------------
+    def action_probe(self) -> None:
+        if self.host.backend is None:
+            self.app.notify("Not connected yet.", title="SMTP probe", severity="warning")
+            return
+        if self.probing:
+            self.app.notify("The probe is still running.", title="SMTP probe")
+            return
+        self.probing = True
+        self.probe_error = None
+        self._show_probe()
+        self._update_status()
+        self.run_probe()
+
+    @work(thread=True, exclusive=True, group="probe", exit_on_error=False)
+    def run_probe(self) -> None:
+        """In a thread (with its own event loop): every server, each step bounded."""
+        backend = self.host.backend
+        try:
+            from console.services.probe import probe_backend
+
+            if backend is None:
+                raise ConsoleError("Not connected")
+            results = probe_backend(backend, timeout=PROBE_STEP_TIMEOUT, mail_from=True)
+        except Exception as exc:
+            self.post_message(ProbeFinished(None, describe_error(exc)))
+            return
+        self.post_message(ProbeFinished(results))
+
+    @on(ProbeFinished)
+    def _on_probe_finished(self, message: ProbeFinished) -> None:
+        message.stop()
+        self.probing = False
+        self.probe_results = message.results
+        self.probe_error = message.error
+        self._show_probe()
+        self._update_status()
+        if message.error is not None:
+            self.app.notify(message.error, title="SMTP probe", severity="error")
+        elif message.results is not None:
+            bad = [r for r in message.results if r.status is not Status.OK]
+            word = "all answer" if not bad else f"{len(bad)} with a problem"
+            self.app.notify(
+                f"{len(message.results)} servers probed: {word}.",
+                title="SMTP probe",
+                severity="information" if not bad else "warning",
+            )
+        self.query_one("#health-probe", Static).scroll_visible(top=True, animate=False)
+
+    def _show_probe(self) -> None:
+        probe = self.query_one("#health-probe", Static)
+        probe.update(
+            render_probe(self.probe_results, self.probing, self.probe_error, self.host.palette)
+        )
+
+    def _update_status(self) -> None:
+        if not self.is_mounted:
+            return
+        parts: list[str] = []
+        if self.error:
+            parts.append(f"⚠ {self.error}")
+        if self.results:
+            parts.append(f"{len(self.results)} checks · {health_summary(self.results)}")
+        if self.checked_at is not None:
+            parts.append(f"checked {human_age(time.monotonic() - self.checked_at)} ago")
+        if self.busy:
+            parts.append("checking…")
+        parts.append("probing…" if self.probing else "P probes the SMTP servers")
+        status = self.query_one("#health-status", Static)
+        status.update(Text(" · ".join(parts), no_wrap=True, overflow="ellipsis"))
+        status.set_class(bool(self.error), "-error")
+
+
+def _status_word(status: Status, palette: Palette) -> Text:
+    glyph, word, tone = status_look(status.name)
+    return Text(f"{glyph} {word}", style=palette.style(tone) + Style(bold=True), end="")
+
+
+def _grid() -> Table:
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(width=12, no_wrap=True)
+    grid.add_column(ratio=1)
+    return grid
+
+
+def render_checks(results: Sequence[CheckResult], palette: Palette) -> RenderableType:
+    """One line per check; what is not OK also gets why and what to do, wrapped."""
+    if not results:
+        return Text("No health result yet.")
+    summary = health_summary(results)
+    head = Text()
+    head.append("Health ", style=Style(bold=True, underline=True))
+    head.append(summary, style=palette.style(summary_tone(summary)) + Style(bold=True))
+    grid = _grid()
+    for result in results:
+        line = Text(end="")
+        line.append(one_line(result.title), style=Style(bold=True))
+        line.append(f": {one_line(result.summary)}")
+        grid.add_row(_status_word(result.status, palette), line)
+        if result.status is Status.OK:
+            continue
+        if result.why:
+            grid.add_row(Text("  why", style=Style(dim=True)), Text(one_line(result.why)))
+        if result.fix:
+            grid.add_row(Text("  do", style=Style(bold=True)), Text(one_line(result.fix)))
+        if result.command:
+            grid.add_row(Text("  run", style=Style(bold=True)), Text(one_line(result.command)))
+    return Group(head, grid)
+
+
+def render_probe(
+    results: Sequence[ProbeResult] | None, running: bool, error: str | None, palette: Palette
+) -> RenderableType:
+    head = Text()
+    head.append("\nSMTP probe (P)", style=Style(bold=True, underline=True))
+    if running:
+        head.append("  probing every server…", style=palette.style("warning"))
+        return head
+    if error is not None:
+        head.append(f"  ✖ {error}", style=palette.style("error"))
+        return head
+    if results is None:
+        head.append("  not run: P connects to each outgoing server as Odoo would", style="dim")
+        return head
+    if not results:
+        head.append("  no server to probe")
+        return head
+    grid = _grid()
+    for result in results:
+        line = Text(end="")
+        line.append(one_line(result.label), style=Style(bold=True))
+        line.append(f" · {one_line(result.where)}\n{one_line(result.verdict)}")
+        grid.add_row(_status_word(result.status, palette), line)
+        for step in result.steps:
+            mark, tone = ("✔", "success") if step.ok else ("✖", "error")
+            reply = Text(end="")
+            reply.append(f"{mark} {step.name}", style=palette.style(tone))
+            reply.append(f" {step.elapsed_ms} ms · {one_line(step.reply)}")
+            grid.add_row(Text(""), reply)
+        if result.fix and result.status is not Status.OK:
+            grid.add_row(Text("  do", style=Style(bold=True)), Text(one_line(result.fix)))
+        if result.tls_note:
+            grid.add_row(Text("  note", style=Style(dim=True)), Text(result.tls_note))
+    return Group(head, grid)

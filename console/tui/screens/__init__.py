@@ -1,0 +1,1 @@
+"""The modal screens: confirmations, a mail's detail, a cause's mails, exports, help."""

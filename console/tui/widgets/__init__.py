@@ -1,0 +1,1 @@
+"""Small widgets and the text formatting every pane and screen uses."""
