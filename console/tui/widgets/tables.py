@@ -22,7 +22,7 @@ class ColumnSpec:
 
 # remove_rows rewrites these private attributes of DataTable; pyproject.toml pins the
 # Textual range they were checked against (8.2), and this falls back to the public
-# remove_row if a release renames them (tests/test_tables.py says when it does).
+# remove_row if a release renames them (tests/tui/test_tables.py says when it does).
 _HAS_DATATABLE_INTERNALS = all(
     name in DataTable.__init__.__code__.co_names
     for name in ("_row_locations", "_data", "_updated_cells", "_new_rows", "_update_count")

@@ -6,7 +6,7 @@ Whatever is stored there, the console must never raise while reading it, never h
 line break to a header, and never write or send a message with a header nobody set: the
 .eml export and Send now either build exactly the headers they set, or refuse the mail
 (as Odoo fails it) and send nothing. The examples behind these properties are in
-tests/test_hostile_data.py and tests/test_support_eml.py.
+tests/backends/test_hostile_data.py and tests/services/test_support_eml.py.
 """
 
 from __future__ import annotations

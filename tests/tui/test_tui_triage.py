@@ -342,7 +342,7 @@ async def test_c_cancels_a_queued_campaign(sample_path: Path) -> None:
         assert queued.id not in [c.id for c in pane.campaigns]
     assert campaign_state(sample_path, queued.id) == "draft"
     assert [e["action"] for e in journal_lines(sample_path)] == ["cancel-campaign"]
-    # Odoo's chatter line, as the Cancel button logs it (tests/test_campaign_tracking.py)
+    # Odoo's chatter line, as the Cancel button logs it (tests/odoo/test_campaign_tracking.py)
     (message_id,) = sql(
         sample_path,
         "SELECT id FROM mail_message WHERE model = 'mailing.mailing' AND res_id = ?",

@@ -1,0 +1,1 @@
+"""The commands, their options, their output and their exit codes."""

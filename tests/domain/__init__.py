@@ -1,0 +1,1 @@
+"""The pure rules: failure classification and the reading of Odoo's failure texts."""

@@ -1,0 +1,1 @@
+"""Messages built as Odoo builds them: bodies, plain text, headers, big mails."""
