@@ -6,8 +6,9 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console.backends.base import MailQuery
 from console.cli.send_options import add_send_options
@@ -16,6 +17,11 @@ from console.domain.errors import UsageError
 from console.domain.sanitize import one_line
 from console.domain.secrets import NO_SECRETS, SecretMask
 from console.domain.timefmt import iso_utc
+
+if TYPE_CHECKING:
+    from console.backends.base import MailQueueBackend
+    from console.domain.models import CronRow
+    from console.services.operations import Operator
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1
@@ -99,7 +105,7 @@ def _add_write_options(command: argparse.ArgumentParser) -> None:
     _add_journal_option(command)
 
 
-def run_action(backend: Any, args: argparse.Namespace) -> tuple[str, int]:
+def run_action(backend: MailQueueBackend, args: argparse.Namespace) -> tuple[str, int]:
     from console.services.journal import Journal
     from console.services.operations import Operator
 
@@ -148,7 +154,7 @@ def run_action(backend: Any, args: argparse.Namespace) -> tuple[str, int]:
     return _report(outcome, args)
 
 
-def _targets(operator: Any, args: argparse.Namespace) -> list[int]:
+def _targets(operator: Operator, args: argparse.Namespace) -> list[int]:
     ids = list(dict.fromkeys(args.ids))
     if getattr(args, "cause", None):
         if ids or args.grep or getattr(args, "all_failed", False):
@@ -164,7 +170,7 @@ def _targets(operator: Any, args: argparse.Namespace) -> list[int]:
     return ids
 
 
-def _example(backend: Any, mail_id: int) -> str:
+def _example(backend: MailQueueBackend, mail_id: int) -> str:
     page = backend.mail_page(MailQuery(before_id=mail_id + 1, limit=1))
     mail = next((m for m in page.rows if m.id == mail_id), None)
     if mail is None:
@@ -173,7 +179,7 @@ def _example(backend: Any, mail_id: int) -> str:
     return f"#{mail.id} {one_line(mail.subject, 40)!r} to {one_line(to, 40)}"
 
 
-def _undo_example(operator: Any) -> str:
+def _undo_example(operator: Operator) -> str:
     entry = operator.journal.last_undoable(operator.backend.info.display_url)
     if entry is None:
         return "nothing"
@@ -182,7 +188,7 @@ def _undo_example(operator: Any) -> str:
     )
 
 
-def _scheduled_notes(later: Sequence[Any]) -> list[str]:
+def _scheduled_notes(later: Sequence[datetime]) -> list[str]:
     if not later:
         return []
     span = str(iso_utc(later[0])) + (f" to {iso_utc(later[-1])}" if len(later) > 1 else "")
@@ -236,7 +242,7 @@ def outcome_json(outcome: WriteOutcome) -> dict[str, Any]:
     }
 
 
-def _trigger(operator: Any, args: argparse.Namespace) -> tuple[str, int]:
+def _trigger(operator: Operator, args: argparse.Namespace) -> tuple[str, int]:
     cron = _find_cron(operator.backend.crons(), args.cron)
     _confirm(args, "trigger", 1, f"cron #{cron.id} {cron.name!r}")
     message = operator.trigger(cron.id)
@@ -245,7 +251,7 @@ def _trigger(operator: Any, args: argparse.Namespace) -> tuple[str, int]:
     return message, EXIT_OK
 
 
-def _find_cron(crons: Sequence[Any], wanted: str | None) -> Any:
+def _find_cron(crons: Sequence[CronRow], wanted: str | None) -> CronRow:
     if wanted is None:
         wanted = "mail.ir_cron_mail_scheduler_action"
     for cron in crons:

@@ -16,6 +16,8 @@ from console.domain.errors import ConnectionFailed, ConsoleError, UsageError
 
 if TYPE_CHECKING:
     from console.backends.base import MailQueueBackend
+    from console.config.connection import ConnectionSettings
+    from console.domain.models import MailRow
 
 PROG = "odoo-mailq"
 EXIT_OK = 0
@@ -230,7 +232,7 @@ def _fail(message: str) -> None:
     print(f"{PROG}: error: {one_line(message)}", file=sys.stderr)
 
 
-def _settings(args: argparse.Namespace) -> Any:
+def _settings(args: argparse.Namespace) -> ConnectionSettings:
     from console.config.connection import ConnectionSettings
 
     if args.statement_timeout <= 0:
@@ -273,7 +275,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     if args.command in TRIAGE_COMMANDS:
         return dispatch_triage(settings, args, tz)
-    handlers: dict[str, Callable[[Any, argparse.Namespace, tzinfo], str]] = {
+    handlers: dict[str, Callable[[MailQueueBackend, argparse.Namespace, tzinfo], str]] = {
         "status": _cmd_status,
         "mails": _cmd_mails,
         "crons": _cmd_crons,
@@ -301,7 +303,7 @@ def _json(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
-def _cmd_status(backend: Any, args: argparse.Namespace, tz: tzinfo) -> str:
+def _cmd_status(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> str:
     from console.cli.text import status_text
     from console.domain.json_shapes import status_json
 
@@ -311,7 +313,7 @@ def _cmd_status(backend: Any, args: argparse.Namespace, tz: tzinfo) -> str:
     return status_text(backend.info, status, tz)
 
 
-def _cmd_mails(backend: Any, args: argparse.Namespace, tz: tzinfo) -> str:
+def _cmd_mails(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> str:
     from console.backends.base import MailQuery
     from console.cli.text import mails_text
     from console.domain.json_shapes import mail_json
@@ -320,7 +322,7 @@ def _cmd_mails(backend: Any, args: argparse.Namespace, tz: tzinfo) -> str:
     if not 1 <= args.limit <= MAX_LIST_LIMIT:
         raise UsageError(f"--limit must be between 1 and {MAX_LIST_LIMIT}")
     states = CLI_STATE_FILTERS[args.state]
-    mails: list[Any] = []
+    mails: list[MailRow] = []
     before: int | None = None
     while len(mails) < args.limit:  # keyset pages: memory stays bounded per page
         page = backend.mail_page(
@@ -336,7 +338,7 @@ def _cmd_mails(backend: Any, args: argparse.Namespace, tz: tzinfo) -> str:
     return mails_text(mails, tz, total)
 
 
-def _cmd_crons(backend: Any, args: argparse.Namespace, tz: tzinfo) -> str:
+def _cmd_crons(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> str:
     from console.cli.text import crons_text
     from console.domain.json_shapes import cron_json
 
@@ -346,7 +348,7 @@ def _cmd_crons(backend: Any, args: argparse.Namespace, tz: tzinfo) -> str:
     return crons_text(crons, tz)
 
 
-def _cmd_campaigns(backend: Any, args: argparse.Namespace, tz: tzinfo) -> str:
+def _cmd_campaigns(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> str:
     from console.cli.text import campaigns_text
     from console.domain.json_shapes import campaign_json
 
@@ -356,7 +358,7 @@ def _cmd_campaigns(backend: Any, args: argparse.Namespace, tz: tzinfo) -> str:
     return campaigns_text(campaigns, tz)
 
 
-def _run_tui(settings: Any, tz: tzinfo, args: argparse.Namespace) -> int:
+def _run_tui(settings: ConnectionSettings, tz: tzinfo, args: argparse.Namespace) -> int:
     from console.config.connection import precheck_target
 
     refresh = args.refresh

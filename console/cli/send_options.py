@@ -7,7 +7,10 @@ import the write commands before the first frame.
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from console.smtp.concurrency import ConcurrencyPolicy
 
 
 def add_send_options(parser: argparse.ArgumentParser, *, sub: bool) -> None:
@@ -32,7 +35,7 @@ def add_send_options(parser: argparse.ArgumentParser, *, sub: bool) -> None:
     )
 
 
-def send_policy(args: argparse.Namespace, environ: dict[str, str]) -> Any:
+def send_policy(args: argparse.Namespace, environ: dict[str, str]) -> ConcurrencyPolicy:
     """The ConcurrencyPolicy of --concurrency, --server-concurrency and the environment;
     a one-line UsageError when one of them is wrong (before connecting)."""
     from console.smtp.concurrency import resolve_policy

@@ -28,6 +28,7 @@ from console.domain.secrets import NO_SECRETS, SecretMask
 
 if TYPE_CHECKING:
     from console.backends.base import MailQueueBackend
+    from console.config.connection import ConnectionSettings
     from console.domain.inbound import Verdict
     from console.services.support.eml import ExportLimits
 
@@ -92,7 +93,7 @@ def add_support_parsers(sub: Any) -> None:
     sub("aliases", "the mail aliases: address, target model, who may write")
 
 
-def dispatch_support(settings: Any, args: argparse.Namespace, tz: tzinfo) -> int:
+def dispatch_support(settings: ConnectionSettings, args: argparse.Namespace, tz: tzinfo) -> int:
     """Run one support command, opening the database only when it is needed; print."""
     if args.command == "logs" and args.mail is None:
         from console.cli.logs import configured_mask

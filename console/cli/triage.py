@@ -27,6 +27,7 @@ from console.domain.sanitize import one_line
 
 if TYPE_CHECKING:
     from console.backends.base import MailQueueBackend
+    from console.config.connection import ConnectionSettings
     from console.domain.causes import CauseGroup
     from console.services.probe import ProbeResult
 
@@ -98,7 +99,7 @@ def check_unknown_line(message: str) -> str:
     return f"MAILQ UNKNOWN - {one_line(message, 300).replace('|', '/')}"
 
 
-def dispatch_triage(settings: Any, args: argparse.Namespace, tz: tzinfo) -> int:
+def dispatch_triage(settings: ConnectionSettings, args: argparse.Namespace, tz: tzinfo) -> int:
     """Open the database, run the command, print; `check` turns every error into UNKNOWN."""
     from console.backends.connect import open_backend
 
