@@ -617,7 +617,7 @@ class SqlBackend:
 
     def mail_settings(self, uid: int) -> tuple[DbSettings, ConfSmtp | None]:
         from console.odoo.send_context import conf_smtp
-        from console.odoo.send_store import load_settings
+        from console.odoo.send_reads import load_settings
 
         settings = self._run(lambda c: load_settings(c, self.schema, uid))
         if self.target.odoo_conf is None:

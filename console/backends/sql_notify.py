@@ -11,8 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from console.backends.sql import SqlBackend
-from console.odoo import bus
-from console.odoo import send_store as store
+from console.odoo import bus, send_transactions
 
 
 def notify_cron_runners(backend: SqlBackend) -> str | None:
@@ -68,7 +67,7 @@ def notify_postgres(backend: SqlBackend, channel: str, payloads: Sequence[str]) 
             conn.commit()
         return None
     except SQLAlchemyError as exc:
-        reason = store.describe_db_error(exc)
+        reason = send_transactions.describe_db_error(exc)
         if url.password:
             reason = reason.replace(str(url.password), "***")
         return reason

@@ -16,8 +16,7 @@ from sqlalchemy.engine import Connection
 
 from console.domain.actions import WriteOutcome
 from console.domain.errors import ConsoleError
-from console.odoo import bus, restore, writes
-from console.odoo import send_store as store
+from console.odoo import bus, restore, send_writes, writes
 from console.odoo.crons import cron_name_text
 
 if TYPE_CHECKING:
@@ -93,7 +92,7 @@ class SqlMailWriter:
         name = cron_name_text(row.cron_name) or f"cron {cron_id}"
         if not row.active:
             return name, False
-        store.insert_trigger(self._connection, cron_id, uid, now)
+        send_writes.insert_trigger(self._connection, cron_id, uid, now)
         self._woken_crons = True
         return name, True
 
