@@ -1,5 +1,5 @@
 """The reads of "Send now": what Odoo's ``send()`` / ``_send()`` read, as SQL, per version
-(model §4.3): the settings, the queue cron, the mails' plan rows and one mail's content.
+(model §4.3, §4.4): the settings, the queue cron, the mails' plan rows and one mail's content.
 
 Every function takes the caller's connection; the caller owns the transactions
 (console.odoo.send_transactions). Only columns that exist are read.

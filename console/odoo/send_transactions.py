@@ -1,5 +1,5 @@
 """The transactions of "Send now": how a connection takes the write lock and waits for a
-row lock, and how a lock or driver error reads (model §4.3).
+row lock, and how a lock or driver error reads.
 
 Every function takes the caller's connection; the caller owns it.
 """
