@@ -16,7 +16,15 @@ from sqlalchemy.engine import Connection
 
 from console.domain.actions import WriteOutcome
 from console.domain.errors import ConsoleError
-from console.odoo import bus, restore, send_writes, writes
+from console.odoo import (
+    bus,
+    cron_writes,
+    mailing_writes,
+    notification_writes,
+    restore,
+    send_writes,
+    writes,
+)
 from console.odoo.crons import cron_name_text
 
 if TYPE_CHECKING:
@@ -58,14 +66,16 @@ class SqlMailWriter:
     def ignore_failures(self, ids: Sequence[int], *, uid: int, now: datetime) -> WriteOutcome:
         info = self._backend.info
         acting = bus.Acting(uid, info.odoo_version, info.name, now)
-        outcome = writes.ignore_failures(self._connection, self._schema, list(ids), acting)
+        outcome = notification_writes.ignore_failures(
+            self._connection, self._schema, list(ids), acting
+        )
         channels = outcome.details.get("bus_channels")
         if isinstance(channels, list):
             self._bus_channels.extend(channels)
         return outcome
 
     def cancel_mailings(self, ids: Sequence[int], *, uid: int, now: datetime) -> WriteOutcome:
-        return writes.cancel_mailings(
+        return mailing_writes.cancel_mailings(
             self._connection,
             self._schema,
             list(ids),
@@ -77,7 +87,7 @@ class SqlMailWriter:
     def set_cron_interval(
         self, cron_id: int, *, number: int, unit: str, uid: int, now: datetime
     ) -> tuple[int | None, str | None]:
-        return writes.set_cron_interval(
+        return cron_writes.set_cron_interval(
             self._connection, self._schema, cron_id, number=number, unit=unit, uid=uid, now=now
         )
 
