@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import quote
 
-from sqlalchemy import create_engine, event, select
-from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from console.backends.base import MailQuery
+from console.backends.sql_engine import build_engine
 from console.backends.sql_errors import connection_error, query_error
 from console.backends.sql_writes import SqlMailWriter
 from console.config.connection import ConnectionSettings, ResolvedTarget, mask_url, resolve_target
@@ -60,24 +59,6 @@ if TYPE_CHECKING:
     from console.smtp.server_choice import ConfSmtp
 
 T = TypeVar("T")
-CONNECT_TIMEOUT_S = 5
-# A network cut without a reset (a VPN or NAT dropping state) would leave a query waiting
-# for the OS's retransmission timeout, about 15 minutes. libpq's keepalives notice a silent
-# peer after 10 + 3 x 5 s, tcp_user_timeout gives up on unacknowledged data after 30 s.
-# The server gets the same settings for its side of our sessions: a console cut off while
-# it holds the queue cron's lock (Send now) must not block Odoo's queue for the server's
-# default two hours. All are ignored on Unix sockets, where no network can be cut.
-TCP_KEEPALIVE = {
-    "keepalives": 1,
-    "keepalives_idle": 10,
-    "keepalives_interval": 5,
-    "keepalives_count": 3,
-    "tcp_user_timeout": 30_000,
-}
-SERVER_TCP_KEEPALIVE = (
-    "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3 "
-    "-c tcp_user_timeout=30000"
-)
 # A hash of a million mail ids needs tens of MB; the default 4 MB would make PostgreSQL
 # re-run the filter's subqueries for every row.
 TEXT_SEARCH_WORK_MEM = "96MB"
@@ -90,54 +71,6 @@ TEXT_WINDOW = 5000
 IDS_PAGE = 100_000
 
 
-def _build_engine(url: URL, settings: ConnectionSettings) -> Engine:
-    if url.get_backend_name() == "sqlite":
-        database = url.database or ""
-        if settings.read_only:
-            # mode=ro: SQLite itself refuses every write on this connection. The path is
-            # percent-encoded: in a file: URI a raw "?" or "#" would end the path there, and
-            # SQLite would open another file, read-write.
-            path = quote(os.path.abspath(database), safe="/")
-            url = URL.create("sqlite", database=f"file:{path}?mode=ro", query={"uri": "true"})
-        engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False})
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-            # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
-            dbapi_connection.isolation_level = None
-            # Bytes that are not UTF-8 (a hostile or damaged row) read as U+FFFD, not a crash.
-            dbapi_connection.text_factory = _decode_lenient
-            dbapi_connection.execute("PRAGMA foreign_keys = ON")
-
-        @event.listens_for(engine, "begin")
-        def _begin(connection: Connection) -> None:
-            # Writers take the write lock up front (BEGIN IMMEDIATE), so a check-then-write
-            # sequence cannot be interleaved with another writer.
-            immediate = connection.get_execution_options().get("sqlite_immediate", False)
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-        return engine
-    options = [f"-c statement_timeout={settings.statement_timeout_ms}", SERVER_TCP_KEEPALIVE]
-    if settings.read_only:
-        options.append("-c default_transaction_read_only=on")
-    return create_engine(
-        url,
-        pool_size=3,
-        max_overflow=2,
-        pool_pre_ping=True,
-        connect_args={
-            "connect_timeout": CONNECT_TIMEOUT_S,
-            "application_name": "odoo-mailq",
-            "options": " ".join(options),
-            **TCP_KEEPALIVE,
-        },
-    )
-
-
-def _decode_lenient(raw: bytes) -> str:
-    return raw.decode("utf-8", "replace")
-
-
 class SqlBackend:
     """Implements `MailQueueBackend` with plain SQL, read by SQLAlchemy Core."""
 
@@ -146,7 +79,7 @@ class SqlBackend:
         self._settings = settings
         self._url = target.url
         self._secrets = MaskCache(target)
-        self._engine = _build_engine(target.url, settings)
+        self._engine = build_engine(target.url, settings)
         try:
             with self._engine.connect() as connection:
                 self.schema: OdooSchema = load_schema(connection)
