@@ -17,7 +17,7 @@ from console.backends.base import MailQuery
 from console.backends.sql_engine import build_engine
 from console.backends.sql_errors import connection_error, query_error
 from console.backends.sql_writes import SqlMailWriter
-from console.config.connection import ConnectionSettings, ResolvedTarget, mask_url, resolve_target
+from console.config.connection import ConnectionSettings, ResolvedTarget, resolve_target
 from console.config.odoo_conf import OdooConf
 from console.domain.causes import FailedRow, TextGroup
 from console.domain.errors import ConsoleError, ReadOnlyRefused
@@ -46,11 +46,12 @@ from console.odoo import inbound_routing as inbound_sql
 from console.odoo import mail_config
 from console.odoo import mail_queries as mail_sql
 from console.odoo import queue_index as index_sql
+from console.odoo.database_info import read_info
 from console.odoo.mail_queries import LIST_REASON_CHARS
 from console.odoo.record_names import record_names
 from console.odoo.schema import OdooSchema, load_schema
 from console.odoo.secrets import MaskCache, stored_credentials, target_credentials
-from console.odoo.version import OdooVersion, detect_version, module_installed
+from console.odoo.version import OdooVersion, detect_version
 
 if TYPE_CHECKING:
     from console.backends.sql_send import SqlSendSession
@@ -84,7 +85,13 @@ class SqlBackend:
             with self._engine.connect() as connection:
                 self.schema: OdooSchema = load_schema(connection)
                 self.version: OdooVersion = detect_version(connection, self.schema)
-                self._info = self._read_info(connection)
+                self._info = read_info(
+                    connection,
+                    self.schema,
+                    self.version,
+                    target.url,
+                    read_only=settings.read_only,
+                )
         except ConsoleError:
             self._engine.dispose()
             raise
@@ -173,35 +180,6 @@ class SqlBackend:
         return [*target_credentials(self._target), *self._run(stored_credentials)]
 
     # -- info -------------------------------------------------------------------
-    def _read_info(self, connection: Connection) -> DatabaseInfo:
-        neutralized = False
-        if self.schema.has_table("ir_config_parameter"):
-            icp = self.schema.t("ir_config_parameter")
-            value = connection.execute(
-                select(icp.c.value).where(icp.c.key == "database.is_neutralized")
-            ).scalar_one_or_none()
-            neutralized = str(value or "").strip().lower() in {"true", "1"}
-        has_mass_mailing = (
-            self.schema.has_table("mailing_mailing")
-            and self.schema.has("mail_mail", "mailing_id")
-            and module_installed(connection, self.schema, "mass_mailing")
-        )
-        if self._url.get_backend_name() == "sqlite":
-            name = (self._url.database or "").rsplit("/", 1)[-1]
-        else:
-            name = self._url.database or ""
-        return DatabaseInfo(
-            name=name,
-            dialect=self._url.get_backend_name(),
-            display_url=mask_url(self._url),
-            odoo_version=self.version.major,
-            odoo_version_label=self.version.label,
-            read_only=self._settings.read_only,
-            has_mass_mailing=has_mass_mailing,
-            neutralized=neutralized,
-            notes=self.version.notes,
-        )
-
     @property
     def info(self) -> DatabaseInfo:
         return self._info
