@@ -1,11 +1,14 @@
-"""The SQLAlchemy Core backend: PostgreSQL (psycopg 3) or SQLite, Odoo 16 to 19."""
+"""The SQLAlchemy Core backend: PostgreSQL (psycopg 3) or SQLite, Odoo 16 to 19.
+
+``SqlBackend`` holds the engine (console.backends.sql_engine) and the schema it read, and
+runs each read in a connection of its own; the SQL itself is in console/odoo/.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -24,31 +27,25 @@ from console.domain.errors import ConsoleError, ReadOnlyRefused
 from console.domain.health import HealthFacts
 from console.domain.inbound import RoutingSetup, Verdict
 from console.domain.models import (
-    Attachment,
     CampaignRow,
     CronRow,
     DatabaseInfo,
     MailDetail,
     MailPage,
-    MailRow,
-    Notification,
     QueueStatus,
-    Recipient,
 )
 from console.domain.queue_index import QueueIndexFacts
 from console.domain.secrets import Credential, SecretMask
-from console.domain.timefmt import as_naive_datetime, utcnow_naive
+from console.domain.timefmt import utcnow_naive
 from console.odoo import campaigns as campaign_sql
 from console.odoo import causes as cause_sql
 from console.odoo import crons as cron_sql
 from console.odoo import health_facts as health_sql
 from console.odoo import inbound_routing as inbound_sql
-from console.odoo import mail_config
-from console.odoo import mail_queries as mail_sql
+from console.odoo import mail_config, mail_detail, mail_list
 from console.odoo import queue_index as index_sql
 from console.odoo.database_info import read_info
-from console.odoo.mail_queries import LIST_REASON_CHARS
-from console.odoo.record_names import record_names
+from console.odoo.mail_rows import id_column
 from console.odoo.schema import OdooSchema, load_schema
 from console.odoo.secrets import MaskCache, stored_credentials, target_credentials
 from console.odoo.version import OdooVersion, detect_version
@@ -63,10 +60,8 @@ T = TypeVar("T")
 # A hash of a million mail ids needs tens of MB; the default 4 MB would make PostgreSQL
 # re-run the filter's subqueries for every row.
 TEXT_SEARCH_WORK_MEM = "96MB"
-# Partners loaded per mail: a list shows the first and a count; the detail shows more.
-LIST_RECIPIENTS = 20
-DETAIL_RECIPIENTS = 1000
-# Mails a text page searches row by row before it hashes the messages (see _text_page_rows).
+# Mails a text page searches row by row before it hashes the messages
+# (console.odoo.mail_list._text_page_rows); read at each call, handed to mail_list.
 TEXT_WINDOW = 5000
 # Ids per statement when every matching id is wanted (select-all).
 IDS_PAGE = 100_000
@@ -187,24 +182,7 @@ class SqlBackend:
     # -- mails ------------------------------------------------------------------
     def status(self) -> QueueStatus:
         now = utcnow_naive()
-
-        def work(connection: Connection) -> QueueStatus:
-            counts: dict[str, int] = {}
-            oldest: datetime | None = None
-            future = 0
-            statement = mail_sql.status_statement(self.schema)
-            for state, count, oldest_due, scheduled in connection.execute(
-                statement, {"now": now}
-            ).all():
-                if state is None:
-                    continue
-                counts[str(state)] = int(count)
-                if oldest_due is not None:
-                    oldest = oldest_due
-                future += int(scheduled or 0)
-            return QueueStatus(counts=counts, oldest_due_outgoing=oldest, scheduled_future=future)
-
-        return self._run(work)
+        return self._run(lambda c: mail_list.queue_status(c, self.schema, now))
 
     def _prepare_text_search(self, connection: Connection, query: MailQuery) -> None:
         """Room for the filter's hashed subqueries (see mail_filter), this transaction only."""
@@ -214,89 +192,23 @@ class SqlBackend:
     def mail_page(self, query: MailQuery) -> MailPage:
         limit = max(1, min(query.limit, 1000))
         mask = self.secret_mask()
+        window = TEXT_WINDOW
 
         def work(connection: Connection) -> MailPage:
             self._prepare_text_search(connection, query)
-            rows = self._page_rows(connection, query, limit)
-            has_more = len(rows) > limit
-            rows = rows[:limit]
-            backwards = query.after_id is not None and query.before_id is None
-            if backwards:
-                rows.reverse()  # fetched ascending from after_id; show newest first
-            recipients = self._recipients(connection, [int(r[0]) for r in rows], LIST_RECIPIENTS)
-            mails = self._with_record_names(connection, _mail_rows(rows, recipients, mask))
-            return MailPage(rows=mails, has_more=has_more)
+            return mail_list.mail_page(
+                connection,
+                self.schema,
+                states=query.states,
+                text=query.text,
+                before_id=query.before_id,
+                after_id=query.after_id,
+                limit=limit,
+                mask=mask,
+                window=window,
+            )
 
         return self._run(work)
-
-    def _page_rows(self, connection: Connection, query: MailQuery, limit: int) -> list[Any]:
-        """Up to limit + 1 rows (the columns of a MailRow), in the order they were read."""
-        if not query.text.strip():
-            statement = mail_sql.list_page_statement(
-                self.schema, query.states, query.before_id is not None, query.after_id is not None
-            )
-            params = mail_sql.list_page_params(query.before_id, query.after_id, limit)
-            return list(connection.execute(statement, params).all())
-        return self._text_page_rows(connection, query, limit + 1)
-
-    def _text_page_rows(self, connection: Connection, query: MailQuery, fetch: int) -> list[Any]:
-        """A text page: first the newest TEXT_WINDOW mails row by row, then the rest hashed.
-
-        Searching row by row (each message looked up by its key) stops as soon as the page
-        is full: a common word fills it within a few thousand mails. A rare word would
-        walk the whole table that way, so past the window the hashed form (one scan of
-        the messages, see mail_filter) finds the rest of the page.
-        """
-        schema, states, text = self.schema, query.states, query.text
-        before, after = query.before_id, query.after_id
-        ascending = after is not None and before is None
-        edge_query = mail_sql.window_edge_query(schema, before, after, ascending, TEXT_WINDOW)
-        edge = connection.execute(edge_query).scalar()
-        if edge is None:  # fewer mails than the window: the row-by-row walk is bounded
-            statement = mail_sql.page_select(
-                schema, states, text, before, after, fetch, ascending, per_row=True
-            )
-            return list(connection.execute(statement).all())
-        # The window holds the edge; the rest starts right past it.
-        window_before, window_after = (edge + 1, after) if ascending else (before, edge - 1)
-        rest_before, rest_after = (None, edge) if ascending else (edge, after)
-        window = mail_sql.page_select(
-            schema, states, text, window_before, window_after, fetch, ascending, per_row=True
-        )
-        rows = list(connection.execute(window).all())
-        if len(rows) < fetch:
-            rest = mail_sql.page_select(
-                schema, states, text, rest_before, rest_after, fetch - len(rows), ascending
-            )
-            rows += connection.execute(rest).all()
-        return rows
-
-    def _with_record_names(
-        self, connection: Connection, mails: tuple[MailRow, ...]
-    ) -> tuple[MailRow, ...]:
-        """19 stores no record_name: the documents' names, read for the whole page."""
-        if self.schema.has("mail_message", "record_name") or not self.is_postgres:
-            return mails
-        names = record_names(connection, self.schema, ((m.model, m.res_id) for m in mails))
-        return tuple(
-            replace(m, record_name=names.get((m.model or "", m.res_id or 0))) for m in mails
-        )
-
-    def _recipients(
-        self, connection: Connection, ids: list[int], per_mail: int
-    ) -> dict[int, tuple[tuple[Recipient, ...], int]]:
-        """Mail id -> (its first partners, how many it has)."""
-        if not ids or not self.schema.has_table("mail_mail_res_partner_rel"):
-            return {}
-        found: dict[int, list[Recipient]] = defaultdict(list)
-        totals: dict[int, int] = {}
-        statement = mail_sql.recipients_statement(self.schema, per_mail, self.is_postgres)
-        for mail_id, partner_id, name, email, total in connection.execute(
-            statement, {"ids": ids}
-        ).all():
-            found[mail_id].append(Recipient(partner_id, name, email))
-            totals[mail_id] = total
-        return {key: (tuple(value), totals[key]) for key, value in found.items()}
 
     def mail_ids(self, query: MailQuery, cap: int) -> list[int]:
         """The ids of every mail matching `query` (states, text, before_id), newest first.
@@ -304,49 +216,32 @@ class SqlBackend:
         Ids only, IDS_PAGE a statement, in one transaction: what a select-all needs,
         without reading rows, recipients and building MailRows for each.
         """
+        page_size = IDS_PAGE
 
         def work(connection: Connection) -> list[int]:
             self._prepare_text_search(connection, query)
-            ids: list[int] = []
-            before = query.before_id
-            while len(ids) < cap:
-                wanted = min(IDS_PAGE, cap - len(ids))
-                statement = mail_sql.mail_ids_query(
-                    self.schema, query.states, query.text, before, wanted + 1
-                )
-                page = _id_column(connection, statement)
-                ids.extend(page[:wanted])
-                if len(page) <= wanted:  # the one more row says whether to go on
-                    break
-                before = ids[-1]
-            return ids
+            return mail_list.mail_ids(
+                connection,
+                self.schema,
+                states=query.states,
+                text=query.text,
+                before_id=query.before_id,
+                cap=cap,
+                page_size=page_size,
+            )
 
         return self._run(work)
 
     def count_mails(self, query: MailQuery) -> int:
         def work(connection: Connection) -> int:
             self._prepare_text_search(connection, query)
-            statement = mail_sql.mail_count_query(self.schema, query.states, query.text)
-            return int(connection.execute(statement).scalar_one())
+            return mail_list.count_mails(connection, self.schema, query.states, query.text)
 
         return self._run(work)
 
     def scheduled_later(self, ids: Sequence[int]) -> list[datetime]:
         now = utcnow_naive()
-
-        def work(connection: Connection) -> list[datetime]:
-            found: list[datetime] = []
-            for start in range(0, len(ids), 10_000):
-                chunk = list(ids[start : start + 10_000])
-                for (when,) in connection.execute(
-                    mail_sql.scheduled_later_query(self.schema, chunk, now)
-                ):
-                    moment = as_naive_datetime(when)
-                    if moment is not None:
-                        found.append(moment)
-            return sorted(found)
-
-        return self._run(work)
+        return self._run(lambda c: mail_list.scheduled_later(c, self.schema, ids, now))
 
     def failure_groups(self, *, with_ids: bool = False) -> list[TextGroup]:
         mask = self.secret_mask()
@@ -401,63 +296,7 @@ class SqlBackend:
 
     def mail_detail(self, mail_id: int) -> MailDetail | None:
         mask = self.secret_mask()
-
-        def work(connection: Connection) -> MailDetail | None:
-            row = connection.execute(mail_sql.mail_detail_query(self.schema, mail_id)).first()
-            if row is None:
-                return None
-            recipients = self._recipients(connection, [mail_id], DETAIL_RECIPIENTS).get(
-                mail_id, ((), 0)
-            )
-            notifications: tuple[Notification, ...] = ()
-            if self.schema.has_table("mail_notification"):
-                notifications = tuple(
-                    Notification(
-                        id=int(n.id),
-                        partner_id=n.res_partner_id,
-                        partner_name=n.name,
-                        partner_email=n.email,
-                        notification_type=str(n.notification_type),
-                        status=n.notification_status,
-                        failure_type=n.failure_type,
-                        failure_reason=mask.cut(n.failure_reason, LIST_REASON_CHARS),
-                        mail_mail_id=n.mail_mail_id,
-                    )
-                    for n in connection.execute(
-                        mail_sql.notifications_query(self.schema, int(row.mail_message_id))
-                    )
-                )
-            attachments: tuple[Attachment, ...] = ()
-            if self.schema.has_table("message_attachment_rel") and self.schema.has_table(
-                "ir_attachment"
-            ):
-                attachments = tuple(
-                    Attachment(int(a.id), str(a.name), a.mimetype, a.file_size)
-                    for a in connection.execute(
-                        mail_sql.attachments_query(self.schema, int(row.mail_message_id))
-                    )
-                )
-            return MailDetail(
-                mail=self._with_record_names(connection, (_mail_row(row, *recipients, mask),))[0],
-                message_id=row.message_id,
-                references=row.references,
-                reply_to=row.reply_to,
-                email_cc=row.email_cc,
-                headers=row.headers,
-                server_name=row.server_name,
-                campaign_subject=row.campaign_subject,
-                auto_delete=row.auto_delete,
-                is_notification=row.is_notification,
-                message_type=row.message_type,
-                body_html=row.body_html,
-                failure_reason_full=mask.optional(row.failure_reason),
-                notifications=notifications,
-                attachments=attachments,
-                create_date=row.create_date,
-                write_date=row.write_date,
-            )
-
-        return self._run(work)
+        return self._run(lambda c: mail_detail.mail_detail(c, self.schema, mail_id, mask))
 
     # -- crons ------------------------------------------------------------------
     def crons(self) -> list[CronRow]:
@@ -511,7 +350,7 @@ class SqlBackend:
             recipients_query = campaign_sql.list_recipients_query(self.schema, ids)
             if recipients_query is not None:
                 recipients = {int(k): int(v) for k, v in connection.execute(recipients_query)}
-            order = _id_column(
+            order = id_column(
                 connection,
                 campaign_sql.cron_order_query(self.schema, now, postgres=self.is_postgres),
             )
@@ -555,86 +394,6 @@ def open_backend(settings: ConnectionSettings) -> SqlBackend:
         return SqlBackend(target, settings)
     except SQLAlchemyError as exc:  # engine creation problems (bad driver options)
         raise connection_error(exc, target.url) from None
-
-
-# -- row mapping ------------------------------------------------------------------
-def _id_column(connection: Connection, statement: Any) -> list[int]:
-    """A one-column result read straight from the DBAPI cursor.
-
-    SQLAlchemy builds a Row per row (about a microsecond each): for 100,000 ids that is
-    more than the database takes to send them.
-    """
-    result = connection.execute(statement)
-    try:
-        return [int(row[0]) for row in result.cursor.fetchall()]
-    finally:
-        result.close()
-
-
-def _mail_row(
-    row: Any, recipients: tuple[Recipient, ...], recipient_count: int, mask: SecretMask
-) -> MailRow:
-    return MailRow(
-        id=int(row.id),
-        state=str(row.state) if row.state is not None else "?",
-        date=row.date,
-        scheduled_date=row.scheduled_date,
-        email_from=row.email_from,
-        email_to=row.email_to,
-        recipients=recipients,
-        subject=row.subject,
-        model=row.model,
-        res_id=row.res_id,
-        record_name=row.record_name,
-        failure_type=row.failure_type,
-        failure_reason=mask.optional(row.failure_reason),
-        mailing_id=row.mailing_id,
-        recipient_count=recipient_count,
-    )
-
-
-def _mail_rows(
-    rows: list[Any], recipients: dict[int, tuple[tuple[Recipient, ...], int]], mask: SecretMask
-) -> tuple[MailRow, ...]:
-    """A page's rows, read by position (the columns of `mail_sql._mail_row_columns`)."""
-    none: tuple[tuple[Recipient, ...], int] = ((), 0)
-    result = []
-    for (
-        mail_id,
-        state,
-        date,
-        scheduled_date,
-        email_from,
-        email_to,
-        subject,
-        model,
-        res_id,
-        record_name,
-        failure_type,
-        failure_reason,
-        mailing_id,
-    ) in rows:
-        partners, count = recipients.get(mail_id, none)
-        result.append(
-            MailRow(
-                mail_id,
-                "?" if state is None else str(state),
-                date,
-                scheduled_date,
-                email_from,
-                email_to,
-                partners,
-                subject,
-                model,
-                res_id,
-                record_name,
-                failure_type,
-                mask.cut(failure_reason, LIST_REASON_CHARS),
-                mailing_id,
-                count,
-            )
-        )
-    return tuple(result)
 
 
 def _one_row_per_cron(rows: list[Any]) -> list[Any]:
