@@ -6,11 +6,10 @@ runs each read in a connection of its own; the SQL itself is in console/odoo/.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
@@ -37,15 +36,13 @@ from console.domain.models import (
 from console.domain.queue_index import QueueIndexFacts
 from console.domain.secrets import Credential, SecretMask
 from console.domain.timefmt import utcnow_naive
-from console.odoo import campaigns as campaign_sql
+from console.odoo import campaign_list, cron_list, mail_config, mail_detail, mail_list
 from console.odoo import causes as cause_sql
 from console.odoo import crons as cron_sql
 from console.odoo import health_facts as health_sql
 from console.odoo import inbound_routing as inbound_sql
-from console.odoo import mail_config, mail_detail, mail_list
 from console.odoo import queue_index as index_sql
 from console.odoo.database_info import read_info
-from console.odoo.mail_rows import id_column
 from console.odoo.schema import OdooSchema, load_schema
 from console.odoo.secrets import MaskCache, stored_credentials, target_credentials
 from console.odoo.version import OdooVersion, detect_version
@@ -303,12 +300,11 @@ class SqlBackend:
         now = utcnow_naive()
 
         def work(connection: Connection) -> list[CronRow]:
-            rows = list(connection.execute(cron_sql.crons_query(self.schema)))
-            rows = _one_row_per_cron(rows)
+            rows = cron_list.cron_rows(connection, self.schema)
             running: set[int] | None = None
             if self.is_postgres and not self._settings.read_only:
                 running = self._probe_running(cron_sql.ready_cron_ids(rows, now))
-            return [_cron_row(row, now, running, self.version.major) for row in rows]
+            return [cron_list.cron_row(row, now, running, self.version.major) for row in rows]
 
         return self._run(work)
 
@@ -325,38 +321,7 @@ class SqlBackend:
         if not self._info.has_mass_mailing:
             return []
         now = utcnow_naive()
-
-        def work(connection: Connection) -> list[CampaignRow]:
-            rows = list(connection.execute(campaign_sql.queued_campaigns_query(self.schema)))
-            ids = [int(r.id) for r in rows]
-            if not ids:
-                return []
-            stats: dict[int, dict[str, int]] = defaultdict(dict)
-            last_trace: dict[int, datetime] = {}
-            if self.schema.has_table("mailing_trace"):
-                for mailing_id, status, count, last in connection.execute(
-                    campaign_sql.trace_stats_query(self.schema, ids)
-                ):
-                    stats[int(mailing_id)][str(status)] = int(count)
-                    if last is not None and (
-                        mailing_id not in last_trace or last > last_trace[mailing_id]
-                    ):
-                        last_trace[int(mailing_id)] = last
-            outgoing = dict(
-                (int(k), int(v))
-                for k, v in connection.execute(campaign_sql.outgoing_mails_query(self.schema, ids))
-            )
-            recipients: dict[int, int] = {}
-            recipients_query = campaign_sql.list_recipients_query(self.schema, ids)
-            if recipients_query is not None:
-                recipients = {int(k): int(v) for k, v in connection.execute(recipients_query)}
-            order = id_column(
-                connection,
-                campaign_sql.cron_order_query(self.schema, now, postgres=self.is_postgres),
-            )
-            return _ordered_campaigns(rows, order, stats, last_trace, outgoing, recipients)
-
-        return self._run(work)
+        return self._run(lambda c: campaign_list.read_campaigns(c, self.schema, now))
 
     def send_session(self, uid: int, max_message_mb: float) -> SqlSendSession:
         if self.info.read_only:
@@ -394,84 +359,3 @@ def open_backend(settings: ConnectionSettings) -> SqlBackend:
         return SqlBackend(target, settings)
     except SQLAlchemyError as exc:  # engine creation problems (bad driver options)
         raise connection_error(exc, target.url) from None
-
-
-def _one_row_per_cron(rows: list[Any]) -> list[Any]:
-    """A cron can carry several XML ids (exports); keep the module's own."""
-    chosen: dict[int, Any] = {}
-    for row in rows:
-        current = chosen.get(row.id)
-        if current is None or (current.xml_module in (None, "__export__") and row.xml_module):
-            chosen[row.id] = row
-    return list(chosen.values())
-
-
-def _cron_row(row: Any, now: datetime, running: set[int] | None, version: int) -> CronRow:
-    name = cron_sql.cron_name_text(row.cron_name)
-    xml_id = f"{row.xml_module}.{row.xml_name}" if row.xml_module else None
-    active = bool(row.active)
-    if version <= 17 and row.numbercall is not None and row.numbercall == 0:
-        active = False  # numbercall 0: Odoo 16/17's runner never picks it
-    return CronRow(
-        id=int(row.id),
-        name=name,
-        xml_id=xml_id,
-        active=active,
-        interval_number=row.interval_number,
-        interval_type=row.interval_type,
-        nextcall=row.nextcall,
-        lastcall=row.lastcall,
-        priority=row.priority,
-        failure_count=row.failure_count,
-        first_failure_date=row.first_failure_date,
-        running=None if running is None else int(row.id) in running,
-        pending_triggers=int(row.triggers or 0),
-        # A job being run keeps its old nextcall until it finishes: running, not overdue.
-        overdue=cron_sql.is_overdue(active, row.nextcall, now)
-        and not (running is not None and int(row.id) in running),
-        is_mail_related=cron_sql.is_mail_related(row.xml_module, name),
-    )
-
-
-def _ordered_campaigns(
-    rows: list[Any],
-    cron_order: list[int],
-    stats: dict[int, dict[str, int]],
-    last_trace: dict[int, datetime],
-    outgoing: dict[int, int],
-    recipients: dict[int, int],
-) -> list[CampaignRow]:
-    """Due mailings in the cron's order, then the others by schedule date."""
-    rank = {mailing_id: index for index, mailing_id in enumerate(cron_order)}
-    due = sorted((r for r in rows if int(r.id) in rank), key=lambda r: rank[int(r.id)])
-    later = sorted(
-        (r for r in rows if int(r.id) not in rank),
-        key=lambda r: (r.schedule_date or datetime.max, r.id),
-    )
-    result: list[CampaignRow] = []
-    for position, row in enumerate(due + later, start=1):
-        mailing_id = int(row.id)
-        by_status = stats.get(mailing_id, {})
-        is_due = position <= len(due)
-        result.append(
-            CampaignRow(
-                id=mailing_id,
-                name=row.name,
-                subject=str(row.subject or ""),
-                state=str(row.state),
-                schedule_type=row.schedule_type,
-                schedule_date=row.schedule_date,
-                calendar_date=row.calendar_date,
-                create_date=row.create_date,
-                position=position if is_due else None,
-                is_head=is_due and position == 1,
-                due=is_due,
-                recipients=recipients.get(mailing_id),
-                traces=sum(by_status.values()),
-                traces_sent=sum(by_status.get(s, 0) for s in campaign_sql.SENT_TRACE_STATUSES),
-                traces_failed=sum(by_status.get(s, 0) for s in campaign_sql.FAILED_TRACE_STATUSES),
-                mails_outgoing=outgoing.get(mailing_id, 0),
-                last_trace_at=last_trace.get(mailing_id),
-            )
-        )
-    return result
