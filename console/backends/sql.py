@@ -1,57 +1,51 @@
-"""The SQLAlchemy Core backend: PostgreSQL (psycopg 3) or SQLite, Odoo 16 to 19."""
+"""The SQLAlchemy Core backend: PostgreSQL (psycopg 3) or SQLite, Odoo 16 to 19.
+
+``SqlBackend`` holds the engine (console.backends.sql_engine) and the schema it read, and
+runs each read in a connection of its own; the SQL itself is in console/odoo/.
+"""
 
 from __future__ import annotations
 
-import os
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
-from urllib.parse import quote
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import create_engine, event, select
-from sqlalchemy.engine import URL, Connection, Engine
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from console.backends.base import MailQuery
+from console.backends.sql_engine import build_engine
 from console.backends.sql_errors import connection_error, query_error
 from console.backends.sql_writes import SqlMailWriter
-from console.config.connection import ConnectionSettings, ResolvedTarget, mask_url, resolve_target
+from console.config.connection import ConnectionSettings, ResolvedTarget, resolve_target
 from console.config.odoo_conf import OdooConf
 from console.domain.causes import FailedRow, TextGroup
 from console.domain.errors import ConsoleError, ReadOnlyRefused
 from console.domain.health import HealthFacts
 from console.domain.inbound import RoutingSetup, Verdict
 from console.domain.models import (
-    Attachment,
     CampaignRow,
     CronRow,
     DatabaseInfo,
     MailDetail,
     MailPage,
-    MailRow,
-    Notification,
     QueueStatus,
-    Recipient,
 )
 from console.domain.queue_index import QueueIndexFacts
 from console.domain.secrets import Credential, SecretMask
-from console.domain.timefmt import as_naive_datetime, utcnow_naive
-from console.odoo import campaigns as campaign_sql
+from console.domain.timefmt import utcnow_naive
+from console.odoo import campaign_list, cron_list, mail_config, mail_detail, mail_list
 from console.odoo import causes as cause_sql
 from console.odoo import crons as cron_sql
 from console.odoo import health_facts as health_sql
 from console.odoo import inbound_routing as inbound_sql
-from console.odoo import mail_config
-from console.odoo import mail_queries as mail_sql
 from console.odoo import queue_index as index_sql
-from console.odoo.mail_queries import LIST_REASON_CHARS
-from console.odoo.record_names import record_names
+from console.odoo.database_info import read_info
 from console.odoo.schema import OdooSchema, load_schema
 from console.odoo.secrets import MaskCache, stored_credentials, target_credentials
-from console.odoo.version import OdooVersion, detect_version, module_installed
+from console.odoo.version import OdooVersion, detect_version
 
 if TYPE_CHECKING:
     from console.backends.sql_send import SqlSendSession
@@ -60,82 +54,14 @@ if TYPE_CHECKING:
     from console.smtp.server_choice import ConfSmtp
 
 T = TypeVar("T")
-CONNECT_TIMEOUT_S = 5
-# A network cut without a reset (a VPN or NAT dropping state) would leave a query waiting
-# for the OS's retransmission timeout, about 15 minutes. libpq's keepalives notice a silent
-# peer after 10 + 3 x 5 s, tcp_user_timeout gives up on unacknowledged data after 30 s.
-# The server gets the same settings for its side of our sessions: a console cut off while
-# it holds the queue cron's lock (Send now) must not block Odoo's queue for the server's
-# default two hours. All are ignored on Unix sockets, where no network can be cut.
-TCP_KEEPALIVE = {
-    "keepalives": 1,
-    "keepalives_idle": 10,
-    "keepalives_interval": 5,
-    "keepalives_count": 3,
-    "tcp_user_timeout": 30_000,
-}
-SERVER_TCP_KEEPALIVE = (
-    "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3 "
-    "-c tcp_user_timeout=30000"
-)
 # A hash of a million mail ids needs tens of MB; the default 4 MB would make PostgreSQL
 # re-run the filter's subqueries for every row.
 TEXT_SEARCH_WORK_MEM = "96MB"
-# Partners loaded per mail: a list shows the first and a count; the detail shows more.
-LIST_RECIPIENTS = 20
-DETAIL_RECIPIENTS = 1000
-# Mails a text page searches row by row before it hashes the messages (see _text_page_rows).
+# Mails a text page searches row by row before it hashes the messages
+# (console.odoo.mail_list._text_page_rows); read at each call, handed to mail_list.
 TEXT_WINDOW = 5000
 # Ids per statement when every matching id is wanted (select-all).
 IDS_PAGE = 100_000
-
-
-def _build_engine(url: URL, settings: ConnectionSettings) -> Engine:
-    if url.get_backend_name() == "sqlite":
-        database = url.database or ""
-        if settings.read_only:
-            # mode=ro: SQLite itself refuses every write on this connection. The path is
-            # percent-encoded: in a file: URI a raw "?" or "#" would end the path there, and
-            # SQLite would open another file, read-write.
-            path = quote(os.path.abspath(database), safe="/")
-            url = URL.create("sqlite", database=f"file:{path}?mode=ro", query={"uri": "true"})
-        engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False})
-
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-            # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
-            dbapi_connection.isolation_level = None
-            # Bytes that are not UTF-8 (a hostile or damaged row) read as U+FFFD, not a crash.
-            dbapi_connection.text_factory = _decode_lenient
-            dbapi_connection.execute("PRAGMA foreign_keys = ON")
-
-        @event.listens_for(engine, "begin")
-        def _begin(connection: Connection) -> None:
-            # Writers take the write lock up front (BEGIN IMMEDIATE), so a check-then-write
-            # sequence cannot be interleaved with another writer.
-            immediate = connection.get_execution_options().get("sqlite_immediate", False)
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
-
-        return engine
-    options = [f"-c statement_timeout={settings.statement_timeout_ms}", SERVER_TCP_KEEPALIVE]
-    if settings.read_only:
-        options.append("-c default_transaction_read_only=on")
-    return create_engine(
-        url,
-        pool_size=3,
-        max_overflow=2,
-        pool_pre_ping=True,
-        connect_args={
-            "connect_timeout": CONNECT_TIMEOUT_S,
-            "application_name": "odoo-mailq",
-            "options": " ".join(options),
-            **TCP_KEEPALIVE,
-        },
-    )
-
-
-def _decode_lenient(raw: bytes) -> str:
-    return raw.decode("utf-8", "replace")
 
 
 class SqlBackend:
@@ -146,12 +72,18 @@ class SqlBackend:
         self._settings = settings
         self._url = target.url
         self._secrets = MaskCache(target)
-        self._engine = _build_engine(target.url, settings)
+        self._engine = build_engine(target.url, settings)
         try:
             with self._engine.connect() as connection:
                 self.schema: OdooSchema = load_schema(connection)
                 self.version: OdooVersion = detect_version(connection, self.schema)
-                self._info = self._read_info(connection)
+                self._info = read_info(
+                    connection,
+                    self.schema,
+                    self.version,
+                    target.url,
+                    read_only=settings.read_only,
+                )
         except ConsoleError:
             self._engine.dispose()
             raise
@@ -240,35 +172,6 @@ class SqlBackend:
         return [*target_credentials(self._target), *self._run(stored_credentials)]
 
     # -- info -------------------------------------------------------------------
-    def _read_info(self, connection: Connection) -> DatabaseInfo:
-        neutralized = False
-        if self.schema.has_table("ir_config_parameter"):
-            icp = self.schema.t("ir_config_parameter")
-            value = connection.execute(
-                select(icp.c.value).where(icp.c.key == "database.is_neutralized")
-            ).scalar_one_or_none()
-            neutralized = str(value or "").strip().lower() in {"true", "1"}
-        has_mass_mailing = (
-            self.schema.has_table("mailing_mailing")
-            and self.schema.has("mail_mail", "mailing_id")
-            and module_installed(connection, self.schema, "mass_mailing")
-        )
-        if self._url.get_backend_name() == "sqlite":
-            name = (self._url.database or "").rsplit("/", 1)[-1]
-        else:
-            name = self._url.database or ""
-        return DatabaseInfo(
-            name=name,
-            dialect=self._url.get_backend_name(),
-            display_url=mask_url(self._url),
-            odoo_version=self.version.major,
-            odoo_version_label=self.version.label,
-            read_only=self._settings.read_only,
-            has_mass_mailing=has_mass_mailing,
-            neutralized=neutralized,
-            notes=self.version.notes,
-        )
-
     @property
     def info(self) -> DatabaseInfo:
         return self._info
@@ -276,24 +179,7 @@ class SqlBackend:
     # -- mails ------------------------------------------------------------------
     def status(self) -> QueueStatus:
         now = utcnow_naive()
-
-        def work(connection: Connection) -> QueueStatus:
-            counts: dict[str, int] = {}
-            oldest: datetime | None = None
-            future = 0
-            statement = mail_sql.status_statement(self.schema)
-            for state, count, oldest_due, scheduled in connection.execute(
-                statement, {"now": now}
-            ).all():
-                if state is None:
-                    continue
-                counts[str(state)] = int(count)
-                if oldest_due is not None:
-                    oldest = oldest_due
-                future += int(scheduled or 0)
-            return QueueStatus(counts=counts, oldest_due_outgoing=oldest, scheduled_future=future)
-
-        return self._run(work)
+        return self._run(lambda c: mail_list.queue_status(c, self.schema, now))
 
     def _prepare_text_search(self, connection: Connection, query: MailQuery) -> None:
         """Room for the filter's hashed subqueries (see mail_filter), this transaction only."""
@@ -303,89 +189,23 @@ class SqlBackend:
     def mail_page(self, query: MailQuery) -> MailPage:
         limit = max(1, min(query.limit, 1000))
         mask = self.secret_mask()
+        window = TEXT_WINDOW
 
         def work(connection: Connection) -> MailPage:
             self._prepare_text_search(connection, query)
-            rows = self._page_rows(connection, query, limit)
-            has_more = len(rows) > limit
-            rows = rows[:limit]
-            backwards = query.after_id is not None and query.before_id is None
-            if backwards:
-                rows.reverse()  # fetched ascending from after_id; show newest first
-            recipients = self._recipients(connection, [int(r[0]) for r in rows], LIST_RECIPIENTS)
-            mails = self._with_record_names(connection, _mail_rows(rows, recipients, mask))
-            return MailPage(rows=mails, has_more=has_more)
+            return mail_list.mail_page(
+                connection,
+                self.schema,
+                states=query.states,
+                text=query.text,
+                before_id=query.before_id,
+                after_id=query.after_id,
+                limit=limit,
+                mask=mask,
+                window=window,
+            )
 
         return self._run(work)
-
-    def _page_rows(self, connection: Connection, query: MailQuery, limit: int) -> list[Any]:
-        """Up to limit + 1 rows (the columns of a MailRow), in the order they were read."""
-        if not query.text.strip():
-            statement = mail_sql.list_page_statement(
-                self.schema, query.states, query.before_id is not None, query.after_id is not None
-            )
-            params = mail_sql.list_page_params(query.before_id, query.after_id, limit)
-            return list(connection.execute(statement, params).all())
-        return self._text_page_rows(connection, query, limit + 1)
-
-    def _text_page_rows(self, connection: Connection, query: MailQuery, fetch: int) -> list[Any]:
-        """A text page: first the newest TEXT_WINDOW mails row by row, then the rest hashed.
-
-        Searching row by row (each message looked up by its key) stops as soon as the page
-        is full: a common word fills it within a few thousand mails. A rare word would
-        walk the whole table that way, so past the window the hashed form (one scan of
-        the messages, see mail_filter) finds the rest of the page.
-        """
-        schema, states, text = self.schema, query.states, query.text
-        before, after = query.before_id, query.after_id
-        ascending = after is not None and before is None
-        edge_query = mail_sql.window_edge_query(schema, before, after, ascending, TEXT_WINDOW)
-        edge = connection.execute(edge_query).scalar()
-        if edge is None:  # fewer mails than the window: the row-by-row walk is bounded
-            statement = mail_sql.page_select(
-                schema, states, text, before, after, fetch, ascending, per_row=True
-            )
-            return list(connection.execute(statement).all())
-        # The window holds the edge; the rest starts right past it.
-        window_before, window_after = (edge + 1, after) if ascending else (before, edge - 1)
-        rest_before, rest_after = (None, edge) if ascending else (edge, after)
-        window = mail_sql.page_select(
-            schema, states, text, window_before, window_after, fetch, ascending, per_row=True
-        )
-        rows = list(connection.execute(window).all())
-        if len(rows) < fetch:
-            rest = mail_sql.page_select(
-                schema, states, text, rest_before, rest_after, fetch - len(rows), ascending
-            )
-            rows += connection.execute(rest).all()
-        return rows
-
-    def _with_record_names(
-        self, connection: Connection, mails: tuple[MailRow, ...]
-    ) -> tuple[MailRow, ...]:
-        """19 stores no record_name: the documents' names, read for the whole page."""
-        if self.schema.has("mail_message", "record_name") or not self.is_postgres:
-            return mails
-        names = record_names(connection, self.schema, ((m.model, m.res_id) for m in mails))
-        return tuple(
-            replace(m, record_name=names.get((m.model or "", m.res_id or 0))) for m in mails
-        )
-
-    def _recipients(
-        self, connection: Connection, ids: list[int], per_mail: int
-    ) -> dict[int, tuple[tuple[Recipient, ...], int]]:
-        """Mail id -> (its first partners, how many it has)."""
-        if not ids or not self.schema.has_table("mail_mail_res_partner_rel"):
-            return {}
-        found: dict[int, list[Recipient]] = defaultdict(list)
-        totals: dict[int, int] = {}
-        statement = mail_sql.recipients_statement(self.schema, per_mail, self.is_postgres)
-        for mail_id, partner_id, name, email, total in connection.execute(
-            statement, {"ids": ids}
-        ).all():
-            found[mail_id].append(Recipient(partner_id, name, email))
-            totals[mail_id] = total
-        return {key: (tuple(value), totals[key]) for key, value in found.items()}
 
     def mail_ids(self, query: MailQuery, cap: int) -> list[int]:
         """The ids of every mail matching `query` (states, text, before_id), newest first.
@@ -393,49 +213,32 @@ class SqlBackend:
         Ids only, IDS_PAGE a statement, in one transaction: what a select-all needs,
         without reading rows, recipients and building MailRows for each.
         """
+        page_size = IDS_PAGE
 
         def work(connection: Connection) -> list[int]:
             self._prepare_text_search(connection, query)
-            ids: list[int] = []
-            before = query.before_id
-            while len(ids) < cap:
-                wanted = min(IDS_PAGE, cap - len(ids))
-                statement = mail_sql.mail_ids_query(
-                    self.schema, query.states, query.text, before, wanted + 1
-                )
-                page = _id_column(connection, statement)
-                ids.extend(page[:wanted])
-                if len(page) <= wanted:  # the one more row says whether to go on
-                    break
-                before = ids[-1]
-            return ids
+            return mail_list.mail_ids(
+                connection,
+                self.schema,
+                states=query.states,
+                text=query.text,
+                before_id=query.before_id,
+                cap=cap,
+                page_size=page_size,
+            )
 
         return self._run(work)
 
     def count_mails(self, query: MailQuery) -> int:
         def work(connection: Connection) -> int:
             self._prepare_text_search(connection, query)
-            statement = mail_sql.mail_count_query(self.schema, query.states, query.text)
-            return int(connection.execute(statement).scalar_one())
+            return mail_list.count_mails(connection, self.schema, query.states, query.text)
 
         return self._run(work)
 
     def scheduled_later(self, ids: Sequence[int]) -> list[datetime]:
         now = utcnow_naive()
-
-        def work(connection: Connection) -> list[datetime]:
-            found: list[datetime] = []
-            for start in range(0, len(ids), 10_000):
-                chunk = list(ids[start : start + 10_000])
-                for (when,) in connection.execute(
-                    mail_sql.scheduled_later_query(self.schema, chunk, now)
-                ):
-                    moment = as_naive_datetime(when)
-                    if moment is not None:
-                        found.append(moment)
-            return sorted(found)
-
-        return self._run(work)
+        return self._run(lambda c: mail_list.scheduled_later(c, self.schema, ids, now))
 
     def failure_groups(self, *, with_ids: bool = False) -> list[TextGroup]:
         mask = self.secret_mask()
@@ -490,75 +293,18 @@ class SqlBackend:
 
     def mail_detail(self, mail_id: int) -> MailDetail | None:
         mask = self.secret_mask()
-
-        def work(connection: Connection) -> MailDetail | None:
-            row = connection.execute(mail_sql.mail_detail_query(self.schema, mail_id)).first()
-            if row is None:
-                return None
-            recipients = self._recipients(connection, [mail_id], DETAIL_RECIPIENTS).get(
-                mail_id, ((), 0)
-            )
-            notifications: tuple[Notification, ...] = ()
-            if self.schema.has_table("mail_notification"):
-                notifications = tuple(
-                    Notification(
-                        id=int(n.id),
-                        partner_id=n.res_partner_id,
-                        partner_name=n.name,
-                        partner_email=n.email,
-                        notification_type=str(n.notification_type),
-                        status=n.notification_status,
-                        failure_type=n.failure_type,
-                        failure_reason=mask.cut(n.failure_reason, LIST_REASON_CHARS),
-                        mail_mail_id=n.mail_mail_id,
-                    )
-                    for n in connection.execute(
-                        mail_sql.notifications_query(self.schema, int(row.mail_message_id))
-                    )
-                )
-            attachments: tuple[Attachment, ...] = ()
-            if self.schema.has_table("message_attachment_rel") and self.schema.has_table(
-                "ir_attachment"
-            ):
-                attachments = tuple(
-                    Attachment(int(a.id), str(a.name), a.mimetype, a.file_size)
-                    for a in connection.execute(
-                        mail_sql.attachments_query(self.schema, int(row.mail_message_id))
-                    )
-                )
-            return MailDetail(
-                mail=self._with_record_names(connection, (_mail_row(row, *recipients, mask),))[0],
-                message_id=row.message_id,
-                references=row.references,
-                reply_to=row.reply_to,
-                email_cc=row.email_cc,
-                headers=row.headers,
-                server_name=row.server_name,
-                campaign_subject=row.campaign_subject,
-                auto_delete=row.auto_delete,
-                is_notification=row.is_notification,
-                message_type=row.message_type,
-                body_html=row.body_html,
-                failure_reason_full=mask.optional(row.failure_reason),
-                notifications=notifications,
-                attachments=attachments,
-                create_date=row.create_date,
-                write_date=row.write_date,
-            )
-
-        return self._run(work)
+        return self._run(lambda c: mail_detail.mail_detail(c, self.schema, mail_id, mask))
 
     # -- crons ------------------------------------------------------------------
     def crons(self) -> list[CronRow]:
         now = utcnow_naive()
 
         def work(connection: Connection) -> list[CronRow]:
-            rows = list(connection.execute(cron_sql.crons_query(self.schema)))
-            rows = _one_row_per_cron(rows)
+            rows = cron_list.cron_rows(connection, self.schema)
             running: set[int] | None = None
             if self.is_postgres and not self._settings.read_only:
                 running = self._probe_running(cron_sql.ready_cron_ids(rows, now))
-            return [_cron_row(row, now, running, self.version.major) for row in rows]
+            return [cron_list.cron_row(row, now, running, self.version.major) for row in rows]
 
         return self._run(work)
 
@@ -575,38 +321,7 @@ class SqlBackend:
         if not self._info.has_mass_mailing:
             return []
         now = utcnow_naive()
-
-        def work(connection: Connection) -> list[CampaignRow]:
-            rows = list(connection.execute(campaign_sql.queued_campaigns_query(self.schema)))
-            ids = [int(r.id) for r in rows]
-            if not ids:
-                return []
-            stats: dict[int, dict[str, int]] = defaultdict(dict)
-            last_trace: dict[int, datetime] = {}
-            if self.schema.has_table("mailing_trace"):
-                for mailing_id, status, count, last in connection.execute(
-                    campaign_sql.trace_stats_query(self.schema, ids)
-                ):
-                    stats[int(mailing_id)][str(status)] = int(count)
-                    if last is not None and (
-                        mailing_id not in last_trace or last > last_trace[mailing_id]
-                    ):
-                        last_trace[int(mailing_id)] = last
-            outgoing = dict(
-                (int(k), int(v))
-                for k, v in connection.execute(campaign_sql.outgoing_mails_query(self.schema, ids))
-            )
-            recipients: dict[int, int] = {}
-            recipients_query = campaign_sql.list_recipients_query(self.schema, ids)
-            if recipients_query is not None:
-                recipients = {int(k): int(v) for k, v in connection.execute(recipients_query)}
-            order = _id_column(
-                connection,
-                campaign_sql.cron_order_query(self.schema, now, postgres=self.is_postgres),
-            )
-            return _ordered_campaigns(rows, order, stats, last_trace, outgoing, recipients)
-
-        return self._run(work)
+        return self._run(lambda c: campaign_list.read_campaigns(c, self.schema, now))
 
     def send_session(self, uid: int, max_message_mb: float) -> SqlSendSession:
         if self.info.read_only:
@@ -617,7 +332,7 @@ class SqlBackend:
 
     def mail_settings(self, uid: int) -> tuple[DbSettings, ConfSmtp | None]:
         from console.odoo.send_context import conf_smtp
-        from console.odoo.send_store import load_settings
+        from console.odoo.send_reads import load_settings
 
         settings = self._run(lambda c: load_settings(c, self.schema, uid))
         if self.target.odoo_conf is None:
@@ -644,164 +359,3 @@ def open_backend(settings: ConnectionSettings) -> SqlBackend:
         return SqlBackend(target, settings)
     except SQLAlchemyError as exc:  # engine creation problems (bad driver options)
         raise connection_error(exc, target.url) from None
-
-
-# -- row mapping ------------------------------------------------------------------
-def _id_column(connection: Connection, statement: Any) -> list[int]:
-    """A one-column result read straight from the DBAPI cursor.
-
-    SQLAlchemy builds a Row per row (about a microsecond each): for 100,000 ids that is
-    more than the database takes to send them.
-    """
-    result = connection.execute(statement)
-    try:
-        return [int(row[0]) for row in result.cursor.fetchall()]
-    finally:
-        result.close()
-
-
-def _mail_row(
-    row: Any, recipients: tuple[Recipient, ...], recipient_count: int, mask: SecretMask
-) -> MailRow:
-    return MailRow(
-        id=int(row.id),
-        state=str(row.state) if row.state is not None else "?",
-        date=row.date,
-        scheduled_date=row.scheduled_date,
-        email_from=row.email_from,
-        email_to=row.email_to,
-        recipients=recipients,
-        subject=row.subject,
-        model=row.model,
-        res_id=row.res_id,
-        record_name=row.record_name,
-        failure_type=row.failure_type,
-        failure_reason=mask.optional(row.failure_reason),
-        mailing_id=row.mailing_id,
-        recipient_count=recipient_count,
-    )
-
-
-def _mail_rows(
-    rows: list[Any], recipients: dict[int, tuple[tuple[Recipient, ...], int]], mask: SecretMask
-) -> tuple[MailRow, ...]:
-    """A page's rows, read by position (the columns of `mail_sql._mail_row_columns`)."""
-    none: tuple[tuple[Recipient, ...], int] = ((), 0)
-    result = []
-    for (
-        mail_id,
-        state,
-        date,
-        scheduled_date,
-        email_from,
-        email_to,
-        subject,
-        model,
-        res_id,
-        record_name,
-        failure_type,
-        failure_reason,
-        mailing_id,
-    ) in rows:
-        partners, count = recipients.get(mail_id, none)
-        result.append(
-            MailRow(
-                mail_id,
-                "?" if state is None else str(state),
-                date,
-                scheduled_date,
-                email_from,
-                email_to,
-                partners,
-                subject,
-                model,
-                res_id,
-                record_name,
-                failure_type,
-                mask.cut(failure_reason, LIST_REASON_CHARS),
-                mailing_id,
-                count,
-            )
-        )
-    return tuple(result)
-
-
-def _one_row_per_cron(rows: list[Any]) -> list[Any]:
-    """A cron can carry several XML ids (exports); keep the module's own."""
-    chosen: dict[int, Any] = {}
-    for row in rows:
-        current = chosen.get(row.id)
-        if current is None or (current.xml_module in (None, "__export__") and row.xml_module):
-            chosen[row.id] = row
-    return list(chosen.values())
-
-
-def _cron_row(row: Any, now: datetime, running: set[int] | None, version: int) -> CronRow:
-    name = cron_sql.cron_name_text(row.cron_name)
-    xml_id = f"{row.xml_module}.{row.xml_name}" if row.xml_module else None
-    active = bool(row.active)
-    if version <= 17 and row.numbercall is not None and row.numbercall == 0:
-        active = False  # numbercall 0: Odoo 16/17's runner never picks it
-    return CronRow(
-        id=int(row.id),
-        name=name,
-        xml_id=xml_id,
-        active=active,
-        interval_number=row.interval_number,
-        interval_type=row.interval_type,
-        nextcall=row.nextcall,
-        lastcall=row.lastcall,
-        priority=row.priority,
-        failure_count=row.failure_count,
-        first_failure_date=row.first_failure_date,
-        running=None if running is None else int(row.id) in running,
-        pending_triggers=int(row.triggers or 0),
-        # A job being run keeps its old nextcall until it finishes: running, not overdue.
-        overdue=cron_sql.is_overdue(active, row.nextcall, now)
-        and not (running is not None and int(row.id) in running),
-        is_mail_related=cron_sql.is_mail_related(row.xml_module, name),
-    )
-
-
-def _ordered_campaigns(
-    rows: list[Any],
-    cron_order: list[int],
-    stats: dict[int, dict[str, int]],
-    last_trace: dict[int, datetime],
-    outgoing: dict[int, int],
-    recipients: dict[int, int],
-) -> list[CampaignRow]:
-    """Due mailings in the cron's order, then the others by schedule date."""
-    rank = {mailing_id: index for index, mailing_id in enumerate(cron_order)}
-    due = sorted((r for r in rows if int(r.id) in rank), key=lambda r: rank[int(r.id)])
-    later = sorted(
-        (r for r in rows if int(r.id) not in rank),
-        key=lambda r: (r.schedule_date or datetime.max, r.id),
-    )
-    result: list[CampaignRow] = []
-    for position, row in enumerate(due + later, start=1):
-        mailing_id = int(row.id)
-        by_status = stats.get(mailing_id, {})
-        is_due = position <= len(due)
-        result.append(
-            CampaignRow(
-                id=mailing_id,
-                name=row.name,
-                subject=str(row.subject or ""),
-                state=str(row.state),
-                schedule_type=row.schedule_type,
-                schedule_date=row.schedule_date,
-                calendar_date=row.calendar_date,
-                create_date=row.create_date,
-                position=position if is_due else None,
-                is_head=is_due and position == 1,
-                due=is_due,
-                recipients=recipients.get(mailing_id),
-                traces=sum(by_status.values()),
-                traces_sent=sum(by_status.get(s, 0) for s in campaign_sql.SENT_TRACE_STATUSES),
-                traces_failed=sum(by_status.get(s, 0) for s in campaign_sql.FAILED_TRACE_STATUSES),
-                mails_outgoing=outgoing.get(mailing_id, 0),
-                last_trace_at=last_trace.get(mailing_id),
-            )
-        )
-    return result

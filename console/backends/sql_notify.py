@@ -10,8 +10,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from console.odoo import bus
-from console.odoo import send_store as store
+from console.odoo import bus, send_transactions
 
 if TYPE_CHECKING:
     from console.backends.sql import SqlBackend
@@ -70,7 +69,7 @@ def notify_postgres(backend: SqlBackend, channel: str, payloads: Sequence[str]) 
             conn.commit()
         return None
     except SQLAlchemyError as exc:
-        reason = store.describe_db_error(exc)
+        reason = send_transactions.describe_db_error(exc)
         if url.password:
             reason = reason.replace(str(url.password), "***")
         return reason

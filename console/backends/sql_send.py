@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from console.backends.sql_errors import query_error
 from console.domain.errors import QueueBusy
 from console.domain.timefmt import utcnow_naive
-from console.odoo import send_store as store
+from console.odoo import send_reads, send_transactions, send_writes
 from console.odoo.send_context import send_context
 from console.odoo.send_plan import Claim, Claimed, Planned, Recorded, Session
 from console.odoo.send_steps import SendSteps
@@ -63,10 +63,10 @@ def read_mail_as_sent(
     schema = backend.schema
     try:
         with backend.engine.connect() as conn:
-            plan = store.plan_rows(conn, schema, [mail_id]).get(mail_id)
+            plan = send_reads.plan_rows(conn, schema, [mail_id]).get(mail_id)
             if plan is None:
                 return None
-            settings = store.load_settings(conn, schema, uid)
+            settings = send_reads.load_settings(conn, schema, uid)
             ctx = send_context(
                 backend.target,
                 backend.version.major,
@@ -75,7 +75,7 @@ def read_mail_as_sent(
                 max_message_mb=max_message_mb,
             )
             route = ctx.route(plan)
-            prepared = store.read_content(
+            prepared = send_reads.read_content(
                 conn, schema, ctx, mail_id, route, max_recipients=max_recipients
             )
     except SQLAlchemyError as exc:
@@ -108,9 +108,9 @@ class SqlSendSession:
         conn = self._conn = engine.connect()
         with conn.begin():
             if self._lock_conn is None:
-                self.cron_id = store.find_queue_cron(conn, schema)
-            settings = store.load_settings(conn, schema, self.uid)
-            plan = store.plan_rows(conn, schema, ids)
+                self.cron_id = send_reads.find_queue_cron(conn, schema)
+            settings = send_reads.load_settings(conn, schema, self.uid)
+            plan = send_reads.plan_rows(conn, schema, ids)
         info = self.backend.info
         self.context = send_context(
             self.backend.target,
@@ -125,7 +125,7 @@ class SqlSendSession:
     def _lock_queue_cron(self, lock_conn: Connection) -> int | None:
         lock_conn.begin()
         lock_conn.exec_driver_sql("SET LOCAL idle_in_transaction_session_timeout = 0")
-        cron_id = store.find_queue_cron(lock_conn, self.backend.schema)
+        cron_id = send_reads.find_queue_cron(lock_conn, self.backend.schema)
         if cron_id is None:
             self.notes.append("No mail queue cron found: there was no Odoo lock to take")
             return None
@@ -135,7 +135,7 @@ class SqlSendSession:
                 {"id": cron_id},
             )
         except SQLAlchemyError as exc:
-            if store.is_lock_error(exc):
+            if send_transactions.is_lock_error(exc):
                 raise QueueBusy(QUEUE_RUNNING) from None
             raise
         return cron_id
@@ -144,7 +144,7 @@ class SqlSendSession:
     def sending(self) -> Iterator[None]:
         """Around the SMTP part: the session's lock timeout for every claim and record."""
         assert self._conn is not None
-        with store.session_lock_timeout(self._conn):
+        with send_transactions.session_lock_timeout(self._conn):
             yield
 
     @_translated
@@ -206,8 +206,8 @@ class SqlSendSession:
             self.notes.append("Could not ask Odoo's queue to run: no mail queue cron found")
             return
         assert self._conn is not None
-        with store.write_transaction(self._conn):
-            store.insert_trigger(self._conn, self.cron_id, self.uid, utcnow_naive())
+        with send_transactions.write_transaction(self._conn):
+            send_writes.insert_trigger(self._conn, self.cron_id, self.uid, utcnow_naive())
         if self.backend.is_postgres:
             problem = notify_cron_runners(self.backend)
             if problem:

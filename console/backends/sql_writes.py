@@ -16,8 +16,15 @@ from sqlalchemy.engine import Connection
 
 from console.domain.actions import WriteOutcome
 from console.domain.errors import ConsoleError
-from console.odoo import bus, restore, writes
-from console.odoo import send_store as store
+from console.odoo import (
+    bus,
+    cron_writes,
+    mailing_writes,
+    notification_writes,
+    restore,
+    send_writes,
+    writes,
+)
 from console.odoo.crons import cron_name_text
 
 if TYPE_CHECKING:
@@ -59,14 +66,16 @@ class SqlMailWriter:
     def ignore_failures(self, ids: Sequence[int], *, uid: int, now: datetime) -> WriteOutcome:
         info = self._backend.info
         acting = bus.Acting(uid, info.odoo_version, info.name, now)
-        outcome = writes.ignore_failures(self._connection, self._schema, list(ids), acting)
+        outcome = notification_writes.ignore_failures(
+            self._connection, self._schema, list(ids), acting
+        )
         channels = outcome.details.get("bus_channels")
         if isinstance(channels, list):
             self._bus_channels.extend(channels)
         return outcome
 
     def cancel_mailings(self, ids: Sequence[int], *, uid: int, now: datetime) -> WriteOutcome:
-        return writes.cancel_mailings(
+        return mailing_writes.cancel_mailings(
             self._connection,
             self._schema,
             list(ids),
@@ -78,7 +87,7 @@ class SqlMailWriter:
     def set_cron_interval(
         self, cron_id: int, *, number: int, unit: str, uid: int, now: datetime
     ) -> tuple[int | None, str | None]:
-        return writes.set_cron_interval(
+        return cron_writes.set_cron_interval(
             self._connection, self._schema, cron_id, number=number, unit=unit, uid=uid, now=now
         )
 
@@ -93,7 +102,7 @@ class SqlMailWriter:
         name = cron_name_text(row.cron_name) or f"cron {cron_id}"
         if not row.active:
             return name, False
-        store.insert_trigger(self._connection, cron_id, uid, now)
+        send_writes.insert_trigger(self._connection, cron_id, uid, now)
         self._woken_crons = True
         return name, True
 

@@ -1,7 +1,7 @@
 """What a Send now run plans, claims and records, as plain data: no database here, so the
 service that drives the run (console.services.send) holds these without SQL.
 
-The SQL that fills them is in console.odoo.send_steps, send_store and senders_guard.
+The SQL that fills them is in console.odoo.send_steps, send_reads, send_writes and senders_guard.
 """
 
 from __future__ import annotations

@@ -25,8 +25,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from console.domain.actions import SKIP_GONE, SKIP_LOCKED
 from console.domain.timefmt import utcnow_naive
-from console.odoo import bus, senders_guard
-from console.odoo import send_store as store
+from console.odoo import bus, send_reads, send_transactions, send_writes, senders_guard
 from console.odoo import send_store_batch as store_batch
 from console.odoo.schema import OdooSchema
 from console.odoo.send_plan import (
@@ -67,8 +66,8 @@ class SendSteps:
         self.bus_note = ""  # why no bus rows were written (no bus_bus table)
 
     def _transaction(self) -> AbstractContextManager[None]:
-        # the run set lock_timeout on the session (store.session_lock_timeout)
-        return store.write_transaction(self.conn, lock_timeout=False)
+        # the run set lock_timeout on the session (send_transactions.session_lock_timeout)
+        return send_transactions.write_transaction(self.conn, lock_timeout=False)
 
     def _commit_when_quiet(self) -> int:
         """Last statements of a claim: its transaction id, then the guard's check (the
@@ -128,7 +127,7 @@ class SendSteps:
         if not candidates:
             return claim
         recipients = store_batch.read_recipients_many(conn, schema, [c[0].id for c in candidates])
-        attachments = store.read_attachments_many(
+        attachments = send_reads.read_attachments_many(
             conn, schema, sorted({c[1].mail_message_id for c in candidates}), self.version
         )
         ready: list[tuple[Planned, Prepared, MailBefore]] = []
@@ -174,7 +173,7 @@ class SendSteps:
             if len(results) > 1:
                 return [done for result in results for done in self.record([result])]
             claimed, outcome = results[0]
-            return [Recorded(claimed, outcome, error=store.describe_db_error(exc))]
+            return [Recorded(claimed, outcome, error=send_transactions.describe_db_error(exc))]
 
     def _record(
         self, results: Sequence[tuple[Claimed, Outcome]], now: datetime
@@ -227,8 +226,10 @@ class SendSteps:
             values = {"state": "sent", "failure_reason": None}
             if version >= 19:
                 values["failure_type"] = None
-            store.write_mail(conn, mail_id, values, self.uid, now)
-            store.write_message_id(conn, mail.mail_message_id, outcome.message_id, self.uid, now)
+            send_writes.write_mail(conn, mail_id, values, self.uid, now)
+            send_writes.write_message_id(
+                conn, mail.mail_message_id, outcome.message_id, self.uid, now
+            )
             stored = None
         elif outcome.kind == "none" and version >= 19:
             values = {}
@@ -237,16 +238,16 @@ class SendSteps:
             if outcome.failure_type:
                 values["failure_type"] = outcome.failure_type
             if values:
-                store.write_mail(conn, mail_id, values, self.uid, now)
+                send_writes.write_mail(conn, mail_id, values, self.uid, now)
         elif outcome.kind == "failed":
             values = {"state": "exception", "failure_reason": outcome.failure_reason}
             if version >= 17:
                 values["failure_type"] = outcome.failure_type
-            store.write_mail(conn, mail_id, values, self.uid, now)
+            send_writes.write_mail(conn, mail_id, values, self.uid, now)
             stored = outcome.failure_reason
-        done = store.Postprocessed(False, None)
+        done = send_writes.Postprocessed(False, None)
         if outcome.kind != "dropped":  # Odoo re-raises SMTPServerDisconnected: nothing more
-            done = store.postprocess(
+            done = send_writes.postprocess(
                 conn,
                 self.schema,
                 mail,
@@ -282,7 +283,9 @@ class SendSteps:
         except SQLAlchemyError as exc:
             if len(claimed) > 1:
                 return {k: v for c in claimed for k, v in self.release([c]).items()}
-            return {claimed[0].item.id: f"database error: {store.describe_db_error(exc)}"}
+            return {
+                claimed[0].item.id: f"database error: {send_transactions.describe_db_error(exc)}"
+            }
 
     # -- the connection failed -----------------------------------------------------------
     def connection_failed(
@@ -343,6 +346,6 @@ def _busy_skip(sessions: Sequence[Session]) -> str:
 
 
 def _db_skip(exc: SQLAlchemyError) -> str:
-    if store.is_lock_error(exc):
+    if send_transactions.is_lock_error(exc):
         return SKIP_LOCKED
-    return f"database error, left outgoing: {store.describe_db_error(exc)}"
+    return f"database error, left outgoing: {send_transactions.describe_db_error(exc)}"

@@ -1,5 +1,5 @@
 """The reads and writes of "Send now" for several mails in one transaction: the same rows
-and values as ``console.odoo.send_store`` writes for one mail, in fewer round trips.
+and values as ``console.odoo.send_writes`` writes for one mail, in fewer round trips.
 
 Every function takes the caller's connection; the caller owns the transaction.
 """
@@ -16,15 +16,8 @@ from sqlalchemy.engine import Connection
 from console.domain.models import Recipient
 from console.odoo.schema import OdooSchema
 from console.odoo.send_plan import MailBefore, NotificationBefore, placeholder
-from console.odoo.send_store import (
-    _NOT_DONE,
-    MAIL_COLUMNS,
-    MAIL_FROM,
-    has,
-    mail_row,
-    partner_name_column,
-    unlink_mails,
-)
+from console.odoo.send_reads import MAIL_COLUMNS, MAIL_FROM, has, mail_row, partner_name_column
+from console.odoo.send_writes import NOT_DONE, unlink_mails
 from console.smtp.reasons import NOTIFICATION_PLACEHOLDER_REASON
 from console.smtp.rows import MailRow
 
@@ -99,7 +92,7 @@ def write_placeholders(
     uid: int,
     now: datetime,
 ) -> dict[int, tuple[NotificationBefore, ...]]:
-    """``_send``'s pre-send write (``store.write_placeholder``) for (mail id, no recipients).
+    """``_send``'s pre-send write (``send_writes.write_placeholder``) for (mail id, no recipients).
 
     Returns, per mail, the notifications it overwrote and their values before.
     """
@@ -126,7 +119,7 @@ def write_placeholders(
     return {mail_id: tuple(notes) for mail_id, notes in found.items()}
 
 
-_NOTIFIED = f"notification_type = 'email' AND mail_mail_id IN :ids AND {_NOT_DONE}"
+_NOTIFIED = f"notification_type = 'email' AND mail_mail_id IN :ids AND {NOT_DONE}"
 _PLACEHOLDER_SET = (
     "notification_status = 'exception', failure_type = 'unknown', failure_reason = :reason"
 )
@@ -263,7 +256,7 @@ def mark_sent(
             _expanding(
                 "UPDATE mail_notification SET notification_status = 'sent', "
                 "failure_type = NULL, failure_reason = '' WHERE notification_type = 'email' "
-                f"AND mail_mail_id IN :ids AND {_NOT_DONE}",
+                f"AND mail_mail_id IN :ids AND {NOT_DONE}",
                 "ids",
             ),
             {"ids": notified},
@@ -303,7 +296,7 @@ def mark_connect_failed(
         _expanding(
             "UPDATE mail_notification SET notification_status = 'exception', "
             "failure_type = 'mail_smtp', failure_reason = NULL "
-            f"WHERE notification_type = 'email' AND mail_mail_id IN :ids AND {_NOT_DONE} "
+            f"WHERE notification_type = 'email' AND mail_mail_id IN :ids AND {NOT_DONE} "
             "RETURNING mail_message_id",
             "ids",
         ),

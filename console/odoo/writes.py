@@ -1,4 +1,6 @@
-"""The writes of Odoo's mail buttons, guarded by the state they expect (model §4.1, §4.5, §4.9).
+"""Retry and cancel of mails (Odoo's `write({'state': ...})`), guarded by the state they
+expect (docs/odoo-actions.md). The other buttons' writes: notification_writes (Ignore),
+mailing_writes (cancel a campaign), cron_writes (a cron's interval).
 
 Each function runs inside the caller's transaction, locks the target rows without waiting
 (PostgreSQL `SKIP LOCKED`: a row Odoo is busy with is reported, not waited for),
@@ -17,9 +19,7 @@ from sqlalchemy import String, and_, select, text, type_coerce, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
-from console.domain.actions import IGNORABLE_NOTIFICATION_STATUSES, WriteOutcome
-from console.domain.errors import CronBusy
-from console.odoo import bus, tracking
+from console.domain.actions import WriteOutcome
 from console.odoo.schema import OdooSchema
 
 LOCKED = "locked by another transaction (Odoo may be sending it right now)"
@@ -28,7 +28,7 @@ CHUNK = 5000  # ids per statement: keeps parameter lists within every driver's l
 LOCK_NOT_AVAILABLE = "55P03"  # PostgreSQL's error for a NOWAIT lock that is taken
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+def chunks(ids: Sequence[int]) -> Iterable[list[int]]:
     for start in range(0, len(ids), CHUNK):
         yield list(ids[start : start + CHUNK])
 
@@ -52,7 +52,7 @@ def lock_mail_states(
         return {int(i): str(state) for i, state in found}
     mail = schema.t("mail_mail")
     states: dict[int, str] = {}
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         query = select(mail.c.id, mail.c.state).where(mail.c.id.in_(chunk))
         for mail_id, state in connection.execute(query):
             states[int(mail_id)] = str(state)
@@ -68,7 +68,7 @@ def _existing_ids(connection: Connection, schema: OdooSchema, ids: Sequence[int]
         return {int(i) for i in found.scalars()}
     mail = schema.t("mail_mail")
     existing: set[int] = set()
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         existing.update(
             int(i)
             for i in connection.execute(select(mail.c.id).where(mail.c.id.in_(chunk))).scalars()
@@ -302,7 +302,7 @@ def _set_state_portable(
     writes_before: Writes = {}
     # write_date as the text stored, so that undo writes back exactly that text.
     stored_date = type_coerce(mail.c.write_date, String)
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         query = select(mail.c.id, mail.c.state, mail.c.write_uid, stored_date).where(
             mail.c.id.in_(chunk)
         )
@@ -311,7 +311,7 @@ def _set_state_portable(
             writes_before[int(mail_id)] = (write_uid, write_date)
     eligible = [i for i in ids if before.get(i) in from_states]
     applied: list[int] = []
-    for chunk in _chunks(eligible):
+    for chunk in chunks(eligible):
         statement = (
             update(mail)
             .where(and_(mail.c.id.in_(chunk), mail.c.state.in_(from_states)))
@@ -322,195 +322,3 @@ def _set_state_portable(
     previous = {i: before[i] for i in applied}
     kept = {i: state for i, state in before.items() if i not in previous}
     return previous, kept, {i: writes_before[i] for i in applied}
-
-
-def ignore_failures(
-    connection: Connection,
-    schema: OdooSchema,
-    ids: Sequence[int],
-    acting: bus.Acting | None = None,
-) -> WriteOutcome:
-    """The resend wizard's "Ignore all": the message's failed e-mail notifications -> canceled.
-
-    Odoo touches neither mail_mail nor the failure fields; mail_notification has no
-    write_uid/write_date (`_log_access = False`). With ``acting``, also the bus rows that
-    refresh open chatters, as ``cancel_mail_action`` writes them (docs/odoo-bus.md); the
-    caller NOTIFYs after the commit (``details["bus_channels"]``).
-    """
-    requested = tuple(dict.fromkeys(ids))
-    mail = schema.t("mail_mail")
-    notif = schema.t("mail_notification")
-    message_of: dict[int, int] = {}
-    for chunk in _chunks(requested):
-        for mail_id, message_id in connection.execute(
-            select(mail.c.id, mail.c.mail_message_id).where(mail.c.id.in_(chunk))
-        ):
-            message_of[int(mail_id)] = int(message_id)
-    skipped = {i: GONE for i in requested if i not in message_of}
-    postgres = connection.dialect.name == "postgresql"
-    before: dict[int, tuple[int, str]] = {}  # notification id -> (message id, status)
-    message_ids = sorted(set(message_of.values()))
-    for chunk in _chunks(message_ids):
-        query: Any = select(notif.c.id, notif.c.mail_message_id, notif.c.notification_status).where(
-            notif.c.mail_message_id.in_(chunk),
-            notif.c.notification_type == "email",
-            notif.c.notification_status.in_(IGNORABLE_NOTIFICATION_STATUSES),
-        )
-        if postgres:
-            query = query.with_for_update(skip_locked=True)
-        for notif_id, message_id, status in connection.execute(query):
-            before[int(notif_id)] = (int(message_id), str(status))
-    changed: list[int] = []
-    for chunk in _chunks(sorted(before)):
-        statement = (
-            update(notif)
-            .where(
-                and_(
-                    notif.c.id.in_(chunk),
-                    notif.c.notification_status.in_(IGNORABLE_NOTIFICATION_STATUSES),
-                )
-            )
-            .values(notification_status="canceled")
-            .returning(notif.c.id)
-        )
-        changed.extend(int(i) for i in connection.execute(statement).scalars())
-    touched_messages = {before[n][0] for n in changed}
-    applied = [i for i in requested if message_of.get(i) in touched_messages]
-    for mail_id in requested:
-        if mail_id in message_of and message_of[mail_id] not in touched_messages:
-            skipped[mail_id] = "no failed e-mail notification to ignore"
-    announced = bus.BusWrite()
-    if acting is not None:
-        announced = bus.notify_message_updates(connection, schema, touched_messages, acting)
-    return WriteOutcome(
-        action="ignore",
-        requested=requested,
-        applied=tuple(applied),
-        skipped=skipped,
-        notifications={n: before[n][1] for n in changed},
-        note=announced.note,
-        details=acting.details(announced) if acting is not None else {},
-    )
-
-
-def cancel_mailings(
-    connection: Connection,
-    schema: OdooSchema,
-    ids: Sequence[int],
-    *,
-    uid: int,
-    now: datetime,
-    version: int,
-) -> WriteOutcome:
-    """mailing.mailing `action_cancel` (model §4.6): only from `in_queue`, back to draft.
-
-    Odoo writes state, schedule_date, schedule_type and next_departure; calendar_date is its
-    stored compute and becomes NULL. A mailing in `sending` has no Cancel button in Odoo.
-    `state` and `schedule_date` are tracked, so each cancelled mailing also gets Odoo's
-    chatter line ("Status: In Queue -> Draft"), in this transaction (console.odoo.tracking).
-    """
-    mailing = schema.t("mailing_mailing")
-    requested = tuple(dict.fromkeys(ids))
-    has_schedule = "schedule_date" in mailing.c
-    columns = [mailing.c.id, mailing.c.state, *([mailing.c.schedule_date] if has_schedule else [])]
-    query: Any = select(*columns).where(mailing.c.id.in_(requested))
-    if connection.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    found = {int(row.id): row for row in connection.execute(query)}
-    states = {i: str(row.state) for i, row in found.items()}
-    skipped: dict[int, str] = {}
-    for mailing_id in requested:
-        state = states.get(mailing_id)
-        if state is None:
-            skipped[mailing_id] = "no such campaign, or locked by Odoo right now"
-        elif state == "sending":
-            skipped[mailing_id] = SENDING_CAMPAIGN_ADVICE
-        elif state != "in_queue":
-            skipped[mailing_id] = f"not in queue (now {state!r})"
-    eligible = [i for i in requested if states.get(i) == "in_queue"]
-    log, no_chatter = None, ""
-    if eligible:
-        try:
-            log = tracking.prepare_mailing_log(connection, schema, version=version, uid=uid)
-        except tracking.ChatterUnavailable as exc:
-            no_chatter = str(exc)
-    values: dict[str, Any] = {"state": "draft", "write_uid": uid, "write_date": now}
-    for column, value in (
-        ("schedule_date", None),
-        ("schedule_type", "now"),
-        ("calendar_date", None),
-    ):
-        if column in mailing.c:
-            values[column] = value
-    applied: list[int] = []
-    if eligible:
-        statement = (
-            update(mailing)
-            .where(and_(mailing.c.id.in_(eligible), mailing.c.state == "in_queue"))
-            .values(**values)
-            .returning(mailing.c.id)
-        )
-        applied = [int(i) for i in connection.execute(statement).scalars()]
-    for mailing_id in set(eligible) - set(applied):
-        skipped[mailing_id] = "state changed meanwhile"
-    chatter: dict[int, int] = {}
-    if log is not None and applied:
-        schedules = {i: getattr(found[i], "schedule_date", None) for i in applied}
-        chatter = tracking.log_cancels(connection, schema, log, schedules, now=now)
-    note = ""
-    if applied and log is None:
-        note = f"Odoo's chatter line (Status: In Queue -> Draft) was not written: {no_chatter}"
-    return WriteOutcome(
-        action="cancel-campaign",
-        requested=requested,
-        applied=tuple(applied),
-        skipped=skipped,
-        previous={i: "in_queue" for i in applied},
-        chatter=chatter,
-        note=note,
-    )
-
-
-SENDING_CAMPAIGN_ADVICE = (
-    "Odoo cannot cancel a campaign that is already Sending; let the Mail Marketing cron "
-    "finish it (ask it to run now), and if it stays stuck read the Odoo log for that cron"
-)
-
-
-def set_cron_interval(
-    connection: Connection,
-    schema: OdooSchema,
-    cron_id: int,
-    *,
-    number: int,
-    unit: str,
-    uid: int,
-    now: datetime,
-) -> tuple[int | None, str | None]:
-    """`ir.cron.write({'interval_number', 'interval_type'})`, after Odoo's `_try_lock()`.
-
-    Returns the previous (number, unit). Odoo leaves nextcall alone on such a write.
-    """
-    cron = schema.t("ir_cron")
-    if connection.dialect.name == "postgresql":
-        try:  # SELECT ... FOR NO KEY UPDATE NOWAIT, exactly Odoo's _try_lock()
-            connection.execute(
-                select(cron.c.id)
-                .where(cron.c.id == cron_id)
-                .with_for_update(nowait=True, key_share=True)
-            )
-        except DBAPIError as exc:
-            if getattr(exc.orig, "sqlstate", None) == LOCK_NOT_AVAILABLE:
-                raise CronBusy("This cron task is currently being executed") from None
-            raise
-    row = connection.execute(
-        select(cron.c.interval_number, cron.c.interval_type).where(cron.c.id == cron_id)
-    ).first()
-    if row is None:
-        raise LookupError(f"no cron {cron_id}")
-    connection.execute(
-        update(cron)
-        .where(cron.c.id == cron_id)
-        .values(interval_number=number, interval_type=unit, write_uid=uid, write_date=now)
-    )
-    return row.interval_number, row.interval_type

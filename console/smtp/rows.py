@@ -1,6 +1,6 @@
 """What Odoo stores about the mails to send, as the message builder reads it: the rows
 of ``mail_mail``/``mail_message``, their attachments, the database's mail settings. The
-database layer (console.odoo.send_store) fills them; nothing here reads a database."""
+database layer (console.odoo.send_reads) fills them; nothing here reads a database."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Export a mail as .eml: the RFC 5322 messages Send now would hand to the SMTP server.
 
-Nothing is rebuilt here: the mail is read by ``console.odoo.send_store.read_content``
+Nothing is rebuilt here: the mail is read by ``console.odoo.send_reads.read_content``
 (attachments from the filestore or ``db_datas``), split by
 ``console.smtp.build.iter_outgoing`` (one message for To/Cc, one per recipient partner),
 built by ``build_message`` and finished by ``prepare_envelope`` (From rewriting, Bcc

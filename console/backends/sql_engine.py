@@ -1,0 +1,88 @@
+"""The SQLAlchemy engine of the SQL backend: PostgreSQL (psycopg 3) with timeouts and
+keepalives, or an SQLite file with the pragmas and listeners the console relies on."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Connection, Engine
+
+from console.config.connection import ConnectionSettings
+
+CONNECT_TIMEOUT_S = 5
+# A network cut without a reset (a VPN or NAT dropping state) would leave a query waiting
+# for the OS's retransmission timeout, about 15 minutes. libpq's keepalives notice a silent
+# peer after 10 + 3 x 5 s, tcp_user_timeout gives up on unacknowledged data after 30 s.
+# The server gets the same settings for its side of our sessions: a console cut off while
+# it holds the queue cron's lock (Send now) must not block Odoo's queue for the server's
+# default two hours. All are ignored on Unix sockets, where no network can be cut.
+TCP_KEEPALIVE = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 30_000,
+}
+SERVER_TCP_KEEPALIVE = (
+    "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3 "
+    "-c tcp_user_timeout=30000"
+)
+
+
+def build_engine(url: URL, settings: ConnectionSettings) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        return _sqlite_engine(url, settings)
+    return _postgres_engine(url, settings)
+
+
+def _postgres_engine(url: URL, settings: ConnectionSettings) -> Engine:
+    options = [f"-c statement_timeout={settings.statement_timeout_ms}", SERVER_TCP_KEEPALIVE]
+    if settings.read_only:
+        options.append("-c default_transaction_read_only=on")
+    return create_engine(
+        url,
+        pool_size=3,
+        max_overflow=2,
+        pool_pre_ping=True,
+        connect_args={
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "application_name": "odoo-mailq",
+            "options": " ".join(options),
+            **TCP_KEEPALIVE,
+        },
+    )
+
+
+def _sqlite_engine(url: URL, settings: ConnectionSettings) -> Engine:
+    database = url.database or ""
+    if settings.read_only:
+        # mode=ro: SQLite itself refuses every write on this connection. The path is
+        # percent-encoded: in a file: URI a raw "?" or "#" would end the path there, and
+        # SQLite would open another file, read-write.
+        path = quote(os.path.abspath(database), safe="/")
+        url = URL.create("sqlite", database=f"file:{path}?mode=ro", query={"uri": "true"})
+    engine = create_engine(url, connect_args={"timeout": 5, "check_same_thread": False})
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin.
+        dbapi_connection.isolation_level = None
+        # Bytes that are not UTF-8 (a hostile or damaged row) read as U+FFFD, not a crash.
+        dbapi_connection.text_factory = _decode_lenient
+        dbapi_connection.execute("PRAGMA foreign_keys = ON")
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        # Writers take the write lock up front (BEGIN IMMEDIATE), so a check-then-write
+        # sequence cannot be interleaved with another writer.
+        immediate = connection.get_execution_options().get("sqlite_immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def _decode_lenient(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")

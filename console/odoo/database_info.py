@@ -1,0 +1,57 @@
+"""What the console says about the database it opened: its name, dialect, Odoo version,
+whether Mail Marketing is installed and whether the database is neutralized."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.engine import URL, Connection
+
+from console.config.connection import mask_url
+from console.domain.models import DatabaseInfo
+from console.odoo.schema import OdooSchema
+from console.odoo.version import OdooVersion, module_installed
+
+
+def read_info(
+    connection: Connection,
+    schema: OdooSchema,
+    version: OdooVersion,
+    url: URL,
+    *,
+    read_only: bool,
+) -> DatabaseInfo:
+    neutralized = _is_neutralized(connection, schema)
+    has_mass_mailing = _has_mass_mailing(connection, schema)
+    if url.get_backend_name() == "sqlite":
+        name = (url.database or "").rsplit("/", 1)[-1]
+    else:
+        name = url.database or ""
+    return DatabaseInfo(
+        name=name,
+        dialect=url.get_backend_name(),
+        display_url=mask_url(url),
+        odoo_version=version.major,
+        odoo_version_label=version.label,
+        read_only=read_only,
+        has_mass_mailing=has_mass_mailing,
+        neutralized=neutralized,
+        notes=version.notes,
+    )
+
+
+def _is_neutralized(connection: Connection, schema: OdooSchema) -> bool:
+    if not schema.has_table("ir_config_parameter"):
+        return False
+    icp = schema.t("ir_config_parameter")
+    value = connection.execute(
+        select(icp.c.value).where(icp.c.key == "database.is_neutralized")
+    ).scalar_one_or_none()
+    return str(value or "").strip().lower() in {"true", "1"}
+
+
+def _has_mass_mailing(connection: Connection, schema: OdooSchema) -> bool:
+    return (
+        schema.has_table("mailing_mailing")
+        and schema.has("mail_mail", "mailing_id")
+        and module_installed(connection, schema, "mass_mailing")
+    )
