@@ -14,6 +14,7 @@ from console.backends.base import MailQuery
 from console.cli.send_options import add_send_options
 from console.domain.actions import WriteOutcome, confirmation_prompt, needs_typed_count
 from console.domain.errors import UsageError
+from console.domain.mail_crons import EMAIL_QUEUE, find_cron
 from console.domain.sanitize import one_line
 from console.domain.secrets import NO_SECRETS, SecretMask
 from console.domain.timefmt import iso_utc
@@ -253,7 +254,10 @@ def _trigger(operator: Operator, args: argparse.Namespace) -> tuple[str, int]:
 
 def _find_cron(crons: Sequence[CronRow], wanted: str | None) -> CronRow:
     if wanted is None:
-        wanted = "mail.ir_cron_mail_scheduler_action"
+        queue = find_cron(crons, EMAIL_QUEUE)
+        if queue is None:
+            raise UsageError("Odoo's Email Queue Manager cron was not found: name a cron")
+        return queue
     for cron in crons:
         if str(cron.id) == wanted or cron.xml_id == wanted or cron.name == wanted:
             return cron

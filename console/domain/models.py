@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from console.domain.mail_crons import MailJob
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +150,7 @@ class CronRow:
     pending_triggers: int
     overdue: bool
     is_mail_related: bool
+    job: MailJob | None = None  # which of Odoo's mail jobs it runs (console.domain.mail_crons)
 
 
 @dataclass(frozen=True, slots=True)

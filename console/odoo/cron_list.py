@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from console.domain.mail_crons import job_of
 from console.domain.models import CronRow
 from console.odoo import crons as cron_sql
 from console.odoo.schema import OdooSchema
@@ -52,4 +53,5 @@ def cron_row(row: Any, now: datetime, running: set[int] | None, version: int) ->
         overdue=cron_sql.is_overdue(active, row.nextcall, now)
         and not (running is not None and int(row.id) in running),
         is_mail_related=cron_sql.is_mail_related(row.xml_module, name),
+        job=job_of(xml_id, row.code),
     )

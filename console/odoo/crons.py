@@ -6,7 +6,7 @@ import json
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal, or_, select, text
+from sqlalchemy import Select, and_, func, literal, select, text
 from sqlalchemy.engine import Connection
 
 from console.odoo.schema import OdooSchema
@@ -61,6 +61,14 @@ def crons_query(schema: OdooSchema) -> Select[Any]:
     else:
         source = cron
         xml_columns = [literal(None).label("xml_module"), literal(None).label("xml_name")]
+    code: Any = literal(None)
+    if schema.has("ir_act_server", "code") and "ir_actions_server_id" in cron.c:
+        server = schema.t("ir_act_server")
+        code = (
+            select(server.c.code)
+            .where(server.c.id == cron.c.ir_actions_server_id)
+            .scalar_subquery()
+        )
     return (
         select(
             cron.c.id,
@@ -77,6 +85,7 @@ def crons_query(schema: OdooSchema) -> Select[Any]:
             *xml_columns,
             trigger_count.label("triggers"),
             due_trigger.label("first_trigger_at"),
+            code.label("code"),
         )
         .select_from(source)
         .order_by(cron.c.id)
@@ -128,17 +137,4 @@ def cron_xmlid_query(schema: OdooSchema, module: str, name: str) -> Select[Any]:
     data = schema.t("ir_model_data")
     return select(data.c.res_id).where(
         and_(data.c.module == module, data.c.name == name, data.c.model == "ir.cron")
-    )
-
-
-def queue_cron_fallback_query(schema: OdooSchema) -> Select[Any]:
-    """Find the queue cron by its code when its XML id was lost (custom imports)."""
-    cron = schema.t("ir_cron")
-    server = schema.t("ir_act_server")
-    return (
-        select(cron.c.id)
-        .select_from(cron.join(server, server.c.id == cron.c.ir_actions_server_id))
-        .where(or_(server.c.code.like("%process_email_queue%")))
-        .order_by(cron.c.id)
-        .limit(1)
     )

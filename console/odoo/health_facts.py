@@ -20,15 +20,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from console.config.odoo_conf import OdooConf, smtp_ssl_enabled
 from console.domain.errors import ConsoleError
 from console.domain.health import ConfFact, HealthFacts, ServerFact
+from console.domain.mail_crons import EMAIL_QUEUE, MASS_MAILING_QUEUE, find_cron
 from console.domain.models import CampaignRow, CronRow
 from console.domain.timefmt import as_naive_datetime, utcnow_naive
-from console.odoo import crons as cron_sql
 from console.odoo import mail_queries as mail_sql
 from console.odoo.schema import OdooSchema
 
 T = TypeVar("T")
-QUEUE_CRON = "mail.ir_cron_mail_scheduler_action"
-MASS_MAILING_CRON = "mass_mailing.ir_cron_mass_mailing_queue"
 ROOT_UID = 1  # the crons (and so the queue) run as base.user_root
 ADMIN_UID = 2  # base.user_admin in every fresh database
 
@@ -83,9 +81,7 @@ def gather_facts(source: FactSource, *, now: datetime | None = None) -> HealthFa
     schema = source.schema
     version = source.version
     crons = g.read("crons", source.crons)
-    queue = _find_cron(crons or [], QUEUE_CRON, "email queue")
-    if crons is not None and queue is None:
-        queue = _queue_cron_by_code(g, crons)
+    queue = find_cron(crons or [], EMAIL_QUEUE)
     params = g.sql("ir_config_parameter", lambda c: _params(c, schema)) or {}
     conf = _conf_fact(source)
     status = g.sql("mail states", lambda c: _status(c, schema, now))
@@ -108,7 +104,7 @@ def gather_facts(source: FactSource, *, now: datetime | None = None) -> HealthFa
         conf=conf,
         crons_read=crons is not None,
         queue_cron=queue,
-        mass_mailing_cron=_find_cron(crons or [], MASS_MAILING_CRON, "mail marketing: process"),
+        mass_mailing_cron=find_cron(crons or [], MASS_MAILING_QUEUE),
         failed=None if counts is None else counts.get("exception", 0),
         outgoing=None if counts is None else counts.get("outgoing", 0),
         oldest_due_outgoing=as_naive_datetime(oldest),
@@ -131,24 +127,6 @@ def gather_facts(source: FactSource, *, now: datetime | None = None) -> HealthFa
 
 
 # -- individual facts ---------------------------------------------------------------------
-def _find_cron(crons: list[CronRow], xml_id: str, name_part: str) -> CronRow | None:
-    found = next((c for c in crons if c.xml_id == xml_id), None)
-    if found is None:
-        found = next((c for c in crons if name_part in c.name.lower()), None)
-    return found
-
-
-def _queue_cron_by_code(g: _Gatherer, crons: list[CronRow]) -> CronRow | None:
-    schema = g.schema
-    if not (schema.has_table("ir_act_server") and schema.has("ir_act_server", "code")):
-        return None
-    cron_id = g.sql(
-        "queue cron by code",
-        lambda c: c.execute(cron_sql.queue_cron_fallback_query(schema)).scalar(),
-    )
-    return next((c for c in crons if c.id == cron_id), None) if cron_id else None
-
-
 def _params(connection: Connection, schema: OdooSchema) -> dict[str, str]:
     if not schema.has_table("ir_config_parameter"):
         return {}

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import bindparam, text
 from sqlalchemy.engine import Connection
 
+from console.domain.mail_crons import EMAIL_QUEUE
 from console.domain.models import Recipient
 from console.domain.timefmt import as_naive_datetime
 from console.odoo.schema import OdooSchema
@@ -85,12 +86,15 @@ def load_settings(connection: Connection, schema: OdooSchema, uid: int) -> DbSet
 
 
 def find_queue_cron(connection: Connection, schema: OdooSchema) -> int | None:
-    """``mail.ir_cron_mail_scheduler_action``, else the cron running process_email_queue."""
+    """The Email Queue Manager's id, by the rule of console.domain.mail_crons written in
+    SQL: Send now takes this cron's lock before it reads anything else."""
+    module, name = EMAIL_QUEUE.xml_id
     found = connection.execute(
         text(
-            "SELECT res_id FROM ir_model_data WHERE module = 'mail' "
-            "AND name = 'ir_cron_mail_scheduler_action' AND model = 'ir.cron'"
-        )
+            "SELECT res_id FROM ir_model_data WHERE module = :module "
+            "AND name = :name AND model = 'ir.cron'"
+        ),
+        {"module": module, "name": name},
     ).scalar_one_or_none()
     if found:
         return int(found)
@@ -99,8 +103,9 @@ def find_queue_cron(connection: Connection, schema: OdooSchema) -> int | None:
     found = connection.execute(
         text(
             "SELECT c.id FROM ir_cron c JOIN ir_act_server s ON s.id = c.ir_actions_server_id "
-            "WHERE s.code LIKE '%process_email_queue%' ORDER BY c.id LIMIT 1"
-        )
+            "WHERE s.code LIKE :calls ORDER BY c.id LIMIT 1"
+        ),
+        {"calls": f"%{EMAIL_QUEUE.calls}%"},
     ).scalar_one_or_none()
     return int(found) if found else None
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from console.domain.errors import UsageError
+from console.domain.mail_crons import EMAIL_QUEUE, find_cron
 from console.domain.models import CRON_INTERVAL_UNITS, CronRow
 from console.domain.timefmt import human_age, utcnow_naive
-from console.odoo.known_records import QUEUE_CRON_XMLID, dotted
 
 MIN_QUEUE_INTERVAL_MINUTES = 5  # Odoo's documented floor for the Email Queue Manager
 RECOMMENDED_QUEUE_INTERVAL_MINUTES = 15
@@ -45,9 +45,7 @@ def interval_note(before: tuple[int | None, str | None], minutes: int) -> str:
 def next_queue_run(crons: list[CronRow], now: datetime | None = None) -> str:
     """When Odoo's Email Queue Manager will pick retried mails up."""
     now = now or utcnow_naive()
-    queue = next((c for c in crons if c.xml_id == dotted(QUEUE_CRON_XMLID)), None) or next(
-        (c for c in crons if "email queue" in c.name.lower()), None
-    )
+    queue = find_cron(crons, EMAIL_QUEUE)
     if queue is None:
         return "Odoo's Email Queue Manager cron was not found: nothing will send these mails"
     if not queue.active:

@@ -19,7 +19,8 @@ from console.tui.controllers.action_request import (
 from console.tui.widgets.formatting import ellipsize, interval_text, one_line
 
 if TYPE_CHECKING:
-    from console.domain.models import CampaignRow, CronRow
+    from console.domain.mail_crons import is_email_queue
+from console.domain.models import CampaignRow, CronRow
 
 
 def trigger_warnings(cron: CronRow, now: datetime) -> tuple[str, ...]:
@@ -109,12 +110,6 @@ def campaign_dialog(campaign: CampaignRow) -> Dialog:
 
 
 # -- cron interval ----------------------------------------------------------------------
-def is_queue_cron(cron: CronRow) -> bool:
-    return cron.xml_id == "mail.ir_cron_mail_scheduler_action" or (
-        "email queue" in cron.name.lower()
-    )
-
-
 def parse_interval(text: str, unit: str, cron: CronRow) -> tuple[int, str] | str:
     """(number, unit) when acceptable, else the error to show in the dialog."""
     raw = text.strip()
@@ -148,7 +143,7 @@ def interval_dialog(cron: CronRow, number: int, unit: str, now_text: str) -> Dia
             "It is running right now: Odoo holds it and refuses the change until it ends."
         )
     minutes = number * INTERVAL_UNITS.get(unit, 1)
-    if is_queue_cron(cron) and minutes > 60:
+    if is_email_queue(cron) and minutes > 60:
         warnings.append(
             f"Above an hour mail waits long in the queue: {RECOMMENDED_INTERVAL_MINUTES} "
             "minutes is recommended."

@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Select, Static
 
+from console.domain.mail_crons import is_email_queue
 from console.domain.models import CronRow
 from console.tui.controllers.action_request import (
     INTERVAL_UNITS,
@@ -26,7 +27,7 @@ from console.tui.controllers.action_request import (
     RECOMMENDED_INTERVAL_MINUTES,
     Dialog,
 )
-from console.tui.controllers.cron_dialogs import is_queue_cron, parse_interval
+from console.tui.controllers.cron_dialogs import parse_interval
 from console.tui.widgets.formatting import interval_text, one_line
 
 ButtonVariant = Literal["default", "primary", "success", "warning", "error"]
@@ -184,7 +185,7 @@ class IntervalScreen(ModalScreen[tuple[int, str] | None]):
 
     def _initial(self) -> tuple[str, str]:
         cron = self.cron
-        if is_queue_cron(cron):  # suggest what Odoo recommends for the queue
+        if is_email_queue(cron):  # suggest what Odoo recommends for the queue
             return str(RECOMMENDED_INTERVAL_MINUTES), "minutes"
         if cron.interval_type in INTERVAL_UNITS and cron.interval_number:
             return str(cron.interval_number), str(cron.interval_type)
@@ -198,7 +199,7 @@ class IntervalScreen(ModalScreen[tuple[int, str] | None]):
         advice = f"Odoo's floor is {MIN_INTERVAL_MINUTES} minutes"
         advice += (
             f"; {RECOMMENDED_INTERVAL_MINUTES} minutes is recommended for the Email Queue Manager."
-            if is_queue_cron(cron)
+            if is_email_queue(cron)
             else f" ({RECOMMENDED_INTERVAL_MINUTES} minutes is what Odoo recommends for its queue)."
         )
         with Vertical(id="confirm-box"):
