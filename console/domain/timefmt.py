@@ -85,13 +85,15 @@ def utcnow_naive() -> datetime:
 
 
 def human_age(seconds: float) -> str:
+    """'45s', '12m', '2h', '2h05m', '3d4h'."""
     seconds = max(0, int(seconds))
     if seconds < 60:
         return f"{seconds}s"
     if seconds < 3600:
         return f"{seconds // 60}m"
     if seconds < 86400:
-        return f"{seconds // 3600}h{(seconds % 3600) // 60:02d}m"
+        hours, minutes = seconds // 3600, (seconds % 3600) // 60
+        return f"{hours}h{minutes:02d}m" if minutes else f"{hours}h"
     return f"{seconds // 86400}d{(seconds % 86400) // 3600}h"
 
 

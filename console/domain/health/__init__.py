@@ -33,7 +33,6 @@ from console.domain.health.model import (
     ServerFact,
     Status,
     Thresholds,
-    age,
     cron_interval,
     worst,
 )
@@ -66,7 +65,6 @@ __all__ = [
     "ServerFact",
     "Status",
     "Thresholds",
-    "age",
     "check_admin_email",
     "check_alias_domain",
     "check_campaign_head",

@@ -9,12 +9,12 @@ from console.domain.health.model import (
     HealthFacts,
     Status,
     Thresholds,
-    age,
     cron_interval,
     in_minutes,
     ok_result,
     unknown_result,
 )
+from console.domain.timefmt import human_age
 
 
 def _stall_limit(facts: HealthFacts, thresholds: Thresholds) -> timedelta:
@@ -41,7 +41,7 @@ def check_campaign_head(facts: HealthFacts, thresholds: Thresholds) -> CheckResu
         last = head.last_trace_at or head.calendar_date
         limit = _stall_limit(facts, thresholds)
         if last is not None and facts.now - last > limit:
-            quiet = age((facts.now - last).total_seconds())
+            quiet = human_age((facts.now - last).total_seconds())
             waiting = f"; {behind} campaigns wait behind it" if behind > 0 else ""
             return CheckResult(
                 "campaign_head",
@@ -49,7 +49,7 @@ def check_campaign_head(facts: HealthFacts, thresholds: Thresholds) -> CheckResu
                 Status.CRITICAL if behind > 0 else Status.WARNING,
                 f"campaign {name!r} stuck {quiet}",
                 f"Campaign #{head.id} {name!r} is in Sending with no new trace for {quiet} "
-                f"(more than {age(limit.total_seconds())}){waiting}",
+                f"(more than {human_age(limit.total_seconds())}){waiting}",
                 "Read the Odoo log of the Mail Marketing queue cron and ask it to run now "
                 "(`odoo-mailq trigger mass_mailing.ir_cron_mass_mailing_queue`); Odoo has no "
                 "Cancel for a campaign in Sending, but the queued ones behind it can be "

@@ -139,19 +139,6 @@ def cron_interval(cron: CronRow | None) -> timedelta | None:
     return None if cron is None else cron_interval_of(cron.interval_number, cron.interval_type)
 
 
-def age(seconds: float) -> str:
-    """'45s', '12m', '2h', '2h05m', '3d4h'."""
-    seconds = max(0, int(seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    if seconds < 3600:
-        return f"{seconds // 60}m"
-    if seconds < 86400:
-        hours, minutes = seconds // 3600, (seconds % 3600) // 60
-        return f"{hours}h{minutes:02d}m" if minutes else f"{hours}h"
-    return f"{seconds // 86400}d{(seconds % 86400) // 3600}h"
-
-
 def in_minutes(delta: timedelta) -> float:
     return delta.total_seconds() / 60
 

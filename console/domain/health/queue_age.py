@@ -10,12 +10,12 @@ from console.domain.health.model import (
     Perf,
     Status,
     Thresholds,
-    age,
     cron_interval,
     in_minutes,
     ok_result,
     unknown_result,
 )
+from console.domain.timefmt import human_age
 
 
 def check_oldest_outgoing(facts: HealthFacts, thresholds: Thresholds) -> CheckResult:
@@ -44,7 +44,7 @@ def check_oldest_outgoing(facts: HealthFacts, thresholds: Thresholds) -> CheckRe
         Perf("oldest_outgoing_min", round(waited), round(warn_min), round(crit_min)),
         Perf("outgoing", facts.outgoing),
     )
-    text = age(waited * 60)
+    text = human_age(waited * 60)
     if waited > crit_min or waited > warn_min:
         status = Status.CRITICAL if waited > crit_min else Status.WARNING
         return CheckResult(
@@ -53,7 +53,7 @@ def check_oldest_outgoing(facts: HealthFacts, thresholds: Thresholds) -> CheckRe
             status,
             f"oldest outgoing {text}",
             f"The oldest due mail has waited {text}, longer than the queue cron interval "
-            f"({age(interval.total_seconds())}): the queue is not draining",
+            f"({human_age(interval.total_seconds())}): the queue is not draining",
             "See the Email Queue Manager check; `odoo-mailq trigger` asks for a run, "
             "`odoo-mailq send` sends now",
             perf,
@@ -79,7 +79,9 @@ def check_scheduled(facts: HealthFacts, thresholds: Thresholds) -> CheckResult:
         )
     when = ""
     if facts.next_scheduled is not None:
-        when = f"; the next is due in {age((facts.next_scheduled - facts.now).total_seconds())}"
+        when = (
+            f"; the next is due in {human_age((facts.next_scheduled - facts.now).total_seconds())}"
+        )
     return ok_result(
         "scheduled_future",
         title,

@@ -10,13 +10,13 @@ from console.domain.health.model import (
     Perf,
     Status,
     Thresholds,
-    age,
     cron_interval,
     in_minutes,
     ok_result,
     unknown_result,
 )
 from console.domain.models import CronRow
+from console.domain.timefmt import human_age
 
 QUEUE_CRON_TITLE = "Email Queue Manager cron"
 
@@ -55,7 +55,9 @@ def check_queue_cron(facts: HealthFacts, thresholds: Thresholds) -> CheckResult:
     ):
         return _overdue_queue_cron(facts.now - cron.nextcall, cron_interval(cron))
     when = (
-        f"next run in {age((cron.nextcall - facts.now).total_seconds())}" if cron.nextcall else ""
+        f"next run in {human_age((cron.nextcall - facts.now).total_seconds())}"
+        if cron.nextcall
+        else ""
     )
     return ok_result(
         "queue_cron", QUEUE_CRON_TITLE, "queue cron on time", f"Active; {when}".rstrip("; ")
@@ -96,8 +98,8 @@ def _running_queue_cron(facts: HealthFacts, cron: CronRow, thresholds: Threshold
             "queue_cron",
             QUEUE_CRON_TITLE,
             Status.WARNING,
-            f"queue cron running for {age(late.total_seconds())}",
-            f"A worker has held the cron for about {age(late.total_seconds())}: a very "
+            f"queue cron running for {human_age(late.total_seconds())}",
+            f"A worker has held the cron for about {human_age(late.total_seconds())}: a very "
             "long batch or a stuck worker",
             "Look at the Odoo log and pg_stat_activity for the cron worker; lower "
             "mail.mail.queue.batch.size if batches are huge",
@@ -113,8 +115,8 @@ def _overdue_queue_cron(late: timedelta, interval: timedelta | None) -> CheckRes
         "queue_cron",
         QUEUE_CRON_TITLE,
         Status.CRITICAL if missed_a_run else Status.WARNING,
-        f"queue cron overdue {age(late.total_seconds())}",
-        f"Its next call was due {age(late.total_seconds())} ago and no worker ran it: "
+        f"queue cron overdue {human_age(late.total_seconds())}",
+        f"Its next call was due {human_age(late.total_seconds())} ago and no worker ran it: "
         "no Odoo process runs crons for this database, or they are all busy",
         "Check that an Odoo server runs crons for this database (max_cron_threads > 0, "
         "db_name/--database, no --no-cron) and look for a long cron in `crons`; "
@@ -134,7 +136,7 @@ def check_queue_cron_interval(facts: HealthFacts, thresholds: Thresholds) -> Che
     if interval is None:
         return unknown_result("queue_cron_interval", title, "the cron interval")
     minutes = in_minutes(interval)
-    every = age(interval.total_seconds())
+    every = human_age(interval.total_seconds())
     fix = (
         f"Set the Email Queue Manager to every {int(thresholds.recommended_interval_min)} minutes "
         "(Settings > Technical > Scheduled Actions)"
