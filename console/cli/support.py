@@ -16,15 +16,14 @@ import json
 import re
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from console.cli.logs import configured_mask, run_logs
 from console.domain.errors import ConsoleError, UsageError
 from console.domain.sanitize import one_line
-from console.domain.secrets import NO_SECRETS, SecretMask
 
 if TYPE_CHECKING:
     from console.backends.base import MailQueueBackend
@@ -96,8 +95,6 @@ def add_support_parsers(sub: Any) -> None:
 def dispatch_support(settings: ConnectionSettings, args: argparse.Namespace, tz: tzinfo) -> int:
     """Run one support command, opening the database only when it is needed; print."""
     if args.command == "logs" and args.mail is None:
-        from console.cli.logs import configured_mask
-
         output, code = run_logs(args, tz=tz, mask=configured_mask(settings))
     else:
         from console.backends.connect import open_backend
@@ -125,20 +122,6 @@ def run_support(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo)
     if args.command == "aliases":
         return _aliases(backend, args)
     raise UsageError(f"not a support command: {args.command}")
-
-
-def run_logs(
-    args: argparse.Namespace,
-    backend: MailQueueBackend | None = None,
-    *,
-    tz: tzinfo | None = None,
-    out: Callable[[str], None] | None = None,
-    mask: SecretMask = NO_SECRETS,
-) -> tuple[str, int]:
-    """`logs`, usable without a database (see console.cli.logs)."""
-    from console.cli.logs import run_logs as run
-
-    return run(args, backend, tz=tz, out=out, mask=mask)
 
 
 # -- export-eml ------------------------------------------------------------------------
