@@ -129,6 +129,7 @@ def test_odoo_conf_with_password_never_shows_it(
     assert picked.returncode == 0, picked.stderr
 
 
+@pytest.mark.slow  # over 5 s here: -m 'not slow' leaves it out
 def test_bad_inputs_give_one_line_and_exit_2(
     pg_cluster: PgCluster, pg_db_factory: Any, tmp_path: Path
 ) -> None:

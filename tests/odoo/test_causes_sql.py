@@ -127,6 +127,7 @@ def test_every_version_on_postgresql_groups_the_same(
     assert_same_as_row_by_row(open_db(odoo_databases.get("pg", version)))
 
 
+@pytest.mark.slow  # over 5 s here: -m 'not slow' leaves it out
 def test_a_generated_varied_postgresql_database_groups_the_same(
     pg_db_factory: Any, open_db: Any
 ) -> None:

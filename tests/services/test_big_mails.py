@@ -108,6 +108,7 @@ def peak_memory_mb(pid: int) -> float:
     return int(line.split()[1]) / 1024
 
 
+@pytest.mark.slow  # over 5 s here: -m 'not slow' leaves it out
 def test_thousands_of_partners_stream_to_stdout_one_at_a_time(db: Db, tmp_path: Path) -> None:
     body = "<p>Hello,</p><p>" + "Your invoice is attached. " * 200 + "</p>"
     mail_id = add_mail(db, body=body).id

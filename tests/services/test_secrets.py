@@ -130,6 +130,7 @@ def cli(db: Db, *args: str) -> str:
     return done.stdout
 
 
+@pytest.mark.slow  # over 5 s here: -m 'not slow' leaves it out
 @pytest.mark.parametrize("mechanism", ["PLAIN", "LOGIN"])
 async def test_an_echoed_password_is_masked_everywhere(
     db: Db, mechanism: str, tmp_path: Path

@@ -293,6 +293,7 @@ def test_an_override_that_names_no_server_is_reported(pg: Db) -> None:
 
 
 # -- a console killed in the middle of a send ------------------------------------------------
+@pytest.mark.slow  # over 5 s here: -m 'not slow' leaves it out
 def test_killed_mid_send_never_leaves_a_delivered_mail_outgoing(pg: Db, tmp_path: Path) -> None:
     """kill -9 while 4 connections send: no mail the server holds is outgoing (it would be
     sent twice), no mail is sent that the server does not hold; sending again afterwards

@@ -218,6 +218,7 @@ BUILT_HEADERS = frozenset(
 db_text = hostile_text.map(lambda text: text.replace("\x00", ""))  # PostgreSQL text has no NUL
 
 
+@pytest.mark.slow  # over 5 s here: -m 'not slow' leaves it out
 @settings(
     max_examples=40,
     deadline=None,

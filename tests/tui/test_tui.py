@@ -277,6 +277,7 @@ async def test_refresh_updates_by_diff_and_keeps_the_cursor(sample_path: Path) -
         assert f"2 Failed {len(failed)}" in app.query_one(TabBar).render().plain
 
 
+@pytest.mark.slow  # over 5 s here: -m 'not slow' leaves it out
 async def test_the_timer_refreshes_without_overlap_or_duplicates(sample_path: Path) -> None:
     failed = state_ids(sample_path, "exception")
     app = make_app(sample_path, refresh_seconds=0.05)
@@ -355,6 +356,7 @@ async def test_the_rows_show_before_the_counts_of_the_same_poll(sample_path: Pat
         assert f"1 Outgoing {len(outgoing)}" in app.query_one(TabBar).render().plain
 
 
+@pytest.mark.slow  # over 5 s here: -m 'not slow' leaves it out
 async def test_paging_keeps_the_table_under_the_cap(big_database: Path) -> None:
     all_ids = state_ids(big_database, "exception")
     assert len(all_ids) > MAX_ROWS

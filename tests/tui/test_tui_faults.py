@@ -110,6 +110,7 @@ def test_the_back_off_schedule() -> None:
     assert BACKOFF_SECONDS == (1.0, 2.0, 5.0, 10.0, 30.0)
 
 
+@pytest.mark.slow  # over 5 s here: -m 'not slow' leaves it out
 async def test_postgres_restart_says_disconnected_then_recovers(
     cluster: PgCluster, pg_url: str
 ) -> None:
