@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from console.domain.mail_crons import is_email_queue
 from console.domain.timefmt import human_age
 from console.tui.controllers.action_request import (
     INTERVAL_UNITS,
@@ -19,8 +20,7 @@ from console.tui.controllers.action_request import (
 from console.tui.widgets.formatting import ellipsize, interval_text, one_line
 
 if TYPE_CHECKING:
-    from console.domain.mail_crons import is_email_queue
-from console.domain.models import CampaignRow, CronRow
+    from console.domain.models import CampaignRow, CronRow
 
 
 def trigger_warnings(cron: CronRow, now: datetime) -> tuple[str, ...]:
