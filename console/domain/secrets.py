@@ -26,7 +26,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -35,6 +35,7 @@ MASK = "***"
 MIN_SECRET_LENGTH = 4  # shorter values would mask ordinary words
 MIN_ENCODED_LENGTH = 8  # base64 fragments shorter than this are not specific enough
 SHORTEST_SHAPE = 12  # no secret recognised by its shape is shorter
+MASKED_MEMORY = 1024  # distinct texts a mask remembers having masked
 
 # Names of fields, columns and parameters whose value is a secret.
 _SECRET_NAME = re.compile(
@@ -130,6 +131,9 @@ class SecretMask:
         self._forms: frozenset[str] = frozenset()
         self._pattern: re.Pattern[str] | None = None
         self._bytes: re.Pattern[bytes] | None = None
+        # Reasons repeat (one cause fails hundreds of mails): each distinct text is masked
+        # once per mask. Bounded; a race between threads only masks a text twice.
+        self._masked: dict[tuple[str, int], str] = {}
         self._add(credentials)
 
     def _add(self, credentials: Iterable[Credential]) -> None:
@@ -171,6 +175,18 @@ class SecretMask:
         """The text with every known and recognisable secret replaced."""
         if len(value) < MIN_SECRET_LENGTH:
             return value
+        return self._remembered(value, 0, self._text)
+
+    def _remembered(self, value: str, limit: int, work: Callable[[str, int], str]) -> str:
+        key = (value, limit)
+        done = self._masked.get(key)
+        if done is None:
+            if len(self._masked) >= MASKED_MEMORY:
+                self._masked.clear()
+            done = self._masked[key] = work(value, limit)
+        return done
+
+    def _text(self, value: str, _limit: int = 0) -> str:
         token = self.token
         if self._pattern is not None:
             value = self._pattern.sub(token, value)
@@ -192,9 +208,12 @@ class SecretMask:
         cut in two at the end is masked too."""
         if value is None:
             return None
-        masked = self.text(value)
         if len(value) < limit:
-            return masked
+            return self.text(value)
+        return self._remembered(value, limit, self._cut)
+
+    def _cut(self, value: str, limit: int) -> str:
+        masked = self.text(value)
         for form in sorted(self._forms, key=len, reverse=True):
             for size in range(len(form) - 1, MIN_SECRET_LENGTH - 1, -1):
                 if masked.endswith(form[:size]):
