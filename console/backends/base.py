@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # typing only: the TUI's first frame imports this module
     from console.config.odoo_conf import OdooConf
     from console.domain.actions import WriteOutcome
     from console.domain.causes import FailedRow, TextGroup
+    from console.domain.envelopes import EnvelopeCounts, EnvelopePage
     from console.domain.health import HealthFacts
     from console.domain.inbound import RoutingSetup, Verdict
     from console.domain.models import (
@@ -128,6 +129,12 @@ class MailWriter(Protocol):
         """The resend wizard's Ignore all, with the bus rows that refresh open chatters."""
         ...
 
+    def ignore_message_failures(
+        self, message_ids: Sequence[int], *, uid: int, now: datetime
+    ) -> WriteOutcome:
+        """Ignore all on chatter messages (red envelopes), mail row or not."""
+        ...
+
     def cancel_mailings(self, ids: Sequence[int], *, uid: int, now: datetime) -> WriteOutcome:
         """The mailing's Cancel button: from In Queue back to Draft."""
         ...
@@ -230,6 +237,16 @@ class MailQueueBackend(Protocol):
 
     def default_from_address(self) -> str | None:
         """The From Odoo puts on notifications by default (None when none is set)."""
+        ...
+
+    def envelope_counts(self) -> EnvelopeCounts:
+        """How many chatter messages have a failed e-mail notification (red envelopes), as
+        Odoo's systray counts them, with the failed recipients, bounces and authors."""
+        ...
+
+    def envelopes(self, *, before_id: int | None = None, limit: int = 200) -> EnvelopePage:
+        """The red envelopes, newest message first, keyset-paged on the message id; each
+        with its failed recipients (reasons masked) and their mail rows, if any remain."""
         ...
 
     def crons(self) -> list[CronRow]:

@@ -22,6 +22,7 @@ from console.backends.sql_writes import SqlMailWriter
 from console.config.connection import ConnectionSettings, ResolvedTarget, resolve_target
 from console.config.odoo_conf import OdooConf
 from console.domain.causes import FailedRow, TextGroup
+from console.domain.envelopes import EnvelopeCounts, EnvelopePage
 from console.domain.errors import ConsoleError, ReadOnlyRefused
 from console.domain.health import HealthFacts
 from console.domain.inbound import RoutingSetup, Verdict
@@ -39,6 +40,7 @@ from console.domain.timefmt import utcnow_naive
 from console.odoo import campaign_list, cron_list, mail_config, mail_detail, mail_list
 from console.odoo import causes as cause_sql
 from console.odoo import crons as cron_sql
+from console.odoo import envelopes as envelope_sql
 from console.odoo import health_facts as health_sql
 from console.odoo import inbound_routing as inbound_sql
 from console.odoo import queue_index as index_sql
@@ -294,6 +296,19 @@ class SqlBackend:
     def mail_detail(self, mail_id: int) -> MailDetail | None:
         mask = self.secret_mask()
         return self._run(lambda c: mail_detail.mail_detail(c, self.schema, mail_id, mask))
+
+    # -- red envelopes ------------------------------------------------------------
+    def envelope_counts(self) -> EnvelopeCounts:
+        return self._run(lambda c: envelope_sql.envelope_counts(c, self.schema))
+
+    def envelopes(self, *, before_id: int | None = None, limit: int = 200) -> EnvelopePage:
+        mask = self.secret_mask()
+        size = max(1, min(limit, 1000))
+        return self._run(
+            lambda c: envelope_sql.envelope_page(
+                c, self.schema, before_id=before_id, limit=size, mask=mask
+            )
+        )
 
     # -- crons ------------------------------------------------------------------
     def crons(self) -> list[CronRow]:

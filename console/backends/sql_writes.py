@@ -74,6 +74,19 @@ class SqlMailWriter:
             self._bus_channels.extend(channels)
         return outcome
 
+    def ignore_message_failures(
+        self, message_ids: Sequence[int], *, uid: int, now: datetime
+    ) -> WriteOutcome:
+        info = self._backend.info
+        acting = bus.Acting(uid, info.odoo_version, info.name, now)
+        outcome = notification_writes.ignore_message_failures(
+            self._connection, self._schema, list(message_ids), acting
+        )
+        channels = outcome.details.get("bus_channels")
+        if isinstance(channels, list):
+            self._bus_channels.extend(channels)
+        return outcome
+
     def cancel_mailings(self, ids: Sequence[int], *, uid: int, now: datetime) -> WriteOutcome:
         return mailing_writes.cancel_mailings(
             self._connection,

@@ -54,6 +54,16 @@ def add_action_parsers(sub: Any) -> None:
             command.add_argument(
                 "--cause", metavar="KEY", help="every failed mail of this cause (see `causes`)"
             )
+        if name == "ignore":
+            command.add_argument(
+                "--messages",
+                action="store_true",
+                help="the ids are chatter message ids (see `envelopes`): also the red envelopes "
+                "whose mail row Odoo already deleted",
+            )
+            command.add_argument(
+                "--all-envelopes", action="store_true", help="every red envelope (see `envelopes`)"
+            )
         if name == "send":
             add_send_options(command, sub=True)
             command.add_argument(
@@ -131,6 +141,8 @@ def run_action(backend: MailQueueBackend, args: argparse.Namespace) -> tuple[str
             f"cron #{cron.id} {cron.name!r} to every {args.number} {args.unit}",
         )
         return _report(operator.set_cron_interval(cron.id, args.number, args.unit), args)
+    if args.command == "ignore" and (args.messages or args.all_envelopes):
+        return _ignore_messages(backend, operator, args)
     ids = _targets(operator, args)
     if not ids:
         raise UsageError(
@@ -153,6 +165,44 @@ def run_action(backend: MailQueueBackend, args: argparse.Namespace) -> tuple[str
             ids, include_scheduled=args.include_scheduled, quiet_wait=args.wait_for_odoo
         )
     return _report(outcome, args)
+
+
+def _ignore_messages(
+    backend: MailQueueBackend, operator: Operator, args: argparse.Namespace
+) -> tuple[str, int]:
+    """Ignore all on red envelopes named by message id (or every one)."""
+    if args.grep or args.all_failed or args.cause:
+        raise UsageError("--messages and --all-envelopes take message ids, not mail filters")
+    ids = list(dict.fromkeys(args.ids))
+    if args.all_envelopes:
+        if ids:
+            raise UsageError("Give either message ids or --all-envelopes, not both")
+        ids = _every_envelope(backend)
+    if not ids:
+        raise UsageError("No message to ignore: give message ids or --all-envelopes")
+    _confirm(args, "ignore-messages", len(ids), _envelope_example(backend, ids[0]))
+    return _report(operator.ignore_messages(ids), args)
+
+
+def _every_envelope(backend: MailQueueBackend, cap: int = 1_000_000) -> list[int]:
+    ids: list[int] = []
+    before: int | None = None
+    while len(ids) < cap:
+        page = backend.envelopes(before_id=before, limit=1000)
+        ids.extend(e.message_id for e in page.rows)
+        if not page.has_more or not page.rows:
+            break
+        before = page.rows[-1].message_id
+    return ids
+
+
+def _envelope_example(backend: MailQueueBackend, message_id: int) -> str:
+    page = backend.envelopes(before_id=message_id + 1, limit=1)
+    found = next((e for e in page.rows if e.message_id == message_id), None)
+    if found is None:
+        return f"message #{message_id}"
+    document = found.record_name or f"{found.model} #{found.res_id}"
+    return f"message #{message_id} on {one_line(document, 40)!r}"
 
 
 def _targets(operator: Operator, args: argparse.Namespace) -> list[int]:

@@ -175,6 +175,11 @@ def build_parser() -> argparse.ArgumentParser:
     mails.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
     mails.add_argument("--grep", metavar="TEXT", default="", help="address/subject/reason filter")
     sub("crons", "the scheduled actions, with overdue and running flags")
+    envelopes = sub(
+        "envelopes",
+        "the chatter's red envelopes: messages with a failed e-mail recipient, newest first",
+    )
+    envelopes.add_argument("--limit", type=int, default=50, help="messages (default 50)")
     sub("campaigns", "queued mass mailings in the order Odoo sends them")
     from console.cli.actions import add_action_parsers
 
@@ -279,6 +284,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         "status": _cmd_status,
         "mails": _cmd_mails,
         "crons": _cmd_crons,
+        "envelopes": _cmd_envelopes,
         "campaigns": _cmd_campaigns,
     }
     from console.backends.connect import open_backend
@@ -336,6 +342,26 @@ def _cmd_mails(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) 
         return _json([mail_json(m) for m in mails])
     total = backend.count_mails(MailQuery(states=states, text=args.grep))
     return mails_text(mails, tz, total)
+
+
+def _cmd_envelopes(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> str:
+    from console.cli.text import envelopes_text
+    from console.domain.envelopes import Envelope, EnvelopePage
+    from console.domain.json_shapes import envelope_json
+
+    if not 1 <= args.limit <= MAX_LIST_LIMIT:
+        raise UsageError(f"--limit must be between 1 and {MAX_LIST_LIMIT}")
+    rows: list[Envelope] = []
+    before: int | None = None
+    more = True
+    while more and len(rows) < args.limit:  # keyset pages, as `mails`
+        page = backend.envelopes(before_id=before, limit=min(1000, args.limit - len(rows)))
+        rows.extend(page.rows)
+        more = page.has_more and bool(page.rows)
+        before = page.rows[-1].message_id if page.rows else None
+    if args.json:
+        return _json([envelope_json(e) for e in rows])
+    return envelopes_text(EnvelopePage(tuple(rows), more), tz)
 
 
 def _cmd_crons(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import tzinfo
 
+from console.domain.envelopes import EnvelopeCounts, EnvelopePage
 from console.domain.failure_text import reason_headline
 from console.domain.models import CampaignRow, CronRow, DatabaseInfo, MailRow, QueueStatus
 from console.domain.sanitize import one_line
@@ -39,6 +40,8 @@ def status_text(info: DatabaseInfo, status: QueueStatus, tz: tzinfo) -> str:
         )
     if status.scheduled_future:
         lines.append(f"{status.scheduled_future} outgoing mails are scheduled for later")
+    if status.envelopes is not None:
+        lines.append(envelope_count_line(status.envelopes))
     for note in info.notes:
         lines.append(f"Note: {note}")
     return "\n".join(lines)
@@ -116,3 +119,39 @@ def campaigns_text(campaigns: Sequence[CampaignRow], tz: tzinfo) -> str:
     ]
     body = table(["POS", "ID", "NAME", "STATE", "SCHEDULE", "RCPT", "TRACES", "LAST TRACE"], rows)
     return f"{body}\nOrder: as Odoo's mass-mailing cron takes them · times in {zone_name(tz)}"
+
+
+def envelope_count_line(counts: EnvelopeCounts) -> str:
+    """The red envelopes in one line, as `status` and `doctor` print them."""
+    if not counts.messages:
+        return "Red envelopes    none (no chatter message has a failed e-mail recipient)"
+    parts = [f"{counts.notifications} failed recipients"]
+    if counts.bounced:
+        parts.append(f"{counts.bounced} bounced")
+    if counts.mail_gone:
+        parts.append(f"{counts.mail_gone} without a mail row")
+    label = "Red envelopes"
+    return f"{label:<16} {counts.messages:>9} messages ({', '.join(parts)}): `envelopes`"
+
+
+def envelopes_text(page: EnvelopePage, tz: tzinfo) -> str:
+    """One block per envelope: the message, then each failed recipient in Odoo's words."""
+    if not page.rows:
+        return "No red envelope: no chatter message has a failed e-mail recipient"
+    lines: list[str] = []
+    for envelope in page.rows:
+        document = envelope.record_name or f"{envelope.model} #{envelope.res_id}"
+        lines.append(
+            f"#{envelope.message_id}  {short_local(envelope.date, tz)}  "
+            f"{one_line(document, 40)}  by {one_line(envelope.author_name or '?', 30)}"
+        )
+        for r in envelope.recipients:
+            mail = f"mail #{r.mail_id} {r.mail_state}" if r.mail_state else "no mail row"
+            who = one_line(r.email or r.name or "?", 40)
+            lines.append(f"    {r.status:<9} {who}  {one_line(r.words, 60)}  ({mail})")
+        more = envelope.recipient_count - len(envelope.recipients)
+        if more > 0:
+            lines.append(f"    ... and {more} more failed recipients")
+    if page.has_more:
+        lines.append("(more: --limit N)")
+    return "\n".join(lines)

@@ -19,6 +19,7 @@ ACTION_VERBS: dict[str, tuple[str, str]] = {
     "retry": ("Retry", "Retried"),
     "cancel": ("Cancel", "Cancelled"),
     "ignore": ("Ignore all failures of", "Ignored the failures of"),
+    "ignore-messages": ("Ignore all failures of", "Ignored the failures of"),
     "send": ("Send now", "Sent"),
     "undo": ("Undo", "Undid"),
     "trigger": ("Run now", "Asked Odoo to run"),
@@ -28,6 +29,7 @@ ACTION_VERBS: dict[str, tuple[str, str]] = {
 
 # What each action counts (mails unless said here).
 ACTION_NOUNS: dict[str, str] = {
+    "ignore-messages": "message",
     "cancel-campaign": "campaign",
     "set-interval": "cron",
     "trigger": "cron",
@@ -95,6 +97,7 @@ class WriteOutcome:
     errors: tuple[str, ...] = ()
     note: str = ""
     details: dict[str, object] = field(default_factory=dict)  # extra JSON (send: connections)
+    noun: str | None = None  # what the ids count, when not the action's usual noun
 
     @property
     def complete(self) -> bool:
@@ -104,9 +107,9 @@ class WriteOutcome:
         """One line for a toast or the terminal: 'Retried 212 mails; 2 skipped: ...'."""
         past = ACTION_VERBS.get(self.action, (self.action, self.action))[1]
         applied = len(self.applied)
-        noun = ACTION_NOUNS.get(self.action, "mail")
+        noun = self.noun or ACTION_NOUNS.get(self.action, "mail")
         text = f"{past} {applied} {noun}{'s' if applied != 1 else ''}"
-        if self.action == "ignore":
+        if self.action in ("ignore", "ignore-messages"):
             count = len(self.notifications)
             text += f" ({count} failed notification{'s' if count != 1 else ''} set to canceled)"
         if self.failed:

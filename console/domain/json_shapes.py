@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.domain.envelopes import Envelope, EnvelopeCounts
 from console.domain.inbound import RoutingSetup
 from console.domain.models import CampaignRow, CronRow, DatabaseInfo, MailRow, QueueStatus
 from console.domain.states import MAIL_STATES
@@ -33,7 +34,50 @@ def status_json(info: DatabaseInfo, status: QueueStatus) -> dict[str, Any]:
         "total": sum(counts.values()),
         "oldest_due_outgoing": iso_utc(status.oldest_due_outgoing),
         "scheduled_future": status.scheduled_future,
+        "envelopes": None if status.envelopes is None else envelope_counts_json(status.envelopes),
         "schema_notes": list(info.notes),
+    }
+
+
+def envelope_counts_json(counts: EnvelopeCounts) -> dict[str, Any]:
+    return {
+        "messages": counts.messages,
+        "recipients": counts.notifications,
+        "bounced": counts.bounced,
+        "without_mail_row": counts.mail_gone,
+        "by_author": [
+            {"partner_id": partner, "name": name, "messages": messages}
+            for partner, name, messages in counts.by_author
+        ],
+    }
+
+
+def envelope_json(envelope: Envelope) -> dict[str, Any]:
+    return {
+        "message_id": envelope.message_id,
+        "date": iso_utc(envelope.date),
+        "model": envelope.model,
+        "res_id": envelope.res_id,
+        "record_name": envelope.record_name,
+        "author": {"partner_id": envelope.author_id, "name": envelope.author_name},
+        "subject": envelope.subject,
+        "mail_exists": envelope.mail_exists,
+        "recipient_count": max(envelope.recipient_count, len(envelope.recipients)),
+        "recipients": [
+            {
+                "notification_id": r.notification_id,
+                "partner_id": r.partner_id,
+                "name": r.name,
+                "email": r.email,
+                "status": r.status,
+                "failure_type": r.failure_type,
+                "failure": r.words,
+                "failure_reason": r.failure_reason,
+                "mail_id": r.mail_id,
+                "mail_state": r.mail_state,
+            }
+            for r in envelope.recipients
+        ],
     }
 
 

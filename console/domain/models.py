@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from console.domain.envelopes import EnvelopeCounts
     from console.domain.mail_crons import MailJob
 
 
@@ -183,3 +184,4 @@ class QueueStatus:
     counts: dict[str, int] = field(default_factory=dict)
     oldest_due_outgoing: datetime | None = None
     scheduled_future: int = 0
+    envelopes: EnvelopeCounts | None = None  # the chatter's red envelopes

@@ -17,6 +17,7 @@ from console.domain.models import MailPage, QueueStatus
 from console.domain.secrets import SecretMask
 from console.domain.timefmt import as_naive_datetime
 from console.odoo import mail_queries as mail_sql
+from console.odoo.envelopes import envelope_counts
 from console.odoo.mail_rows import id_column, mail_rows, recipients, with_record_names
 from console.odoo.schema import OdooSchema
 
@@ -37,7 +38,12 @@ def queue_status(connection: Connection, schema: OdooSchema, now: datetime) -> Q
         if oldest_due is not None:
             oldest = oldest_due
         future += int(scheduled or 0)
-    return QueueStatus(counts=counts, oldest_due_outgoing=oldest, scheduled_future=future)
+    return QueueStatus(
+        counts=counts,
+        oldest_due_outgoing=oldest,
+        scheduled_future=future,
+        envelopes=envelope_counts(connection, schema),
+    )
 
 
 def mail_page(

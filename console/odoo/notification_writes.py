@@ -54,6 +54,32 @@ def ignore_failures(
     )
 
 
+def ignore_message_failures(
+    connection: Connection,
+    schema: OdooSchema,
+    message_ids: Sequence[int],
+    acting: bus.Acting | None = None,
+) -> WriteOutcome:
+    """Ignore all on chatter messages (the red envelopes), whether or not a mail row still
+    exists for them: the same rows and bus notifications as ``ignore_failures``."""
+    requested = tuple(dict.fromkeys(message_ids))
+    before = _lock_ignorable(connection, schema, sorted(requested))
+    changed = _cancel_notifications(connection, schema, sorted(before))
+    touched = {before[n][0] for n in changed}
+    announced = bus.BusWrite()
+    if acting is not None:
+        announced = bus.notify_message_updates(connection, schema, touched, acting)
+    return WriteOutcome(
+        action="ignore-messages",
+        requested=requested,
+        applied=tuple(m for m in requested if m in touched),
+        skipped={m: NOTHING_TO_IGNORE for m in requested if m not in touched},
+        notifications={n: before[n][1] for n in changed},
+        note=announced.note,
+        details=acting.details(announced) if acting is not None else {},
+    )
+
+
 def _messages_of(
     connection: Connection, schema: OdooSchema, mail_ids: Sequence[int]
 ) -> dict[int, int]:

@@ -37,7 +37,7 @@ def _column_for(connection: Connection, schema: OdooSchema, model: str) -> str |
         return None
 
     def find() -> str:
-        wanted = [_NAME_COLUMN.get(model, "name"), "x_name"]
+        wanted = [_NAME_COLUMN.get(model, "name"), "name", "x_name"]
         if connection.dialect.name == "sqlite":  # the bundled sample's shape
             rows = connection.execute(text(f'PRAGMA table_info("{table}")'))
             found = {str(row[1]) for row in rows}

@@ -218,6 +218,7 @@ def restore_notifications(
             skipped[notif_id] = "changed since"
     return WriteOutcome(
         action="undo",
+        noun="failed notification",
         requested=tuple(previous),
         applied=tuple(restored),
         skipped=skipped,

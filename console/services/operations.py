@@ -121,6 +121,15 @@ class Operator:
         uid, now = self.uid, utcnow_naive()
         return self._journaled(lambda w: (w.ignore_failures(ids, uid=uid, now=now), {}))
 
+    def ignore_messages(self, message_ids: Sequence[int]) -> WriteOutcome:
+        """Ignore all on red envelopes by message id (docs/odoo-envelopes.md), including
+        those whose mail row Odoo already deleted."""
+        self._guard()
+        uid, now = self.uid, utcnow_naive()
+        return self._journaled(
+            lambda w: (w.ignore_message_failures(message_ids, uid=uid, now=now), {})
+        )
+
     def send(
         self,
         ids: Sequence[int],
@@ -265,7 +274,7 @@ class Operator:
 
     @staticmethod
     def _revert(writer: MailWriter, entry: JournalEntry, uid: int) -> WriteOutcome:
-        if entry.action == "ignore":
+        if entry.action in ("ignore", "ignore-messages"):
             previous = {
                 int(k): str(v) for k, v in entry.data.get("previous_notifications", {}).items()
             }

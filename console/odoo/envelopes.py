@@ -1,0 +1,171 @@
+"""Red envelopes read from ``mail_notification``: the messages whose e-mail notification
+failed, by the rule of Odoo's systray (docs/odoo-envelopes.md), and their failed
+recipients with the mail row each points to, if it still exists."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+from console.domain.envelopes import (
+    Envelope,
+    EnvelopeCounts,
+    EnvelopePage,
+    FailedRecipient,
+)
+from console.domain.secrets import SecretMask
+from console.domain.timefmt import as_naive_datetime
+from console.odoo.mail_queries import LIST_REASON_CHARS
+from console.odoo.record_names import record_names
+from console.odoo.schema import OdooSchema
+
+RECIPIENTS_PER_ENVELOPE = 50  # recipients read per message; the count says how many more
+
+# The systray's domain on the message (model set, a record id, not a user notification)
+# and the failed e-mail notification; `n` and `m` are the notification and its message.
+_FAILED = (
+    "n.notification_type = 'email' AND n.notification_status IN ('exception', 'bounce') "
+    "AND m.model IS NOT NULL AND (m.res_id IS NULL OR m.res_id <> 0) "
+    "AND m.message_type <> 'user_notification'"
+)
+
+
+def readable(schema: OdooSchema) -> bool:
+    return schema.has_table("mail_notification") and schema.has_table("mail_message")
+
+
+def envelope_counts(connection: Connection, schema: OdooSchema) -> EnvelopeCounts:
+    if not readable(schema):
+        return EnvelopeCounts(0, 0, 0, 0, ())
+    totals = connection.execute(
+        text(
+            "SELECT count(DISTINCT n.mail_message_id), count(*), "
+            "coalesce(sum(CASE WHEN n.notification_status = 'bounce' THEN 1 ELSE 0 END), 0), "
+            "coalesce(sum(CASE WHEN mm.id IS NULL THEN 1 ELSE 0 END), 0) "
+            "FROM mail_notification n JOIN mail_message m ON m.id = n.mail_message_id "
+            f"LEFT JOIN mail_mail mm ON mm.id = n.mail_mail_id WHERE {_FAILED}"
+        )
+    ).one()
+    authors = connection.execute(
+        text(
+            "SELECT n.author_id, p.name, count(DISTINCT n.mail_message_id) AS messages "
+            "FROM mail_notification n JOIN mail_message m ON m.id = n.mail_message_id "
+            f"LEFT JOIN res_partner p ON p.id = n.author_id WHERE {_FAILED} "
+            "GROUP BY n.author_id, p.name ORDER BY messages DESC, n.author_id"
+        )
+    ).all()
+    return EnvelopeCounts(
+        messages=int(totals[0]),
+        notifications=int(totals[1]),
+        bounced=int(totals[2]),
+        mail_gone=int(totals[3]),
+        by_author=tuple(
+            (None if a is None else int(a), _name(name), int(count)) for a, name, count in authors
+        ),
+    )
+
+
+def envelope_page(
+    connection: Connection,
+    schema: OdooSchema,
+    *,
+    before_id: int | None,
+    limit: int,
+    mask: SecretMask,
+) -> EnvelopePage:
+    """The red envelopes, newest message first, ``limit`` at a time (keyset on the id)."""
+    if not readable(schema):
+        return EnvelopePage((), False)
+    bound = "" if before_id is None else "AND m.id < :before "
+    rows = connection.execute(
+        text(
+            "SELECT m.id, m.date, m.model, m.res_id, m.subject, m.author_id, p.name, "
+            f"{_record_name_column(schema)} FROM mail_message m "
+            "LEFT JOIN res_partner p ON p.id = m.author_id "
+            "WHERE m.id IN (SELECT n.mail_message_id FROM mail_notification n "
+            f"JOIN mail_message m ON m.id = n.mail_message_id WHERE {_FAILED}) "
+            f"{bound}ORDER BY m.id DESC LIMIT :limit"
+        ),
+        {"before": before_id, "limit": limit + 1},
+    ).all()
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    failed = failed_recipients(connection, [int(r[0]) for r in rows], mask)
+    names = record_names(connection, schema, [(r[2], r[3]) for r in rows if not r[7]])
+    envelopes = tuple(
+        Envelope(
+            message_id=int(r[0]),
+            date=as_naive_datetime(r[1]),
+            model=r[2],
+            res_id=None if r[3] is None else int(r[3]),
+            record_name=_name(r[7]) or names.get((str(r[2]), int(r[3] or 0))),
+            author_id=None if r[5] is None else int(r[5]),
+            author_name=_name(r[6]),
+            subject=r[4],
+            recipients=tuple(failed.get(int(r[0]), ([], 0))[0]),
+            recipient_count=failed.get(int(r[0]), ([], 0))[1],
+        )
+        for r in rows
+    )
+    return EnvelopePage(envelopes, has_more)
+
+
+def failed_recipients(
+    connection: Connection, message_ids: list[int], mask: SecretMask
+) -> dict[int, tuple[list[FailedRecipient], int]]:
+    """Message id -> (its failed e-mail recipients, at most RECIPIENTS_PER_ENVELOPE; how
+    many there are)."""
+    if not message_ids:
+        return {}
+    found: dict[int, tuple[list[FailedRecipient], int]] = {}
+    counts: dict[int, int] = defaultdict(int)
+    result = connection.execute(
+        text(
+            "SELECT n.mail_message_id, n.id, n.res_partner_id, p.name, p.email, "
+            "n.notification_status, n.failure_type, "
+            f"substr(n.failure_reason, 1, {LIST_REASON_CHARS}), n.mail_mail_id, mm.state "
+            "FROM mail_notification n JOIN mail_message m ON m.id = n.mail_message_id "
+            "LEFT JOIN res_partner p ON p.id = n.res_partner_id "
+            "LEFT JOIN mail_mail mm ON mm.id = n.mail_mail_id "
+            f"WHERE n.mail_message_id IN ({','.join(str(int(i)) for i in message_ids)}) "
+            f"AND {_FAILED} ORDER BY n.mail_message_id, n.id"
+        )
+    )
+    for row in result:
+        message_id = int(row[0])
+        counts[message_id] += 1
+        recipients, _ = found.setdefault(message_id, ([], 0))
+        if len(recipients) < RECIPIENTS_PER_ENVELOPE:
+            recipients.append(_recipient(row, mask))
+    return {m: (recipients, counts[m]) for m, (recipients, _) in found.items()}
+
+
+def _recipient(row: Any, mask: SecretMask) -> FailedRecipient:
+    return FailedRecipient(
+        notification_id=int(row[1]),
+        partner_id=None if row[2] is None else int(row[2]),
+        name=_name(row[3]),
+        email=row[4],
+        status=str(row[5]),
+        failure_type=row[6],
+        failure_reason=mask.cut(row[7], LIST_REASON_CHARS),
+        mail_id=None if row[9] is None or row[8] is None else int(row[8]),
+        mail_state=None if row[9] is None else str(row[9]),
+    )
+
+
+def _record_name_column(schema: OdooSchema) -> str:
+    # 19 no longer stores it: record_names reads the record's own table then
+    return "m.record_name" if schema.has("mail_message", "record_name") else "NULL"
+
+
+def _name(value: object) -> str | None:
+    """A name column (jsonb on some models, a dict or a string)."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return str(value.get("en_US") or next(iter(value.values()), "")) or None
+    return str(value) or None
