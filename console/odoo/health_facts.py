@@ -24,6 +24,7 @@ from console.domain.mail_crons import EMAIL_QUEUE, MASS_MAILING_QUEUE, find_cron
 from console.domain.models import CampaignRow, CronRow
 from console.domain.timefmt import as_naive_datetime, utcnow_naive
 from console.odoo import mail_queries as mail_sql
+from console.odoo.envelopes import envelope_counts
 from console.odoo.schema import OdooSchema
 
 T = TypeVar("T")
@@ -94,6 +95,7 @@ def gather_facts(source: FactSource, *, now: datetime | None = None) -> HealthFa
     company_alias = g.sql("company alias domain", lambda c: _company_alias(c, schema))
     failures = g.sql("failure times", lambda c: _failure_counts(c, schema, now))
     volume = g.sql("mail volume", lambda c: _volume(c, schema, now))
+    envelopes = g.sql("red envelopes", lambda c: envelope_counts(c, schema))
     servers = g.sql("ir_mail_server", lambda c: _servers(c, schema))
     default_from, from_source = _default_from(version, params, company_alias, conf)
     return HealthFacts(
@@ -121,6 +123,7 @@ def gather_facts(source: FactSource, *, now: datetime | None = None) -> HealthFa
         default_from_filter=params.get("mail.default.from_filter") or conf.from_filter,
         failures_last_hour=None if failures is None else failures[0],
         failures_prev_24h=None if failures is None else failures[1],
+        envelopes=envelopes,
         volume_24h=volume,
         unreadable=tuple(g.unreadable),
     )

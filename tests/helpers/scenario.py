@@ -31,6 +31,8 @@ def make_healthy(url: str) -> None:
         f"WHERE id = {QUEUE_CRON_ID}",
         "UPDATE mail_mail SET create_date = :recent WHERE state = 'outgoing'",
         "UPDATE mail_mail SET state = 'cancel' WHERE state = 'exception'",
+        "UPDATE mail_notification SET notification_status = 'canceled' "
+        "WHERE notification_status IN ('exception', 'bounce')",
         "UPDATE mailing_mailing SET state = 'done' WHERE state IN ('in_queue', 'sending')",
         f"UPDATE res_partner SET email = 'it@acme-shop.fr' WHERE id = {ADMIN_PARTNER}",
         soon=ts(url, now + timedelta(minutes=10)),

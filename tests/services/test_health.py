@@ -93,6 +93,9 @@ def test_scenario_database_is_critical_and_healthy_copy_is_ok(
     assert statuses["failed_mails"] is Status.CRITICAL
     assert statuses["campaign_head"] is Status.CRITICAL
     assert statuses["admin_email"] is Status.WARNING
+    envelopes = next(r for r in broken if r.id == "envelopes")
+    assert envelopes.status is Status.WARNING and envelopes.summary.endswith(" red envelopes")
+    assert "odoo-mailq envelopes" in envelopes.fix
     assert health_summary(broken).startswith("✖ ")
     make_healthy(url)
     backend = open_backend(ConnectionSettings(db_url=url))
@@ -431,7 +434,7 @@ def test_summary_and_check_line_formats() -> None:
     facts = HealthFacts(now=now, version=17, neutralized=False, failed=59, outgoing=3)
     results = evaluate(facts)
     assert {r.id: r.status for r in results}["failed_mails"] is Status.CRITICAL
-    assert health_summary(results) == "✖ 1 critical ? 9 unknown"
+    assert health_summary(results) == "✖ 1 critical ? 10 unknown"  # facts not given: unknown
     line = check_line(results)
     assert line.startswith("MAILQ CRITICAL - 59 failed | ")
     assert "failed=59;10;50" in line and "oldest_outgoing_min=0;65;125" in line

@@ -11,6 +11,7 @@ The package, one check family per module:
 * `queue_cron`: the Email Queue Manager cron, its interval and its failures;
 * `queue_age`: the oldest mail waiting, the mails scheduled for later;
 * `volume`: failed mails, a failure spike, the daily volume;
+* `envelopes`: the chatter's red envelopes (failed e-mail notifications);
 * `campaigns`: the mass-mailing queue's head;
 * `addresses`: the administrator's e-mail, the alias (catchall) domain;
 * `runner`: every check in report order, and `evaluate`;
@@ -25,6 +26,7 @@ from console.domain.health.addresses import (
     check_alias_domain,
 )
 from console.domain.health.campaigns import check_campaign_head
+from console.domain.health.envelopes import check_envelopes
 from console.domain.health.model import (
     CheckResult,
     ConfFact,
@@ -70,6 +72,7 @@ __all__ = [
     "check_campaign_head",
     "check_daily_volume",
     "check_default_from",
+    "check_envelopes",
     "check_failed",
     "check_failure_spike",
     "check_line",

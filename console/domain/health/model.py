@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import IntEnum
 
+from console.domain.envelopes import EnvelopeCounts
 from console.domain.models import CampaignRow, CronRow, cron_interval_of
 
 
@@ -113,6 +114,7 @@ class HealthFacts:
     failures_last_hour: int | None = None
     failures_prev_24h: int | None = None
     volume_24h: int | None = None
+    envelopes: EnvelopeCounts | None = None  # the chatter's red envelopes
     unreadable: tuple[str, ...] = ()  # facts that could not be read, for the record
 
 
@@ -133,6 +135,7 @@ class Thresholds:
     campaign_stall_floor_min: float = 15.0
     campaign_stall_cap_min: float = 60.0
     daily_warn_ratio: float = 0.8
+    warn_envelopes: int = 1  # any red envelope is a failure an Odoo user sees
 
 
 def cron_interval(cron: CronRow | None) -> timedelta | None:

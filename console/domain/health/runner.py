@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from console.domain.health.addresses import check_admin_email, check_alias_domain
 from console.domain.health.campaigns import check_campaign_head
+from console.domain.health.envelopes import check_envelopes
 from console.domain.health.model import CheckResult, HealthFacts, Thresholds
 from console.domain.health.neutralization import check_neutralized, check_test_catcher
 from console.domain.health.queue_age import check_oldest_outgoing, check_scheduled
@@ -27,6 +28,7 @@ CHECKS: tuple[Callable[[HealthFacts, Thresholds], CheckResult], ...] = (
     check_oldest_outgoing,
     check_failed,
     check_failure_spike,
+    check_envelopes,
     check_scheduled,
     check_campaign_head,
     check_admin_email,
