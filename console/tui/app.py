@@ -92,6 +92,9 @@ class MailQueueApp(EventApp):
         failed = status.counts.get("exception", 0)
         tabs.set_count("outgoing", outgoing, "warning" if outgoing else "")
         tabs.set_count("failed", failed, "error" if failed else "success")
+        if status.envelopes is not None:
+            red = status.envelopes.messages
+            tabs.set_count("envelopes", red, "error" if red else "success")
         from console.tui.panes.mail_table import MailListPane
 
         for pane in self.query(MailListPane):

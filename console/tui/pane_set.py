@@ -20,10 +20,13 @@ PANES: tuple[tuple[str, str, str, str], ...] = (
     ("4", "crons", "Crons", "Cron"),
     ("5", "campaigns", "Campaigns", "Camp"),
     ("6", "health", "Health", "Health"),
+    ("9", "envelopes", "Envelopes", "Env"),
     ("7", "logs", "Logs", "Logs"),
     ("8", "aliases", "Aliases", "Alias"),
 )
-SUPPORT_PANES = frozenset({"logs", "aliases"})  # in the tab row when there is room
+# In the tab row when there is room (at 80 columns the core panes fill it; the Health
+# summary counts the red envelopes there).
+SUPPORT_PANES = frozenset({"envelopes", "logs", "aliases"})
 FIRST_PANE = "outgoing"
 
 
@@ -39,6 +42,7 @@ def later_panes() -> list[Pane]:
     from console.tui.panes.campaigns_pane import CampaignsPane
     from console.tui.panes.causes_pane import CausesPane
     from console.tui.panes.crons_pane import CronsPane
+    from console.tui.panes.envelopes_pane import EnvelopesPane
     from console.tui.panes.health_pane import HealthPane
     from console.tui.panes.logs_pane import LogsPane
     from console.tui.panes.mail_table import MailListPane
@@ -49,6 +53,7 @@ def later_panes() -> list[Pane]:
         CronsPane(id="crons"),
         CampaignsPane(id="campaigns"),
         HealthPane(id="health"),
+        EnvelopesPane(id="envelopes"),
         LogsPane(id="logs"),
         AliasesPane(id="aliases"),
     ]

@@ -197,3 +197,9 @@ async def open_detail(pilot: Pilot[None], app: MailQueueApp, mail_id: int) -> De
     screen = app.screen
     assert isinstance(screen, DetailScreen) and screen.detail is not None
     return screen
+
+
+def screen_text(app: MailQueueApp) -> str:
+    """The screen as plain text, line by line, as the terminal shows it."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join(strip.text.rstrip() for strip in strips)

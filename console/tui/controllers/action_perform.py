@@ -52,6 +52,9 @@ def perform(operator: Operator, request: ActionRequest) -> tuple[str, Severity, 
         outcome = operator.cancel(ids)
     elif action == "ignore":
         outcome = operator.ignore(ids)
+    elif action == "ignore-messages":
+        done = operator.ignore_messages(ids)
+        return done.message(), outcome_severity(done), ()
     elif action == "send":
         outcome = operator.send(ids, include_scheduled=request.include_scheduled)
     elif action == "undo":

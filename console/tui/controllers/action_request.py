@@ -77,6 +77,7 @@ class ActionRequest:
         labels = {
             "trigger": "Run cron now",
             "ignore": "Ignore all",
+            "ignore-messages": "Ignore all",
             "cancel-campaign": "Cancel campaign",
             "set-interval": "Set interval",
         }

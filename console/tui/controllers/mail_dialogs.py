@@ -43,6 +43,17 @@ def mail_dialog(request: ActionRequest) -> Dialog:
             confirm_label=f"Cancel {mails}",
             typed_count=typed,
         )
+    if request.action == "ignore-messages":
+        return Dialog(
+            "Ignore all",
+            question,
+            notes=(
+                "Their failed e-mail notifications are set to canceled: the red envelope "
+                "turns white in Odoo's chatter, as its Ignore all. u undoes.",
+            ),
+            confirm_label=f"Ignore {count} message{'s' if count != 1 else ''}",
+            typed_count=typed,
+        )
     return Dialog(
         "Ignore all",
         question,

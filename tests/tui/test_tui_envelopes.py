@@ -1,0 +1,66 @@
+"""The Envelopes pane (key 9): the chatter's red envelopes at 80x24, and x turning one
+white through the confirmation, the journal and undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from console.tui.panes.envelopes_pane import EnvelopesPane
+from console.tui.widgets.header import TabBar
+from tests.helpers.db import sql
+from tests.helpers.tui import (
+    SIZE,
+    confirm,
+    dialog_text,
+    make_app,
+    screen_text,
+    settle,
+    shown_keys,
+    started,
+)
+
+
+def failed_messages(path: Path) -> list[int]:
+    return [
+        int(str(row[0]))
+        for row in sql(
+            path,
+            "SELECT DISTINCT n.mail_message_id FROM mail_notification n "
+            "JOIN mail_message m ON m.id = n.mail_message_id "
+            "WHERE n.notification_type = 'email' "
+            "AND n.notification_status IN ('exception', 'bounce') AND m.model IS NOT NULL "
+            "AND m.message_type <> 'user_notification' ORDER BY 1 DESC",
+        )
+    ]
+
+
+async def test_9_lists_the_red_envelopes_and_x_ignores_one(sample_path: Path) -> None:
+    before = failed_messages(sample_path)
+    assert len(before) > 3  # the sample has red envelopes to show
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("9")
+        await settle(pilot, app)
+        pane = app.query_one(EnvelopesPane)
+        assert [e.message_id for e in pane.envelopes] == before
+        text = screen_text(app)
+        assert f"9 Env {len(before)}" in text.splitlines()[1]  # the active tab, with its count
+        assert f"{len(before)} red envelopes, newest first" in text
+        assert "Connection failed (outg" in text  # Odoo's words for the failure
+        assert "x" in shown_keys(app) and "x Ignore all" in text.splitlines()[-1]
+        await pilot.press("x")
+        await pilot.pause()
+        assert f"message #{before[0]}" in dialog_text(app)
+        await confirm(pilot, app)
+        assert app.toasts[-1][0] == "Ignore all"
+        assert app.toasts[-1][1].startswith("Ignored the failures of 1 message")
+        await settle(pilot, app)
+        assert failed_messages(sample_path) == before[1:]
+        assert [e.message_id for e in pane.envelopes] == before[1:]
+        assert app.query_one(TabBar).build_text(200).plain.count(f"9 Envelopes {len(before) - 1}")
+        await pilot.press("u")
+        await settle(pilot, app)
+        await confirm(pilot, app)
+        assert app.toasts[-1][1].startswith("Undid 1 failed notification")
+        assert failed_messages(sample_path) == before
