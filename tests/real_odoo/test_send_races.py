@@ -107,6 +107,22 @@ def _console_send(odoo: OdooInstance, db: str, ids: list[int]) -> dict[str, Any]
     return report
 
 
+def _nothing_lost(odoo: OdooInstance, db: str, missing: int, report: dict[str, Any]) -> None:
+    """Every message arrived, but for mails the console reported possibly delivered: a
+    claim an Odoo session contested at the instant it began (more likely on a loaded
+    machine). Those keep Odoo's placeholder, in Delivery failed, for the operator to check
+    and retry: never sent twice, never silently lost."""
+    contested = sorted(int(i) for i in report.get("possibly_delivered", []))
+    if not missing:
+        return
+    states = odoo.orm(
+        db, f"result = {{m.id: m.state for m in env['mail.mail'].browse({contested}).exists()}}"
+    )
+    print(f"{missing} messages not received; contested mails {contested}: {states}")
+    assert missing <= PARTNERS * len(contested), f"{missing} messages lost"
+    assert set(states.values()) <= {"exception"}, f"contested mails not left failed: {states}"
+
+
 def _race(
     odoo: OdooInstance,
     db: str,
@@ -150,7 +166,7 @@ def _race(
     )
     twice = {key: n for key, n in received.items() if n > 1}
     assert not twice, f"{len(twice)} messages sent more than once, e.g. {sorted(twice.items())[:3]}"
-    assert sum(received.values()) == PLAIN + NOTIFIED * PARTNERS, "messages lost"
+    _nothing_lost(odoo, db, PLAIN + NOTIFIED * PARTNERS - sum(received.values()), report)
     odoo_sent = set(_odoo_sent_ids(odoo_log, offset))
     console_sent = {int(i) for i in report["applied"]}
     assert not console_sent & odoo_sent, "a mail the console sent was also sent by Odoo"
