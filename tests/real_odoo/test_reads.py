@@ -263,3 +263,49 @@ def test_filestore_attachments_with_db_and_data_dir(
     lost = run_cli(*args, binary=True)  # Odoo's data_dir is none of the usual places here
     assert lost.returncode == 2
     assert b"--data-dir" in lost.stderr and b"Traceback" not in lost.stderr
+
+
+def test_red_envelopes_are_the_ones_odoo_flags(odoo: OdooInstance, day: tuple[str, Any]) -> None:
+    """The envelopes against Odoo's own view of failures: the messages with ``has_error``
+    on a record (the systray's domain), per author as the systray counts them, each
+    failed recipient with the words of the resend wizard (``format_failure_reason``)."""
+    db, _ = day
+    orm = odoo.orm(
+        db,
+        """
+Notification = env['mail.notification'].sudo()
+failed = Notification.search([
+    ('notification_type', '=', 'email'),
+    ('notification_status', 'in', ('bounce', 'exception')),
+    ('mail_message_id.message_type', '!=', 'user_notification'),
+    ('mail_message_id.model', '!=', False),
+    ('mail_message_id.res_id', '!=', 0),
+])
+by_author = {}
+for n in failed:
+    by_author.setdefault(n.author_id.id or None, set()).add(n.mail_message_id.id)
+flagged = env['mail.message'].sudo().search([
+    ('has_error', '=', True), ('model', '!=', False), ('res_id', '!=', 0),
+    ('message_type', '!=', 'user_notification')])
+result = {
+    'messages': sorted(failed.mail_message_id.ids, reverse=True),
+    'flagged': sorted(flagged.ids, reverse=True),
+    'recipients': len(failed),
+    'bounced': len(failed.filtered(lambda n: n.notification_status == 'bounce')),
+    'gone': len(failed.filtered(lambda n: not n.mail_mail_id)),
+    'by_author': {str(a): len(m) for a, m in by_author.items()},
+    'words': {str(n.id): n.format_failure_reason() for n in failed},
+}
+""",
+    )
+    assert orm["messages"], "the day's traffic has red envelopes"
+    status = console_json(odoo, db, "status")["envelopes"]
+    assert status["messages"] == len(orm["messages"]) == len(orm["flagged"])
+    assert status["recipients"] == orm["recipients"]
+    assert status["bounced"] == orm["bounced"]
+    assert status["without_mail_row"] == orm["gone"]
+    assert {str(a["partner_id"]): a["messages"] for a in status["by_author"]} == orm["by_author"]
+    listed = console_json(odoo, db, "envelopes", "--limit", "1000")
+    assert [e["message_id"] for e in listed] == orm["messages"] == orm["flagged"]
+    words = {str(r["notification_id"]): r["failure"] for e in listed for r in e["recipients"]}
+    assert words == orm["words"]
