@@ -200,6 +200,11 @@ class MailQueueBackend(Protocol):
         scheduled after now (Send now leaves them queued unless asked)."""
         ...
 
+    def already_delivered(self, ids: Sequence[int]) -> tuple[int, int]:
+        """Of these mails, how many already reached at least one recipient, and how many
+        recipients in all: Retry (Odoo's too) sends to every recipient again."""
+        ...
+
     def mail_detail(self, mail_id: int) -> MailDetail | None:
         """One mail with everything the detail view shows (None: no such mail)."""
         ...

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import select
@@ -300,6 +301,17 @@ class SqlBackend:
     # -- red envelopes ------------------------------------------------------------
     def envelope_counts(self) -> EnvelopeCounts:
         return self._run(lambda c: envelope_sql.envelope_counts(c, self.schema))
+
+    def already_delivered(self, ids: Sequence[int]) -> tuple[int, int]:
+        if not envelope_sql.readable(self.schema):
+            return 0, 0
+        wanted = list(dict.fromkeys(int(i) for i in ids))
+        mails = recipients = 0
+        for start in range(0, len(wanted), 5000):  # bounded statements for a select-all
+            chunk = wanted[start : start + 5000]
+            found = self._run(partial(envelope_sql.already_delivered, mail_ids=chunk))
+            mails, recipients = mails + found[0], recipients + found[1]
+        return mails, recipients
 
     def envelopes(self, *, before_id: int | None = None, limit: int = 200) -> EnvelopePage:
         mask = self.secret_mask()

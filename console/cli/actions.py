@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from console.backends.base import MailQuery
 from console.cli.send_options import add_send_options
 from console.domain.actions import WriteOutcome, confirmation_prompt, needs_typed_count
+from console.domain.envelopes import retry_resends_note
 from console.domain.errors import UsageError
 from console.domain.mail_crons import EMAIL_QUEUE, find_cron
 from console.domain.sanitize import one_line
@@ -151,6 +152,9 @@ def run_action(backend: MailQueueBackend, args: argparse.Namespace) -> tuple[str
     notes: list[str] = []
     if args.command == "send" and not args.include_scheduled:
         notes = _scheduled_notes(backend.scheduled_later(ids))
+    if args.command == "retry" and not args.yes:
+        resends = retry_resends_note(*backend.already_delivered(ids))
+        notes = [resends] if resends else []
     _confirm(args, args.command, len(ids), _example(backend, ids[0]), notes)
     if args.command == "retry":
         outcome = operator.retry(ids, include_cancelled=not args.all_failed)

@@ -97,3 +97,15 @@ class EnvelopeCounts:
 class EnvelopePage:
     rows: tuple[Envelope, ...]
     has_more: bool
+
+
+def retry_resends_note(mails: int, recipients: int) -> str | None:
+    """What the retry dialog says when some of the mails already reached a recipient."""
+    if not mails:
+        return None
+    some = "1 of them" if mails == 1 else f"{mails} of them"
+    return (
+        f"{some} already reached {recipients} recipient{'s' if recipients != 1 else ''}: "
+        "Retry (as Odoo's Retry) sends to every recipient again. To resend only to the "
+        "recipients that failed, use Send & close in the message's red envelope in Odoo"
+    )

@@ -169,3 +169,18 @@ def _name(value: object) -> str | None:
     if isinstance(value, dict):
         return str(value.get("en_US") or next(iter(value.values()), "")) or None
     return str(value) or None
+
+
+def already_delivered(connection: Connection, mail_ids: list[int]) -> tuple[int, int]:
+    """Of these mails, how many already reached some recipient, and how many recipients
+    (their e-mail notifications in ``sent``): Retry sends to every recipient again."""
+    if not mail_ids:
+        return 0, 0
+    found = connection.execute(
+        text(
+            "SELECT count(DISTINCT mail_mail_id), count(*) FROM mail_notification "
+            "WHERE notification_type = 'email' AND notification_status = 'sent' "
+            f"AND mail_mail_id IN ({','.join(str(int(i)) for i in mail_ids)})"
+        )
+    ).one()
+    return int(found[0]), int(found[1])

@@ -22,6 +22,7 @@ from console.tui.messages import (
     PaneRefreshed,
     RefreshFailed,
     RefreshLoaded,
+    RetryPreviewed,
     SendPreviewed,
     SupportFinished,
     UndoPreviewed,
@@ -149,6 +150,11 @@ class EventApp(HostApp):
     def _on_cause_previewed(self, message: CausePreviewed) -> None:
         if not self.ui_gone():
             self.actions.cause_previewed(message)
+
+    @on(RetryPreviewed)
+    def _on_retry_previewed(self, message: RetryPreviewed) -> None:
+        if not self.ui_gone():
+            self.actions.retry_previewed(message)
 
     @on(SendPreviewed)
     def _on_send_previewed(self, message: SendPreviewed) -> None:

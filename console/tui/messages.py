@@ -221,6 +221,18 @@ class CausePreviewed(Message):
         self.error = error
 
 
+class RetryPreviewed(Message):
+    """Before Retry's dialog: how many of the mails already reached some recipient."""
+
+    def __init__(
+        self, request: ActionRequest, delivered: tuple[int, int], error: str | None = None
+    ):
+        super().__init__()
+        self.request = request
+        self.delivered = delivered
+        self.error = error
+
+
 class SendPreviewed(Message):
     """Before Send now's dialog: when the selected mails scheduled for later fall due."""
 

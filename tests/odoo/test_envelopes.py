@@ -113,6 +113,16 @@ def test_counts_are_the_systrays(scene: Scene) -> None:
     assert scene.db.backend().status().envelopes == counts
 
 
+def test_retry_knows_which_mails_already_reached_someone(scene: Scene) -> None:
+    smtp_failed_mail = int(
+        scene.db.one("SELECT id FROM mail_mail WHERE mail_message_id = :m", m=scene.smtp_failed)[0]
+    )
+    backend = scene.db.backend()
+    assert backend.already_delivered([smtp_failed_mail]) == (1, 1)  # Bob got it
+    assert backend.already_delivered([smtp_failed_mail, 999999]) == (1, 1)
+    assert backend.already_delivered([]) == (0, 0)
+
+
 def test_each_envelope_names_its_record_and_failed_recipients_in_odoos_words(
     scene: Scene,
 ) -> None:

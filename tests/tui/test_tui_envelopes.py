@@ -64,3 +64,39 @@ async def test_9_lists_the_red_envelopes_and_x_ignores_one(sample_path: Path) ->
         await confirm(pilot, app)
         assert app.toasts[-1][1].startswith("Undid 1 failed notification")
         assert failed_messages(sample_path) == before
+
+
+async def test_retry_warns_when_a_recipient_already_received_the_mail(sample_path: Path) -> None:
+    """Odoo's Retry (mark_outgoing) sends to every recipient again: the dialog says so when
+    some of them got it, and names the resend that reaches only the failed ones."""
+    target = int(
+        str(
+            sql(
+                sample_path,
+                "SELECT m.id FROM mail_mail m JOIN mail_notification n ON n.mail_mail_id = m.id "
+                "WHERE m.state = 'exception' ORDER BY m.id DESC LIMIT 1",
+            )[0][0]
+        )
+    )
+    sql(
+        sample_path,
+        "UPDATE mail_notification SET notification_status = 'sent' WHERE mail_mail_id = ?",
+        target,
+    )
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("2")
+        await settle(pilot, app)
+        await pilot.press("slash", *str(target), "enter")
+        await settle(pilot, app)
+        await pilot.press("r")
+        await settle(pilot, app)  # the dialog opens once it knows who got the mail
+        text = dialog_text(app)
+        assert "1 of them already reached 1 recipient" in text
+        assert "Send & close" in text
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert sql(sample_path, "SELECT state FROM mail_mail WHERE id = ?", target) == [
+            ("exception",)
+        ]

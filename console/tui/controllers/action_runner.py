@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from console.backends.base import MailQuery, MailQueueBackend
 from console.domain.actions import confirmation_prompt, needs_typed_count
+from console.domain.envelopes import retry_resends_note
 from console.domain.models import CampaignRow, CronRow
 from console.domain.timefmt import short_local, utcnow_naive
 from console.tui.controllers.action_request import (
@@ -32,7 +33,13 @@ from console.tui.controllers.cron_dialogs import (
     trigger_request,
 )
 from console.tui.controllers.mail_dialogs import cause_dialog, mail_dialog, send_dialog, undo_dialog
-from console.tui.messages import CausePreviewed, MatchesLoaded, SendPreviewed, UndoPreviewed
+from console.tui.messages import (
+    CausePreviewed,
+    MatchesLoaded,
+    RetryPreviewed,
+    SendPreviewed,
+    UndoPreviewed,
+)
 from console.tui.panes.campaigns_pane import CampaignsPane
 from console.tui.panes.causes_pane import CausesPane
 from console.tui.panes.crons_pane import CronsPane
@@ -71,7 +78,29 @@ class ActionRunner(ActionWriter):
         if request.action == "send":  # first read which of them are scheduled for later
             self._run(partial(self._preview_send, backend, request), "send-preview")
             return
+        if request.action == "retry":  # first read which of them already reached someone
+            self._run(partial(self._preview_retry, backend, request), "retry-preview")
+            return
         self.confirm(mail_dialog(request), request)
+
+    def _preview_retry(self, backend: MailQueueBackend, request: ActionRequest) -> None:
+        try:
+            delivered = backend.already_delivered(request.ids)
+        except Exception as exc:
+            self.app.post_message(RetryPreviewed(request, (0, 0), describe_error(exc)))
+            return
+        self.app.post_message(RetryPreviewed(request, delivered))
+
+    def retry_previewed(self, message: RetryPreviewed) -> None:
+        if message.error is not None:
+            self.app.notify(message.error, title="Retry", severity="error")
+            return
+        dialog = mail_dialog(message.request)
+        resends = retry_resends_note(*message.delivered)
+        if resends:
+            dialog = replace(dialog, warnings=(*dialog.warnings, resends))
+        if not self.refused():
+            self.confirm(dialog, message.request)
 
     def _preview_send(self, backend: MailQueueBackend, request: ActionRequest) -> None:
         try:
