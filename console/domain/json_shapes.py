@@ -91,6 +91,7 @@ def mail_json(mail: MailRow) -> dict[str, Any]:
             {"partner_id": r.partner_id, "name": r.name, "email": r.email} for r in mail.recipients
         ],
         "recipient_count": max(mail.recipient_count, len(mail.recipients)),
+        "chatter": mail.chatter,
         "subject": mail.subject,
         "date": iso_utc(mail.date),
         "scheduled_date": iso_utc(mail.scheduled_date),

@@ -58,6 +58,9 @@ class MailRow:
     failure_reason: str | None  # may be cut to a prefix in lists
     mailing_id: int | None
     recipient_count: int = 0  # partners in all; `recipients` may hold only the first ones
+    # A failed mail whose red envelope is gone from the chatter: "ignored" (its failed
+    # notifications were set to canceled) or "resent" (they now point to a newer mail).
+    chatter: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -184,3 +184,32 @@ def already_delivered(connection: Connection, mail_ids: list[int]) -> tuple[int,
         )
     ).one()
     return int(found[0]), int(found[1])
+
+
+def chatter_marks(connection: Connection, mail_ids: list[int]) -> dict[int, str]:
+    """Failed mail id -> "ignored" or "resent", for the ones whose red envelope Odoo no
+    longer shows: every e-mail notification that pointed to it was set to canceled (Ignore
+    all), or none points to it any more while some point to a newer mail (Send & close)."""
+    if not mail_ids:
+        return {}
+    rows = connection.execute(
+        text(
+            "SELECT mm.id, "
+            "sum(CASE WHEN n.mail_mail_id = mm.id AND n.notification_status = 'canceled' "
+            "THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN n.mail_mail_id = mm.id AND n.notification_status IN "
+            "('exception', 'bounce', 'ready') THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN n.mail_mail_id = mm.id THEN 1 ELSE 0 END), "
+            "sum(CASE WHEN n.mail_mail_id > mm.id THEN 1 ELSE 0 END) "
+            "FROM mail_mail mm JOIN mail_notification n ON n.mail_message_id = mm.mail_message_id "
+            "AND n.notification_type = 'email' "
+            f"WHERE mm.id IN ({','.join(str(int(i)) for i in mail_ids)}) GROUP BY mm.id"
+        )
+    ).all()
+    marks: dict[int, str] = {}
+    for mail_id, canceled, failed, mine, newer in rows:
+        if mine and not failed and canceled:
+            marks[int(mail_id)] = "ignored"
+        elif not mine and newer:
+            marks[int(mail_id)] = "resent"
+    return marks

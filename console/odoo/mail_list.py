@@ -8,16 +8,18 @@ are the fields of the backend's `MailQuery`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from console.domain.models import MailPage, QueueStatus
+from console.domain.models import MailPage, MailRow, QueueStatus
 from console.domain.secrets import SecretMask
 from console.domain.timefmt import as_naive_datetime
 from console.odoo import mail_queries as mail_sql
-from console.odoo.envelopes import envelope_counts
+from console.odoo.envelopes import chatter_marks, envelope_counts
+from console.odoo.envelopes import readable as envelopes_readable
 from console.odoo.mail_rows import id_column, mail_rows, recipients, with_record_names
 from console.odoo.schema import OdooSchema
 
@@ -75,7 +77,20 @@ def mail_page(
         rows.reverse()  # fetched ascending from after_id; show newest first
     partners = recipients(connection, schema, [int(r[0]) for r in rows], LIST_RECIPIENTS)
     mails = with_record_names(connection, schema, mail_rows(rows, partners, mask))
-    return MailPage(rows=mails, has_more=has_more)
+    return MailPage(rows=with_chatter_marks(connection, schema, mails), has_more=has_more)
+
+
+def with_chatter_marks(
+    connection: Connection, schema: OdooSchema, mails: tuple[MailRow, ...]
+) -> tuple[MailRow, ...]:
+    """The failed mails of a page marked when their red envelope is gone (one query)."""
+    failed = [m.id for m in mails if m.state == "exception"]
+    if not failed or not envelopes_readable(schema):
+        return mails
+    marks = chatter_marks(connection, failed)
+    if not marks:
+        return mails
+    return tuple(replace(m, chatter=marks[m.id]) if m.id in marks else m for m in mails)
 
 
 def _text_page_rows(

@@ -192,3 +192,37 @@ def test_ignore_by_message_refuses_mail_filters(scene: Scene, tmp_path: Path) ->
         "--journal", str(tmp_path / "j.jsonl"),
     )  # fmt: skip
     assert wrong.returncode == 2 and "message ids, not mail filters" in wrong.stderr
+
+
+def test_the_failed_list_marks_mails_whose_envelope_was_ignored_or_resent(
+    scene: Scene, tmp_path: Path
+) -> None:
+    from console.backends.base import MailQuery
+
+    db = scene.db
+    ignored = add_mail(db, partners=(("Gil", "gil@x.example"),), state="exception")
+    fail(db, ignored.message, ignored.partners[0], "exception", "mail_smtp")
+    resent = add_mail(db, partners=(("Hal", "hal@x.example"),), state="exception")
+    fail(db, resent.message, resent.partners[0], "exception", "mail_smtp")
+    # Send & close: a new mail for the failed recipient, the notification points to it
+    newer = add_mail(db, partners=(("Ida", "ida@x.example"),), state="sent")
+    db.sql(
+        "UPDATE mail_notification SET mail_mail_id = :n, notification_status = 'sent' "
+        "WHERE mail_message_id = :m",
+        n=newer.id,
+        m=resent.message,
+    )
+    journal = str(tmp_path / "journal.jsonl")
+    done = run_cli("ignore", "--messages", str(ignored.message), "--yes", "--db", db.url,
+                   "--journal", journal)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    page = db.backend().mail_page(MailQuery(states=("exception",), limit=1000))
+    marks = {m.id: m.chatter for m in page.rows}
+    assert marks[ignored.id] == "ignored"
+    assert marks[resent.id] == "resent"
+    smtp_failed = int(
+        db.one("SELECT id FROM mail_mail WHERE mail_message_id = :m", m=scene.smtp_failed)[0]
+    )
+    assert marks[smtp_failed] is None  # still red: one recipient failed, one bounced
+    listed = json.loads(run_cli("mails", "--state", "failed", "--json", "--db", db.url).stdout)
+    assert {m["id"]: m["chatter"] for m in listed}[ignored.id] == "ignored"

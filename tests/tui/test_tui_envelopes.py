@@ -59,6 +59,11 @@ async def test_9_lists_the_red_envelopes_and_x_ignores_one(sample_path: Path) ->
         assert failed_messages(sample_path) == before[1:]
         assert [e.message_id for e in pane.envelopes] == before[1:]
         assert app.query_one(TabBar).build_text(200).plain.count(f"9 Envelopes {len(before) - 1}")
+        await pilot.press("2")  # its mail, still failed, is marked in the Failed list
+        await settle(pilot, app)
+        assert "ignored · " in screen_text(app)
+        await pilot.press("9")
+        await settle(pilot, app)
         await pilot.press("u")
         await settle(pilot, app)
         await confirm(pilot, app)

@@ -80,7 +80,13 @@ def mail_cells(
         "document": cell(
             document_text(row.model, row.res_id, row.record_name), widths.get("document")
         ),
-        "reason": cell(failure_cause(row.failure_reason, row.failure_type), widths.get("reason")),
+        "reason": cell(_cause_text(row), widths.get("reason")),
         "failure": cell(failure_type_label(row.failure_type), widths.get("failure")),
     }
     return [values[spec.key] for spec in columns]
+
+
+def _cause_text(row: MailRow) -> str:
+    """The cause, after the chatter's mark when its red envelope is gone ("ignored · ...")."""
+    cause = failure_cause(row.failure_reason, row.failure_type)
+    return f"{row.chatter} · {cause}" if row.chatter else cause
