@@ -4,6 +4,7 @@ recipients with the mail row each points to, if it still exists."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import Any
 
@@ -22,6 +23,7 @@ from console.odoo.mail_queries import LIST_REASON_CHARS
 from console.odoo.record_names import record_names
 from console.odoo.schema import OdooSchema
 
+_EMAIL = "n.notification_type = 'email'"
 RECIPIENTS_PER_ENVELOPE = 50  # recipients read per message; the count says how many more
 
 # The systray's domain on the message (model set, a record id, not a user notification)
@@ -189,27 +191,53 @@ def already_delivered(connection: Connection, mail_ids: list[int]) -> tuple[int,
 def chatter_marks(connection: Connection, mail_ids: list[int]) -> dict[int, str]:
     """Failed mail id -> "ignored" or "resent", for the ones whose red envelope Odoo no
     longer shows: every e-mail notification that pointed to it was set to canceled (Ignore
-    all), or none points to it any more while some point to a newer mail (Send & close)."""
+    all), or none points to it any more while some point to a newer mail (Send & close).
+
+    Index lookups only (``mail_mail_id``, then ``mail_message_id`` for the few mails no
+    notification points to): the cost does not grow with the notification table.
+    """
     if not mail_ids:
         return {}
-    rows = connection.execute(
+    statuses: dict[int, set[str]] = defaultdict(set)
+    for mail_id, status in connection.execute(
         text(
-            "SELECT mm.id, "
-            "sum(CASE WHEN n.mail_mail_id = mm.id AND n.notification_status = 'canceled' "
-            "THEN 1 ELSE 0 END), "
-            "sum(CASE WHEN n.mail_mail_id = mm.id AND n.notification_status IN "
-            "('exception', 'bounce', 'ready') THEN 1 ELSE 0 END), "
-            "sum(CASE WHEN n.mail_mail_id = mm.id THEN 1 ELSE 0 END), "
-            "sum(CASE WHEN n.mail_mail_id > mm.id THEN 1 ELSE 0 END) "
-            "FROM mail_mail mm JOIN mail_notification n ON n.mail_message_id = mm.mail_message_id "
-            "AND n.notification_type = 'email' "
-            f"WHERE mm.id IN ({','.join(str(int(i)) for i in mail_ids)}) GROUP BY mm.id"
+            "SELECT n.mail_mail_id, n.notification_status FROM mail_notification n "
+            f"WHERE {_ids_condition(connection, 'n.mail_mail_id')} AND {_EMAIL}"
+        ),
+        _ids_parameters(connection, mail_ids),
+    ):
+        statuses[int(mail_id)].add(str(status))
+    marks = {
+        mail_id: "ignored"
+        for mail_id, found in statuses.items()
+        if "canceled" in found and not found & {"exception", "bounce", "ready"}
+    }
+    orphans = [i for i in mail_ids if i not in statuses]
+    if orphans:
+        newer = (
+            "SELECT 1 FROM mail_notification n WHERE n.mail_message_id = mm.mail_message_id "
+            f"AND {_EMAIL} AND n.mail_mail_id > mm.id"
         )
-    ).all()
-    marks: dict[int, str] = {}
-    for mail_id, canceled, failed, mine, newer in rows:
-        if mine and not failed and canceled:
-            marks[int(mail_id)] = "ignored"
-        elif not mine and newer:
+        for (mail_id,) in connection.execute(
+            text(
+                f"SELECT mm.id FROM mail_mail mm WHERE {_ids_condition(connection, 'mm.id')} "
+                f"AND EXISTS ({newer})"
+            ),
+            _ids_parameters(connection, orphans),
+        ):
             marks[int(mail_id)] = "resent"
     return marks
+
+
+def _ids_condition(connection: Connection, column: str) -> str:
+    # One array parameter on PostgreSQL: the statement's text is the same for every page.
+    if connection.dialect.name == "postgresql":
+        return f"{column} = ANY(:ids)"
+    return f"{column} IN (SELECT value FROM json_each(:ids))"
+
+
+def _ids_parameters(connection: Connection, ids: list[int]) -> dict[str, Any]:
+    wanted = [int(i) for i in ids]
+    if connection.dialect.name == "postgresql":
+        return {"ids": wanted}
+    return {"ids": json.dumps(wanted)}

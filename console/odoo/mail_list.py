@@ -18,7 +18,7 @@ from console.domain.models import MailPage, MailRow, QueueStatus
 from console.domain.secrets import SecretMask
 from console.domain.timefmt import as_naive_datetime
 from console.odoo import mail_queries as mail_sql
-from console.odoo.envelopes import chatter_marks, envelope_counts
+from console.odoo.envelopes import chatter_marks
 from console.odoo.envelopes import readable as envelopes_readable
 from console.odoo.mail_rows import id_column, mail_rows, recipients, with_record_names
 from console.odoo.schema import OdooSchema
@@ -40,12 +40,7 @@ def queue_status(connection: Connection, schema: OdooSchema, now: datetime) -> Q
         if oldest_due is not None:
             oldest = oldest_due
         future += int(scheduled or 0)
-    return QueueStatus(
-        counts=counts,
-        oldest_due_outgoing=oldest,
-        scheduled_future=future,
-        envelopes=envelope_counts(connection, schema),
-    )
+    return QueueStatus(counts=counts, oldest_due_outgoing=oldest, scheduled_future=future)
 
 
 def mail_page(

@@ -85,6 +85,10 @@ class MailQueueApp(EventApp):
         switcher = self.query_one("#panes", ContentSwitcher)
         return self.query_one(f"#{switcher.current or FIRST_PANE}", Pane)
 
+    def show_envelope_count(self, count: int) -> None:
+        """The red envelopes in the tab row (counted with the health checks)."""
+        self.query_one(TabBar).set_count("envelopes", count, "error" if count else "success")
+
     def show_status(self, status: QueueStatus) -> None:
         self.status = status
         tabs = self.query_one(TabBar)
@@ -92,9 +96,6 @@ class MailQueueApp(EventApp):
         failed = status.counts.get("exception", 0)
         tabs.set_count("outgoing", outgoing, "warning" if outgoing else "")
         tabs.set_count("failed", failed, "error" if failed else "success")
-        if status.envelopes is not None:
-            red = status.envelopes.messages
-            tabs.set_count("envelopes", red, "error" if red else "success")
         from console.tui.panes.mail_table import MailListPane
 
         for pane in self.query(MailListPane):

@@ -354,6 +354,10 @@ class Refresher:
 
         self.app.header_state.health = health_summary(message.results)
         self.app.query_one(HeaderBar).refresh()
+        envelopes = next((r for r in message.results if r.id == "envelopes"), None)
+        counted = [p.value for p in envelopes.perf if p.label == "envelopes"] if envelopes else []
+        if counted:
+            self.app.show_envelope_count(int(counted[0]))
 
     def _causes_pane(self) -> CausesPane:
         from console.tui.panes.causes_pane import CausesPane
