@@ -64,24 +64,27 @@ class SqlMailWriter:
         )
 
     def ignore_failures(self, ids: Sequence[int], *, uid: int, now: datetime) -> WriteOutcome:
-        info = self._backend.info
-        acting = bus.Acting(uid, info.odoo_version, info.name, now)
-        outcome = notification_writes.ignore_failures(
-            self._connection, self._schema, list(ids), acting
+        return self._announced(
+            notification_writes.ignore_failures(
+                self._connection, self._schema, list(ids), self._acting(uid, now)
+            )
         )
-        channels = outcome.details.get("bus_channels")
-        if isinstance(channels, list):
-            self._bus_channels.extend(channels)
-        return outcome
 
     def ignore_message_failures(
         self, message_ids: Sequence[int], *, uid: int, now: datetime
     ) -> WriteOutcome:
-        info = self._backend.info
-        acting = bus.Acting(uid, info.odoo_version, info.name, now)
-        outcome = notification_writes.ignore_message_failures(
-            self._connection, self._schema, list(message_ids), acting
+        return self._announced(
+            notification_writes.ignore_message_failures(
+                self._connection, self._schema, list(message_ids), self._acting(uid, now)
+            )
         )
+
+    def _acting(self, uid: int, now: datetime) -> bus.Acting:
+        info = self._backend.info
+        return bus.Acting(uid, info.odoo_version, info.name, now)
+
+    def _announced(self, outcome: WriteOutcome) -> WriteOutcome:
+        """Keep the bus channels the write used, to NOTIFY them after the commit."""
         channels = outcome.details.get("bus_channels")
         if isinstance(channels, list):
             self._bus_channels.extend(channels)

@@ -4,6 +4,7 @@ to canceled, guarded by the status they had, inside the caller's transaction."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import and_, select, update
@@ -32,25 +33,20 @@ def ignore_failures(
     """
     requested = tuple(dict.fromkeys(ids))
     message_of = _messages_of(connection, schema, requested)
-    skipped = {i: GONE for i in requested if i not in message_of}
-    before = _lock_ignorable(connection, schema, sorted(set(message_of.values())))
-    changed = _cancel_notifications(connection, schema, sorted(before))
-    touched_messages = {before[n][0] for n in changed}
-    applied = [i for i in requested if message_of.get(i) in touched_messages]
-    for mail_id in requested:
-        if mail_id in message_of and message_of[mail_id] not in touched_messages:
-            skipped[mail_id] = NOTHING_TO_IGNORE
-    announced = bus.BusWrite()
-    if acting is not None:
-        announced = bus.notify_message_updates(connection, schema, touched_messages, acting)
-    return WriteOutcome(
+    by_message = ignore_message_failures(
+        connection, schema, list(dict.fromkeys(message_of.values())), acting
+    )
+    touched = set(by_message.applied)
+    return replace(
+        by_message,
         action="ignore",
         requested=requested,
-        applied=tuple(applied),
-        skipped=skipped,
-        notifications={n: before[n][1] for n in changed},
-        note=announced.note,
-        details=acting.details(announced) if acting is not None else {},
+        applied=tuple(i for i in requested if message_of.get(i) in touched),
+        skipped={
+            i: GONE if i not in message_of else NOTHING_TO_IGNORE
+            for i in requested
+            if message_of.get(i) not in touched
+        },
     )
 
 
