@@ -22,6 +22,7 @@ from console.domain.timefmt import iso_utc
 
 if TYPE_CHECKING:
     from console.backends.base import MailQueueBackend
+    from console.domain.envelopes import Envelope
     from console.domain.models import CronRow
     from console.services.operations import Operator
 
@@ -189,15 +190,22 @@ def _ignore_messages(
 
 
 def _every_envelope(backend: MailQueueBackend, cap: int = 1_000_000) -> list[int]:
-    ids: list[int] = []
+    rows, _ = read_envelopes(backend, cap)
+    return [e.message_id for e in rows]
+
+
+def read_envelopes(backend: MailQueueBackend, limit: int) -> tuple[list[Envelope], bool]:
+    """The newest ``limit`` red envelopes, read a keyset page at a time, and whether there
+    are more."""
+    rows: list[Envelope] = []
     before: int | None = None
-    while len(ids) < cap:
-        page = backend.envelopes(before_id=before, limit=1000)
-        ids.extend(e.message_id for e in page.rows)
-        if not page.has_more or not page.rows:
-            break
-        before = page.rows[-1].message_id
-    return ids
+    more = True
+    while more and len(rows) < limit:
+        page = backend.envelopes(before_id=before, limit=min(1000, limit - len(rows)))
+        rows.extend(page.rows)
+        more = page.has_more and bool(page.rows)
+        before = page.rows[-1].message_id if page.rows else None
+    return rows, more
 
 
 def _envelope_example(backend: MailQueueBackend, message_id: int) -> str:

@@ -349,20 +349,14 @@ def _cmd_mails(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) 
 
 
 def _cmd_envelopes(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> str:
+    from console.cli.actions import read_envelopes
     from console.cli.text import envelopes_text
-    from console.domain.envelopes import Envelope, EnvelopePage
+    from console.domain.envelopes import EnvelopePage
     from console.domain.json_shapes import envelope_json
 
     if not 1 <= args.limit <= MAX_LIST_LIMIT:
         raise UsageError(f"--limit must be between 1 and {MAX_LIST_LIMIT}")
-    rows: list[Envelope] = []
-    before: int | None = None
-    more = True
-    while more and len(rows) < args.limit:  # keyset pages, as `mails`
-        page = backend.envelopes(before_id=before, limit=min(1000, args.limit - len(rows)))
-        rows.extend(page.rows)
-        more = page.has_more and bool(page.rows)
-        before = page.rows[-1].message_id if page.rows else None
+    rows, more = read_envelopes(backend, args.limit)
     if args.json:
         return _json([envelope_json(e) for e in rows])
     return envelopes_text(EnvelopePage(tuple(rows), more), tz)

@@ -132,9 +132,10 @@ def failed_recipients(
             "FROM mail_notification n JOIN mail_message m ON m.id = n.mail_message_id "
             "LEFT JOIN res_partner p ON p.id = n.res_partner_id "
             "LEFT JOIN mail_mail mm ON mm.id = n.mail_mail_id "
-            f"WHERE n.mail_message_id IN ({','.join(str(int(i)) for i in message_ids)}) "
+            f"WHERE {_ids_condition(connection, 'n.mail_message_id')} "
             f"AND {_FAILED} ORDER BY n.mail_message_id, n.id"
-        )
+        ),
+        _ids_parameters(connection, message_ids),
     )
     for row in result:
         message_id = int(row[0])
@@ -182,8 +183,9 @@ def already_delivered(connection: Connection, mail_ids: list[int]) -> tuple[int,
         text(
             "SELECT count(DISTINCT mail_mail_id), count(*) FROM mail_notification "
             "WHERE notification_type = 'email' AND notification_status = 'sent' "
-            f"AND mail_mail_id IN ({','.join(str(int(i)) for i in mail_ids)})"
-        )
+            f"AND {_ids_condition(connection, 'mail_mail_id')}"
+        ),
+        _ids_parameters(connection, mail_ids),
     ).one()
     return int(found[0]), int(found[1])
 
