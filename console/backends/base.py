@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # typing only: the TUI's first frame imports this module
     from console.config.odoo_conf import OdooConf
     from console.domain.actions import WriteOutcome
     from console.domain.causes import FailedRow, TextGroup
-    from console.domain.envelopes import EnvelopeCounts, EnvelopePage
+    from console.domain.envelopes import EnvelopeCounts, EnvelopePage, PartnerFailures
     from console.domain.health import HealthFacts
     from console.domain.inbound import RoutingSetup, Verdict
     from console.domain.models import (
@@ -135,6 +135,20 @@ class MailWriter(Protocol):
         """Ignore all on chatter messages (red envelopes), mail row or not."""
         ...
 
+    def resend_failed_recipients(
+        self, message_ids: Sequence[int], *, uid: int, now: datetime
+    ) -> WriteOutcome:
+        """Send & close on chatter messages: a queued copy of each rendered mail to its
+        failed recipients only (console.domain.resend says which cannot be)."""
+        ...
+
+    def fix_partner_email(
+        self, partner_id: int, *, email: str, expected: str | None, uid: int, now: datetime
+    ) -> WriteOutcome:
+        """The wizard's address fix: the partner's e-mail, if it is still ``expected``,
+        with the chatter line Odoo's tracking logs."""
+        ...
+
     def cancel_mailings(self, ids: Sequence[int], *, uid: int, now: datetime) -> WriteOutcome:
         """The mailing's Cancel button: from In Queue back to Draft."""
         ...
@@ -166,6 +180,18 @@ class MailWriter(Protocol):
 
     def restore_notifications(self, previous: dict[int, str]) -> WriteOutcome:
         """Undo of Ignore all, for the notifications still cancelled."""
+        ...
+
+    def restore_resend(
+        self,
+        previous: dict[int, tuple[str, int | None]],
+        new_mails: Sequence[int],
+        *,
+        uid: int,
+        now: datetime,
+    ) -> WriteOutcome:
+        """Undo of a resend: its new mails still queued are cancelled, and their
+        notifications go back to the status and mail they had."""
         ...
 
 
@@ -252,6 +278,15 @@ class MailQueueBackend(Protocol):
     def envelopes(self, *, before_id: int | None = None, limit: int = 200) -> EnvelopePage:
         """The red envelopes, newest message first, keyset-paged on the message id; each
         with its failed recipients (reasons masked) and their mail rows, if any remain."""
+        ...
+
+    def partner_failures(self, partner_id: int) -> PartnerFailures | None:
+        """A partner's name and address, and the newest messages whose e-mail to it
+        failed (None: no such partner): the resend wizard's recipient line."""
+        ...
+
+    def messages_of_mails(self, mail_ids: Sequence[int]) -> list[int]:
+        """The chatter messages of these mails (those that still exist), in their order."""
         ...
 
     def crons(self) -> list[CronRow]:

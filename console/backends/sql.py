@@ -23,7 +23,7 @@ from console.backends.sql_writes import SqlMailWriter
 from console.config.connection import ConnectionSettings, ResolvedTarget, resolve_target
 from console.config.odoo_conf import OdooConf
 from console.domain.causes import FailedRow, TextGroup
-from console.domain.envelopes import EnvelopeCounts, EnvelopePage
+from console.domain.envelopes import EnvelopeCounts, EnvelopePage, PartnerFailures
 from console.domain.errors import ConsoleError, ReadOnlyRefused
 from console.domain.health import HealthFacts
 from console.domain.inbound import RoutingSetup, Verdict
@@ -321,6 +321,16 @@ class SqlBackend:
                 c, self.schema, before_id=before_id, limit=size, mask=mask
             )
         )
+
+    def partner_failures(self, partner_id: int) -> PartnerFailures | None:
+        return self._run(lambda c: envelope_sql.partner_failures(c, self.schema, partner_id))
+
+    def messages_of_mails(self, mail_ids: Sequence[int]) -> list[int]:
+        from console.odoo.notification_writes import messages_of
+
+        wanted = list(dict.fromkeys(int(i) for i in mail_ids))
+        found = self._run(lambda c: messages_of(c, self.schema, wanted))
+        return list(dict.fromkeys(found[i] for i in wanted if i in found))
 
     # -- crons ------------------------------------------------------------------
     def crons(self) -> list[CronRow]:

@@ -21,6 +21,8 @@ from console.odoo import (
     cron_writes,
     mailing_writes,
     notification_writes,
+    partner_writes,
+    resend_writes,
     restore,
     send_writes,
     writes,
@@ -77,6 +79,29 @@ class SqlMailWriter:
             notification_writes.ignore_message_failures(
                 self._connection, self._schema, list(message_ids), self._acting(uid, now)
             )
+        )
+
+    def resend_failed_recipients(
+        self, message_ids: Sequence[int], *, uid: int, now: datetime
+    ) -> WriteOutcome:
+        return self._announced(
+            resend_writes.resend_failed_recipients(
+                self._connection, self._schema, list(message_ids), self._acting(uid, now)
+            )
+        )
+
+    def fix_partner_email(
+        self, partner_id: int, *, email: str, expected: str | None, uid: int, now: datetime
+    ) -> WriteOutcome:
+        return partner_writes.fix_partner_email(
+            self._connection,
+            self._schema,
+            partner_id,
+            email=email,
+            expected=expected,
+            version=self._backend.info.odoo_version,
+            uid=uid,
+            now=now,
         )
 
     def _acting(self, uid: int, now: datetime) -> bus.Acting:
@@ -145,6 +170,18 @@ class SqlMailWriter:
 
     def restore_notifications(self, previous: dict[int, str]) -> WriteOutcome:
         return restore.restore_notifications(self._connection, self._schema, previous)
+
+    def restore_resend(
+        self,
+        previous: dict[int, tuple[str, int | None]],
+        new_mails: Sequence[int],
+        *,
+        uid: int,
+        now: datetime,
+    ) -> WriteOutcome:
+        return resend_writes.restore_resend(
+            self._connection, self._schema, previous, new_mails, uid=uid, now=now
+        )
 
     def after_commit(self) -> None:
         """Wake Odoo's listeners about what was committed (PostgreSQL only: an SQLite

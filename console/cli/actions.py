@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from console.backends.base import MailQuery
+from console.cli.action_common import (
+    EXIT_OK,
+    add_journal_option,
+    add_write_options,
+    confirm,
+    read_envelopes,
+    report,
+)
 from console.cli.send_options import add_send_options
-from console.domain.actions import WriteOutcome, confirmation_prompt, needs_typed_count
 from console.domain.envelopes import retry_resends_note
 from console.domain.errors import UsageError
 from console.domain.mail_crons import EMAIL_QUEUE, find_cron
@@ -22,12 +27,9 @@ from console.domain.timefmt import iso_utc
 
 if TYPE_CHECKING:
     from console.backends.base import MailQueueBackend
-    from console.domain.envelopes import Envelope
     from console.domain.models import CronRow
     from console.services.operations import Operator
 
-EXIT_OK = 0
-EXIT_PARTIAL = 1
 
 # Which rows a filter may target for each action (the states the action accepts).
 FILTER_STATES = {
@@ -81,41 +83,28 @@ def add_action_parsers(sub: Any) -> None:
                 action="store_true",
                 help="also send the mails scheduled for later now (by default they stay queued)",
             )
-        _add_write_options(command)
+        add_write_options(command)
     undo = sub("undo", "revert the last retry, cancel or ignore (rows still as it left them)")
-    _add_write_options(undo)
+    add_write_options(undo)
     trigger = sub("trigger", "ask Odoo to run a cron now (default: the Email Queue Manager)")
     trigger.add_argument("cron", nargs="?", metavar="CRON", help="cron id or XML id")
-    _add_write_options(trigger)
+    add_write_options(trigger)
     campaign = sub("cancel-campaign", "cancel queued mass mailings (In Queue -> Draft), as Odoo")
     campaign.add_argument("ids", nargs="+", type=int, metavar="MAILING_ID")
-    _add_write_options(campaign)
+    add_write_options(campaign)
     interval = sub(
         "set-interval", "change how often a cron runs (default: the Email Queue Manager)"
     )
     interval.add_argument("number", type=int, metavar="N")
     interval.add_argument("unit", choices=["minutes", "hours", "days", "weeks", "months"])
     interval.add_argument("--cron", metavar="CRON", help="cron id or XML id")
-    _add_write_options(interval)
+    add_write_options(interval)
+    from console.cli.envelope_actions import add_envelope_action_parsers
+
+    add_envelope_action_parsers(sub)
     audit = sub("audit", "show the journal of actions")
     audit.add_argument("--limit", type=int, default=50, help="newest entries (default 50)")
-    _add_journal_option(audit)
-
-
-# --odoo-user and --journal exist before the command too: SUPPRESS keeps the subcommand
-# from overwriting a value given there (and one given after the command wins).
-def _add_journal_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--journal", type=Path, metavar="PATH", default=argparse.SUPPRESS, help="journal file"
-    )
-
-
-def _add_write_options(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    command.add_argument(
-        "--odoo-user", metavar="LOGIN", default=argparse.SUPPRESS, help="act as this Odoo user"
-    )
-    _add_journal_option(command)
+    add_journal_option(audit)
 
 
 def run_action(backend: MailQueueBackend, args: argparse.Namespace) -> tuple[str, int]:
@@ -127,22 +116,26 @@ def run_action(backend: MailQueueBackend, args: argparse.Namespace) -> tuple[str
     )
     operator.preflight()  # read-only, or a journal that cannot be written: refused first
     if args.command == "undo":
-        _confirm(args, "undo", 1, _undo_example(operator))
-        return _report(operator.undo(), args)
+        confirm(args, "undo", 1, _undo_example(operator))
+        return report(operator.undo(), args)
     if args.command == "trigger":
         return _trigger(operator, args)
+    from console.cli.envelope_actions import ENVELOPE_ACTIONS, run_envelope_action
+
+    if args.command in ENVELOPE_ACTIONS:
+        return run_envelope_action(backend, operator, args)
     if args.command == "cancel-campaign":
-        _confirm(args, "cancel-campaign", len(args.ids), f"campaign #{args.ids[0]}")
-        return _report(operator.cancel_campaigns(args.ids), args)
+        confirm(args, "cancel-campaign", len(args.ids), f"campaign #{args.ids[0]}")
+        return report(operator.cancel_campaigns(args.ids), args)
     if args.command == "set-interval":
         cron = _find_cron(backend.crons(), args.cron)
-        _confirm(
+        confirm(
             args,
             "set-interval",
             1,
             f"cron #{cron.id} {cron.name!r} to every {args.number} {args.unit}",
         )
-        return _report(operator.set_cron_interval(cron.id, args.number, args.unit), args)
+        return report(operator.set_cron_interval(cron.id, args.number, args.unit), args)
     if args.command == "ignore" and (args.messages or args.all_envelopes):
         return _ignore_messages(backend, operator, args)
     ids = _targets(operator, args)
@@ -154,9 +147,9 @@ def run_action(backend: MailQueueBackend, args: argparse.Namespace) -> tuple[str
     if args.command == "send" and not args.include_scheduled:
         notes = _scheduled_notes(backend.scheduled_later(ids))
     if args.command == "retry" and not args.yes:
-        resends = retry_resends_note(*backend.already_delivered(ids))
+        resends = retry_resends_note(*backend.already_delivered(ids), cli=True)
         notes = [resends] if resends else []
-    _confirm(args, args.command, len(ids), _example(backend, ids[0]), notes)
+    confirm(args, args.command, len(ids), _example(backend, ids[0]), notes)
     if args.command == "retry":
         outcome = operator.retry(ids, include_cancelled=not args.all_failed)
     elif args.command == "cancel":
@@ -169,7 +162,7 @@ def run_action(backend: MailQueueBackend, args: argparse.Namespace) -> tuple[str
         outcome = operator.send(
             ids, include_scheduled=args.include_scheduled, quiet_wait=args.wait_for_odoo
         )
-    return _report(outcome, args)
+    return report(outcome, args)
 
 
 def _ignore_messages(
@@ -185,27 +178,13 @@ def _ignore_messages(
         ids = _every_envelope(backend)
     if not ids:
         raise UsageError("No message to ignore: give message ids or --all-envelopes")
-    _confirm(args, "ignore-messages", len(ids), _envelope_example(backend, ids[0]))
-    return _report(operator.ignore_messages(ids), args)
+    confirm(args, "ignore-messages", len(ids), _envelope_example(backend, ids[0]))
+    return report(operator.ignore_messages(ids), args)
 
 
 def _every_envelope(backend: MailQueueBackend, cap: int = 1_000_000) -> list[int]:
     rows, _ = read_envelopes(backend, cap)
     return [e.message_id for e in rows]
-
-
-def read_envelopes(backend: MailQueueBackend, limit: int) -> tuple[list[Envelope], bool]:
-    """The newest ``limit`` red envelopes, read a keyset page at a time, and whether there
-    are more."""
-    rows: list[Envelope] = []
-    before: int | None = None
-    more = True
-    while more and len(rows) < limit:
-        page = backend.envelopes(before_id=before, limit=min(1000, limit - len(rows)))
-        rows.extend(page.rows)
-        more = page.has_more and bool(page.rows)
-        before = page.rows[-1].message_id if page.rows else None
-    return rows, more
 
 
 def _envelope_example(backend: MailQueueBackend, message_id: int) -> str:
@@ -261,53 +240,9 @@ def _scheduled_notes(later: Sequence[datetime]) -> list[str]:
     ]
 
 
-def _confirm(
-    args: argparse.Namespace, action: str, count: int, example: str, notes: Sequence[str] = ()
-) -> None:
-    if args.yes:
-        return
-    if not sys.stdin.isatty():
-        raise UsageError(f"{action} needs confirmation: run it in a terminal or add --yes")
-    print(confirmation_prompt(action, count, example), file=sys.stderr)
-    for note in notes:
-        print(note, file=sys.stderr)
-    if needs_typed_count(count):
-        answer = input(f"Type {count} to confirm: ").strip()
-        ok = answer == str(count)
-    else:
-        ok = input("Proceed? [y/N] ").strip().lower() in {"y", "yes"}
-    if not ok:
-        raise UsageError("Not confirmed: nothing was changed")
-
-
-def _report(outcome: WriteOutcome, args: argparse.Namespace) -> tuple[str, int]:
-    code = EXIT_OK if outcome.complete else EXIT_PARTIAL
-    if getattr(args, "json", False):
-        return json.dumps(outcome_json(outcome), indent=2), code
-    later = outcome.details.get("scheduled_later")
-    if isinstance(later, dict) and later.get("count"):
-        return outcome.message() + " (--include-scheduled sends those now)", code
-    return outcome.message(), code
-
-
-def outcome_json(outcome: WriteOutcome) -> dict[str, Any]:
-    return {
-        "action": outcome.action,
-        "requested": list(outcome.requested),
-        "applied": list(outcome.applied),
-        "skipped": {str(k): v for k, v in outcome.skipped.items()},
-        "failed": {str(k): v for k, v in outcome.failed.items()},
-        "errors": list(outcome.errors),
-        "chatter_messages": {str(k): v for k, v in outcome.chatter.items()},
-        "note": outcome.note,
-        **outcome.details,
-        "message": outcome.message(),
-    }
-
-
 def _trigger(operator: Operator, args: argparse.Namespace) -> tuple[str, int]:
     cron = _find_cron(operator.backend.crons(), args.cron)
-    _confirm(args, "trigger", 1, f"cron #{cron.id} {cron.name!r}")
+    confirm(args, "trigger", 1, f"cron #{cron.id} {cron.name!r}")
     message = operator.trigger(cron.id)
     if getattr(args, "json", False):
         return json.dumps({"action": "trigger", "cron_id": cron.id, "message": message}), EXIT_OK

@@ -349,7 +349,7 @@ def _cmd_mails(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) 
 
 
 def _cmd_envelopes(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> str:
-    from console.cli.actions import read_envelopes
+    from console.cli.action_common import read_envelopes
     from console.cli.text import envelopes_text
     from console.domain.envelopes import EnvelopePage
     from console.domain.json_shapes import envelope_json

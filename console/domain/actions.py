@@ -20,6 +20,8 @@ ACTION_VERBS: dict[str, tuple[str, str]] = {
     "cancel": ("Cancel", "Cancelled"),
     "ignore": ("Ignore all failures of", "Ignored the failures of"),
     "ignore-messages": ("Ignore all failures of", "Ignored the failures of"),
+    "resend": ("Resend to the failed recipients of", "Queued again for the failed recipients of"),
+    "fix-address": ("Fix the e-mail address of", "Fixed the e-mail address of"),
     "send": ("Send now", "Sent"),
     "undo": ("Undo", "Undid"),
     "trigger": ("Run now", "Asked Odoo to run"),
@@ -30,6 +32,8 @@ ACTION_VERBS: dict[str, tuple[str, str]] = {
 # What each action counts (mails unless said here).
 ACTION_NOUNS: dict[str, str] = {
     "ignore-messages": "message",
+    "resend": "message",
+    "fix-address": "partner",
     "cancel-campaign": "campaign",
     "set-interval": "cron",
     "trigger": "cron",
@@ -112,6 +116,9 @@ class WriteOutcome:
         if self.action in ("ignore", "ignore-messages"):
             count = len(self.notifications)
             text += f" ({count} failed notification{'s' if count != 1 else ''} set to canceled)"
+        if self.action == "resend":
+            count = len(self.notifications)
+            text += f" ({count} recipient{'s' if count != 1 else ''}, in new queued mails)"
         if self.failed:
             text += f"; {len(self.failed)} failed"
         if self.skipped:

@@ -99,13 +99,26 @@ class EnvelopePage:
     has_more: bool
 
 
-def retry_resends_note(mails: int, recipients: int) -> str | None:
-    """What the retry dialog says when some of the mails already reached a recipient."""
+def retry_resends_note(mails: int, recipients: int, *, cli: bool = False) -> str | None:
+    """What the retry dialog says when some of the mails already reached a recipient, and
+    the resend it offers instead."""
     if not mails:
         return None
     some = "1 of them" if mails == 1 else f"{mails} of them"
+    instead = "`resend --mails IDS`" if cli else "Resend to failed only"
     return (
         f"{some} already reached {recipients} recipient{'s' if recipients != 1 else ''}: "
-        "Retry (as Odoo's Retry) sends to every recipient again. To resend only to the "
-        "recipients that failed, use Send & close in the message's red envelope in Odoo"
+        "Retry (as Odoo's Retry) sends to every recipient again. To send only to the "
+        f"recipients that failed, as the chatter's Send & close: {instead}"
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerFailures:
+    """A partner as the resend wizard's recipient line shows it, and the messages whose
+    e-mail to it failed (newest first): what fixing its address then resends."""
+
+    partner_id: int
+    name: str | None
+    email: str | None
+    message_ids: tuple[int, ...]

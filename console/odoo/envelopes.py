@@ -16,6 +16,7 @@ from console.domain.envelopes import (
     EnvelopeCounts,
     EnvelopePage,
     FailedRecipient,
+    PartnerFailures,
 )
 from console.domain.secrets import SecretMask
 from console.domain.timefmt import as_naive_datetime
@@ -243,3 +244,36 @@ def _ids_parameters(connection: Connection, ids: list[int]) -> dict[str, Any]:
     if connection.dialect.name == "postgresql":
         return {"ids": wanted}
     return {"ids": json.dumps(wanted)}
+
+
+def partner_failures(
+    connection: Connection, schema: OdooSchema, partner_id: int, *, limit: int = 1000
+) -> PartnerFailures | None:
+    """The partner's name and address, and the newest messages with a failed e-mail
+    notification to it (None: no such partner)."""
+    partner = connection.execute(
+        text(f"SELECT {_partner_name_column(schema)}, email FROM res_partner WHERE id = :id"),
+        {"id": partner_id},
+    ).first()
+    if partner is None:
+        return None
+    messages: list[int] = []
+    if readable(schema):
+        messages = [
+            int(m)
+            for m in connection.execute(
+                text(
+                    "SELECT DISTINCT mail_message_id FROM mail_notification "
+                    "WHERE res_partner_id = :id AND notification_type = 'email' "
+                    "AND notification_status IN ('exception', 'bounce') "
+                    "ORDER BY mail_message_id DESC LIMIT :limit"
+                ),
+                {"id": partner_id, "limit": limit},
+            ).scalars()
+        ]
+    return PartnerFailures(partner_id, _name(partner[0]), partner.email, tuple(messages))
+
+
+def _partner_name_column(schema: OdooSchema) -> str:
+    """16 stores the display name apart; ``name`` is what the wizard's line shows."""
+    return "name" if schema.has("res_partner", "name") else "display_name"

@@ -32,7 +32,7 @@ def ignore_failures(
     caller NOTIFYs after the commit (``details["bus_channels"]``).
     """
     requested = tuple(dict.fromkeys(ids))
-    message_of = _messages_of(connection, schema, requested)
+    message_of = messages_of(connection, schema, requested)
     by_message = ignore_message_failures(
         connection, schema, list(dict.fromkeys(message_of.values())), acting
     )
@@ -76,7 +76,7 @@ def ignore_message_failures(
     )
 
 
-def _messages_of(
+def messages_of(
     connection: Connection, schema: OdooSchema, mail_ids: Sequence[int]
 ) -> dict[int, int]:
     """Mail id -> its mail.message id, for the mails that still exist."""

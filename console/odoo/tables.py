@@ -94,6 +94,8 @@ KNOWN_COLUMNS: dict[str, dict[str, TypeEngine[Any]]] = {
         "company_id": _INT,
         "lang": _STR,
         "partner_share": _BOOL,
+        "write_uid": _INT,
+        "write_date": _TS,
     },
     "res_users": {
         "id": _INT,

@@ -35,7 +35,7 @@ Odoo's source strings as the fallback (``fields_get`` does the same).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -47,12 +47,15 @@ from console.odoo.schema import OdooSchema
 from console.smtp.build import generate_tracking_message_id
 
 TRACKING_SEQUENCE = 100  # tracking=True (ir.model.fields._reflect_field_params)
+# (type, label, tracking sequence), in the order the class defines them (16 inserts so).
+FieldSpecs = dict[str, tuple[str, str, int]]
 # mass_mailing/models/mailing.py 16-19: what a Cancel changes among its tracked fields.
-MAILING_FIELDS: dict[str, tuple[str, str]] = {
-    "schedule_date": ("datetime", "Scheduled for"),
-    "state": ("selection", "Status"),
+MAILING_FIELDS: FieldSpecs = {
+    "schedule_date": ("datetime", "Scheduled for", TRACKING_SEQUENCE),
+    "state": ("selection", "Status", TRACKING_SEQUENCE),
 }
-MAILING_FIELD_ORDER = ("schedule_date", "state")  # order of definition in the class
+# mail's res.partner 16-19: ``email = fields.Char(tracking=1)``.
+PARTNER_FIELDS: FieldSpecs = {"email": ("char", "Email", 1)}
 MAILING_STATE_LABELS = {
     "draft": "Draft",
     "in_queue": "In Queue",
@@ -78,6 +81,8 @@ class TrackedField:
     ttype: str
     string: str  # label in the user's language
     labels: dict[str, str]  # selection value -> label, in the user's language
+    sequence: int = TRACKING_SEQUENCE
+    rank: int = 0  # its place among the model's tracked fields, in definition order
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +100,30 @@ def prepare_mailing_log(
     connection: Connection, schema: OdooSchema, *, version: int, uid: int
 ) -> ChatterLog:
     """Resolve once what the Cancel's tracking messages need, or say why it cannot be."""
+    return prepare_log(
+        connection, schema, version=version, uid=uid, model="mailing.mailing", specs=MAILING_FIELDS
+    )
+
+
+def prepare_log(
+    connection: Connection,
+    schema: OdooSchema,
+    *,
+    version: int,
+    uid: int,
+    model: str,
+    specs: FieldSpecs,
+) -> ChatterLog:
+    """What the tracking messages of a write on ``model``'s ``specs`` fields need."""
     _check_tracking_table(schema, version)
     lang = _user_lang(connection, schema, uid)
     fields = {
-        name: _tracked_field(connection, schema, "mailing.mailing", name, ttype, string, lang)
-        for name, (ttype, string) in MAILING_FIELDS.items()
+        name: replace(
+            _tracked_field(connection, schema, model, name, ttype, string, lang),
+            sequence=sequence,
+            rank=rank,
+        )
+        for rank, (name, (ttype, string, sequence)) in enumerate(specs.items())
     }
     data = schema.t("ir_model_data")
     subtype_id = connection.execute(
@@ -213,12 +237,13 @@ def log_cancels(
     }
 
 
-def ordered_changes(version: int, changes: Sequence[FieldChange]) -> list[FieldChange]:
+def ordered_changes(
+    version: int, changes: Sequence[FieldChange], fields: dict[str, TrackedField]
+) -> list[FieldChange]:
     """The insertion order of the tracking values (see the module docstring)."""
     if version <= 16:
-        rank = {name: i for i, name in enumerate(MAILING_FIELD_ORDER)}
-        return sorted(changes, key=lambda c: rank.get(c.name, len(rank)))
-    return sorted(changes, key=lambda c: (TRACKING_SEQUENCE, c.name), reverse=True)
+        return sorted(changes, key=lambda c: fields[c.name].rank)
+    return sorted(changes, key=lambda c: (fields[c.name].sequence, c.name), reverse=True)
 
 
 def log_tracking(
@@ -261,7 +286,7 @@ def log_tracking(
         ).scalar_one()
     )
     tracking = schema.t("mail_tracking_value")
-    for change in ordered_changes(log.version, changes):
+    for change in ordered_changes(log.version, changes, log.fields):
         row = tracking_values(log, change)
         row.update(
             mail_message_id=message_id,
@@ -282,13 +307,16 @@ def tracking_values(log: ChatterLog, change: FieldChange) -> dict[str, Any]:
             "field": field.id,
             "field_desc": field.string,
             "field_type": field.ttype,
-            "tracking_sequence": TRACKING_SEQUENCE,
+            "tracking_sequence": field.sequence,
         }
     else:
         row = {"field_id": field.id}
     if field.ttype == "selection":
         row["old_value_char"] = field.labels.get(change.old, change.old) if change.old else ""
         row["new_value_char"] = field.labels[change.new] if change.new else ""
+    elif field.ttype == "char":
+        row["old_value_char"] = change.old or None
+        row["new_value_char"] = change.new or None
     else:  # datetime
         row["old_value_datetime"] = change.old or None
         row["new_value_datetime"] = change.new or None

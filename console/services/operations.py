@@ -130,6 +130,47 @@ class Operator:
             lambda w: (w.ignore_message_failures(message_ids, uid=uid, now=now), {})
         )
 
+    def resend(self, message_ids: Sequence[int]) -> WriteOutcome:
+        """Send & close on red envelopes: the failed recipients only, in new queued mails
+        (docs/odoo-envelopes.md); Odoo's queue is woken to send them."""
+        self._guard()
+        uid, now = self.uid, utcnow_naive()
+
+        def write(writer: MailWriter) -> tuple[WriteOutcome, dict[str, object]]:
+            outcome = writer.resend_failed_recipients(message_ids, uid=uid, now=now)
+            keep = ("new_mails", "previous_mail_of")
+            return outcome, {k: outcome.details[k] for k in keep if k in outcome.details}
+
+        outcome = self._journaled(write)
+        if outcome.applied:
+            outcome = _with_note(
+                outcome, ". ".join(filter(None, (outcome.note, self.wake_queue())))
+            )
+        return outcome
+
+    def wake_queue(self) -> str:
+        """Ask Odoo's Email Queue Manager to run now, as a journaled trigger."""
+        from console.domain.mail_crons import EMAIL_QUEUE, find_cron
+
+        cron = find_cron(self.backend.crons(), EMAIL_QUEUE)
+        return self.trigger(cron.id) if cron is not None else next_queue_run([])
+
+    def fix_address(self, partner_id: int, email: str, expected: str | None) -> WriteOutcome:
+        """The wizard's recipient line: the partner's address, if still ``expected``."""
+        from console.domain.mailtools import email_normalize
+
+        clean = one_line(email, 320).strip()
+        if clean != email.strip() or email_normalize(clean) is None:
+            raise UsageError(f"Not one e-mail address: {one_line(email, 80)!r}")
+        self._guard()
+        uid, now = self.uid, utcnow_naive()
+        return self._journaled(
+            lambda w: (
+                w.fix_partner_email(partner_id, email=clean, expected=expected, uid=uid, now=now),
+                {"partner_id": partner_id, "previous_email": expected, "email": clean},
+            )
+        )
+
     def send(
         self,
         ids: Sequence[int],
@@ -274,6 +315,22 @@ class Operator:
 
     @staticmethod
     def _revert(writer: MailWriter, entry: JournalEntry, uid: int) -> WriteOutcome:
+        if entry.action == "resend":
+            previous_mail = entry.data.get("previous_mail_of", {})
+            notifications = {
+                int(k): (str(v), previous_mail.get(k))
+                for k, v in entry.data.get("previous_notifications", {}).items()
+            }
+            new_mails = [int(k) for k in entry.data.get("new_mails", {})]
+            return writer.restore_resend(notifications, new_mails, uid=uid, now=utcnow_naive())
+        if entry.action == "fix-address":
+            return writer.fix_partner_email(
+                int(entry.data["partner_id"]),
+                email=str(entry.data.get("previous_email") or ""),
+                expected=str(entry.data["email"]),
+                uid=uid,
+                now=utcnow_naive(),
+            )
         if entry.action in ("ignore", "ignore-messages"):
             previous = {
                 int(k): str(v) for k, v in entry.data.get("previous_notifications", {}).items()
