@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Button, Input
+
 from console.tui.panes.envelopes_pane import EnvelopesPane
 from console.tui.widgets.header import TabBar
 from tests.helpers.db import sql
 from tests.helpers.tui import (
     SIZE,
     confirm,
+    dialog,
     dialog_text,
     make_app,
     screen_text,
@@ -105,3 +108,110 @@ async def test_retry_warns_when_a_recipient_already_received_the_mail(sample_pat
         assert sql(sample_path, "SELECT state FROM mail_mail WHERE id = ?", target) == [
             ("exception",)
         ]
+
+
+def two_recipient_failure(path: Path) -> tuple[int, int, int, int]:
+    """A failed mail of the sample given a second partner who did receive it: (mail,
+    message, the failed partner, the partner it reached)."""
+    mail, message, failed = (
+        int(str(v))
+        for v in sql(
+            path,
+            "SELECT m.id, m.mail_message_id, n.res_partner_id FROM mail_mail m "
+            "JOIN mail_notification n ON n.mail_mail_id = m.id "
+            "WHERE m.state = 'exception' AND n.notification_status = 'exception' "
+            "ORDER BY m.id DESC LIMIT 1",
+        )[0]
+    )
+    reached = int(
+        str(
+            sql(path, "SELECT min(id) FROM res_partner WHERE id <> ? AND email LIKE '%@%'", failed)[
+                0
+            ][0]
+        )
+    )
+    sql(path, "INSERT INTO mail_mail_res_partner_rel VALUES (?, ?)", mail, reached)
+    sql(
+        path,
+        "INSERT INTO mail_notification (mail_message_id, mail_mail_id, res_partner_id, "
+        "notification_type, notification_status, is_read) VALUES (?, ?, ?, 'email', 'sent', 1)",
+        message,
+        mail,
+        reached,
+    )
+    return mail, message, failed, reached
+
+
+def new_mails_of(path: Path, message: int, old: int) -> list[tuple[int, str]]:
+    rows = sql(
+        path,
+        "SELECT id, state FROM mail_mail WHERE mail_message_id = ? AND id <> ? ORDER BY id",
+        message,
+        old,
+    )
+    return [(int(str(i)), str(s)) for i, s in rows]
+
+
+async def test_the_retry_dialog_offers_the_resend_to_failed_only(sample_path: Path) -> None:
+    mail, message, failed, _ = two_recipient_failure(sample_path)
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("2")
+        await settle(pilot, app)
+        await pilot.press("slash", *str(mail), "enter")
+        await settle(pilot, app)
+        await pilot.press("r")
+        await settle(pilot, app)
+        assert "already reached 1 recipient" in dialog_text(app)
+        button = dialog(app).query_one("#confirm-all", Button)
+        assert str(button.label) == "Resend to failed only"
+        await pilot.click("#confirm-all")
+        await settle(pilot, app)
+        assert app.toasts[-1][1].startswith("Queued again for the failed recipients of 1 message")
+        ((new_mail, state),) = new_mails_of(sample_path, message, mail)
+        assert state == "outgoing"
+        assert sql(
+            sample_path,
+            "SELECT res_partner_id FROM mail_mail_res_partner_rel WHERE mail_mail_id = ?",
+            new_mail,
+        ) == [(failed,)]  # not the partner it reached
+        assert sql(sample_path, "SELECT state FROM mail_mail WHERE id = ?", mail) == [
+            ("exception",)
+        ]
+
+
+async def test_a_fixes_the_address_then_r_resends(sample_path: Path) -> None:
+    mail, message, failed, _ = two_recipient_failure(sample_path)
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("9")
+        await settle(pilot, app)
+        pane = app.query_one(EnvelopesPane)
+        row = [e.message_id for e in pane.envelopes].index(message)
+        pane.table.move_cursor(row=row)
+        await pilot.pause()
+        assert {"r", "a"} <= shown_keys(app)
+        await pilot.press("a")
+        await pilot.pause()
+        field = app.screen.query_one("#save-path", Input)
+        old = field.value
+        assert "@" in old and f"partner #{failed}" in screen_text(app)
+        field.value = "fixed@example.org"
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.toasts[-1][1].startswith("Fixed the e-mail address of 1 partner")
+        assert sql(sample_path, "SELECT email FROM res_partner WHERE id = ?", failed) == [
+            ("fixed@example.org",)
+        ]
+        await pilot.press("r")
+        await pilot.pause()
+        assert f"message #{message}" in dialog_text(app)
+        await confirm(pilot, app)
+        assert app.toasts[-1][1].startswith("Queued again for the failed recipients of 1 message")
+        assert [s for _, s in new_mails_of(sample_path, message, mail)] == ["outgoing"]
+        await pilot.press("u")
+        await settle(pilot, app)
+        await confirm(pilot, app)
+        assert [s for _, s in new_mails_of(sample_path, message, mail)] == ["cancel"]

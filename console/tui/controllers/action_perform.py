@@ -55,6 +55,8 @@ def perform(operator: Operator, request: ActionRequest) -> tuple[str, Severity, 
     elif action == "ignore-messages":
         done = operator.ignore_messages(ids)
         return done.message(), outcome_severity(done), ()
+    elif action in ("resend", "resend-mails", "fix-address"):
+        return perform_envelope_action(operator, request)
     elif action == "send":
         outcome = operator.send(ids, include_scheduled=request.include_scheduled)
     elif action == "undo":
@@ -90,3 +92,24 @@ def not_applied(request: ActionRequest, exc: BaseException) -> str:
             "each one is, the journal has the details."
         )
     return "Not applied: nothing was changed (the change is one transaction, rolled back)."
+
+
+def perform_envelope_action(
+    operator: Operator, request: ActionRequest
+) -> tuple[str, Severity, tuple[int, ...]]:
+    """The chatter wizard's Send & close and its address fix (then, if asked, resend)."""
+    ids = list(request.ids)
+    if request.action == "fix-address":
+        fixed = operator.fix_address(ids[0], request.email, request.expected_email)
+        if not (fixed.applied and request.then_resend):
+            return fixed.message(), outcome_severity(fixed), ()
+        resent = operator.resend(list(request.then_resend))
+        worst = min((outcome_severity(fixed), outcome_severity(resent)), key=SEVERITY_ORDER.index)
+        return f"{fixed.message()}\n{resent.message()}", worst, ()
+    if request.action == "resend-mails":
+        ids = operator.backend.messages_of_mails(ids)
+    done = operator.resend(ids)
+    return done.message(), outcome_severity(done), ()
+
+
+SEVERITY_ORDER: tuple[Severity, ...] = ("error", "warning", "information")

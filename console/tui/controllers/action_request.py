@@ -27,6 +27,8 @@ WRITE_ACTIONS = frozenset(
         "cancel_campaign",
         "set_interval",
         "cause_action",
+        "resend",
+        "fix_address",
     }
 )
 # Which mail actions each list offers (pane kind -> actions).
@@ -41,6 +43,8 @@ KEYS = {
     "send": "S",
     "cancel": "c",
     "ignore": "x",
+    "resend": "r",
+    "fix-address": "a",
     "undo": "u",
     "trigger": "t",
     "cancel-campaign": "c",
@@ -70,6 +74,9 @@ class ActionRequest:
     cron_name: str = ""
     journal_entry: str = ""  # undo: the journal entry the operator confirmed
     interval: tuple[int, str] | None = None  # set-interval: (number, unit)
+    email: str = ""  # fix-address: the new address
+    expected_email: str | None = None  # fix-address: the address the operator saw
+    then_resend: tuple[int, ...] = ()  # fix-address: the messages to resend afterwards
 
     @property
     def label(self) -> str:
@@ -78,6 +85,9 @@ class ActionRequest:
             "trigger": "Run cron now",
             "ignore": "Ignore all",
             "ignore-messages": "Ignore all",
+            "resend": "Resend to failed",
+            "resend-mails": "Resend to failed",
+            "fix-address": "Fix address",
             "cancel-campaign": "Cancel campaign",
             "set-interval": "Set interval",
         }

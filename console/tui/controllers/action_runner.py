@@ -81,6 +81,10 @@ class ActionRunner(ActionWriter):
         if request.action == "retry":  # first read which of them already reached someone
             self._run(partial(self._preview_retry, backend, request), "retry-preview")
             return
+        if request.action == "fix-address":  # its form was the confirmation: typed, then Fix
+            self.running = request
+            self.write(backend, request)
+            return
         self.confirm(mail_dialog(request), request)
 
     def _preview_retry(self, backend: MailQueueBackend, request: ActionRequest) -> None:
@@ -98,7 +102,11 @@ class ActionRunner(ActionWriter):
         dialog = mail_dialog(message.request)
         resends = retry_resends_note(*message.delivered)
         if resends:
-            dialog = replace(dialog, warnings=(*dialog.warnings, resends))
+            dialog = replace(
+                dialog,
+                warnings=(*dialog.warnings, resends),
+                alternative_label="Resend to failed only",
+            )
         if not self.refused():
             self.confirm(dialog, message.request)
 

@@ -82,7 +82,7 @@ class ActionWriter:
     def confirm(self, dialog: Dialog, request: ActionRequest) -> None:
         def decided(confirmed: bool | str | None) -> None:
             backend = self.app.backend
-            chosen = replace(request, include_scheduled=True) if confirmed == ALL else request
+            chosen = alternative(request) if confirmed == ALL else request
             if not confirmed:
                 self.app.notify(f"{dialog.title}: nothing done.", title=dialog.title)
             elif not self.refused() and backend is not None:
@@ -171,3 +171,11 @@ class ActionWriter:
             variant="warning",
         )
         self.open_dialog(dialog, decided)
+
+
+def alternative(request: ActionRequest) -> ActionRequest:
+    """What a dialog's second button does: Send now of the scheduled mails too, or instead
+    of a Retry, the resend to the failed recipients only."""
+    if request.action == "retry":
+        return replace(request, action="resend-mails")
+    return replace(request, include_scheduled=True)

@@ -43,6 +43,20 @@ def mail_dialog(request: ActionRequest) -> Dialog:
             confirm_label=f"Cancel {mails}",
             typed_count=typed,
         )
+    if request.action in ("resend", "resend-mails"):
+        noun = "message" if request.action == "resend" else "mail"
+        return Dialog(
+            "Resend to failed recipients",
+            confirmation_prompt("resend", count, request.example),
+            notes=(
+                f"Only the recipients whose e-mail failed get the {noun} again, in new queued "
+                "mails that copy the one Odoo rendered (as the chatter's Send & close); the "
+                "recipients it reached are not mailed twice. u undoes while they are queued.",
+            ),
+            confirm_label=f"Resend {plural(count, noun)}",
+            typed_count=typed,
+            variant="warning",
+        )
     if request.action == "ignore-messages":
         return Dialog(
             "Ignore all",

@@ -29,6 +29,20 @@ class EnvelopesPane(RecordTablePane):
             tooltip="Turn this message's envelope white, as Odoo's Ignore all",
         ),
         Binding(
+            "r",
+            "resend",
+            "Resend to failed",
+            id="envelope.resend",
+            tooltip="Send again to the failed recipients only, as Odoo's Send & close",
+        ),
+        Binding(
+            "a",
+            "fix_address",
+            "Fix address",
+            id="envelope.fix_address",
+            tooltip="Correct the failed recipient's e-mail address (then resend)",
+        ),
+        Binding(
             "u",
             "undo",
             "Undo",
@@ -71,7 +85,7 @@ class EnvelopesPane(RecordTablePane):
         return next((e for e in self.envelopes if str(e.message_id) == key), None)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("ignore", "undo"):
+        if action in ("ignore", "undo", "resend", "fix_address"):
             return self.host.can_write()
         return True
 
@@ -85,6 +99,68 @@ class EnvelopesPane(RecordTablePane):
         self.host.request_action(
             ActionRequest("ignore-messages", (envelope.message_id,), example, origin=self.id or "")
         )
+
+    def action_resend(self) -> None:
+        envelope = self.cursor_envelope()
+        if envelope is None:
+            self.app.notify("No red envelope under the cursor.", title="Resend to failed")
+            return
+        self.host.request_action(
+            ActionRequest(
+                "resend", (envelope.message_id,), self._example(envelope), origin=self.id or ""
+            )
+        )
+
+    def action_fix_address(self) -> None:
+        envelope = self.cursor_envelope()
+        recipient = next(
+            (r for r in (envelope.recipients if envelope else ()) if r.partner_id is not None),
+            None,
+        )
+        if envelope is None or recipient is None or recipient.partner_id is None:
+            self.app.notify("No failed recipient under the cursor.", title="Fix address")
+            return
+        from console.tui.screens.export_screen import SaveRequest, SaveScreen
+
+        partner_id, old = recipient.partner_id, recipient.email
+        more = len(envelope.recipients) - 1
+        question = (
+            f"New e-mail address of partner #{partner_id} "
+            f"{ellipsize(one_line(recipient.name or '?'), 30)!r} ({recipient.words})"
+        )
+        ask = SaveRequest(
+            title="Fix address",
+            question=question
+            + (f"; {more} other failed recipient(s): see envelopes" if more else ""),
+            default=old or "",
+            confirm_label="Fix",
+            checkbox="then resend this message to its failed recipients",
+            notes=("Saved on the partner as Odoo's wizard does, with its chatter line. u undoes.",),
+            empty_error="give an e-mail address",
+        )
+
+        def chosen(choice: object) -> None:
+            email = getattr(choice, "path", "")
+            if not email:
+                return
+            then = (envelope.message_id,) if getattr(choice, "checked", False) else ()
+            self.host.request_action(
+                ActionRequest(
+                    "fix-address",
+                    (partner_id,),
+                    f"partner #{partner_id}: {old or '(none)'} -> {email}",
+                    origin=self.id or "",
+                    email=email,
+                    expected_email=old,
+                    then_resend=then,
+                )
+            )
+
+        self.app.push_screen(SaveScreen(ask), callback=chosen)
+
+    def _example(self, envelope: Envelope) -> str:
+        document = envelope.record_name or f"{envelope.model} #{envelope.res_id}"
+        return f"message #{envelope.message_id} on {ellipsize(one_line(document), 40)!r}"
 
     def action_undo(self) -> None:
         self.host.request_undo(self.id or "")

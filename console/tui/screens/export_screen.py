@@ -29,6 +29,7 @@ class SaveRequest:
     confirm_label: str = "Write"
     checkbox: str | None = None  # a checkbox's label (None: no checkbox)
     notes: tuple[str, ...] = ()
+    empty_error: str = "give a path"  # what an empty field is told
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +133,7 @@ class SaveScreen(ModalScreen[SaveChoice | None]):
         choice = self.choice()
         if choice is None:
             self.app.bell()
-            self.query_one("#save-error", Static).update(Text("✖ give a path"))
+            self.query_one("#save-error", Static).update(Text(f"✖ {self.request.empty_error}"))
             return
         self.dismiss(choice)
 
