@@ -95,11 +95,26 @@ def prepare_mailing_log(
     connection: Connection, schema: OdooSchema, *, version: int, uid: int
 ) -> ChatterLog:
     """Resolve once what the Cancel's tracking messages need, or say why it cannot be."""
+    return prepare_log(
+        connection, schema, version=version, uid=uid, model="mailing.mailing", fields=MAILING_FIELDS
+    )
+
+
+def prepare_log(
+    connection: Connection,
+    schema: OdooSchema,
+    *,
+    version: int,
+    uid: int,
+    model: str,
+    fields: dict[str, tuple[str, str]],
+) -> ChatterLog:
+    """What tracking messages on ``model`` need ({field: (type, label)}), or ChatterUnavailable."""
     _check_tracking_table(schema, version)
     lang = _user_lang(connection, schema, uid)
-    fields = {
-        name: _tracked_field(connection, schema, "mailing.mailing", name, ttype, string, lang)
-        for name, (ttype, string) in MAILING_FIELDS.items()
+    tracked = {
+        name: _tracked_field(connection, schema, model, name, ttype, string, lang)
+        for name, (ttype, string) in fields.items()
     }
     data = schema.t("ir_model_data")
     subtype_id = connection.execute(
@@ -110,7 +125,7 @@ def prepare_mailing_log(
         uid=uid,
         subtype_id=None if subtype_id is None else int(subtype_id),
         author=log_author(connection, schema, version, uid),
-        fields=fields,
+        fields=tracked,
     )
 
 
@@ -230,13 +245,15 @@ def log_tracking(
     res_id: int,
     changes: Sequence[FieldChange],
     now: datetime,
+    body: str = "",
 ) -> int:
-    """Insert the message and its tracking values; return the new mail_message id."""
+    """Insert the message and its tracking values; return the new mail_message id.
+    ``body``: what ``_track_set_log_message`` gave (17+), '' otherwise."""
     messages = schema.t("mail_message")
     values: dict[str, Any] = {
         "subject": None,
         "date": now.replace(microsecond=0),
-        "body": "",
+        "body": body,
         "model": model,
         "res_id": res_id,
         "record_name": None,
@@ -286,7 +303,10 @@ def tracking_values(log: ChatterLog, change: FieldChange) -> dict[str, Any]:
         }
     else:
         row = {"field_id": field.id}
-    if field.ttype == "selection":
+    if field.ttype == "boolean":  # stored as integers (mail.blacklist's active)
+        row["old_value_integer"] = int(bool(change.old))
+        row["new_value_integer"] = int(bool(change.new))
+    elif field.ttype == "selection":
         row["old_value_char"] = field.labels.get(change.old, change.old) if change.old else ""
         row["new_value_char"] = field.labels[change.new] if change.new else ""
     else:  # datetime
