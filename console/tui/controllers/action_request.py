@@ -27,6 +27,7 @@ WRITE_ACTIONS = frozenset(
         "cancel_campaign",
         "set_interval",
         "cause_action",
+        "remove_from_blacklist",
     }
 )
 # Which mail actions each list offers (pane kind -> actions).
@@ -45,6 +46,7 @@ KEYS = {
     "trigger": "t",
     "cancel-campaign": "c",
     "set-interval": "i",
+    "unblacklist": "D",
 }
 # Odoo's floor for a cron interval, and the value it recommends for the Email Queue Manager
 # (the same numbers as console.services.operations, which the TUI imports only in workers).
@@ -70,6 +72,7 @@ class ActionRequest:
     cron_name: str = ""
     journal_entry: str = ""  # undo: the journal entry the operator confirmed
     interval: tuple[int, str] | None = None  # set-interval: (number, unit)
+    reason: str = ""  # unblacklist: the wizard's Reason
 
     @property
     def label(self) -> str:
