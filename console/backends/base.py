@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:  # typing only: the TUI's first frame imports this module
     from console.config.odoo_conf import OdooConf
     from console.domain.actions import WriteOutcome
+    from console.domain.blacklist import BlacklistEntry, BlacklistPage, BlacklistQuery
     from console.domain.causes import FailedRow, TextGroup
     from console.domain.envelopes import EnvelopeCounts, EnvelopePage, PartnerFailures
     from console.domain.health import HealthFacts
@@ -194,6 +195,19 @@ class MailWriter(Protocol):
         notifications go back to the status and mail they had."""
         ...
 
+    def remove_from_blacklist(
+        self, ids: Sequence[int], *, reason: str, uid: int, now: datetime
+    ) -> WriteOutcome:
+        """The Unblacklist wizard on these entries (the active ones), with its chatter."""
+        ...
+
+    def blacklist_again(
+        self, left_as: dict[int, datetime], *, uid: int, now: datetime
+    ) -> WriteOutcome:
+        """Undo of a removal: the entries still as it left them (id -> its write_date)
+        blacklisted again as Odoo's ``_add`` does."""
+        ...
+
 
 class MailQueueBackend(Protocol):
     @property
@@ -287,6 +301,15 @@ class MailQueueBackend(Protocol):
 
     def messages_of_mails(self, mail_ids: Sequence[int]) -> list[int]:
         """The chatter messages of these mails (those that still exist), in their order."""
+        ...
+
+    def blacklist(self, query: BlacklistQuery) -> BlacklistPage:
+        """Odoo's e-mail blacklist, newest entry first, keyset-paged on the id, searched on
+        the address, each with its newest chatter line and who carries the address."""
+        ...
+
+    def blacklist_entries(self, emails: Sequence[str]) -> dict[str, BlacklistEntry]:
+        """The entries of these normalized addresses, active or not (missing: none)."""
         ...
 
     def crons(self) -> list[CronRow]:

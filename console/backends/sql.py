@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import TYPE_CHECKING, TypeVar
@@ -22,6 +23,7 @@ from console.backends.sql_errors import connection_error, query_error
 from console.backends.sql_writes import SqlMailWriter
 from console.config.connection import ConnectionSettings, ResolvedTarget, resolve_target
 from console.config.odoo_conf import OdooConf
+from console.domain.blacklist import BlacklistEntry, BlacklistPage, BlacklistQuery
 from console.domain.causes import FailedRow, TextGroup
 from console.domain.envelopes import EnvelopeCounts, EnvelopePage, PartnerFailures
 from console.domain.errors import ConsoleError, ReadOnlyRefused
@@ -331,6 +333,18 @@ class SqlBackend:
         wanted = list(dict.fromkeys(int(i) for i in mail_ids))
         found = self._run(lambda c: messages_of(c, self.schema, wanted))
         return list(dict.fromkeys(found[i] for i in wanted if i in found))
+
+    # -- the e-mail blacklist (console.odoo.blacklist) ---------------------------
+    def blacklist(self, query: BlacklistQuery) -> BlacklistPage:
+        from console.odoo import blacklist
+
+        bounded = replace(query, limit=max(1, min(query.limit, 1000)))
+        return self._run(lambda c: blacklist.blacklist_page(c, self.schema, bounded))
+
+    def blacklist_entries(self, emails: Sequence[str]) -> dict[str, BlacklistEntry]:
+        from console.odoo import blacklist
+
+        return self._run(lambda c: blacklist.entries_by_email(c, self.schema, list(emails)))
 
     # -- crons ------------------------------------------------------------------
     def crons(self) -> list[CronRow]:

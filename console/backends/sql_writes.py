@@ -183,6 +183,35 @@ class SqlMailWriter:
             self._connection, self._schema, previous, new_mails, uid=uid, now=now
         )
 
+    def remove_from_blacklist(
+        self, ids: Sequence[int], *, reason: str, uid: int, now: datetime
+    ) -> WriteOutcome:
+        from console.odoo import blacklist_writes
+
+        return blacklist_writes.remove_from_blacklist(
+            self._connection,
+            self._schema,
+            list(ids),
+            reason=reason,
+            uid=uid,
+            now=now,
+            version=self._backend.info.odoo_version,
+        )
+
+    def blacklist_again(
+        self, left_as: dict[int, datetime], *, uid: int, now: datetime
+    ) -> WriteOutcome:
+        from console.odoo import blacklist_writes
+
+        return blacklist_writes.blacklist_again(
+            self._connection,
+            self._schema,
+            left_as,
+            uid=uid,
+            now=now,
+            version=self._backend.info.odoo_version,
+        )
+
     def after_commit(self) -> None:
         """Wake Odoo's listeners about what was committed (PostgreSQL only: an SQLite
         database has none)."""

@@ -184,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     from console.cli.actions import add_action_parsers
 
     add_action_parsers(sub)
+    from console.cli.blacklist import add_blacklist_parsers
+
+    add_blacklist_parsers(sub)
     from console.cli.triage import add_triage_parsers
 
     add_triage_parsers(sub)
@@ -276,6 +279,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     if args.command in SUPPORT_COMMANDS:
         return dispatch_support(settings, args, tz)
+    from console.cli.blacklist import BLACKLIST_COMMANDS, dispatch_blacklist
+
+    if args.command in BLACKLIST_COMMANDS:
+        return dispatch_blacklist(settings, args, tz)
     from console.cli.triage import TRIAGE_COMMANDS, dispatch_triage
 
     if args.command in TRIAGE_COMMANDS:

@@ -27,6 +27,7 @@ ACTION_VERBS: dict[str, tuple[str, str]] = {
     "trigger": ("Run now", "Asked Odoo to run"),
     "cancel-campaign": ("Cancel", "Cancelled"),
     "set-interval": ("Change the interval of", "Changed the interval of"),
+    "unblacklist": ("Remove from the blacklist", "Removed from the blacklist"),
 }
 
 # What each action counts (mails unless said here).
@@ -37,7 +38,16 @@ ACTION_NOUNS: dict[str, str] = {
     "cancel-campaign": "campaign",
     "set-interval": "cron",
     "trigger": "cron",
+    "unblacklist": "address",
 }
+
+
+def plural(noun: str, count: int) -> str:
+    """'mail' -> 'mails', 'address' -> 'addresses'."""
+    if count == 1:
+        return noun
+    return noun + ("es" if noun.endswith("ss") else "s")
+
 
 # Above this many mails the operator must type the count to confirm.
 TYPE_COUNT_THRESHOLD = 50
@@ -112,7 +122,7 @@ class WriteOutcome:
         past = ACTION_VERBS.get(self.action, (self.action, self.action))[1]
         applied = len(self.applied)
         noun = self.noun or ACTION_NOUNS.get(self.action, "mail")
-        text = f"{past} {applied} {noun}{'s' if applied != 1 else ''}"
+        text = f"{past} {applied} {plural(noun, applied)}"
         if self.action in ("ignore", "ignore-messages"):
             count = len(self.notifications)
             text += f" ({count} failed notification{'s' if count != 1 else ''} set to canceled)"
@@ -132,7 +142,7 @@ class WriteOutcome:
 
 def confirmation_prompt(action: str, count: int, example: str) -> str:
     verb = ACTION_VERBS.get(action, (action, action))[0]
-    noun = ACTION_NOUNS.get(action, "mail") + ("" if count == 1 else "s")
+    noun = plural(ACTION_NOUNS.get(action, "mail"), count)
     if action == "send":
         return f"Send {count} {noun} now, through SMTP? For example {example}"
     return f"{verb} {count} {noun}? For example {example}"

@@ -68,6 +68,17 @@ def log_author(connection: Connection, schema: OdooSchema, version: int, uid: in
     return MessageAuthor(int(user.partner_id), email_from, reply_to)
 
 
+def catchall_of_user(
+    connection: Connection, schema: OdooSchema, version: int, uid: int
+) -> tuple[str, str | None] | None:
+    """The catchall address of user ``uid``'s company and the company's name (None: none)."""
+    users = schema.t("res_users")
+    company_id = connection.execute(
+        select(users.c.company_id).where(users.c.id == uid)
+    ).scalar_one_or_none()
+    return _catchall(connection, schema, version, company_id)
+
+
 def _formatted_reply_to(address: str, name: str | None, *, limit: int) -> str:
     """``_notify_get_reply_to_formatted_email`` with no record name (a log on no record)."""
     if len(address) >= limit:

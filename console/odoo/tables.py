@@ -285,6 +285,17 @@ KNOWN_COLUMNS: dict[str, dict[str, TypeEngine[Any]]] = {
     "res_groups_users_rel": {"gid": _INT, "uid": _INT},
     "res_groups_implied_rel": {"gid": _INT, "hid": _INT},
     "ir_model_access": {"id": _INT, "model_id": _INT, "group_id": _INT, "perm_read": _BOOL},
+    # the e-mail blacklist and who carries an address (console.odoo.blacklist)
+    "mail_blacklist": {
+        "id": _INT,
+        "email": _STR,
+        "active": _BOOL,
+        "create_uid": _INT,
+        "create_date": _TS,
+        "write_uid": _INT,
+        "write_date": _TS,
+    },
+    "mailing_contact": {"id": _INT, "name": _STR, "email": _STR, "email_normalized": _STR},
 }
 
 

@@ -255,13 +255,15 @@ def log_tracking(
     res_id: int,
     changes: Sequence[FieldChange],
     now: datetime,
+    body: str = "",
 ) -> int:
-    """Insert the message and its tracking values; return the new mail_message id."""
+    """Insert the message and its tracking values; return the new mail_message id.
+    ``body``: what ``_track_set_log_message`` gave (17+), '' otherwise."""
     messages = schema.t("mail_message")
     values: dict[str, Any] = {
         "subject": None,
         "date": now.replace(microsecond=0),
-        "body": "",
+        "body": body,
         "model": model,
         "res_id": res_id,
         "record_name": None,
@@ -311,7 +313,10 @@ def tracking_values(log: ChatterLog, change: FieldChange) -> dict[str, Any]:
         }
     else:
         row = {"field_id": field.id}
-    if field.ttype == "selection":
+    if field.ttype == "boolean":  # stored as integers (mail.blacklist's active)
+        row["old_value_integer"] = int(bool(change.old))
+        row["new_value_integer"] = int(bool(change.new))
+    elif field.ttype == "selection":
         row["old_value_char"] = field.labels.get(change.old, change.old) if change.old else ""
         row["new_value_char"] = field.labels[change.new] if change.new else ""
     elif field.ttype == "char":

@@ -23,7 +23,15 @@ from console.domain.actions import WriteOutcome
 from console.domain.errors import JournalUnwritable
 from console.domain.secrets import NO_SECRETS, SecretMask
 
-UNDOABLE_ACTIONS = ("retry", "cancel", "ignore", "ignore-messages", "resend", "fix-address")
+UNDOABLE_ACTIONS = (
+    "retry",
+    "cancel",
+    "ignore",
+    "ignore-messages",
+    "resend",
+    "fix-address",
+    "unblacklist",
+)
 
 
 def default_journal_path() -> Path:

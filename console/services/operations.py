@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import datetime
 
 from console.backends.base import MailQuery, MailQueueBackend, MailWriter
 from console.domain.actions import (
@@ -20,7 +21,7 @@ from console.domain.actions import (
 )
 from console.domain.errors import CronBusy, JournalUnwritable, ReadOnlyRefused, UsageError
 from console.domain.sanitize import one_line
-from console.domain.timefmt import sql_timestamp, utcnow_naive
+from console.domain.timefmt import SQL_TIMESTAMP, sql_timestamp, utcnow_naive
 from console.services.journal import Journal, JournalEntry
 from console.services.queue_schedule import checked_queue_interval, interval_note, next_queue_run
 from console.smtp.concurrency import ConcurrencyPolicy
@@ -285,6 +286,24 @@ class Operator:
         except LookupError:
             raise UsageError(f"No cron with id {cron_id}") from None
 
+    def unblacklist(self, ids: Sequence[int], reason: str) -> WriteOutcome:
+        """Odoo's Unblacklist wizard on these blacklist entries (console.odoo.blacklist_writes):
+        the active ones archived with the reason in their chatter; undo blacklists again."""
+        self._guard()
+        uid, now = self.uid, utcnow_naive()
+
+        def write(writer: MailWriter) -> tuple[WriteOutcome, dict[str, object]]:
+            outcome = writer.remove_from_blacklist(ids, reason=reason, uid=uid, now=now)
+            outcome = replace(outcome, details={**outcome.details, "reason": reason})
+            extra: dict[str, object] = {
+                "reason": reason,
+                "written": {"write_uid": uid, "write_date": sql_timestamp(now)},
+                "chatter_messages": {str(k): v for k, v in outcome.chatter.items()},
+            }
+            return outcome, extra
+
+        return self._journaled(write)
+
     def _set_state(
         self, action: str, ids: Sequence[int], from_states: Sequence[str], to_state: str
     ) -> WriteOutcome:
@@ -331,6 +350,11 @@ class Operator:
                 uid=uid,
                 now=utcnow_naive(),
             )
+        if entry.action == "unblacklist":
+            written = entry.data.get("written", {})
+            left_at = datetime.strptime(str(written.get("write_date")), SQL_TIMESTAMP)
+            left_as = {int(i): left_at for i in entry.data.get("applied", [])}
+            return writer.blacklist_again(left_as, uid=uid, now=utcnow_naive())
         if entry.action in ("ignore", "ignore-messages"):
             previous = {
                 int(k): str(v) for k, v in entry.data.get("previous_notifications", {}).items()

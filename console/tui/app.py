@@ -135,6 +135,12 @@ class MailQueueApp(EventApp):
     def action_toggle_pause(self) -> None:
         self.refresher.set_paused(not self.refresher.paused)
 
+    def action_blacklist(self) -> None:
+        from console.tui.screens.blacklist_screen import BlacklistScreen
+
+        if not isinstance(self.screen, BlacklistScreen):
+            self.push_screen(BlacklistScreen())
+
     def action_help(self) -> None:
         from console.tui.screens.help_screen import HelpScreen
 

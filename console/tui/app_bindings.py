@@ -51,5 +51,13 @@ APP_BINDINGS: list[BindingType] = [
         id="support.bundle",
         tooltip="Support bundle for a ticket (no secrets; reads only)",
     ),
+    Binding(
+        "B",
+        "blacklist",
+        "Blacklist",
+        show=False,
+        id="blacklist",
+        tooltip="Odoo's e-mail blacklist: search it, remove an address with a reason",
+    ),
     Binding("q", "quit", "Quit", id="quit"),
 ]

@@ -101,6 +101,11 @@ def system_commands(app: MailQueueApp) -> Iterator[SystemCommand]:
     )
     yield SystemCommand("Filter the list", "Filter mails in SQL (/)", lambda: _on_list(app, "/"))
     yield SystemCommand("Keys", "Every key binding (?)", app.action_help)
+    yield SystemCommand(
+        "Blacklist",
+        "Odoo's e-mail blacklist: search, remove an address with a reason (B)",
+        app.action_blacklist,
+    )
     for action, title, help_text in PALETTE_ACTIONS:
         yield SystemCommand(
             title,

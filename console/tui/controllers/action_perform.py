@@ -46,6 +46,9 @@ def perform(operator: Operator, request: ActionRequest) -> tuple[str, Severity, 
             number, unit = request.interval or (0, "")
             done = operator.set_cron_interval(ids[0], number, unit)
         return done.message(), outcome_severity(done), ()
+    if action == "unblacklist":
+        done = operator.unblacklist(ids, request.reason)
+        return done.message(), outcome_severity(done), ()
     if action == "retry":
         outcome = operator.retry(ids, include_cancelled=request.include_cancelled)
     elif action == "cancel":

@@ -29,6 +29,7 @@ WRITE_ACTIONS = frozenset(
         "cause_action",
         "resend",
         "fix_address",
+        "remove_from_blacklist",
     }
 )
 # Which mail actions each list offers (pane kind -> actions).
@@ -49,6 +50,7 @@ KEYS = {
     "trigger": "t",
     "cancel-campaign": "c",
     "set-interval": "i",
+    "unblacklist": "D",
 }
 # Odoo's floor for a cron interval, and the value it recommends for the Email Queue Manager
 # (the same numbers as console.services.operations, which the TUI imports only in workers).
@@ -77,6 +79,7 @@ class ActionRequest:
     email: str = ""  # fix-address: the new address
     expected_email: str | None = None  # fix-address: the address the operator saw
     then_resend: tuple[int, ...] = ()  # fix-address: the messages to resend afterwards
+    reason: str = ""  # unblacklist: the wizard's Reason
 
     @property
     def label(self) -> str:

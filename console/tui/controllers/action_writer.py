@@ -22,6 +22,7 @@ from console.tui.controllers.action_perform import not_applied, perform
 from console.tui.controllers.action_request import READ_ONLY_REFUSAL, ActionRequest, Dialog
 from console.tui.messages import ActionFinished
 from console.tui.panes.mail_table import MailListPane
+from console.tui.screens.blacklist_screen import BlacklistScreen
 from console.tui.screens.cause_mails import CauseMailsScreen
 from console.tui.screens.confirm_screen import ALL, ConfirmScreen
 from console.tui.screens.detail_screen import DetailScreen
@@ -146,7 +147,7 @@ class ActionWriter:
         screen = app.screen
         if isinstance(screen, DetailScreen):
             screen.load_detail()
-        elif isinstance(screen, CauseMailsScreen):
+        elif isinstance(screen, CauseMailsScreen | BlacklistScreen):
             screen.load()
         app.request_refresh(force=True)
 

@@ -132,7 +132,8 @@ def undo_dialog(entry: Mapping[str, Any], now: datetime | None = None) -> tuple[
     action = str(entry.get("action", ""))
     applied = [int(i) for i in entry.get("applied", []) or []]
     count = len(applied)
-    past = {"retry": "retry", "cancel": "cancel", "ignore": "ignore all"}.get(action, action)
+    past = {"retry": "retry", "cancel": "cancel", "ignore": "ignore all",
+            "unblacklist": "removal from the blacklist"}.get(action, action)  # fmt: skip
     when = _journal_age(entry.get("time"), now or datetime.now(UTC))
     who = one_line(str(entry.get("os_user") or ""))
     origin = ", ".join(p for p in (when, f"by {who}" if who else "") if p)
