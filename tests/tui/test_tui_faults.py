@@ -239,8 +239,10 @@ async def test_60x20_and_back_keeps_a_usable_layout(sample_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
         await settle(pilot, app)
-        full = app.query_one(TabBar).render().plain
-        assert "1 Outgoing 22" in full and "2 Failed 65" in full and "3 Causes 12" in full
+        tab_bar = app.query_one(TabBar)  # short labels once the envelopes are counted too
+        await wait_for(pilot, lambda: "9 Env" in tab_bar.render().plain, "the envelope count")
+        full = tab_bar.render().plain
+        assert "1 Out 22 │ 2 Fail 65 │ 3 Cause 12" in full and "9 Env" in full
 
         await pilot.resize_terminal(60, 20)
         await pilot.pause()
@@ -270,7 +272,7 @@ async def test_60x20_and_back_keeps_a_usable_layout(sample_path: Path) -> None:
         lines = screen_text(app).splitlines()
         assert len(lines) == 24
         assert "✖ 4 critical ▲ 3 warn" in lines[0]
-        assert "1 Outgoing 22 │ 2 Failed 65 │ 3 Causes 12" in lines[1]
+        assert "1 Out 22 │ 2 Fail 65 │ 3 Cause 12" in lines[1] and "9 Env" in lines[1]
 
 
 async def test_no_color_keeps_every_state_a_word(

@@ -101,7 +101,7 @@ async def test_the_causes_pane_shows_causes_as_computed_directly(
                 "configuration": "config",
             }.get(group.classification.klass, "?")
             assert cells[2] == group.classification.title
-        assert f"3 Causes {len(expected)}" in app.query_one(TabBar).render().plain
+        assert f"3 Causes {len(expected)}" in app.query_one(TabBar).build_text(200).plain
         total = sum(g.count for g in expected)
         assert f"{len(expected)} causes · {total} failed mails" in plain(
             pane.query_one(".status-line", Static)
@@ -170,7 +170,7 @@ async def test_r_on_a_cause_retries_exactly_its_mails(
         await settle(pilot, app)
         # The group is gone from the pane and the tab row, recomputed after the write.
         assert group.signature not in row_keys(causes_pane(app))
-        assert f"3 Causes {len(groups) - 1}" in app.query_one(TabBar).render().plain
+        assert f"3 Causes {len(groups) - 1}" in app.query_one(TabBar).build_text(200).plain
     after = dict(sql(sample_path, "SELECT id, state FROM mail_mail"))
     changed = {i for i in before if before[i] != after[i]}
     assert changed == target

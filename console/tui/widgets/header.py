@@ -192,6 +192,10 @@ class Tab:
     optional: bool = False  # shown when there is room, or when it is the active pane
 
 
+# How many optional tabs a form of the tab row leaves out.
+HIDE_NONE, HIDE_UNCOUNTED, HIDE_ALL = 0, 1, 2
+
+
 class TabBar(Static):
     """`1 Outgoing 52 │ 2 Failed 59 │ 3 Causes 12 │ …`, the active one in reverse video.
 
@@ -222,18 +226,30 @@ class TabBar(Static):
         return self.build_text(self.size.width or 80)
 
     def build_text(self, width: int) -> Text:
-        """The longest form that fits `width`: padded labels, short labels, keys only."""
+        """The longest form that fits `width`: padded labels, short labels, keys only.
+
+        Optional tabs without a count give way before a form shrinks; one that counts
+        something (the red envelopes) keeps its place until the labels are short."""
         forms = ((True, False, False), (True, True, False), (False, True, False))
         for padded, short, bare in forms:
-            for hide in (False, True):  # optional tabs give way before a form shrinks
+            for hide in (HIDE_NONE, HIDE_UNCOUNTED):
                 text = self._form(padded=padded, short=short, bare=bare, hide=hide)
                 if text.cell_len <= width:
                     return text
-        return self._form(padded=False, short=True, bare=True, hide=True)
+        for padded, short, bare in forms:
+            text = self._form(padded=padded, short=short, bare=bare, hide=HIDE_ALL)
+            if text.cell_len <= width:
+                return text
+        return self._form(padded=False, short=True, bare=True, hide=HIDE_ALL)
 
-    def _form(self, *, padded: bool, short: bool, bare: bool, hide: bool = False) -> Text:
+    def _hidden(self, tab: Tab, hide: int) -> bool:
+        if not tab.optional or tab.pane_id == self.active or hide == HIDE_NONE:
+            return False
+        return hide == HIDE_ALL or not tab.count
+
+    def _form(self, *, padded: bool, short: bool, bare: bool, hide: int = HIDE_NONE) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        shown = [t for t in self.tabs if not (hide and t.optional and t.pane_id != self.active)]
+        shown = [t for t in self.tabs if not self._hidden(t, hide)]
         for index, tab in enumerate(shown):
             if index:
                 text.append("│", style=Style(dim=True))
