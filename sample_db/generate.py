@@ -30,6 +30,7 @@ from sample_db.crons import build_crons
 from sample_db.field_catalog import build_field_catalog
 from sample_db.mails import MailFactory, MailSpec
 from sample_db.odoo_ddl import SUPPORTED_VERSIONS, add_constraints_and_indexes, create_tables
+from sample_db.odoo_ddl_blacklist import add_sample_blacklist
 from sample_db.scenario import Scenario
 from sample_db.sinks import PostgresSink, RowSink, SqliteSink
 
@@ -96,6 +97,7 @@ def build_database_report(
             _say(progress, "adding foreign keys and indexes")
             add_constraints_and_indexes(engine, version)
             _set_sequences(engine)
+        add_sample_blacklist(url, version, anchor=anchor)  # after the sequences: it inserts
         _say(progress, "analyzing")
         with engine.begin() as conn:
             conn.execute(sa.text("ANALYZE"))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from console.domain.blacklist import BlacklistQuery
-from sample_db.odoo_ddl_blacklist import add_blacklist, entry
+from sample_db.odoo_ddl_blacklist import add_blacklist, entry, forget_the_samples_entries
 from tests.helpers.cli import assert_one_line_error, run_cli
 from tests.helpers.db import Db
 
@@ -37,6 +37,7 @@ def scene(request: pytest.FixtureRequest, make_db: Callable[[str, int], Db]) -> 
     kind, version = request.param
     db = make_db(kind, version)
     ids = add_blacklist(db.url, version, at=AT)
+    forget_the_samples_entries(db.url)
     ann = entry(db.url, "ann@x.example", active=True, at=AT)
     old = entry(db.url, "old@x.example", active=False, at=AT)
     bob = entry(db.url, "bob@x.example", active=True, at=AT)

@@ -10,7 +10,7 @@ from pathlib import Path
 from textual.widgets import DataTable
 
 from console.tui.screens.blacklist_screen import BlacklistScreen, ReasonScreen
-from sample_db.odoo_ddl_blacklist import add_blacklist, entry
+from sample_db.odoo_ddl_blacklist import add_blacklist, entry, forget_the_samples_entries
 from tests.helpers.db import sql
 from tests.helpers.tui import (
     SIZE,
@@ -34,6 +34,7 @@ def blacklisted(path: Path) -> list[str]:
 def prepare(path: Path) -> None:
     url = f"sqlite:///{path}"
     add_blacklist(url, 17, at=AT)
+    forget_the_samples_entries(url)
     for address in ("ann@x.example", "bob@y.example", "cy@x.example"):
         entry(url, address, active=True, at=AT)
     entry(url, "gone@x.example", active=False, at=AT)
