@@ -190,6 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
     from console.cli.support import add_support_parsers
 
     add_support_parsers(sub)
+    from console.cli.bounces import add_bounce_parsers
+
+    add_bounce_parsers(sub)
     return parser
 
 
@@ -280,6 +283,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     if args.command in TRIAGE_COMMANDS:
         return dispatch_triage(settings, args, tz)
+    from console.cli.bounces import BOUNCE_COMMANDS, dispatch_bounces
+
+    if args.command in BOUNCE_COMMANDS:
+        return dispatch_bounces(settings, args, tz)
     handlers: dict[str, Callable[[MailQueueBackend, argparse.Namespace, tzinfo], str]] = {
         "status": _cmd_status,
         "mails": _cmd_mails,

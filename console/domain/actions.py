@@ -25,6 +25,7 @@ ACTION_VERBS: dict[str, tuple[str, str]] = {
     "trigger": ("Run now", "Asked Odoo to run"),
     "cancel-campaign": ("Cancel", "Cancelled"),
     "set-interval": ("Change the interval of", "Changed the interval of"),
+    "reset-bounce": ("Reset the bounce counter of", "Reset the bounce counters of"),
 }
 
 # What each action counts (mails unless said here).
@@ -33,6 +34,7 @@ ACTION_NOUNS: dict[str, str] = {
     "cancel-campaign": "campaign",
     "set-interval": "cron",
     "trigger": "cron",
+    "reset-bounce": "address",
 }
 
 # Above this many mails the operator must type the count to confirm.
@@ -125,7 +127,8 @@ class WriteOutcome:
 
 def confirmation_prompt(action: str, count: int, example: str) -> str:
     verb = ACTION_VERBS.get(action, (action, action))[0]
-    noun = ACTION_NOUNS.get(action, "mail") + ("" if count == 1 else "s")
+    noun = ACTION_NOUNS.get(action, "mail")
+    noun += "" if count == 1 else ("es" if noun.endswith("s") else "s")
     if action == "send":
         return f"Send {count} {noun} now, through SMTP? For example {example}"
     return f"{verb} {count} {noun}? For example {example}"

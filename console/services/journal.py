@@ -23,7 +23,7 @@ from console.domain.actions import WriteOutcome
 from console.domain.errors import JournalUnwritable
 from console.domain.secrets import NO_SECRETS, SecretMask
 
-UNDOABLE_ACTIONS = ("retry", "cancel", "ignore", "ignore-messages")
+UNDOABLE_ACTIONS = ("retry", "cancel", "ignore", "ignore-messages", "reset-bounce")
 
 
 def default_journal_path() -> Path:

@@ -130,6 +130,19 @@ class Operator:
             lambda w: (w.ignore_message_failures(message_ids, uid=uid, now=now), {})
         )
 
+    def reset_bounces(self, addresses: Sequence[str]) -> WriteOutcome:
+        """As Odoo when a mail arrives from each address (docs/odoo-bounces.md): the bounce
+        counters of its active partners and mailing contacts back to 0, journaled with the
+        former counters for undo; an address with none is skipped."""
+        self._guard()
+        uid, now = self.uid, utcnow_naive()
+
+        def write(writer: MailWriter) -> tuple[WriteOutcome, dict[str, object]]:
+            outcome = writer.reset_bounces(addresses, uid=uid, now=now)
+            return outcome, dict(outcome.details)
+
+        return self._journaled(write)
+
     def send(
         self,
         ids: Sequence[int],
@@ -266,7 +279,8 @@ class Operator:
         entry = self.journal.last_undoable(self.backend.info.display_url)
         if entry is None:
             raise UsageError(
-                "Nothing to undo: no retry, cancel or ignore in the journal for this database"
+                "Nothing to undo: no retry, cancel, ignore or reset-bounce in the journal for "
+                "this database"
             )
         uid = self.uid
         extra: dict[str, object] = {"undo_of": entry.id, "undone_action": entry.action}
@@ -274,6 +288,14 @@ class Operator:
 
     @staticmethod
     def _revert(writer: MailWriter, entry: JournalEntry, uid: int) -> WriteOutcome:
+        if entry.action == "reset-bounce":
+            reset = entry.data.get("reset")
+            return writer.restore_bounces(
+                reset if isinstance(reset, dict) else {},
+                left_as=entry.written,
+                uid=uid,
+                now=utcnow_naive(),
+            )
         if entry.action in ("ignore", "ignore-messages"):
             previous = {
                 int(k): str(v) for k, v in entry.data.get("previous_notifications", {}).items()
