@@ -27,6 +27,7 @@ WRITE_ACTIONS = frozenset(
         "cancel_campaign",
         "set_interval",
         "cause_action",
+        "reset_bounce",
     }
 )
 # Which mail actions each list offers (pane kind -> actions).
@@ -70,6 +71,7 @@ class ActionRequest:
     cron_name: str = ""
     journal_entry: str = ""  # undo: the journal entry the operator confirmed
     interval: tuple[int, str] | None = None  # set-interval: (number, unit)
+    addresses: tuple[str, ...] = ()  # reset-bounce: the normalized addresses
 
     @property
     def label(self) -> str:
@@ -80,6 +82,7 @@ class ActionRequest:
             "ignore-messages": "Ignore all",
             "cancel-campaign": "Cancel campaign",
             "set-interval": "Set interval",
+            "reset-bounce": "Reset bounces",
         }
         return labels.get(self.action) or ACTION_VERBS.get(self.action, (self.action, ""))[0]
 
