@@ -168,6 +168,45 @@ def bounce_counters(
 
 
 # -- rates --------------------------------------------------------------------------------
+# Neither mail_message.date nor mailing_trace.sent_datetime has an index: the windows are
+# bounded on the primary key instead, from the first row dated after the window's start
+# minus this slack (ids grow with time; a row dated far off its creation is the exception).
+SLACK = timedelta(days=2)
+
+
+def first_id_since(connection: Connection, table: str, column: str, since: datetime) -> int | None:
+    """The first id of ``table`` whose ``column`` is at or after ``since - SLACK``, found by
+    bisecting the primary key (a few dozen index lookups); None when the table is empty."""
+    low, high = connection.execute(text(f"SELECT min(id), max(id) FROM {table}")).one()
+    if low is None:
+        return None
+    bound, low, high = since - SLACK, int(low), int(high) + 1
+    probe = text(f"SELECT id, {column} FROM {table} WHERE id >= :at ORDER BY id LIMIT 1")
+    while low < high:
+        middle = (low + high) // 2
+        row = connection.execute(probe, {"at": middle}).first()
+        moment = None if row is None else as_naive_datetime(row[1])
+        if row is None or (moment is not None and moment >= bound):
+            high = middle
+        else:
+            low = int(row[0]) + 1
+    return low
+
+
+def _bounds(connection: Connection, schema: OdooSchema, since: datetime) -> dict[str, Any]:
+    notifications = (
+        first_id_since(connection, "mail_message", "date", since)
+        if notifications_readable(schema)
+        else None
+    )
+    traces = (
+        first_id_since(connection, "mailing_trace", "create_date", since)
+        if traces_readable(schema)
+        else None
+    )
+    return {"since": since, "first_message": notifications or 0, "first_trace": traces or 0}
+
+
 def _day(connection: Connection, column: str) -> str:
     if connection.dialect.name == "postgresql":
         return f"CAST(CAST({column} AS date) AS text)"
@@ -180,6 +219,7 @@ def sent_and_bounced_by_day(
     """UTC day -> (mails accepted, bounced) since ``since``: e-mail notifications dated by
     their message, mass-mailing traces by their ``sent_datetime``."""
     totals: dict[str, tuple[int, int]] = {}
+    bounds = _bounds(connection, schema, since)
 
     def add(rows: Any) -> None:
         for day, sent, bounced in rows:
@@ -193,10 +233,11 @@ def sent_and_bounced_by_day(
                     f"SELECT {_day(connection, 'm.date')}, count(*), "
                     "sum(CASE WHEN n.notification_status = 'bounce' THEN 1 ELSE 0 END) "
                     "FROM mail_message m JOIN mail_notification n ON n.mail_message_id = m.id "
-                    "WHERE m.date >= :since AND n.notification_type = 'email' "
+                    "WHERE m.id >= :first_message AND m.date >= :since "
+                    "AND n.notification_type = 'email' "
                     f"AND n.notification_status IN {_SENT_N} GROUP BY 1"
                 ),
-                {"since": since},
+                bounds,
             )
         )
     if traces_readable(schema):
@@ -205,10 +246,11 @@ def sent_and_bounced_by_day(
                 text(
                     f"SELECT {_day(connection, 't.sent_datetime')}, count(*), "
                     "sum(CASE WHEN t.trace_status = 'bounce' THEN 1 ELSE 0 END) "
-                    "FROM mailing_trace t WHERE t.sent_datetime >= :since "
+                    "FROM mailing_trace t WHERE t.id >= :first_trace "
+                    "AND t.sent_datetime >= :since "
                     f"AND t.trace_type = 'mail' AND t.trace_status IN {_SENT_T} GROUP BY 1"
                 ),
-                {"since": since},
+                bounds,
             )
         )
     return totals
@@ -217,26 +259,27 @@ def sent_and_bounced_by_day(
 def window(connection: Connection, schema: OdooSchema, label: str, since: datetime) -> RateWindow:
     """The mails accepted since ``since`` and how many of them bounced."""
     sent = bounced = 0
+    bounds = _bounds(connection, schema, since)
     if notifications_readable(schema):
         row = connection.execute(
             text(
                 "SELECT count(*), "
                 "sum(CASE WHEN n.notification_status = 'bounce' THEN 1 ELSE 0 END) "
                 "FROM mail_message m JOIN mail_notification n ON n.mail_message_id = m.id "
-                "WHERE m.date >= :since AND n.notification_type = 'email' "
-                f"AND n.notification_status IN {_SENT_N}"
+                "WHERE m.id >= :first_message AND m.date >= :since "
+                f"AND n.notification_type = 'email' AND n.notification_status IN {_SENT_N}"
             ),
-            {"since": since},
+            bounds,
         ).one()
         sent, bounced = int(row[0]), int(row[1] or 0)
     if traces_readable(schema):
         row = connection.execute(
             text(
                 "SELECT count(*), sum(CASE WHEN t.trace_status = 'bounce' THEN 1 ELSE 0 END) "
-                "FROM mailing_trace t WHERE t.sent_datetime >= :since "
+                "FROM mailing_trace t WHERE t.id >= :first_trace AND t.sent_datetime >= :since "
                 f"AND t.trace_type = 'mail' AND t.trace_status IN {_SENT_T}"
             ),
-            {"since": since},
+            bounds,
         ).one()
         sent, bounced = sent + int(row[0]), bounced + int(row[1] or 0)
     return RateWindow(label, sent, bounced)

@@ -92,12 +92,15 @@ def scene(request: pytest.FixtureRequest, make_db: Callable[[str, int], Db]) -> 
            "WHERE notification_status = 'bounce'")  # fmt: skip
     db.sql("UPDATE mailing_trace SET trace_status = 'sent' WHERE trace_status = 'bounce'")
     db.sql("UPDATE res_partner SET message_bounce = 0")
-    recent, (ann, _, _, _) = _message(
-        db, NOW - timedelta(hours=2), ["bounce", "sent", "sent", "exception"],
-        ["Ann", "Dan", "Eve", "Fay"],
-    )  # fmt: skip
-    older, _ = _message(db, NOW - timedelta(days=3), ["bounce", "ready"], ["Bob", "Gus"])
+    # oldest first: ids grow with time, as in Odoo (the windows bisect on the id)
     oldest, _ = _message(db, NOW - timedelta(days=10), ["bounce"], ["Cy"])
+    older, _ = _message(db, NOW - timedelta(days=3), ["bounce", "ready"], ["Bob", "Gus"])
+    recent, (ann, _, _, _) = _message(
+        db,
+        NOW - timedelta(hours=2),
+        ["bounce", "sent", "sent", "exception"],
+        ["Ann", "Dan", "Eve", "Fay"],
+    )
     db.sql("UPDATE res_partner SET message_bounce = 3 WHERE id = :p", p=ann)
     archived = db.insert(
         "res_partner", name="Ann (old)", email="ann@x.example", email_normalized="ann@x.example",
@@ -129,6 +132,27 @@ def test_rates_count_accepted_mails_in_each_window(scene: Scene) -> None:
     assert by_day[(NOW - timedelta(days=10)).date().isoformat()] == (1, 1)
     assert by_day[(NOW - timedelta(days=3)).date().isoformat()] == (1, 1)
     assert sum(d.sent for d in overview.days) == 12
+
+
+def test_windows_start_at_a_bisected_id(scene: Scene) -> None:
+    """No index on mail_message.date: the window starts at the first id dated after its
+    start minus two days, found by bisecting the primary key."""
+    from sqlalchemy import create_engine
+
+    from console.odoo.bounces import first_id_since
+
+    engine = create_engine(scene.db.url)
+    try:
+        with engine.connect() as connection:
+            week = first_id_since(connection, "mail_message", "date", NOW - timedelta(days=7))
+            fortnight = first_id_since(connection, "mail_message", "date", NOW - timedelta(days=14))
+            later = first_id_since(connection, "mail_message", "date", NOW + timedelta(days=9))
+            top = connection.exec_driver_sql("SELECT max(id) FROM mail_message").scalar()
+    finally:
+        engine.dispose()
+    assert week == scene.older  # the 10-day-old message is before NOW - 9 days
+    assert fortnight == scene.oldest
+    assert later == int(top) + 1  # nothing that recent: the window reads no row
 
 
 def test_campaign_ratio_is_odoos_for_the_version(scene: Scene) -> None:
@@ -164,9 +188,9 @@ def test_bounced_lists_are_keyset_pages(scene: Scene) -> None:
     page = backend.bounced_notifications(limit=2)
     assert page.has_more and len(page.rows) == 2
     messages = [getattr(r, "message_id", None) for r in page.rows]
-    assert messages == [scene.oldest, scene.older]  # newest notification first
+    assert messages == [scene.recent, scene.older]  # newest notification first
     rest = backend.bounced_notifications(before_id=page.rows[-1].notification_id, limit=10)  # type: ignore[union-attr]
-    assert [getattr(r, "message_id", None) for r in rest.rows] == [scene.recent]
+    assert [getattr(r, "message_id", None) for r in rest.rows] == [scene.oldest]
     assert not rest.has_more
     traces = backend.bounced_traces(limit=10)
     assert len(traces.rows) == 2 and not traces.has_more
@@ -182,7 +206,7 @@ def test_bounces_command_json(scene: Scene) -> None:
     assert len(shown["days"]) == 3
     assert shown["top"][0]["id"] == scene.ann and shown["top"][0]["bounces"] == 3
     assert [n["message_id"] for n in shown["notifications"]] == [
-        scene.oldest, scene.older, scene.recent
+        scene.recent, scene.older, scene.oldest
     ]  # fmt: skip
     text = run_cli("bounces", "--db", scene.db.url)
     assert text.returncode == 0 and "Most bounces" in text.stdout
