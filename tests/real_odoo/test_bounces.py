@@ -20,7 +20,7 @@ import pytest
 from testkit.smtp_server import SmtpTestServer
 from tests.helpers.cli import run_cli
 from tests.real_odoo.odoo_instance import OdooInstance
-from tests.real_odoo.rows import fetch
+from tests.real_odoo.rows import assert_twins, fetch, one
 from tests.real_odoo.traffic import configure_servers
 
 SENT = """
@@ -39,6 +39,10 @@ env['mailing.contact'].create([
     {'name': 'Carl', 'email': 'carl@good.example', 'list_ids': [(4, lst.id)]},
     {'name': 'Dina', 'email': 'dina@good.example', 'list_ids': [(4, lst.id)]},
     {'name': 'Ann as contact', 'email': 'ann@good.example', 'list_ids': [(4, lst.id)]},
+])
+twin_contacts = env['mailing.contact'].create([
+    {'name': 'Resa as contact', 'email': 'resa@good.example'},
+    {'name': 'Resb as contact', 'email': 'resb@good.example'},
 ])
 mailing = env['mailing.mailing'].create({
     'subject': 'Bounce campaign', 'body_html': '<p>news</p>',
@@ -65,6 +69,7 @@ result = {
     'trace_ids': {t.email: t.message_id for t in traces},
     'trace_statuses': sorted(traces.mapped('trace_status')),
     'bounce_address': bounce,
+    'twin_contacts': twin_contacts.ids,
 }
 """
 
@@ -238,8 +243,20 @@ def test_reset_twin(odoo: OdooInstance, bounced: tuple[str, Any]) -> None:
     report = console_json(
         odoo, db, "reset-bounce", "resb@good.example", "--yes", "--odoo-user", "admin"
     )
-    assert report["applied"] == [b], report
+    contact_a, contact_b = built["twin_contacts"]
+    assert report["applied"] == [b, contact_b], report  # the partner, then the contact
     assert row(a) == row(b) == {"message_bounce": 0, "write_uid": 2, "active": True}
+    # the whole rows, but for what names each twin or points to itself (and times)
+    own = frozenset({"name", "email", "email_normalized", "complete_name", "display_name",
+                     "commercial_partner_id"})  # fmt: skip
+    assert_twins(one(odoo, db, "res_partner", b), one(odoo, db, "res_partner", a),
+                 "reset partner", ignore=own)  # fmt: skip
+    left, right = (
+        one(odoo, db, "mailing_contact", contact_b),
+        one(odoo, db, "mailing_contact", contact_a),
+    )
+    assert left["message_bounce"] == 0 and left["write_uid"] == 2
+    assert_twins(left, right, "reset contact", ignore=own)
     contact = fetch(
         odoo, db, "SELECT id FROM mailing_contact WHERE email = %s", "carl@good.example"
     )[0]["id"]
