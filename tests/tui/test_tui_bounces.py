@@ -85,3 +85,16 @@ async def test_read_only_hides_the_reset(sample_path: Path) -> None:
         assert "Z" not in shown_keys(app)
         pane = app.query_one(BouncesPane)
         assert pane.blacklist_target() is None  # the cursor is on the 24h rate
+
+
+async def test_the_health_pane_judges_the_bounce_rate(sample_path: Path) -> None:
+    from console.tui.panes.health_pane import HealthPane
+
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("6")
+        await settle(pilot, app)
+        results = {r.id: r for r in app.query_one(HealthPane).results}
+        assert results["bounces"].title == "Bounce rate"
+        assert results["bounces"].summary.startswith("bounce rate ")
