@@ -54,6 +54,8 @@ def check_bounces(facts: HealthFacts, thresholds: Thresholds) -> CheckResult:
     status = worst(statuses)
     why = "; ".join(_said(w, thresholds) for w in windows)
     summary = "bounce rate " + ", ".join(f"{percent(w.rate)} {w.label}" for w in windows)
+    if not any(w.sent for w in windows):
+        summary = "no mail accepted in 7 days"
     if status is Status.OK:
         return ok_result("bounces", title, summary, why, *perf)
     critical = status is Status.CRITICAL
