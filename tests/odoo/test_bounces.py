@@ -296,3 +296,29 @@ def test_health_check_reads_the_windows(scene: Scene) -> None:
         "check", "--db", scene.db.url, "--warn-bounce-rate", "9", "--crit-bounce-rate", "3"
     )
     assert wrong.returncode == 3 and "warn <= crit" in wrong.stdout
+
+
+def test_without_mass_mailing(make_db: Callable[[str, int], Db], tmp_path: Path) -> None:
+    """No mass_mailing: no mailing_contact, mailing_trace or mailing_mailing table. The
+    reads say so instead of failing, and the reset writes the partners alone."""
+    db = make_db("sqlite", 17)
+    tables = [str(r[0]) for r in db.sql("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in [t for t in tables if t.startswith(("mailing_", "mail_mass_mailing"))]:
+        db.sql(f'DROP TABLE "{table}"')
+    partner = int(db.one("SELECT min(id) FROM res_partner WHERE email LIKE '%@%'")[0])
+    db.sql(
+        "UPDATE res_partner SET message_bounce = 2, email_normalized = lower(email) WHERE id = :p",
+        p=partner,
+    )
+    address = str(db.one("SELECT email_normalized FROM res_partner WHERE id = :p", p=partner)[0])
+    backend = db.backend()
+    overview = backend.bounce_overview(days=2, limit=5, now=NOW)
+    assert overview.contacts_readable is False and overview.campaigns == ()
+    assert backend.bounced_traces(limit=5).rows == ()
+    assert backend.bounce_counters("mailing.contact") == []
+    shown = run_cli("bounces", "--db", db.url)
+    assert shown.returncode == 0 and "mass_mailing is not installed" in shown.stdout
+    done = run_cli("reset-bounce", address, "--yes", "--json", "--db", db.url,
+                   "--journal", str(tmp_path / "j.jsonl"))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["applied"] == [partner]
