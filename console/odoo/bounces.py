@@ -172,6 +172,7 @@ def bounce_counters(
 # bounded on the primary key instead, from the first row dated after the window's start
 # minus this slack (ids grow with time; a row dated far off its creation is the exception).
 SLACK = timedelta(days=2)
+WEEK = timedelta(days=7)
 
 
 def first_id_since(connection: Connection, table: str, column: str, since: datetime) -> int | None:
@@ -193,7 +194,7 @@ def first_id_since(connection: Connection, table: str, column: str, since: datet
     return low
 
 
-def _bounds(connection: Connection, schema: OdooSchema, since: datetime) -> dict[str, Any]:
+def window_bounds(connection: Connection, schema: OdooSchema, since: datetime) -> dict[str, Any]:
     notifications = (
         first_id_since(connection, "mail_message", "date", since)
         if notifications_readable(schema)
@@ -219,7 +220,7 @@ def sent_and_bounced_by_day(
     """UTC day -> (mails accepted, bounced) since ``since``: e-mail notifications dated by
     their message, mass-mailing traces by their ``sent_datetime``."""
     totals: dict[str, tuple[int, int]] = {}
-    bounds = _bounds(connection, schema, since)
+    bounds = window_bounds(connection, schema, since)
 
     def add(rows: Any) -> None:
         for day, sent, bounced in rows:
@@ -256,10 +257,17 @@ def sent_and_bounced_by_day(
     return totals
 
 
-def window(connection: Connection, schema: OdooSchema, label: str, since: datetime) -> RateWindow:
-    """The mails accepted since ``since`` and how many of them bounced."""
+def window(
+    connection: Connection,
+    schema: OdooSchema,
+    label: str,
+    since: datetime,
+    bounds: dict[str, Any] | None = None,
+) -> RateWindow:
+    """The mails accepted since ``since`` and how many of them bounced; the rows are read
+    from the first ids in ``bounds`` (``window_bounds`` of an earlier start: bisect once)."""
     sent = bounced = 0
-    bounds = _bounds(connection, schema, since)
+    bounds = {**(bounds or window_bounds(connection, schema, since)), "since": since}
     if notifications_readable(schema):
         row = connection.execute(
             text(
@@ -350,9 +358,10 @@ def overview(
     partners = bounce_counters(connection, schema, "res.partner", after=None, limit=limit)
     contacts = bounce_counters(connection, schema, "mailing.contact", after=None, limit=limit)
     ranked = sorted([*partners, *contacts], key=lambda c: (-c.bounces, c.model, c.record_id))
+    week = window_bounds(connection, schema, now - WEEK)
     return BounceOverview(
-        last_24h=window(connection, schema, "24h", now - timedelta(hours=24)),
-        last_7d=window(connection, schema, "7d", now - timedelta(days=7)),
+        last_24h=window(connection, schema, "24h", now - timedelta(hours=24), week),
+        last_7d=window(connection, schema, "7d", now - WEEK, week),
         days=days(connection, schema, now, days_back),
         campaigns=tuple(campaign_rates(connection, schema, version, before_id=None, limit=limit)),
         counters=tuple(ranked[:limit]),

@@ -25,6 +25,7 @@ from console.domain.mail_crons import EMAIL_QUEUE, MASS_MAILING_QUEUE, find_cron
 from console.domain.models import CampaignRow, CronRow
 from console.domain.timefmt import as_naive_datetime, utcnow_naive
 from console.odoo import mail_queries as mail_sql
+from console.odoo.bounces import WEEK, window_bounds
 from console.odoo.bounces import window as bounce_window
 from console.odoo.envelopes import envelope_counts
 from console.odoo.schema import OdooSchema
@@ -137,9 +138,10 @@ def gather_facts(source: FactSource, *, now: datetime | None = None) -> HealthFa
 def _bounce_windows(
     connection: Connection, schema: OdooSchema, now: datetime
 ) -> tuple[RateWindow, ...]:
+    week = window_bounds(connection, schema, now - WEEK)
     return (
-        bounce_window(connection, schema, "24h", now - timedelta(hours=24)),
-        bounce_window(connection, schema, "7d", now - timedelta(days=7)),
+        bounce_window(connection, schema, "24h", now - timedelta(hours=24), week),
+        bounce_window(connection, schema, "7d", now - WEEK, week),
     )
 
 
