@@ -171,6 +171,7 @@ def bounces_json(
                 "partner": n.partner_name,
                 "email": n.email,
                 "failure": n.words,
+                "reason": n.failure_reason,
             }
             for n in notifications
         ],
