@@ -23,6 +23,7 @@ if TYPE_CHECKING:  # typing only: the TUI's first frame imports this module
     from console.config.odoo_conf import OdooConf
     from console.domain.actions import WriteOutcome
     from console.domain.blacklist import BlacklistEntry, BlacklistPage, BlacklistQuery
+    from console.domain.bounces import BounceCounter, BounceOverview, BouncePage
     from console.domain.causes import FailedRow, TextGroup
     from console.domain.envelopes import EnvelopeCounts, EnvelopePage, PartnerFailures
     from console.domain.health import HealthFacts
@@ -208,6 +209,20 @@ class MailWriter(Protocol):
         blacklisted again as Odoo's ``_add`` does."""
         ...
 
+    # -- bounces (docs/odoo-bounces.md) --
+    def reset_bounces(self, addresses: Sequence[str], *, uid: int, now: datetime) -> WriteOutcome:
+        """As Odoo on a mail from each (normalized) address: ``message_bounce = 0`` on the
+        active records with bounces of every blacklist model; addresses without any are
+        skipped. ``details["reset"]`` keeps the former counters for undo."""
+        ...
+
+    def restore_bounces(
+        self, reset: dict[str, object], *, left_as: tuple[int, str] | None, uid: int,
+        now: datetime,
+    ) -> WriteOutcome:  # fmt: skip
+        """Undo of a reset, for the records whose counter is still 0."""
+        ...
+
 
 class MailQueueBackend(Protocol):
     @property
@@ -310,6 +325,32 @@ class MailQueueBackend(Protocol):
 
     def blacklist_entries(self, emails: Sequence[str]) -> dict[str, BlacklistEntry]:
         """The entries of these normalized addresses, active or not (missing: none)."""
+        ...
+
+    # -- bounces (docs/odoo-bounces.md) --
+    def bounce_overview(
+        self, *, days: int = 14, limit: int = 20, now: datetime | None = None
+    ) -> BounceOverview:
+        """The bounce rates over the last 24 hours and 7 days, per day for ``days`` days
+        and for the newest ``limit`` campaigns (Odoo's ratio), and the ``limit`` partners
+        and mailing contacts with the most bounces."""
+        ...
+
+    def bounced_notifications(
+        self, *, before_id: int | None = None, limit: int = 200
+    ) -> BouncePage:
+        """The bounced e-mail notifications, newest first (keyset on their id)."""
+        ...
+
+    def bounced_traces(self, *, before_id: int | None = None, limit: int = 200) -> BouncePage:
+        """The bounced mass-mailing traces, newest first (keyset on their id)."""
+        ...
+
+    def bounce_counters(
+        self, model: str, *, after: tuple[int, int] | None = None, limit: int = 200
+    ) -> list[BounceCounter]:
+        """Records of ``model`` (res.partner, mailing.contact) with bounces, most first,
+        keyset after (bounces, id); empty when the model's table is missing."""
         ...
 
     def crons(self) -> list[CronRow]:

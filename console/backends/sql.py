@@ -24,6 +24,7 @@ from console.backends.sql_writes import SqlMailWriter
 from console.config.connection import ConnectionSettings, ResolvedTarget, resolve_target
 from console.config.odoo_conf import OdooConf
 from console.domain.blacklist import BlacklistEntry, BlacklistPage, BlacklistQuery
+from console.domain.bounces import BounceCounter, BounceOverview, BouncePage
 from console.domain.causes import FailedRow, TextGroup
 from console.domain.envelopes import EnvelopeCounts, EnvelopePage, PartnerFailures
 from console.domain.errors import ConsoleError, ReadOnlyRefused
@@ -40,6 +41,7 @@ from console.domain.models import (
 from console.domain.queue_index import QueueIndexFacts
 from console.domain.secrets import Credential, SecretMask
 from console.domain.timefmt import utcnow_naive
+from console.odoo import bounces as bounce_sql
 from console.odoo import campaign_list, cron_list, mail_config, mail_detail, mail_list
 from console.odoo import causes as cause_sql
 from console.odoo import crons as cron_sql
@@ -347,6 +349,43 @@ class SqlBackend:
         return self._run(lambda c: blacklist.entries_by_email(c, self.schema, list(emails)))
 
     # -- crons ------------------------------------------------------------------
+    # -- bounces (docs/odoo-bounces.md) ---------------------------------------
+    def bounce_overview(
+        self, *, days: int = 14, limit: int = 20, now: datetime | None = None
+    ) -> BounceOverview:
+        moment = now or utcnow_naive()
+        version = self._info.odoo_version
+        return self._run(
+            lambda c: bounce_sql.overview(
+                c, self.schema, version, days_back=days, limit=limit, now=moment
+            )
+        )
+
+    def bounced_notifications(
+        self, *, before_id: int | None = None, limit: int = 200
+    ) -> BouncePage:
+        mask = self.secret_mask()
+        return self._run(
+            lambda c: bounce_sql.bounced_notifications(
+                c, self.schema, before_id=before_id, limit=limit, mask=mask
+            )
+        )
+
+    def bounced_traces(self, *, before_id: int | None = None, limit: int = 200) -> BouncePage:
+        mask = self.secret_mask()
+        return self._run(
+            lambda c: bounce_sql.bounced_traces(
+                c, self.schema, before_id=before_id, limit=limit, mask=mask
+            )
+        )
+
+    def bounce_counters(
+        self, model: str, *, after: tuple[int, int] | None = None, limit: int = 200
+    ) -> list[BounceCounter]:
+        return self._run(
+            lambda c: bounce_sql.bounce_counters(c, self.schema, model, after=after, limit=limit)
+        )
+
     def crons(self) -> list[CronRow]:
         now = utcnow_naive()
 

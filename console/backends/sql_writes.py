@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection
 from console.domain.actions import WriteOutcome
 from console.domain.errors import ConsoleError
 from console.odoo import (
+    bounce_writes,
     bus,
     cron_writes,
     mailing_writes,
@@ -210,6 +211,20 @@ class SqlMailWriter:
             uid=uid,
             now=now,
             version=self._backend.info.odoo_version,
+        )
+
+    # -- bounces (docs/odoo-bounces.md) --
+    def reset_bounces(self, addresses: Sequence[str], *, uid: int, now: datetime) -> WriteOutcome:
+        return bounce_writes.reset_bounces(
+            self._connection, self._schema, addresses, uid=uid, now=now
+        )
+
+    def restore_bounces(
+        self, reset: dict[str, object], *, left_as: tuple[int, str] | None, uid: int,
+        now: datetime,
+    ) -> WriteOutcome:  # fmt: skip
+        return bounce_writes.restore_bounces(
+            self._connection, self._schema, reset, left_as=left_as, uid=uid, now=now
         )
 
     def after_commit(self) -> None:

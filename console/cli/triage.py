@@ -43,8 +43,10 @@ def add_triage_parsers(sub: Any) -> None:
     causes.add_argument("--limit", type=int, default=100, help="at most this many causes")
     doctor = sub("doctor", "run every health check: what is wrong, why, and what to do")
     _add_daily_limit(doctor)
+    _add_bounce_thresholds(doctor)
     check = sub("check", "one-line health check for Nagios/Icinga (exit 0/1/2/3)")
     _add_daily_limit(check)
+    _add_bounce_thresholds(check)
     check.add_argument(
         "--warn-failed", type=int, default=10, metavar="N", help="WARNING from N failed mails"
     )
@@ -79,6 +81,48 @@ def _add_daily_limit(command: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         help="your provider's mails-per-day quota: compare the last 24 hours against it",
     )
+
+
+def _add_bounce_thresholds(command: argparse.ArgumentParser) -> None:
+    """The bounce-rate check's thresholds (README "Bounces")."""
+    defaults = Thresholds()
+    for flag, default, text in (
+        ("--warn-bounce-rate", defaults.warn_bounce_rate * 100, "WARNING from this bounce rate"),
+        ("--crit-bounce-rate", defaults.crit_bounce_rate * 100, "CRITICAL from this bounce rate"),
+    ):
+        command.add_argument(
+            flag,
+            type=float,
+            default=default,
+            metavar="PERCENT",
+            help=f"{text} (default {default:g})",
+        )
+    command.add_argument(
+        "--bounce-min-sent",
+        type=int,
+        default=defaults.bounce_min_sent,
+        metavar="N",
+        help="judge a window's bounce rate only from N mails sent in it "
+        f"(default {defaults.bounce_min_sent})",
+    )
+
+
+def _bounce_thresholds(args: argparse.Namespace) -> dict[str, Any]:
+    defaults = Thresholds()
+    warn = getattr(args, "warn_bounce_rate", defaults.warn_bounce_rate * 100)
+    crit = getattr(args, "crit_bounce_rate", defaults.crit_bounce_rate * 100)
+    least = getattr(args, "bounce_min_sent", defaults.bounce_min_sent)
+    if not (0 < warn <= 100 and 0 < crit <= 100) or warn > crit:
+        raise UsageError(
+            "--warn-bounce-rate and --crit-bounce-rate are percentages above 0, warn <= crit"
+        )
+    if least < 1:
+        raise UsageError("--bounce-min-sent must be at least 1")
+    return {
+        "warn_bounce_rate": warn / 100,
+        "crit_bounce_rate": crit / 100,
+        "bounce_min_sent": least,
+    }
 
 
 def run_triage(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> tuple[str, int]:
@@ -204,7 +248,12 @@ def _thresholds(args: argparse.Namespace) -> Thresholds:
     oldest = getattr(args, "max_oldest_outgoing", None)
     if oldest is not None and oldest <= 0:
         raise UsageError("--max-oldest-outgoing must be a positive number of minutes")
-    return Thresholds(warn_failed=warn, crit_failed=crit, max_oldest_outgoing_min=oldest)
+    return Thresholds(
+        warn_failed=warn,
+        crit_failed=crit,
+        max_oldest_outgoing_min=oldest,
+        **_bounce_thresholds(args),
+    )
 
 
 def _daily_limit(args: argparse.Namespace) -> int | None:

@@ -28,6 +28,7 @@ ACTION_VERBS: dict[str, tuple[str, str]] = {
     "cancel-campaign": ("Cancel", "Cancelled"),
     "set-interval": ("Change the interval of", "Changed the interval of"),
     "unblacklist": ("Remove from the blacklist", "Removed from the blacklist"),
+    "reset-bounce": ("Reset the bounce counter of", "Reset the bounce counters of"),
 }
 
 # What each action counts (mails unless said here).
@@ -39,6 +40,7 @@ ACTION_NOUNS: dict[str, str] = {
     "set-interval": "cron",
     "trigger": "cron",
     "unblacklist": "address",
+    "reset-bounce": "address",
 }
 
 

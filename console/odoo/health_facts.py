@@ -18,12 +18,15 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from console.config.odoo_conf import OdooConf, smtp_ssl_enabled
+from console.domain.bounces import RateWindow
 from console.domain.errors import ConsoleError
 from console.domain.health import ConfFact, HealthFacts, ServerFact
 from console.domain.mail_crons import EMAIL_QUEUE, MASS_MAILING_QUEUE, find_cron
 from console.domain.models import CampaignRow, CronRow
 from console.domain.timefmt import as_naive_datetime, utcnow_naive
 from console.odoo import mail_queries as mail_sql
+from console.odoo.bounces import WEEK, window_bounds
+from console.odoo.bounces import window as bounce_window
 from console.odoo.envelopes import envelope_counts
 from console.odoo.schema import OdooSchema
 
@@ -96,6 +99,7 @@ def gather_facts(source: FactSource, *, now: datetime | None = None) -> HealthFa
     failures = g.sql("failure times", lambda c: _failure_counts(c, schema, now))
     volume = g.sql("mail volume", lambda c: _volume(c, schema, now))
     envelopes = g.sql("red envelopes", lambda c: envelope_counts(c, schema))
+    bounces = g.sql("bounce rates", lambda c: _bounce_windows(c, schema, now))
     servers = g.sql("ir_mail_server", lambda c: _servers(c, schema))
     default_from, from_source = _default_from(version, params, company_alias, conf)
     return HealthFacts(
@@ -124,12 +128,23 @@ def gather_facts(source: FactSource, *, now: datetime | None = None) -> HealthFa
         failures_last_hour=None if failures is None else failures[0],
         failures_prev_24h=None if failures is None else failures[1],
         envelopes=envelopes,
+        bounces=bounces,
         volume_24h=volume,
         unreadable=tuple(g.unreadable),
     )
 
 
 # -- individual facts ---------------------------------------------------------------------
+def _bounce_windows(
+    connection: Connection, schema: OdooSchema, now: datetime
+) -> tuple[RateWindow, ...]:
+    week = window_bounds(connection, schema, now - WEEK)
+    return (
+        bounce_window(connection, schema, "24h", now - timedelta(hours=24), week),
+        bounce_window(connection, schema, "7d", now - WEEK, week),
+    )
+
+
 def _params(connection: Connection, schema: OdooSchema) -> dict[str, str]:
     if not schema.has_table("ir_config_parameter"):
         return {}

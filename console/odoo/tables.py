@@ -94,6 +94,16 @@ KNOWN_COLUMNS: dict[str, dict[str, TypeEngine[Any]]] = {
         "company_id": _INT,
         "lang": _STR,
         "partner_share": _BOOL,
+        "message_bounce": _INT,  # bounces (docs/odoo-bounces.md)
+        "write_uid": _INT,
+        "write_date": _TS,
+    },
+    "mailing_contact": {  # mass_mailing; bounces (docs/odoo-bounces.md)
+        "id": _INT,
+        "name": _STR,
+        "email": _STR,
+        "email_normalized": _STR,
+        "message_bounce": _INT,
         "write_uid": _INT,
         "write_date": _TS,
     },
@@ -114,7 +124,7 @@ KNOWN_COLUMNS: dict[str, dict[str, TypeEngine[Any]]] = {
     },
     "ir_module_module": {"id": _INT, "name": _STR, "state": _STR, "latest_version": _STR},
     "ir_model_data": {"id": _INT, "module": _STR, "name": _STR, "model": _STR, "res_id": _INT},
-    "ir_model": {"id": _INT, "model": _STR},
+    "ir_model": {"id": _INT, "model": _STR, "is_mail_blacklist": _BOOL},
     "ir_model_fields": {
         "id": _INT,
         "name": _STR,
@@ -295,7 +305,6 @@ KNOWN_COLUMNS: dict[str, dict[str, TypeEngine[Any]]] = {
         "write_uid": _INT,
         "write_date": _TS,
     },
-    "mailing_contact": {"id": _INT, "name": _STR, "email": _STR, "email_normalized": _STR},
 }
 
 

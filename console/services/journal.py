@@ -31,6 +31,7 @@ UNDOABLE_ACTIONS = (
     "resend",
     "fix-address",
     "unblacklist",
+    "reset-bounce",
 )
 
 

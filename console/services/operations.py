@@ -24,12 +24,13 @@ from console.domain.sanitize import one_line
 from console.domain.timefmt import SQL_TIMESTAMP, sql_timestamp, utcnow_naive
 from console.services.journal import Journal, JournalEntry
 from console.services.queue_schedule import checked_queue_interval, interval_note, next_queue_run
+from console.services.record_actions import RecordActions
 from console.smtp.concurrency import ConcurrencyPolicy
 
 Write = Callable[[MailWriter], tuple[WriteOutcome, dict[str, object]]]
 
 
-class Operator:
+class Operator(RecordActions):
     def __init__(
         self,
         backend: MailQueueBackend,
@@ -129,47 +130,6 @@ class Operator:
         uid, now = self.uid, utcnow_naive()
         return self._journaled(
             lambda w: (w.ignore_message_failures(message_ids, uid=uid, now=now), {})
-        )
-
-    def resend(self, message_ids: Sequence[int]) -> WriteOutcome:
-        """Send & close on red envelopes: the failed recipients only, in new queued mails
-        (docs/odoo-envelopes.md); Odoo's queue is woken to send them."""
-        self._guard()
-        uid, now = self.uid, utcnow_naive()
-
-        def write(writer: MailWriter) -> tuple[WriteOutcome, dict[str, object]]:
-            outcome = writer.resend_failed_recipients(message_ids, uid=uid, now=now)
-            keep = ("new_mails", "previous_mail_of")
-            return outcome, {k: outcome.details[k] for k in keep if k in outcome.details}
-
-        outcome = self._journaled(write)
-        if outcome.applied:
-            outcome = _with_note(
-                outcome, ". ".join(filter(None, (outcome.note, self.wake_queue())))
-            )
-        return outcome
-
-    def wake_queue(self) -> str:
-        """Ask Odoo's Email Queue Manager to run now, as a journaled trigger."""
-        from console.domain.mail_crons import EMAIL_QUEUE, find_cron
-
-        cron = find_cron(self.backend.crons(), EMAIL_QUEUE)
-        return self.trigger(cron.id) if cron is not None else next_queue_run([])
-
-    def fix_address(self, partner_id: int, email: str, expected: str | None) -> WriteOutcome:
-        """The wizard's recipient line: the partner's address, if still ``expected``."""
-        from console.domain.mailtools import email_normalize
-
-        clean = one_line(email, 320).strip()
-        if clean != email.strip() or email_normalize(clean) is None:
-            raise UsageError(f"Not one e-mail address: {one_line(email, 80)!r}")
-        self._guard()
-        uid, now = self.uid, utcnow_naive()
-        return self._journaled(
-            lambda w: (
-                w.fix_partner_email(partner_id, email=clean, expected=expected, uid=uid, now=now),
-                {"partner_id": partner_id, "previous_email": expected, "email": clean},
-            )
         )
 
     def send(
@@ -286,24 +246,6 @@ class Operator:
         except LookupError:
             raise UsageError(f"No cron with id {cron_id}") from None
 
-    def unblacklist(self, ids: Sequence[int], reason: str) -> WriteOutcome:
-        """Odoo's Unblacklist wizard on these blacklist entries (console.odoo.blacklist_writes):
-        the active ones archived with the reason in their chatter; undo blacklists again."""
-        self._guard()
-        uid, now = self.uid, utcnow_naive()
-
-        def write(writer: MailWriter) -> tuple[WriteOutcome, dict[str, object]]:
-            outcome = writer.remove_from_blacklist(ids, reason=reason, uid=uid, now=now)
-            outcome = replace(outcome, details={**outcome.details, "reason": reason})
-            extra: dict[str, object] = {
-                "reason": reason,
-                "written": {"write_uid": uid, "write_date": sql_timestamp(now)},
-                "chatter_messages": {str(k): v for k, v in outcome.chatter.items()},
-            }
-            return outcome, extra
-
-        return self._journaled(write)
-
     def _set_state(
         self, action: str, ids: Sequence[int], from_states: Sequence[str], to_state: str
     ) -> WriteOutcome:
@@ -326,7 +268,8 @@ class Operator:
         entry = self.journal.last_undoable(self.backend.info.display_url)
         if entry is None:
             raise UsageError(
-                "Nothing to undo: no retry, cancel or ignore in the journal for this database"
+                "Nothing to undo: no retry, cancel, ignore or reset-bounce in the journal for "
+                "this database"
             )
         uid = self.uid
         extra: dict[str, object] = {"undo_of": entry.id, "undone_action": entry.action}
@@ -355,6 +298,14 @@ class Operator:
             left_at = datetime.strptime(str(written.get("write_date")), SQL_TIMESTAMP)
             left_as = {int(i): left_at for i in entry.data.get("applied", [])}
             return writer.blacklist_again(left_as, uid=uid, now=utcnow_naive())
+        if entry.action == "reset-bounce":
+            reset = entry.data.get("reset")
+            return writer.restore_bounces(
+                reset if isinstance(reset, dict) else {},
+                left_as=entry.written,
+                uid=uid,
+                now=utcnow_naive(),
+            )
         if entry.action in ("ignore", "ignore-messages"):
             previous = {
                 int(k): str(v) for k, v in entry.data.get("previous_notifications", {}).items()

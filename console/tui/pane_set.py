@@ -23,10 +23,11 @@ PANES: tuple[tuple[str, str, str, str], ...] = (
     ("9", "envelopes", "Envelopes", "Env"),
     ("7", "logs", "Logs", "Logs"),
     ("8", "aliases", "Aliases", "Alias"),
+    ("0", "bounces", "Bounces", "Bnc"),
 )
 # In the tab row when there is room (at 80 columns the core panes fill it; the Health
 # summary counts the red envelopes there).
-SUPPORT_PANES = frozenset({"envelopes", "logs", "aliases"})
+SUPPORT_PANES = frozenset({"envelopes", "logs", "aliases", "bounces"})
 FIRST_PANE = "outgoing"
 
 
@@ -39,6 +40,7 @@ def first_pane() -> Pane:
 def later_panes() -> list[Pane]:
     """The panes after the first, hidden (the switcher shows one at a time)."""
     from console.tui.panes.aliases_pane import AliasesPane
+    from console.tui.panes.bounces_pane import BouncesPane
     from console.tui.panes.campaigns_pane import CampaignsPane
     from console.tui.panes.causes_pane import CausesPane
     from console.tui.panes.crons_pane import CronsPane
@@ -56,6 +58,7 @@ def later_panes() -> list[Pane]:
         EnvelopesPane(id="envelopes"),
         LogsPane(id="logs"),
         AliasesPane(id="aliases"),
+        BouncesPane(id="bounces"),
     ]
     for pane in panes:
         pane.display = False

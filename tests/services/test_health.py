@@ -434,7 +434,7 @@ def test_summary_and_check_line_formats() -> None:
     facts = HealthFacts(now=now, version=17, neutralized=False, failed=59, outgoing=3)
     results = evaluate(facts)
     assert {r.id: r.status for r in results}["failed_mails"] is Status.CRITICAL
-    assert health_summary(results) == "✖ 1 critical ? 10 unknown"  # facts not given: unknown
+    assert health_summary(results) == "✖ 1 critical ? 11 unknown"  # facts not given: unknown
     line = check_line(results)
     assert line.startswith("MAILQ CRITICAL - 59 failed | ")
     assert "failed=59;10;50" in line and "oldest_outgoing_min=0;65;125" in line

@@ -12,6 +12,7 @@ The package, one check family per module:
 * `queue_age`: the oldest mail waiting, the mails scheduled for later;
 * `volume`: failed mails, a failure spike, the daily volume;
 * `envelopes`: the chatter's red envelopes (failed e-mail notifications);
+* `bounces`: the bounce rate over the last day and week;
 * `campaigns`: the mass-mailing queue's head;
 * `addresses`: the administrator's e-mail, the alias (catchall) domain;
 * `runner`: every check in report order, and `evaluate`;
@@ -25,6 +26,7 @@ from console.domain.health.addresses import (
     check_admin_email,
     check_alias_domain,
 )
+from console.domain.health.bounces import check_bounces
 from console.domain.health.campaigns import check_campaign_head
 from console.domain.health.envelopes import check_envelopes
 from console.domain.health.model import (
@@ -69,6 +71,7 @@ __all__ = [
     "Thresholds",
     "check_admin_email",
     "check_alias_domain",
+    "check_bounces",
     "check_campaign_head",
     "check_daily_volume",
     "check_default_from",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import IntEnum
 
+from console.domain.bounces import RateWindow
 from console.domain.envelopes import EnvelopeCounts
 from console.domain.models import CampaignRow, CronRow, cron_interval_of
 
@@ -115,6 +116,7 @@ class HealthFacts:
     failures_prev_24h: int | None = None
     volume_24h: int | None = None
     envelopes: EnvelopeCounts | None = None  # the chatter's red envelopes
+    bounces: tuple[RateWindow, ...] | None = None  # bounce rates: last 24 hours, last 7 days
     unreadable: tuple[str, ...] = ()  # facts that could not be read, for the record
 
 
@@ -136,6 +138,10 @@ class Thresholds:
     campaign_stall_cap_min: float = 60.0
     daily_warn_ratio: float = 0.8
     warn_envelopes: int = 1  # any red envelope is a failure an Odoo user sees
+    # Bounce rate (README "Bounces"): ESPs call under 2% fine and act from 5%.
+    warn_bounce_rate: float = 0.02
+    crit_bounce_rate: float = 0.05
+    bounce_min_sent: int = 100  # fewer mails in a window: too few to judge, never a page
 
 
 def cron_interval(cron: CronRow | None) -> timedelta | None:

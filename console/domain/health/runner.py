@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from console.domain.health.addresses import check_admin_email, check_alias_domain
+from console.domain.health.bounces import check_bounces
 from console.domain.health.campaigns import check_campaign_head
 from console.domain.health.envelopes import check_envelopes
 from console.domain.health.model import CheckResult, HealthFacts, Thresholds
@@ -29,6 +30,7 @@ CHECKS: tuple[Callable[[HealthFacts, Thresholds], CheckResult], ...] = (
     check_failed,
     check_failure_spike,
     check_envelopes,
+    check_bounces,
     check_scheduled,
     check_campaign_head,
     check_admin_email,

@@ -39,6 +39,9 @@ def perform(operator: Operator, request: ActionRequest) -> tuple[str, Severity, 
     if action == "trigger":
         text = operator.trigger(ids[0])
         return text, trigger_severity(text), ()
+    if action == "reset-bounce":
+        done = operator.reset_bounces(list(request.addresses))
+        return done.message(), outcome_severity(done), ()
     if action in ("cancel-campaign", "set-interval"):
         if action == "cancel-campaign":
             done = operator.cancel_campaigns(ids)

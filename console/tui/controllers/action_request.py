@@ -30,6 +30,7 @@ WRITE_ACTIONS = frozenset(
         "resend",
         "fix_address",
         "remove_from_blacklist",
+        "reset_bounce",
     }
 )
 # Which mail actions each list offers (pane kind -> actions).
@@ -80,6 +81,7 @@ class ActionRequest:
     expected_email: str | None = None  # fix-address: the address the operator saw
     then_resend: tuple[int, ...] = ()  # fix-address: the messages to resend afterwards
     reason: str = ""  # unblacklist: the wizard's Reason
+    addresses: tuple[str, ...] = ()  # reset-bounce: the normalized addresses
 
     @property
     def label(self) -> str:
@@ -93,6 +95,7 @@ class ActionRequest:
             "fix-address": "Fix address",
             "cancel-campaign": "Cancel campaign",
             "set-interval": "Set interval",
+            "reset-bounce": "Reset bounces",
         }
         return labels.get(self.action) or ACTION_VERBS.get(self.action, (self.action, ""))[0]
 

@@ -57,6 +57,17 @@ def mail_dialog(request: ActionRequest) -> Dialog:
             typed_count=typed,
             variant="warning",
         )
+    if request.action == "reset-bounce":
+        return Dialog(
+            "Reset bounces",
+            question,
+            notes=(
+                "As Odoo when a mail from the address arrives: message_bounce = 0 on every "
+                "active partner and mailing contact with this address. u undoes.",
+            ),
+            confirm_label="Reset the counters",
+            variant="warning",
+        )
     if request.action == "ignore-messages":
         return Dialog(
             "Ignore all",
@@ -134,11 +145,12 @@ def undo_dialog(entry: Mapping[str, Any], now: datetime | None = None) -> tuple[
     count = len(applied)
     past = {"retry": "retry", "cancel": "cancel", "ignore": "ignore all",
             "unblacklist": "removal from the blacklist"}.get(action, action)  # fmt: skip
+    noun = "record" if action == "reset-bounce" else "mail"
     when = _journal_age(entry.get("time"), now or datetime.now(UTC))
     who = one_line(str(entry.get("os_user") or ""))
     origin = ", ".join(p for p in (when, f"by {who}" if who else "") if p)
     shown = ", ".join(f"#{i}" for i in applied[:5]) + (" …" if count > 5 else "")
-    question = f"Undo the {past} of {plural(count)}{f' ({origin})' if origin else ''}?"
+    question = f"Undo the {past} of {plural(count, noun)}{f' ({origin})' if origin else ''}?"
     dialog = Dialog(
         "Undo",
         question,
