@@ -102,3 +102,30 @@ async def test_the_health_pane_judges_the_bounce_rate(sample_path: Path) -> None
             "no mail accepted in 7 days"
         )
         assert {p.label for p in found.perf} >= {"bounce_rate_24h", "bounce_rate_7d"}
+
+
+async def test_b_on_a_bounced_partner_opens_the_blacklist_searched_for_it(
+    sample_path: Path,
+) -> None:
+    from console.tui.screens.blacklist_screen import BlacklistScreen
+
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("0")
+        await settle(pilot, app)
+        pane = app.query_one(BouncesPane)
+        target = None
+        for row in range(pane.table.row_count):
+            pane.table.move_cursor(row=row)
+            await pilot.pause()
+            target = pane.blacklist_target()
+            if target:
+                break
+        assert target, "the sample has partners with bounces"
+        await pilot.press("B")
+        await settle(pilot, app)
+        screen = app.screen
+        assert isinstance(screen, BlacklistScreen)
+        assert screen.query_state.text == target and screen.query_state.include_removed
+        assert target in screen_text(app)

@@ -39,6 +39,13 @@ class BouncesPane(RecordTablePane):
             tooltip="Set this address's bounce counters to 0, as Odoo on a mail from it",
         ),
         Binding(
+            "B",
+            "blacklist",
+            "Blacklist",
+            id="bounce.blacklist",
+            tooltip="The blacklist, searched for this record's address (removed entries too)",
+        ),
+        Binding(
             "u",
             "undo",
             "Undo",
@@ -155,11 +162,14 @@ class BouncesPane(RecordTablePane):
     def action_undo(self) -> None:
         self.host.request_undo(self.id or "")
 
-    # -- the hook for the Blacklist screen (built elsewhere; the lead wires it) -------------
+    def action_blacklist(self) -> None:
+        from console.tui.screens.blacklist_screen import BlacklistScreen
+
+        self.app.push_screen(BlacklistScreen(search=self.blacklist_target() or ""))
+
     def blacklist_target(self) -> str | None:
-        """BLACKLIST HOOK: the normalized address under the cursor, for a Blacklist screen
-        (e.g. ``host.open_blacklist(pane.blacklist_target())``); None when the cursor is
-        not on a partner or mailing contact."""
+        """The normalized address under the cursor (None when the cursor is not on a
+        partner or mailing contact): what B searches the blacklist for."""
         counter = self.cursor_counter()
         return email_normalize(counter.email) if counter else None
 

@@ -74,9 +74,12 @@ class BlacklistScreen(Screen[None]):
         Binding("escape", "back", "Back", id="blacklist.back"),
     ]  # fmt: skip
 
-    def __init__(self) -> None:
+    def __init__(self, search: str = "") -> None:
+        """``search``: open already searched for this address (the Bounces pane's B)."""
         super().__init__()
-        self.query_state = BlacklistQuery(limit=PAGE_SIZE)
+        self.query_state = BlacklistQuery(
+            text=search, limit=PAGE_SIZE, include_removed=bool(search)
+        )
         self.entries: list[BlacklistEntry] = []
         self.has_more = False
         self.loading = False
@@ -94,7 +97,9 @@ class BlacklistScreen(Screen[None]):
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        self.query_one("#blacklist-filter", Input).display = False
+        field = self.query_one("#blacklist-filter", Input)
+        field.value = self.query_state.text
+        field.display = bool(self.query_state.text)
         table = self.query_one(DataTable)
         table.add_columns("Address", "State", "Blacklisted", "Carried by", "Last note")
         table.focus()
