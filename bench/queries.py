@@ -128,11 +128,29 @@ class QueryBench:
             lambda: raw_sql.status(conn, _now()),
             lambda: self.explain_console(mail_sql.status_query(schema, _now())),
         )
+        self._chatter_reads()
         if CAUSES_AVAILABLE:
             self._causes()
         for label, word in (("rare", RARE_WORD), ("common", COMMON_WORD)):
             self._text_filter(label, word)
         return QueryResults(self.rows, [Explained(t, f()) for t, f in self.slow])
+
+    def _chatter_reads(self) -> None:
+        """Issue 12's reads: the red envelopes' first page and the bounce overview."""
+        backend, conn = self.backend, self.conn
+        self.compare(
+            "red envelopes: first 200 messages",
+            lambda: backend.envelopes(limit=PAGE_LIMIT),
+            lambda: raw_sql.fetch_all(conn, raw_sql.ENVELOPE_PAGE, {"limit": PAGE_LIMIT}),
+            note="baseline: the failed notifications' messages only, no recipients or names",
+        )
+        self.compare(
+            "bounce overview vs the 7-day rate alone",
+            backend.bounce_overview,
+            lambda: raw_sql.fetch_all(conn, raw_sql.BOUNCE_RATE_7D, {"now": _now()}),
+            note="the console: 24 h, 7 days, 14 days, campaigns and the most bounced "
+            "records; the baseline: one 7-day rate, filtered on the unindexed dates",
+        )
 
     def _causes(self) -> None:
         from console.domain.causes import group_rows

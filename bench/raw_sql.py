@@ -124,3 +124,33 @@ def explain(conn: psycopg.Connection[Any], statement: str, params: Any = None) -
     rows = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params).fetchall()
     conn.rollback()
     return "\n".join(str(r[0]) for r in rows)
+
+
+# The red envelopes as a DBA would list them: the newest messages with a failed e-mail
+# notification (Odoo's systray rule), without their recipients.
+ENVELOPE_PAGE = """
+SELECT m.id, m.model, m.res_id, m.date
+FROM mail_message m
+WHERE EXISTS (
+    SELECT 1 FROM mail_notification n
+    WHERE n.mail_message_id = m.id AND n.notification_type = 'email'
+      AND n.notification_status IN ('exception', 'bounce'))
+  AND m.model IS NOT NULL AND m.message_type <> 'user_notification'
+ORDER BY m.id DESC LIMIT %(limit)s
+"""
+
+# One bounce rate over 7 days, as written by hand: accepted notifications by their
+# message's date (no index on it) and accepted traces by sent_datetime.
+BOUNCE_RATE_7D = """
+SELECT sum(b), sum(a) FROM (
+    SELECT count(*) FILTER (WHERE n.notification_status = 'bounce') AS b, count(*) AS a
+    FROM mail_notification n JOIN mail_message m ON m.id = n.mail_message_id
+    WHERE n.notification_type = 'email' AND n.notification_status IN ('sent', 'bounce')
+      AND m.date >= %(now)s - interval '7 days'
+    UNION ALL
+    SELECT count(*) FILTER (WHERE t.trace_status = 'bounce'), count(*)
+    FROM mailing_trace t
+    WHERE t.trace_type = 'mail' AND t.trace_status IN ('sent', 'open', 'reply', 'bounce')
+      AND t.sent_datetime >= %(now)s - interval '7 days'
+) counted
+"""
