@@ -127,16 +127,26 @@ def explain(conn: psycopg.Connection[Any], statement: str, params: Any = None) -
 
 
 # The red envelopes as a DBA would list them: the newest messages with a failed e-mail
-# notification (Odoo's systray rule), without their recipients.
+# notification (Odoo's systray rule), each with its failed recipients and their names.
 ENVELOPE_PAGE = """
-SELECT m.id, m.model, m.res_id, m.date
-FROM mail_message m
-WHERE EXISTS (
-    SELECT 1 FROM mail_notification n
-    WHERE n.mail_message_id = m.id AND n.notification_type = 'email'
-      AND n.notification_status IN ('exception', 'bounce'))
-  AND m.model IS NOT NULL AND m.message_type <> 'user_notification'
-ORDER BY m.id DESC LIMIT %(limit)s
+WITH page AS (
+    SELECT m.id, m.model, m.res_id, m.date, m.author_id
+    FROM mail_message m
+    WHERE EXISTS (
+        SELECT 1 FROM mail_notification n
+        WHERE n.mail_message_id = m.id AND n.notification_type = 'email'
+          AND n.notification_status IN ('exception', 'bounce'))
+      AND m.model IS NOT NULL AND m.message_type <> 'user_notification'
+    ORDER BY m.id DESC LIMIT %(limit)s
+)
+SELECT page.*, n.id, n.notification_status, n.failure_type, n.failure_reason,
+       n.mail_mail_id, p.name, p.email, mm.state
+FROM page
+JOIN mail_notification n ON n.mail_message_id = page.id AND n.notification_type = 'email'
+     AND n.notification_status IN ('exception', 'bounce')
+LEFT JOIN res_partner p ON p.id = n.res_partner_id
+LEFT JOIN mail_mail mm ON mm.id = n.mail_mail_id
+ORDER BY page.id DESC, n.id
 """
 
 # One bounce rate over 7 days, as written by hand: accepted notifications by their
