@@ -40,6 +40,7 @@ THIRD_PARTY = {
     "sqlalchemy": {"config", "odoo", "backends"},
     "psycopg": {"config", "odoo", "backends"},
     "aiosmtplib": {"smtp", "services"},
+    "httpx": {"backends"},
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +29,11 @@ class ConnectionSettings:
     statement_timeout_ms: int = 30_000
     reset_sample: bool = False
     data_dir: str | None = None  # --data-dir: Odoo's data_dir, for filestore attachments
+    # Odoo's external API instead of the database (--url, --odoo-db, --login)
+    api_url: str | None = None
+    odoo_db: str | None = None
+    login: str | None = None
+    api_key: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,11 @@ class QueryFailed(ConsoleError):
     """A query failed after connecting (timeout, lost connection, odd data)."""
 
 
+class NotAvailable(ConsoleError):
+    """What this connection cannot do (e.g. a database-only view over Odoo's external
+    API); the message says why."""
+
+
 class ReadOnlyRefused(ConsoleError):
     """A write was attempted in a read-only session; refused before reaching the database."""
 

@@ -1,0 +1,299 @@
+"""The data boundary over Odoo's external API (console.backends.api_transport), for an
+Odoo without database access (Odoo Online on a Custom plan, or a server whose
+PostgreSQL is out of reach).
+
+Reads page at the server (``search_read`` with a limit, keyset on the id; counts with
+``search_count`` and the version's group-by); writes call Odoo's own methods, so they
+are Odoo-exact by construction. What this backend does not offer (yet, or ever over an
+API) raises ``NotAvailableOverApi`` with the reason: one line, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from console.backends.api_transport import OdooApi
+from console.domain.actions import WriteOutcome
+from console.domain.errors import NotAvailable, ReadOnlyRefused
+from console.domain.models import DatabaseInfo, MailPage, MailRow, QueueStatus, Recipient
+from console.domain.secrets import Credential, SecretMask
+from console.domain.timefmt import utcnow_naive
+
+if TYPE_CHECKING:
+    from console.backends.base import MailQuery
+
+MAIL_FIELDS = [
+    "state", "date", "scheduled_date", "email_from", "email_to", "recipient_ids", "subject",
+    "model", "res_id", "record_name", "failure_type", "failure_reason", "create_date",
+]  # fmt: skip
+TEXT_FIELDS = ("email_to", "email_from", "subject", "record_name", "failure_reason")
+
+
+class NotAvailableOverApi(NotAvailable):
+    """What this console cannot do over Odoo's external API; the message says why."""
+
+
+def _odoo_datetime(value: Any) -> datetime | None:
+    if not value:
+        return None
+    return datetime.fromisoformat(str(value).replace("T", " "))
+
+
+def _odoo_text(value: Any) -> str | None:
+    return None if value is False or value is None else str(value)
+
+
+def _odoo_int(value: Any) -> int | None:
+    if value is False or value is None:
+        return None
+    if isinstance(value, list):  # many2one: [id, name]
+        return int(value[0]) if value else None
+    return int(value)
+
+
+def mail_domain(query: MailQuery) -> list[Any]:
+    """The Odoo domain of a mail list's filter (states, text or id, keyset bounds)."""
+    domain: list[Any] = []
+    if query.states:
+        domain.append(("state", "in", list(query.states)))
+    if query.before_id is not None:
+        domain.append(("id", "<", query.before_id))
+    if query.after_id is not None:
+        domain.append(("id", ">", query.after_id))
+    text = query.text.strip()
+    if text:
+        terms: list[Any] = [(field, "ilike", text) for field in TEXT_FIELDS]
+        if text.isdigit():
+            terms.append(("id", "=", int(text)))
+        domain += ["|"] * (len(terms) - 1) + terms
+    return domain
+
+
+class ApiBackend:
+    """``console.backends.base.MailQueueBackend`` over Odoo's external API."""
+
+    def __init__(self, api: OdooApi, *, read_only: bool) -> None:
+        self.api = api
+        self._read_only = read_only
+        self._info: DatabaseInfo | None = None
+
+    @property
+    def info(self) -> DatabaseInfo:
+        if self._info is None:
+            api = self.api
+            self._info = DatabaseInfo(
+                name=api.database,
+                dialect=f"Odoo API over {api.protocol}",
+                display_url=f"{api.url} ({api.protocol}, as {api.login})",
+                odoo_version=api.version.major,
+                odoo_version_label=api.version.label,
+                read_only=self._read_only,
+                has_mass_mailing=self._installed("mass_mailing"),
+                neutralized=False,
+                notes=(f"over Odoo's external API ({api.protocol}): some views need a "
+                       "database connection",),
+            )  # fmt: skip
+        return self._info
+
+    def _installed(self, module: str) -> bool:
+        found = self.api.call(
+            "ir.module.module",
+            "search_count",
+            domain=[("name", "=", module), ("state", "=", "installed")],
+        )
+        return bool(found)
+
+    # -- reads ------------------------------------------------------------------------
+    def status(self) -> QueueStatus:
+        counts = self._counts_by_state()
+        now = utcnow_naive().strftime("%Y-%m-%d %H:%M:%S")
+        due = [("state", "=", "outgoing"), "|", ("scheduled_date", "=", False),
+               ("scheduled_date", "<=", now)]  # fmt: skip
+        oldest = self.api.call(
+            "mail.mail", "search_read", domain=due, fields=["create_date"], order="id", limit=1
+        )
+        later = self.api.call(
+            "mail.mail",
+            "search_count",
+            domain=[("state", "=", "outgoing"), ("scheduled_date", ">", now)],
+        )
+        return QueueStatus(
+            counts=counts,
+            oldest_due_outgoing=_odoo_datetime(oldest[0]["create_date"]) if oldest else None,
+            scheduled_future=int(later),
+        )
+
+    def _counts_by_state(self) -> dict[str, int]:
+        if self.api.version.major >= 19:
+            groups = self.api.call(
+                "mail.mail",
+                "formatted_read_group",
+                domain=[],
+                groupby=["state"],
+                aggregates=["__count"],
+            )
+        else:
+            groups = self.api.call(
+                "mail.mail", "read_group", domain=[], fields=["state"], groupby=["state"],
+                lazy=False,
+            )  # fmt: skip
+        return {str(g["state"]): int(g["__count"]) for g in groups if g.get("state")}
+
+    def mail_page(self, query: MailQuery) -> MailPage:
+        limit = max(1, min(query.limit, 1000))
+        order = "id asc" if query.after_id is not None else "id desc"
+        rows = self.api.call(
+            "mail.mail",
+            "search_read",
+            domain=mail_domain(query),
+            fields=MAIL_FIELDS,
+            order=order,
+            limit=limit + 1,
+        )
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+        if query.after_id is not None:
+            rows.reverse()
+        partners = self._partners({p for r in rows for p in r["recipient_ids"][:3]})
+        return MailPage(tuple(self._mail_row(r, partners) for r in rows), has_more)
+
+    def _partners(self, ids: set[int]) -> dict[int, Recipient]:
+        if not ids:
+            return {}
+        found = self.api.call("res.partner", "read", [sorted(ids)], fields=["name", "email"])
+        return {
+            int(p["id"]): Recipient(int(p["id"]), _odoo_text(p["name"]), _odoo_text(p["email"]))
+            for p in found
+        }
+
+    def _mail_row(self, row: dict[str, Any], partners: dict[int, Recipient]) -> MailRow:
+        mask = self.secret_mask()
+        reason = _odoo_text(row["failure_reason"])
+        return MailRow(
+            id=int(row["id"]),
+            state=str(row["state"]),
+            date=_odoo_datetime(row["date"]),
+            scheduled_date=_odoo_datetime(row["scheduled_date"]),
+            email_from=_odoo_text(row["email_from"]),
+            email_to=_odoo_text(row["email_to"]),
+            recipients=tuple(partners[p] for p in row["recipient_ids"][:3] if p in partners),
+            subject=_odoo_text(row["subject"]),
+            model=_odoo_text(row["model"]),
+            res_id=_odoo_int(row["res_id"]) or None,
+            record_name=_odoo_text(row["record_name"]),
+            failure_type=_odoo_text(row["failure_type"]),
+            failure_reason=mask.text(reason) if reason else None,
+            mailing_id=_odoo_int(row.get("mailing_id")),
+            recipient_count=len(row["recipient_ids"]),
+        )
+
+    def count_mails(self, query: MailQuery) -> int:
+        bare = type(query)(states=query.states, text=query.text)
+        return int(self.api.call("mail.mail", "search_count", domain=mail_domain(bare)))
+
+    def mail_ids(self, query: MailQuery, cap: int) -> list[int]:
+        bare = type(query)(states=query.states, text=query.text)
+        ids = self.api.call(
+            "mail.mail", "search", domain=mail_domain(bare), order="id desc", limit=cap
+        )
+        return [int(i) for i in ids]
+
+    def secret_mask(self) -> SecretMask:
+        return SecretMask([Credential(self.api._key, self.api.login)])
+
+    def known_credentials(self) -> list[Credential]:
+        return [Credential(self.api._key, self.api.login)]
+
+    def user_id(self, login: str) -> int | None:
+        found = self.api.call("res.users", "search", domain=[("login", "=", login)], limit=1)
+        return int(found[0]) if found else None
+
+    def odoo_conf(self) -> None:
+        return None
+
+    # -- writes -----------------------------------------------------------------------
+    @contextmanager
+    def writing(self) -> Iterator[ApiWriter]:
+        if self._read_only:
+            raise ReadOnlyRefused("Read-only session: this console does not write (--read-only)")
+        yield ApiWriter(self.api)
+
+    def close(self) -> None:
+        self.api.close()
+
+    def __getattr__(self, name: str) -> NoReturn:
+        """Every other read of the boundary: not over the API (yet), said in one line."""
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raise NotAvailableOverApi(
+            f"'{name}' is not available over Odoo's external API yet: it needs a database "
+            "connection (--db or -c odoo.conf)"
+        )
+
+
+class ApiWriter:
+    """The writes of one action, each through Odoo's own method (no transaction spans
+    them: each call is Odoo's own transaction, as its buttons are)."""
+
+    def __init__(self, api: OdooApi) -> None:
+        self.api = api
+        self.notes: list[str] = []
+
+    def set_mail_state(
+        self,
+        action: str,
+        ids: Sequence[int],
+        *,
+        from_states: Sequence[str],
+        to_state: str,
+        uid: int,
+        now: datetime,
+    ) -> WriteOutcome:
+        """Retry (``mark_outgoing``) or cancel (``cancel``) on the mails still in
+        ``from_states``: Odoo's buttons, called as the API user."""
+        requested = tuple(dict.fromkeys(ids))
+        before = {
+            int(r["id"]): str(r["state"])
+            for r in self.api.call("mail.mail", "read", [list(requested)], fields=["state"])
+        }
+        targets = [i for i in requested if before.get(i) in from_states]
+        if targets:
+            method = "mark_outgoing" if to_state == "outgoing" else "cancel"
+            self.api.call("mail.mail", method, [targets])
+        after = {
+            int(r["id"]): str(r["state"])
+            for r in self.api.call("mail.mail", "read", [targets], fields=["state"])
+        } if targets else {}  # fmt: skip
+        applied = tuple(i for i in targets if after.get(i) == to_state)
+        skipped = {
+            i: "no such mail" if i not in before else f"not {' or '.join(from_states)} any more"
+            for i in requested
+            if i not in applied
+        }
+        return WriteOutcome(
+            action=action,
+            requested=requested,
+            applied=applied,
+            skipped=skipped,
+            previous={i: before[i] for i in applied},
+        )
+
+    def __getattr__(self, name: str) -> NoReturn:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raise NotAvailableOverApi(f"'{name}' is not available over Odoo's external API yet")
+
+
+def open_api_backend(
+    url: str, database: str, login: str, key: str, *, read_only: bool
+) -> ApiBackend:
+    api = OdooApi(url, database, login, key)
+    try:
+        api.open()
+    except BaseException:
+        api.close()
+        raise
+    return ApiBackend(api, read_only=read_only)

@@ -1,0 +1,59 @@
+"""The options of a connection over Odoo's external API: --url, --odoo-db, --login,
+--api-key-file (the key itself is never an option: it would show in ps)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from console.domain.errors import UsageError
+
+
+def add_api_options(group: argparse._ArgumentGroup, default: Callable[[Any], Any]) -> None:
+    group.add_argument(
+        "--url",
+        metavar="URL",
+        default=default(None),
+        help="Odoo's web address, for its external API instead of the database (Odoo Online "
+        "offers the API on Custom plans only): https://acme.odoo.com",
+    )
+    group.add_argument(
+        "--odoo-db", metavar="NAME", default=default(None), help="the Odoo database (with --url)"
+    )
+    group.add_argument(
+        "--login", metavar="LOGIN", default=default(None), help="the Odoo user (with --url)"
+    )
+    group.add_argument(
+        "--api-key-file",
+        metavar="PATH",
+        type=Path,
+        default=default(None),
+        help="a file holding the user's API key, readable only by you (default: "
+        "$ODOO_MAILQ_API_KEY, else a prompt)",
+    )
+
+
+def api_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The API part of the connection settings (empty without --url)."""
+    url = getattr(args, "url", None)
+    if not url:
+        if getattr(args, "odoo_db", None) or getattr(args, "login", None):
+            raise UsageError("--odoo-db and --login go with --url (Odoo's external API)")
+        return {}
+    if args.db or args.odoo_config:
+        raise UsageError("Give either --url (Odoo's API) or --db / -c (the database), not both")
+    if not url.startswith(("https://", "http://")):
+        raise UsageError(f"--url must start with https:// (or http://), not {url[:40]!r}")
+    if not args.odoo_db or not args.login:
+        raise UsageError("--url needs --odoo-db NAME and --login LOGIN")
+    from console.config.api_key import api_key
+
+    return {
+        "api_url": url,
+        "odoo_db": args.odoo_db,
+        "login": args.login,
+        "api_key": api_key(getattr(args, "api_key_file", None), os.environ),
+    }

@@ -1,0 +1,104 @@
+"""The console over Odoo's external API (no database access), against a real Odoo web
+server on loopback: JSON-RPC on 16-18, JSON-2 on 19. What it shows must equal what the
+SQL backend shows on the same database; Retry must leave the rows Odoo's own
+``mark_outgoing`` leaves (it is that method); bad keys and missing rights get one line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from testkit.net import free_port
+from tests.helpers.cli import run_cli
+from tests.real_odoo.odoo_instance import OdooInstance
+from tests.real_odoo.rows import one
+
+KEYS = """
+Users = env['res.users']
+clerk = Users.create({'name': 'Clerk', 'login': 'clerk', 'password': 'clerk-pass-1',
+                      'groups_id' if 'groups_id' in Users._fields else 'group_ids':
+                      [(6, 0, [env.ref('base.group_user').id])]})
+def key(user):
+    keys = env['res.users.apikeys'].with_user(user)
+    if 'expiration_date' in keys._fields:
+        return keys._generate('rpc', 'console', False)
+    return keys._generate('rpc', 'console')
+Mail = env['mail.mail']
+failed = Mail.create({'subject': 'API failed', 'email_from': 'a@company.example',
+                      'email_to': 'x@refused.example', 'body_html': '<p>x</p>'})
+failed.write({'state': 'exception', 'failure_reason': 'SMTP refused'})
+Mail.create({'subject': 'API outgoing', 'email_from': 'a@company.example',
+             'email_to': 'y@good.example', 'body_html': '<p>y</p>'})
+result = {'admin': key(env.ref('base.user_admin')), 'clerk': key(clerk), 'failed': failed.id}
+"""
+
+
+@pytest.fixture(scope="module")
+def served(odoo: OdooInstance) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    db = odoo.new_database(f"api{odoo.version}")
+    made: dict[str, Any] = odoo.orm(db, KEYS)
+    port = free_port()
+    with odoo.serve(db, http_port=port):
+        yield db, f"http://127.0.0.1:{port}", made
+
+
+def over_api(url: str, db: str, key: str, *args: str, login: str = "admin") -> Any:
+    return run_cli(*args, "--url", url, "--odoo-db", db, "--login", login,
+                   env={"ODOO_MAILQ_API_KEY": key})  # fmt: skip
+
+
+def test_status_and_mails_equal_the_sql_backends(
+    odoo: OdooInstance, served: tuple[str, str, dict[str, Any]]
+) -> None:
+    db, url, made = served
+    for command in (("status", "--json"), ("mails", "--json", "--limit", "20"),
+                    ("mails", "--json", "--state", "failed", "--grep", "refused")):  # fmt: skip
+        api = over_api(url, db, made["admin"], *command)
+        assert api.returncode == 0, api.stderr
+        sql = run_cli(*command, "--db", odoo.url(db))
+        assert sql.returncode == 0, sql.stderr
+        left, right = json.loads(api.stdout), json.loads(sql.stdout)
+        if command[0] == "status":
+            assert left["counts"] == right["counts"]
+            assert left["odoo_version"] == right["odoo_version"]
+        else:
+            assert left == right, command
+    text = over_api(url, db, made["admin"], "status").stdout
+    protocol = "JSON-2" if odoo.version >= 19 else "JSON-RPC"
+    assert protocol in text and made["admin"] not in text
+
+
+def test_retry_over_the_api_is_odoos_mark_outgoing(
+    odoo: OdooInstance, served: tuple[str, str, dict[str, Any]]
+) -> None:
+    db, url, made = served
+    done = over_api(url, db, made["admin"], "retry", str(made["failed"]), "--yes", "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["applied"] == [made["failed"]]
+    row = one(odoo, db, "mail_mail", made["failed"])
+    admin = odoo.orm(db, "result = env.ref('base.user_admin').id")
+    assert (row["state"], row["write_uid"]) == ("outgoing", admin)
+    again = over_api(url, db, made["admin"], "retry", str(made["failed"]), "--yes", "--json")
+    assert again.returncode == 1 and json.loads(again.stdout)["applied"] == []
+
+
+def test_bad_keys_missing_rights_and_missing_views_are_one_line(
+    served: tuple[str, str, dict[str, Any]],
+) -> None:
+    db, url, made = served
+    wrong = over_api(url, db, "not-the-key", "status")
+    assert wrong.returncode == 2 and wrong.stderr.count("\n") == 1
+    assert "refused" in wrong.stderr and "not-the-key" not in wrong.stderr
+    clerk = over_api(url, db, made["clerk"], "status", login="clerk")
+    assert clerk.returncode == 2 and clerk.stderr.count("\n") == 1, clerk.stderr
+    assert "base.group_system" in clerk.stderr and "Traceback" not in clerk.stderr
+    missing = over_api(url, db, made["admin"], "envelopes")
+    assert missing.returncode == 2 and "not available over Odoo's external API" in missing.stderr
+    nowhere = over_api(f"http://127.0.0.1:{free_port()}", db, made["admin"], "status")
+    assert nowhere.returncode == 2 and "Cannot reach" in nowhere.stderr
+    no_key = run_cli("status", "--url", url, "--odoo-db", db, "--login", "admin")
+    assert no_key.returncode == 2 and "ODOO_MAILQ_API_KEY" in no_key.stderr
