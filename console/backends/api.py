@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from console.backends.api_transport import OdooApi
 from console.domain.actions import WriteOutcome
 from console.domain.errors import NotAvailable, ReadOnlyRefused
-from console.domain.models import DatabaseInfo, MailPage, MailRow, QueueStatus, Recipient
+from console.domain.models import (
+    CronRow,
+    DatabaseInfo,
+    MailPage,
+    MailRow,
+    QueueStatus,
+    Recipient,
+)
 from console.domain.secrets import Credential, SecretMask
 from console.domain.timefmt import utcnow_naive
 
@@ -200,6 +207,11 @@ class ApiBackend:
             "mail.mail", "search", domain=mail_domain(bare), order="id desc", limit=cap
         )
         return [int(i) for i in ids]
+
+    def crons(self) -> list[CronRow]:
+        from console.backends.api_crons import api_crons
+
+        return api_crons(self.api)
 
     def secret_mask(self) -> SecretMask:
         return SecretMask([Credential(self.api._key, self.api.login)])

@@ -67,6 +67,14 @@ def test_status_and_mails_equal_the_sql_backends(
             assert left["odoo_version"] == right["odoo_version"]
         else:
             assert left == right, command
+    api_crons = json.loads(over_api(url, db, made["admin"], "crons", "--json").stdout)
+    sql_crons = json.loads(run_cli("crons", "--json", "--db", odoo.url(db)).stdout)
+    assert len(api_crons) == len(sql_crons) > 5
+    for left, right in zip(api_crons, sql_crons, strict=True):
+        assert left["running"] is None  # a row-lock probe: not over the API
+        assert {k: v for k, v in left.items() if k != "running"} == {
+            k: v for k, v in right.items() if k != "running"
+        }
     text = over_api(url, db, made["admin"], "status").stdout
     protocol = "JSON-2" if odoo.version >= 19 else "JSON-RPC"
     assert protocol in text and made["admin"] not in text
