@@ -105,6 +105,10 @@ class ApiBackend:
             )  # fmt: skip
         return self._info
 
+    @property
+    def acting_uid(self) -> int | None:
+        return self.api.uid
+
     def _installed(self, module: str) -> bool:
         found = self.api.call(
             "ir.module.module",

@@ -231,6 +231,12 @@ class MailQueueBackend(Protocol):
         once when the backend opens."""
         ...
 
+    @property
+    def acting_uid(self) -> int | None:
+        """The Odoo user every write is made as when the connection decides it (over
+        Odoo's API: the user who logged in); None: the console chooses (--odoo-user)."""
+        ...
+
     def status(self) -> QueueStatus:
         """The queue's counts per state, the oldest outgoing mail that is due, how many
         are scheduled for later: the header line."""

@@ -52,6 +52,11 @@ class Operator(RecordActions):
         return self._uid
 
     def _resolve_uid(self) -> int:
+        fixed = self.backend.acting_uid
+        if fixed is not None:  # over Odoo's API every call is made as the API user
+            if self._odoo_user:
+                raise UsageError("--odoo-user does not apply over Odoo's API: it acts as --login")
+            return fixed
         if not self._odoo_user:
             return SUPERUSER_ID
         found = self.backend.user_id(self._odoo_user)
