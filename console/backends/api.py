@@ -61,8 +61,9 @@ def _odoo_int(value: Any) -> int | None:
     return int(value)
 
 
-def mail_domain(query: MailQuery) -> list[Any]:
-    """The Odoo domain of a mail list's filter (states, text or id, keyset bounds)."""
+def mail_domain(query: MailQuery, version: int) -> list[Any]:
+    """The Odoo domain of a mail list's filter (states, text or id, keyset bounds); 19
+    no longer stores the record name, so it cannot be searched there."""
     domain: list[Any] = []
     if query.states:
         domain.append(("state", "in", list(query.states)))
@@ -72,7 +73,8 @@ def mail_domain(query: MailQuery) -> list[Any]:
         domain.append(("id", ">", query.after_id))
     text = query.text.strip()
     if text:
-        terms: list[Any] = [(field, "ilike", text) for field in TEXT_FIELDS]
+        fields = [f for f in TEXT_FIELDS if version < 19 or f != "record_name"]
+        terms: list[Any] = [(field, "ilike", text) for field in fields]
         if text.isdigit():
             terms.append(("id", "=", int(text)))
         domain += ["|"] * (len(terms) - 1) + terms
@@ -159,7 +161,7 @@ class ApiBackend:
         rows = self.api.call(
             "mail.mail",
             "search_read",
-            domain=mail_domain(query),
+            domain=mail_domain(query, self.api.version.major),
             fields=MAIL_FIELDS,
             order=order,
             limit=limit + 1,
@@ -203,12 +205,17 @@ class ApiBackend:
 
     def count_mails(self, query: MailQuery) -> int:
         bare = type(query)(states=query.states, text=query.text)
-        return int(self.api.call("mail.mail", "search_count", domain=mail_domain(bare)))
+        domain = mail_domain(bare, self.api.version.major)
+        return int(self.api.call("mail.mail", "search_count", domain=domain))
 
     def mail_ids(self, query: MailQuery, cap: int) -> list[int]:
         bare = type(query)(states=query.states, text=query.text)
         ids = self.api.call(
-            "mail.mail", "search", domain=mail_domain(bare), order="id desc", limit=cap
+            "mail.mail",
+            "search",
+            domain=mail_domain(bare, self.api.version.major),
+            order="id desc",
+            limit=cap,
         )
         return [int(i) for i in ids]
 

@@ -171,6 +171,8 @@ class OdooApi:
             return ApiRefused(f"Odoo has no method {model}.{method} here: {message}")
         if code == 422 or (code == 400 and isinstance(detail, dict)):
             return QueryFailed(f"Odoo refused {model}.{method}: {message}")
+        if message:  # Odoo's own error, its traceback (``debug``) left out
+            return QueryFailed(f"Odoo failed on {model}.{method} (HTTP {code}): {message}")
         return self._http_error(response)
 
 
