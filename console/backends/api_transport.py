@@ -73,37 +73,51 @@ class OdooApi:
         self.uid = int(uid)
 
     # -- calls ------------------------------------------------------------------------
-    def call(self, model: str, method: str, args: list[Any] | None = None, **kwargs: Any) -> Any:
-        """``model.method(*args, **kwargs)``; over JSON-2, ``args`` are ids only."""
+    def call(
+        self,
+        model: str,
+        method: str,
+        args: list[Any] | None = None,
+        *,
+        wait: float | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """``model.method(*args, **kwargs)``; over JSON-2, ``args`` are ids only.
+        ``wait``: how long the answer may take (a cron run inside the request)."""
         if self.protocol == "JSON-2":
             body: dict[str, Any] = dict(kwargs)
             if args:
                 body["ids"] = args[0]
-            return self._json2(model, method, body)
+            return self._json2(model, method, body, wait)
         return self._jsonrpc(
             "object",
             "execute_kw",
             [self.database, self.uid, self._key, model, method, list(args or []), kwargs],
+            wait,
         )
 
-    def _json2(self, model: str, method: str, body: dict[str, Any]) -> Any:
+    def _json2(
+        self, model: str, method: str, body: dict[str, Any], wait: float | None = None
+    ) -> Any:
         headers = {
             "Authorization": f"bearer {self._key}",
             "X-Odoo-Database": self.database,
             "Content-Type": "application/json; charset=utf-8",
         }
-        response = self._post(f"/json/2/{model}/{method}", body, headers)
+        response = self._post(f"/json/2/{model}/{method}", body, headers, wait)
         if response.status_code == 200:
             return self._json(response)
         raise self._json2_error(response, model, method)
 
-    def _jsonrpc(self, service: str, method: str, args: list[Any]) -> Any:
+    def _jsonrpc(
+        self, service: str, method: str, args: list[Any], wait: float | None = None
+    ) -> Any:
         body = {
             "jsonrpc": "2.0",
             "method": "call",
             "params": {"service": service, "method": method, "args": args},
         }
-        response = self._post("/jsonrpc", body, {})
+        response = self._post("/jsonrpc", body, {}, wait)
         if response.status_code != 200:
             raise self._http_error(response)
         answer = self._json(response)
@@ -113,10 +127,13 @@ class OdooApi:
             raise _rpc_error(answer["error"], self.database)
         return answer.get("result")
 
-    def _post(self, path: str, body: dict[str, Any], headers: dict[str, str]) -> httpx.Response:
+    def _post(
+        self, path: str, body: dict[str, Any], headers: dict[str, str], wait: float | None
+    ) -> httpx.Response:
+        timeout = TIMEOUT if wait is None else httpx.Timeout(wait, connect=10.0)
         for attempt in range(RETRIES_ON_429 + 1):
             try:
-                response = self._client.post(path, json=body, headers=headers)
+                response = self._client.post(path, json=body, headers=headers, timeout=timeout)
             except httpx.ConnectError as exc:
                 raise ConnectionFailed(f"Cannot reach {self.url}: {_reason(exc)}") from None
             except httpx.TimeoutException:

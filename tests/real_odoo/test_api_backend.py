@@ -26,7 +26,8 @@ def key(user):
     keys = env['res.users.apikeys'].with_user(user)
     if 'expiration_date' in keys._fields:  # 19 wants one for a non-admin user
         import datetime
-        return keys._generate('rpc', 'console', datetime.datetime.now() + datetime.timedelta(days=1))
+        tomorrow = datetime.datetime.now() + datetime.timedelta(days=1)
+        return keys._generate('rpc', 'console', tomorrow)
     return keys._generate('rpc', 'console')
 Mail = env['mail.mail']
 failed = Mail.create({'subject': 'API failed', 'email_from': 'a@company.example',
@@ -111,3 +112,20 @@ def test_bad_keys_missing_rights_and_missing_views_are_one_line(
     assert nowhere.returncode == 2 and "Cannot reach" in nowhere.stderr
     no_key = run_cli("status", "--url", url, "--odoo-db", db, "--login", "admin")
     assert no_key.returncode == 2 and "ODOO_MAILQ_API_KEY" in no_key.stderr
+
+
+def test_run_now_over_the_api_is_the_forms_run_manually(
+    odoo: OdooInstance, served: tuple[str, str, dict[str, Any]]
+) -> None:
+    """``method_direct_trigger``: Odoo runs the Email Queue Manager inside the request, so
+    when the command returns the queue was processed (here it cannot connect to any SMTP
+    server: the mails end failed, not outgoing)."""
+    db, url, made = served
+    before = one(odoo, db, "mail_mail", made["failed"])["state"]
+    cron = odoo.orm(db, "result = env.ref('mail.ir_cron_mail_scheduler_action').id")
+    done = over_api(url, db, made["admin"], "trigger", str(cron), "--yes")
+    assert done.returncode == 0, done.stderr
+    assert "ran it inside the API request" in done.stdout
+    outgoing = odoo.orm(db, "result = env['mail.mail'].search_count([('state', '=', 'outgoing')])")
+    assert before == "outgoing" and outgoing == 0
+    assert one(odoo, db, "ir_cron", cron)["lastcall"] is not None
