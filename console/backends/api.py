@@ -31,6 +31,7 @@ from console.domain.timefmt import utcnow_naive
 
 if TYPE_CHECKING:
     from console.backends.base import MailQuery
+    from console.domain.envelopes import EnvelopeCounts, EnvelopePage
 
 MAIL_FIELDS = [
     "state", "date", "scheduled_date", "email_from", "email_to", "recipient_ids", "subject",
@@ -219,6 +220,17 @@ class ApiBackend:
             limit=cap,
         )
         return [int(i) for i in ids]
+
+    def envelope_counts(self) -> EnvelopeCounts:
+        from console.backends.api_envelopes import api_envelope_counts
+
+        return api_envelope_counts(self.api)
+
+    def envelopes(self, *, before_id: int | None = None, limit: int = 200) -> EnvelopePage:
+        from console.backends.api_envelopes import api_envelope_page
+
+        size = max(1, min(limit, 1000))
+        return api_envelope_page(self.api, before_id=before_id, limit=size, mask=self.secret_mask())
 
     def crons(self) -> list[CronRow]:
         from console.backends.api_crons import api_crons

@@ -35,6 +35,13 @@ failed = Mail.create({'subject': 'API failed', 'email_from': 'a@company.example'
 failed.write({'state': 'exception', 'failure_reason': 'SMTP refused'})
 Mail.create({'subject': 'API outgoing', 'email_from': 'a@company.example',
              'email_to': 'y@good.example', 'body_html': '<p>y</p>'})
+document = env['res.partner'].create({'name': 'API Document'})
+for name, email in (('Bad Address', 'not-an-address'), ('No Server', 'ns@good.example')):
+    partner = env['res.partner'].create({'name': name, 'email': email})
+    message = document.with_context(mail_notify_force_send=False).message_post(
+        body='<p>red</p>', subject='API envelope', partner_ids=partner.ids,
+        message_type='comment', subtype_xmlid='mail.mt_comment')
+    Mail.search([('mail_message_id', '=', message.id)]).send()  # no SMTP server: fails
 result = {'admin': key(env.ref('base.user_admin')), 'clerk': key(clerk), 'failed': failed.id}
 """
 
@@ -77,6 +84,12 @@ def test_status_and_mails_equal_the_sql_backends(
         assert {k: v for k, v in left.items() if k != "running"} == {
             k: v for k, v in right.items() if k != "running"
         }
+    api_envelopes = json.loads(over_api(url, db, made["admin"], "envelopes", "--json").stdout)
+    sql_envelopes = json.loads(run_cli("envelopes", "--json", "--db", odoo.url(db)).stdout)
+    assert len(api_envelopes) >= 2 and api_envelopes == sql_envelopes
+    api_status = json.loads(over_api(url, db, made["admin"], "status", "--json").stdout)
+    sql_status = json.loads(run_cli("status", "--json", "--db", odoo.url(db)).stdout)
+    assert api_status["envelopes"] == sql_status["envelopes"]
     text = over_api(url, db, made["admin"], "status").stdout
     protocol = "JSON-2" if odoo.version >= 19 else "JSON-RPC"
     assert protocol in text and made["admin"] not in text
@@ -106,7 +119,7 @@ def test_bad_keys_missing_rights_and_missing_views_are_one_line(
     clerk = over_api(url, db, made["clerk"], "status", login="clerk")
     assert clerk.returncode == 2 and clerk.stderr.count("\n") == 1, clerk.stderr
     assert "base.group_system" in clerk.stderr and "Traceback" not in clerk.stderr
-    missing = over_api(url, db, made["admin"], "envelopes")
+    missing = over_api(url, db, made["admin"], "causes")
     assert missing.returncode == 2 and "not available over Odoo's external API" in missing.stderr
     nowhere = over_api(f"http://127.0.0.1:{free_port()}", db, made["admin"], "status")
     assert nowhere.returncode == 2 and "Cannot reach" in nowhere.stderr
