@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from console.backends.api_transport import OdooApi
+from console.backends.api_values import moment, record_id, text
 from console.domain.actions import WriteOutcome
 from console.domain.errors import ConsoleError, NotAvailable, ReadOnlyRefused
 from console.domain.models import (
@@ -45,24 +46,6 @@ class NotAvailableOverApi(NotAvailable):
     """What this console cannot do over Odoo's external API; the message says why."""
 
 
-def _odoo_datetime(value: Any) -> datetime | None:
-    if not value:
-        return None
-    return datetime.fromisoformat(str(value).replace("T", " "))
-
-
-def _odoo_text(value: Any) -> str | None:
-    return None if value is False or value is None else str(value)
-
-
-def _odoo_int(value: Any) -> int | None:
-    if value is False or value is None:
-        return None
-    if isinstance(value, list):  # many2one: [id, name]
-        return int(value[0]) if value else None
-    return int(value)
-
-
 def mail_domain(query: MailQuery, version: int) -> list[Any]:
     """The Odoo domain of a mail list's filter (states, text or id, keyset bounds); 19
     no longer stores the record name, so it cannot be searched there."""
@@ -73,12 +56,12 @@ def mail_domain(query: MailQuery, version: int) -> list[Any]:
         domain.append(("id", "<", query.before_id))
     if query.after_id is not None:
         domain.append(("id", ">", query.after_id))
-    text = query.text.strip()
-    if text:
+    needle = query.text.strip()
+    if needle:
         fields = [f for f in TEXT_FIELDS if version < 19 or f != "record_name"]
-        terms: list[Any] = [(field, "ilike", text) for field in fields]
-        if text.isdigit():
-            terms.append(("id", "=", int(text)))
+        terms: list[Any] = [(field, "ilike", needle) for field in fields]
+        if needle.isdigit():
+            terms.append(("id", "=", int(needle)))
         domain += ["|"] * (len(terms) - 1) + terms
     return domain
 
@@ -137,7 +120,7 @@ class ApiBackend:
         )
         return QueueStatus(
             counts=counts,
-            oldest_due_outgoing=_odoo_datetime(oldest[0]["create_date"]) if oldest else None,
+            oldest_due_outgoing=moment(oldest[0]["create_date"]) if oldest else None,
             scheduled_future=int(later),
         )
 
@@ -180,28 +163,27 @@ class ApiBackend:
             return {}
         found = self.api.call("res.partner", "read", [sorted(ids)], fields=["name", "email"])
         return {
-            int(p["id"]): Recipient(int(p["id"]), _odoo_text(p["name"]), _odoo_text(p["email"]))
-            for p in found
+            int(p["id"]): Recipient(int(p["id"]), text(p["name"]), text(p["email"])) for p in found
         }
 
     def _mail_row(self, row: dict[str, Any], partners: dict[int, Recipient]) -> MailRow:
         mask = self.secret_mask()
-        reason = _odoo_text(row["failure_reason"])
+        reason = text(row["failure_reason"])
         return MailRow(
             id=int(row["id"]),
             state=str(row["state"]),
-            date=_odoo_datetime(row["date"]),
-            scheduled_date=_odoo_datetime(row["scheduled_date"]),
-            email_from=_odoo_text(row["email_from"]),
-            email_to=_odoo_text(row["email_to"]),
+            date=moment(row["date"]),
+            scheduled_date=moment(row["scheduled_date"]),
+            email_from=text(row["email_from"]),
+            email_to=text(row["email_to"]),
             recipients=tuple(partners[p] for p in row["recipient_ids"][:3] if p in partners),
-            subject=_odoo_text(row["subject"]),
-            model=_odoo_text(row["model"]),
-            res_id=_odoo_int(row["res_id"]) or None,
-            record_name=_odoo_text(row["record_name"]),
-            failure_type=_odoo_text(row["failure_type"]),
+            subject=text(row["subject"]),
+            model=text(row["model"]),
+            res_id=record_id(row["res_id"]) or None,
+            record_name=text(row["record_name"]),
+            failure_type=text(row["failure_type"]),
             failure_reason=mask.text(reason) if reason else None,
-            mailing_id=_odoo_int(row.get("mailing_id")),
+            mailing_id=record_id(row.get("mailing_id")),
             recipient_count=len(row["recipient_ids"]),
         )
 

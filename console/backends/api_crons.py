@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections import Counter
 from types import SimpleNamespace
-from typing import Any
 
 from console.backends.api_transport import OdooApi
+from console.backends.api_values import moment, value
 from console.domain.models import CronRow
 from console.domain.timefmt import utcnow_naive
 
@@ -17,16 +17,6 @@ FIELDS = ["cron_name", "active", "interval_number", "interval_type", "nextcall",
           "priority", "code"]  # fmt: skip
 FAILURES = ["failure_count", "first_failure_date"]  # 18+
 FIELDS_BY_VERSION = {16: ["numbercall"], 17: ["numbercall"], 18: FAILURES, 19: FAILURES}
-
-
-def _value(value: Any) -> Any:
-    return None if value is False else value
-
-
-def _datetime(value: Any) -> Any:
-    from datetime import datetime
-
-    return datetime.fromisoformat(str(value).replace("T", " ")) if value else None
 
 
 def api_crons(api: OdooApi) -> list[CronRow]:
@@ -65,20 +55,20 @@ def api_crons(api: OdooApi) -> list[CronRow]:
         module, name = xml.get(int(cron["id"]), (None, None))
         row = SimpleNamespace(
             id=int(cron["id"]),
-            cron_name=_value(cron.get("cron_name")),
+            cron_name=value(cron.get("cron_name")),
             active=bool(cron.get("active")),
-            interval_number=_value(cron.get("interval_number")),
-            interval_type=_value(cron.get("interval_type")),
-            nextcall=_datetime(cron.get("nextcall")),
-            lastcall=_datetime(cron.get("lastcall")),
-            priority=_value(cron.get("priority")),
-            failure_count=_value(cron.get("failure_count")),
-            first_failure_date=_datetime(cron.get("first_failure_date")),
-            numbercall=_value(cron.get("numbercall")),
+            interval_number=value(cron.get("interval_number")),
+            interval_type=value(cron.get("interval_type")),
+            nextcall=moment(cron.get("nextcall")),
+            lastcall=moment(cron.get("lastcall")),
+            priority=value(cron.get("priority")),
+            failure_count=value(cron.get("failure_count")),
+            first_failure_date=moment(cron.get("first_failure_date")),
+            numbercall=value(cron.get("numbercall")),
             xml_module=module,
             xml_name=name,
             triggers=triggers.get(int(cron["id"]), 0),
-            code=_value(cron.get("code")),
+            code=value(cron.get("code")),
         )
         rows.append(cron_row(row, now, None, version))
     return rows

@@ -11,6 +11,7 @@ from functools import partial
 from typing import Any
 
 from console.backends.api_transport import OdooApi
+from console.backends.api_values import many2one, moment, text
 from console.domain.envelopes import Envelope, EnvelopeCounts, EnvelopePage, FailedRecipient
 from console.domain.secrets import SecretMask
 
@@ -23,16 +24,6 @@ FAILED: list[Any] = [
     ("mail_message_id.res_id", "!=", 0),
     ("mail_message_id.message_type", "!=", "user_notification"),
 ]
-
-
-def _text(value: Any) -> str | None:
-    return None if value is False or value is None else str(value)
-
-
-def _many2one(value: Any) -> tuple[int | None, str | None]:
-    if isinstance(value, list) and value:
-        return int(value[0]), _text(value[1]) if len(value) > 1 else None
-    return None, None
 
 
 def envelope_domain(version: int) -> list[Any]:
@@ -61,7 +52,7 @@ def api_envelope_counts(api: OdooApi) -> EnvelopeCounts:
             "mail.message", "read_group", domain=envelope_domain(version), fields=["author_id"],
             groupby=["author_id"], lazy=False,
         )  # fmt: skip
-    authors = [(*_many2one(g["author_id"]), int(g["__count"])) for g in groups]
+    authors = [(*many2one(g["author_id"]), int(g["__count"])) for g in groups]
     authors.sort(key=lambda a: (-a[2], a[0] or 0))
     return EnvelopeCounts(
         messages=sum(a[2] for a in authors),
@@ -89,29 +80,23 @@ def api_envelope_page(
     recipients = _recipients(api, [int(r["id"]) for r in rows], mask) if rows else {}
     envelopes = []
     for row in rows:
-        author_id, author_name = _many2one(row["author_id"])
+        author_id, author_name = many2one(row["author_id"])
         found, count = recipients.get(int(row["id"]), ([], 0))
         envelopes.append(
             Envelope(
                 message_id=int(row["id"]),
-                date=_datetime(row["date"]),
-                model=_text(row["model"]),
+                date=moment(row["date"]),
+                model=text(row["model"]),
                 res_id=int(row["res_id"]) if row["res_id"] else None,
-                record_name=_text(row["record_name"]),
+                record_name=text(row["record_name"]),
                 author_id=author_id,
                 author_name=author_name,
-                subject=_text(row["subject"]),
+                subject=text(row["subject"]),
                 recipients=tuple(found),
                 recipient_count=count,
             )
         )
     return EnvelopePage(tuple(envelopes), has_more)
-
-
-def _datetime(value: Any) -> Any:
-    from datetime import datetime
-
-    return datetime.fromisoformat(str(value).replace("T", " ")) if value else None
 
 
 def _recipients(
@@ -144,25 +129,25 @@ def _recipients(
     found: dict[int, tuple[list[FailedRecipient], int]] = {}
     counts: dict[int, int] = defaultdict(int)
     for row in rows:
-        message, _ = _many2one(row["mail_message_id"])
+        message, _ = many2one(row["mail_message_id"])
         if message is None:
             continue
         counts[message] += 1
         listed, _ = found.setdefault(message, ([], 0))
         if len(listed) >= RECIPIENTS_PER_ENVELOPE:
             continue
-        partner_id, _ = _many2one(row["res_partner_id"])
+        partner_id, _ = many2one(row["res_partner_id"])
         partner = partners.get(partner_id or 0, {})
-        mail_id, _ = _many2one(row["mail_mail_id"])
-        reason = _text(row["failure_reason"])
+        mail_id, _ = many2one(row["mail_mail_id"])
+        reason = text(row["failure_reason"])
         listed.append(
             FailedRecipient(
                 notification_id=int(row["id"]),
                 partner_id=partner_id,
-                name=_text(partner.get("name")),
-                email=_text(partner.get("email")),
+                name=text(partner.get("name")),
+                email=text(partner.get("email")),
                 status=str(row["notification_status"]),
-                failure_type=_text(row["failure_type"]),
+                failure_type=text(row["failure_type"]),
                 failure_reason=mask.cut(reason[:REASON_CHARS], REASON_CHARS) if reason else None,
                 mail_id=mail_id,
                 mail_state=states.get(mail_id or 0),
