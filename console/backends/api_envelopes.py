@@ -12,11 +12,16 @@ from typing import Any
 
 from console.backends.api_transport import OdooApi
 from console.backends.api_values import many2one, moment, text
-from console.domain.envelopes import Envelope, EnvelopeCounts, EnvelopePage, FailedRecipient
+from console.domain.envelopes import (
+    RECIPIENTS_PER_ENVELOPE,
+    Envelope,
+    EnvelopeCounts,
+    EnvelopePage,
+    FailedRecipient,
+)
+from console.domain.models import LIST_REASON_CHARS
 from console.domain.secrets import SecretMask
 
-RECIPIENTS_PER_ENVELOPE = 50
-REASON_CHARS = 4000  # as the SQL lists cut a reason
 FAILED: list[Any] = [
     ("notification_type", "=", "email"),
     ("notification_status", "in", ["exception", "bounce"]),
@@ -148,7 +153,9 @@ def _recipients(
                 email=text(partner.get("email")),
                 status=str(row["notification_status"]),
                 failure_type=text(row["failure_type"]),
-                failure_reason=mask.cut(reason[:REASON_CHARS], REASON_CHARS) if reason else None,
+                failure_reason=(
+                    mask.cut(reason[:LIST_REASON_CHARS], LIST_REASON_CHARS) if reason else None
+                ),
                 mail_id=mail_id,
                 mail_state=states.get(mail_id or 0),
             )

@@ -27,6 +27,7 @@ FAILURE_TYPE_LABELS = {
     "mail_dup": "Duplicated Email",
 }
 FAILED_STATUSES = ("exception", "bounce")
+RECIPIENTS_PER_ENVELOPE = 50  # recipients read per message; the count says how many more
 
 
 def failure_words(failure_type: str | None, reason: str | None) -> str:

@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+# A failure reason can be megabytes long; lists only need its beginning (every backend
+# cuts it here; the detail view shows it whole).
+LIST_REASON_CHARS = 4000
+
 if TYPE_CHECKING:
     from console.domain.envelopes import EnvelopeCounts
     from console.domain.mail_crons import MailJob

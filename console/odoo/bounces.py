@@ -24,10 +24,10 @@ from console.domain.bounces import (
     CampaignRate,
     RateWindow,
 )
+from console.domain.models import LIST_REASON_CHARS
 from console.domain.secrets import SecretMask
 from console.domain.timefmt import as_naive_datetime
 from console.odoo.envelopes import _name, _record_name_column
-from console.odoo.mail_queries import LIST_REASON_CHARS
 from console.odoo.record_names import record_names
 from console.odoo.schema import OdooSchema
 

@@ -12,20 +12,20 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from console.domain.envelopes import (
+    RECIPIENTS_PER_ENVELOPE,
     Envelope,
     EnvelopeCounts,
     EnvelopePage,
     FailedRecipient,
     PartnerFailures,
 )
+from console.domain.models import LIST_REASON_CHARS
 from console.domain.secrets import SecretMask
 from console.domain.timefmt import as_naive_datetime
-from console.odoo.mail_queries import LIST_REASON_CHARS
 from console.odoo.record_names import record_names
 from console.odoo.schema import OdooSchema
 
 _EMAIL = "n.notification_type = 'email'"
-RECIPIENTS_PER_ENVELOPE = 50  # recipients read per message; the count says how many more
 
 # The systray's domain on the message (model set, a record id, not a user notification)
 # and the failed e-mail notification; `n` and `m` are the notification and its message.

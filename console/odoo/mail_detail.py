@@ -7,10 +7,9 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from console.domain.models import Attachment, MailDetail, Notification
+from console.domain.models import LIST_REASON_CHARS, Attachment, MailDetail, Notification
 from console.domain.secrets import SecretMask
 from console.odoo import mail_queries as mail_sql
-from console.odoo.mail_queries import LIST_REASON_CHARS
 from console.odoo.mail_rows import mail_row, recipients, with_record_names
 from console.odoo.schema import OdooSchema
 

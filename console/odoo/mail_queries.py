@@ -22,10 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement as ColumnElementT
 
+from console.domain.models import LIST_REASON_CHARS
 from console.odoo.schema import OdooSchema
-
-# A failure reason can be megabytes long; lists only need its beginning.
-LIST_REASON_CHARS = 4000
 
 
 def _opt(schema: OdooSchema, table: str, column: str) -> ColumnElement[Any]:

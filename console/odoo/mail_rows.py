@@ -10,10 +10,9 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from console.domain.models import MailRow, Recipient
+from console.domain.models import LIST_REASON_CHARS, MailRow, Recipient
 from console.domain.secrets import SecretMask
 from console.odoo import mail_queries as mail_sql
-from console.odoo.mail_queries import LIST_REASON_CHARS
 from console.odoo.record_names import record_names
 from console.odoo.schema import OdooSchema
 
