@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from console.backends.api_transport import OdooApi
 from console.backends.api_values import moment, record_id, text
-from console.domain.actions import WriteOutcome
-from console.domain.errors import ConsoleError, NotAvailable, ReadOnlyRefused
+from console.backends.api_writes import ApiWriter, NotAvailableOverApi
+from console.domain.errors import ReadOnlyRefused
 from console.domain.models import (
     CronRow,
     DatabaseInfo,
@@ -39,11 +39,6 @@ MAIL_FIELDS = [
     "model", "res_id", "record_name", "failure_type", "failure_reason", "create_date",
 ]  # fmt: skip
 TEXT_FIELDS = ("email_to", "email_from", "subject", "record_name", "failure_reason")
-RUN_WAIT = 600.0  # seconds a cron run inside a request may take (Run Manually)
-
-
-class NotAvailableOverApi(NotAvailable):
-    """What this console cannot do over Odoo's external API; the message says why."""
 
 
 def mail_domain(query: MailQuery, version: int) -> list[Any]:
@@ -87,6 +82,7 @@ class ApiBackend:
                 read_only=self._read_only,
                 has_mass_mailing=self._installed("mass_mailing"),
                 neutralized=False,
+                over_api=True,
                 notes=(f"over Odoo's external API ({api.protocol}): some views need a "
                        "database connection",),
             )  # fmt: skip
@@ -125,20 +121,22 @@ class ApiBackend:
         )
 
     def _counts_by_state(self) -> dict[str, int]:
+        groups = self._group_counts("mail.mail", [], "state")
+        return {str(key): count for key, count in groups if key}
+
+    def _group_counts(self, model: str, domain: list[Any], field: str) -> list[tuple[Any, int]]:
+        """(the group's value, its count) per value of ``field``: one call, the version's
+        group-by (``formatted_read_group`` from 19 on)."""
         if self.api.version.major >= 19:
             groups = self.api.call(
-                "mail.mail",
-                "formatted_read_group",
-                domain=[],
-                groupby=["state"],
+                model, "formatted_read_group", domain=domain, groupby=[field],
                 aggregates=["__count"],
-            )
+            )  # fmt: skip
         else:
             groups = self.api.call(
-                "mail.mail", "read_group", domain=[], fields=["state"], groupby=["state"],
-                lazy=False,
-            )  # fmt: skip
-        return {str(g["state"]): int(g["__count"]) for g in groups if g.get("state")}
+                model, "read_group", domain=domain, fields=[field], groupby=[field], lazy=False
+            )
+        return [(g.get(field), int(g["__count"])) for g in groups]
 
     def mail_page(self, query: MailQuery) -> MailPage:
         limit = max(1, min(query.limit, 1000))
@@ -203,6 +201,29 @@ class ApiBackend:
         )
         return [int(i) for i in ids]
 
+    def scheduled_later(self, ids: Sequence[int]) -> list[datetime]:
+        now = utcnow_naive().strftime("%Y-%m-%d %H:%M:%S")
+        found: list[datetime] = []
+        for chunk in _chunks(ids):
+            rows = self.api.call(
+                "mail.mail", "search_read",
+                domain=[("id", "in", chunk), ("state", "=", "outgoing"),
+                        ("scheduled_date", ">", now)],
+                fields=["scheduled_date"],
+            )  # fmt: skip
+            found += [d for r in rows if (d := moment(r["scheduled_date"])) is not None]
+        return sorted(found)
+
+    def already_delivered(self, ids: Sequence[int]) -> tuple[int, int]:
+        mails = recipients = 0
+        for chunk in _chunks(ids):
+            domain = [("mail_mail_id", "in", chunk), ("notification_type", "=", "email"),
+                      ("notification_status", "=", "sent")]  # fmt: skip
+            groups = self._group_counts("mail.notification", domain, "mail_mail_id")
+            mails += sum(1 for key, _ in groups if key)
+            recipients += sum(count for key, count in groups if key)
+        return mails, recipients
+
     def envelope_counts(self) -> EnvelopeCounts:
         from console.backends.api_envelopes import api_envelope_counts
 
@@ -252,77 +273,11 @@ class ApiBackend:
         )
 
 
-class ApiWriter:
-    """The writes of one action, each through Odoo's own method (no transaction spans
-    them: each call is Odoo's own transaction, as its buttons are)."""
-
-    def __init__(self, api: OdooApi) -> None:
-        self.api = api
-        self.notes: list[str] = []
-
-    def set_mail_state(
-        self,
-        action: str,
-        ids: Sequence[int],
-        *,
-        from_states: Sequence[str],
-        to_state: str,
-        uid: int,
-        now: datetime,
-    ) -> WriteOutcome:
-        """Retry (``mark_outgoing``) or cancel (``cancel``) on the mails still in
-        ``from_states``: Odoo's buttons, called as the API user."""
-        requested = tuple(dict.fromkeys(ids))
-        before = {
-            int(r["id"]): str(r["state"])
-            for r in self.api.call("mail.mail", "read", [list(requested)], fields=["state"])
-        }
-        targets = [i for i in requested if before.get(i) in from_states]
-        if targets:
-            method = "mark_outgoing" if to_state == "outgoing" else "cancel"
-            self.api.call("mail.mail", method, [targets])
-        after = {
-            int(r["id"]): str(r["state"])
-            for r in self.api.call("mail.mail", "read", [targets], fields=["state"])
-        } if targets else {}  # fmt: skip
-        applied = tuple(i for i in targets if after.get(i) == to_state)
-        skipped = {
-            i: "no such mail" if i not in before else f"not {' or '.join(from_states)} any more"
-            for i in requested
-            if i not in applied
-        }
-        return WriteOutcome(
-            action=action,
-            requested=requested,
-            applied=applied,
-            skipped=skipped,
-            previous={i: before[i] for i in applied},
-        )
-
-    def trigger_cron(self, cron_id: int, *, uid: int, now: datetime) -> tuple[str, bool]:
-        """Run now over the API: ``method_direct_trigger``, the cron form's "Run Manually",
-        which runs the job inside the request (``_trigger`` is private to the server)."""
-        found = self.api.call(
-            "ir.cron", "search_read",
-            domain=[("id", "=", cron_id), "|", ("active", "=", True), ("active", "=", False)],
-            fields=["cron_name", "active"],
-        )  # fmt: skip
-        if not found:
-            raise ConsoleError(f"There is no cron with id {cron_id}")
-        name = str(found[0]["cron_name"] or f"cron {cron_id}")
-        if not found[0]["active"]:
-            return name, False
-        self.api.call("ir.cron", "method_direct_trigger", [[cron_id]], wait=RUN_WAIT)
-        self.notes.append(
-            "Odoo ran it inside the API request (method_direct_trigger, the form's Run "
-            "Manually): it has finished"
-        )
-        return name, True
-
-    def __getattr__(self, name: str) -> NoReturn:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        raise NotAvailableOverApi(f"'{name}' is not available over Odoo's external API yet")
+def _chunks(ids: Sequence[int], size: int = 5000) -> Iterator[list[int]]:
+    """Bounded requests for a select-all of many mails."""
+    wanted = list(dict.fromkeys(int(i) for i in ids))
+    for start in range(0, len(wanted), size):
+        yield wanted[start : start + size]
 
 
 def open_api_backend(

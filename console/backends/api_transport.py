@@ -210,6 +210,8 @@ def _rpc_error(error: Any, database: str) -> Exception:
 
 
 def _access_message(message: str) -> str:
+    if "not allowed to access" not in message:  # a record rule, not the model's rights
+        return f"Odoo's record rules refuse it to this user: {message}"
     return (
         f"{message} (the API user needs Odoo's Settings/Administration rights, "
         "base.group_system, as Technical > Emails does)"

@@ -13,7 +13,7 @@ Opening a backend (``console.backends.connect.open_backend``) may also raise
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -113,6 +113,19 @@ class MailWriter(Protocol):
     ``notes`` say what happened after the commit (Odoo's listeners woken, or why not)."""
 
     notes: list[str]
+
+    def journal_first(self, hook: Callable[[WriteOutcome], None]) -> None:
+        """Over a backend whose every call commits on its own (Odoo's API), ``hook`` gets
+        what the action is about to write before its first committing call, so that the
+        journal has it even if the console dies then. A transactional backend never calls
+        it: its action line is journaled before its one commit."""
+        ...
+
+    def send_by_odoo(self, ids: Sequence[int], *, include_scheduled: bool) -> WriteOutcome:
+        """Send now by Odoo's own code (the list's Send Now, ``mail.mail.send``), over a
+        backend that cannot hold the queue's lock itself; NotAvailable over a database
+        connection, where the console sends through SMTP itself (``send_session``)."""
+        ...
 
     def set_mail_state(
         self,

@@ -7,7 +7,7 @@ happen after the commit (the NOTIFYs that wake Odoo's bus and cron workers) is d
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from console.domain.actions import WriteOutcome
-from console.domain.errors import ConsoleError
+from console.domain.errors import ConsoleError, NotAvailable
 from console.odoo import (
     bounce_writes,
     bus,
@@ -44,6 +44,14 @@ class SqlMailWriter:
         self._bus_channels: list[list[Any]] = []
         self._woken_crons = False
         self.notes: list[str] = []
+
+    def journal_first(self, hook: Callable[[WriteOutcome], None]) -> None:
+        """Nothing to do: one transaction, whose line is journaled before it commits."""
+
+    def send_by_odoo(self, ids: Sequence[int], *, include_scheduled: bool) -> WriteOutcome:
+        raise NotAvailable(
+            "Over a database connection the console sends itself, holding the queue's lock"
+        )
 
     def set_mail_state(
         self,

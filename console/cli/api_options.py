@@ -1,11 +1,12 @@
 """The options of a connection over Odoo's external API: --url, --odoo-db, --login,
---api-key-file (the key itself is never an option: it would show in ps)."""
+--api-key-file (the key itself is never an option: it would show in ps), and --profile,
+a named set of connection options from the configuration file."""
 
 from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,13 @@ from console.domain.errors import UsageError
 
 
 def add_api_options(group: argparse._ArgumentGroup, default: Callable[[Any], Any]) -> None:
+    group.add_argument(
+        "--profile",
+        metavar="NAME",
+        default=default(None),
+        help="a named connection from ~/.config/odoo-mailq/config.toml ($ODOO_MAILQ_CONFIG); "
+        "options given here win (default: $ODOO_MAILQ_PROFILE)",
+    )
     group.add_argument(
         "--url",
         metavar="URL",
@@ -34,6 +42,21 @@ def add_api_options(group: argparse._ArgumentGroup, default: Callable[[Any], Any
         help="a file holding the user's API key, readable only by you (default: "
         "$ODOO_MAILQ_API_KEY, else a prompt)",
     )
+
+
+def apply_profile(args: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> None:
+    """Fill the connection options the command line left out from --profile's settings."""
+    from console.config.profiles import PROFILE_ENV, load_profile
+
+    name = getattr(args, "profile", None) or environ.get(PROFILE_ENV)
+    if not name:
+        return
+    given = {key for key in ("db", "odoo_config", "url") if getattr(args, key, None)}
+    for key, value in load_profile(name, environ).items():
+        if given and key in ("db", "odoo_config", "url", "odoo_db", "login", "api_key_file"):
+            continue  # a target on the command line replaces the profile's whole target
+        if not getattr(args, key, None):
+            setattr(args, key, value)
 
 
 def api_settings(args: argparse.Namespace) -> dict[str, Any]:

@@ -245,9 +245,10 @@ def _fail(message: str) -> None:
 
 
 def _settings(args: argparse.Namespace) -> ConnectionSettings:
-    from console.cli.api_options import api_settings
+    from console.cli.api_options import api_settings, apply_profile
     from console.config.connection import ConnectionSettings
 
+    apply_profile(args)
     if args.statement_timeout <= 0:
         raise UsageError("--statement-timeout must be a positive number of seconds")
     return ConnectionSettings(
@@ -317,11 +318,6 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _run_tui(settings: ConnectionSettings, tz: tzinfo, args: argparse.Namespace) -> int:
     from console.config.connection import precheck_target
 
-    if settings.api_url:  # issue 13: the panes need reads the API backend has not yet
-        raise UsageError(
-            "The screens over Odoo's external API are not ready yet: use the commands "
-            "status, mails, retry and cancel with --url (or a database connection)"
-        )
     refresh = args.refresh
     if refresh < 0:
         raise UsageError("--refresh must be 0 (off) or a positive number of seconds")

@@ -32,6 +32,7 @@ class DatabaseInfo:
     has_mass_mailing: bool
     neutralized: bool
     notes: tuple[str, ...] = ()  # schema oddities worth telling the operator
+    over_api: bool = False  # Odoo's external API, not the database: Odoo's methods write
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from console.domain.actions import WriteOutcome
 from console.domain.errors import JournalUnwritable
@@ -44,6 +44,8 @@ def default_journal_path() -> Path:
 # SQL timestamps as their database writes them (2026-11-27 08:00:00.123456); anything else
 # found in a journal line (edited by hand, damaged) is not restored by undo.
 _TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?$")
+INTENT = "intent"  # over Odoo's API: what an action is about to write, before its first call
+INTERRUPTED = "interrupted"  # an action over the API that stopped after its intent line
 ROLLED_BACK = "rolled-back"  # the action of a line saying an earlier line was not applied
 
 
@@ -60,6 +62,15 @@ def ssh_origin() -> str | None:
     if not connection:
         return None
     return connection.split()[0]
+
+
+class JournalContext(TypedDict):
+    """Where and as whom an action runs: the header of its journal lines."""
+
+    database: str
+    odoo_version: str
+    odoo_uid: int
+    mask: SecretMask
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +264,53 @@ class Journal:
             entry.update({k: mask.value(v) for k, v in extra.items()})
         self._append(entry, consequence)
         return JournalEntry(entry)
+
+    def record_intent(
+        self,
+        planned: WriteOutcome,
+        *,
+        database: str,
+        odoo_version: str,
+        odoo_uid: int,
+        mask: SecretMask = NO_SECRETS,
+    ) -> JournalEntry:
+        """Over Odoo's API, where each call commits on its own: the records an action is
+        about to change and their states, appended before its first call (the action's
+        own line follows when it ends; an ``interrupted`` line if it does not)."""
+        entry: dict[str, Any] = {
+            **self._header(mask.text(database), odoo_version, odoo_uid),
+            "action": INTENT,
+            "intended_action": planned.action,
+            "ids": list(planned.requested),
+            "targets": list(planned.applied),
+            "previous_state_ids": _ids_by_state(planned.previous),
+            "previous_notifications": {str(k): v for k, v in planned.notifications.items()},
+            "result": f"about to {planned.action} {len(planned.applied)} record(s) through "
+            "Odoo's API; the outcome is the next line of this action",
+        }
+        self._append(entry, "nothing was changed")
+        return JournalEntry(entry)
+
+    def record_interrupted(self, intent: JournalEntry, reason: str) -> JournalEntry:
+        """The line saying that the action of an ``intent`` line stopped before its own
+        line: Odoo may have applied the calls made before (each commits on its own)."""
+        data = intent.data
+        action = str(data.get("intended_action", "action"))
+        line: dict[str, Any] = {
+            **self._header(
+                str(data.get("database", "")),
+                str(data.get("odoo_version", "")),
+                int(data.get("odoo_uid") or 0),
+            ),
+            "action": INTERRUPTED,
+            "interrupted": intent.id,
+            "interrupted_action": action,
+            "result": f"INTERRUPTED: the {action} announced at {data.get('time')} stopped "
+            f"({reason}); what Odoo applied before that stays: check the records of "
+            "that line in Odoo",
+        }
+        self._append(line, "the action stopped, and this journal could not say so")
+        return JournalEntry(line)
 
     def record_rollback(self, entry: JournalEntry, reason: str) -> JournalEntry:
         """The line saying that `entry`'s action was journaled but its transaction did

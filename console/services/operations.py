@@ -22,7 +22,7 @@ from console.domain.actions import (
 from console.domain.errors import CronBusy, JournalUnwritable, ReadOnlyRefused, UsageError
 from console.domain.sanitize import one_line
 from console.domain.timefmt import SQL_TIMESTAMP, sql_timestamp, utcnow_naive
-from console.services.journal import Journal, JournalEntry
+from console.services.journal import Journal, JournalContext, JournalEntry
 from console.services.queue_schedule import checked_queue_interval, interval_note, next_queue_run
 from console.services.record_actions import RecordActions
 from console.smtp.concurrency import ConcurrencyPolicy
@@ -85,13 +85,23 @@ class Operator(RecordActions):
         """
         _ = self.uid  # the acting user is read (or refused) before the transaction
         entry: JournalEntry | None = None
+        intent: list[JournalEntry] = []
+
+        def journal_first(planned: WriteOutcome) -> None:
+            if not intent:  # over Odoo's API each call commits: journaled before the first
+                intent.append(self.journal.record_intent(planned, **self._journal_context()))
+
         try:
             with self.backend.writing() as writer:
+                writer.journal_first(journal_first)
                 outcome, extra = write(writer)
                 entry = self._record(outcome, extra)
         except BaseException as exc:
             if entry is not None:
                 self._rolled_back(entry, exc)
+            elif intent:
+                reason = self.backend.secret_mask().text(one_line(str(exc), 200))
+                self.journal.record_interrupted(intent[0], reason)
             raise
         if writer.notes:
             outcome = _with_note(outcome, "; ".join(filter(None, (outcome.note, *writer.notes))))
@@ -151,6 +161,10 @@ class Operator(RecordActions):
         Mails scheduled for later stay queued unless ``include_scheduled``.
         """
         self._guard()
+        if self.backend.info.over_api:  # Odoo's own Send Now: its code talks to the SMTP server
+            return self._journaled(
+                lambda w: (w.send_by_odoo(ids, include_scheduled=include_scheduled), {})
+            )
         from console.services.send.report import send_outcome
         from console.services.send.send_now import send_now
 
@@ -332,16 +346,18 @@ class Operator(RecordActions):
         extra: dict[str, object] | None = None,
         consequence: str = "nothing was changed (the transaction is rolled back)",
     ) -> JournalEntry:
-        info = self.backend.info
         return self.journal.record(
-            outcome,
-            database=info.display_url,
-            odoo_version=info.odoo_version_label,
-            odoo_uid=self.uid,
-            extra=dict(extra or {}),
-            consequence=consequence,
-            mask=self.backend.secret_mask(),
+            outcome, extra=dict(extra or {}), consequence=consequence, **self._journal_context()
         )
+
+    def _journal_context(self) -> JournalContext:
+        info = self.backend.info
+        return {
+            "database": info.display_url,
+            "odoo_version": info.odoo_version_label,
+            "odoo_uid": self.uid,
+            "mask": self.backend.secret_mask(),
+        }
 
 
 def _with_note(outcome: WriteOutcome, note: str) -> WriteOutcome:

@@ -42,9 +42,3 @@ def test_url_needs_its_partners_and_excludes_a_database() -> None:
     assert scheme.returncode == 2 and "https://" in scheme.stderr
     stray = run_cli("status", "--login", "admin")
     assert stray.returncode == 2 and "go with --url" in stray.stderr
-
-
-def test_the_screens_say_they_are_not_ready_over_the_api() -> None:
-    tui = run_cli(*API, env={"ODOO_MAILQ_API_KEY": "k"})
-    assert tui.returncode == 2 and tui.stderr.count("\n") == 1
-    assert "not ready yet" in tui.stderr

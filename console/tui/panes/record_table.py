@@ -92,7 +92,9 @@ class RecordTablePane(Pane):
         parts: list[str] = []
         if self.error:
             parts.append(f"⚠ {self.error}")
-        if not self.loaded:
+        if self.unavailable:
+            parts.append(f"ⓘ {self.unavailable}")
+        elif not self.loaded:
             parts.append("loading…" if self.host.backend is not None else "connecting…")
         else:
             parts.append(self.summary())

@@ -1,0 +1,216 @@
+"""The chatter's actions over Odoo's external API: Ignore all and Send & close through
+the resend wizard where the version has it (16-18), a partner's address through
+``res.partner.write``, and their undo (docs/odoo-api.md).
+
+A mixin of ``console.backends.api_writes.ApiWriter``, which provides the client, the
+journal hook and the reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from console.backends.api_values import record_id, text
+from console.domain.actions import WriteOutcome
+from console.domain.errors import NotAvailable
+
+if TYPE_CHECKING:
+    from console.backends.api_transport import OdooApi
+
+FAILED = ["exception", "bounce"]
+NOTHING_TO_IGNORE = "no failed e-mail notification to ignore"
+NOTHING_TO_RESEND = "no failed e-mail notification to resend"
+NO_WIZARD_ON_19 = (
+    "Odoo 19 has no resend wizard (its chatter shows failures without Send & close or "
+    "Ignore all): {what} over its API needs Odoo 16-18, or a database connection"
+)
+
+
+class ApiRecordWrites:
+    if TYPE_CHECKING:  # provided by ApiWriter
+        api: OdooApi
+
+        def _about_to(self, planned: WriteOutcome) -> None: ...
+
+        def _read(self, model: str, ids: Sequence[int], fields: list[str]) -> dict[int, Any]: ...
+
+    def _failed_notifications(self, message_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
+        """Notification id -> (message id, status) of the messages' failed e-mail ones."""
+        rows = self.api.call(
+            "mail.notification", "search_read",
+            domain=[("mail_message_id", "in", list(message_ids)),
+                    ("notification_type", "=", "email"),
+                    ("notification_status", "in", FAILED)],
+            fields=["mail_message_id", "notification_status"],
+        )  # fmt: skip
+        return {
+            int(r["id"]): (record_id(r["mail_message_id"]) or 0, str(r["notification_status"]))
+            for r in rows
+        }
+
+    def _wizard(self, message_id: int, button: str) -> None:
+        """Open the chatter's resend wizard on a message and press ``button``."""
+        context = {"mail_message_to_resend": message_id}
+        wizard = self.api.call("mail.resend.message", "create", [{}], context=context)
+        self.api.call("mail.resend.message", button, [[int(wizard)]], context=context)
+
+    def _wizard_or_refuse(self, what: str) -> None:
+        if self.api.version.major >= 19:
+            raise NotAvailable(NO_WIZARD_ON_19.format(what=what))
+
+    # -- Ignore all ---------------------------------------------------------------------
+    def ignore_message_failures(
+        self, message_ids: Sequence[int], *, uid: int, now: datetime
+    ) -> WriteOutcome:
+        """The wizard's Ignore all (``cancel_mail_action``) on each message with a failed
+        e-mail notification: they become canceled, and Odoo refreshes open chatters."""
+        self._wizard_or_refuse("Ignore all")
+        requested = tuple(dict.fromkeys(message_ids))
+        before = self._failed_notifications(requested)
+        targets = tuple(m for m in requested if any(m == msg for msg, _ in before.values()))
+        planned = {n: status for n, (_, status) in before.items()}
+        self._about_to(WriteOutcome("ignore-messages", requested, targets, notifications=planned))
+        for message_id in targets:
+            self._wizard(message_id, "cancel_mail_action")
+        after = self._read("mail.notification", list(before), ["notification_status"])
+        changed = {
+            n: status
+            for n, status in planned.items()
+            if after.get(n, {}).get("notification_status") == "canceled"
+        }
+        touched = {before[n][0] for n in changed}
+        return WriteOutcome(
+            action="ignore-messages",
+            requested=requested,
+            applied=tuple(m for m in requested if m in touched),
+            skipped={m: NOTHING_TO_IGNORE for m in requested if m not in touched},
+            notifications=changed,
+        )
+
+    def ignore_failures(self, ids: Sequence[int], *, uid: int, now: datetime) -> WriteOutcome:
+        """Ignore all on the messages of these mails (the wizard works per message)."""
+        requested = tuple(dict.fromkeys(ids))
+        message_of = {
+            i: m
+            for i, row in self._read("mail.mail", requested, ["mail_message_id"]).items()
+            if (m := record_id(row["mail_message_id"]))
+        }
+        by_message = self.ignore_message_failures(
+            list(dict.fromkeys(message_of.values())), uid=uid, now=now
+        )
+        touched = set(by_message.applied)
+        return WriteOutcome(
+            action="ignore",
+            requested=requested,
+            applied=tuple(i for i in requested if message_of.get(i) in touched),
+            skipped={
+                i: "no such mail" if i not in message_of else NOTHING_TO_IGNORE
+                for i in requested
+                if message_of.get(i) not in touched
+            },
+            notifications=by_message.notifications,
+        )
+
+    def restore_notifications(self, previous: dict[int, str]) -> WriteOutcome:
+        """Undo of Ignore all: not over the API. Odoo has no button that un-ignores, and
+        its record rule lets a user write only the notifications addressed to them."""
+        raise NotAvailable(
+            "Undo of Ignore all is not available over Odoo's API: Odoo has no button for "
+            "it and lets a user write only their own notifications; use a database "
+            "connection (--db or -c odoo.conf)"
+        )
+
+    # -- Send & close -------------------------------------------------------------------
+    def resend_failed_recipients(
+        self, message_ids: Sequence[int], *, uid: int, now: datetime
+    ) -> WriteOutcome:
+        """The wizard's Send & close (``resend_mail_action``): Odoo renders the message
+        again for the failed recipients and sends the new mails in the request."""
+        self._wizard_or_refuse("Send & close")
+        requested = tuple(dict.fromkeys(message_ids))
+        before = self._failed_notifications(requested)
+        old_mail = {
+            int(r["id"]): record_id(r["mail_mail_id"])
+            for r in self.api.call(
+                "mail.notification", "read", [list(before)], fields=["mail_mail_id"]
+            )
+        } if before else {}  # fmt: skip
+        targets = tuple(m for m in requested if any(m == msg for msg, _ in before.values()))
+        planned = {n: status for n, (_, status) in before.items()}
+        self._about_to(WriteOutcome("resend", requested, targets, notifications=planned))
+        for message_id in targets:
+            self._wizard(message_id, "resend_mail_action")
+        after = self._read(
+            "mail.notification", list(before), ["notification_status", "mail_mail_id"]
+        )
+        moved = {
+            n: after[n]
+            for n in before
+            if n in after and after[n]["notification_status"] not in FAILED
+        }
+        touched = {before[n][0] for n in moved}
+        new_mails = {
+            str(new): old_mail.get(n)
+            for n, row in moved.items()
+            if (new := record_id(row["mail_mail_id"])) and new != old_mail.get(n)
+        }
+        return WriteOutcome(
+            action="resend",
+            requested=requested,
+            applied=tuple(m for m in requested if m in touched),
+            skipped={m: NOTHING_TO_RESEND for m in requested if m not in touched},
+            notifications={n: planned[n] for n in moved},
+            note="Odoo rendered the message again and sent it in the request (the wizard's "
+            "Send & close)",
+            details={
+                "new_mails": new_mails,
+                "previous_mail_of": {str(n): old_mail.get(n) for n in moved},
+                "sent_now": {str(n): text(row["notification_status"]) for n, row in moved.items()},
+            },
+        )
+
+    def restore_resend(
+        self,
+        previous: dict[int, tuple[str, int | None]],
+        new_mails: Sequence[int],
+        *,
+        uid: int,
+        now: datetime,
+    ) -> WriteOutcome:
+        """Undo of Send & close: not over the API, where Odoo sent the new mails in the
+        request already."""
+        raise NotAvailable(
+            "Undo of a resend over Odoo's API is not available: Odoo's Send & close sent "
+            "the new mails in the request already"
+        )
+
+    # -- the partner's address ------------------------------------------------------------
+    def fix_partner_email(
+        self, partner_id: int, *, email: str, expected: str | None, uid: int, now: datetime
+    ) -> WriteOutcome:
+        """The wizard's recipient line: ``res.partner.write({'email': ...})``, which Odoo
+        tracks in the partner's chatter; skipped if the address changed since it was read."""
+        found = self._read("res.partner", [partner_id], ["email"]).get(partner_id)
+        current = text(found["email"]) if found else None
+        skipped = None
+        if found is None:
+            skipped = "no such partner"
+        elif expected is not None and (current or "") != expected:
+            skipped = f"its address changed meanwhile (it is {current!r} now)"
+        elif (current or "") == email:
+            skipped = "it already has this address"
+        if skipped:
+            return WriteOutcome(
+                "fix-address", (partner_id,), skipped={partner_id: skipped}, noun="partner"
+            )
+        self._about_to(WriteOutcome("fix-address", (partner_id,), (partner_id,), noun="partner"))
+        self.api.call("res.partner", "write", [[partner_id]], vals={"email": email or False})
+        return WriteOutcome(
+            action="fix-address",
+            requested=(partner_id,),
+            applied=(partner_id,),
+            details={"previous_email": current, "email": email},
+            noun="partner",
+        )
