@@ -41,12 +41,17 @@ class ServerVersion:
 class OdooApi:
     """Calls on one Odoo database as one user, the protocol chosen by the version."""
 
-    def __init__(self, url: str, database: str, login: str, key: str) -> None:
+    def __init__(
+        self, url: str, database: str, login: str, key: str, *, timeout: float | None = None
+    ) -> None:
         self.url = url.rstrip("/")
         self.database = database
         self.login = login
         self._key = key
-        self._client = httpx.Client(base_url=self.url, timeout=TIMEOUT, follow_redirects=False)
+        self._timeout = TIMEOUT if timeout is None else httpx.Timeout(timeout)
+        self._client = httpx.Client(
+            base_url=self.url, timeout=self._timeout, follow_redirects=False
+        )
         self.version = ServerVersion(0, "")
         self.uid = 0
         self.protocol = ""
@@ -130,7 +135,7 @@ class OdooApi:
     def _post(
         self, path: str, body: dict[str, Any], headers: dict[str, str], wait: float | None
     ) -> httpx.Response:
-        timeout = TIMEOUT if wait is None else httpx.Timeout(wait, connect=10.0)
+        timeout = self._timeout if wait is None else httpx.Timeout(wait, connect=10.0)
         for attempt in range(RETRIES_ON_429 + 1):
             try:
                 response = self._client.post(path, json=body, headers=headers, timeout=timeout)
