@@ -7,8 +7,8 @@ cases Odoo itself answers are in tests/real_odoo/test_api_backend.py."""
 from __future__ import annotations
 
 import socket
-import subprocess
 import ssl
+import subprocess
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
