@@ -102,22 +102,22 @@ class ApiBackend:
 
     # -- reads ------------------------------------------------------------------------
     def status(self) -> QueueStatus:
-        counts = self._counts_by_state()
         now = utcnow_naive().strftime("%Y-%m-%d %H:%M:%S")
         due = [("state", "=", "outgoing"), "|", ("scheduled_date", "=", False),
                ("scheduled_date", "<=", now)]  # fmt: skip
-        oldest = self.api.call(
-            "mail.mail", "search_read", domain=due, fields=["create_date"], order="id", limit=1
-        )
-        later = self.api.call(
-            "mail.mail",
-            "search_count",
-            domain=[("state", "=", "outgoing"), ("scheduled_date", ">", now)],
-        )
+        later = [("state", "=", "outgoing"), ("scheduled_date", ">", now)]
+        counts, oldest, later_count = self.api.gather(
+            self._counts_by_state,
+            lambda: self.api.call(
+                "mail.mail", "search_read", domain=due, fields=["create_date"], order="id",
+                limit=1,
+            ),
+            lambda: self.api.call("mail.mail", "search_count", domain=later),
+        )  # fmt: skip
         return QueueStatus(
             counts=counts,
             oldest_due_outgoing=moment(oldest[0]["create_date"]) if oldest else None,
-            scheduled_future=int(later),
+            scheduled_future=int(later_count),
         )
 
     def _counts_by_state(self) -> dict[str, int]:

@@ -214,3 +214,67 @@ class ApiRecordWrites:
             details={"previous_email": current, "email": email},
             noun="partner",
         )
+
+    # -- the blacklist ------------------------------------------------------------------
+    def remove_from_blacklist(
+        self, ids: Sequence[int], *, reason: str, uid: int, now: datetime
+    ) -> WriteOutcome:
+        """The Unblacklist wizard (``mail.blacklist.remove``, ``action_unblacklist_apply``)
+        on each active entry: Odoo archives it and logs the reason in its chatter."""
+        requested = tuple(dict.fromkeys(ids))
+        before = self._read("mail.blacklist", requested, ["email", "active"])
+        targets = tuple(i for i in requested if before.get(i, {}).get("active"))
+        emails = {str(i): text(before[i]["email"]) for i in requested if i in before}
+        self._about_to(
+            WriteOutcome(
+                "unblacklist", requested, targets, previous=dict.fromkeys(targets, "active")
+            )
+        )
+        for entry in targets:
+            wizard = self.api.call(
+                "mail.blacklist.remove", "create",
+                vals_list=[{"email": before[entry]["email"], "reason": reason}],
+            )  # fmt: skip
+            self.api.call("mail.blacklist.remove", "action_unblacklist_apply", [list(wizard)])
+        after = self._read("mail.blacklist", targets, ["active"])
+        applied = tuple(i for i in targets if after.get(i, {}).get("active") is False)
+        return WriteOutcome(
+            action="unblacklist",
+            requested=requested,
+            applied=applied,
+            skipped={
+                i: "no such blacklist entry"
+                if i not in before
+                else "already removed from the blacklist"
+                for i in requested
+                if i not in applied
+            },
+            previous=dict.fromkeys(applied, "active"),
+            details={"emails": emails},
+        )
+
+    def blacklist_again(
+        self, left_as: dict[int, datetime], *, uid: int, now: datetime
+    ) -> WriteOutcome:
+        """Undo of a removal: Odoo's ``action_add`` (the entry form's Blacklist button) on
+        each entry still archived."""
+        requested = tuple(sorted(left_as))
+        before = self._read("mail.blacklist", requested, ["email", "active"])
+        targets = tuple(i for i in requested if before.get(i, {}).get("active") is False)
+        self._about_to(WriteOutcome("undo", requested, targets, noun="address"))
+        for entry in targets:
+            self.api.call("mail.blacklist", "action_add", [[entry]])
+        after = self._read("mail.blacklist", targets, ["active"])
+        applied = tuple(i for i in targets if after.get(i, {}).get("active"))
+        return WriteOutcome(
+            action="undo",
+            requested=requested,
+            applied=applied,
+            skipped={
+                i: "active again already: left as it is" for i in requested if i not in applied
+            },
+            noun="address",
+            details={
+                "emails": {str(i): text(before[i]["email"]) for i in requested if i in before}
+            },
+        )

@@ -15,6 +15,8 @@ in the body (JSON-RPC) or a bearer header (JSON-2) and never appears in a messag
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,7 @@ from console.domain.sanitize import one_line
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 RETRIES_ON_429 = 3  # then say the server is rate limiting
 MAX_WAIT_ON_429 = 10.0  # seconds, whatever Retry-After says
+MAX_PARALLEL = 4  # requests at once: a console is one operator, not a load test
 
 
 class ApiRefused(QueryFailed):
@@ -61,15 +64,19 @@ class OdooApi:
 
     # -- opening ----------------------------------------------------------------------
     def open(self) -> None:
-        """Learn the version (no key needed), pick the protocol, and log in."""
-        info = self._jsonrpc("common", "version", [])
+        """Learn the version (no key needed), pick the protocol, and log in: both at once,
+        since ``/jsonrpc`` logs in on every version and Odoo's key check is slow."""
+        login = [self.database, self.login, self._key, {}]
+        info, uid = self.gather(
+            lambda: self._jsonrpc("common", "version", []),
+            lambda: self._jsonrpc("common", "authenticate", login),
+        )
         if not isinstance(info, dict) or "server_version_info" not in info:
             raise ConnectionFailed(f"{self.url} answered, but not as an Odoo server")
         version_info = info["server_version_info"]
         major = int(str(version_info[0]).split("~")[-1].split(".")[0])
         self.version = ServerVersion(major, str(info.get("server_version", major)))
         self.protocol = "JSON-2" if major >= 19 else "JSON-RPC"
-        uid = self._jsonrpc("common", "authenticate", [self.database, self.login, self._key, {}])
         if not uid:
             raise ConnectionFailed(
                 f"Odoo at {self.url} refused the login {self.login!r} on database "
@@ -78,6 +85,15 @@ class OdooApi:
         self.uid = int(uid)
 
     # -- calls ------------------------------------------------------------------------
+    def gather(self, *calls: Callable[[], Any]) -> list[Any]:
+        """Independent calls at the same time, over the client's connection pool: one
+        round trip instead of several on a distant server. The first failure is raised."""
+        if len(calls) == 1:
+            return [calls[0]()]
+        with ThreadPoolExecutor(max_workers=min(len(calls), MAX_PARALLEL)) as pool:
+            futures = [pool.submit(call) for call in calls]
+            return [future.result() for future in futures]
+
     def call(
         self,
         model: str,

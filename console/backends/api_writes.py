@@ -21,6 +21,10 @@ from console.domain.errors import CronBusy, NotAvailable, QueryFailed
 from console.domain.timefmt import utcnow_naive
 
 RUN_WAIT = 600.0  # seconds a call that runs Odoo's job in the request may take
+NO_BOUNCE_RESET = (
+    "Resetting bounce counters is not available over Odoo's API: Odoo resets one only "
+    "when mail arrives from the address, with no method to call; use a database connection"
+)
 SEND_BATCH = 50  # mails per Send now request: a failed request loses no more than this
 
 
@@ -248,6 +252,20 @@ class ApiWriter(ApiRecordWrites):
             },
             previous=dict.fromkeys(applied, "in_queue"),
         )
+
+    # -- what Odoo offers no method for ---------------------------------------------------
+    def reset_bounces(self, addresses: Sequence[str], *, uid: int, now: datetime) -> WriteOutcome:
+        raise NotAvailableOverApi(NO_BOUNCE_RESET)
+
+    def restore_bounces(
+        self,
+        reset: dict[str, Any],
+        *,
+        left_as: tuple[int, str] | None,
+        uid: int,
+        now: datetime,
+    ) -> WriteOutcome:
+        raise NotAvailableOverApi(NO_BOUNCE_RESET)
 
     def __getattr__(self, name: str) -> NoReturn:
         if name.startswith("_"):

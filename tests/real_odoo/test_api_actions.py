@@ -66,7 +66,9 @@ if 'mailing.mailing' in env:
             'mailing_domain': "[('id', '=', %d)]" % document.id})
         mailing.action_put_in_queue()
         mailings.append(mailing.id)
-result = {'admin': key(env.ref('base.user_admin')), 'messages': messages,
+blocked = [env['mail.blacklist']._add(address).id
+           for address in ('blocked-api@bad.example', 'blocked-sql@bad.example')]
+result = {'admin': key(env.ref('base.user_admin')), 'messages': messages, 'blocked': blocked,
           'partners': partners, 'twins': twins, 'mailings': mailings,
           'admin_id': env.ref('base.user_admin').id}
 """
@@ -233,6 +235,34 @@ def test_cancel_campaign_and_set_interval_are_odoos_buttons(
     assert (row["interval_number"], row["interval_type"], row["write_uid"]) == (
         7, "minutes", made["admin_id"]
     )  # fmt: skip
+
+
+def test_unblacklist_is_odoos_wizard_and_undo_blacklists_again(
+    odoo: OdooInstance, served: tuple[str, str, dict[str, Any]], tmp_path: Path
+) -> None:
+    db, _, made = served
+    mine, twin = made["blocked"]
+    journal = tmp_path / "j.jsonl"
+    done = over_api(served, journal, "unblacklist", "blocked-api@bad.example",
+                    "--reason", "asked by phone", "--yes", "--json")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["applied"] == [mine]
+    sql = run_cli("unblacklist", "blocked-sql@bad.example", "--reason", "asked by phone",
+                  "--yes", "--db", odoo.url(db), "--journal", str(tmp_path / "sql.jsonl"))  # fmt: skip
+    assert sql.returncode == 0, sql.stderr
+    code = """
+entry = env['mail.blacklist'].with_context(active_test=False).browse(args['id'])
+notes = entry.message_ids.sorted('id')
+result = [entry.active, [(m.message_type, m.body) for m in notes],
+          [(v.old_value_integer, v.new_value_integer) for v in notes.tracking_value_ids]]
+"""
+    left, right = odoo.orm(db, code, id=mine), odoo.orm(db, code, id=twin)
+    assert left[0] is right[0] is False
+    assert left[1:] == right[1:]  # the reason and the tracking line, as the wizard writes them
+    assert [line["action"] for line in lines(journal)] == ["intent", "unblacklist"]
+    undone = over_api(served, journal, "undo", "--yes", "--json")
+    assert undone.returncode == 0, undone.stderr
+    assert odoo.orm(db, code, id=mine)[0] is True
 
 
 def test_an_action_cut_off_after_its_intent_says_so_in_the_journal(
