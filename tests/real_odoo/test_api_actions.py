@@ -248,7 +248,8 @@ def test_unblacklist_is_odoos_wizard_and_undo_blacklists_again(
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["applied"] == [mine]
     sql = run_cli("unblacklist", "blocked-sql@bad.example", "--reason", "asked by phone",
-                  "--yes", "--db", odoo.url(db), "--journal", str(tmp_path / "sql.jsonl"))  # fmt: skip
+                  "--yes", "--db", odoo.url(db),
+                  "--journal", str(tmp_path / "sql.jsonl"))  # fmt: skip
     assert sql.returncode == 0, sql.stderr
     code = """
 entry = env['mail.blacklist'].with_context(active_test=False).browse(args['id'])
