@@ -112,6 +112,11 @@ def _log_path(args: argparse.Namespace, backend: MailQueueBackend | None) -> Pat
 
     if args.log:
         return Path(args.log).expanduser()
+    if getattr(args, "url", None) or (backend is not None and backend.info.over_api):
+        from console.domain.errors import NotAvailable
+        from console.services.support.logfiles import LOGS_OVER_API
+
+        raise NotAvailable(LOGS_OVER_API)
     logfile = None
     if backend is not None and (conf := backend.odoo_conf()) is not None:
         logfile = conf.logfile

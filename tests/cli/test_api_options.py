@@ -42,3 +42,11 @@ def test_url_needs_its_partners_and_excludes_a_database() -> None:
     assert scheme.returncode == 2 and "https://" in scheme.stderr
     stray = run_cli("status", "--login", "admin")
     assert stray.returncode == 2 and "go with --url" in stray.stderr
+
+
+def test_the_server_log_is_out_of_reach_over_the_api_unless_given() -> None:
+    """Odoo's log files are on its server: over the API `logs` says so (no request made),
+    and reads a copy given with --log."""
+    refused = run_cli("logs", *API, env={"ODOO_MAILQ_API_KEY": "k"})
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1
+    assert "out of reach over its external API" in refused.stderr and "--log" in refused.stderr

@@ -63,6 +63,12 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
+LOGS_OVER_API = (
+    "Odoo's log files are on its server, out of reach over its external API: give "
+    "--log PATH for a copy of them"
+)
+
+
 def default_log_path(logfile: str | None) -> Path | None:
     """odoo.conf's ``logfile``, else odoo.sh's ``~/logs``, else the Debian package's log."""
     candidates = [Path(logfile).expanduser()] if logfile else []

@@ -73,9 +73,12 @@ def log_files(explicit: Path | None, backend: MailQueueBackend | None) -> tuple[
     `--log` first; else odoo.conf's `logfile` (when connected with one); else odoo.sh's
     ``~/logs/odoo.log`` or the Debian package's log.
     """
+    from console.services.support.logfiles import LOGS_OVER_API
     from console.services.support.logs import default_log_path, discover_log_files
 
     path = explicit.expanduser() if explicit is not None else None
+    if path is None and backend is not None and backend.info.over_api:
+        return [], LOGS_OVER_API
     if path is None:
         conf = getattr(getattr(backend, "target", None), "odoo_conf", None)
         logfile = getattr(conf, "logfile", None)
