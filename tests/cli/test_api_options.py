@@ -44,9 +44,17 @@ def test_url_needs_its_partners_and_excludes_a_database() -> None:
     assert stray.returncode == 2 and "go with --url" in stray.stderr
 
 
-def test_the_server_log_is_out_of_reach_over_the_api_unless_given() -> None:
+def test_the_server_log_is_out_of_reach_over_the_api_unless_given(tmp_path: Path) -> None:
     """Odoo's log files are on its server: over the API `logs` says so (no request made),
     and reads a copy given with --log."""
     refused = run_cli("logs", *API, env={"ODOO_MAILQ_API_KEY": "k"})
     assert refused.returncode == 2 and refused.stderr.count("\n") == 1
     assert "out of reach over its external API" in refused.stderr and "--log" in refused.stderr
+    copy = tmp_path / "odoo.log"
+    copy.write_text(
+        "2026-12-05 03:00:00,000 4242 ERROR acme odoo.addons.mail.models.mail_mail: "
+        "Mail delivery failed via SMTP server 'smtp.acme.example'.\n"
+    )
+    given = run_cli("logs", *API, "--log", str(copy), env={"ODOO_MAILQ_API_KEY": "k"})
+    assert given.returncode == 0, given.stderr
+    assert "Mail delivery failed" in given.stdout
