@@ -258,7 +258,7 @@ class ApiBackend:
     def writing(self) -> Iterator[ApiWriter]:
         if self._read_only:
             raise ReadOnlyRefused("Read-only session: this console does not write (--read-only)")
-        yield ApiWriter(self.api)
+        yield ApiWriter(self.api, has_mass_mailing=self.info.has_mass_mailing)
 
     def close(self) -> None:
         self.api.close()

@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 from console.backends.api_record_writes import ApiRecordWrites
 from console.backends.api_transport import OdooApi
 from console.backends.api_values import moment, record_id
-from console.domain.actions import WriteOutcome
+from console.domain.actions import SKIP_CAMPAIGN_LEFT, WriteOutcome, scheduled_later_reason
 from console.domain.errors import CronBusy, NotAvailable, QueryFailed
 from console.domain.timefmt import utcnow_naive
 
@@ -35,8 +35,9 @@ class NotAvailableOverApi(NotAvailable):
 class ApiWriter(ApiRecordWrites):
     """``console.backends.base.MailWriter`` over Odoo's external API."""
 
-    def __init__(self, api: OdooApi) -> None:
+    def __init__(self, api: OdooApi, *, has_mass_mailing: bool) -> None:
         self.api = api
+        self.has_mass_mailing = has_mass_mailing
         self.notes: list[str] = []
         self._journal_first: Callable[[WriteOutcome], None] | None = None
 
@@ -96,17 +97,21 @@ class ApiWriter(ApiRecordWrites):
         """The list's Send Now (``mail.mail.send``): Odoo's own code connects to its SMTP
         server inside the request, in batches; the states read afterwards say what it did."""
         requested = tuple(dict.fromkeys(ids))
-        before = self._read("mail.mail", requested, ["state", "scheduled_date"])
+        fields = ["state", "scheduled_date", *(["mailing_id"] if self.has_mass_mailing else [])]
+        before = self._read("mail.mail", requested, fields)
         now = utcnow_naive()
         skipped: dict[int, str] = {}
         for i in requested:
             row = before.get(i)
+            when = moment(row["scheduled_date"]) if row else None
             if row is None:
                 skipped[i] = "no such mail"
             elif row["state"] != "outgoing":
                 skipped[i] = f"not outgoing any more ({row['state']})"
-            elif not include_scheduled and (moment(row["scheduled_date"]) or now) > now:
-                skipped[i] = "scheduled for later (--include-scheduled sends it now)"
+            elif row.get("mailing_id"):  # its campaign's order and pace are Odoo's queue's
+                skipped[i] = SKIP_CAMPAIGN_LEFT
+            elif not include_scheduled and when is not None and when > now:
+                skipped[i] = scheduled_later_reason(when)
         targets = tuple(i for i in requested if i not in skipped)
         self._about_to(
             WriteOutcome("send", requested, targets, previous=dict.fromkeys(targets, "outgoing"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 ActionName = Literal["retry", "cancel", "ignore", "send", "undo", "trigger"]
@@ -59,6 +60,12 @@ SKIP_LOCKED = "locked by another transaction"
 SKIP_GONE = "no longer exists"
 SKIP_CAMPAIGN = "belongs to a mass-mailing campaign: asked Odoo's queue to run instead"
 SKIP_SCHEDULED = "scheduled for"
+SKIP_CAMPAIGN_LEFT = "belongs to a mass-mailing campaign: left to Odoo's queue"
+
+
+def scheduled_later_reason(when: datetime) -> str:
+    """Why Send now left a mail in the queue: it falls due later (``when``, UTC)."""
+    return f"{SKIP_SCHEDULED} {when:%Y-%m-%d %H:%M} UTC: left in the queue until then"
 
 
 def skip_kind(reason: str) -> str:
@@ -71,7 +78,7 @@ def skip_kind(reason: str) -> str:
         return "locked by another transaction"
     if reason.startswith(SKIP_SCHEDULED):
         return "scheduled for later, left in the queue"
-    if reason == SKIP_CAMPAIGN:
+    if reason in (SKIP_CAMPAIGN, SKIP_CAMPAIGN_LEFT):
         return "campaign mails left to Odoo's queue"
     if "Email Queue Manager is running" in reason:
         return "Odoo's queue is sending them right now"

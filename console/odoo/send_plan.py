@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from console.domain.actions import SKIP_SCHEDULED
 from console.smtp.deliver import Outcome
 from console.smtp.prepare import Prepared
 from console.smtp.reasons import PLACEHOLDER_REASON
@@ -17,10 +16,6 @@ from console.smtp.routing import Route
 from console.smtp.server_choice import NO_VALID_RECIPIENT
 
 QUIET_MS = 150
-
-
-def scheduled_skip(when: datetime) -> str:
-    return f"{SKIP_SCHEDULED} {when:%Y-%m-%d %H:%M} UTC: left in the queue until then"
 
 
 def not_outgoing(state: str | None) -> str:

@@ -16,10 +16,10 @@ from datetime import datetime
 from typing import Any
 
 from console.backends.base import MailQueueBackend, SendSession
-from console.domain.actions import SKIP_CAMPAIGN, SKIP_GONE
+from console.domain.actions import SKIP_CAMPAIGN, SKIP_GONE, scheduled_later_reason
 from console.domain.secrets import SecretMask
 from console.domain.timefmt import utcnow_naive
-from console.odoo.send_plan import Claimed, Planned, scheduled_skip
+from console.odoo.send_plan import Claimed, Planned
 from console.smtp.concurrency import ConcurrencyPolicy
 from console.smtp.deliver import Outcome
 from console.smtp.routing import MAX_MESSAGE_MB, SendContext
@@ -118,7 +118,7 @@ class RunState:
             elif row.state != "outgoing":
                 self.skipped[mail_id] = f"not outgoing any more (now {row.state!r})"
             elif row.scheduled_date and row.scheduled_date > now and not self.include_scheduled:
-                self.skipped[mail_id] = scheduled_skip(row.scheduled_date)
+                self.skipped[mail_id] = scheduled_later_reason(row.scheduled_date)
                 self.scheduled.append(row.scheduled_date)
             elif row.mailing_id:
                 self.skipped[mail_id] = SKIP_CAMPAIGN
