@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from textual.worker import Worker
 
 from console.backends.base import MailQueueBackend
+from console.domain.errors import NotAvailable
 from console.tui.controllers.action_perform import not_applied, perform
 from console.tui.controllers.action_request import READ_ONLY_REFUSAL, ActionRequest, Dialog
 from console.tui.messages import ActionFinished
@@ -128,6 +129,9 @@ class ActionWriter:
             text, severity, applied = perform(self.operator_for(backend), request)
         except Exception as exc:
             error = describe_error(exc)
+            if isinstance(exc, NotAvailable):  # what this connection cannot do: not an error
+                self.app.post_message(ActionFinished(request, error, "warning"))
+                return
             consequence = not_applied(request, exc)
             if consequence:
                 error = f"{error.rstrip('.')}. {consequence}"
