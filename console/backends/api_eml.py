@@ -15,6 +15,7 @@ from typing import Any
 
 from console.backends.api_transport import OdooApi
 from console.backends.api_values import many2one, moment, record_id, text, value
+from console.domain.errors import NotAvailable
 from console.domain.models import Recipient
 from console.odoo.send_reads import _PARAMS
 from console.smtp.prepare import MailAsSent, TooManyRecipients, prepare_from_rows
@@ -82,9 +83,7 @@ def api_mail_as_sent(
         res_id=record_id(row["res_id"]),
     )  # fmt: skip
     if row["restricted_attachment_count"]:
-        from console.backends.api import NotAvailableOverApi
-
-        raise NotAvailableOverApi(
+        raise NotAvailable(
             f"Mail {mail_id} has {row['restricted_attachment_count']} attachment(s) the API "
             f"user {api.login!r} may not read: it cannot be exported over the API as sent"
         )
