@@ -34,6 +34,14 @@ if TYPE_CHECKING:
     from console.backends.base import MailQuery
     from console.domain.envelopes import EnvelopeCounts, EnvelopePage
 
+if TYPE_CHECKING:  # the reads of api-reads-a
+    from console.domain.blacklist import BlacklistEntry, BlacklistPage, BlacklistQuery
+    from console.domain.bounces import BounceCounter, BounceOverview, BouncePage
+    from console.domain.causes import FailedRow, TextGroup
+    from console.domain.envelopes import PartnerFailures
+    from console.domain.models import CampaignRow, MailDetail
+    from console.smtp.prepare import MailAsSent
+
 MAIL_FIELDS = [
     "state", "date", "scheduled_date", "email_from", "email_to", "recipient_ids", "subject",
     "model", "res_id", "record_name", "failure_type", "failure_reason", "create_date",
@@ -252,6 +260,117 @@ class ApiBackend:
 
     def odoo_conf(self) -> None:
         return None
+
+    # -- reads of api-reads-a ---------------------------------------------------------
+    def failure_groups(self, *, with_ids: bool = False) -> list[TextGroup]:
+        from console.backends.api_causes import api_failure_groups
+
+        return api_failure_groups(self.api, self.secret_mask(), with_ids=with_ids)
+
+    def failed_mails(self, page_size: int = 2000) -> Iterator[FailedRow]:
+        from console.backends.api_causes import api_failed_page
+        from console.odoo.causes import iter_pages
+
+        mask = self.secret_mask()
+        return iter_pages(
+            lambda before, size: api_failed_page(self.api, mask, before, size), page_size
+        )
+
+    def mail_detail(self, mail_id: int) -> MailDetail | None:
+        from console.backends.api_detail import api_mail_detail
+
+        return api_mail_detail(
+            self.api, mail_id, self.secret_mask(), mailing=self.info.has_mass_mailing,
+            row_of=self._mail_row,
+        )  # fmt: skip
+
+    def campaigns(self) -> list[CampaignRow]:
+        from console.backends.api_campaigns import api_campaigns
+
+        if not self.info.has_mass_mailing:
+            return []
+        return api_campaigns(self.api, utcnow_naive())
+
+    def blacklist(self, query: BlacklistQuery) -> BlacklistPage:
+        from dataclasses import replace
+
+        from console.backends.api_blacklist import api_blacklist_page
+
+        bounded = replace(query, limit=max(1, min(query.limit, 1000)))
+        return api_blacklist_page(self.api, bounded, contacts=self.info.has_mass_mailing)
+
+    def blacklist_entries(self, emails: Sequence[str]) -> dict[str, BlacklistEntry]:
+        from console.backends.api_blacklist import api_blacklist_entries
+
+        return api_blacklist_entries(self.api, emails, contacts=self.info.has_mass_mailing)
+
+    def bounce_overview(
+        self, *, days: int = 14, limit: int = 20, now: datetime | None = None
+    ) -> BounceOverview:
+        from console.backends.api_bounces import api_bounce_overview
+
+        return api_bounce_overview(
+            self.api, days_back=days, limit=limit, now=now or utcnow_naive(),
+            mailing=self.info.has_mass_mailing,
+        )  # fmt: skip
+
+    def bounced_notifications(
+        self, *, before_id: int | None = None, limit: int = 200
+    ) -> BouncePage:
+        from console.backends.api_bounces import api_bounced_notifications
+
+        return api_bounced_notifications(
+            self.api, before_id=before_id, limit=limit, mask=self.secret_mask()
+        )
+
+    def bounced_traces(self, *, before_id: int | None = None, limit: int = 200) -> BouncePage:
+        from console.backends.api_bounces import api_bounced_traces
+        from console.domain.bounces import BouncePage
+
+        if not self.info.has_mass_mailing:
+            return BouncePage((), False)
+        return api_bounced_traces(
+            self.api, before_id=before_id, limit=limit, mask=self.secret_mask()
+        )
+
+    def bounce_counters(
+        self, model: str, *, after: tuple[int, int] | None = None, limit: int = 200
+    ) -> list[BounceCounter]:
+        from console.backends.api_bounces import api_bounce_counters
+
+        if model != "res.partner" and not self.info.has_mass_mailing:
+            return []
+        return api_bounce_counters(self.api, model, after=after, limit=limit)
+
+    def messages_of_mails(self, mail_ids: Sequence[int]) -> list[int]:
+        from console.backends.api_records import api_messages_of_mails
+
+        return api_messages_of_mails(self.api, mail_ids)
+
+    def scheduled_later(self, ids: Sequence[int]) -> list[datetime]:
+        from console.backends.api_records import api_scheduled_later
+
+        return api_scheduled_later(self.api, ids, utcnow_naive())
+
+    def already_delivered(self, ids: Sequence[int]) -> tuple[int, int]:
+        from console.backends.api_records import api_already_delivered
+
+        return api_already_delivered(self.api, ids)
+
+    def partner_failures(self, partner_id: int) -> PartnerFailures | None:
+        from console.backends.api_records import api_partner_failures
+
+        return api_partner_failures(self.api, partner_id)
+
+    def mail_as_sent(
+        self, mail_id: int, *, uid: int, max_message_mb: float, max_recipients: int
+    ) -> MailAsSent | None:
+        from console.backends.api_eml import api_mail_as_sent
+
+        return api_mail_as_sent(
+            self.api, mail_id, uid=uid, mailing=self.info.has_mass_mailing,
+            max_message_mb=max_message_mb, max_recipients=max_recipients,
+        )  # fmt: skip
 
     # -- writes -----------------------------------------------------------------------
     @contextmanager

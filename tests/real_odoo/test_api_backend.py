@@ -119,7 +119,7 @@ def test_bad_keys_missing_rights_and_missing_views_are_one_line(
     clerk = over_api(url, db, made["clerk"], "status", login="clerk")
     assert clerk.returncode == 2 and clerk.stderr.count("\n") == 1, clerk.stderr
     assert "base.group_system" in clerk.stderr and "Traceback" not in clerk.stderr
-    missing = over_api(url, db, made["admin"], "causes")
+    missing = over_api(url, db, made["admin"], "reset-bounce", "x@good.example", "--yes")
     assert missing.returncode == 2 and "not available over Odoo's external API" in missing.stderr
     nowhere = over_api(f"http://127.0.0.1:{free_port()}", db, made["admin"], "status")
     assert nowhere.returncode == 2 and "Cannot reach" in nowhere.stderr
