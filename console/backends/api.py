@@ -129,22 +129,10 @@ class ApiBackend:
         )
 
     def _counts_by_state(self) -> dict[str, int]:
-        groups = self._group_counts("mail.mail", [], "state")
-        return {str(key): count for key, count in groups if key}
+        from console.backends.api_groups import grouped
 
-    def _group_counts(self, model: str, domain: list[Any], field: str) -> list[tuple[Any, int]]:
-        """(the group's value, its count) per value of ``field``: one call, the version's
-        group-by (``formatted_read_group`` from 19 on)."""
-        if self.api.version.major >= 19:
-            groups = self.api.call(
-                model, "formatted_read_group", domain=domain, groupby=[field],
-                aggregates=["__count"],
-            )  # fmt: skip
-        else:
-            groups = self.api.call(
-                model, "read_group", domain=domain, fields=[field], groupby=[field], lazy=False
-            )
-        return [(g.get(field), int(g["__count"])) for g in groups]
+        groups = grouped(self.api, "mail.mail", [], ["state"])
+        return {str(g["state"]): g["__count"] for g in groups if g["state"]}
 
     def mail_page(self, query: MailQuery) -> MailPage:
         limit = max(1, min(query.limit, 1000))
@@ -208,29 +196,6 @@ class ApiBackend:
             limit=cap,
         )
         return [int(i) for i in ids]
-
-    def scheduled_later(self, ids: Sequence[int]) -> list[datetime]:
-        now = utcnow_naive().strftime("%Y-%m-%d %H:%M:%S")
-        found: list[datetime] = []
-        for chunk in _chunks(ids):
-            rows = self.api.call(
-                "mail.mail", "search_read",
-                domain=[("id", "in", chunk), ("state", "=", "outgoing"),
-                        ("scheduled_date", ">", now)],
-                fields=["scheduled_date"],
-            )  # fmt: skip
-            found += [d for r in rows if (d := moment(r["scheduled_date"])) is not None]
-        return sorted(found)
-
-    def already_delivered(self, ids: Sequence[int]) -> tuple[int, int]:
-        mails = recipients = 0
-        for chunk in _chunks(ids):
-            domain = [("mail_mail_id", "in", chunk), ("notification_type", "=", "email"),
-                      ("notification_status", "=", "sent")]  # fmt: skip
-            groups = self._group_counts("mail.notification", domain, "mail_mail_id")
-            mails += sum(1 for key, _ in groups if key)
-            recipients += sum(count for key, count in groups if key)
-        return mails, recipients
 
     def envelope_counts(self) -> EnvelopeCounts:
         from console.backends.api_envelopes import api_envelope_counts
@@ -390,13 +355,6 @@ class ApiBackend:
             f"'{name}' is not available over Odoo's external API yet: it needs a database "
             "connection (--db or -c odoo.conf)"
         )
-
-
-def _chunks(ids: Sequence[int], size: int = 5000) -> Iterator[list[int]]:
-    """Bounded requests for a select-all of many mails."""
-    wanted = list(dict.fromkeys(int(i) for i in ids))
-    for start in range(0, len(wanted), size):
-        yield wanted[start : start + size]
 
 
 def open_api_backend(
