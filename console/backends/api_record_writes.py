@@ -53,8 +53,8 @@ class ApiRecordWrites:
     def _wizard(self, message_id: int, button: str) -> None:
         """Open the chatter's resend wizard on a message and press ``button``."""
         context = {"mail_message_to_resend": message_id}
-        wizard = self.api.call("mail.resend.message", "create", [{}], context=context)
-        self.api.call("mail.resend.message", button, [[int(wizard)]], context=context)
+        wizard = self.api.create("mail.resend.message", [{}], context=context)
+        self.api.call("mail.resend.message", button, [wizard], context=context)
 
     def _wizard_or_refuse(self, what: str) -> None:
         if self.api.version.major >= 19:
@@ -231,11 +231,9 @@ class ApiRecordWrites:
             )
         )
         for entry in targets:
-            wizard = self.api.call(
-                "mail.blacklist.remove", "create",
-                vals_list=[{"email": before[entry]["email"], "reason": reason}],
-            )  # fmt: skip
-            self.api.call("mail.blacklist.remove", "action_unblacklist_apply", [list(wizard)])
+            values = {"email": before[entry]["email"], "reason": reason}
+            wizard = self.api.create("mail.blacklist.remove", [values])
+            self.api.call("mail.blacklist.remove", "action_unblacklist_apply", [wizard])
         after = self._read("mail.blacklist", targets, ["active"])
         applied = tuple(i for i in targets if after.get(i, {}).get("active") is False)
         return WriteOutcome(

@@ -117,6 +117,15 @@ class OdooApi:
             wait,
         )
 
+    def create(self, model: str, values: list[dict[str, Any]], **kwargs: Any) -> list[int]:
+        """``model.create(values)``: positional over ``/jsonrpc`` (Odoo's create takes no
+        keyword there), by name (``vals_list``) over JSON-2; the new ids."""
+        if self.protocol == "JSON-2":
+            created = self._json2(model, "create", {"vals_list": values, **kwargs})
+        else:
+            created = self.call(model, "create", [values], **kwargs)
+        return [int(i) for i in (created if isinstance(created, list) else [created])]
+
     def _json2(
         self, model: str, method: str, body: dict[str, Any], wait: float | None = None
     ) -> Any:
