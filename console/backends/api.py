@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from console.domain.health import HealthFacts  # reads of api-reads-b
     from console.domain.inbound import RoutingSetup, Verdict  # reads of api-reads-b
     from console.domain.queue_index import QueueIndexFacts  # reads of api-reads-b
+    from console.smtp.rows import DbSettings  # reads of api-reads-b
+    from console.smtp.server_choice import ConfSmtp  # reads of api-reads-b
 
 MAIL_FIELDS = [
     "state", "date", "scheduled_date", "email_from", "email_to", "recipient_ids", "subject",
@@ -281,6 +283,12 @@ class ApiBackend:
         from console.backends.api_settings import api_mail_parameters
 
         return api_mail_parameters(self.api)
+
+    def mail_settings(self, uid: int) -> tuple[DbSettings, ConfSmtp | None]:
+        """The servers and parameters as ``uid`` sees them; odoo.conf is out of reach."""
+        from console.backends.api_settings import api_mail_settings
+
+        return api_mail_settings(self.api, uid), None
 
     # -- end of reads of api-reads-b -----------------------------------------------------
 
