@@ -15,10 +15,12 @@ from typing import Any
 import pytest
 
 from testkit.net import free_port
+from testkit.smtp_server import SmtpTestServer
 from tests.helpers.cli import run_cli
 from tests.real_odoo.odoo_instance import OdooInstance
 
 PASSWORD = "Relay-Secret-Pass-4711"
+WRONG = "Wrong-Pass-Echoed-0815"  # refused, and echoed back by the server (auth_echo)
 NOT_AVAILABLE = "not available over the API"
 # What the API can never judge: PostgreSQL's plans. The campaigns: until this backend
 # lists them (then they must be equal like the rest).
@@ -35,9 +37,11 @@ else:
     ICP.set_param('mail.catchall.domain', 'company.example')
     ICP.set_param('mail.catchall.alias', 'catchall')
     ICP.set_param('mail.bounce.alias', 'bounce')
-env['ir.mail_server'].create({
-    'name': 'Relay', 'smtp_host': '127.0.0.1', 'smtp_port': 2599, 'smtp_encryption': 'none',
-    'smtp_user': 'relay-user', 'smtp_pass': args['password'], 'from_filter': 'company.example'})
+for name, password, sequence in (('Relay', args['password'], 10), ('Echo', args['wrong'], 20)):
+    env['ir.mail_server'].create({
+        'name': name, 'smtp_host': '127.0.0.1', 'smtp_port': args['port'], 'sequence': sequence,
+        'smtp_encryption': 'none', 'smtp_user': 'relay-user', 'smtp_pass': password,
+        'from_filter': 'company.example'})
 env['mail.alias'].create({
     'alias_name': 'support', 'alias_model_id': env['ir.model']._get_id('res.partner'),
     'alias_contact': 'everyone'})
@@ -68,9 +72,15 @@ result = {'key': key, 'message_id': message.message_id, 'document': document.id}
 
 
 @pytest.fixture(scope="module")
-def served(odoo: OdooInstance) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def smtp() -> Iterator[SmtpTestServer]:
+    with SmtpTestServer(auth=("relay-user", PASSWORD), auth_echo=True) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def served(odoo: OdooInstance, smtp: SmtpTestServer) -> Iterator[tuple[str, str, dict[str, Any]]]:
     db = odoo.new_database(f"apib{odoo.version}")
-    made: dict[str, Any] = odoo.orm(db, DATA, password=PASSWORD)
+    made: dict[str, Any] = odoo.orm(db, DATA, password=PASSWORD, wrong=WRONG, port=smtp.port)
     port = free_port()
     with odoo.serve(db, http_port=port):
         yield db, f"http://127.0.0.1:{port}", made
@@ -110,7 +120,8 @@ def test_doctor_and_check_over_the_api_equal_the_sql_backends(
     assert judged["failed_mails"][1].endswith(" failed"), judged
     assert judged["oldest_outgoing"][0] != "OK", judged
     assert judged["outgoing_server"][0] == "OK", judged
-    assert PASSWORD not in api.stdout and served[2]["key"] not in api.stdout
+    for secret in (PASSWORD, WRONG, served[2]["key"]):
+        assert secret not in api.stdout
 
     api_check, sql_check = both(odoo, served, "check", "--json")
     assert api_check.returncode == sql_check.returncode != 0, api_check.stderr
@@ -184,3 +195,32 @@ def test_bundle_over_the_api_says_what_it_cannot_read_and_holds_no_secret(
                 data = path.read_bytes()
                 assert PASSWORD.encode() not in data, path
                 assert made["key"].encode() not in data, path
+
+
+def test_probe_over_the_api_logs_in_like_the_sql_backend_and_never_shows_a_password(
+    odoo: OdooInstance, served: tuple[str, str, dict[str, Any]], smtp: SmtpTestServer
+) -> None:
+    """The probe reads each server's login over the API (``ir.mail_server``, admin only)
+    to log in as Odoo would; the refused password the server echoes back is masked."""
+    smtp.auth_attempts.clear()
+    api, sql = both(odoo, served, "probe", "--json")
+    assert (api.returncode, sql.returncode) == (1, 1), api.stderr + sql.stderr  # Echo refused
+    # each side logged in with the right password once, and tried the wrong one
+    assert smtp.auth_attempts.count(("relay-user", PASSWORD)) == 2
+    assert set(smtp.auth_attempts) == {("relay-user", PASSWORD), ("relay-user", WRONG)}
+
+    def steps(out: str) -> list[Any]:
+        return [
+            {**r, "steps": [{k: v for k, v in s.items() if k != "elapsed_ms"} for s in r["steps"]]}
+            for r in json.loads(out)
+        ]
+
+    assert steps(api.stdout) == steps(sql.stdout)
+    relay, echo = json.loads(api.stdout)
+    assert (relay["server"], relay["status"], echo["server"], echo["status"]) == (
+        "Relay", "OK", "Echo", "CRITICAL",
+    )  # fmt: skip
+    replies = " ".join(str(step["reply"]) for step in echo["steps"])
+    assert "Authentication failed for *** ***" in replies, replies  # echoed, masked
+    for secret in (PASSWORD, WRONG, served[2]["key"]):
+        assert secret not in api.stdout + api.stderr
