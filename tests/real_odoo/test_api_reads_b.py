@@ -220,6 +220,11 @@ def test_probe_over_the_api_logs_in_like_the_sql_backend_and_never_shows_a_passw
     assert (relay["server"], relay["status"], echo["server"], echo["status"]) == (
         "Relay", "OK", "Echo", "CRITICAL",
     )  # fmt: skip
+    # MAIL FROM the default From (default_from_address), read over the API as over SQL
+    api_from, sql_from = both(odoo, served, "probe", "--json", "--mail-from")
+    assert steps(api_from.stdout) == steps(sql_from.stdout)
+    tried = [step["step"] for step in json.loads(api_from.stdout)[0]["steps"]]
+    assert "mail-from" in tried, tried
     replies = " ".join(str(step["reply"]) for step in echo["steps"])
     assert "Authentication failed for *** ***" in replies, replies  # echoed, masked
     for secret in (PASSWORD, WRONG, served[2]["key"]):
