@@ -5,9 +5,11 @@ group-by), lists bounded, about thirty calls.
 
 What cannot be read over the API is named in ``HealthFacts.not_available`` so its check
 says "not available over the API" with the reason: whether a cron runs right now (a row
-lock in PostgreSQL), the campaigns while this backend has no campaign list, and (in
+lock in PostgreSQL), the queued campaigns while this backend has no campaign list, and (in
 ``index_facts``) the index advice, which measures PostgreSQL's plans. odoo.conf is out of
 reach as with ``--db`` without ``-c``: the checks already say what it would change.
+The campaigns come from the backend's list; without one, no queued mailing is an empty
+list, and queued ones are "not available".
 """
 
 from __future__ import annotations
@@ -269,6 +271,23 @@ class ApiFacts:
             sent, bounced = sent + sum(traces.values()), bounced + traces.get("bounce", 0)
         return RateWindow(label, sent, bounced)
 
+    def campaigns(self, listed: Callable[[], list[CampaignRow]]) -> list[CampaignRow]:
+        """The backend's campaign list; without one, none when no mailing is queued (what
+        the list would be: console.odoo.campaigns' queued mailings), else not available."""
+        try:
+            return listed()
+        except NotAvailable:
+            from console.odoo.campaigns import QUEUED_STATES
+
+            queued = [("state", "in", list(QUEUED_STATES)), ("mailing_type", "in", ["mail", False])]
+            waiting = self.count("mailing.mailing", queued) if self.has_mass_mailing else 0
+            if waiting:
+                raise NotAvailable(
+                    f"the mass-mailing queue holds {waiting} mailing{'s' * (waiting != 1)}, "
+                    "and the API backend does not list campaigns yet"
+                ) from None
+            return []
+
     def servers(self) -> tuple[ServerFact, ...]:
         rows = self.api.call(
             "ir.mail_server",
@@ -310,7 +329,7 @@ def api_health_facts(
     params = f.read("ir.config_parameter", f.params) or {}
     status = f.read("mail states", f.status)
     scheduled = f.read("scheduled mails", f.scheduled)
-    campaign_rows = f.read("campaigns", campaigns, check_id="campaign_head")
+    campaign_rows = f.read("campaigns", lambda: f.campaigns(campaigns), check_id="campaign_head")
     admin = f.read("admin user", f.admin)
     alias = f.read("alias domains", f.alias_domains) if version >= 17 else None
     company_alias = (
