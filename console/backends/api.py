@@ -33,6 +33,11 @@ from console.domain.timefmt import utcnow_naive
 if TYPE_CHECKING:
     from console.backends.base import MailQuery
     from console.domain.envelopes import EnvelopeCounts, EnvelopePage
+    from console.domain.health import HealthFacts  # reads of api-reads-b
+    from console.domain.inbound import RoutingSetup, Verdict  # reads of api-reads-b
+    from console.domain.queue_index import QueueIndexFacts  # reads of api-reads-b
+    from console.smtp.rows import DbSettings  # reads of api-reads-b
+    from console.smtp.server_choice import ConfSmtp  # reads of api-reads-b
 
 if TYPE_CHECKING:  # the reads of api-reads-a
     from console.domain.blacklist import BlacklistEntry, BlacklistPage, BlacklistQuery
@@ -336,6 +341,61 @@ class ApiBackend:
             self.api, mail_id, uid=uid, mailing=self.info.has_mass_mailing,
             max_message_mb=max_message_mb, max_recipients=max_recipients,
         )  # fmt: skip
+
+    # -- reads of api-reads-b ------------------------------------------------------------
+    # Health, routing and mail settings (console.backends.api_health, api_routing,
+    # api_settings); what the API cannot read says "not available over the API".
+    def health_facts(self, *, now: datetime | None = None) -> HealthFacts:
+        from console.backends.api_health import api_health_facts
+
+        mass_mailing = self.info.has_mass_mailing
+        return api_health_facts(
+            self.api,
+            now=now,
+            has_mass_mailing=mass_mailing,
+            crons=self.crons,
+            campaigns=lambda: self.campaigns() if mass_mailing else [],
+        )
+
+    def queue_index_facts(self, *, min_rows: int, now: datetime | None = None) -> QueueIndexFacts:
+        from console.backends.api_health import api_index_facts
+
+        return api_index_facts()
+
+    def default_from_address(self) -> str | None:
+        from console.backends.api_health import api_default_from
+
+        return api_default_from(self.api)
+
+    def routing_setup(self) -> RoutingSetup:
+        from console.backends.api_routing import api_routing_setup
+
+        return api_routing_setup(self.api)
+
+    def inbound_check(
+        self, address: str, *, in_reply_to: str | None = None, sender: str | None = None
+    ) -> Verdict:
+        from console.backends.api_routing import api_inbound_check
+
+        return api_inbound_check(self.api, address, in_reply_to=in_reply_to, sender=sender)
+
+    def mail_servers(self) -> list[dict[str, object]]:
+        from console.backends.api_settings import api_mail_servers
+
+        return api_mail_servers(self.api)
+
+    def mail_parameters(self) -> dict[str, str]:
+        from console.backends.api_settings import api_mail_parameters
+
+        return api_mail_parameters(self.api)
+
+    def mail_settings(self, uid: int) -> tuple[DbSettings, ConfSmtp | None]:
+        """The servers and parameters as ``uid`` sees them; odoo.conf is out of reach."""
+        from console.backends.api_settings import api_mail_settings
+
+        return api_mail_settings(self.api, uid), None
+
+    # -- end of reads of api-reads-b -----------------------------------------------------
 
     # -- writes -----------------------------------------------------------------------
     @contextmanager

@@ -17,7 +17,7 @@ from console.backends.api_transport import OdooApi
 from console.backends.api_values import many2one, moment, record_id, text, value
 from console.domain.errors import NotAvailable
 from console.domain.models import Recipient
-from console.odoo.send_reads import _PARAMS
+from console.odoo.send_reads import SETTINGS_PARAMS
 from console.smtp.prepare import MailAsSent, TooManyRecipients, prepare_from_rows
 from console.smtp.routing import SendContext
 from console.smtp.rows import AliasDomain, AttachmentRow, DbSettings, MailRow, PlanRow
@@ -112,7 +112,7 @@ def _settings(api: OdooApi, uid: int) -> DbSettings:
     params = {
         str(p["key"]): str(p["value"])
         for p in api.call(
-            "ir.config_parameter", "search_read", domain=[("key", "in", list(_PARAMS))],
+            "ir.config_parameter", "search_read", domain=[("key", "in", list(SETTINGS_PARAMS))],
             fields=["key", "value"],
         )
     }  # fmt: skip

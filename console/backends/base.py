@@ -306,7 +306,8 @@ class MailQueueBackend(Protocol):
 
     def health_facts(self, *, now: datetime | None = None) -> HealthFacts:
         """What the health checks judge (console.domain.health), each fact read on its own:
-        one that cannot be read is None and named in ``unreadable``, never an error."""
+        one that cannot be read is None and named in ``unreadable``, never an error; what
+        this connection cannot read at all (over Odoo's API) is in ``not_available``."""
         ...
 
     def queue_index_facts(self, *, min_rows: int, now: datetime | None = None) -> QueueIndexFacts:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from console.domain.health import CheckResult, Perf, Status
+from console.domain.health.model import not_available_result
 
 CHECK_ID = "queue_index"
 TITLE = "Index for the mail queue"
@@ -58,6 +59,7 @@ class QueueIndexFacts:
     timed_out: bool = False  # the measurement hit the statement timeout
     timeout_s: float | None = None
     error: str | None = None  # why the facts could not be read
+    not_available: str | None = None  # why this connection cannot measure at all (the API)
 
 
 def _ms(value: float) -> str:
@@ -86,7 +88,9 @@ def check_queue_index(
 
 
 def _without_measurement(facts: QueueIndexFacts) -> CheckResult | None:
-    """SQLite, an unreadable catalogue, or an index already there (valid or not)."""
+    """Over the API, SQLite, an unreadable catalogue, or an index already there."""
+    if facts.not_available is not None:
+        return not_available_result(CHECK_ID, TITLE, facts.not_available)
     if facts.dialect != "postgresql":
         return CheckResult(
             CHECK_ID,

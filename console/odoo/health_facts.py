@@ -17,10 +17,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
-from console.config.odoo_conf import OdooConf, smtp_ssl_enabled
+from console.config.odoo_conf import OdooConf
 from console.domain.bounces import RateWindow
 from console.domain.errors import ConsoleError
-from console.domain.health import ConfFact, HealthFacts, ServerFact
+from console.domain.health import HealthFacts, ServerFact
 from console.domain.mail_crons import EMAIL_QUEUE, MASS_MAILING_QUEUE, find_cron
 from console.domain.models import CampaignRow, CronRow
 from console.domain.timefmt import as_naive_datetime, utcnow_naive
@@ -28,11 +28,18 @@ from console.odoo import mail_queries as mail_sql
 from console.odoo.bounces import WEEK, window_bounds
 from console.odoo.bounces import window as bounce_window
 from console.odoo.envelopes import envelope_counts
+from console.odoo.health_rules import (
+    ADMIN_UID,
+    FACT_PARAMETERS,
+    ROOT_UID,
+    clean_params,
+    conf_fact,
+    default_from,
+    neutralized,
+)
 from console.odoo.schema import OdooSchema
 
 T = TypeVar("T")
-ROOT_UID = 1  # the crons (and so the queue) run as base.user_root
-ADMIN_UID = 2  # base.user_admin in every fresh database
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +61,9 @@ def default_from_address(source: FactSource) -> str | None:
     schema = source.schema
     params = source.run(lambda c: _params(c, schema))
     company_alias = source.run(lambda c: _company_alias(c, schema))
-    address, _source = _default_from(source.version, params, company_alias, _conf_fact(source))
+    address, _source = default_from(
+        source.version, params, company_alias, conf_fact(source.conf, source.version)
+    )
     return address
 
 
@@ -87,7 +96,7 @@ def gather_facts(source: FactSource, *, now: datetime | None = None) -> HealthFa
     crons = g.read("crons", source.crons)
     queue = find_cron(crons or [], EMAIL_QUEUE)
     params = g.sql("ir_config_parameter", lambda c: _params(c, schema)) or {}
-    conf = _conf_fact(source)
+    conf = conf_fact(source.conf, version)
     status = g.sql("mail states", lambda c: _status(c, schema, now))
     counts = None if status is None else status[0]
     oldest = None if status is None else status[1]
@@ -101,11 +110,11 @@ def gather_facts(source: FactSource, *, now: datetime | None = None) -> HealthFa
     envelopes = g.sql("red envelopes", lambda c: envelope_counts(c, schema))
     bounces = g.sql("bounce rates", lambda c: _bounce_windows(c, schema, now))
     servers = g.sql("ir_mail_server", lambda c: _servers(c, schema))
-    default_from, from_source = _default_from(version, params, company_alias, conf)
+    from_address, from_source = default_from(version, params, company_alias, conf)
     return HealthFacts(
         now=now,
         version=version,
-        neutralized=_neutralized(params, source),
+        neutralized=neutralized(params, source.neutralized),
         servers=servers,
         conf=conf,
         crons_read=crons is not None,
@@ -122,7 +131,7 @@ def gather_facts(source: FactSource, *, now: datetime | None = None) -> HealthFa
         alias_domains=None if alias is None else alias[0],
         companies_without_alias=0 if alias is None else alias[1],
         catchall_domain=params.get("mail.catchall.domain"),
-        default_from=default_from,
+        default_from=from_address,
         default_from_source=from_source,
         default_from_filter=params.get("mail.default.from_filter") or conf.from_filter,
         failures_last_hour=None if failures is None else failures[0],
@@ -149,35 +158,9 @@ def _params(connection: Connection, schema: OdooSchema) -> dict[str, str]:
     if not schema.has_table("ir_config_parameter"):
         return {}
     icp = schema.t("ir_config_parameter")
-    keys = (
-        "database.is_neutralized",
-        "mail.catchall.domain",
-        "mail.default.from",
-        "mail.default.from_filter",
-    )
+    keys = FACT_PARAMETERS
     rows = connection.execute(select(icp.c.key, icp.c.value).where(icp.c.key.in_(keys)))
-    return {str(k): str(v).strip() for k, v in rows if v is not None and str(v).strip()}
-
-
-def _neutralized(params: dict[str, str], source: FactSource) -> bool:
-    value = params.get("database.is_neutralized")
-    if value is None:
-        return source.neutralized
-    return value.lower() in {"true", "1"}
-
-
-def _conf_fact(source: FactSource) -> ConfFact:
-    conf = source.conf
-    if conf is None:
-        return ConfFact()
-    return ConfFact(
-        known=True,
-        host=conf.smtp_server,
-        port=conf.smtp_port,
-        ssl=smtp_ssl_enabled(conf, source.version),
-        email_from=conf.email_from,
-        from_filter=conf.from_filter,
-    )
+    return clean_params((k, v) for k, v in rows)
 
 
 def _servers(connection: Connection, schema: OdooSchema) -> tuple[ServerFact, ...]:
@@ -312,30 +295,6 @@ def _company_alias(connection: Connection, schema: OdooSchema) -> tuple[str, str
     if row is None:
         return None
     return str(row.name), row.default_from
-
-
-def _default_from(
-    version: int,
-    params: dict[str, str],
-    company_alias: tuple[str, str | None] | None,
-    conf: ConfFact,
-) -> tuple[str | None, str]:
-    """Odoo's `_get_default_from_address` (docs/odoo-queue.md), and where it came from."""
-    if version >= 17:
-        if company_alias is not None and company_alias[1]:
-            name, local = company_alias
-            address = local if local and "@" in local else f"{local}@{name}"
-            return address, "alias domain default From"
-    else:
-        value = params.get("mail.default.from")
-        domain = params.get("mail.catchall.domain")
-        if value and "@" in value:
-            return value, "mail.default.from"
-        if value and domain:
-            return f"{value}@{domain}", "mail.default.from @ mail.catchall.domain"
-    if conf.email_from:
-        return conf.email_from, "odoo.conf email_from"
-    return None, ""
 
 
 def _failure_counts(connection: Connection, schema: OdooSchema, now: datetime) -> tuple[int, int]:

@@ -30,7 +30,7 @@ def has(schema: OdooSchema, table: str, column: str | None = None) -> bool:
 
 
 # -- settings -------------------------------------------------------------------------
-_PARAMS = (
+SETTINGS_PARAMS = (
     "mail.default.from",
     "mail.catchall.domain",
     "mail.bounce.alias",
@@ -63,7 +63,9 @@ def load_settings(connection: Connection, schema: OdooSchema, uid: int) -> DbSet
     if has(schema, "ir_config_parameter"):
         query = text("SELECT key, value FROM ir_config_parameter WHERE key IN :keys")
         query = query.bindparams(bindparam("keys", expanding=True))
-        params = {str(k): str(v) for k, v in connection.execute(query, {"keys": list(_PARAMS)})}
+        params = {
+            str(k): str(v) for k, v in connection.execute(query, {"keys": list(SETTINGS_PARAMS)})
+        }
     domains: dict[int, AliasDomain] = {}
     if has(schema, "mail_alias_domain"):
         for row in connection.execute(

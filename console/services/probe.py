@@ -24,7 +24,7 @@ from console.domain.actions import SUPERUSER_ID
 from console.domain.classify import Classification, classify
 from console.domain.health import Status
 from console.domain.sanitize import one_line
-from console.domain.secrets import NO_SECRETS, SecretMask
+from console.domain.secrets import NO_SECRETS, Credential, SecretMask
 from console.services.probe_results import ProbeResult, ProbeStep, ProbeTarget
 from console.services.probe_session import ProbeSession, StepFailed, smtp_client
 
@@ -293,5 +293,9 @@ def probe_backend(
         sender = default_from
     elif isinstance(mail_from, str) and mail_from:
         sender = mail_from
-    mask = backend.secret_mask()
+    # the servers' own passwords too, whatever the backend's mask knows (over Odoo's API
+    # it knows the API key only)
+    mask = backend.secret_mask().with_credentials(
+        Credential(t.password, t.user) for t in targets if t.password
+    )
     return asyncio.run(probe_targets(targets, timeout=timeout, mail_from=sender, mask=mask))

@@ -118,6 +118,13 @@ class HealthFacts:
     envelopes: EnvelopeCounts | None = None  # the chatter's red envelopes
     bounces: tuple[RateWindow, ...] | None = None  # bounce rates: last 24 hours, last 7 days
     unreadable: tuple[str, ...] = ()  # facts that could not be read, for the record
+    # (check id, why): what this connection cannot read at all (over Odoo's external API:
+    # PostgreSQL's row locks, odoo.conf); those checks say so instead of judging.
+    not_available: tuple[tuple[str, str], ...] = ()
+
+    def unavailable(self, check_id: str) -> str | None:
+        """Why this connection cannot judge ``check_id`` (None: it can)."""
+        return next((why for key, why in self.not_available if key == check_id), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +171,21 @@ def unknown_result(id_: str, title: str, what: str) -> CheckResult:
         f"{what} unreadable",
         f"Could not read {what} from this database",
         "Check the database user's rights and the schema (see --debug)",
+    )
+
+
+NOT_AVAILABLE_OVER_API = "not available over the API"
+
+
+def not_available_result(id_: str, title: str, reason: str) -> CheckResult:
+    """UNKNOWN: this connection cannot read what the check needs (never an error)."""
+    return CheckResult(
+        id_,
+        title,
+        Status.UNKNOWN,
+        NOT_AVAILABLE_OVER_API,
+        f"{NOT_AVAILABLE_OVER_API[0].upper()}{NOT_AVAILABLE_OVER_API[1:]}: {reason}",
+        "Run it with a database connection (--db or -c odoo.conf) to judge this",
     )
 
 

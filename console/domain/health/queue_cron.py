@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from console.domain.health.model import (
@@ -19,6 +20,8 @@ from console.domain.models import CronRow
 from console.domain.timefmt import human_age
 
 QUEUE_CRON_TITLE = "Email Queue Manager cron"
+# The key of HealthFacts.not_available that says why a cron's run cannot be seen.
+RUNNING_FACT = "queue_cron.running"
 
 
 def _queue_cron_missing(facts: HealthFacts) -> CheckResult | None:
@@ -53,7 +56,15 @@ def check_queue_cron(facts: HealthFacts, thresholds: Thresholds) -> CheckResult:
         cron.nextcall is not None
         and cron.nextcall + timedelta(minutes=thresholds.cron_grace_min) < facts.now
     ):
-        return _overdue_queue_cron(facts.now - cron.nextcall, cron_interval(cron))
+        overdue = _overdue_queue_cron(facts.now - cron.nextcall, cron_interval(cron))
+        unseen = facts.unavailable(RUNNING_FACT) if cron.running is None else None
+        if unseen is None:
+            return overdue
+        return replace(
+            overdue,
+            why=f"{overdue.why}. Whether a worker runs it right now is not available over "
+            f"the API: {unseen}",
+        )
     when = (
         f"next run in {human_age((cron.nextcall - facts.now).total_seconds())}"
         if cron.nextcall

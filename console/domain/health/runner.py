@@ -8,7 +8,12 @@ from console.domain.health.addresses import check_admin_email, check_alias_domai
 from console.domain.health.bounces import check_bounces
 from console.domain.health.campaigns import check_campaign_head
 from console.domain.health.envelopes import check_envelopes
-from console.domain.health.model import CheckResult, HealthFacts, Thresholds
+from console.domain.health.model import (
+    CheckResult,
+    HealthFacts,
+    Thresholds,
+    not_available_result,
+)
 from console.domain.health.neutralization import check_neutralized, check_test_catcher
 from console.domain.health.queue_age import check_oldest_outgoing, check_scheduled
 from console.domain.health.queue_cron import (
@@ -44,9 +49,15 @@ def evaluate(
 ) -> list[CheckResult]:
     """Every check over the facts, in a fixed order."""
     thresholds = thresholds or Thresholds()
-    results = [check(facts, thresholds) for check in CHECKS]
+    results = [_judged(check(facts, thresholds), facts) for check in CHECKS]
     if facts.version < 18:
         results = [r for r in results if r.id != "queue_cron_failures"]
     if daily_limit is not None:
-        results.append(check_daily_volume(facts, thresholds, daily_limit))
+        results.append(_judged(check_daily_volume(facts, thresholds, daily_limit), facts))
     return results
+
+
+def _judged(result: CheckResult, facts: HealthFacts) -> CheckResult:
+    """The check's result, or "not available" when this connection cannot read its facts."""
+    reason = facts.unavailable(result.id)
+    return result if reason is None else not_available_result(result.id, result.title, reason)

@@ -58,6 +58,7 @@ def write_bundle(
     }
     data["eml"] = _write_emls(backend, target / "eml", redactor, eml_mails, gathered.errors)
     data["errors"] = gathered.errors
+    data["not_available"] = gathered.not_available
     clean: dict[str, Any] = redactor.value(data)
     as_json = redactor.text(json.dumps(clean, indent=2, ensure_ascii=False, default=str))
     _write(target / "report.json", as_json.encode("utf-8"), redactor, gathered.errors)

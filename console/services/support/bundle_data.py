@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from console.backends.base import MailQuery, MailQueueBackend
 from console.config.odoo_conf import smtp_ssl_enabled, smtp_ssl_problem
+from console.domain.errors import NotAvailable
 from console.domain.json_shapes import campaign_json, cron_json, status_json
 from console.domain.timefmt import full_local, iso_utc, utcnow_naive, zone_name
 from console.services.journal import Journal
@@ -33,6 +34,8 @@ _ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 class Gathered:
     data: dict[str, Any]
     errors: list[str] = field(default_factory=list)
+    # section -> why this connection cannot read it (over Odoo's external API)
+    not_available: dict[str, str] = field(default_factory=dict)
 
 
 def gather(backend: MailQueueBackend, tz: tzinfo, journal: Journal | None) -> Gathered:
@@ -58,6 +61,9 @@ def gather(backend: MailQueueBackend, tz: tzinfo, journal: Journal | None) -> Ga
     def section(name: str, work: Callable[[], T]) -> None:
         try:
             out.data[name] = work()
+        except NotAvailable as exc:  # not an error: this connection cannot read it
+            out.not_available[name] = str(exc)
+            out.data[name] = None
         except Exception as exc:  # one broken section must not lose the bundle
             out.errors.append(f"{name}: {type(exc).__name__}: {exc}")
             out.data[name] = None

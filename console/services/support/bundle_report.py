@@ -77,6 +77,10 @@ def render_markdown(data: dict[str, Any]) -> str:
     out += _settings(data.get("parameters"), data.get("aliases"))
     out += _journal(data.get("journal"))
     out += _emls(data.get("eml"))
+    missing = data.get("not_available") or {}
+    if missing:
+        out += ["## Not available over this connection", ""]
+        out += [f"- {_cell(k)}: {_cell(v, 300)}" for k, v in missing.items()] + [""]
     errors = data.get("errors") or []
     if errors:
         out += ["## Sections that could not be read", ""]
