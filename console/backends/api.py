@@ -29,6 +29,7 @@ from console.domain.models import (
 )
 from console.domain.secrets import Credential, SecretMask
 from console.domain.timefmt import utcnow_naive
+from console.odoo.secrets import MaskCache
 
 if TYPE_CHECKING:
     from console.backends.base import MailQuery
@@ -81,6 +82,7 @@ class ApiBackend:
         self.api = api
         self._read_only = read_only
         self._info: DatabaseInfo | None = None
+        self._secrets = MaskCache(self._own_credentials)
 
     @property
     def info(self) -> DatabaseInfo:
@@ -219,9 +221,17 @@ class ApiBackend:
         return api_crons(self.api)
 
     def secret_mask(self) -> SecretMask:
-        return SecretMask([Credential(self.api._key, self.api.login)])
+        """The API key and the database's mail secrets, read again every minute."""
+        from console.backends.api_secrets import api_stored_credentials
+
+        return self._secrets.get(lambda: api_stored_credentials(self.api))
 
     def known_credentials(self) -> list[Credential]:
+        from console.backends.api_secrets import api_stored_credentials
+
+        return [*self._own_credentials(), *api_stored_credentials(self.api)]
+
+    def _own_credentials(self) -> list[Credential]:
         return [Credential(self.api._key, self.api.login)]
 
     def user_id(self, login: str) -> int | None:

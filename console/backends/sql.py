@@ -72,7 +72,7 @@ class SqlBackend(RecordReads):
         self._target = target
         self._settings = settings
         self._url = target.url
-        self._secrets = MaskCache(target)
+        self._secrets = MaskCache(lambda: target_credentials(target))
         self._engine = build_engine(target.url, settings)
         try:
             with self._engine.connect() as connection:
@@ -157,7 +157,7 @@ class SqlBackend(RecordReads):
     def secret_mask(self) -> SecretMask:
         """The mask for every text this database's rows put on screen or in a file
         (`console.domain.secrets`); its passwords are read again every minute."""
-        return self._secrets.get(self._run)
+        return self._secrets.get(lambda: self._run(stored_credentials))
 
     def mail_servers(self) -> list[dict[str, object]]:
         return self._run(lambda c: mail_config.server_rows(c, self.schema))

@@ -87,22 +87,21 @@ class MaskCache:
     be read, the last mask stays (or the connection's own secrets) until the next read.
     """
 
-    def __init__(self, target: ResolvedTarget, ttl: float = MASK_TTL_S) -> None:
-        self._target = target
+    def __init__(self, own: Callable[[], list[Credential]], ttl: float = MASK_TTL_S) -> None:
+        self._own = own  # what the connection itself knows (URL, odoo.conf, API key)
         self._ttl = ttl
         self._lock = threading.Lock()
         self._mask: SecretMask | None = None
         self._read_at = 0.0
 
-    def get(
-        self, run: Callable[[Callable[[Any], list[Credential]]], list[Credential]]
-    ) -> SecretMask:
+    def get(self, read: Callable[[], list[Credential]]) -> SecretMask:
+        """The mask, with the database's stored secrets as ``read`` returns them."""
         with self._lock:
             if self._mask is not None and time.monotonic() - self._read_at < self._ttl:
                 return self._mask
-        own = target_credentials(self._target)
+        own = self._own()
         try:
-            mask = SecretMask([*own, *run(stored_credentials)])
+            mask = SecretMask([*own, *read()])
         except Exception:  # unreachable or not readable: its rows cannot be shown either
             mask = self._mask or SecretMask(own)
         with self._lock:
