@@ -4,8 +4,8 @@ PostgreSQL is out of reach).
 
 Reads page at the server (``search_read`` with a limit, keyset on the id; counts with
 ``search_count`` and the version's group-by); writes call Odoo's own methods, so they
-are Odoo-exact by construction. What this backend does not offer (yet, or ever over an
-API) raises ``NotAvailableOverApi`` with the reason: one line, never a traceback.
+are Odoo-exact by construction. What the API cannot offer (Odoo has no method for it,
+or it lives in PostgreSQL) raises ``NotAvailableOverApi`` with the reason, in one line.
 """
 
 from __future__ import annotations
@@ -417,13 +417,11 @@ class ApiBackend:
     def close(self) -> None:
         self.api.close()
 
-    def __getattr__(self, name: str) -> NoReturn:
-        """Every other read of the boundary: not over the API (yet), said in one line."""
-        if name.startswith("_"):
-            raise AttributeError(name)
+    def send_session(self, uid: int, max_message_mb: float) -> NoReturn:
+        """The console's own SMTP path: not over the API (Send now is Odoo's own there)."""
         raise NotAvailableOverApi(
-            f"'{name}' is not available over Odoo's external API yet: it needs a database "
-            "connection (--db or -c odoo.conf)"
+            "The console's own Send now holds the queue's lock in the database: over "
+            "Odoo's API, Send now is Odoo's own (mail.mail.send)"
         )
 
 

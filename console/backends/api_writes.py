@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, NoReturn
+from typing import Any
 
 from console.backends.api_record_writes import ApiRecordWrites
 from console.backends.api_transport import OdooApi
@@ -271,8 +271,3 @@ class ApiWriter(ApiRecordWrites):
         now: datetime,
     ) -> WriteOutcome:
         raise NotAvailableOverApi(NO_BOUNCE_RESET)
-
-    def __getattr__(self, name: str) -> NoReturn:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        raise NotAvailableOverApi(f"'{name}' is not available over Odoo's external API")

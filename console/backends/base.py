@@ -1,6 +1,7 @@
 """The data boundary: everything the services, the CLI and the TUI may read or write of
-an Odoo database. ``console.backends.sql`` implements it on SQLAlchemy Core; a backend on
-Odoo's external API would implement the same methods, and nothing above would change.
+an Odoo database. ``console.backends.sql`` implements it on SQLAlchemy Core,
+``console.backends.api`` over Odoo's external API; nothing above knows which one it holds
+(what the API cannot do raises ``NotAvailable`` with the reason).
 
 Calls are synchronous and may be slow: the TUI runs them in thread workers. What any
 method may raise (all ``console.domain.errors``, each with a one-line message the CLI

@@ -15,20 +15,15 @@ def open_backend(settings: ConnectionSettings) -> MailQueueBackend:
     imported here, on the first connection, not with the TUI's first frame); --url: the
     backend over Odoo's external API."""
     if settings.api_url:
-        from typing import cast
-
         from console.backends.api import open_api_backend
 
-        backend = open_api_backend(
+        return open_api_backend(
             settings.api_url,
             settings.odoo_db or "",
             settings.login or "",
             settings.api_key or "",
             read_only=settings.read_only,
         )
-        # Not every method of the boundary is offered over the API yet: the others answer
-        # NotAvailableOverApi, one line, through ApiBackend.__getattr__.
-        return cast("MailQueueBackend", backend)
     from console.backends.sql import open_backend as open_sql
 
     return open_sql(settings)

@@ -40,13 +40,6 @@ class ConnectFailed(Message):
         self.error = error
 
 
-@dataclass(frozen=True, slots=True)
-class Unavailable:
-    """A pane's data that this connection cannot read (over Odoo's API), and why."""
-
-    reason: str
-
-
 class PaneRefreshed(Message):
     """The visible pane's data, read first by a refresh worker so it shows before the counts.
 
@@ -176,7 +169,6 @@ class CausesLoaded(Message):
         self.failed_count = failed_count
         self.seconds = seconds
         self.error = error
-        self.unavailable = False  # error says what this connection cannot read
 
 
 class HealthLoaded(Message):
@@ -186,7 +178,6 @@ class HealthLoaded(Message):
         super().__init__()
         self.results = results
         self.error = error
-        self.unavailable = False  # error says what this connection cannot read
 
 
 class ProbeFinished(Message):

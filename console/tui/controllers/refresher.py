@@ -19,14 +19,12 @@ import time
 from functools import partial
 from typing import TYPE_CHECKING
 
-from console.domain.errors import NotAvailable
 from console.tui.messages import (
     CausesLoaded,
     HealthLoaded,
     PaneRefreshed,
     RefreshFailed,
     RefreshLoaded,
-    Unavailable,
 )
 from console.tui.panes.pane import Pane
 from console.tui.widgets.formatting import describe_error, is_disconnect
@@ -106,11 +104,8 @@ class Refresher:
         """In a thread: the visible pane's data (posted at once), then the counts."""
         try:
             if job is not None and pane_id:
+                payload = job.fetch(backend)
                 painted = threading.Event()
-                try:
-                    payload: object = job.fetch(backend)
-                except NotAvailable as exc:  # over Odoo's API: said in the pane, not an error
-                    payload = Unavailable(describe_error(exc))
                 self.app.post_message(PaneRefreshed(pane_id, job, payload, painted))
                 painted.wait(PAINT_WAIT_SECONDS)
             status = backend.status()
@@ -123,10 +118,7 @@ class Refresher:
         """The pane's rows, before the counts of the same poll (which ends the poll)."""
         try:
             pane = self.app.query_one(f"#{message.pane_id}", Pane)
-            if isinstance(message.payload, Unavailable):
-                pane.show_unavailable(message.payload.reason)
-            else:
-                pane.apply_refresh(message.job, message.payload)
+            pane.apply_refresh(message.job, message.payload)
         except Exception as exc:  # odd data must not kill an on-call console
             self.pane_error = f"Could not show the refresh: {describe_error(exc)}"
             self.report_error(self.pane_error, False)
@@ -300,9 +292,7 @@ class Refresher:
             groups = causes(backend)
         except Exception as exc:
             error = describe_error(exc)
-            loaded = CausesLoaded(None, failed, time.monotonic() - started, error)
-            loaded.unavailable = isinstance(exc, NotAvailable)
-            self.app.post_message(loaded)
+            self.app.post_message(CausesLoaded(None, failed, time.monotonic() - started, error))
             return
         self.app.post_message(CausesLoaded(groups, failed, time.monotonic() - started))
 
@@ -311,10 +301,7 @@ class Refresher:
         pane = self._causes_pane()
         pane.computing(False)
         if message.groups is None:
-            if message.unavailable:
-                pane.show_unavailable(message.error or "")
-            else:
-                pane.show_error(message.error)
+            pane.show_error(message.error)
             return
         self.causes_at = time.monotonic()
         self.causes_failed = message.failed_count
@@ -348,9 +335,7 @@ class Refresher:
                 backend, daily_limit=self.app.daily_limit, index_max_age=REMEASURE_SECONDS
             )
         except Exception as exc:
-            loaded = HealthLoaded(None, describe_error(exc))
-            loaded.unavailable = isinstance(exc, NotAvailable)
-            self.app.post_message(loaded)
+            self.app.post_message(HealthLoaded(None, describe_error(exc)))
             return
         self.app.post_message(HealthLoaded(results))
 
@@ -359,10 +344,7 @@ class Refresher:
         pane = self._health_pane()
         pane.checking(False)
         if message.results is None:
-            if message.unavailable:
-                pane.show_unavailable(message.error or "")
-            else:
-                pane.show_error(message.error)
+            pane.show_error(message.error)
             return
         if self.disconnected:  # read while the database went away: every fact unknown
             return

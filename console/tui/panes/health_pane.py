@@ -171,8 +171,6 @@ class HealthPane(Pane):
         parts: list[str] = []
         if self.error:
             parts.append(f"⚠ {self.error}")
-        if self.unavailable:
-            parts.append(f"ⓘ {self.unavailable}")
         if self.results:
             parts.append(f"{len(self.results)} checks · {health_summary(self.results)}")
         if self.checked_at is not None:

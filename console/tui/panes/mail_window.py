@@ -340,8 +340,6 @@ class MailWindow(Pane):
         parts: list[str] = []
         if self.error:
             parts.append(f"⚠ {self.error}")
-        if self.unavailable:
-            parts.append(f"ⓘ {self.unavailable}")
         total = "…" if self.total is None else str(self.total)
         parts.append(f"{total} {self.noun}")
         if self.selected:

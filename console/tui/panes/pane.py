@@ -49,7 +49,6 @@ class Pane(Vertical):
     """A pane of the main screen; the App asks it what to fetch on each refresh."""
 
     title = ""
-    unavailable: str | None = None  # why this connection cannot show the pane's data
 
     @property
     def host(self) -> ConsoleHost:
@@ -64,12 +63,6 @@ class Pane(Vertical):
 
     def show_error(self, message: str | None) -> None:
         """Show (or clear, with None) a one-line error in the pane's status line."""
-
-    def show_unavailable(self, reason: str) -> None:
-        """What this connection cannot show here (over Odoo's API): said in the status
-        line as a fact, not as an error."""
-        self.unavailable = reason
-        self.show_error(None)
 
     def focus_main(self) -> None:
         """Give the keyboard to the pane's main widget."""

@@ -92,9 +92,7 @@ class RecordTablePane(Pane):
         parts: list[str] = []
         if self.error:
             parts.append(f"⚠ {self.error}")
-        if self.unavailable:
-            parts.append(f"ⓘ {self.unavailable}")
-        elif not self.loaded:
+        if not self.loaded:
             parts.append("loading…" if self.host.backend is not None else "connecting…")
         else:
             parts.append(self.summary())
