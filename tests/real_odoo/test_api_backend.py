@@ -122,6 +122,9 @@ def test_bad_keys_missing_rights_and_missing_views_are_one_line(
     missing = over_api(url, db, made["admin"], "reset-bounce", "x@good.example", "--yes")
     assert missing.returncode == 2 and missing.stderr.count("\n") == 1
     assert "Resetting bounce counters is not available over Odoo's API" in missing.stderr
+    wrong_db = over_api(url, "nosuchdb", made["admin"], "status")
+    assert wrong_db.returncode == 2 and wrong_db.stderr.count("\n") == 1, wrong_db.stderr
+    assert "No database 'nosuchdb'" in wrong_db.stderr
     nowhere = over_api(f"http://127.0.0.1:{free_port()}", db, made["admin"], "status")
     assert nowhere.returncode == 2 and "Cannot reach" in nowhere.stderr
     no_key = run_cli("status", "--url", url, "--odoo-db", db, "--login", "admin")
