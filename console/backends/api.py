@@ -98,8 +98,9 @@ class ApiBackend:
                 has_mass_mailing=self._installed("mass_mailing"),
                 neutralized=False,
                 over_api=True,
-                notes=(f"over Odoo's external API ({api.protocol}): some views need a "
-                       "database connection",),
+                notes=(f"over Odoo's external API ({api.protocol}): actions are Odoo's own "
+                       "methods; a cron's run, the index advice and Odoo's log are out of "
+                       "reach",),
             )  # fmt: skip
         return self._info
 
