@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from textual.widgets import Static
 
 from console.backends.api import open_api_backend
 from console.domain.errors import ConnectionFailed
@@ -321,6 +322,10 @@ async def test_the_screens_over_the_api_retry_through_odoo(
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot, app)
         assert app.backend is not None and app.backend.info.over_api
+        await pilot.press("7")  # Odoo's log is on its server: said as a fact, not an error
+        await settle(pilot, app)
+        note = str(app.query_one("#logs-note", Static).render())
+        assert note.startswith("ⓘ Odoo's log files are on its server"), note
         await pilot.press("2")
         await settle(pilot, app)
         assert pane(app, "failed").cursor_id() == failed

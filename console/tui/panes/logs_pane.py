@@ -202,7 +202,8 @@ class LogsPane(LogsView):
             self.unavailable = message.text
             self.files = []
             self.stop_follow()
-            self._note(f"⚠ {message.text}")
+            backend = self.host.backend  # over Odoo's API the log is out of reach: a fact
+            self._note(f"{'ⓘ' if backend and backend.info.over_api else '⚠'} {message.text}")
         else:
             self.error = message.text
             self.app.notify(
