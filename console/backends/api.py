@@ -20,6 +20,7 @@ from console.backends.api_values import moment, record_id, text
 from console.backends.api_writes import ApiWriter, NotAvailableOverApi
 from console.domain.errors import ReadOnlyRefused
 from console.domain.models import (
+    LIST_RECIPIENTS,
     CronRow,
     DatabaseInfo,
     MailPage,
@@ -148,7 +149,7 @@ class ApiBackend:
         domain = mail_domain(query, self.api.version.major)
         rows, _mask = self.api.gather(  # the mask (read once a minute) alongside the rows
             lambda: self.api.call(
-                "mail.mail", "search_read", domain=domain, fields=MAIL_FIELDS, order=order,
+                "mail.mail", "search_read", domain=domain, fields=self._mail_fields(), order=order,
                 limit=limit + 1,
             ),
             self.secret_mask,
@@ -157,8 +158,11 @@ class ApiBackend:
         rows = rows[:limit]
         if query.after_id is not None:
             rows.reverse()
-        partners = self._partners({p for r in rows for p in r["recipient_ids"][:3]})
+        partners = self._partners({p for r in rows for p in _first_recipients(r)})
         return MailPage(tuple(self._mail_row(r, partners) for r in rows), has_more)
+
+    def _mail_fields(self) -> list[str]:
+        return [*MAIL_FIELDS, *(["mailing_id"] if self.info.has_mass_mailing else [])]
 
     def _partners(self, ids: set[int]) -> dict[int, Recipient]:
         if not ids:
@@ -178,7 +182,7 @@ class ApiBackend:
             scheduled_date=moment(row["scheduled_date"]),
             email_from=text(row["email_from"]),
             email_to=text(row["email_to"]),
-            recipients=tuple(partners[p] for p in row["recipient_ids"][:3] if p in partners),
+            recipients=tuple(partners[p] for p in _first_recipients(row) if p in partners),
             subject=text(row["subject"]),
             model=text(row["model"]),
             res_id=record_id(row["res_id"]) or None,
@@ -424,6 +428,12 @@ class ApiBackend:
             "The console's own Send now holds the queue's lock in the database: over "
             "Odoo's API, Send now is Odoo's own (mail.mail.send)"
         )
+
+
+def _first_recipients(row: dict[str, Any]) -> list[int]:
+    """The partners a list reads, by id as the SQL backend takes them (Odoo gives a
+    many2many in the partners' own order, by name)."""
+    return sorted(int(p) for p in row["recipient_ids"])[:LIST_RECIPIENTS]
 
 
 def open_api_backend(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 # A failure reason can be megabytes long; lists only need its beginning (every backend
 # cuts it here; the detail view shows it whole).
 LIST_REASON_CHARS = 4000
+LIST_RECIPIENTS = 20  # partners a mail list reads per mail (it shows the first and a count)
 
 if TYPE_CHECKING:
     from console.domain.envelopes import EnvelopeCounts

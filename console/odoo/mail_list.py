@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
-from console.domain.models import MailPage, MailRow, QueueStatus
+from console.domain.models import LIST_RECIPIENTS, MailPage, MailRow, QueueStatus
 from console.domain.secrets import SecretMask
 from console.domain.timefmt import as_naive_datetime
 from console.odoo import mail_queries as mail_sql
@@ -23,8 +23,6 @@ from console.odoo.envelopes import readable as envelopes_readable
 from console.odoo.mail_rows import id_column, mail_rows, recipients, with_record_names
 from console.odoo.schema import OdooSchema
 
-# Partners loaded per mail: a list shows the first and a count.
-LIST_RECIPIENTS = 20
 SCHEDULED_CHUNK = 10_000  # ids per statement when reading schedule dates
 
 

@@ -35,6 +35,15 @@ failed = Mail.create({'subject': 'API failed', 'email_from': 'a@company.example'
 failed.write({'state': 'exception', 'failure_reason': 'SMTP refused'})
 Mail.create({'subject': 'API outgoing', 'email_from': 'a@company.example',
              'email_to': 'y@good.example', 'body_html': '<p>y</p>'})
+crowd = [env['res.partner'].create({'name': name, 'email': '%s@good.example' % name}).id
+         for name in ('Zoe', 'Yann', 'Xavier', 'Walt')]  # ids ascending, names descending
+Mail.create({'subject': 'API crowd', 'email_from': 'a@company.example', 'body_html': '<p>c</p>',
+             'recipient_ids': [(6, 0, crowd)]})
+if 'mailing.mailing' in env:
+    mailing = env['mailing.mailing'].create({'subject': 'API campaign', 'body_html': '<p>m</p>',
+        'mailing_model_id': env.ref('base.model_res_partner').id})
+    Mail.create({'subject': 'API campaign mail', 'email_from': 'a@company.example',
+                 'email_to': 'c@good.example', 'body_html': '<p>m</p>', 'mailing_id': mailing.id})
 document = env['res.partner'].create({'name': 'API Document'})
 for name, email in (('Bad Address', 'not-an-address'), ('No Server', 'ns@good.example')):
     partner = env['res.partner'].create({'name': name, 'email': email})
@@ -76,6 +85,9 @@ def test_status_and_mails_equal_the_sql_backends(
             assert left["odoo_version"] == right["odoo_version"]
         else:
             assert left == right, command
+            if command[1:] == ("--json", "--limit", "20"):  # the cases above are in the page
+                crowd = next(m for m in left if m["subject"] == "API crowd")
+                assert [r["name"] for r in crowd["recipients"]] == ["Zoe", "Yann", "Xavier", "Walt"]
     api_crons = json.loads(over_api(url, db, made["admin"], "crons", "--json").stdout)
     sql_crons = json.loads(run_cli("crons", "--json", "--db", odoo.url(db)).stdout)
     assert len(api_crons) == len(sql_crons) > 5
