@@ -65,14 +65,18 @@ class ApiRecordWrites:
         self, message_ids: Sequence[int], *, uid: int, now: datetime
     ) -> WriteOutcome:
         """The wizard's Ignore all (``cancel_mail_action``) on each message with a failed
-        e-mail notification: they become canceled, and Odoo refreshes open chatters."""
-        self._wizard_or_refuse("Ignore all")
+        e-mail notification: they become canceled, and Odoo refreshes open chatters. 19
+        has no wizard: its messaging menu's discard (``notify_cancel_by_type``), when that
+        cancels these failures and no other (``_discards_of_19``)."""
         requested = tuple(dict.fromkeys(message_ids))
         before = self._failed_notifications(requested)
         targets = tuple(m for m in requested if any(m == msg for msg, _ in before.values()))
         planned = {n: status for n, (_, status) in before.items()}
+        discards = self._discards_of_19(before) if self.api.version.major >= 19 else []
         self._about_to(WriteOutcome("ignore-messages", requested, targets, notifications=planned))
-        for message_id in targets:
+        for model in discards:
+            self.api.call(model, "notify_cancel_by_type", notification_type="email")
+        for message_id in targets if self.api.version.major < 19 else ():
             self._wizard(message_id, "cancel_mail_action")
         after = self._read("mail.notification", list(before), ["notification_status"])
         changed = {
@@ -88,6 +92,42 @@ class ApiRecordWrites:
             skipped={m: NOTHING_TO_IGNORE for m in requested if m not in touched},
             notifications=changed,
         )
+
+    def _discards_of_19(self, failed: dict[int, tuple[int, str]]) -> list[str]:
+        """The document types whose discard cancels exactly these failures. Odoo 19's
+        discard cancels all the failures of its user's own messages on one type at once:
+        refused (NotAvailable, saying why) when that is not what was asked."""
+        if not failed:
+            return []
+        me = record_id(
+            self._read("res.users", [self.api.uid], ["partner_id"])[self.api.uid]["partner_id"]
+        )
+        authors = self._read("mail.notification", list(failed), ["author_id"])
+        messages = self._read("mail.message", sorted({m for m, _ in failed.values()}), ["model"])
+        others = sorted(
+            m for n, (m, _) in failed.items() if record_id(authors[n]["author_id"]) != me
+        )
+        if others:
+            raise NotAvailable(
+                f"Odoo 19 lets only a message's author discard its failures, and message "
+                f"{others[0]} was written by someone else: ignore it with a database connection"
+            )
+        models = sorted({text(messages[m]["model"]) or "" for m, _ in failed.values()})
+        for model in models:
+            everything = self.api.call(
+                "mail.notification", "search",
+                domain=[("notification_type", "=", "email"), ("notification_status", "in", FAILED),
+                        ("author_id", "=", me), ("mail_message_id.model", "=", model)],
+            )  # fmt: skip
+            extra = set(everything) - set(failed)
+            if not model or extra:
+                raise NotAvailable(
+                    f"Odoo 19 discards all your failures on one document type at once: on "
+                    f"{model or 'messages without a document'} it would also ignore "
+                    f"{len(extra)} other failed notification(s); ignore these alone with a "
+                    "database connection"
+                )
+        return models
 
     def ignore_failures(self, ids: Sequence[int], *, uid: int, now: datetime) -> WriteOutcome:
         """Ignore all on the messages of these mails (the wizard works per message)."""
