@@ -1,6 +1,7 @@
 """The chatter's actions over Odoo's external API: Ignore all and Send & close through
-the resend wizard where the version has it (16-18), a partner's address through
-``res.partner.write``, and their undo (docs/odoo-api.md).
+the resend wizard where the version has it (16-18; on 19 Ignore all is the messaging
+menu's discard), a partner's address through ``res.partner.write``, the blacklist's
+wizard, and their undo where Odoo allows it (docs/odoo-api.md).
 
 A mixin of ``console.backends.api_writes.ApiWriter``, which provides the client, the
 journal hook and the reads.
