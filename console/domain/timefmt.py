@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime, tzinfo
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from console.domain.errors import UsageError
 
+LOCALTIME = Path("/etc/localtime")
 
-def resolve_timezone(name: str | None) -> tzinfo:
-    """The zone named by --tz, else $TZ, else the machine's local zone."""
+
+def resolve_timezone(name: str | None, localtime: Path = LOCALTIME) -> tzinfo:
+    """The zone named by --tz, else $TZ, else the machine's own zone with its rules."""
     name = name or os.environ.get("TZ") or None
     if name:
         try:
@@ -19,8 +22,21 @@ def resolve_timezone(name: str | None) -> tzinfo:
             raise UsageError(
                 f"Unknown time zone {name!r} (use a name like Europe/Paris or UTC)"
             ) from exc
-    local = datetime.now().astimezone().tzinfo
-    return local if local is not None else UTC
+    return machine_zone(localtime)
+
+
+def machine_zone(localtime: Path = LOCALTIME) -> tzinfo:
+    """The zone ``/etc/localtime`` names, summer time included: Python's own local time
+    is a fixed offset (today's), which puts half the year's times an hour off."""
+    try:
+        target = os.path.realpath(localtime)
+        if "zoneinfo/" in target:
+            return ZoneInfo(target.split("zoneinfo/", 1)[1])
+        with localtime.open("rb") as handle:
+            return ZoneInfo.from_file(handle, key="localtime")
+    except (OSError, ValueError, ZoneInfoNotFoundError):
+        local = datetime.now().astimezone().tzinfo
+        return local if local is not None else UTC
 
 
 def zone_name(tz: tzinfo) -> str:
