@@ -30,8 +30,8 @@ def test_the_machines_zone_keeps_its_summer_time(
     monkeypatch.delenv("TZ", raising=False)
     zone = resolve_timezone(None, paris_localtime)
     assert zone_name(zone) == "Europe/Paris"
-    assert full_local(JULY_NOON_UTC, zone).== "2026-07-01 14:00:00 CEST"
-    assert full_local(JANUARY_NOON_UTC, zone).== "2026-01-15 13:00:00 CET"
+    assert full_local(JULY_NOON_UTC, zone) == "2026-07-01 14:00:00 CEST"
+    assert full_local(JANUARY_NOON_UTC, zone) == "2026-01-15 13:00:00 CET"
 
 
 def test_a_copied_zone_file_is_read_with_its_rules(tmp_path: Path) -> None:
@@ -40,7 +40,7 @@ def test_a_copied_zone_file_is_read_with_its_rules(tmp_path: Path) -> None:
     copy = tmp_path / "localtime"  # some systems copy the file instead of linking it
     copy.write_bytes((ZONEINFO / "Europe" / "Paris").read_bytes())
     zone = machine_zone(copy)
-    assert full_local(JULY_NOON_UTC, zone).== "2026-07-01 14:00:00 CEST"
+    assert full_local(JULY_NOON_UTC, zone) == "2026-07-01 14:00:00 CEST"
 
 
 def test_no_zone_file_falls_back_to_the_local_offset(tmp_path: Path) -> None:
