@@ -77,7 +77,8 @@ def log_files(explicit: Path | None, backend: MailQueueBackend | None) -> tuple[
     from console.services.support.logs import default_log_path, discover_log_files
 
     path = explicit.expanduser() if explicit is not None else None
-    if path is None and backend is not None and backend.info.over_api:
+    over_api = getattr(getattr(backend, "info", None), "over_api", False)
+    if path is None and over_api:
         return [], LOGS_OVER_API
     if path is None:
         conf = getattr(getattr(backend, "target", None), "odoo_conf", None)
