@@ -191,7 +191,7 @@ def cause_json(group: CauseGroup) -> dict[str, Any]:
 
 
 def _causes(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> str:
-    from console.cli.text import table
+    from console.cli.text import clip, table
     from console.domain.timefmt import short_local
     from console.services.causes import causes
 
@@ -207,7 +207,7 @@ def _causes(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> 
             g.key,
             str(g.count),
             g.classification.klass,
-            one_line(g.classification.title, 32),
+            clip(g.classification.title, 32),
             short_local(g.last_seen, tz),
             one_line(", ".join(g.servers), 24),
         ]
