@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import tzinfo
 
-from rich.cells import cell_len, set_cell_size
-
+from console.domain.cells import cell_len, clip_cells, pad_cells
 from console.domain.envelopes import EnvelopeCounts, EnvelopePage
 from console.domain.failure_text import reason_headline
 from console.domain.models import CampaignRow, CronRow, DatabaseInfo, MailRow, QueueStatus
@@ -18,10 +17,7 @@ from console.domain.timefmt import full_local, short_local, zone_name
 def clip(text: object, limit: int) -> str:
     """One line of at most ``limit`` terminal cells (a CJK character or an emoji takes
     two), cut with an ellipsis."""
-    line = one_line(text)
-    if cell_len(line) <= limit:
-        return line
-    return set_cell_size(line, limit - 1).rstrip() + "…"
+    return clip_cells(one_line(text), limit)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -31,7 +27,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         widths = [max(w, cell_len(cell)) for w, cell in zip(widths, row, strict=True)]
 
     def line(cells: Sequence[str]) -> str:
-        padded = (c + " " * (w - cell_len(c)) for c, w in zip(cells, widths, strict=True))
+        padded = (pad_cells(c, w) for c, w in zip(cells, widths, strict=True))
         return "  ".join(padded).rstrip()
 
     return "\n".join([line(headers), *(line(row) for row in rows)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.cells import cell_len
+from rich.cells import cell_len  # an independent measure: the one Textual draws with
 
 from tests.helpers.cli import run_cli
 from tests.helpers.db import sql, state_ids

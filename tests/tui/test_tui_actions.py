@@ -398,6 +398,10 @@ async def test_t_asks_odoo_to_run_the_cron_now(sample_path: Path) -> None:
         text = dialog_text(app)
         assert "Ask Odoo to run 'Mail: Email Queue Manager' now?" in text
         assert "It was just run" in text
+        # the sample's queue cron is hours overdue with triggers waiting: said before t
+        assert "It is overdue by" in text and "no Odoo cron worker seems to run it" in text
+        if triggers:
+            assert "already wait" in text
         await pilot.press("enter")  # harmless
         await settle(pilot, app)
         assert sql(sample_path, "SELECT count(*) FROM ir_cron_trigger")[0][0] == triggers
@@ -600,3 +604,15 @@ def test_the_run_now_dialog_warns_about_a_running_or_inactive_cron() -> None:
     idle = trigger_dialog(replace(cron, running=None, active=False), now)
     assert any("inactive" in w for w in idle.warnings)
     assert any("cannot be told" in n for n in idle.notes)
+    assert not any("overdue" in w for w in running.warnings + idle.warnings)
+    stalled = replace(cron, running=False, nextcall=now - timedelta(hours=2), pending_triggers=2)
+    waiting = trigger_dialog(stalled, now)
+    assert any(
+        "overdue by 2h, and 2 triggers already wait" in w and "would wait like them" in w
+        for w in waiting.warnings
+    ), waiting.warnings
+    over_api = trigger_dialog(stalled, now, over_api=True)
+    assert any("Run Manually" in n and "inside the request" in n for n in over_api.notes)
+    assert any("runs it once, inside the request" in w for w in over_api.warnings)
+    due = trigger_dialog(replace(stalled, nextcall=now - timedelta(seconds=30)), now)
+    assert not any("overdue" in w for w in due.warnings)  # a runner polls each minute

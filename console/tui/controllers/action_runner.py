@@ -134,7 +134,10 @@ class ActionRunner(ActionWriter):
 
     def request_trigger(self, cron: CronRow) -> None:
         if not self.refused():
-            self.confirm(trigger_dialog(cron, utcnow_naive()), trigger_request(cron))
+            backend = self.app.backend
+            over_api = backend is not None and backend.info.over_api
+            dialog = trigger_dialog(cron, utcnow_naive(), over_api=over_api)
+            self.confirm(dialog, trigger_request(cron))
 
     def request_undo(self, origin: str) -> None:
         backend = self.app.backend
