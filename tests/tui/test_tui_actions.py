@@ -616,3 +616,39 @@ def test_the_run_now_dialog_warns_about_a_running_or_inactive_cron() -> None:
     assert any("runs it once, inside the request" in w for w in over_api.warnings)
     due = trigger_dialog(replace(stalled, nextcall=now - timedelta(seconds=30)), now)
     assert not any("overdue" in w for w in due.warnings)  # a runner polls each minute
+
+
+async def test_an_action_key_where_it_does_not_apply_says_where_it_works(
+    sample_path: Path,
+) -> None:
+    """r on Outgoing, S on Failed, u on Causes...: not silence, but where the key works;
+    nothing is written, and typed text still goes to the filter."""
+    before = states(sample_path)
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        asked = [
+            ("1", "r", "the Failed list"),
+            ("1", "x", "the Failed list"),
+            ("1", "t", "the Crons pane (4)"),
+            ("2", "S", "the Outgoing list"),
+            ("2", "c", "the Outgoing list"),
+            ("3", "u", "the Outgoing and Failed lists"),
+            ("5", "u", "the Outgoing and Failed lists"),
+            ("5", "i", "the Crons pane (4)"),
+        ]
+        for pane_key, key, where in asked:
+            await pilot.press(pane_key)
+            await settle(pilot, app)
+            await pilot.press(key)
+            await pilot.pause()
+            assert not isinstance(app.screen, ConfirmScreen)
+            _, message, _ = app.toasts[-1]
+            assert message.startswith(f"Not here: key {key} works on "), (key, message)
+            assert where in message, (key, message)
+        await pilot.press("1")
+        await settle(pilot, app)
+        await pilot.press("slash", "r", "x", "S")
+        assert pane(app, "outgoing").query_one(Input).value == "rxS"
+    assert states(sample_path) == before
+    assert journal_lines(sample_path) == []

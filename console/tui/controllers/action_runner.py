@@ -60,7 +60,7 @@ _WHERE = {
     "send": "the Outgoing list or the detail of an outgoing mail",
     "cancel": "the Outgoing list or the detail of an outgoing mail",
     "ignore": "the Failed list, the Causes pane or the detail of a failed mail",
-    "undo": "the Outgoing and Failed lists",
+    "undo": "the Outgoing and Failed lists and the Envelopes and Bounces panes",
     "trigger": "the Crons pane (4)",
     "set-interval": "the Crons pane (4)",
     "cancel-campaign": "the Campaigns pane (5)",
