@@ -652,3 +652,25 @@ async def test_an_action_key_where_it_does_not_apply_says_where_it_works(
         assert pane(app, "outgoing").query_one(Input).value == "rxS"
     assert states(sample_path) == before
     assert journal_lines(sample_path) == []
+
+
+async def test_retrying_a_mixed_selection_warns_what_a_retry_does_not_cure(
+    sample_path: Path,
+) -> None:
+    """Eight failed mails selected on the list, among them bad SMTP logins and unknown
+    recipients: the dialog says so, as the Causes pane's retry does, before anything."""
+    before = states(sample_path)
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_failed(pilot, app)
+        for _ in range(8):
+            await pilot.press("space")  # selects and moves down
+        await pilot.press("r")
+        await settle(pilot, app)
+        text = dialog_text(app)
+        assert "Retry 8 mails?" in text
+        assert "fail again until the setup is fixed (535 auth failed x" in text
+        assert "the Causes pane (3) says what to fix first" in text
+        await pilot.press("escape")
+        await settle(pilot, app)
+    assert states(sample_path) == before
