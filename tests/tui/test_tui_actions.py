@@ -670,7 +670,7 @@ async def test_retrying_a_mixed_selection_warns_what_a_retry_does_not_cure(
         text = dialog_text(app)
         assert "Retry 8 mails?" in text
         assert "fail again until the setup is fixed (535 auth failed x" in text
-        assert "the Causes pane (3) says what to fix first" in text
+        assert "; the Causes pane (3) says what to fix first" in text
         await pilot.press("escape")
         await settle(pilot, app)
     assert states(sample_path) == before

@@ -184,15 +184,19 @@ def retry_mix_warning(rows: Sequence[MailRow], selected: int) -> str | None:
         return None
     setup = [f"{t} x{n}" for (k, t), n in by_title.most_common() if k == "configuration"]
     refused = [f"{t} x{n}" for (k, t), n in by_title.most_common() if k != "configuration"]
+    in_setup = sum(n for (k, _t), n in by_title.items() if k == "configuration")
+    in_refused = sum(by_title.values()) - in_setup
+    everyone = len(rows) == selected and sum(by_title.values()) == len(rows)
     of = f"Of the {len(rows)} shown" if len(rows) < selected else f"Of these {len(rows)}"
+    of = "All of them" if everyone else of
     parts = []
     if setup:
-        parts.append(f"{sum(by_title[k] for k in by_title if k[0] == 'configuration')} fail "
-                     f"again until the setup is fixed ({', '.join(setup)})")  # fmt: skip
+        count = "" if everyone and not refused else f"{in_setup} "
+        parts.append(f"{count}fail again until the setup is fixed ({', '.join(setup)})")
     if refused:
-        parts.append(f"{sum(by_title[k] for k in by_title if k[0] != 'configuration')} are "
-                     f"refused for good by their recipients ({', '.join(refused)})")  # fmt: skip
-    return f"{of}, {' and '.join(parts)}: the Causes pane (3) says what to fix first."
+        count = "" if everyone and not setup else f"{in_refused} "
+        parts.append(f"{count}are refused for good by their recipients ({', '.join(refused)})")
+    return f"{of}: {' and '.join(parts)}; the Causes pane (3) says what to fix first."
 
 
 # -- causes: one whole group of failed mails --------------------------------------------
