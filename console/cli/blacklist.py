@@ -108,7 +108,7 @@ def blacklist_output(backend: MailQueueBackend, args: argparse.Namespace, tz: tz
 def blacklist_text(
     rows: Sequence[BlacklistEntry], more: bool, tz: tzinfo, *, searched: str, removed: bool
 ) -> str:
-    from console.cli.text import table
+    from console.cli.text import clip, table
 
     if not rows:
         what = "blacklist entry" if removed else "blacklisted address"
@@ -118,12 +118,12 @@ def blacklist_text(
         [
             (
                 str(e.id),
-                one_line(e.email, 40),
+                clip(e.email, 40),
                 "blacklisted" if e.active else "removed",
                 short_local(e.created, tz),
                 short_local(e.removed_on, tz) if e.removed_on else "",
                 carriers(e),
-                one_line(e.note or "", 50),
+                clip(e.note or "", 50),
             )
             for e in rows
         ],

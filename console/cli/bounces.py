@@ -198,7 +198,7 @@ def bounces_text(
     traces: list[BouncedTrace],
     tz: tzinfo,
 ) -> str:
-    from console.cli.text import table
+    from console.cli.text import clip, table
 
     def rate(w: RateWindow) -> str:
         return f"{percent(w.rate)} ({w.bounced} of {w.sent} mails)"
@@ -215,7 +215,7 @@ def bounces_text(
     campaigns = [
         [
             f"#{c.mailing_id}",
-            one_line(c.subject, 40),
+            clip(c.subject, 40),
             str(c.bounced),
             str(c.denominator),
             f"{c.ratio:g}%",
@@ -232,8 +232,8 @@ def bounces_text(
         [
             MODEL_WORDS.get(c.model, c.model),
             f"#{c.record_id}",
-            one_line(c.name, 30),
-            one_line(c.email, 36),
+            clip(c.name, 30),
+            clip(c.email, 36),
             str(c.bounces),
         ]
         for c in overview.counters
@@ -253,9 +253,9 @@ def bounces_text(
                 [
                     short_local(n.date, tz),
                     f"#{n.message_id}",
-                    one_line(n.record_name, 28),
-                    one_line(n.email or n.partner_name, 32),
-                    one_line(n.words, 30),
+                    clip(n.record_name, 28),
+                    clip(n.email or n.partner_name, 32),
+                    clip(n.words, 30),
                 ]
                 for n in notifications
             ],
@@ -271,8 +271,8 @@ def bounces_text(
                 [
                     short_local(t.bounced, tz),
                     f"#{t.mailing_id}",
-                    one_line(t.campaign, 36),
-                    one_line(t.email, 36),
+                    clip(t.campaign, 36),
+                    clip(t.email, 36),
                 ]
                 for t in traces
             ],

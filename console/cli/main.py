@@ -111,6 +111,16 @@ def _add_session_options(group: argparse._ArgumentGroup, default: Default) -> No
     )
 
 
+def _version() -> str:
+    """The installed package's version (a source tree that is not installed: unknown)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(PROG)
+    except PackageNotFoundError:
+        return "(not installed)"
+
+
 def _main_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
     """The options before any command (the TUI's), without the commands."""
     parser = _Parser(
@@ -118,6 +128,8 @@ def _main_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
         description="Operator console for the outgoing mail queue of an Odoo database.",
         add_help=add_help,
     )
+    if add_help:
+        parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
     _add_connection_options(parser, sub=False)
     parser.add_argument(
         "--refresh",

@@ -295,7 +295,7 @@ def _inbound(backend: MailQueueBackend, args: argparse.Namespace) -> tuple[str, 
 
 
 def _aliases(backend: MailQueueBackend, args: argparse.Namespace) -> tuple[str, int]:
-    from console.cli.text import table
+    from console.cli.text import clip, table
     from console.domain.json_shapes import routing_setup_json
 
     setup = backend.routing_setup()
@@ -321,7 +321,7 @@ def _aliases(backend: MailQueueBackend, args: argparse.Namespace) -> tuple[str, 
     rows = [
         [
             str(a.id),
-            one_line(a.address, 40),
+            clip(a.address, 40),
             a.model or "?",
             a.contact,
             str(a.force_thread_id or ""),

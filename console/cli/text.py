@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import tzinfo
 
+from console.domain.cells import cell_len, clip_cells, pad_cells
 from console.domain.envelopes import EnvelopeCounts, EnvelopePage
 from console.domain.failure_text import reason_headline
 from console.domain.models import CampaignRow, CronRow, DatabaseInfo, MailRow, QueueStatus
@@ -13,15 +14,23 @@ from console.domain.states import MAIL_STATES, mail_state_label
 from console.domain.timefmt import full_local, short_local, zone_name
 
 
+def clip(text: object, limit: int) -> str:
+    """One line of at most ``limit`` terminal cells (a CJK character or an emoji takes
+    two), cut with an ellipsis."""
+    return clip_cells(one_line(text), limit)
+
+
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    widths = [len(h) for h in headers]
+    """Columns aligned in terminal cells, not characters."""
+    widths = [cell_len(h) for h in headers]
     for row in rows:
-        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines += [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
-    ]
-    return "\n".join(lines)
+        widths = [max(w, cell_len(cell)) for w, cell in zip(widths, row, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        padded = (pad_cells(c, w) for c, w in zip(cells, widths, strict=True))
+        return "  ".join(padded).rstrip()
+
+    return "\n".join([line(headers), *(line(row) for row in rows)])
 
 
 def status_text(info: DatabaseInfo, status: QueueStatus, tz: tzinfo) -> str:
@@ -63,10 +72,10 @@ def mails_text(mails: Sequence[MailRow], tz: tzinfo, total: int | None) -> str:
             str(m.id),
             mail_state_label(m.state),
             short_local(m.date, tz),
-            one_line(m.email_from, 28),
-            one_line(_to(m), 28),
-            one_line(m.subject, 36),
-            one_line(reason_headline(m.failure_reason), 60) if m.state == "exception" else "",
+            clip(m.email_from, 28),
+            clip(_to(m), 28),
+            clip(m.subject, 36),
+            clip(reason_headline(m.failure_reason), 60) if m.state == "exception" else "",
         ]
         for m in mails
     ]
@@ -89,7 +98,7 @@ def crons_text(crons: Sequence[CronRow], tz: tzinfo) -> str:
         rows.append(
             [
                 str(cron.id),
-                one_line(cron.name, 48),
+                clip(cron.name, 48),
                 "yes" if cron.active else "no",
                 interval,
                 short_local(cron.nextcall, tz),
@@ -108,7 +117,7 @@ def campaigns_text(campaigns: Sequence[CampaignRow], tz: tzinfo) -> str:
         [
             ("HEAD" if c.is_head else str(c.position)) if c.due else "later",
             str(c.id),
-            one_line(c.name or c.subject, 32),
+            clip(c.name or c.subject, 32),
             c.state,
             short_local(c.schedule_date, tz) or "now",
             "?" if c.recipients is None else str(c.recipients),

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 TRIAGE_COMMANDS = frozenset({"causes", "doctor", "check", "probe"})
 EXIT_OK = 0
 EXIT_PROBE_FAILED = 1
+EXIT_FINDINGS = 1  # doctor: something is WARNING or CRITICAL (scripts: doctor || alert)
 _GLYPHS = {Status.OK: "✔", Status.WARNING: "▲", Status.CRITICAL: "✖", Status.UNKNOWN: "?"}
 
 
@@ -130,7 +131,7 @@ def run_triage(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) 
     if args.command == "causes":
         return _causes(backend, args, tz), EXIT_OK
     if args.command == "doctor":
-        return _doctor(backend, args), EXIT_OK
+        return _doctor(backend, args)
     if args.command == "check":
         return _check(backend, args)
     if args.command == "probe":
@@ -191,7 +192,7 @@ def cause_json(group: CauseGroup) -> dict[str, Any]:
 
 
 def _causes(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> str:
-    from console.cli.text import table
+    from console.cli.text import clip, table
     from console.domain.timefmt import short_local
     from console.services.causes import causes
 
@@ -207,7 +208,7 @@ def _causes(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> 
             g.key,
             str(g.count),
             g.classification.klass,
-            one_line(g.classification.title, 32),
+            clip(g.classification.title, 32),
             short_local(g.last_seen, tz),
             one_line(", ".join(g.servers), 24),
         ]
@@ -292,20 +293,20 @@ def doctor_text(results: Sequence[CheckResult], database: str = "") -> str:
     return "\n".join(lines)
 
 
-def _doctor(backend: MailQueueBackend, args: argparse.Namespace) -> str:
+def _doctor(backend: MailQueueBackend, args: argparse.Namespace) -> tuple[str, int]:
+    """Every check; exit 1 when one is WARNING or CRITICAL, 0 when none is."""
     results = _results(backend, args, index_advice=True)
+    found = any(r.status in (Status.WARNING, Status.CRITICAL) for r in results)
+    code = EXIT_FINDINGS if found else EXIT_OK
     if args.json:
-        return json.dumps(
-            {
-                "status": overall(results).name,
-                "summary": health_summary(results),
-                "checks": [result_json(r) for r in results],
-            },
-            indent=2,
-            ensure_ascii=False,
-        )
+        payload = {
+            "status": overall(results).name,
+            "summary": health_summary(results),
+            "checks": [result_json(r) for r in results],
+        }
+        return json.dumps(payload, indent=2, ensure_ascii=False), code
     info = backend.info
-    return doctor_text(results, f"{info.name} · Odoo {info.odoo_version_label}")
+    return doctor_text(results, f"{info.name} · Odoo {info.odoo_version_label}"), code
 
 
 def _check(backend: MailQueueBackend, args: argparse.Namespace) -> tuple[str, int]:

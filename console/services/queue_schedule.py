@@ -11,6 +11,7 @@ from console.domain.timefmt import human_age, utcnow_naive
 
 MIN_QUEUE_INTERVAL_MINUTES = 5  # Odoo's documented floor for the Email Queue Manager
 RECOMMENDED_QUEUE_INTERVAL_MINUTES = 15
+STALLED_AFTER_SECONDS = 5 * 60  # a runner polls each minute: later than this, none runs it
 
 
 def interval_minutes(number: int, unit: str) -> int:
@@ -55,7 +56,14 @@ def next_queue_run(crons: list[CronRow], now: datetime | None = None) -> str:
     if queue.nextcall is None:
         return "Odoo's Email Queue Manager has no next call"
     if queue.nextcall <= now:
-        late = human_age((now - queue.nextcall).total_seconds())
-        return f"Odoo's Email Queue Manager is late by {late}: it sends them at its next poll"
+        late_seconds = (now - queue.nextcall).total_seconds()
+        late = human_age(late_seconds)
+        if late_seconds < STALLED_AFTER_SECONDS:  # Odoo's cron runner polls every minute
+            return f"Odoo's Email Queue Manager is due (by {late}): it sends them at its next poll"
+        return (
+            f"Odoo's Email Queue Manager is overdue by {late}: no Odoo cron worker seems to run "
+            "it (max_cron_threads, a stopped worker?), so these mails wait; run it now (t on "
+            "the Crons pane, or `trigger`)"
+        )
     wait = human_age((queue.nextcall - now).total_seconds())
     return f"Odoo's Email Queue Manager sends them at its next run, in {wait}"

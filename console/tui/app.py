@@ -19,7 +19,7 @@ from textual.binding import BindingType
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
 
-from console.tui.app_bindings import APP_BINDINGS
+from console.tui.app_bindings import APP_BINDINGS, ELSEWHERE_BINDINGS
 from console.tui.app_events import EventApp
 from console.tui.pane_set import FIRST_PANE, PANES, SUPPORT_PANES, first_pane, later_panes
 from console.tui.panes.pane import Pane
@@ -38,7 +38,7 @@ class MailQueueApp(EventApp):
 
     CSS_PATH = "app.tcss"
     TITLE = "odoo-mailq"
-    BINDINGS: ClassVar[list[BindingType]] = APP_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = [*APP_BINDINGS, *ELSEWHERE_BINDINGS]
 
     # -- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -140,6 +140,11 @@ class MailQueueApp(EventApp):
 
         if not isinstance(self.screen, BlacklistScreen):
             self.push_screen(BlacklistScreen())
+
+    def action_elsewhere(self, action: str) -> None:
+        """An action key no pane or screen here takes: done where it applies, else it
+        says where it works."""
+        self.actions.palette_action(action)
 
     def action_help(self) -> None:
         from console.tui.screens.help_screen import HelpScreen

@@ -61,3 +61,11 @@ APP_BINDINGS: list[BindingType] = [
     ),
     Binding("q", "quit", "Quit", id="quit"),
 ]
+
+# The action keys, for where no pane or screen takes them: instead of doing nothing,
+# they say where they work (the pane's own binding wins wherever the key means something).
+ELSEWHERE_KEYS = {"r": "retry", "S": "send", "c": "cancel", "x": "ignore", "u": "undo",
+                  "t": "trigger", "i": "set-interval"}  # fmt: skip
+ELSEWHERE_BINDINGS: list[BindingType] = [
+    Binding(key, f"elsewhere('{action}')", "", show=False) for key, action in ELSEWHERE_KEYS.items()
+]

@@ -175,6 +175,9 @@ class HostApp(App[None]):
     def open_detail(self, mail_id: int) -> None:
         from console.tui.screens.detail_screen import DetailScreen
 
+        shown = self.screen
+        if isinstance(shown, DetailScreen) and shown.mail_id == mail_id:
+            return  # a repeated enter: one detail, one esc back
         self.push_screen(DetailScreen(mail_id))
 
     def open_cause_mails(self, group: CauseGroup) -> None:

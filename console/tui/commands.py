@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 
+from console.tui.app_bindings import APP_BINDINGS
 from console.tui.controllers.action_request import KEYS, WRITE_ACTIONS
 from console.tui.controllers.support_actions import support_commands, support_help_sections
 from console.tui.pane_set import PANES
@@ -57,7 +58,7 @@ def help_sections(app: MailQueueApp) -> list[HelpSection]:
         Binding("pagedown", "", "Page down", id="nav.pagedown"),
     ]
     sections: list[HelpSection] = [
-        ("Everywhere", [*app.BINDINGS, palette_binding]),
+        ("Everywhere", [*APP_BINDINGS, palette_binding]),
         (
             "Outgoing and Failed lists (r/x: Failed; S/c: Outgoing)",
             [*MailTable.BINDINGS, *movement, *MailListPane.BINDINGS],

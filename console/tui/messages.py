@@ -225,12 +225,18 @@ class RetryPreviewed(Message):
     """Before Retry's dialog: how many of the mails already reached some recipient."""
 
     def __init__(
-        self, request: ActionRequest, delivered: tuple[int, int], error: str | None = None
+        self,
+        request: ActionRequest,
+        delivered: tuple[int, int],
+        error: str | None = None,
+        *,
+        mixed: str | None = None,
     ):
         super().__init__()
         self.request = request
         self.delivered = delivered
         self.error = error
+        self.mixed = mixed  # the selection holds failures a retry does not cure
 
 
 class SendPreviewed(Message):

@@ -211,3 +211,11 @@ def test_a_test_run_never_writes_the_operators_journal(tmp_path: Path) -> None:
 
     assert str(state_dir()).startswith(os.environ["XDG_STATE_HOME"])
     assert not str(state_dir()).startswith(str(Path.home() / ".local" / "state"))
+
+
+def test_version_says_which_console_this_is() -> None:
+    from importlib.metadata import version
+
+    done = run_cli("--version")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"odoo-mailq {version('odoo-mailq')}"

@@ -121,7 +121,7 @@ def test_causes_json(db: str) -> None:
 
 def test_doctor_json(db: str) -> None:
     done = run("doctor", "--db", db, "--json", "--daily-limit", "100000")
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 1, done.stderr  # CRITICAL findings: not a success
     report = json.loads(done.stdout)
     assert report["status"] == "CRITICAL" and report["summary"].startswith("✖ ")
     ids = [c["id"] for c in report["checks"]]

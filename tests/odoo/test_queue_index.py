@@ -92,7 +92,7 @@ def run_doctor(cluster: PgCluster, name: str, *extra: str) -> dict[str, object]:
         timeout=120,
         stdin=subprocess.DEVNULL,
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode in (0, 1), result.stderr  # 1: some check found a problem
     checks = json.loads(result.stdout)["checks"]
     found = [c for c in checks if c["id"] == "queue_index"]
     assert len(found) == 1, [c["id"] for c in checks]

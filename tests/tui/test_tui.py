@@ -152,6 +152,24 @@ async def test_keys_one_to_six_switch_panes(sample_path: Path) -> None:
         assert app.palette != before
 
 
+async def test_quick_repeated_enters_open_one_detail(sample_path: Path) -> None:
+    """Three enters in a row (a key that repeats, an impatient operator) stack no copies:
+    one esc is back on the list."""
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        target = pane(app, "outgoing").cursor_id()
+        assert target is not None
+        for _ in range(3):  # typed faster than the screen switches: all reach the list
+            app.open_detail(target)
+        await settle(pilot, app)
+        assert isinstance(app.screen, DetailScreen)
+        assert sum(isinstance(s, DetailScreen) for s in app.screen_stack) == 1
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert not isinstance(app.screen, DetailScreen)
+
+
 async def test_enter_opens_the_detail_and_esc_goes_back(sample_path: Path) -> None:
     newest_failed = state_ids(sample_path, "exception")[0]
     subject, reason = sql(

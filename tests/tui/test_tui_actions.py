@@ -93,7 +93,9 @@ async def test_retry_under_the_cursor_after_confirming(sample_path: Path) -> Non
         title, message, severity = app.toasts[-1]
         assert title == "Retry"
         assert message.startswith("Retried 1 mail")
-        assert "Email Queue Manager" in message
+        # the sample's queue cron is hours overdue: no "at its next poll" then
+        assert "Email Queue Manager is overdue by" in message
+        assert "no Odoo cron worker seems to run it" in message
         assert severity == "information"
         # The panes refreshed: the mail left the Failed list and its count.
         assert target not in table_ids(failed_pane)
@@ -396,6 +398,10 @@ async def test_t_asks_odoo_to_run_the_cron_now(sample_path: Path) -> None:
         text = dialog_text(app)
         assert "Ask Odoo to run 'Mail: Email Queue Manager' now?" in text
         assert "It was just run" in text
+        # the sample's queue cron is hours overdue with triggers waiting: said before t
+        assert "It is overdue by" in text and "no Odoo cron worker seems to run it" in text
+        if triggers:
+            assert "already wait" in text
         await pilot.press("enter")  # harmless
         await settle(pilot, app)
         assert sql(sample_path, "SELECT count(*) FROM ir_cron_trigger")[0][0] == triggers
@@ -598,3 +604,73 @@ def test_the_run_now_dialog_warns_about_a_running_or_inactive_cron() -> None:
     idle = trigger_dialog(replace(cron, running=None, active=False), now)
     assert any("inactive" in w for w in idle.warnings)
     assert any("cannot be told" in n for n in idle.notes)
+    assert not any("overdue" in w for w in running.warnings + idle.warnings)
+    stalled = replace(cron, running=False, nextcall=now - timedelta(hours=2), pending_triggers=2)
+    waiting = trigger_dialog(stalled, now)
+    assert any(
+        "overdue by 2h, and 2 triggers already wait" in w and "would wait like them" in w
+        for w in waiting.warnings
+    ), waiting.warnings
+    over_api = trigger_dialog(stalled, now, over_api=True)
+    assert any("Run Manually" in n and "inside the request" in n for n in over_api.notes)
+    assert any("runs it once, inside the request" in w for w in over_api.warnings)
+    due = trigger_dialog(replace(stalled, nextcall=now - timedelta(seconds=30)), now)
+    assert not any("overdue" in w for w in due.warnings)  # a runner polls each minute
+
+
+async def test_an_action_key_where_it_does_not_apply_says_where_it_works(
+    sample_path: Path,
+) -> None:
+    """r on Outgoing, S on Failed, u on Causes...: not silence, but where the key works;
+    nothing is written, and typed text still goes to the filter."""
+    before = states(sample_path)
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        asked = [
+            ("1", "r", "the Failed list"),
+            ("1", "x", "the Failed list"),
+            ("1", "t", "the Crons pane (4)"),
+            ("2", "S", "the Outgoing list"),
+            ("2", "c", "the Outgoing list"),
+            ("3", "u", "the Outgoing and Failed lists"),
+            ("5", "u", "the Outgoing and Failed lists"),
+            ("5", "i", "the Crons pane (4)"),
+        ]
+        for pane_key, key, where in asked:
+            await pilot.press(pane_key)
+            await settle(pilot, app)
+            await pilot.press(key)
+            await pilot.pause()
+            assert not isinstance(app.screen, ConfirmScreen)
+            _, message, _ = app.toasts[-1]
+            assert message.startswith(f"Not here: key {key} works on "), (key, message)
+            assert where in message, (key, message)
+        await pilot.press("1")
+        await settle(pilot, app)
+        await pilot.press("slash", "r", "x", "S")
+        assert pane(app, "outgoing").query_one(Input).value == "rxS"
+    assert states(sample_path) == before
+    assert journal_lines(sample_path) == []
+
+
+async def test_retrying_a_mixed_selection_warns_what_a_retry_does_not_cure(
+    sample_path: Path,
+) -> None:
+    """Eight failed mails selected on the list, among them bad SMTP logins and unknown
+    recipients: the dialog says so, as the Causes pane's retry does, before anything."""
+    before = states(sample_path)
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_failed(pilot, app)
+        for _ in range(8):
+            await pilot.press("space")  # selects and moves down
+        await pilot.press("r")
+        await settle(pilot, app)
+        text = dialog_text(app)
+        assert "Retry 8 mails?" in text
+        assert "fail again until the setup is fixed (535 auth failed x" in text
+        assert "; the Causes pane (3) says what to fix first" in text
+        await pilot.press("escape")
+        await settle(pilot, app)
+    assert states(sample_path) == before

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from console.backends.base import MailQuery, MailQueueBackend
 from console.domain.actions import confirmation_prompt, needs_typed_count
 from console.domain.envelopes import retry_resends_note
-from console.domain.models import CampaignRow, CronRow
+from console.domain.models import CampaignRow, CronRow, MailRow
 from console.domain.timefmt import short_local, utcnow_naive
 from console.tui.controllers.action_request import (
     KEYS,
@@ -32,7 +32,13 @@ from console.tui.controllers.cron_dialogs import (
     trigger_dialog,
     trigger_request,
 )
-from console.tui.controllers.mail_dialogs import cause_dialog, mail_dialog, send_dialog, undo_dialog
+from console.tui.controllers.mail_dialogs import (
+    cause_dialog,
+    mail_dialog,
+    retry_mix_warning,
+    send_dialog,
+    undo_dialog,
+)
 from console.tui.messages import (
     CausePreviewed,
     MatchesLoaded,
@@ -60,7 +66,7 @@ _WHERE = {
     "send": "the Outgoing list or the detail of an outgoing mail",
     "cancel": "the Outgoing list or the detail of an outgoing mail",
     "ignore": "the Failed list, the Causes pane or the detail of a failed mail",
-    "undo": "the Outgoing and Failed lists",
+    "undo": "the Outgoing and Failed lists and the Envelopes and Bounces panes",
     "trigger": "the Crons pane (4)",
     "set-interval": "the Crons pane (4)",
     "cancel-campaign": "the Campaigns pane (5)",
@@ -79,7 +85,8 @@ class ActionRunner(ActionWriter):
             self._run(partial(self._preview_send, backend, request), "send-preview")
             return
         if request.action == "retry":  # first read which of them already reached someone
-            self._run(partial(self._preview_retry, backend, request), "retry-preview")
+            shown = self._shown_rows(request)  # their causes, judged in the worker
+            self._run(partial(self._preview_retry, backend, request, shown), "retry-preview")
             return
         if request.action == "fix-address":  # its form was the confirmation: typed, then Fix
             self.running = request
@@ -87,19 +94,32 @@ class ActionRunner(ActionWriter):
             return
         self.confirm(mail_dialog(request), request)
 
-    def _preview_retry(self, backend: MailQueueBackend, request: ActionRequest) -> None:
+    def _shown_rows(self, request: ActionRequest) -> list[MailRow]:
+        """The rows of a list's selection that the list has loaded (with their reasons)."""
+        panes = [p for p in self.app.query(MailListPane) if p.id == request.origin]
+        if not panes:
+            return []
+        rows = panes[0].rows
+        return [rows[i] for i in request.ids if i in rows]
+
+    def _preview_retry(
+        self, backend: MailQueueBackend, request: ActionRequest, shown: list[MailRow]
+    ) -> None:
         try:
             delivered = backend.already_delivered(request.ids)
+            mixed = retry_mix_warning(shown, len(request.ids))
         except Exception as exc:
             self.app.post_message(RetryPreviewed(request, (0, 0), describe_error(exc)))
             return
-        self.app.post_message(RetryPreviewed(request, delivered))
+        self.app.post_message(RetryPreviewed(request, delivered, mixed=mixed))
 
     def retry_previewed(self, message: RetryPreviewed) -> None:
         if message.error is not None:
             self.app.notify(message.error, title="Retry", severity="error")
             return
         dialog = mail_dialog(message.request)
+        if message.mixed:
+            dialog = replace(dialog, warnings=(*dialog.warnings, message.mixed))
         resends = retry_resends_note(*message.delivered)
         if resends:
             dialog = replace(
@@ -134,7 +154,10 @@ class ActionRunner(ActionWriter):
 
     def request_trigger(self, cron: CronRow) -> None:
         if not self.refused():
-            self.confirm(trigger_dialog(cron, utcnow_naive()), trigger_request(cron))
+            backend = self.app.backend
+            over_api = backend is not None and backend.info.over_api
+            dialog = trigger_dialog(cron, utcnow_naive(), over_api=over_api)
+            self.confirm(dialog, trigger_request(cron))
 
     def request_undo(self, origin: str) -> None:
         backend = self.app.backend

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from console.domain.mail_crons import is_email_queue
 from console.domain.timefmt import human_age
+from console.services.queue_schedule import STALLED_AFTER_SECONDS
 from console.tui.controllers.action_request import (
     INTERVAL_UNITS,
     JUST_RAN_SECONDS,
@@ -23,9 +24,24 @@ if TYPE_CHECKING:
     from console.domain.models import CampaignRow, CronRow
 
 
-def trigger_warnings(cron: CronRow, now: datetime) -> tuple[str, ...]:
+def trigger_warnings(cron: CronRow, now: datetime, *, over_api: bool = False) -> tuple[str, ...]:
     """What Odoo's cron runner does with a trigger for this cron right now."""
     warnings: list[str] = []
+    late = (now - cron.nextcall).total_seconds() if cron.nextcall is not None else 0.0
+    if cron.active and not cron.running and late >= STALLED_AFTER_SECONDS:
+        waiting = cron.pending_triggers
+        already = (
+            f", and {waiting} trigger{'s' if waiting != 1 else ''} already wait" if waiting else ""
+        )
+        warnings.append(
+            f"It is overdue by {human_age(late)}{already}: no Odoo cron worker seems to run "
+            "it (max_cron_threads = 0, a stopped worker?). "
+            + (
+                "This runs it once, inside the request; the workers still need fixing."
+                if over_api
+                else "This trigger would wait like them: check Odoo's cron workers first."
+            )
+        )
     if not cron.active:
         warnings.append(
             "This cron is inactive: Odoo ignores a trigger for now on an inactive cron."
@@ -45,11 +61,14 @@ def trigger_warnings(cron: CronRow, now: datetime) -> tuple[str, ...]:
     return tuple(warnings)
 
 
-def trigger_dialog(cron: CronRow, now: datetime) -> Dialog:
+def trigger_dialog(cron: CronRow, now: datetime, *, over_api: bool = False) -> Dialog:
     name = one_line(cron.name) or f"cron {cron.id}"
     notes = [
-        "This adds a trigger (ir_cron_trigger) that Odoo's cron workers pick up when they "
-        "wake up (at once when they can be notified, else within 60 s); it does not "
+        "Over Odoo's API this is the cron form's Run Manually: Odoo runs the job inside the "
+        "request, and the console waits until it has finished."
+        if over_api
+        else "This adds a trigger (ir_cron_trigger) that Odoo's cron workers pick up when "
+        "they wake up (at once when they can be notified, else within 60 s); it does not "
         "run the cron inside this console.",
     ]
     if cron.running is None:
@@ -58,7 +77,7 @@ def trigger_dialog(cron: CronRow, now: datetime) -> Dialog:
         "Run cron now",
         f"Ask Odoo to run '{name}' now?",
         notes=tuple(notes),
-        warnings=trigger_warnings(cron, now),
+        warnings=trigger_warnings(cron, now, over_api=over_api),
         confirm_label="Run it now",
         variant="warning",
     )

@@ -3,6 +3,7 @@ and the retry or ignore of a whole cause."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from console.tui.widgets.formatting import cause_class, one_line
 
 if TYPE_CHECKING:
     from console.domain.causes import CauseGroup
+    from console.domain.models import MailRow
 
 
 def mail_dialog(request: ActionRequest) -> Dialog:
@@ -163,6 +165,38 @@ def undo_dialog(entry: Mapping[str, Any], now: datetime | None = None) -> tuple[
         variant="warning",
     )
     return dialog, count
+
+
+# -- a retry of a list's selection ----------------------------------------------------------
+def retry_mix_warning(rows: Sequence[MailRow], selected: int) -> str | None:
+    """What a retry of these failed mails does not cure, by cause, as the Causes pane's
+    retry says it: the setup to fix first, the recipients that refuse for good."""
+    if not rows:
+        return None
+    from console.domain.classify.known import classify_known  # in the worker, not at start
+
+    by_title: Counter[tuple[str, str]] = Counter()
+    for row in rows:
+        found = classify_known(row.failure_reason, row.failure_type)
+        if found.klass in ("configuration", "permanent-recipient"):
+            by_title[(found.klass, one_line(found.title) or "unrecognised")] += 1
+    if not by_title:
+        return None
+    setup = [f"{t} x{n}" for (k, t), n in by_title.most_common() if k == "configuration"]
+    refused = [f"{t} x{n}" for (k, t), n in by_title.most_common() if k != "configuration"]
+    in_setup = sum(n for (k, _t), n in by_title.items() if k == "configuration")
+    in_refused = sum(by_title.values()) - in_setup
+    everyone = len(rows) == selected and sum(by_title.values()) == len(rows)
+    of = f"Of the {len(rows)} shown" if len(rows) < selected else f"Of these {len(rows)}"
+    of = "All of them" if everyone else of
+    parts = []
+    if setup:
+        count = "" if everyone and not refused else f"{in_setup} "
+        parts.append(f"{count}fail again until the setup is fixed ({', '.join(setup)})")
+    if refused:
+        count = "" if everyone and not setup else f"{in_refused} "
+        parts.append(f"{count}are refused for good by their recipients ({', '.join(refused)})")
+    return f"{of}: {' and '.join(parts)}; the Causes pane (3) says what to fix first."
 
 
 # -- causes: one whole group of failed mails --------------------------------------------
