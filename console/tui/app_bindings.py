@@ -67,5 +67,13 @@ APP_BINDINGS: list[BindingType] = [
 ELSEWHERE_KEYS = {"r": "retry", "S": "send", "c": "cancel", "x": "ignore", "u": "undo",
                   "t": "trigger", "i": "set-interval"}  # fmt: skip
 ELSEWHERE_BINDINGS: list[BindingType] = [
-    Binding(key, f"elsewhere('{action}')", "", show=False) for key, action in ELSEWHERE_KEYS.items()
+    Binding(
+        key,
+        f"elsewhere('{action}')",
+        f"Where {key} works",
+        show=False,
+        id=f"elsewhere.{action}",
+        tooltip=f"Off the panes that take {key}: says where it works",
+    )
+    for key, action in ELSEWHERE_KEYS.items()
 ]
