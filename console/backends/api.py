@@ -13,20 +13,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from console.backends.api_transport import OdooApi
-from console.backends.api_values import moment, record_id, text
+from console.backends.api_values import moment
 from console.backends.api_writes import ApiWriter, NotAvailableOverApi
 from console.domain.errors import ReadOnlyRefused
 from console.domain.models import (
-    LIST_RECIPIENTS,
     CronRow,
     DatabaseInfo,
     MailPage,
-    MailRow,
     QueueStatus,
-    Recipient,
 )
 from console.domain.secrets import Credential, SecretMask
 from console.domain.timefmt import utcnow_naive
@@ -35,45 +32,19 @@ from console.odoo.secrets import MaskCache
 if TYPE_CHECKING:
     from console.backends.base import MailQuery
     from console.domain.envelopes import EnvelopeCounts, EnvelopePage
-    from console.domain.health import HealthFacts  # reads of api-reads-b
-    from console.domain.inbound import RoutingSetup, Verdict  # reads of api-reads-b
-    from console.domain.queue_index import QueueIndexFacts  # reads of api-reads-b
-    from console.smtp.rows import DbSettings  # reads of api-reads-b
-    from console.smtp.server_choice import ConfSmtp  # reads of api-reads-b
+    from console.domain.health import HealthFacts
+    from console.domain.inbound import RoutingSetup, Verdict
+    from console.domain.queue_index import QueueIndexFacts
+    from console.smtp.rows import DbSettings
+    from console.smtp.server_choice import ConfSmtp
 
-if TYPE_CHECKING:  # the reads of api-reads-a
+if TYPE_CHECKING:
     from console.domain.blacklist import BlacklistEntry, BlacklistPage, BlacklistQuery
     from console.domain.bounces import BounceCounter, BounceOverview, BouncePage
     from console.domain.causes import FailedRow, TextGroup
     from console.domain.envelopes import PartnerFailures
     from console.domain.models import CampaignRow, MailDetail
     from console.smtp.prepare import MailAsSent
-
-MAIL_FIELDS = [
-    "state", "date", "scheduled_date", "email_from", "email_to", "recipient_ids", "subject",
-    "model", "res_id", "record_name", "failure_type", "failure_reason", "create_date",
-]  # fmt: skip
-TEXT_FIELDS = ("email_to", "email_from", "subject", "record_name", "failure_reason")
-
-
-def mail_domain(query: MailQuery, version: int) -> list[Any]:
-    """The Odoo domain of a mail list's filter (states, text or id, keyset bounds); 19
-    no longer stores the record name, so it cannot be searched there."""
-    domain: list[Any] = []
-    if query.states:
-        domain.append(("state", "in", list(query.states)))
-    if query.before_id is not None:
-        domain.append(("id", "<", query.before_id))
-    if query.after_id is not None:
-        domain.append(("id", ">", query.after_id))
-    needle = query.text.strip()
-    if needle:
-        fields = [f for f in TEXT_FIELDS if version < 19 or f != "record_name"]
-        terms: list[Any] = [(field, "ilike", needle) for field in fields]
-        if needle.isdigit():
-            terms.append(("id", "=", int(needle)))
-        domain += ["|"] * (len(terms) - 1) + terms
-    return domain
 
 
 class ApiBackend:
@@ -144,70 +115,20 @@ class ApiBackend:
         return {str(g["state"]): g["__count"] for g in groups if g["state"]}
 
     def mail_page(self, query: MailQuery) -> MailPage:
-        limit = max(1, min(query.limit, 1000))
-        order = "id asc" if query.after_id is not None else "id desc"
-        domain = mail_domain(query, self.api.version.major)
-        rows, _mask = self.api.gather(  # the mask (read once a minute) alongside the rows
-            lambda: self.api.call(
-                "mail.mail", "search_read", domain=domain, fields=self._mail_fields(), order=order,
-                limit=limit + 1,
-            ),
-            self.secret_mask,
-        )  # fmt: skip
-        has_more = len(rows) > limit
-        rows = rows[:limit]
-        if query.after_id is not None:
-            rows.reverse()
-        partners = self._partners({p for r in rows for p in _first_recipients(r)})
-        return MailPage(tuple(self._mail_row(r, partners) for r in rows), has_more)
+        from console.backends.api_mails import api_mail_page
 
-    def _mail_fields(self) -> list[str]:
-        return [*MAIL_FIELDS, *(["mailing_id"] if self.info.has_mass_mailing else [])]
-
-    def _partners(self, ids: set[int]) -> dict[int, Recipient]:
-        if not ids:
-            return {}
-        found = self.api.call("res.partner", "read", [sorted(ids)], fields=["name", "email"])
-        return {
-            int(p["id"]): Recipient(int(p["id"]), text(p["name"]), text(p["email"])) for p in found
-        }
-
-    def _mail_row(self, row: dict[str, Any], partners: dict[int, Recipient]) -> MailRow:
-        mask = self.secret_mask()
-        reason = text(row["failure_reason"])
-        return MailRow(
-            id=int(row["id"]),
-            state=str(row["state"]),
-            date=moment(row["date"]),
-            scheduled_date=moment(row["scheduled_date"]),
-            email_from=text(row["email_from"]),
-            email_to=text(row["email_to"]),
-            recipients=tuple(partners[p] for p in _first_recipients(row) if p in partners),
-            subject=text(row["subject"]),
-            model=text(row["model"]),
-            res_id=record_id(row["res_id"]) or None,
-            record_name=text(row["record_name"]),
-            failure_type=text(row["failure_type"]),
-            failure_reason=mask.text(reason) if reason else None,
-            mailing_id=record_id(row.get("mailing_id")),
-            recipient_count=len(row["recipient_ids"]),
-        )
+        mailing = self.info.has_mass_mailing
+        return api_mail_page(self.api, query, mailing=mailing, mask=self.secret_mask)
 
     def count_mails(self, query: MailQuery) -> int:
-        bare = type(query)(states=query.states, text=query.text)
-        domain = mail_domain(bare, self.api.version.major)
-        return int(self.api.call("mail.mail", "search_count", domain=domain))
+        from console.backends.api_mails import api_count_mails
+
+        return api_count_mails(self.api, query)
 
     def mail_ids(self, query: MailQuery, cap: int) -> list[int]:
-        bare = type(query)(states=query.states, text=query.text)
-        ids = self.api.call(
-            "mail.mail",
-            "search",
-            domain=mail_domain(bare, self.api.version.major),
-            order="id desc",
-            limit=cap,
-        )
-        return [int(i) for i in ids]
+        from console.backends.api_mails import api_mail_ids
+
+        return api_mail_ids(self.api, query, cap)
 
     def envelope_counts(self) -> EnvelopeCounts:
         from console.backends.api_envelopes import api_envelope_counts
@@ -246,7 +167,7 @@ class ApiBackend:
     def odoo_conf(self) -> None:
         return None
 
-    # -- reads of api-reads-a ---------------------------------------------------------
+    # -- failures, details, campaigns, bounces, the blacklist ------------------------------
     def failure_groups(self, *, with_ids: bool = False) -> list[TextGroup]:
         from console.backends.api_causes import api_failure_groups
 
@@ -263,10 +184,12 @@ class ApiBackend:
 
     def mail_detail(self, mail_id: int) -> MailDetail | None:
         from console.backends.api_detail import api_mail_detail
+        from console.backends.api_mails import mail_row
 
+        mask = self.secret_mask()
         return api_mail_detail(
-            self.api, mail_id, self.secret_mask(), mailing=self.info.has_mass_mailing,
-            row_of=self._mail_row,
+            self.api, mail_id, mask, mailing=self.info.has_mass_mailing,
+            row_of=lambda row, partners: mail_row(row, partners, mask, whole=True),
         )  # fmt: skip
 
     def campaigns(self) -> list[CampaignRow]:
@@ -357,7 +280,7 @@ class ApiBackend:
             max_message_mb=max_message_mb, max_recipients=max_recipients,
         )  # fmt: skip
 
-    # -- reads of api-reads-b ------------------------------------------------------------
+    # -- health, routing and the mail settings ------------------------------------------
     # Health, routing and mail settings (console.backends.api_health, api_routing,
     # api_settings); what the API cannot read says "not available over the API".
     def health_facts(self, *, now: datetime | None = None) -> HealthFacts:
@@ -410,8 +333,6 @@ class ApiBackend:
 
         return api_mail_settings(self.api, uid), None
 
-    # -- end of reads of api-reads-b -----------------------------------------------------
-
     # -- writes -----------------------------------------------------------------------
     @contextmanager
     def writing(self) -> Iterator[ApiWriter]:
@@ -428,12 +349,6 @@ class ApiBackend:
             "The console's own Send now holds the queue's lock in the database: over "
             "Odoo's API, Send now is Odoo's own (mail.mail.send)"
         )
-
-
-def _first_recipients(row: dict[str, Any]) -> list[int]:
-    """The partners a list reads, by id as the SQL backend takes them (Odoo gives a
-    many2many in the partners' own order, by name)."""
-    return sorted(int(p) for p in row["recipient_ids"])[:LIST_RECIPIENTS]
 
 
 def open_api_backend(

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from console.backends.api_mails import partners_of
 from console.backends.api_transport import OdooApi
 from console.backends.api_values import many2one, moment, text, value
 from console.domain.models import (
@@ -61,7 +62,7 @@ def api_mail_detail(
     wanted = set(partner_ids) | {
         p for n in notifications if (p := many2one(n["res_partner_id"])[0]) is not None
     }
-    partners = _partners(api, wanted)
+    partners = partners_of(api, wanted)
     mail = row_of({**row, "recipient_ids": partner_ids}, partners)
     mail = replace(
         mail,
@@ -88,13 +89,6 @@ def api_mail_detail(
         create_date=moment(row["create_date"]),
         write_date=moment(row["write_date"]),
     )
-
-
-def _partners(api: OdooApi, ids: set[int]) -> dict[int, Recipient]:
-    if not ids:
-        return {}
-    found = api.call("res.partner", "read", [sorted(ids)], fields=["name", "email"])
-    return {int(p["id"]): Recipient(int(p["id"]), text(p["name"]), text(p["email"])) for p in found}
 
 
 def _notification(
