@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any
 from console.backends.api_values import record_id, text
 from console.domain.actions import WriteOutcome
 from console.domain.errors import NotAvailable
+from console.odoo.blacklist_writes import ALREADY_REMOVED
+from console.odoo.notification_writes import NOTHING_TO_IGNORE
+from console.odoo.resend_writes import NOTHING_TO_RESEND
 
 if TYPE_CHECKING:
     from console.backends.api_transport import OdooApi
 
 FAILED = ["exception", "bounce"]
-NOTHING_TO_IGNORE = "no failed e-mail notification to ignore"
-NOTHING_TO_RESEND = "no failed e-mail notification to resend"
 NO_WIZARD_ON_19 = (
     "Odoo 19 has no resend wizard (its chatter shows failures without Send & close or "
     "Ignore all): {what} over its API needs Odoo 16-18, or a database connection"
@@ -282,9 +283,7 @@ class ApiRecordWrites:
             requested=requested,
             applied=applied,
             skipped={
-                i: "no such blacklist entry"
-                if i not in before
-                else "already removed from the blacklist"
+                i: "no such blacklist entry" if i not in before else ALREADY_REMOVED
                 for i in requested
                 if i not in applied
             },
