@@ -265,6 +265,14 @@ class Journal:
         self._append(entry, consequence)
         return JournalEntry(entry)
 
+    def _header_of(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A follow-up line's header: the database, version and user of the line it is about."""
+        return self._header(
+            str(data.get("database", "")),
+            str(data.get("odoo_version", "")),
+            int(data.get("odoo_uid") or 0),
+        )
+
     def record_intent(
         self,
         planned: WriteOutcome,
@@ -297,11 +305,7 @@ class Journal:
         data = intent.data
         action = str(data.get("intended_action", "action"))
         line: dict[str, Any] = {
-            **self._header(
-                str(data.get("database", "")),
-                str(data.get("odoo_version", "")),
-                int(data.get("odoo_uid") or 0),
-            ),
+            **self._header_of(data),
             "action": INTERRUPTED,
             "interrupted": intent.id,
             "interrupted_action": action,
@@ -317,11 +321,7 @@ class Journal:
         not commit: nothing of it was applied."""
         data = entry.data
         line: dict[str, Any] = {
-            **self._header(
-                str(data.get("database", "")),
-                str(data.get("odoo_version", "")),
-                int(data.get("odoo_uid") or 0),
-            ),
+            **self._header_of(data),
             "action": ROLLED_BACK,
             "rolled_back": entry.id,
             "rolled_back_action": entry.action,
