@@ -1,4 +1,5 @@
-"""The write commands of the CLI: retry, cancel, ignore, send, undo, trigger, audit."""
+"""The write commands of the CLI: retry, cancel, ignore, send, undo, trigger, audit (their
+options are in console.cli.action_parsers)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,10 @@ import argparse
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from console.backends.base import MailQuery
-from console.cli.action_common import (
-    EXIT_OK,
-    add_journal_option,
-    add_write_options,
-    confirm,
-    read_envelopes,
-    report,
-)
-from console.cli.send_options import add_send_options
+from console.cli.action_common import EXIT_OK, confirm, read_envelopes, report
 from console.domain.envelopes import retry_resends_note
 from console.domain.errors import UsageError
 from console.domain.mail_crons import EMAIL_QUEUE, find_cron
@@ -38,73 +31,6 @@ FILTER_STATES = {
     "cancel": ("outgoing",),
     "send": ("outgoing",),
 }
-
-
-def add_action_parsers(sub: Any) -> None:
-    """Register the write subcommands on the main parser's `sub(name, help)` factory."""
-    for name, text in (
-        ("retry", "put failed (or cancelled) mails back in the queue, as Odoo's Retry"),
-        ("cancel", "cancel outgoing mails (they are kept, never deleted)"),
-        ("ignore", "set the failed e-mail notifications of mails to canceled (Ignore all)"),
-        ("send", "send outgoing mails now, like Odoo's Send Now"),
-    ):
-        command = sub(name, text)
-        command.add_argument("ids", nargs="*", type=int, metavar="ID")
-        command.add_argument("--grep", metavar="TEXT", help="every mail matching this filter")
-        if name in ("retry", "ignore"):
-            command.add_argument(
-                "--all-failed", action="store_true", help="every mail in Delivery Failed"
-            )
-            command.add_argument(
-                "--cause", metavar="KEY", help="every failed mail of this cause (see `causes`)"
-            )
-        if name == "ignore":
-            command.add_argument(
-                "--messages",
-                action="store_true",
-                help="the ids are chatter message ids (see `envelopes`): also the red envelopes "
-                "whose mail row Odoo already deleted",
-            )
-            command.add_argument(
-                "--all-envelopes", action="store_true", help="every red envelope (see `envelopes`)"
-            )
-        if name == "send":
-            add_send_options(command, sub=True)
-            command.add_argument(
-                "--wait-for-odoo",
-                type=float,
-                default=60.0,
-                metavar="SECONDS",
-                help="how long to wait while other sessions could be sending the same mails "
-                "(default 60; then the rest is left to Odoo's queue)",
-            )
-            command.add_argument(
-                "--include-scheduled",
-                action="store_true",
-                help="also send the mails scheduled for later now (by default they stay queued)",
-            )
-        add_write_options(command)
-    undo = sub("undo", "revert the last retry, cancel or ignore (rows still as it left them)")
-    add_write_options(undo)
-    trigger = sub("trigger", "ask Odoo to run a cron now (default: the Email Queue Manager)")
-    trigger.add_argument("cron", nargs="?", metavar="CRON", help="cron id or XML id")
-    add_write_options(trigger)
-    campaign = sub("cancel-campaign", "cancel queued mass mailings (In Queue -> Draft), as Odoo")
-    campaign.add_argument("ids", nargs="+", type=int, metavar="MAILING_ID")
-    add_write_options(campaign)
-    interval = sub(
-        "set-interval", "change how often a cron runs (default: the Email Queue Manager)"
-    )
-    interval.add_argument("number", type=int, metavar="N")
-    interval.add_argument("unit", choices=["minutes", "hours", "days", "weeks", "months"])
-    interval.add_argument("--cron", metavar="CRON", help="cron id or XML id")
-    add_write_options(interval)
-    from console.cli.envelope_actions import add_envelope_action_parsers
-
-    add_envelope_action_parsers(sub)
-    audit = sub("audit", "show the journal of actions")
-    audit.add_argument("--limit", type=int, default=50, help="newest entries (default 50)")
-    add_journal_option(audit)
 
 
 def run_action(backend: MailQueueBackend, args: argparse.Namespace) -> tuple[str, int]:

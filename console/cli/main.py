@@ -121,6 +121,19 @@ def _version() -> str:
         return "(not installed)"
 
 
+class _VersionAction(argparse.Action):
+    """argparse's "version" action, reading the version only when it is asked for (the
+    package metadata costs more than parsing), so the main parser can always have it."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        kwargs.update(nargs=0, default=argparse.SUPPRESS)
+        super().__init__(option_strings, dest, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any, **_kwargs: Any) -> None:
+        print(f"{PROG} {_version()}")
+        parser.exit()
+
+
 def _main_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
     """The options before any command (the TUI's), without the commands."""
     parser = _Parser(
@@ -128,8 +141,8 @@ def _main_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
         description="Operator console for the outgoing mail queue of an Odoo database.",
         add_help=add_help,
     )
-    if add_help:
-        parser.add_argument("--version", action="version", version=f"{PROG} {_version()}")
+    # Without a command, --version is answered here: the commands' parsers are not built.
+    parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
     _add_connection_options(parser, sub=False)
     parser.add_argument(
         "--refresh",
@@ -194,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     envelopes.add_argument("--limit", type=int, default=50, help="messages (default 50)")
     sub("campaigns", "queued mass mailings in the order Odoo sends them")
-    from console.cli.actions import add_action_parsers
+    from console.cli.action_parsers import add_action_parsers
 
     add_action_parsers(sub)
     from console.cli.blacklist import add_blacklist_parsers
