@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from console.backends.base import MailQueueBackend
     from console.config.connection import ConnectionSettings
+    from console.domain.models import DatabaseInfo, QueueStatus
 
 
 def open_backend(settings: ConnectionSettings) -> MailQueueBackend:
@@ -27,3 +28,12 @@ def open_backend(settings: ConnectionSettings) -> MailQueueBackend:
     from console.backends.sql import open_backend as open_sql
 
     return open_sql(settings)
+
+
+def read_status_quickly(settings: ConnectionSettings) -> tuple[DatabaseInfo, QueueStatus] | None:
+    """What `status` shows (the counts with the red envelopes), read through the driver
+    alone where it can be (a PostgreSQL target), without loading SQLAlchemy; None: open
+    the backend and ask it."""
+    from console.backends.plain_status import read_status
+
+    return read_status(settings)

@@ -46,7 +46,8 @@ from console.odoo import queue_index as index_sql
 from console.odoo.database_info import read_info
 from console.odoo.schema import OdooSchema, load_schema
 from console.odoo.secrets import MaskCache, stored_credentials, target_credentials
-from console.odoo.version import OdooVersion, detect_version
+from console.odoo.version import detect_version
+from console.odoo.version_rules import OdooVersion
 
 if TYPE_CHECKING:
     from console.backends.sql_send import SqlSendSession

@@ -10,26 +10,8 @@ from urllib.parse import quote
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import URL, Connection, Engine
 
+from console.backends.pg_options import postgres_connect_args
 from console.config.connection import ConnectionSettings
-
-CONNECT_TIMEOUT_S = 5
-# A network cut without a reset (a VPN or NAT dropping state) would leave a query waiting
-# for the OS's retransmission timeout, about 15 minutes. libpq's keepalives notice a silent
-# peer after 10 + 3 x 5 s, tcp_user_timeout gives up on unacknowledged data after 30 s.
-# The server gets the same settings for its side of our sessions: a console cut off while
-# it holds the queue cron's lock (Send now) must not block Odoo's queue for the server's
-# default two hours. All are ignored on Unix sockets, where no network can be cut.
-TCP_KEEPALIVE = {
-    "keepalives": 1,
-    "keepalives_idle": 10,
-    "keepalives_interval": 5,
-    "keepalives_count": 3,
-    "tcp_user_timeout": 30_000,
-}
-SERVER_TCP_KEEPALIVE = (
-    "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3 "
-    "-c tcp_user_timeout=30000"
-)
 
 
 def build_engine(url: URL, settings: ConnectionSettings) -> Engine:
@@ -39,20 +21,12 @@ def build_engine(url: URL, settings: ConnectionSettings) -> Engine:
 
 
 def _postgres_engine(url: URL, settings: ConnectionSettings) -> Engine:
-    options = [f"-c statement_timeout={settings.statement_timeout_ms}", SERVER_TCP_KEEPALIVE]
-    if settings.read_only:
-        options.append("-c default_transaction_read_only=on")
     return create_engine(
         url,
         pool_size=3,
         max_overflow=2,
         pool_pre_ping=True,
-        connect_args={
-            "connect_timeout": CONNECT_TIMEOUT_S,
-            "application_name": "odoo-mailq",
-            "options": " ".join(options),
-            **TCP_KEEPALIVE,
-        },
+        connect_args=postgres_connect_args(settings),
     )
 
 

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from console.domain.errors import ConnectionFailed, ConsoleError, UsageError
 
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from console.backends.base import MailQueueBackend
     from console.config.connection import ConnectionSettings
 
+T = TypeVar("T")
 PROG = "odoo-mailq"
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -183,7 +184,10 @@ def _main_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, reads_only: bool = False) -> argparse.ArgumentParser:
+    """The whole command line; `reads_only`: the read commands alone (status, mails,
+    crons, envelopes, campaigns), for one of them: the other commands' modules stay
+    unloaded."""
     parser = _main_parser()
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -207,6 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     envelopes.add_argument("--limit", type=int, default=50, help="messages (default 50)")
     sub("campaigns", "queued mass mailings in the order Odoo sends them")
+    if reads_only:
+        return parser
     from console.cli.action_parsers import add_action_parsers
 
     add_action_parsers(sub)
@@ -241,6 +247,10 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
         if not rest:
             args.command = None
             return args
+        from console.cli.reads import READ_COMMANDS
+
+        if rest[0] in READ_COMMANDS:  # a read command: its parser, not every command's
+            return build_parser(reads_only=True).parse_args(arguments)
     return build_parser().parse_args(arguments)
 
 
@@ -307,6 +317,14 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         print(audit_text(args, configured_mask(settings)))
         return EXIT_OK
+    from console.cli.reads import READ_COMMANDS, quick_status
+
+    if args.command in READ_COMMANDS:
+        output = quick_status(settings, args, tz) if args.command == "status" else None
+        if output is None:
+            output = _on_backend(settings, lambda b: READ_COMMANDS[args.command](b, args, tz))
+        print(output)
+        return EXIT_OK
     from console.cli.support import SUPPORT_COMMANDS, dispatch_support
 
     if args.command in SUPPORT_COMMANDS:
@@ -323,21 +341,22 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     if args.command in BOUNCE_COMMANDS:
         return dispatch_bounces(settings, args, tz)
+    from console.cli.actions import run_action
+
+    output, code = _on_backend(settings, lambda backend: run_action(backend, args))
+    print(output)
+    return code
+
+
+def _on_backend(settings: ConnectionSettings, work: Callable[[MailQueueBackend], T]) -> T:
+    """`work` on a backend opened for it and closed after."""
     from console.backends.connect import open_backend
-    from console.cli.reads import READ_COMMANDS
 
     backend = open_backend(settings)
     try:
-        if args.command in READ_COMMANDS:
-            output, code = READ_COMMANDS[args.command](backend, args, tz), EXIT_OK
-        else:
-            from console.cli.actions import run_action
-
-            output, code = run_action(backend, args)
+        return work(backend)
     finally:
         backend.close()
-    print(output)
-    return code
 
 
 def _run_tui(settings: ConnectionSettings, tz: tzinfo, args: argparse.Namespace) -> int:

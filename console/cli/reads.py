@@ -12,7 +12,8 @@ from console.domain.errors import UsageError
 
 if TYPE_CHECKING:
     from console.backends.base import MailQueueBackend
-    from console.domain.models import MailRow
+    from console.config.connection import ConnectionSettings
+    from console.domain.models import DatabaseInfo, MailRow, QueueStatus
 
 MAX_LIST_LIMIT = 100_000  # rows a list command prints at most
 
@@ -23,22 +24,38 @@ def _json(value: Any) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 
+def quick_status(settings: ConnectionSettings, args: argparse.Namespace, tz: tzinfo) -> str | None:
+    """`status` read through the driver alone, without SQLAlchemy (a PostgreSQL target);
+    None: run `_cmd_status` on the backend."""
+    from console.backends.connect import read_status_quickly
+
+    found = read_status_quickly(settings)
+    return None if found is None else _status_output(*found, args, tz)
+
+
 def _cmd_status(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> str:
     # The red envelopes are counted here, not in every status read (the TUI's header
     # polls status; it gets them with the health checks).
     from contextlib import suppress
     from dataclasses import replace
 
-    from console.cli.text import status_text
     from console.domain.errors import NotAvailable
-    from console.domain.json_shapes import status_json
 
     status = backend.status()
     with suppress(NotAvailable):  # over Odoo's API (for now): the counts alone
         status = replace(status, envelopes=backend.envelope_counts())
+    return _status_output(backend.info, status, args, tz)
+
+
+def _status_output(
+    info: DatabaseInfo, status: QueueStatus, args: argparse.Namespace, tz: tzinfo
+) -> str:
+    from console.cli.text import status_text
+    from console.domain.json_shapes import status_json
+
     if args.json:
-        return _json(status_json(backend.info, status))
-    return status_text(backend.info, status, tz)
+        return _json(status_json(info, status))
+    return status_text(info, status, tz)
 
 
 def _cmd_mails(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> str:

@@ -113,7 +113,7 @@ def _url_from_odoo_conf(conf: OdooConf, database: str | None) -> URL:
 def precheck_target(settings: ConnectionSettings) -> None:
     """The checks that need no database driver, so the TUI can refuse a bad target before
     it opens (SQLAlchemy itself loads later, in the connect worker)."""
-    conf = _odoo_conf(settings)  # a bad odoo.conf (db_port = abc) fails here
+    conf = settings_odoo_conf(settings)  # a bad odoo.conf (db_port = abc) fails here
     if settings.db_url:
         check_db_url(settings.db_url, "--db")
         return
@@ -131,7 +131,7 @@ def precheck_target(settings: ConnectionSettings) -> None:
 
 def resolve_target(settings: ConnectionSettings) -> ResolvedTarget:
     """Apply the precedence rules; the sample is copied to the state directory on first use."""
-    conf = _odoo_conf(settings)
+    conf = settings_odoo_conf(settings)
     if settings.db_url:
         url = parse_db_url(settings.db_url, "--db")
         if settings.database and url.get_backend_name() == "postgresql":
@@ -154,7 +154,8 @@ def resolve_target(settings: ConnectionSettings) -> ResolvedTarget:
     return ResolvedTarget(URL.create("sqlite", database=str(path)), "sample")
 
 
-def _odoo_conf(settings: ConnectionSettings) -> OdooConf | None:
+def settings_odoo_conf(settings: ConnectionSettings) -> OdooConf | None:
+    """The odoo.conf given with -c, read (None without -c)."""
     if not settings.odoo_config:
         return None
     from console.config.odoo_conf import read_odoo_conf  # configparser: only with -c

@@ -17,7 +17,7 @@ from console.domain.errors import UsageError
 EXPECTED = "expected postgresql://user@host:port/dbname or sqlite:///path/to/file.sqlite"
 # SQLAlchemy's own URL pattern (sqlalchemy.engine.url._parse_url), so that what passes here
 # parses there the same way.
-_URL = re.compile(
+URL_PATTERN = re.compile(
     r"""
         (?P<name>[\w\+]+)://
         (?:
@@ -46,7 +46,7 @@ MAX_PORT = 65535
 def check_db_url(raw: str, origin: str) -> str:
     """The backend name ('postgresql' or 'sqlite') of a well-formed URL; else UsageError
     with one sentence that starts with `origin` (--db, $ODOO_MAILQ_DB, a file's db_name)."""
-    found = _URL.match(raw.strip())
+    found = URL_PATTERN.match(raw.strip())
     if found is None:
         raise UsageError(f"{origin}: not a database URL ({EXPECTED})")
     scheme, _, driver = found["name"].lower().partition("+")

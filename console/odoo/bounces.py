@@ -27,7 +27,8 @@ from console.domain.bounces import (
 from console.domain.models import LIST_REASON_CHARS
 from console.domain.secrets import SecretMask
 from console.domain.timefmt import as_naive_datetime
-from console.odoo.envelopes import _name, _record_name_column
+from console.odoo.envelope_sql import display_name
+from console.odoo.envelopes import _record_name_column
 from console.odoo.record_names import record_names
 from console.odoo.schema import OdooSchema
 
@@ -82,9 +83,9 @@ def bounced_notifications(
             date=as_naive_datetime(r[2]),
             model=r[3],
             res_id=None if r[4] is None else int(r[4]),
-            record_name=_name(r[5]) or names.get((str(r[3]), int(r[4] or 0))),
+            record_name=display_name(r[5]) or names.get((str(r[3]), int(r[4] or 0))),
             partner_id=None if r[6] is None else int(r[6]),
-            partner_name=_name(r[7]),
+            partner_name=display_name(r[7]),
             email=r[8],
             failure_type=r[9],
             failure_reason=mask.cut(r[10], LIST_REASON_CHARS),
@@ -124,7 +125,7 @@ def bounced_traces(
         BouncedTrace(
             trace_id=int(r[0]),
             mailing_id=None if r[1] is None else int(r[1]),
-            campaign=_name(r[2]),
+            campaign=display_name(r[2]),
             email=r[3],
             model=r[4],
             res_id=None if r[5] is None else int(r[5]),
@@ -164,7 +165,7 @@ def bounce_counters(
         ),
         {"bounces": after[0] if after else None, "id": after[1] if after else None, "limit": limit},
     ).all()
-    return [BounceCounter(model, int(r[0]), _name(r[1]), r[2], int(r[3])) for r in rows]
+    return [BounceCounter(model, int(r[0]), display_name(r[1]), r[2], int(r[3])) for r in rows]
 
 
 # -- rates --------------------------------------------------------------------------------
@@ -334,7 +335,7 @@ def campaign_rates(
     return [
         CampaignRate(
             int(r[0]),
-            _name(r[1]),
+            display_name(r[1]),
             int(r[2]),
             int(r[3] or 0),
             int(r[4] or 0),

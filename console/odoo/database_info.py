@@ -9,7 +9,8 @@ from sqlalchemy.engine import URL, Connection
 from console.config.connection import mask_url
 from console.domain.models import DatabaseInfo
 from console.odoo.schema import OdooSchema
-from console.odoo.version import OdooVersion, module_installed
+from console.odoo.version import module_installed
+from console.odoo.version_rules import OdooVersion, is_neutralized, mass_mailing_readable
 
 
 def read_info(
@@ -46,12 +47,8 @@ def _is_neutralized(connection: Connection, schema: OdooSchema) -> bool:
     value = connection.execute(
         select(icp.c.value).where(icp.c.key == "database.is_neutralized")
     ).scalar_one_or_none()
-    return str(value or "").strip().lower() in {"true", "1"}
+    return is_neutralized(value)
 
 
 def _has_mass_mailing(connection: Connection, schema: OdooSchema) -> bool:
-    return (
-        schema.has_table("mailing_mailing")
-        and schema.has("mail_mail", "mailing_id")
-        and module_installed(connection, schema, "mass_mailing")
-    )
+    return mass_mailing_readable(schema) and module_installed(connection, schema, "mass_mailing")

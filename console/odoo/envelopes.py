@@ -22,21 +22,18 @@ from console.domain.envelopes import (
 from console.domain.models import LIST_REASON_CHARS
 from console.domain.secrets import SecretMask
 from console.domain.timefmt import as_naive_datetime
+from console.odoo.envelope_sql import (
+    EMAIL,
+    ENVELOPE_AUTHORS_SQL,
+    ENVELOPE_TOTALS_SQL,
+    FAILED,
+    FAILED_NOTIFICATION,
+    MESSAGE_ON_RECORD,
+    display_name,
+    envelope_counts_from,
+)
 from console.odoo.record_names import record_names
 from console.odoo.schema import OdooSchema
-
-_EMAIL = "n.notification_type = 'email'"
-
-# The systray's domain on the message (model set, a record id, not a user notification)
-# and the failed e-mail notification; `n` and `m` are the notification and its message.
-_FAILED_NOTIFICATION = (
-    "n.notification_type = 'email' AND n.notification_status IN ('exception', 'bounce')"
-)
-_MESSAGE_ON_RECORD = (
-    "m.model IS NOT NULL AND (m.res_id IS NULL OR m.res_id <> 0) "
-    "AND m.message_type <> 'user_notification'"
-)
-_FAILED = f"{_FAILED_NOTIFICATION} AND {_MESSAGE_ON_RECORD}"
 
 
 def readable(schema: OdooSchema) -> bool:
@@ -46,32 +43,9 @@ def readable(schema: OdooSchema) -> bool:
 def envelope_counts(connection: Connection, schema: OdooSchema) -> EnvelopeCounts:
     if not readable(schema):
         return EnvelopeCounts(0, 0, 0, 0, ())
-    totals = connection.execute(
-        text(
-            "SELECT count(DISTINCT n.mail_message_id), count(*), "
-            "coalesce(sum(CASE WHEN n.notification_status = 'bounce' THEN 1 ELSE 0 END), 0), "
-            "coalesce(sum(CASE WHEN mm.id IS NULL THEN 1 ELSE 0 END), 0) "
-            "FROM mail_notification n JOIN mail_message m ON m.id = n.mail_message_id "
-            f"LEFT JOIN mail_mail mm ON mm.id = n.mail_mail_id WHERE {_FAILED}"
-        )
-    ).one()
-    authors = connection.execute(
-        text(
-            "SELECT n.author_id, p.name, count(DISTINCT n.mail_message_id) AS messages "
-            "FROM mail_notification n JOIN mail_message m ON m.id = n.mail_message_id "
-            f"LEFT JOIN res_partner p ON p.id = n.author_id WHERE {_FAILED} "
-            "GROUP BY n.author_id, p.name ORDER BY messages DESC, n.author_id"
-        )
-    ).all()
-    return EnvelopeCounts(
-        messages=int(totals[0]),
-        notifications=int(totals[1]),
-        bounced=int(totals[2]),
-        mail_gone=int(totals[3]),
-        by_author=tuple(
-            (None if a is None else int(a), _name(name), int(count)) for a, name, count in authors
-        ),
-    )
+    totals = connection.execute(text(ENVELOPE_TOTALS_SQL)).one()
+    authors = connection.execute(text(ENVELOPE_AUTHORS_SQL)).all()
+    return envelope_counts_from(totals, authors)
 
 
 def envelope_page(
@@ -94,8 +68,8 @@ def envelope_page(
             # Walk the messages newest first and probe each one's notifications by index:
             # an IN over every failed notification joined to its message again costs a
             # self-join per message walked (5x slower at a million mails).
-            f"WHERE {_MESSAGE_ON_RECORD} AND EXISTS (SELECT 1 FROM mail_notification n "
-            f"WHERE n.mail_message_id = m.id AND {_FAILED_NOTIFICATION}) "
+            f"WHERE {MESSAGE_ON_RECORD} AND EXISTS (SELECT 1 FROM mail_notification n "
+            f"WHERE n.mail_message_id = m.id AND {FAILED_NOTIFICATION}) "
             f"{bound}ORDER BY m.id DESC LIMIT :limit"
         ),
         {"before": before_id, "limit": limit + 1},
@@ -110,9 +84,9 @@ def envelope_page(
             date=as_naive_datetime(r[1]),
             model=r[2],
             res_id=None if r[3] is None else int(r[3]),
-            record_name=_name(r[7]) or names.get((str(r[2]), int(r[3] or 0))),
+            record_name=display_name(r[7]) or names.get((str(r[2]), int(r[3] or 0))),
             author_id=None if r[5] is None else int(r[5]),
-            author_name=_name(r[6]),
+            author_name=display_name(r[6]),
             subject=r[4],
             recipients=tuple(failed.get(int(r[0]), ([], 0))[0]),
             recipient_count=failed.get(int(r[0]), ([], 0))[1],
@@ -140,7 +114,7 @@ def failed_recipients(
             "LEFT JOIN res_partner p ON p.id = n.res_partner_id "
             "LEFT JOIN mail_mail mm ON mm.id = n.mail_mail_id "
             f"WHERE {_ids_condition(connection, 'n.mail_message_id')} "
-            f"AND {_FAILED} ORDER BY n.mail_message_id, n.id"
+            f"AND {FAILED} ORDER BY n.mail_message_id, n.id"
         ),
         _ids_parameters(connection, message_ids),
     )
@@ -157,7 +131,7 @@ def _recipient(row: Any, mask: SecretMask) -> FailedRecipient:
     return FailedRecipient(
         notification_id=int(row[1]),
         partner_id=None if row[2] is None else int(row[2]),
-        name=_name(row[3]),
+        name=display_name(row[3]),
         email=row[4],
         status=str(row[5]),
         failure_type=row[6],
@@ -170,15 +144,6 @@ def _recipient(row: Any, mask: SecretMask) -> FailedRecipient:
 def _record_name_column(schema: OdooSchema) -> str:
     # 19 no longer stores it: record_names reads the record's own table then
     return "m.record_name" if schema.has("mail_message", "record_name") else "NULL"
-
-
-def _name(value: object) -> str | None:
-    """A name column (jsonb on some models, a dict or a string)."""
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        return str(value.get("en_US") or next(iter(value.values()), "")) or None
-    return str(value) or None
 
 
 def already_delivered(connection: Connection, mail_ids: list[int]) -> tuple[int, int]:
@@ -211,7 +176,7 @@ def chatter_marks(connection: Connection, mail_ids: list[int]) -> dict[int, str]
     for mail_id, status in connection.execute(
         text(
             "SELECT n.mail_mail_id, n.notification_status FROM mail_notification n "
-            f"WHERE {_ids_condition(connection, 'n.mail_mail_id')} AND {_EMAIL}"
+            f"WHERE {_ids_condition(connection, 'n.mail_mail_id')} AND {EMAIL}"
         ),
         _ids_parameters(connection, mail_ids),
     ):
@@ -225,7 +190,7 @@ def chatter_marks(connection: Connection, mail_ids: list[int]) -> dict[int, str]
     if orphans:
         newer = (
             "SELECT 1 FROM mail_notification n WHERE n.mail_message_id = mm.mail_message_id "
-            f"AND {_EMAIL} AND n.mail_mail_id > mm.id"
+            f"AND {EMAIL} AND n.mail_mail_id > mm.id"
         )
         for (mail_id,) in connection.execute(
             text(
@@ -277,7 +242,7 @@ def partner_failures(
                 {"id": partner_id, "limit": limit},
             ).scalars()
         ]
-    return PartnerFailures(partner_id, _name(partner[0]), partner.email, tuple(messages))
+    return PartnerFailures(partner_id, display_name(partner[0]), partner.email, tuple(messages))
 
 
 def _partner_name_column(schema: OdooSchema) -> str:

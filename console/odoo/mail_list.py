@@ -21,24 +21,15 @@ from console.odoo import mail_queries as mail_sql
 from console.odoo.envelopes import chatter_marks
 from console.odoo.envelopes import readable as envelopes_readable
 from console.odoo.mail_rows import id_column, mail_rows, recipients, with_record_names
+from console.odoo.plain_reads import queue_status_from
 from console.odoo.schema import OdooSchema
 
 SCHEDULED_CHUNK = 10_000  # ids per statement when reading schedule dates
 
 
 def queue_status(connection: Connection, schema: OdooSchema, now: datetime) -> QueueStatus:
-    counts: dict[str, int] = {}
-    oldest: datetime | None = None
-    future = 0
     statement = mail_sql.status_statement(schema)
-    for state, count, oldest_due, scheduled in connection.execute(statement, {"now": now}).all():
-        if state is None:
-            continue
-        counts[str(state)] = int(count)
-        if oldest_due is not None:
-            oldest = oldest_due
-        future += int(scheduled or 0)
-    return QueueStatus(counts=counts, oldest_due_outgoing=oldest, scheduled_future=future)
+    return queue_status_from(connection.execute(statement, {"now": now}).all())
 
 
 def mail_page(

@@ -1,0 +1,166 @@
+"""What `status` reads, over a DB-API cursor of PostgreSQL (psycopg), without SQLAlchemy.
+
+Importing SQLAlchemy and its PostgreSQL dialect and reflecting the tables costs more than
+the counts themselves; `status` needs neither (bench/cli_speed.py). The SQL backend reads
+the same through SQLAlchemy (console.odoo.database_info, version, mail_list.queue_status,
+envelopes.envelope_counts). The rules and the envelope SQL are shared
+(console.odoo.version_rules, envelope_sql); tests/odoo/test_plain_reads.py holds both
+paths to the same answers on every Odoo version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from console.domain.envelopes import EnvelopeCounts
+from console.domain.models import DatabaseInfo, QueueStatus
+from console.odoo.envelope_sql import (
+    ENVELOPE_AUTHORS_SQL,
+    ENVELOPE_TOTALS_SQL,
+    envelope_counts_from,
+)
+from console.odoo.version_rules import (
+    OdooVersion,
+    is_neutralized,
+    mass_mailing_readable,
+    require_module_table,
+    version_from_base,
+)
+
+# The tables and columns whose presence status's answers depend on (see version_rules).
+SHAPE_TABLES = (
+    "ir_module_module",
+    "mail_mail",
+    "mail_message",
+    "ir_cron",
+    "ir_config_parameter",
+    "mailing_mailing",
+    "mail_notification",
+    "mail_alias_domain",
+)
+SHAPE_COLUMNS = (
+    ("mail_mail", "mailing_id"),
+    ("ir_cron", "numbercall"),
+    ("ir_cron", "failure_count"),
+)
+
+# The tables of the connection's schema, as SQLAlchemy's inspector lists them (plain and
+# partitioned tables), and which of the wanted columns they have.
+_SHAPE_SQL = (
+    "SELECT c.relname, a.attname FROM pg_catalog.pg_class c "
+    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+    "LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 "
+    "AND NOT a.attisdropped AND a.attname = ANY(%(columns)s) "
+    "WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') "
+    "AND c.relname = ANY(%(tables)s)"
+)
+_MODULES_SQL = (
+    "SELECT name, latest_version, state FROM ir_module_module "
+    "WHERE name IN ('base', 'mass_mailing') ORDER BY id"
+)
+_NEUTRALIZED_SQL = "SELECT value FROM ir_config_parameter WHERE key = 'database.is_neutralized'"
+# console.odoo.mail_queries.status_query in SQL: counts per state, the oldest due
+# outgoing mail, the outgoing ones scheduled later; one scan of mail_mail.
+_STATUS_SQL = (
+    "SELECT state, count(*), "
+    "min(create_date) FILTER (WHERE state = 'outgoing' "
+    "AND (scheduled_date IS NULL OR scheduled_date <= %(now)s)), "
+    "count(*) FILTER (WHERE state = 'outgoing' AND scheduled_date > %(now)s) "
+    "FROM mail_mail GROUP BY state"
+)
+
+
+class Cursor(Protocol):
+    """The part of a DB-API cursor used here (psycopg's paramstyle: %(name)s)."""
+
+    def execute(self, query: Any, params: Any = ..., /) -> Any: ...
+
+    def fetchone(self) -> Any: ...
+
+    def fetchall(self) -> list[Any]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """Which of SHAPE_TABLES and SHAPE_COLUMNS a database has (a version_rules.TableShape)."""
+
+    tables: frozenset[str]
+    columns: frozenset[tuple[str, str]]
+
+    def has_table(self, name: str) -> bool:
+        return name in self.tables
+
+    def has(self, table: str, column: str) -> bool:
+        return (table, column) in self.columns
+
+
+def read_shape(cursor: Cursor) -> Shape:
+    wanted = {column for _, column in SHAPE_COLUMNS}
+    cursor.execute(_SHAPE_SQL, {"tables": list(SHAPE_TABLES), "columns": sorted(wanted)})
+    rows = cursor.fetchall()
+    found = {(str(table), str(column)) for table, column in rows if column is not None}
+    return Shape(
+        tables=frozenset(str(table) for table, _ in rows),
+        columns=frozenset(found & set(SHAPE_COLUMNS)),
+    )
+
+
+def database_info(
+    cursor: Cursor, shape: Shape, *, name: str, display_url: str, read_only: bool
+) -> DatabaseInfo:
+    """Version, Mail Marketing and neutralization, as console.odoo.database_info says them."""
+    require_module_table(shape)
+    cursor.execute(_MODULES_SQL)
+    modules: dict[str, tuple[Any, Any]] = {}
+    for module, latest_version, state in cursor.fetchall():
+        modules.setdefault(str(module), (latest_version, state))
+    version: OdooVersion = version_from_base(modules.get("base", (None, None))[0], shape)
+    neutralized = False
+    if shape.has_table("ir_config_parameter"):
+        cursor.execute(_NEUTRALIZED_SQL)
+        row = cursor.fetchone()
+        neutralized = is_neutralized(None if row is None else row[0])
+    mass_mailing = modules.get("mass_mailing", (None, None))[1] == "installed"
+    return DatabaseInfo(
+        name=name,
+        dialect="postgresql",
+        display_url=display_url,
+        odoo_version=version.major,
+        odoo_version_label=version.label,
+        read_only=read_only,
+        has_mass_mailing=mass_mailing_readable(shape) and mass_mailing,
+        neutralized=neutralized,
+        notes=version.notes,
+    )
+
+
+def queue_status(cursor: Cursor, now: datetime) -> QueueStatus:
+    cursor.execute(_STATUS_SQL, {"now": now})
+    return queue_status_from(cursor.fetchall())
+
+
+def queue_status_from(rows: Iterable[Sequence[Any]]) -> QueueStatus:
+    """The rows of the status query: (state, count, oldest due outgoing, scheduled later)."""
+    counts: dict[str, int] = {}
+    oldest: datetime | None = None
+    future = 0
+    for state, count, oldest_due, scheduled in rows:
+        if state is None:
+            continue
+        counts[str(state)] = int(count)
+        if oldest_due is not None:
+            oldest = oldest_due
+        future += int(scheduled or 0)
+    return QueueStatus(counts=counts, oldest_due_outgoing=oldest, scheduled_future=future)
+
+
+def envelope_counts(cursor: Cursor, shape: Shape) -> EnvelopeCounts:
+    if not (shape.has_table("mail_notification") and shape.has_table("mail_message")):
+        return EnvelopeCounts(0, 0, 0, 0, ())
+    cursor.execute(ENVELOPE_TOTALS_SQL)
+    totals = cursor.fetchone()
+    cursor.execute(ENVELOPE_AUTHORS_SQL)
+    return envelope_counts_from(totals, cursor.fetchall())
