@@ -3,6 +3,8 @@ the classifier names them once each (console.domain.causes)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from console.backends.base import MailQueueBackend
 from console.domain.causes import (
     CauseGroup,
@@ -13,9 +15,10 @@ from console.domain.causes import (
 )
 
 
-def causes(backend: MailQueueBackend) -> list[CauseGroup]:
-    """Failed mails (state 'exception') grouped by cause, biggest group first."""
-    return merge_groups(classified(backend.failure_groups()))
+def causes(backend: MailQueueBackend, pause: Callable[[], None] | None = None) -> list[CauseGroup]:
+    """Failed mails (state 'exception') grouped by cause, biggest group first; `pause`:
+    see `console.domain.causes.classified`."""
+    return merge_groups(classified(backend.failure_groups(), pause))
 
 
 def ids_for_cause(backend: MailQueueBackend, signature: str) -> list[int]:

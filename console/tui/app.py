@@ -115,7 +115,8 @@ class MailQueueApp(EventApp):
         if switcher.current != pane_id:
             switcher.current = pane_id
             self.query_one(TabBar).set_active(pane_id)
-            self.request_refresh()
+            # The new pane's rows; the counts (a scan of every mail) only if they are old.
+            self.request_refresh(counts=False)
         self.visible_pane().focus_main()
 
     async def _show_pane_when_mounted(self, pane_id: str) -> None:

@@ -7,6 +7,8 @@ owns that state (the refresher, the action runner, the support tools).
 
 from __future__ import annotations
 
+import gc
+
 from textual import on
 from textual.worker import Worker, WorkerState
 
@@ -30,6 +32,18 @@ from console.tui.messages import (
 from console.tui.panes.pane import Pane
 from console.tui.widgets.formatting import describe_error
 from console.tui.widgets.header import HeaderBar
+
+_FROZEN: list[bool] = []
+
+
+def freeze_startup_objects() -> None:
+    """What exists once connected (the imports, SQLAlchemy's and the schema's objects,
+    the panes) lives as long as the process: the collector stops walking it. A full
+    collection walked it for a quarter of a second at a time, and every key waited.
+    Once per process (a reconnection, or an App after another, freezes nothing more)."""
+    if not _FROZEN:
+        _FROZEN.append(True)
+        gc.freeze()
 
 
 class EventApp(HostApp):
@@ -61,6 +75,7 @@ class EventApp(HostApp):
     @on(Connected)
     async def _on_connected(self, message: Connected) -> None:
         await self.panes_mounted.wait()  # a fast connection may come before the panes
+        freeze_startup_objects()
         self.connecting = False
         self.backend = message.backend
         self.info = message.backend.info

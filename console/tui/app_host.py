@@ -8,11 +8,13 @@ frame). `MailQueueApp` (app.py) lays out the screen on top of this.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
+from textual import events
 from textual.app import App
 from textual.notifications import SeverityLevel
 from textual.worker import Worker
@@ -32,6 +34,12 @@ if TYPE_CHECKING:
     from console.tui.controllers.action_runner import ActionRunner
     from console.tui.controllers.action_writer import OperatorFactory
     from console.tui.controllers.support_actions import SupportActions
+
+
+# A worker's CPU-bound loop waits while keys arrive closer than this (yield_to_input)...
+INPUT_QUIET_S = 0.3
+INPUT_STEP_S = 0.01
+INPUT_BACKOFF_S = 1.0  # ...but never longer than this at one pause
 
 
 class HostApp(App[None]):
@@ -76,6 +84,22 @@ class HostApp(App[None]):
         self.fatal_error: str | None = None  # set when the first connection fails
         # Set once the panes after the first are mounted; what needs them waits for it.
         self.panes_mounted = asyncio.Event()
+        self.last_input = 0.0  # time.monotonic() of the operator's last key or click
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown) and not event.is_forwarded:
+            self.last_input = time.monotonic()
+        await super().on_event(event)
+
+    def yield_to_input(self) -> None:
+        """Called from a worker thread between small batches of CPU-bound work: hands the
+        GIL to the event loop at once, and holds back while the operator is typing, so a
+        key is drawn before the background work goes on (at most INPUT_BACKOFF_S)."""
+        waited = 0.0
+        while time.monotonic() - self.last_input < INPUT_QUIET_S and waited < INPUT_BACKOFF_S:
+            time.sleep(INPUT_STEP_S)
+            waited += INPUT_STEP_S
+        time.sleep(0)  # releases the GIL: a thread waiting for it runs now
 
     @property
     def whole(self) -> MailQueueApp:
@@ -141,8 +165,9 @@ class HostApp(App[None]):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     # -- what panes and screens ask (ConsoleHost and its extensions) ---------------------
-    def request_refresh(self, force: bool = False) -> None:
-        self.refresher.request(force)
+    def request_refresh(self, force: bool = False, counts: bool = True) -> None:
+        """Refresh now; `counts=False`: the pane's data alone if the counts are recent."""
+        self.refresher.request(force, counts)
 
     def can_write(self) -> bool:
         """Connected and not read-only (asked for every footer key: no imports here)."""

@@ -58,9 +58,10 @@ class PaneRefreshed(Message):
 
 
 class RefreshLoaded(Message):
-    """The counts, read last by a refresh worker: the refresh is complete."""
+    """The counts, read last by a refresh worker: the refresh is complete (`status` None:
+    this refresh read the pane alone, the counts being recent)."""
 
-    def __init__(self, status: QueueStatus) -> None:
+    def __init__(self, status: QueueStatus | None) -> None:
         super().__init__()
         self.status = status
 

@@ -1,12 +1,12 @@
 """The refresh loop: one poll at a time, the next one scheduled when it ends (Dolphie-style).
 
 Each poll reads the visible pane's data, then the counts, in one thread worker: the pane's
-rows are posted as soon as they are read (a page is milliseconds; the counts scan every
-mail) and painted before the counts start, and the poll ends when the counts arrive.
-Two slower
-reads ride on it without running on every tick: failed mails grouped by cause (when the
-Failed count changes, or while the Causes pane is visible, at most every ten times what
-it took) and the health checks (every HEALTH_SECONDS, or each tick while Health shows).
+rows are posted as soon as they are read and painted before the counts start (a scan of
+every mail); a pane just shown reads its rows alone while the counts are recent. Two
+slower reads ride on a poll, one after the other, never on every tick: failed mails
+grouped by cause (when the Failed count changes, or while the Causes pane is visible, at
+most every ten times what it took), then the health checks (every HEALTH_SECONDS, or each
+tick while Health shows); their CPU-bound loops give way to the keys (yield_to_input).
 When the database goes away the polls back off (1 s, 2 s, 5 s, 10 s, then every 30 s),
 the header says DISCONNECTED, and the first poll that succeeds brings everything back.
 Workers only read and post messages; the App hands those messages to this object.
@@ -59,6 +59,8 @@ class Refresher:
         self.running = False
         self.pending = False
         self.force_extras = False  # recompute causes and health on the next success
+        self.want_counts = True  # the next poll reads the counts (else only if they are old)
+        self.counts_at: float | None = None  # when the counts were last read
         self.timer: Timer | None = None
         self.last_error: str | None = None
         self.pane_error: str | None = None  # showing this poll's pane data failed
@@ -68,11 +70,14 @@ class Refresher:
         self.causes_seconds = 0.0
         self.health_running = False
         self.health_at: float | None = None
+        self.health_after_causes = False  # health checks due once the causes are read
 
     # -- one poll at a time -----------------------------------------------------------
-    def request(self, force: bool = False) -> None:
-        """Refresh now, or right after the refresh that is running."""
+    def request(self, force: bool = False, counts: bool = True) -> None:
+        """Refresh now, or right after the refresh that is running; `counts=False` (a pane
+        shown): the counts only if they are older than the refresh period."""
         self.force_extras = self.force_extras or force
+        self.want_counts = self.want_counts or counts or force
         if self.app.backend is None:
             return
         if self.running:
@@ -87,20 +92,30 @@ class Refresher:
             return
         pane = self.app.visible_pane()
         job = pane.refresh_job()  # read the pane's state here, not in the thread
+        counts = self.want_counts or self._counts_old()
+        self.want_counts = False
         self.running = True
         self.pane_error = None
         self.app.header_state.refreshing = self.disconnected
         self.app.query_one(HeaderBar).refresh()
         self.app.run_worker(
-            partial(self._read, backend, pane.id or "", job),
+            partial(self._read, backend, pane.id or "", job, counts),
             name="run_refresh",
             group="refresh",
-            exclusive=True,
+            exclusive=False,  # `running` keeps one poll at a time: none cancels the last
             thread=True,
             exit_on_error=False,
         )
 
-    def _read(self, backend: MailQueueBackend, pane_id: str, job: RefreshJob | None) -> None:
+    def _counts_old(self) -> bool:
+        at = self.counts_at
+        return (
+            self.app.status is None or at is None or time.monotonic() - at >= self.refresh_seconds
+        )
+
+    def _read(
+        self, backend: MailQueueBackend, pane_id: str, job: RefreshJob | None, counts: bool
+    ) -> None:
         """In a thread: the visible pane's data (posted at once), then the counts."""
         try:
             if job is not None and pane_id:
@@ -108,7 +123,9 @@ class Refresher:
                 painted = threading.Event()
                 self.app.post_message(PaneRefreshed(pane_id, job, payload, painted))
                 painted.wait(PAINT_WAIT_SECONDS)
-            status = backend.status()
+            if counts:
+                self.app.yield_to_input()  # a scan of every mail: the keys first
+            status = backend.status() if counts else None
         except Exception as exc:
             self.app.post_message(RefreshFailed(describe_error(exc), is_disconnect(exc)))
             return
@@ -128,12 +145,15 @@ class Refresher:
         app = self.app
         self.running = False
         try:
-            app.show_status(message.status)
+            if message.status is not None:
+                app.show_status(message.status)
+                self.counts_at = time.monotonic()
         except Exception as exc:  # odd data must not kill an on-call console
             self.report_error(f"Could not show the refresh: {describe_error(exc)}", False)
         else:
-            if self.pane_error is None:  # else the poll failed where its pane was shown
-                self._succeeded(message.status)
+            status = message.status or app.status
+            if self.pane_error is None and status is not None:  # else it failed in its pane
+                self._succeeded(status)
         self._after()
 
     def _succeeded(self, status: QueueStatus) -> None:
@@ -225,9 +245,8 @@ class Refresher:
         if paused:
             self.cancel_timer()
             self.app.header_state.retry_at = None
-            self.app.query_one(HeaderBar).refresh()
-        else:
-            self.app.query_one(HeaderBar).refresh()
+        self.app.query_one(HeaderBar).refresh()
+        if not paused:
             self.request()
 
     def worker_failed(self, group: str) -> None:
@@ -237,6 +256,7 @@ class Refresher:
             self._after()
         elif group == "causes":
             self.causes_running = False
+            self._health_after_causes()
         elif group == "health":
             self.health_running = False
 
@@ -246,9 +266,13 @@ class Refresher:
         visible = self.app.visible_pane()
         now = time.monotonic()
         failed = status.counts.get("exception", 0)
-        if self._causes_due(failed, visible.id == "causes", force, now):
+        causes = self._causes_due(failed, visible.id == "causes", force, now)
+        health = self._health_due(visible.id == "health", force, now)
+        # One after the other: together they take the cores and the GIL from the keys.
+        if causes:
             self._start_causes(failed)
-        if self._health_due(visible.id == "health", force, now):
+            self.health_after_causes = self.health_after_causes or health
+        elif health:
             self._start_health()
 
     def _causes_due(self, failed: int, visible: bool, force: bool, now: float) -> bool:
@@ -289,7 +313,8 @@ class Refresher:
         try:
             from console.services.causes import causes
 
-            groups = causes(backend)
+            self.app.yield_to_input()
+            groups = causes(backend, pause=self.app.yield_to_input)
         except Exception as exc:
             error = describe_error(exc)
             self.app.post_message(CausesLoaded(None, failed, time.monotonic() - started, error))
@@ -298,6 +323,7 @@ class Refresher:
 
     def causes_loaded(self, message: CausesLoaded) -> None:
         self.causes_running = False
+        self._health_after_causes()
         pane = self._causes_pane()
         pane.computing(False)
         if message.groups is None:
@@ -309,6 +335,11 @@ class Refresher:
         pane.show_causes(message.groups)
         count = len(message.groups)
         self.app.query_one(TabBar).set_count("causes", count, "error" if count else "success")
+
+    def _health_after_causes(self) -> None:
+        due, self.health_after_causes = self.health_after_causes, False
+        if due and not self.health_running:
+            self._start_health()
 
     def _start_health(self) -> None:
         backend = self.app.backend
@@ -330,6 +361,7 @@ class Refresher:
             from console.services.health import run_health
             from console.services.queue_index import REMEASURE_SECONDS
 
+            self.app.yield_to_input()
             # The index advice runs Odoo's queue search: measured once per 15 minutes.
             results = run_health(
                 backend, daily_limit=self.app.daily_limit, index_max_age=REMEASURE_SECONDS

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -20,11 +21,12 @@ from console.backends.base import MailQuery
 from console.tui.messages import CountLoaded, LoadFailed, PageLoaded, RefreshJob
 from console.tui.panes.pane import Pane
 from console.tui.widgets.formatting import describe_error
-from console.tui.widgets.mail_cells import mail_cells, mail_columns
+from console.tui.widgets.mail_cells import mail_cells, mail_columns, prime_causes
 from console.tui.widgets.tables import MailTable
 
 if TYPE_CHECKING:
-    from console.domain.models import MailRow
+    from console.backends.base import MailQueueBackend
+    from console.domain.models import MailPage, MailRow
 
 PAGE_SIZE = 200
 MAX_ROWS = 1000  # the most rows the widget holds; older or newer pages are dropped
@@ -173,7 +175,7 @@ class MailWindow(Pane):
             before = self.ids[0] + 1 if self.more_above else None
             query = self._base_query(before_id=before, limit=covered)
         context = _RefreshContext(query, self.generation)
-        return RefreshJob(lambda backend: backend.mail_page(query), context)
+        return RefreshJob(partial(_read_page, query), context)
 
     def apply_refresh(self, job: RefreshJob, payload: object) -> None:
         context = job.context
@@ -207,7 +209,9 @@ class MailWindow(Pane):
         first_load = not self.loaded
         self.loaded = True
         self._apply(fresh, gone, forget_removed=True)
-        if first_load or self.filter_text:
+        # Without a filter the total comes with the App's counts (set_total_from_counts):
+        # counting here too would scan every mail again.
+        if self.filter_text or (first_load and not self.states):
             self.count_mails(self._base_query(), self.generation)
         self._maybe_load_more()
 
@@ -260,7 +264,7 @@ class MailWindow(Pane):
             self.post_message(LoadFailed(f"{direction}:page", "not connected", generation))
             return
         try:
-            page = backend.mail_page(query)
+            page = _read_page(query, backend)
         except Exception as exc:
             self.post_message(LoadFailed(f"{direction}:page", describe_error(exc), generation))
             return
@@ -366,3 +370,10 @@ class MailWindow(Pane):
             status = self.query_one(".status-line", Static)
             status.update(Text(self.status_text(), no_wrap=True, overflow="ellipsis"))
             status.set_class(bool(self.error), "-error")
+
+
+def _read_page(query: MailQuery, backend: MailQueueBackend) -> MailPage:
+    """In a worker: a page of mails, its failure causes classified for the cells."""
+    page = backend.mail_page(query)
+    prime_causes(page.rows)
+    return page

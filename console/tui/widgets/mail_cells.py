@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import tzinfo
 from typing import TYPE_CHECKING
 
@@ -84,6 +85,22 @@ def mail_cells(
         "failure": cell(failure_type_label(row.failure_type), widths.get("failure")),
     }
     return [values[spec.key] for spec in columns]
+
+
+def prime_causes(rows: Iterable[MailRow]) -> None:
+    """In the worker that read `rows`: classify their failure texts now, so the cells
+    built on the event loop find each cause remembered (a text seen for the first time
+    costs a millisecond or more; a page of failures can hold dozens). The GIL goes to the
+    event loop between small batches: these rows are what the operator is waiting for,
+    so they do not wait for the typing to stop (as the background reads do)."""
+    import time
+
+    from console.domain.classify import classify_known
+
+    for number, row in enumerate(rows, 1):
+        classify_known(row.failure_reason, row.failure_type)  # every row has the column
+        if number % 16 == 0:
+            time.sleep(0)
 
 
 def _cause_text(row: MailRow) -> str:
