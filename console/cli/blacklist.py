@@ -2,8 +2,8 @@
 SQL) and ``unblacklist`` (Odoo's Unblacklist wizard with a reason, through the operator:
 confirmation, journal, undo).
 
-Wired into ``console.cli.main`` with ``add_blacklist_parsers(sub)`` and
-``dispatch_blacklist(settings, args, tz)``.
+Wired into ``console.cli.main`` with ``add_blacklist_parsers(sub)`` (in
+console.cli.command_parsers) and ``dispatch_blacklist(settings, args, tz)``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import argparse
 import json
 from collections.abc import Sequence
 from datetime import tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from console.domain.blacklist import (
     BlacklistEntry,
@@ -31,29 +31,6 @@ if TYPE_CHECKING:
 BLACKLIST_COMMANDS = frozenset({"blacklist", "unblacklist"})
 MAX_LIMIT = 100_000
 PAGE = 1000
-
-
-def add_blacklist_parsers(sub: Any) -> None:
-    """Register blacklist/unblacklist on the main parser's ``sub(name, help)`` factory."""
-    from console.cli.action_common import add_write_options
-
-    listing = sub("blacklist", "Odoo's e-mail blacklist: the blocked addresses, newest first")
-    listing.add_argument("--search", metavar="TEXT", default="", help="part of the address")
-    listing.add_argument(
-        "--all", action="store_true", help="also the addresses removed from the blacklist"
-    )
-    listing.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
-    remove = sub(
-        "unblacklist", "remove addresses from the blacklist with a reason, as Odoo's wizard"
-    )
-    remove.add_argument("addresses", nargs="+", metavar="ADDRESS")
-    remove.add_argument(
-        "--reason",
-        required=True,
-        metavar="TEXT",
-        help="why (written in the entry's chatter, as the wizard's Reason; '' for none)",
-    )
-    add_write_options(remove)
 
 
 def dispatch_blacklist(settings: ConnectionSettings, args: argparse.Namespace, tz: tzinfo) -> int:

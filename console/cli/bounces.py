@@ -1,7 +1,8 @@
 """The bounce commands: ``bounces`` (rates, bounced mails, the records with the most
 bounces) and ``reset-bounce`` (Odoo's reset on a mail from an address, journaled, undoable).
 
-Wired into ``console.cli.main`` with ``add_bounce_parsers(sub)`` and ``dispatch_bounces``.
+Wired into ``console.cli.main`` with ``add_bounce_parsers(sub)`` (in console.cli.command_parsers)
+and ``dispatch_bounces``.
 """
 
 from __future__ import annotations
@@ -35,28 +36,6 @@ BOUNCE_COMMANDS = frozenset({"bounces", "reset-bounce"})
 MAX_DAYS = 366
 MAX_LIMIT = 10_000
 PAGE = 1000
-
-
-def add_bounce_parsers(sub: Any) -> None:
-    """Register bounces/reset-bounce on the main parser's ``sub(name, help)`` factory."""
-    from console.cli.action_common import add_write_options as _add_write_options
-
-    bounces = sub(
-        "bounces",
-        "bounce rates (last 24h, 7 days, per day, per campaign), the bounced mails and the "
-        "partners and mailing contacts with the most bounces",
-    )
-    bounces.add_argument("--days", type=int, default=14, help="days of daily rates (default 14)")
-    bounces.add_argument(
-        "--limit", type=int, default=20, help="rows per list: campaigns, records, mails (def. 20)"
-    )
-    reset = sub(
-        "reset-bounce",
-        "set the bounce counter of the partners and mailing contacts of these addresses to 0, "
-        "as Odoo does when a mail from the address arrives",
-    )
-    reset.add_argument("addresses", nargs="+", metavar="ADDRESS")
-    _add_write_options(reset)
 
 
 def dispatch_bounces(settings: ConnectionSettings, args: argparse.Namespace, tz: tzinfo) -> int:

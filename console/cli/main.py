@@ -214,19 +214,17 @@ def build_parser(*, reads_only: bool = False) -> argparse.ArgumentParser:
     if reads_only:
         return parser
     from console.cli.action_parsers import add_action_parsers
-
-    add_action_parsers(sub)
-    from console.cli.blacklist import add_blacklist_parsers
-
-    add_blacklist_parsers(sub)
-    from console.cli.triage import add_triage_parsers
-
-    add_triage_parsers(sub)
+    from console.cli.command_parsers import (
+        add_blacklist_parsers,
+        add_bounce_parsers,
+        add_triage_parsers,
+    )
     from console.cli.support import add_support_parsers
 
+    add_action_parsers(sub)
+    add_blacklist_parsers(sub)
+    add_triage_parsers(sub)
     add_support_parsers(sub)
-    from console.cli.bounces import add_bounce_parsers
-
     add_bounce_parsers(sub)
     return parser
 

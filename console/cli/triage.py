@@ -1,6 +1,7 @@
 """The triage subcommands: causes, doctor, check (Nagios plugin) and probe.
 
-Wired into `console.cli.main` with `add_triage_parsers(sub)` and `run_triage(backend, args, tz)`;
+Wired into `console.cli.main` with `add_triage_parsers(sub)` (in console.cli.command_parsers)
+and `run_triage(backend, args, tz)`;
 `check` must answer UNKNOWN (exit 3) even when the database cannot be opened, which
 `dispatch_triage` (or `check_unknown_line`) takes care of.
 """
@@ -36,76 +37,6 @@ EXIT_OK = 0
 EXIT_PROBE_FAILED = 1
 EXIT_FINDINGS = 1  # doctor: something is WARNING or CRITICAL (scripts: doctor || alert)
 _GLYPHS = {Status.OK: "✔", Status.WARNING: "▲", Status.CRITICAL: "✖", Status.UNKNOWN: "?"}
-
-
-def add_triage_parsers(sub: Any) -> None:
-    """Register causes/doctor/check/probe on the main parser's `sub(name, help)` factory."""
-    causes = sub("causes", "failed mails grouped by cause, with what each means and the fix")
-    causes.add_argument("--limit", type=int, default=100, help="at most this many causes")
-    doctor = sub("doctor", "run every health check: what is wrong, why, and what to do")
-    _add_daily_limit(doctor)
-    _add_bounce_thresholds(doctor)
-    check = sub("check", "one-line health check for Nagios/Icinga (exit 0/1/2/3)")
-    _add_daily_limit(check)
-    _add_bounce_thresholds(check)
-    check.add_argument(
-        "--warn-failed", type=int, default=10, metavar="N", help="WARNING from N failed mails"
-    )
-    check.add_argument(
-        "--crit-failed", type=int, default=50, metavar="N", help="CRITICAL from N failed mails"
-    )
-    check.add_argument(
-        "--max-oldest-outgoing",
-        type=float,
-        metavar="MINUTES",
-        help="CRITICAL when the oldest due mail waited longer (default: 2 cron intervals)",
-    )
-    probe = sub("probe", "connect to each outgoing server like Odoo: TLS, login, MAIL FROM")
-    probe.add_argument(
-        "--mail-from",
-        nargs="?",
-        const="",
-        default=None,
-        metavar="ADDRESS",
-        help="also try MAIL FROM (the default From, or ADDRESS) then RSET",
-    )
-    probe.add_argument(
-        "--timeout", type=float, default=10.0, metavar="SECONDS", help="per step (default 10)"
-    )
-
-
-def _add_daily_limit(command: argparse.ArgumentParser) -> None:
-    command.add_argument(  # also before the command: SUPPRESS keeps that value
-        "--daily-limit",
-        type=int,
-        metavar="N",
-        default=argparse.SUPPRESS,
-        help="your provider's mails-per-day quota: compare the last 24 hours against it",
-    )
-
-
-def _add_bounce_thresholds(command: argparse.ArgumentParser) -> None:
-    """The bounce-rate check's thresholds (README "Bounces")."""
-    defaults = Thresholds()
-    for flag, default, text in (
-        ("--warn-bounce-rate", defaults.warn_bounce_rate * 100, "WARNING from this bounce rate"),
-        ("--crit-bounce-rate", defaults.crit_bounce_rate * 100, "CRITICAL from this bounce rate"),
-    ):
-        command.add_argument(
-            flag,
-            type=float,
-            default=default,
-            metavar="PERCENT",
-            help=f"{text} (default {default:g})",
-        )
-    command.add_argument(
-        "--bounce-min-sent",
-        type=int,
-        default=defaults.bounce_min_sent,
-        metavar="N",
-        help="judge a window's bounce rate only from N mails sent in it "
-        f"(default {defaults.bounce_min_sent})",
-    )
 
 
 def _bounce_thresholds(args: argparse.Namespace) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from enum import IntEnum
 from console.domain.bounces import RateWindow
 from console.domain.envelopes import EnvelopeCounts
 from console.domain.models import CampaignRow, CronRow, cron_interval_of
+from console.domain.thresholds import Thresholds as Thresholds  # where the checks take it
 
 
 class Status(IntEnum):
@@ -125,30 +126,6 @@ class HealthFacts:
     def unavailable(self, check_id: str) -> str | None:
         """Why this connection cannot judge ``check_id`` (None: it can)."""
         return next((why for key, why in self.not_available if key == check_id), None)
-
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    warn_failed: int = 10
-    crit_failed: int = 50
-    max_oldest_outgoing_min: float | None = None  # CRITICAL above; default 2 intervals
-    cron_grace_min: float = 5.0  # Odoo's runner polls every minute; allow a few
-    min_interval_min: float = 5.0
-    max_interval_min: float = 60.0
-    recommended_interval_min: float = 15.0
-    cron_running_long_min: float = 60.0
-    spike_min_count: int = 5
-    spike_factor: float = 3.0
-    spike_crit_count: int = 20
-    spike_crit_factor: float = 10.0
-    campaign_stall_floor_min: float = 15.0
-    campaign_stall_cap_min: float = 60.0
-    daily_warn_ratio: float = 0.8
-    warn_envelopes: int = 1  # any red envelope is a failure an Odoo user sees
-    # Bounce rate (README "Bounces"): ESPs call under 2% fine and act from 5%.
-    warn_bounce_rate: float = 0.02
-    crit_bounce_rate: float = 0.05
-    bounce_min_sent: int = 100  # fewer mails in a window: too few to judge, never a page
 
 
 def cron_interval(cron: CronRow | None) -> timedelta | None:
