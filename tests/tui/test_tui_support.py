@@ -311,7 +311,7 @@ async def test_logs_pane_newest_first_across_rotations_search_and_all(
         assert rows[3][2].startswith("▸ failed sending mail")
         status = plain(logs.query_one("#logs-status", Static))
         assert "5 records · mail-related" in status and "odoo.log +2 rotated" in status
-        assert "7 Logs" in app.query_one(TabBar).render().plain
+        assert "7 Log" in app.query_one(TabBar).render().plain
 
         table = app.query_one(LogTable)
         table.move_cursor(row=3)
@@ -405,12 +405,14 @@ async def test_aliases_pane_and_the_incoming_check(sample_path: Path) -> None:
         await settle(pilot, app)
         aliases = app.query_one(AliasesPane)
         table = aliases.table
-        shown = [tuple(c.plain for c in table.get_row_at(i)) for i in range(table.row_count)]
+        shown = [
+            tuple(c.plain.strip() for c in table.get_row_at(i)) for i in range(table.row_count)
+        ]
         assert shown == [
             ("sales@acme-shop.fr", "crm.lead", "everyone", "", "valid"),
             ("support@acme-shop.fr", "project.task", "everyone", "", "valid"),
         ]
-        assert "│ 8 Alias " in app.query_one(TabBar).render().plain  # short: 80 columns
+        assert " 8 Ali " in app.query_one(TabBar).render().plain  # active, at 80 columns
 
         await pilot.press("i")
         await pilot.pause()

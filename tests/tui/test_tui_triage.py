@@ -93,7 +93,7 @@ async def test_the_causes_pane_shows_causes_as_computed_directly(
         pane = causes_pane(app)
         assert row_keys(pane) == [g.signature for g in expected]
         for group in expected:
-            cells = [str(c) for c in pane.table.get_row(group.signature)]
+            cells = [str(c).strip() for c in pane.table.get_row(group.signature)]
             assert cells[0] == str(group.count)
             assert cells[1] == {
                 "transient": "transient",

@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Static
 from console.domain.timefmt import short_local
 from console.tui.panes.pane import ConsoleHost
 from console.tui.panes.record_table import RecordTablePane
+from console.tui.widgets.cli_to_keys import in_keys
 from console.tui.widgets.formatting import Palette, cause_class, cell, one_line
 from console.tui.widgets.tables import ColumnSpec, RecordTable
 
@@ -183,7 +184,7 @@ def cause_text(group: CauseGroup, palette: Palette, tz: tzinfo) -> Table:
     grid.add_column(width=5, no_wrap=True, style=Style(bold=True))
     grid.add_column(ratio=1)
     grid.add_row("Means", Text(one_line(classification.explanation) or "?"))
-    grid.add_row("Fix", Text(one_line(classification.fix) or "?"))
+    grid.add_row("Fix", Text(in_keys(one_line(classification.fix)) or "?"))
     seen = Text(end="", style=Style(dim=True))
     seen.append(word, style=palette.style(class_tone))
     first = short_local(group.first_seen, tz)

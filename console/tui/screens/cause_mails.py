@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from console.backends.base import MailQuery, MailQueueBackend
 from console.domain.errors import ConsoleError
@@ -23,6 +23,8 @@ from console.domain.timefmt import short_local
 from console.tui.messages import CauseMailsLoaded
 from console.tui.panes.causes_pane import CausesHost, cause_text
 from console.tui.widgets.formatting import cell, describe_error, failure_headline, recipients_text
+from console.tui.widgets.header import HeaderBar
+from console.tui.widgets.key_footer import KeyFooter
 from console.tui.widgets.tables import ColumnSpec, MailTable
 
 if TYPE_CHECKING:
@@ -92,11 +94,12 @@ class CauseMailsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         title = self.group.classification.title or "unrecognised"
+        yield HeaderBar(self.host.header_state, id="header")
         yield Static(Text(f" Cause · {title}", no_wrap=True), id="cause-mails-title")
         yield MailTable(id="cause-mails-table", cursor_type="row")
         yield Static(cause_text(self.group, self.host.palette, self.host.tz), id="causes-info")
         yield Static(id="cause-mails-status", classes="status-line")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(MailTable)

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from console.domain.models import MailDetail
 from console.domain.sanitize import printable_block
@@ -24,6 +24,7 @@ from console.domain.timefmt import full_local, zone_name
 from console.tui.controllers.action_request import ActionRequest, detail_allows, mail_example
 from console.tui.messages import DetailLoaded, LoadFailed
 from console.tui.panes.pane import ConsoleHost
+from console.tui.widgets.cli_to_keys import in_keys
 from console.tui.widgets.formatting import (
     STATE_TONES,
     Palette,
@@ -33,6 +34,8 @@ from console.tui.widgets.formatting import (
     one_line,
     recipients_text,
 )
+from console.tui.widgets.header import HeaderBar
+from console.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from console.tui.controllers.support_actions import SupportHost
@@ -98,10 +101,11 @@ class DetailScreen(Screen[None]):
         return cast(ConsoleHost, self.app)
 
     def compose(self) -> ComposeResult:
+        yield HeaderBar(self.host.header_state, id="header")
         yield Static(Text(f" Mail {self.mail_id} · loading…", no_wrap=True), id="detail-title")
         with DetailScroll(id="detail-scroll"):
             yield Static(id="detail-body")
-        yield Footer()
+        yield KeyFooter(compact=False)
 
     def on_mount(self) -> None:
         self.query_one(DetailScroll).focus()
@@ -258,7 +262,7 @@ def _state_fields(fields: Table, detail: MailDetail, palette: Palette) -> str | 
         _field(fields, "Cause", cause)
         _field(fields, "Class", KLASS_LABELS.get(classification.klass, classification.klass))
         _field(fields, "Means", classification.explanation)
-        _field(fields, "Fix", classification.fix)
+        _field(fields, "Fix", in_keys(classification.fix))
     return reason
 
 

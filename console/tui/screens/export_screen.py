@@ -16,7 +16,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Input, Static
+from textual.widgets import Button, Checkbox, Input, Static
+
+from console.tui.widgets.key_footer import KeyFooter
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +117,7 @@ class SaveScreen(ModalScreen[SaveChoice | None]):
             with Horizontal(id="save-buttons"):
                 yield Button("Go back (esc)", id="save-back", variant="default", compact=True)
                 yield Button(request.confirm_label, id="save-go", variant="primary", compact=True)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         field = self.query_one("#save-path", Input)
