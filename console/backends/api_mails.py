@@ -12,6 +12,7 @@ from console.backends.api_transport import OdooApi
 from console.backends.api_values import moment, record_id, text
 from console.domain.models import LIST_REASON_CHARS, LIST_RECIPIENTS, MailPage, MailRow, Recipient
 from console.domain.secrets import SecretMask
+from console.domain.text import document_reference
 
 if TYPE_CHECKING:
     from console.backends.base import MailQuery
@@ -39,7 +40,16 @@ def mail_domain(query: MailQuery, version: int) -> list[Any]:
         terms: list[Any] = [(field, "ilike", needle) for field in fields]
         if needle.isdigit():
             terms.append(("id", "=", int(needle)))
-        domain += ["|"] * (len(terms) - 1) + terms
+        document = document_reference(needle)
+        if document is not None:  # the document the detail names: `account.move,1401`
+            model, res_id = document
+            if res_id is None:
+                terms.append(("model", "=", model))
+            else:
+                terms.append(["&", ("model", "=", model), ("res_id", "=", res_id)])
+        domain += ["|"] * (len(terms) - 1)
+        for term in terms:
+            domain += term if isinstance(term, list) else [term]
     return domain
 
 

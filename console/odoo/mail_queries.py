@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement as ColumnElementT
 
 from console.domain.models import LIST_REASON_CHARS
+from console.domain.text import document_reference
 from console.odoo.schema import OdooSchema
 
 
@@ -122,6 +123,13 @@ def mail_filter(
             )
     if text.isdigit() and len(text) < 10:
         matches.append(mail.c.id == int(text))
+    document = document_reference(text)
+    if document is not None and "model" in msg.c and "res_id" in msg.c:
+        model, res_id = document
+        on_it = [msg.c.model == model]
+        if res_id is not None:
+            on_it.append(msg.c.res_id == res_id)
+        matches.append(mail.c.mail_message_id.in_(select(msg.c.id).where(*on_it)))
     conditions.append(or_(*matches) if matches else literal(False))
     return conditions
 

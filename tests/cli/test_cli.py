@@ -219,3 +219,32 @@ def test_version_says_which_console_this_is() -> None:
     done = run_cli("--version")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"odoo-mailq {version('odoo-mailq')}"
+
+
+def test_grep_finds_the_mails_of_a_document_and_still_matches_text(tmp_path: Path) -> None:
+    database = tmp_path / "copy.sqlite"
+    database.write_bytes(BUNDLED_SAMPLE.read_bytes())
+    url = f"sqlite:///{database}"
+    with sqlite3.connect(database) as conn:
+        expected = [
+            row[0]
+            for row in conn.execute(
+                "SELECT x.id FROM mail_mail x JOIN mail_message m ON m.id = x.mail_message_id "
+                "WHERE m.model = 'account.move' AND m.res_id = 1401 ORDER BY x.id DESC"
+            )
+        ]
+        on_model = conn.execute(
+            "SELECT count(*) FROM mail_mail x JOIN mail_message m ON m.id = x.mail_message_id "
+            "WHERE m.model = 'account.move'"
+        ).fetchone()[0]
+    assert expected
+    for needle in ("account.move,1401", 'account.move,1401 "INV/2026/0042"'):
+        found = run_cli("--db", url, "mails", "--json", "--grep", needle)
+        assert [m["id"] for m in json.loads(found.stdout)] == expected, needle
+    everything = run_cli(
+        "--db", url, "mails", "--json", "--limit", "1000", "--grep", "account.move"
+    )
+    assert len(json.loads(everything.stdout)) == on_model
+    # a dotted word that is no model is still text: an address domain
+    domain = run_cli("--db", url, "mails", "--json", "--limit", "1000", "--grep", "acme-shop.fr")
+    assert json.loads(domain.stdout)

@@ -43,8 +43,10 @@ class MailWindow(Pane):
     def __init__(self, kind: str, states: tuple[str, ...], noun: str, *, id: str) -> None:
         super().__init__(id=id, classes="pane mail-pane")
         self.kind = kind
-        self.states = states
+        self.states = states  # () while `a` shows every state
+        self.own_states = states
         self.noun = noun
+        self.own_noun = noun
         self.title = noun.capitalize()
         self.columns = mail_columns(kind)
         self.rows: dict[int, MailRow] = {}

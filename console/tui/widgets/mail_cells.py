@@ -89,7 +89,10 @@ def mail_cells(
 
 
 def _cause_text(row: MailRow) -> str:
-    """The cause, after the chatter's mark when its red envelope is gone ("ignored · ...")."""
+    """The cause, after the chatter's mark when its red envelope is gone ("ignored · ...");
+    a mail in another state (the list showing all states) says its state instead."""
+    if row.state != "exception":
+        return state_word(row.state)
     cause = failure_cause(row.failure_reason, row.failure_type)
     return f"{row.chatter} · {cause}" if row.chatter else cause
 
