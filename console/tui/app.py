@@ -142,6 +142,13 @@ class MailQueueApp(EventApp):
         says where it works."""
         self.actions.palette_action(action)
 
+    def action_messages(self) -> None:
+        from console.tui.screens.messages_screen import MessagesScreen
+
+        if not isinstance(self.screen, MessagesScreen):
+            history = list(self.shown_messages)
+            self.push_screen(MessagesScreen(history, self.header_state, self.tz, self.palette))
+
     def action_help(self) -> None:
         from console.tui.screens.help_screen import HelpScreen
 

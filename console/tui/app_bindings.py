@@ -24,6 +24,14 @@ APP_BINDINGS: list[BindingType] = [
         id="refresh.pause",
         tooltip="Pause or resume auto refresh",
     ),
+    Binding(
+        "m",
+        "messages",
+        "Messages",
+        show=False,
+        id="messages",
+        tooltip="Every message shown this session, whole (toasts go, and long ones are cut)",
+    ),
     # Shown by KeyFooter at the footer's right end, on every screen.
     Binding("question_mark", "help", "Help", show=False, id="help", tooltip="This help"),
     Binding(
