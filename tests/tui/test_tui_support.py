@@ -22,6 +22,7 @@ from console.tui.app import MailQueueApp
 from console.tui.controllers.support_actions import default_bundle_dir, eml_paths
 from console.tui.panes.aliases_pane import AliasesPane
 from console.tui.panes.logs_pane import LogsPane, LogTable
+from console.tui.screens.cause_mails import CauseMailsScreen
 from console.tui.screens.confirm_screen import ConfirmScreen
 from console.tui.screens.detail_screen import DetailScreen
 from console.tui.screens.export_screen import SaveScreen
@@ -353,10 +354,51 @@ async def test_l_in_the_detail_shows_only_that_mails_lines(
         assert app.visible_pane() is logs and not isinstance(app.screen, DetailScreen)
         # The line naming its Message-Id and the one naming its id, nothing else.
         assert [r[0] for r in log_rows(app)] == ["11-27 09:02:03", "11-26 10:00:00"]
-        assert f"mail {MAIL_ID}" in plain(logs.query_one("#logs-status", Static))
-        await pilot.press("escape")  # clears the mail filter
+        status = plain(logs.query_one("#logs-status", Static))
+        assert f"mail {MAIL_ID}" in status and f"esc: back to mail {MAIL_ID}" in status
+        await pilot.press("escape")  # back to the mail, its filter gone from the log
+        await settle(pilot, app)
+        assert isinstance(app.screen, DetailScreen) and app.screen.mail_id == MAIL_ID
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.visible_pane().id == "outgoing"  # where enter was pressed
+        await pilot.press("7")
         await settle(pilot, app)
         assert len(log_rows(app)) == 5
+        await pilot.press("escape")  # nothing to go back to: esc stays
+        await settle(pilot, app)
+        assert app.visible_pane() is logs
+
+
+async def test_l_from_a_cause_comes_back_to_the_mail_over_its_cause(
+    sample_path: Path, log_dir: Path
+) -> None:
+    app = make_app(sample_path, log_path=log_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("3")
+        await settle(pilot, app)
+        await pilot.press("enter")  # the first cause's mails
+        await settle(pilot, app)
+        cause = app.screen
+        assert isinstance(cause, CauseMailsScreen)
+        await pilot.press("enter")  # its first mail
+        await settle(pilot, app)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        await pilot.press("l")
+        await settle(pilot, app)
+        assert app.visible_pane() is app.query_one(LogsPane)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert isinstance(app.screen, DetailScreen) and app.screen.mail_id == detail.mail_id
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert isinstance(app.screen, CauseMailsScreen)
+        assert app.screen.group.signature == cause.group.signature
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.visible_pane().id == "causes"
 
 
 async def test_follow_shows_new_records_on_top_and_stops_when_leaving(

@@ -34,6 +34,7 @@ from console.tui.screens.export_screen import SaveChoice, SaveRequest, SaveScree
 from console.tui.screens.help_screen import HelpSection
 from console.tui.screens.inbound_screen import InboundScreen
 from console.tui.screens.log_record_screen import LogRecordScreen, LogRecordScroll
+from console.tui.way_back import way_back_from
 from console.tui.widgets.formatting import describe_error, one_line
 
 if TYPE_CHECKING:
@@ -254,8 +255,9 @@ class SupportActions:
 
     # -- l: the log lines of a mail ------------------------------------------------------
     def show_mail_logs(self, mail_id: int, message_id: str | None) -> None:
-        self.app.query_one(LogsPane).show_mail(mail_id, message_id)
+        way_back = way_back_from(self.app, f"mail {mail_id}")
         self.app.action_show_pane("logs")
+        self.app.query_one(LogsPane).show_mail(mail_id, message_id, way_back)
 
 
 def support_commands(app: MailQueueApp) -> Iterator[SystemCommand]:

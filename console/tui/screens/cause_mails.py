@@ -88,6 +88,9 @@ class CauseMailsScreen(Screen[None]):
         self.loaded = False
         self.error: str | None = None
 
+    def reopened(self) -> CauseMailsScreen:
+        return CauseMailsScreen(self.group)
+
     @property
     def host(self) -> CausesHost:
         return cast(CausesHost, self.app)

@@ -134,6 +134,9 @@ class DetailScreen(Screen[None]):
     def action_export_eml(self) -> None:
         cast("SupportHost", self.app).support.export_eml(self.mail_id)
 
+    def reopened(self) -> DetailScreen:
+        return DetailScreen(self.mail_id)
+
     def action_mail_logs(self) -> None:
         message_id = self.detail.message_id if self.detail is not None else None
         cast("SupportHost", self.app).support.show_mail_logs(self.mail_id, message_id)
