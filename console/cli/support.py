@@ -68,7 +68,9 @@ def add_support_parsers(sub: Any) -> None:
     bundle = sub("bundle", "write a support bundle (report.md, report.json, eml/) without secrets")
     bundle.add_argument("-o", "--output", required=True, metavar="DIR", help="new folder")
     bundle.add_argument(
-        "--redact-addresses", action="store_true", help="also mask e-mail addresses"
+        "--redact-addresses",
+        action="store_true",
+        help="also mask e-mail addresses and people's names",
     )
     bundle.add_argument("--eml", type=int, default=5, metavar="N", help="failed mails as .eml")
     bundle.add_argument(
@@ -259,7 +261,7 @@ def _bundle(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> 
     )
     if args.json:
         return json.dumps({"bundle": str(path)}), EXIT_OK
-    masked = " (addresses masked)" if args.redact_addresses else ""
+    masked = " (addresses and names masked)" if args.redact_addresses else ""
     return f"Support bundle written to {path}{masked}: start with {path / 'report.md'}", EXIT_OK
 
 

@@ -220,7 +220,7 @@ def test_cli_bundle(tmp_path: Path, make_db: MakeDb) -> None:
         str(tmp_path / "j"),
     )
     assert done.returncode == 0, done.stderr
-    assert "addresses masked" in done.stdout
+    assert "addresses and names masked" in done.stdout
     assert (target / "report.md").is_file() and (target / "report.json").is_file()
     again = run_cli("bundle", "-o", str(target), "--db", db.url)
     assert again.returncode == 2 and "not an empty folder" in again.stderr

@@ -258,14 +258,16 @@ async def test_b_writes_a_bundle_without_secrets_even_read_only(
         assert isinstance(screen, SaveScreen)
         default = screen.query_one("#save-path", Input).value
         assert default.startswith("./odoo-mailq-bundle-odoo17_sample.sqlite-")
-        await pilot.press("tab", "space")  # "mask e-mail addresses"
-        assert screen.query_one(Checkbox).value is True
+        box = screen.query_one(Checkbox)
+        assert str(box.render()).startswith("[ ] mask e-mail addresses and people's names")
+        await pilot.press("tab", "space")
+        assert box.value is True and str(box.render()).startswith("[x] mask")
         await pilot.press("shift+tab", "enter")
         await settle(pilot, app)
         await wait_for(pilot, lambda: not app.support.bundle_running, "the bundle")
         title, text, severity = app.toasts[-1]
         assert (title, severity) == ("Support bundle", "information"), text
-        assert "addresses masked" in text
+        assert "addresses and names masked" in text
         folder = (tmp_path / default).resolve()
         assert str(folder) in text
         assert (folder / "report.md").is_file() and (folder / "report.json").is_file()
@@ -274,6 +276,18 @@ async def test_b_writes_a_bundle_without_secrets_even_read_only(
         everything = all_text(folder)
         for secret in secrets:
             assert secret.encode() not in everything
+        # the people of the failed mails written as .eml: neither address nor name is left
+        with sqlite3.connect(sample_path) as db:
+            people = db.execute(
+                "SELECT DISTINCT p.name, p.email FROM mail_mail_res_partner_rel r "
+                "JOIN res_partner p ON p.id = r.res_partner_id WHERE r.mail_mail_id IN "
+                f"({','.join(str(e['mail_id']) for e in report['eml'])})"
+            ).fetchall()
+        assert people
+        for name, address in people:
+            assert name.encode() not in everything, name
+            assert not address or address.encode() not in everything, address
+        assert b"Person 1" in everything
 
         # The same folder again: refused, said in one line.
         await pilot.press("b")

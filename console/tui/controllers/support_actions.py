@@ -167,7 +167,7 @@ class SupportActions:
             question="Create this folder (new, or empty) for the bundle:",
             default=default_bundle_dir(database),
             confirm_label="Write bundle",
-            checkbox="mask e-mail addresses",
+            checkbox="mask e-mail addresses and people's names",
             notes=(
                 "report.md, report.json and the newest failed mails as .eml. Passwords, "
                 "tokens and keys are always removed. Reads only.",
@@ -210,7 +210,7 @@ class SupportActions:
                 SupportFinished("bundle", "Support bundle", describe_error(exc), "error")
             )
             return
-        masked = " (addresses masked)" if choice.checked else ""
+        masked = " (addresses and names masked)" if choice.checked else ""
         text = f"Written to {where}{masked}: start with report.md"
         self.app.post_message(SupportFinished("bundle", "Support bundle", text))
 
