@@ -1,14 +1,17 @@
 """The Odoo log shipped with the sample (sample_db/odoo17_sample.log): Odoo 17's format and
-wording, the same mails, reasons, Message-Ids and times as the database."""
+wording, the same mails, reasons, Message-Ids and times as the database, and the console's
+copy of it, moved in time with the copy of the database."""
 
 from __future__ import annotations
 
 import re
 import sqlite3
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from console.config import sample as sample_config
 from console.domain.sample_servers import SAMPLE_MARKER
 from sample_db.generate import DEFAULT_ANCHOR, SAMPLE_LOG, SAMPLE_PATH
 from sample_db.settings import SAMPLE_MARKER as GENERATOR_MARKER
@@ -129,3 +132,33 @@ def test_the_marker_is_the_consoles_and_holds_the_anchor(db: sqlite3.Connection)
         "SELECT value, create_date FROM ir_config_parameter WHERE key = ?", (SAMPLE_MARKER,)
     ).fetchone()
     assert datetime.fromisoformat(value) == datetime.strptime(created, FMT) == DEFAULT_ANCHOR
+
+
+def test_the_console_copies_the_log_moved_like_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    copy = sample_config.sample_database_path()
+    log = sample_config.sample_log_path()
+    assert (copy.stat().st_mode & 0o777, log.stat().st_mode & 0o777) == (0o600, 0o600)
+    with sqlite3.connect(copy) as conn:
+        written = dict(conn.execute("SELECT id, write_date FROM mail_mail WHERE state = 'sent'"))
+    copied = records(log.read_text(encoding="utf-8"))
+    lines = [(when, SENT.match(m)) for when, _, m in copied]
+    sent = [(when, int(m.group(1))) for when, m in lines if m and int(m.group(1)) in written]
+    assert len(sent) > 100
+    for when, mail_id in sent:
+        assert (
+            timedelta(0) <= when - datetime.strptime(written[mail_id], FMT) < timedelta(seconds=3)
+        )
+    assert len(copied) == len(records(SAMPLE_LOG.read_text(encoding="utf-8")))
+
+    # A copy made by an older version (no marker: real providers' hosts) is replaced.
+    log.unlink()
+    with sqlite3.connect(copy) as conn:
+        conn.execute("DELETE FROM ir_config_parameter WHERE key = ?", (SAMPLE_MARKER,))
+        conn.execute("UPDATE ir_mail_server SET smtp_host = 'smtp-relay.brevo.com'")
+    assert sample_config.sample_database_path() == copy
+    with sqlite3.connect(copy) as conn:
+        hosts = {h for (h,) in conn.execute("SELECT smtp_host FROM ir_mail_server")}
+    assert hosts == {"smtp-relay.brevo.example", "smtp.office365.example"} and log.is_file()

@@ -4,6 +4,9 @@
 with `--follow` it prints the newest matching records (oldest first), then new ones as
 Odoo writes them, until Ctrl-C. Exit code 0 when something matched, 1 when nothing did.
 
+On the bundled sample the log is the sample's own (``odoo17_sample.log``, its times moved
+with the copy's).
+
 Odoo logs the SMTP server's raw reply, which may echo a password: every line is masked
 (`configured_mask`: the secrets of the configured database, read when one is given).
 """
@@ -70,15 +73,17 @@ def run_logs(
     tz: tzinfo | None = None,
     out: Callable[[str], None] | None = None,
     mask: SecretMask = NO_SECRETS,
+    sample_log: Path | None = None,
 ) -> tuple[str, int]:
     """`logs` with or without a database; with --follow, prints as records arrive.
 
-    Lines are masked with the backend's secrets when there is one, else with `mask`."""
+    Lines are masked with the backend's secrets when there is one, else with `mask`.
+    `sample_log`: the sample's log, when no database is open and the sample is the target."""
     from console.services.support.logs import LogQuery, discover_log_files, parse_since, search_log
 
     if not 1 <= args.limit <= MAX_LOG_LIMIT:
         raise UsageError(f"--limit must be between 1 and {MAX_LOG_LIMIT}")
-    path = _log_path(args, backend)
+    path = _log_path(args, backend, sample_log)
     files = discover_log_files(path)
     if not files:
         raise UsageError(f"No Odoo log at {path}")
@@ -107,7 +112,11 @@ def run_logs(
     return logs_text(records, files, query.everything), EXIT_OK if records else EXIT_NOT_FOUND
 
 
-def _log_path(args: argparse.Namespace, backend: MailQueueBackend | None) -> Path:
+def _log_path(
+    args: argparse.Namespace, backend: MailQueueBackend | None, sample_log: Path | None
+) -> Path:
+    """--log; else the log the database ships with (the sample's); else odoo.conf's
+    logfile; else odoo.sh's and the Debian package's usual places."""
     from console.services.support.logs import default_log_path
 
     if args.log:
@@ -117,6 +126,9 @@ def _log_path(args: argparse.Namespace, backend: MailQueueBackend | None) -> Pat
         from console.services.support.logfiles import LOGS_OVER_API
 
         raise NotAvailable(LOGS_OVER_API)
+    bundled = backend.bundled_log() if backend is not None else sample_log
+    if bundled is not None:
+        return bundled
     logfile = None
     if backend is not None and (conf := backend.odoo_conf()) is not None:
         logfile = conf.logfile
