@@ -4,8 +4,10 @@
 with `--follow` it prints the newest matching records (oldest first), then new ones as
 Odoo writes them, until Ctrl-C. Exit code 0 when something matched, 1 when nothing did.
 
-On the bundled sample the log is the sample's own (``odoo17_sample.log``, its times moved
-with the copy's).
+A mail that is no longer in the database (Odoo deletes sent mails with ``auto_delete``)
+is looked up by its id alone, since Odoo's lines name the id: a note on stderr says so, and
+when no line names it either, one line and exit code 2. On the bundled sample the log is
+the sample's own (``odoo17_sample.log``, its times moved with the copy's).
 
 Odoo logs the SMTP server's raw reply, which may echo a password: every line is masked
 (`configured_mask`: the secrets of the configured database, read when one is given).
@@ -93,16 +95,29 @@ def run_logs(
             since = parse_since(args.since, tz=tz)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
+    message_id, gone = _message_id(backend, args.mail)
     query = LogQuery(
         grep=args.grep or "",
         everything=args.all,
         since=since,
         mail_id=args.mail,
-        message_id=_message_id(backend, args.mail),
+        message_id=message_id,
         database=getattr(args, "log_db", None),
         mask=backend.secret_mask() if backend is not None else mask,
     )
     records = list(islice(search_log(files, query), args.limit))
+    if gone:
+        if not records and not args.follow:
+            raise UsageError(
+                f"There is no mail with id {args.mail} in the database, and no line of "
+                f"{', '.join(f.name for f in files)} names it"
+            )
+        print(  # not an error: Odoo deletes sent mails, and the log is where they are
+            f"note: mail {args.mail} is no longer in the database (Odoo deletes sent "
+            "mails): its lines are matched by its id only",
+            file=sys.stderr,
+            flush=True,
+        )
     if args.follow:
         return _follow(files[0], query, records, args, out or _print_now)
     if getattr(args, "json", False):
@@ -145,13 +160,15 @@ def _log_path(
     return found
 
 
-def _message_id(backend: MailQueueBackend | None, mail_id: int | None) -> str | None:
+def _message_id(backend: MailQueueBackend | None, mail_id: int | None) -> tuple[str | None, bool]:
+    """(the mail's Message-Id, False), or (None, True) when the mail is no longer in the
+    database: then only its id can be matched."""
     if mail_id is None or backend is None:
-        return None
+        return None, False
     detail = backend.mail_detail(mail_id)
     if detail is None:
-        raise UsageError(f"There is no mail with id {mail_id}")
-    return detail.message_id
+        return None, True
+    return detail.message_id, False
 
 
 def record_json(record: LogRecord) -> dict[str, Any]:

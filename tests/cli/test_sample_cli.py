@@ -1,17 +1,19 @@
 """The bundled sample from the command line: `logs` reads the sample's own Odoo log (moved in
-time with the copy), and Send now and the probe refuse its fictitious servers without
-touching a row, while a copy whose servers point at a real (loopback) SMTP server sends."""
+time with the copy), `logs --mail` finds mails Odoo already deleted, and Send now and the
+probe refuse its fictitious servers without touching a row, while a copy whose servers
+point at a real (loopback) SMTP server sends."""
 
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from console.config.sample import BUNDLED_SAMPLE
+from console.config.sample import BUNDLED_LOG, BUNDLED_SAMPLE
 from testkit.smtp_server import SmtpTestServer
 from tests.helpers.cli import assert_one_line_error, run_cli
 from tests.helpers.db import sql
@@ -63,6 +65,21 @@ def test_logs_mail_finds_a_failed_mail_of_the_sample(state: dict[str, str]) -> N
     assert done.returncode == 0, done.stderr
     assert f"failed sending mail (id: {failed}) due to Mail Delivery Failed" in done.stdout
     assert "smtplib." in done.stdout  # the traceback came with its record
+
+
+def test_logs_mail_of_a_deleted_mail_matches_its_id(state: dict[str, str]) -> None:
+    logged = {int(i) for i in re.findall(r"Mail with ID (\d+) ", BUNDLED_LOG.read_text())}
+    kept = {int(str(r[0])) for r in sql(BUNDLED_SAMPLE, "SELECT id FROM mail_mail")}
+    gone = min(logged - kept)
+    done = run_cli("logs", "--mail", str(gone), env=state)
+    assert done.returncode == 0, done.stderr
+    assert f"Mail with ID {gone} and Message-Id" in done.stdout
+    note = done.stderr.strip().splitlines()
+    assert len(note) == 1 and "no longer in the database" in note[0] and "id only" in note[0]
+    assert "error" not in note[0]
+
+    nowhere = run_cli("logs", "--mail", "999999", env=state)
+    assert_one_line_error(nowhere, "no mail with id 999999", "sample.log")
 
 
 def test_send_now_and_the_probe_refuse_the_fictitious_servers(state: dict[str, str]) -> None:
