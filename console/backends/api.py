@@ -167,6 +167,9 @@ class ApiBackend:
     def odoo_conf(self) -> None:
         return None
 
+    def bundled_log(self) -> None:
+        return None
+
     # -- failures, details, campaigns, bounces, the blacklist ------------------------------
     def failure_groups(self, *, with_ids: bool = False) -> list[TextGroup]:
         from console.backends.api_causes import api_failure_groups

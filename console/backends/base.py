@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Protocol
 from console.backends.send_session import SendSession as SendSession  # part of the boundary
 
 if TYPE_CHECKING:  # typing only: the TUI's first frame imports this module
+    from pathlib import Path
+
     from console.config.odoo_conf import OdooConf
     from console.domain.actions import WriteOutcome
     from console.domain.blacklist import BlacklistEntry, BlacklistPage, BlacklistQuery
@@ -356,6 +358,10 @@ class MailQueueBackend(Protocol):
 
     def odoo_conf(self) -> OdooConf | None:
         """The odoo.conf this connection was told about (None: none given)."""
+        ...
+
+    def bundled_log(self) -> Path | None:
+        """Odoo's log that ships with this database: the bundled sample's (None otherwise)."""
         ...
 
     def known_credentials(self) -> list[Credential]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import select
@@ -167,6 +168,9 @@ class SqlBackend(RecordReads):
 
     def odoo_conf(self) -> OdooConf | None:
         return self._target.odoo_conf
+
+    def bundled_log(self) -> Path | None:
+        return self._target.log_file
 
     def known_credentials(self) -> list[Credential]:
         """Every secret of this database and connection, read now (the support bundle)."""

@@ -97,7 +97,10 @@ def add_support_parsers(sub: Any) -> None:
 def dispatch_support(settings: ConnectionSettings, args: argparse.Namespace, tz: tzinfo) -> int:
     """Run one support command, opening the database only when it is needed; print."""
     if args.command == "logs" and args.mail is None:
-        output, code = run_logs(args, tz=tz, mask=configured_mask(settings))
+        from console.config.connection import sample_log
+
+        on_sample = None if args.log else sample_log(settings)  # its copy, times moved
+        output, code = run_logs(args, tz=tz, mask=configured_mask(settings), sample_log=on_sample)
     else:
         from console.backends.connect import open_backend
 

@@ -34,6 +34,8 @@ class DatabaseInfo:
     neutralized: bool
     notes: tuple[str, ...] = ()  # schema oddities worth telling the operator
     over_api: bool = False  # Odoo's external API, not the database: Odoo's methods write
+    # the console's generated sample (its odoo_mailq.sample parameter): fictitious servers
+    sample: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,7 +57,7 @@ def plant(db: Db, tmp_path: Path) -> tuple[dict[str, str], Path, int]:
         db.insert("ir_config_parameter", key=key, value=s[name], create_uid=1, write_uid=1)
     db.sql("UPDATE fetchmail_server SET password = :p", p=s["fetchmail"])
     body = (
-        "<p>Your invoice: <a href='https://erp.acme-shop.fr/my/invoices/42?access_token="
+        "<p>Your invoice: <a href='https://erp.acme-shop.example/my/invoices/42?access_token="
         f"{s['access_token']}&amp;report_type=pdf'>view it</a></p>"
     )
     reason = (

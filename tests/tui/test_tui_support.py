@@ -158,12 +158,19 @@ def test_the_log_comes_from_log_then_odoo_conf_and_says_how_to_give_one(tmp_path
     conf_log.write_text("")
     (tmp_path / "conf" / "odoo-server.log.1").write_text("")
     backend: Any = SimpleNamespace(
-        target=SimpleNamespace(odoo_conf=SimpleNamespace(logfile=str(conf_log)))
+        target=SimpleNamespace(odoo_conf=SimpleNamespace(logfile=str(conf_log))),
+        bundled_log=lambda: None,
     )
     files, why = log_files(None, backend)
     assert [f.name for f in files] == ["odoo-server.log", "odoo-server.log.1"] and not why
     files, why = log_files(tmp_path / "missing.log", backend)  # --log wins, even if wrong
     assert files == [] and "--log PATH" in why and "missing.log" in why
+    shipped = tmp_path / "shipped" / "sample.log"  # a database's own log (the sample's) wins
+    shipped.parent.mkdir()
+    shipped.write_text("")
+    backend.bundled_log = lambda: shipped
+    files, why = log_files(None, backend)
+    assert files == [shipped] and not why
 
 
 def test_support_bindings_have_an_id_a_description_and_no_forbidden_key() -> None:
@@ -465,8 +472,8 @@ async def test_aliases_pane_and_the_incoming_check(sample_path: Path) -> None:
             tuple(c.plain.strip() for c in table.get_row_at(i)) for i in range(table.row_count)
         ]
         assert shown == [
-            ("sales@acme-shop.fr", "crm.lead", "everyone", "", "valid"),
-            ("support@acme-shop.fr", "project.task", "everyone", "", "valid"),
+            ("sales@acme-shop.example", "crm.lead", "everyone", "", "valid"),
+            ("support@acme-shop.example", "project.task", "everyone", "", "valid"),
         ]
         assert " 8 Ali " in app.query_one(TabBar).render().plain  # active, at 80 columns
 
@@ -474,9 +481,9 @@ async def test_aliases_pane_and_the_incoming_check(sample_path: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, InboundScreen)
         verdict = app.screen.query_one("#inbound-verdict", Static)
-        await pilot.press(*"catchall@acme-shop.fr", "enter")
+        await pilot.press(*"catchall@acme-shop.example", "enter")
         await settle(pilot, app)
-        assert plain(verdict).startswith("BOUNCED: catchall@acme-shop.fr: it is the catchall")
+        assert plain(verdict).startswith("BOUNCED: catchall@acme-shop.example: it is the catchall")
         app.screen.query_one("#inbound-address", Input).value = "nobody@nowhere.example"
         await pilot.press("enter")
         await settle(pilot, app)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from console.domain.actions import WriteOutcome
 from console.domain.classify.known import classify_known
 from console.domain.errors import JournalUnwritable
+from console.domain.sample_servers import FictitiousServers
 from console.tui.controllers.action_request import ActionRequest, Severity
 from console.tui.widgets.cli_to_keys import in_keys
 from console.tui.widgets.formatting import ellipsize, failure_headline, one_line
@@ -97,7 +98,7 @@ def failure_summary(reason: str) -> str:
 
 def not_applied(request: ActionRequest, exc: BaseException) -> str:
     """What an action's error means for the database, said after the error itself."""
-    if isinstance(exc, JournalUnwritable):  # its sentence says what happened already
+    if isinstance(exc, JournalUnwritable | FictitiousServers):  # its sentence says it all
         return ""
     if request.action == "send":
         return (

@@ -17,6 +17,7 @@ from console.domain.envelopes import retry_resends_note
 from console.domain.models import CampaignRow, CronRow, MailRow
 from console.domain.timefmt import short_local, utcnow_naive
 from console.services.queue_schedule import next_queue_run
+from console.services.sample_guard import SEND_NOW, sample_refusal
 from console.tui.controllers.action_request import (
     KEYS,
     LIST_ACTIONS,
@@ -134,6 +135,10 @@ class ActionRunner(ActionWriter):
 
     def _preview_send(self, backend: MailQueueBackend, request: ActionRequest) -> None:
         try:
+            refusal = sample_refusal(backend, SEND_NOW)
+            if refusal is not None:  # the sample's servers exist nowhere: no dialog at all
+                self.app.post_message(SendPreviewed(request, [], refusal))
+                return
             later = backend.scheduled_later(request.ids)
         except Exception as exc:
             self.app.post_message(SendPreviewed(request, [], describe_error(exc)))
@@ -141,8 +146,8 @@ class ActionRunner(ActionWriter):
         self.app.post_message(SendPreviewed(request, later))
 
     def send_previewed(self, message: SendPreviewed) -> None:
-        if message.error is not None:
-            self.app.notify(message.error, title="Send now", severity="error")
+        if message.error is not None:  # a long sentence (the sample's refusal): time to read
+            self.app.notify(message.error, title="Send now", severity="error", timeout=20)
             return
         request = message.request
         count = len(request.ids)
