@@ -343,6 +343,9 @@ class ApiBackend:
             raise ReadOnlyRefused("Read-only session: this console does not write (--read-only)")
         yield ApiWriter(self.api, has_mass_mailing=self.info.has_mass_mailing)
 
+    def replaced(self) -> bool:
+        return False  # a server: nothing under the console to be swapped
+
     def close(self) -> None:
         self.api.close()
 

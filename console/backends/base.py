@@ -397,6 +397,10 @@ class MailQueueBackend(Protocol):
         built, past ``max_message_mb`` or ``max_recipients`` recipient partners."""
         ...
 
+    def replaced(self) -> bool:
+        """The database file was swapped under the console: reconnect to see the new one."""
+        ...
+
     def close(self) -> None:
         """Release the connections; the backend is not used afterwards."""
         ...

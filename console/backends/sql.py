@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from console.backends.base import MailQuery
-from console.backends.sql_engine import build_engine
+from console.backends.sql_engine import build_engine, file_identity
 from console.backends.sql_errors import connection_error, query_error
 from console.backends.sql_records import RecordReads
 from console.backends.sql_writes import SqlMailWriter
@@ -75,6 +75,7 @@ class SqlBackend(RecordReads):
         self._url = target.url
         self._secrets = MaskCache(lambda: target_credentials(target))
         self._engine = build_engine(target.url, settings)
+        self._file = file_identity(target.url)
         try:
             with self._engine.connect() as connection:
                 self.schema: OdooSchema = load_schema(connection)
@@ -356,6 +357,11 @@ class SqlBackend(RecordReads):
         return read_mail_as_sent(
             self, mail_id, uid=uid, max_message_mb=max_message_mb, max_recipients=max_recipients
         )
+
+    def replaced(self) -> bool:
+        """A SQLite file replaced (or removed) since it was opened: this backend still
+        reads the old one, and writes to it fail ("readonly database")."""
+        return self._file is not None and file_identity(self._url) != self._file
 
     def close(self) -> None:
         self._engine.dispose()

@@ -119,6 +119,12 @@ class MailQueueApp(EventApp):
         self.action_show_pane(pane_id)
 
     def action_refresh_now(self) -> None:
+        if self.backend is not None and self.backend.replaced():
+            # The SQLite file was swapped: the old connection reads (and fails to write)
+            # the file that was there. Open the new one, as at start.
+            stale, self.backend = self.backend, None
+            stale.close()
+            self.notify("The database file was replaced: reconnecting to it.", title="Refresh")
         if self.backend is None:
             if not self.connecting:
                 self._begin_connect()
@@ -148,6 +154,12 @@ class MailQueueApp(EventApp):
         if not isinstance(self.screen, MessagesScreen):
             history = list(self.shown_messages)
             self.push_screen(MessagesScreen(history, self.header_state, self.tz, self.palette))
+
+    def action_journal(self) -> None:
+        from console.tui.screens.journal_screen import JournalScreen
+
+        if not isinstance(self.screen, JournalScreen):
+            self.push_screen(JournalScreen())
 
     def action_help(self) -> None:
         from console.tui.screens.help_screen import HelpScreen

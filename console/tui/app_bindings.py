@@ -32,6 +32,14 @@ APP_BINDINGS: list[BindingType] = [
         id="messages",
         tooltip="Every message shown this session, whole (toasts go, and long ones are cut)",
     ),
+    Binding(
+        "J",
+        "journal",
+        "Journal",
+        show=False,
+        id="journal",
+        tooltip="The console's journal for this database: every action, by whom, newest first",
+    ),
     # Shown by KeyFooter at the footer's right end, on every screen.
     Binding("question_mark", "help", "Help", show=False, id="help", tooltip="This help"),
     Binding(

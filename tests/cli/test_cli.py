@@ -246,5 +246,7 @@ def test_grep_finds_the_mails_of_a_document_and_still_matches_text(tmp_path: Pat
     )
     assert len(json.loads(everything.stdout)) == on_model
     # a dotted word that is no model is still text: an address domain
-    domain = run_cli("--db", url, "mails", "--json", "--limit", "1000", "--grep", "acme-shop.example")
+    domain = run_cli(
+        "--db", url, "mails", "--json", "--limit", "1000", "--grep", "acme-shop.example"
+    )
     assert json.loads(domain.stdout)

@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 from typing import ClassVar, Protocol, cast
 
 from rich.text import Text
+from textual import on
 from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
 
 from console.domain.models import CronRow
 from console.domain.timefmt import human_age, short_local
@@ -82,6 +84,19 @@ class CronsPane(RecordTablePane):
         if action in ("trigger", "set_interval"):
             return self.host.can_write()
         return True
+
+    @on(DataTable.RowSelected)
+    def _on_row_selected(self, event: DataTable.RowSelected) -> None:
+        """enter: the cron whole (what it does, every date, failures, triggers)."""
+        event.stop()
+        cron = self.cursor_cron()
+        if cron is None:
+            return
+        from console.tui.screens.cron_screen import CronScreen
+
+        host = self.host
+        version = host.info.odoo_version if host.info else 17
+        self.app.push_screen(CronScreen(cron, host.header_state, host.tz, version))
 
     def action_trigger(self) -> None:
         cron = self.cursor_cron()

@@ -99,7 +99,7 @@ class MailListPane(MailWindow):
             "toggle_all_states",
             "All states",
             id="mail.all_states",
-            tooltip="This list's mails, or every state: sent and cancelled ones too",
+            tooltip="Every state, or back to this list's own: find a mail whatever became of it",
         ),
         Binding(
             "U",
