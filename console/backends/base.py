@@ -54,6 +54,9 @@ class MailQuery:
     text: free-text filter matched (case-insensitively) against addresses, subject,
         document name and failure reason; a number also matches the mail id.
     before_id / after_id: keyset bounds (exclusive); pages are always newest first.
+    by_failure: the Failed list's order, newest failure first: the key is (failure
+        second, id) (console.domain.mail_order), and ``before_at`` / ``after_at`` are
+        the failure seconds of the bound rows. Otherwise newest created (id) first.
     """
 
     states: tuple[str, ...] = ()
@@ -61,6 +64,9 @@ class MailQuery:
     before_id: int | None = None
     after_id: int | None = None
     limit: int = 200
+    by_failure: bool = False
+    before_at: datetime | None = None
+    after_at: datetime | None = None
 
 
 class MailWriter(Protocol):
@@ -213,7 +219,8 @@ class MailQueueBackend(Protocol):
 
     def mail_page(self, query: MailQuery) -> MailPage:
         """One page of mails, newest first, at most ``query.limit`` rows (keyset paging:
-        ``before_id``/``after_id``), with recipients and document names."""
+        ``before_id``/``after_id``, with ``before_at``/``after_at`` in failure order),
+        with recipients, document names and each mail's server (``MailRow.server``)."""
         ...
 
     def count_mails(self, query: MailQuery) -> int:

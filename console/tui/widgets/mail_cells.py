@@ -31,7 +31,8 @@ def mail_columns(kind: str) -> tuple[ColumnSpec, ...]:
         ColumnSpec("sel", SELECTED_GLYPH, 1),
         ColumnSpec("id", "ID", 7),
         ColumnSpec("state", "State", 6 if kind == "failed" else 8),
-        ColumnSpec("date", "When", 12),
+        # Failed: when it failed (the list's order), else the message's date
+        ColumnSpec("failed" if kind == "failed" else "date", "When", 12),
     )
     trailing = (ColumnSpec("from", "From", 28), ColumnSpec("document", "Document", 34))
     if kind == "failed":
@@ -73,6 +74,7 @@ def mail_cells(
         "id": Text(str(row.id), justify="right", end=""),
         "state": palette.word(state_word(row.state), STATE_TONES.get(row.state, "")),
         "date": cell(short_local(row.date, tz), widths.get("date")),
+        "failed": cell(short_local(row.failed_at or row.date, tz), widths.get("failed")),
         "scheduled": cell(short_local(row.scheduled_date, tz), widths.get("scheduled")),
         "from": cell(row.email_from, widths.get("from")),
         "to": cell(recipients_text(row), widths.get("to")),
