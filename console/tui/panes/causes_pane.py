@@ -190,7 +190,8 @@ def cause_text(group: CauseGroup, palette: Palette, tz: tzinfo) -> Table:
     seen.append(word, style=palette.style(class_tone))
     first = short_local(group.first_seen, tz)
     last = short_local(group.last_seen, tz)
-    seen.append(f" · {group.count} mails · failed first {first} · last {last}")
-    seen.append(f" · key {group.key}")
+    failed = first if first == last else f"{first} to {last}"
+    mails = f"{group.count} mail{'s' if group.count != 1 else ''}"
+    seen.append(f" · {mails} · failed {failed} · key {group.key}")
     grid.add_row("", seen)
     return grid

@@ -196,7 +196,7 @@ class CauseMailsScreen(Screen[None]):
             parts.append("no failed mail has this cause any more")
         else:
             count = len(self.ids)
-            parts.append(f"{count} failed mail{'s' if count != 1 else ''} with this cause")
+            parts.append(f"{count} failed mail{'s' if count != 1 else ''}")
             if len(self.rows) < count:
                 parts.append(f"showing the {len(self.rows)} created last")
             parts.append("newest failure first · enter: detail · esc: back")
