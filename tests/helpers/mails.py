@@ -167,9 +167,7 @@ def add_failed_mail(path: Path, template_id: int) -> int:
             ).fetchone()[0]
         )
         new_message = _copy_row(db, "mail_message", message_id, message_id="<new@test>")
-        return _copy_row(
-            db, "mail_mail", template_id, mail_message_id=new_message, write_date=now
-        )
+        return _copy_row(db, "mail_mail", template_id, mail_message_id=new_message, write_date=now)
 
 
 def mail_row(db: Db, mail_id: int) -> Any:
