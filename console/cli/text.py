@@ -155,7 +155,7 @@ def envelopes_text(page: EnvelopePage, tz: tzinfo) -> str:
     for envelope in page.rows:
         document = envelope.record_name or f"{envelope.model} #{envelope.res_id}"
         lines.append(
-            f"#{envelope.message_id}  {short_local(envelope.date, tz)}  "
+            f"#{envelope.message_id}  {short_local(envelope.when, tz)}  "
             f"{one_line(document, 40)}  by {one_line(envelope.author_name or '?', 30)}"
         )
         for r in envelope.recipients:

@@ -63,6 +63,7 @@ def envelope_json(envelope: Envelope) -> dict[str, Any]:
     return {
         "message_id": envelope.message_id,
         "date": iso_utc(envelope.date),
+        "failed_at": iso_utc(envelope.failed_at),
         "model": envelope.model,
         "res_id": envelope.res_id,
         "record_name": envelope.record_name,
@@ -82,6 +83,7 @@ def envelope_json(envelope: Envelope) -> dict[str, Any]:
                 "failure_reason": r.failure_reason,
                 "mail_id": r.mail_id,
                 "mail_state": r.mail_state,
+                "mail_failed_at": iso_utc(r.mail_failed_at),
             }
             for r in envelope.recipients
         ],

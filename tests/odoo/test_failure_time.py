@@ -139,3 +139,41 @@ def test_the_failed_list_pages_newest_failure_first(make_db: MakeDb, kind: str) 
 
     by_id = backend.mail_page(MailQuery(states=("exception",), limit=100))
     assert [r.id for r in by_id.rows] == sorted(ids, reverse=True)  # other lists: by id
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "pg"])
+def test_a_red_envelope_shows_when_its_mail_failed_else_the_message_date(
+    make_db: MakeDb, kind: str
+) -> None:
+    """mail_notification keeps no date: the failed mail row's is the best Odoo has; once
+    the row is gone (auto_delete), only the message's date is left."""
+    db = make_db(kind, 17)
+    only_our_failures(db)
+    db.sql("UPDATE mail_notification SET notification_status = 'canceled'")
+    kept = add_mail(db, partners=(("Ann", "ann@example.com"),), state="exception")
+    gone = add_mail(db, partners=(("Bob", "bob@example.com"),), state="exception")
+    for mail in (kept, gone):
+        db.sql(
+            "UPDATE mail_mail SET create_date = :c, write_date = :f WHERE id = :id",
+            c=CREATED, f=FAILED, id=mail.id,
+        )  # fmt: skip
+        db.sql("UPDATE mail_message SET date = :c WHERE id = :m", c=CREATED, m=mail.message)
+        db.sql(
+            "UPDATE mail_notification SET notification_status = 'exception', "
+            "failure_type = 'mail_smtp' WHERE mail_message_id = :m",
+            m=mail.message,
+        )
+    db.sql("DELETE FROM mail_mail_res_partner_rel WHERE mail_mail_id = :id", id=gone.id)
+    db.sql("UPDATE mail_notification SET mail_mail_id = NULL WHERE mail_mail_id = :id", id=gone.id)
+    db.sql("DELETE FROM mail_mail WHERE id = :id", id=gone.id)
+    day = TODAY.isoformat()
+
+    found = run_cli("envelopes", "--json", "--db", db.url)
+    assert found.returncode == 0, found.stderr
+    by_message = {e["message_id"]: e for e in json.loads(found.stdout)}
+    assert by_message[kept.message]["failed_at"] == f"{day}T18:59:07Z"
+    assert by_message[kept.message]["recipients"][0]["mail_failed_at"] == f"{day}T18:59:07Z"
+    assert by_message[gone.message]["failed_at"] is None
+    assert by_message[gone.message]["date"] == f"{day}T18:31:00Z"
+    text = run_cli("envelopes", "--tz", "UTC", "--db", db.url).stdout
+    assert f"#{kept.message}  18:59 today" in text and f"#{gone.message}  18:31 today" in text
