@@ -57,11 +57,8 @@ class ApiBackend:
         self._read_only = read_only
         self._info: DatabaseInfo | None = None
         self._secrets = MaskCache(self._own_credentials)
-        self._servers = ServerNamer(
-            api.version.major,
-            lambda: (self._naming_settings(), None),
-            "odoo.conf is not readable over the API",
-        )
+        # odoo.conf is out of reach over the API: its SMTP host is not named
+        self._servers = ServerNamer(api.version.major, lambda: (self._naming_settings(), None))
 
     def _naming_settings(self) -> DbSettings:
         """The settings each mail's server is named from, as the queue's cron user sees

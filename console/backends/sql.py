@@ -236,7 +236,7 @@ class SqlBackend(RecordReads):
                 except UsageError:  # a value Odoo itself refuses: its settings are moot
                     return settings, None
 
-            self._servers = ServerNamer(self.version.major, read, "odoo.conf not read: give -c")
+            self._servers = ServerNamer(self.version.major, read)
         return self._servers
 
     def mail_ids(self, query: MailQuery, cap: int) -> list[int]:

@@ -37,12 +37,10 @@ class ServerNamer:
         self,
         version: int,
         read: Callable[[], Settings],
-        conf_unknown: str,
         ttl: float = SETTINGS_TTL_S,
     ) -> None:
         self._version = version
         self._read = read
-        self._conf_unknown = conf_unknown  # why odoo.conf's SMTP settings are not known
         self._ttl = ttl
         self._lock = threading.Lock()
         self._context: SendContext | None = None
@@ -74,9 +72,10 @@ class ServerNamer:
         route = context.route(plan)
         if route.server is not None:
             return ServerUse(route.server.id, route.server.name, route.why)
+        if not conf_known:  # no -c, or over the API: its host is not known, nor guessed
+            return ServerUse(None, None, route.why)
         endpoint = route.endpoint
-        where = f"{endpoint.host}:{endpoint.port}" if conf_known else self._conf_unknown
-        return ServerUse(None, None, f"{route.why} ({where})")
+        return ServerUse(None, None, f"{route.why} ({endpoint.host}:{endpoint.port})")
 
     def rows(self, rows: Iterable[Row]) -> list[Row]:
         """The rows with their ``server`` named (each distinct input resolved once)."""
