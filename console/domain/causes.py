@@ -1,8 +1,10 @@
 """Failed mails grouped by cause: what the groups are and how texts merge into causes.
 
 The database groups the failed mails by what classification reads (failure type, a
-prefix of the reason, the server); each distinct text is classified once (the pure
-classifier) and the groups are merged by ``Classification.signature``. A queue of
+prefix of the reason) and by what decides their server (the message's server, From and
+alias domain: the backend names the server, console.odoo.server_use); each distinct text
+is classified once (the pure classifier) and the groups are merged by
+``Classification.signature``, each cause counting its mails per server. A queue of
 100,000 failures repeats a few thousand texts at most, so only those are classified.
 ``group_rows`` (row by row, for the support bundle's samples) gives the same causes from
 the rows themselves.

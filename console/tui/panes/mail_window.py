@@ -184,12 +184,6 @@ class MailWindow(Pane):
             after_at=after[0] if after is not None and self.by_failure else None,
         )
 
-    @staticmethod
-    def _before_of(query: MailQuery) -> ListKey | None:
-        if query.before_id is None:
-            return None
-        return key_of(query.before_at, query.before_id, query.by_failure)
-
     def refresh_job(self) -> RefreshJob:
         """Re-read the top of the window down to a page past the cursor (one query)."""
         if not self.ids:
@@ -213,7 +207,12 @@ class MailWindow(Pane):
             return  # the filter changed meanwhile; a new refresh is on its way
         self.error = None
         fresh = payload.rows
-        high = self._before_of(context.query)
+        asked = context.query
+        high = (
+            None
+            if asked.before_id is None
+            else key_of(asked.before_at, asked.before_id, asked.by_failure)
+        )
         # Everything in [low, high) is now known exactly: what is not in `fresh` left the list.
         low = list_key(fresh[-1], self.by_failure) if (fresh and payload.has_more) else None
         fresh_ids = {row.id for row in fresh}
