@@ -42,6 +42,7 @@ result = {'key': key, 'mails': {
     'from_b': mail('From b', 'bea@b.example'),
     'set': mail('Server set', 'cid@a.example', mail_server_id=b),
     'none': mail('No filter matches', 'dan@c.example'),
+    **{'more%d' % i: mail('More %d' % i, 'eve@a.example') for i in range(4)},
 }}
 """
 # Odoo's own choice of server per mail (what its send does next), then its send.
@@ -82,7 +83,7 @@ def test_odoo_writes_the_failure_in_write_date_seconds_after_creation(
         "WHERE id = ANY(:ids) ORDER BY id",
         ids=ids,
     )
-    assert [r[1] for r in found] == ["exception"] * 4, found
+    assert [r[1] for r in found] == ["exception"] * len(ids), found
     for _, _, created, written, reason in found:
         assert written - created >= timedelta(seconds=GAP_S - 0.2), (created, written)
         assert reason  # Odoo's own words for the refused connection
@@ -105,17 +106,90 @@ def test_odoo_writes_the_failure_in_write_date_seconds_after_creation(
     assert {s["name"] for c in ours_causes for s in c["by_server"]} == {"relay-a", "relay-b"}
 
 
-def test_over_the_api_the_failed_list_and_causes_are_the_sqls(
+@pytest.fixture(scope="module")
+def served(
     odoo: OdooInstance, failed: tuple[str, dict[str, Any], dict[int, int | None]]
+) -> Iterator[str]:
+    port = free_port()
+    with odoo.serve(failed[0], http_port=port):
+        yield f"http://127.0.0.1:{port}"
+
+
+def test_over_the_api_the_failed_list_and_causes_are_the_sqls(
+    odoo: OdooInstance, failed: tuple[str, dict[str, Any], dict[int, int | None]], served: str
 ) -> None:
     db, made, _ = failed
-    port = free_port()
-    with odoo.serve(db, http_port=port):
-        for command in (("mails", "--state", "failed", "--json"), ("causes", "--json")):
-            api = run_cli(
-                *command, "--url", f"http://127.0.0.1:{port}", "--odoo-db", db,
-                "--login", "admin", env={"ODOO_MAILQ_API_KEY": made["key"]},
-            )  # fmt: skip
-            assert api.returncode == 0, api.stderr
-            sql = run_cli(*command, "--db", odoo.url(db))
-            assert json.loads(api.stdout) == json.loads(sql.stdout), command
+    for command in (("mails", "--state", "failed", "--json"), ("causes", "--json")):
+        api = run_cli(
+            *command, "--url", served, "--odoo-db", db, "--login", "admin",
+            env={"ODOO_MAILQ_API_KEY": made["key"]},
+        )  # fmt: skip
+        assert api.returncode == 0, api.stderr
+        sql = run_cli(*command, "--db", odoo.url(db))
+        assert json.loads(api.stdout) == json.loads(sql.stdout), command
+
+
+def test_the_api_pages_in_failure_order_as_sql_does(
+    odoo: OdooInstance, failed: tuple[str, dict[str, Any], dict[int, int | None]], served: str
+) -> None:
+    """Odoo orders write_date to the microsecond but answers it to the second: with
+    failures in one second whose microseconds run against their ids, pages of 1 to 3,
+    down and back up, over the API are the SQL backend's (console.backends.api_failed_order).
+    The times are set in SQL afterwards, the order of the failures being the point."""
+    from console.backends.api import open_api_backend
+    from console.backends.sql import open_backend
+    from console.config.connection import ConnectionSettings
+
+    db, made, chosen = failed
+    ids = sorted(chosen)
+    assert len(ids) == 8
+    base = datetime(2026, 1, 5, 10, 0, 0)
+    offsets = [2.9, 1.1, 2.1, 2.5, 1.9, 0.5, 2.2, 1.3]  # seconds after `base`, by id
+    for mail_id, offset in zip(ids, offsets, strict=True):
+        rows(
+            odoo.url(db), "UPDATE mail_mail SET write_date = :at WHERE id = :id",
+            at=base + timedelta(seconds=offset), id=mail_id,
+        )  # fmt: skip
+    expected = [
+        i for _, i in sorted(((int(o), i) for o, i in zip(offsets, ids, strict=True)), reverse=True)
+    ]
+    assert expected[:4] == [ids[6], ids[3], ids[2], ids[0]]  # one second, by id not by time
+    api = open_api_backend(served, db, "admin", made["key"], read_only=True)
+    sql = open_backend(ConnectionSettings(db_url=odoo.url(db), read_only=True))
+    try:
+        for size in (1, 2, 3):
+            pages = {name: _down(backend, size) for name, backend in (("api", api), ("sql", sql))}
+            assert [r.id for r in pages["api"] if r.id in chosen] == expected, size
+            assert pages["api"] == pages["sql"], size
+            bottom = pages["sql"][-1]
+            assert _up(api, size, bottom) == _up(sql, size, bottom) == pages["sql"][:-1], size
+    finally:
+        api.close()
+        sql.close()
+
+
+def _query(size: int, **bounds: Any) -> Any:
+    from console.backends.base import MailQuery
+
+    return MailQuery(states=("exception",), limit=size, by_failure=True, **bounds)
+
+
+def _down(backend: Any, size: int) -> list[Any]:
+    page = backend.mail_page(_query(size))
+    found = list(page.rows)
+    while page.has_more:
+        last = found[-1]
+        page = backend.mail_page(_query(size, before_id=last.id, before_at=last.failed_at))
+        found += page.rows
+    return found
+
+
+def _up(backend: Any, size: int, bottom: Any) -> list[Any]:
+    found: list[Any] = []
+    first = bottom
+    while True:
+        page = backend.mail_page(_query(size, after_id=first.id, after_at=first.failed_at))
+        found = list(page.rows) + found
+        if not page.has_more or not page.rows:
+            return found
+        first = page.rows[0]
