@@ -56,6 +56,8 @@ class MailQuery:
     text: free-text filter matched (case-insensitively) against addresses, subject,
         document name and failure reason; a number also matches the mail id.
     before_id / after_id: keyset bounds (exclusive); pages are always newest first.
+    by_failure: newest failure first, on the key (failure second, id) of
+        console.domain.mail_order; ``before_at``/``after_at``: the bounds' seconds.
     """
 
     states: tuple[str, ...] = ()
@@ -63,6 +65,9 @@ class MailQuery:
     before_id: int | None = None
     after_id: int | None = None
     limit: int = 200
+    by_failure: bool = False
+    before_at: datetime | None = None
+    after_at: datetime | None = None
 
 
 class MailWriter(Protocol):
@@ -214,8 +219,8 @@ class MailQueueBackend(Protocol):
         ...
 
     def mail_page(self, query: MailQuery) -> MailPage:
-        """One page of mails, newest first, at most ``query.limit`` rows (keyset paging:
-        ``before_id``/``after_id``), with recipients and document names."""
+        """One page of mails, newest first, at most ``query.limit`` rows (keyset paging,
+        see MailQuery), with recipients, document names and servers (``MailRow.server``)."""
         ...
 
     def count_mails(self, query: MailQuery) -> int:
@@ -242,8 +247,8 @@ class MailQueueBackend(Protocol):
         ...
 
     def failure_groups(self, *, with_ids: bool = False) -> list[TextGroup]:
-        """The failed mails grouped by failure type, reason prefix and server, newest
-        group first, reasons masked (console.domain.causes merges them into causes)."""
+        """The failed mails grouped by failure type, reason prefix and server (named),
+        newest group first, reasons masked (console.domain.causes merges them)."""
         ...
 
     def failed_mails(self, page_size: int = 2000) -> Iterator[FailedRow]:

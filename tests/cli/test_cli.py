@@ -30,6 +30,8 @@ MAIL_KEYS = {
     "model",
     "res_id",
     "mailing_id",
+    "failed_at",
+    "server",
 }
 
 
@@ -49,8 +51,12 @@ def test_status_and_failed_mails_json(
     rows = json.loads(mails.stdout)
     assert len(rows) == payload["counts"]["exception"] >= 40
     assert all(set(row) >= MAIL_KEYS and row["state"] == "exception" for row in rows)
-    assert [r["id"] for r in rows] == sorted((r["id"] for r in rows), reverse=True)
+    # newest failure first, the id breaking ties: the whole list over pages of 1000
+    keys = [(r["failed_at"], r["id"]) for r in rows]
+    assert keys == sorted(keys, reverse=True) and all(r["failed_at"] for r in rows)
+    assert keys != sorted(keys, key=lambda k: k[1], reverse=True)  # not the id order
     assert all(r["date"] is None or r["date"].endswith("Z") for r in rows)
+    assert all(r["server"]["name"] and r["server"]["why"] for r in rows)
 
 
 def test_text_commands_on_sqlite(odoo_databases: OdooDatabases) -> None:

@@ -90,7 +90,12 @@ def pg_rows(cluster: PgCluster, query: str, *params: object) -> list[tuple[objec
 
 
 def failed_ids(cluster: PgCluster) -> list[int]:
-    rows = pg_rows(cluster, "SELECT id FROM mail_mail WHERE state = 'exception' ORDER BY id DESC")
+    """The failed mails as the Failed list orders them: newest failure second, then id."""
+    rows = pg_rows(
+        cluster,
+        "SELECT id FROM mail_mail WHERE state = 'exception' "
+        "ORDER BY date_trunc('second', write_date) DESC, id DESC",
+    )
     return [int(str(r[0])) for r in rows]
 
 

@@ -131,7 +131,9 @@ async def test_enter_drills_into_exactly_the_mails_of_the_cause(
         assert screen.group.signature == group.signature
         table = screen.query_one("#cause-mails-table", MailTable)
         rows = [int(str(r.key.value)) for r in table.ordered_rows]
-        assert rows == expected
+        # newest failure first, as the Failed list
+        assert rows == [i for i in state_ids(sample_path, "exception") if i in set(expected)]
+        expected = rows
         await pilot.press("j", "enter")  # the usual detail, on the second mail
         await settle(pilot, app)
         assert isinstance(app.screen, DetailScreen)

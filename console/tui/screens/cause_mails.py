@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Static
 
 from console.backends.base import MailQuery, MailQueueBackend
 from console.domain.errors import ConsoleError
+from console.domain.mail_order import list_key
 from console.domain.models import MailRow
 from console.domain.timefmt import short_local
 from console.tui.messages import CauseMailsLoaded
@@ -34,7 +35,8 @@ MAX_ROWS = 1000
 SCAN_PAGE = 500
 COLUMNS = (
     ColumnSpec("id", "ID", 7),
-    ColumnSpec("date", "When", 12),
+    ColumnSpec("failed", "When", 12),  # when it failed
+    ColumnSpec("server", "Server", 14),
     ColumnSpec("to", "To", 24),
     ColumnSpec("subject", "Subject", 28),
     ColumnSpec("reason", "Reason", 60),
@@ -42,7 +44,8 @@ COLUMNS = (
 
 
 def rows_for_ids(backend: MailQueueBackend, ids: list[int]) -> list[MailRow]:
-    """The failed mails among `ids` (newest first), read in keyset pages over their range."""
+    """The failed mails among `ids`, newest failure first, read in keyset pages (by id)
+    over their range."""
     wanted = set(ids)
     if not wanted:
         return []
@@ -57,7 +60,8 @@ def rows_for_ids(backend: MailQueueBackend, ids: list[int]) -> list[MailRow]:
         if not page.has_more or not page.rows or page.rows[-1].id <= lowest:
             break
         before = page.rows[-1].id
-    return [found[i] for i in ids if i in found]
+    rows = [found[i] for i in ids if i in found]
+    return sorted(rows, key=lambda row: list_key(row, by_failure=True), reverse=True)
 
 
 class CauseMailsScreen(Screen[None]):
@@ -163,7 +167,8 @@ class CauseMailsScreen(Screen[None]):
             for row in self.rows:
                 table.add_row(
                     Text(str(row.id), justify="right", end=""),
-                    cell(short_local(row.date, tz), 12),
+                    cell(short_local(row.failed_at or row.date, tz), 12),
+                    cell(row.server.label if row.server is not None else "", 14),
                     cell(recipients_text(row), 24),
                     cell(row.subject or "(no subject)", 28),
                     cell(failure_headline(row.failure_reason), 60),
@@ -197,10 +202,10 @@ class CauseMailsScreen(Screen[None]):
             parts.append("no failed mail has this cause any more")
         else:
             count = len(self.ids)
-            parts.append(f"{count} failed mail{'s' if count != 1 else ''} with this cause")
+            parts.append(f"{count} failed mail{'s' if count != 1 else ''}")
             if len(self.rows) < count:
-                parts.append(f"showing the newest {len(self.rows)}")
-            parts.append("newest first · enter: detail · esc: back")
+                parts.append(f"showing the {len(self.rows)} created last")
+            parts.append("newest failure first · enter: detail · esc: back")
         status = self.query_one("#cause-mails-status", Static)
         status.update(Text(" · ".join(parts), no_wrap=True, overflow="ellipsis"))
         status.set_class(bool(self.error), "-error")

@@ -16,7 +16,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from console.domain.models import MailDetail
+from console.domain.models import MailDetail, ServerUse
 from console.domain.sanitize import printable_block
 from console.domain.states import failure_type_label, mail_state_label, notification_status_label
 from console.domain.text import html_to_text
@@ -233,17 +233,25 @@ def _address_fields(fields: Table, detail: MailDetail, tz: tzinfo) -> None:
     _field(fields, "Subject", mail.subject)
     _field(fields, "Message-Id", detail.message_id)
     _field(fields, "References", detail.references)
-    _field(fields, "Date", f"{full_local(mail.date, tz)} ({zone})" if mail.date else None)
-    _field(
-        fields,
-        "Scheduled",
-        f"{full_local(mail.scheduled_date, tz)} ({zone})" if mail.scheduled_date else None,
-    )
-    _field(fields, "Server", detail.server_name or "(none set: Odoo picks one when sending)")
+    for label, moment in (
+        ("Date", mail.date),
+        ("Scheduled", mail.scheduled_date),
+        ("Created", detail.create_date),  # the mail row; its failure came later
+        ("Failed", mail.failed_at),
+    ):
+        _field(fields, label, f"{full_local(moment, tz)} ({zone})" if moment else None)
+    _field(fields, "Server", server_text(mail.server, detail.server_name))
     _field(fields, "Document", document_text(mail.model, mail.res_id, mail.record_name))
     if mail.mailing_id or detail.campaign_subject:
         campaign = f"{detail.campaign_subject or ''} (mailing {mail.mailing_id})".strip()
         _field(fields, "Campaign", campaign)
+
+
+def server_text(server: ServerUse | None, set_on_mail: str | None) -> str:
+    """The server and why that one ("Brevo relay (chosen by from_filter match on ...)")."""
+    if server is None:
+        return set_on_mail or "unknown"
+    return f"{server.label} ({server.why})"
 
 
 def _state_fields(fields: Table, detail: MailDetail, palette: Palette) -> str | None:

@@ -35,7 +35,7 @@ def mail_columns(kind: str) -> tuple[ColumnSpec, ...]:
         return (
             ColumnSpec("sel", SELECTED_GLYPH, 1),
             ColumnSpec("id", "ID", 7),
-            ColumnSpec("date", "Failed", 12),
+            ColumnSpec("failed", "Failed", 12),  # when it failed: the list's order
             ColumnSpec("reason", "Cause", 22),
             ColumnSpec("to", "To", 18),
             ColumnSpec("subject", "Subject", 13),
@@ -75,6 +75,7 @@ def mail_cells(
         "id": Text(str(row.id), justify="right", end=""),
         "state": _state_cell(row, palette),
         "date": cell(short_local(row.date, tz), widths.get("date")),
+        "failed": cell(short_local(row.failed_at or row.date, tz), widths.get("failed")),
         "scheduled": cell(short_local(row.scheduled_date, tz), widths.get("scheduled")),
         "from": cell(row.email_from, widths.get("from")),
         "to": cell(recipients_text(row), widths.get("to")),
