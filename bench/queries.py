@@ -111,15 +111,33 @@ class QueryBench:
 
     def run(self) -> QueryResults:
         from console.odoo import mail_queries as mail_sql
+        from console.odoo.failed_order import failed_page_select
 
         backend, conn, schema = self.backend, self.conn, self.backend.schema
-        failed_page = MailQuery(states=("exception",), limit=PAGE_LIMIT)
+        failed_page = MailQuery(states=("exception",), limit=PAGE_LIMIT, by_failure=True)
         self.compare(
-            "page: first 200 failed mails",
+            "page: first 200 failed mails, newest failure first",
             lambda: backend.mail_page(failed_page),
-            lambda: raw_sql.page(conn, ("exception",), PAGE_LIMIT),
+            lambda: raw_sql.failed_page(conn, PAGE_LIMIT),
             lambda: self.explain_console(
-                mail_sql.mail_page_query(schema, ("exception",), "", None, None, PAGE_LIMIT)
+                failed_page_select(
+                    schema, ("exception",), "", before=None, after=None,
+                    fetch=PAGE_LIMIT + 1, postgres=True,
+                )
+            ),
+            baseline_explain=lambda: raw_sql.explain(
+                conn, raw_sql.FAILED_PAGE, {"limit": PAGE_LIMIT + 1}
+            ),
+            note="Odoo has no index on state nor write_date: both sides read every failed "
+            "mail and keep the newest (top-N sort)",
+        )  # fmt: skip
+        outgoing_page = MailQuery(states=("outgoing",), limit=PAGE_LIMIT)
+        self.compare(
+            "page: first 200 outgoing mails",
+            lambda: backend.mail_page(outgoing_page),
+            lambda: raw_sql.page(conn, ("outgoing",), PAGE_LIMIT),
+            lambda: self.explain_console(
+                mail_sql.mail_page_query(schema, ("outgoing",), "", None, None, PAGE_LIMIT)
             ),
         )
         self.compare(

@@ -20,6 +20,16 @@ WHERE m.state = ANY(%(states)s)
 ORDER BY m.id DESC LIMIT %(limit)s
 """
 
+# The Failed list as the TUI reads it, newest failure first: what a DBA would type.
+FAILED_PAGE = """
+SELECT m.id, m.state, msg.date, m.scheduled_date, msg.email_from, m.email_to, msg.subject,
+       msg.model, msg.res_id, msg.record_name, m.failure_type,
+       substr(m.failure_reason, 1, 4000) AS failure_reason, m.mailing_id, m.write_date
+FROM mail_mail m JOIN mail_message msg ON msg.id = m.mail_message_id
+WHERE m.state = 'exception'
+ORDER BY m.write_date DESC, m.id DESC LIMIT %(limit)s
+"""
+
 RECIPIENTS = """
 SELECT r.mail_mail_id, p.id, p.name, p.email
 FROM mail_mail_res_partner_rel r JOIN res_partner p ON p.id = r.res_partner_id
@@ -86,6 +96,14 @@ def like_pattern(word: str) -> str:
 
 def page(conn: psycopg.Connection[Any], states: tuple[str, ...], limit: int) -> int:
     rows = conn.execute(PAGE, {"states": list(states), "limit": limit + 1}).fetchall()
+    ids = [int(r[0]) for r in rows[:limit]]
+    conn.execute(RECIPIENTS, {"ids": ids}).fetchall()
+    conn.rollback()
+    return len(rows)
+
+
+def failed_page(conn: psycopg.Connection[Any], limit: int) -> int:
+    rows = conn.execute(FAILED_PAGE, {"limit": limit + 1}).fetchall()
     ids = [int(r[0]) for r in rows[:limit]]
     conn.execute(RECIPIENTS, {"ids": ids}).fetchall()
     conn.rollback()

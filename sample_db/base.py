@@ -15,6 +15,7 @@ from sample_db.vocab import (
     DOMAIN,
     LEAD_NAMES,
     TASK_NAMES,
+    WEBMAIL,
 )
 from sample_db.world import Document, Person, World
 
@@ -144,7 +145,7 @@ def _partners_and_users(
         (4, "Public user", None, 3, "public_partner"),
         (5, "Claire Dubois", f"claire.dubois@{DOMAIN}", 4, None),
         (6, "Thomas Martin", f"thomas.martin@{DOMAIN}", 5, None),
-        (7, "Sophie Laurent", "sophie.laurent.pro@gmail.com", 6, None),  # not on the relay's domain
+        (7, "Sophie Laurent", f"sophie.laurent.pro@{WEBMAIL}", 6, None),  # not the relay's domain
     ]
     people: dict[str, list[Person]] = {"customers": []}
     keys = {2: "odoobot", 3: "admin", 5: "claire", 6: "thomas", 7: "sophie"}
@@ -195,7 +196,7 @@ def _partners_and_users(
         (3, "public", 4, False, True, "email", None, "public_user"),
         (4, f"claire.dubois@{DOMAIN}", 5, True, False, "email", _hash(rng), None),
         (5, f"thomas.martin@{DOMAIN}", 6, True, False, "email", _hash(rng), None),
-        (6, "sophie.laurent.pro@gmail.com", 7, True, False, "email", _hash(rng), None),
+        (6, f"sophie.laurent.pro@{WEBMAIL}", 7, True, False, "email", _hash(rng), None),
     ]
     for uid, login, pid, active, share, ntype, password, xml in users:
         sink.add(

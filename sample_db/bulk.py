@@ -22,7 +22,7 @@ from sample_db.campaign_mails import campaign_mail
 from sample_db.campaigns import MailingDef, add_mailing, make_contacts, subscribe
 from sample_db.mails import MailSpec, NotifOverride, TraceSpec, default_auto_delete
 from sample_db.sinks import RowSink
-from sample_db.vocab import COMPANY, DOC_TYPES, INTERNAL_BODIES, LEAD_NAMES, TASK_NAMES
+from sample_db.vocab import COMPANY, DOC_TYPES, DOMAIN, INTERNAL_BODIES, LEAD_NAMES, TASK_NAMES
 from sample_db.world import Contact, Document, Person, World
 
 CAMPAIGN_SHARE = 0.30
@@ -263,7 +263,7 @@ class BulkMails:
             model=doc.model,
             res_id=doc.res_id,
             record_name=doc.name,
-            email_to="sales@acme-shop.fr",
+            email_to=f"sales@{DOMAIN}",
             fetchmail_server_id=1,
         )
 

@@ -18,7 +18,7 @@ from typing import Any
 from sample_db import failures as F
 from sample_db.campaigns import NEWSLETTER_FROM
 from sample_db.mails import MailSpec, TraceSpec
-from sample_db.vocab import BASE_URL, CAMPAIGN_BODY
+from sample_db.vocab import BASE_URL, CAMPAIGN_BODY, DEAD_MAILBOXES
 from sample_db.world import Contact, World
 
 
@@ -106,7 +106,7 @@ def november_newsletter(world: World, rng: random.Random) -> Iterator[MailSpec]:
     opted_out = world.opted_out[1]
     start = a - timedelta(hours=26, minutes=-5)
     cron_run = a - timedelta(hours=25)
-    dead = {22, 95} | {i for i, c in enumerate(members) if c.email == "paul.bernard@wanadoo.fr"}
+    dead = {22, 95} | {i for i, c in enumerate(members) if c.email == DEAD_MAILBOXES[0]}
     for i, contact in enumerate(members):
         at = start + timedelta(seconds=2 * i)
         sent = cron_run + timedelta(seconds=3 * i)

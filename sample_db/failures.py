@@ -1,5 +1,8 @@
 """Failures from the catalogue, stored exactly as Odoo's code stores them (docs/odoo-queue.md).
 
+The providers' wording is kept, but every host, address and IP in it is a reserved name
+(``.example``, TEST-NET-3): the real texts, real hosts included, are in tests/data.
+
 Three shapes reach ``mail_mail.failure_reason``:
 
 * ``connect``: ``ir.mail_server.connect()`` raised (login refused, TLS mismatch, nothing
@@ -20,7 +23,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 
-from sample_db.vocab import NOTIFICATIONS
+from sample_db.vocab import BOUNCE, DOMAIN, NOTIFICATIONS
 
 PLACEHOLDER = (
     "Error without exception. Probably due to sending an email without computed recipients."
@@ -72,15 +75,6 @@ def recipients_failure(missing: bool) -> Failure:
 DISCONNECTED_RAW = Failure("placeholder", "raw", PLACEHOLDER, "unknown", CONCURRENT)
 
 BREVO_AUTH = _connect("auth", smtplib.SMTPAuthenticationError(535, b"5.7.8 Authentication failed"))
-GMAIL_AUTH = _connect(
-    "auth",
-    smtplib.SMTPAuthenticationError(
-        535,
-        b"5.7.8 Username and Password not accepted. For more information, go to\n"
-        b"5.7.8  https://support.google.com/mail/?p=BadCredentials "
-        b"a640c23a62f3a-a9a5d3f0c1fsm1297405366b.87 - gsmtp",
-    ),
-)
 SSL_MISMATCH = _connect(
     "ssl", ssl.SSLError(1, "[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)")
 )
@@ -94,7 +88,7 @@ SEND_AS_DENIED = _wrapped(
     smtplib.SMTPDataError(
         550,
         b"5.7.60 SMTP; Client does not have permissions to send as this sender. "
-        b"[PR3P193MB0812.EURP193.PROD.OUTLOOK.COM 2026-11-26T09:12:44.512Z 08DD0E0A1B2C3D4E]",
+        b"[PR3P193MB0812.EURP193.PROD.OUTLOOK.EXAMPLE 2026-11-26T09:12:44.512Z 08DD0E0A1B2C3D4E]",
     ),
 )
 M365_NOT_AUTHENTICATED = _wrapped(
@@ -102,7 +96,7 @@ M365_NOT_AUTHENTICATED = _wrapped(
     smtplib.SMTPSenderRefused(
         530,
         b"5.7.57 Client not authenticated to send mail. "
-        b"[AM0PR02CA0123.eurprd02.prod.outlook.com 2026-11-25T14:02:11.000Z 08DD0F1A2B3C4D5E]",
+        b"[AM0PR02CA0123.eurprd02.prod.outlook.example 2026-11-25T14:02:11.000Z 08DD0F1A2B3C4D5E]",
         NOTIFICATIONS,
     ),
 )
@@ -127,9 +121,9 @@ SENDER_NOT_OWNED = _wrapped(
     "relay",
     smtplib.SMTPSenderRefused(
         553,
-        b"5.7.1 <bounce@acme-shop.fr>: Sender address rejected: "
-        b"not owned by user claire.dubois@acme-shop.fr",
-        "bounce@acme-shop.fr",
+        f"5.7.1 <{BOUNCE}>: Sender address rejected: "
+        f"not owned by user claire.dubois@{DOMAIN}".encode(),
+        BOUNCE,
     ),
 )
 
@@ -154,6 +148,6 @@ BOUNCE_UNAUTHENTICATED = (
     "550-5.7.26 This mail is unauthenticated, which poses a security risk to the sender "
     "and Gmail users, and has been blocked. The sender must authenticate with at least one "
     "of SPF or DKIM. For this message, DKIM checks did not pass and SPF check for "
-    "[acme-shop.fr] did not pass with ip: [185.107.232.21]."
+    f"[{DOMAIN}] did not pass with ip: [203.0.113.21]."
 )
 BOUNCE_MAILBOX_FULL = "552 5.2.2 The email account that you tried to reach is over quota."

@@ -1,9 +1,10 @@
 """Build an Odoo-shaped mail-queue database (PostgreSQL or SQLite) with an on-call scenario.
 
     python -m sample_db.generate [--url URL] [--odoo-version 16|17|18|19] [--mails N]
-                                 [--seed S] [--anchor ISO]
+                                 [--seed S] [--anchor ISO] [--log PATH]
 
-Without ``--url`` it rewrites the bundled ``sample_db/odoo17_sample.sqlite``. Every
+Without ``--url`` it rewrites the bundled ``sample_db/odoo17_sample.sqlite`` and the Odoo
+17 log of its mails next to it, ``odoo17_sample.log`` (``sample_db.odoo_log``). Every
 timestamp is relative to the anchor (naive UTC, default 2026-11-27T08:00:00); the same
 arguments always give the same rows. ``--mails N`` makes about N ``mail_mail`` rows: the
 hand-written scenario plus bulk history in realistic proportions.
@@ -31,11 +32,13 @@ from sample_db.field_catalog import build_field_catalog
 from sample_db.mails import MailFactory, MailSpec
 from sample_db.odoo_ddl import SUPPORTED_VERSIONS, add_constraints_and_indexes, create_tables
 from sample_db.odoo_ddl_blacklist import add_sample_blacklist
+from sample_db.odoo_log import OdooLog
 from sample_db.scenario import Scenario
 from sample_db.sinks import PostgresSink, RowSink, SqliteSink
 
 DEFAULT_ANCHOR = datetime(2026, 11, 27, 8, 0, 0)
 SAMPLE_PATH = Path(__file__).resolve().parent / "odoo17_sample.sqlite"
+SAMPLE_LOG = SAMPLE_PATH.with_suffix(".log")
 SAMPLE_MAILS = 400  # mail_mail rows when --mails is not given
 
 
@@ -59,10 +62,18 @@ def build_database(
     seed: int = 7,
     anchor: datetime | None = None,
     progress: bool = False,
+    log_path: Path | None = None,
 ) -> None:
-    """Create the schema of Odoo ``version`` in the (empty) database at ``url`` and fill it."""
+    """Create the schema of Odoo ``version`` in the (empty) database at ``url`` and fill it;
+    with ``log_path``, also write Odoo 17's log of its mails there."""
     build_database_report(
-        url, version=version, mails=mails, seed=seed, anchor=anchor, progress=progress
+        url,
+        version=version,
+        mails=mails,
+        seed=seed,
+        anchor=anchor,
+        progress=progress,
+        log_path=log_path,
     )
 
 
@@ -74,9 +85,12 @@ def build_database_report(
     seed: int = 7,
     anchor: datetime | None = None,
     progress: bool = False,
+    log_path: Path | None = None,
 ) -> BuildReport:
     if version not in SUPPORTED_VERSIONS:
         raise ValueError(f"Odoo version must be one of {SUPPORTED_VERSIONS}, not {version}")
+    if log_path is not None and version != 17:
+        raise ValueError("the log is written in Odoo 17's wording: it needs --odoo-version 17")
     anchor = (anchor or DEFAULT_ANCHOR).replace(microsecond=0, tzinfo=None)
     target = SAMPLE_MAILS if mails is None else mails
     _remove_sqlite_file(url)
@@ -90,7 +104,7 @@ def build_database_report(
         sink: RowSink = (
             PostgresSink(engine, version, progress=progress) if pg else SqliteSink(engine, version)
         )
-        report = _fill(sink, version, anchor, seed, target, progress)
+        report = _fill(sink, version, anchor, seed, target, progress, log_path)
         sink.close()
         report.rows = dict(sink.written)
         if pg:
@@ -107,7 +121,13 @@ def build_database_report(
 
 
 def _fill(
-    sink: RowSink, version: int, anchor: datetime, seed: int, target: int, progress: bool
+    sink: RowSink,
+    version: int,
+    anchor: datetime,
+    seed: int,
+    target: int,
+    progress: bool,
+    log_path: Path | None,
 ) -> BuildReport:
     rng = random.Random(seed)
     bulk_rng = random.Random(f"{seed}-bulk")
@@ -121,8 +141,14 @@ def _fill(
     bulk = BulkMails(world, plan, bulk_rng).specs()
     _say(progress, f"generating about {target:,} mails ({kept} hand-written)")
     merged: Iterable[MailSpec] = heapq.merge(scenario, bulk, key=lambda s: s.at)
+    log = OdooLog(world, seed) if log_path is not None else None
     for spec in merged:
-        factory.emit(spec)
+        mail_id = factory.emit(spec)
+        if log is not None:
+            log.add(spec, mail_id, factory.last_message_id)
+    if log is not None and log_path is not None:
+        _say(progress, f"writing Odoo's log of these mails to {log_path}")
+        log.write(log_path)
     build_field_catalog(sink, world)
     return BuildReport(
         version=version,
@@ -185,8 +211,15 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_ANCHOR,
         help="the scenario's 'now', naive UTC ISO (default 2026-11-27T08:00:00)",
     )
+    parser.add_argument(
+        "--log",
+        type=Path,
+        help="also write Odoo 17's log of the mails there (default without --url: "
+        f"{SAMPLE_LOG.name} next to the sample)",
+    )
     args = parser.parse_args(argv)
     url = args.url or f"sqlite:///{SAMPLE_PATH}"
+    log_path = args.log or (None if args.url else SAMPLE_LOG)
     started = time.monotonic()
     report = build_database_report(
         url,
@@ -195,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed,
         anchor=args.anchor,
         progress=True,
+        log_path=log_path,
     )
     states = ", ".join(f"{k} {v:,}" for k, v in sorted(report.mails_by_state.items()))
     _say(True, f"done in {time.monotonic() - started:.1f} s: mails {states}")

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from sample_db.failures import Failure
 from sample_db.sinks import RowSink
-from sample_db.vocab import BOUNCE, COMPANY, DOMAIN, HOSTNAME
+from sample_db.vocab import BOUNCE, COMPANY, DOMAIN, HOSTNAME, WEBMAIL
 
 EPOCH = datetime(1970, 1, 1)
 REPLY_TO = f'"{COMPANY}" <catchall@{DOMAIN}>'
@@ -103,6 +103,7 @@ class MailFactory:
         self._next: dict[str, int] = defaultdict(lambda: 1)
         self.tags: dict[str, list[int]] = defaultdict(list)
         self.mail_ids_by_state: dict[str, int] = defaultdict(int)
+        self.last_message_id = ""  # the Message-Id of the mail emit() wrote last (the log's)
 
     def next_id(self, table: str) -> int:
         value = self._next[table]
@@ -122,11 +123,12 @@ class MailFactory:
         if spec.tag:
             self.tags[spec.tag].append(mail_id)
         if spec.kind == "incoming":
-            msgid = f"<CAF{self.rng.randrange(10**20, 10**21)}@mail.gmail.com>"
+            msgid = f"<CAF{self.rng.randrange(10**20, 10**21)}@mail.{WEBMAIL}>"
         elif spec.model and spec.res_id:
             msgid = self.tracking_message_id(spec.at, f"{spec.res_id}-{spec.model}")
         else:
             msgid = self.tracking_message_id(spec.at, "private")
+        self.last_message_id = msgid
         if spec.deleted:
             if spec.trace is not None:
                 self._trace(spec, None, mail_id, msgid)

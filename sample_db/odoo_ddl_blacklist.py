@@ -79,9 +79,9 @@ def _catalog_ids(connection: sa.Connection) -> dict[str, int]:
 # The bundled sample's blacklist: two addresses that asked to be left alone, and one that
 # was removed again with its reason in the chatter (as Odoo's wizard writes it on 17+).
 SAMPLE_ENTRIES = (
-    ("no-more-mail@hotmail.fr", True, 40),
-    ("compta@ancien-client.fr", True, 12),
-    ("j.moreau@orange.fr", False, 30),
+    ("no-more-mail@hotmail.example", True, 40),
+    ("compta@ancien-client.example", True, 12),
+    ("j.moreau@orange.example", False, 30),
 )
 SAMPLE_REMOVAL = "<p>Unblock Reason: asked again for the newsletter</p>"
 

@@ -1,7 +1,7 @@
 """The hand-written on-call scenario: a week of mail at Acme Shop ending at the anchor.
 
 * The Brevo relay has refused every login for the last hour (535): 15 chatter mails failed.
-* Mail from addresses outside acme-shop.fr (the admin still has admin@example.com, Sophie
+* Mail from addresses outside acme-shop.example (the admin still has admin@example.com, Sophie
   writes from Gmail) falls through to Office 365, which refuses to send as
   notifications@ (5.7.60) and, two days ago, refused unauthenticated clients (5.7.57).
 * Older incidents: a TLS mismatch (3 days ago), connection refused (6 days ago), relay
@@ -21,7 +21,14 @@ from typing import Any
 from sample_db import failures as F
 from sample_db.attachments import pdf_attachment
 from sample_db.mails import AttachmentSpec, MailSpec, NotifOverride, default_auto_delete
-from sample_db.vocab import COMPANY, DOC_TYPES, INCOMING_SUBJECTS, INTERNAL_BODIES
+from sample_db.vocab import (
+    COMPANY,
+    DOC_TYPES,
+    DOMAIN,
+    INCOMING_SUBJECTS,
+    INTERNAL_BODIES,
+    NOTIFICATIONS,
+)
 from sample_db.world import Document, Person, World
 
 SUBJECTS = {d.model: d.subjects for d in DOC_TYPES}
@@ -184,7 +191,7 @@ class Scenario:
             state=state,
             subject=subject,
             body=f"<p>Dear {person.name},</p><p>Click below to access your documents.</p>",
-            email_from=f'"{COMPANY}" <notifications@acme-shop.fr>',
+            email_from=f'"{COMPANY}" <{NOTIFICATIONS}>',
             author_id=self.w.odoobot.partner_id,
             create_uid=2,
             email_to=person.email,
@@ -216,7 +223,7 @@ class Scenario:
                     model="crm.lead",
                     res_id=doc.res_id,
                     record_name=doc.name,
-                    email_to="sales@acme-shop.fr",
+                    email_to=f"sales@{DOMAIN}",
                     fetchmail_server_id=1,
                     tag="received",
                 )

@@ -2,6 +2,10 @@
 
 Planted secrets a console must mask: both ``smtp_pass`` values, the incoming server
 password and the ``database.secret`` parameter.
+
+The servers' hosts are reserved names (``.example``) that exist nowhere; the
+``odoo_mailq.sample`` parameter says so to the console, which refuses to send or probe
+from such a database while its servers are still these fictitious ones.
 """
 
 from __future__ import annotations
@@ -11,7 +15,13 @@ import uuid
 from datetime import datetime, timedelta
 
 from sample_db.sinks import RowSink, log
-from sample_db.vocab import BASE_URL, DOMAIN
+from sample_db.vocab import BASE_URL, DOMAIN, IMAP_HOST, M365_HOST, RELAY_HOST, RELAY_LOGIN
+
+# A parameter, not the file's name or path: it travels with every copy of the database
+# (cp, a dump restored into PostgreSQL), so a copy is still known to be the sample. Its
+# value is the scenario's anchor; its create_date the anchor too, so a copy whose
+# timestamps were shifted still says by how much (console.config.sample).
+SAMPLE_MARKER = "odoo_mailq.sample"
 
 
 def build_settings(
@@ -55,13 +65,22 @@ def build_settings(
         )
     for i, (key, value) in enumerate(params.items(), start=1):
         sink.add("ir_config_parameter", {"id": i, "key": key, "value": value, **log(1, installed)})
+    sink.add(
+        "ir_config_parameter",
+        {
+            "id": len(params) + 1,
+            "key": SAMPLE_MARKER,
+            "value": anchor.strftime("%Y-%m-%d %H:%M:%S"),
+            **log(1, anchor),
+        },
+    )
     servers = [
         (
             1,
             "Brevo relay",
             DOMAIN,
-            "smtp-relay.brevo.com",
-            "7f3a21001@smtp-brevo.com",
+            RELAY_HOST,
+            RELAY_LOGIN,
             "xsmtpsib-3f9a6c1e8b2d4f70a5c9e1b3d7f2a6c4e8b0d2f4a6c8e0b2d4f6a8c0e2b4d6f8-Qm7Xr2KpL9vT4sWz",
             10,
             anchor - timedelta(days=33),
@@ -70,7 +89,7 @@ def build_settings(
             2,
             "Office 365",
             None,
-            "smtp.office365.com",
+            M365_HOST,
             f"claire.dubois@{DOMAIN}",
             "Acme-Claire#2026!",
             20,
@@ -103,7 +122,7 @@ def build_settings(
             "name": "Support inbox (Gmail)",
             "active": False,
             "state": "draft",
-            "server": "imap.gmail.com",
+            "server": IMAP_HOST,
             "port": 993,
             "server_type": "imap",
             "is_ssl": True,

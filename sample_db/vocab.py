@@ -4,83 +4,97 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Every host, domain and address is a reserved name (RFC 2606, RFC 6761: ``.example``,
+# ``example.com``): on a laptop with a network, nothing the sample names can be reached, so
+# a Send now or a probe on it cannot log in to a real provider or mail a stranger
+# (tests/test_sample_db.py scans every text of the sample and its log for this).
 COMPANY = "Acme Shop"
-DOMAIN = "acme-shop.fr"
+DOMAIN = "acme-shop.example"
 BOUNCE = f"bounce@{DOMAIN}"
 CATCHALL = f"catchall@{DOMAIN}"
 NOTIFICATIONS = f"notifications@{DOMAIN}"
 HOSTNAME = "acme-odoo-prod-1"
-BASE_URL = "https://erp.acme-shop.fr"
+BASE_URL = "https://erp.acme-shop.example"
+DATABASE = "acme_prod"  # the database name Odoo's log lines carry
+WEBMAIL = "gmail.example"  # a free webmail: an address not on the company's domain
+
+# The outgoing servers, as a provider's relay and Microsoft 365 would be configured.
+RELAY_HOST = "smtp-relay.brevo.example"
+RELAY_LOGIN = "7f3a21001@smtp-brevo.example"
+M365_HOST = "smtp.office365.example"
+IMAP_HOST = f"imap.{WEBMAIL}"
 
 # (name, email); None = no email at all; invalid strings are kept as typed by users.
 CUSTOMERS: tuple[tuple[str, str | None], ...] = (
-    ("Camille Lefebvre", "camille.lefebvre@orange.fr"),
-    ("Julien Moreau", "julien.moreau@gmail.com"),
-    ("Sarah Thompson", "sarah.thompson@outlook.com"),
-    ("Boulangerie Petit SARL", "contact@boulangerie-petit.fr"),
-    ("Nicolas Girard", "n.girard@free.fr"),
-    ("Emma Roussel", "emma.roussel@laposte.net"),
-    ("Oliver Bennett", "oliver.bennett@greenfield.co.uk"),
-    ("Hôtel du Parc", "reservation@hotel-du-parc.fr"),
-    ("Léa Fontaine", "lea.fontaine@gmail.com"),
-    ("Paul Bernard", "paul.bernard@wanadoo.fr"),
-    ("Chloé Mercier", "chloe.mercier@sfr.fr"),
-    ("Greenfield Ltd", "accounts@greenfield.co.uk"),
-    ("Hugo Lambert", "hugo.lambert@yahoo.fr"),
-    ("Manon Dupuis", "manon.dupuis@gmail.com"),
-    ("James Carter", "j.carter@carter-design.com"),
+    ("Camille Lefebvre", "camille.lefebvre@orange.example"),
+    ("Julien Moreau", "julien.moreau@gmail.example"),
+    ("Sarah Thompson", "sarah.thompson@outlook.example"),
+    ("Boulangerie Petit SARL", "contact@boulangerie-petit.example"),
+    ("Nicolas Girard", "n.girard@free.example"),
+    ("Emma Roussel", "emma.roussel@laposte.example"),
+    ("Oliver Bennett", "oliver.bennett@greenfield.example"),
+    ("Hôtel du Parc", "reservation@hotel-du-parc.example"),
+    ("Léa Fontaine", "lea.fontaine@gmail.example"),
+    ("Paul Bernard", "paul.bernard@wanadoo.example"),
+    ("Chloé Mercier", "chloe.mercier@sfr.example"),
+    ("Greenfield Ltd", "accounts@greenfield.example"),
+    ("Hugo Lambert", "hugo.lambert@yahoo.example"),
+    ("Manon Dupuis", "manon.dupuis@gmail.example"),
+    ("James Carter", "j.carter@carter-design.example"),
     ("Garage Lefèvre", None),
-    ("Inès Chevalier", "ines.chevalier@icloud.com"),
-    ("Thomas Robin", "thomas.robin@protonmail.com"),
-    ("Amélie Gauthier", "amelie.gauthier@orange.fr"),
-    ("Lucas Moreau", "lucas.moreau at gmail.com"),
-    ("Charlotte Evans", "charlotte.evans@hotmail.co.uk"),
-    ("Maxime Perrin", "maxime.perrin@gmail.com"),
-    ("Librairie Vauban", "commandes@librairie-vauban.fr"),
-    ("Marie Leroy", "marie.leroy@@free.fr"),
-    ("Antoine Faure", "antoine.faure@bbox.fr"),
-    ("Sophie Martin", "sophie.martin@gmail.com"),
-    ("Daniel Hughes", "daniel.hughes@hughes-partners.com"),
-    ("Clara Blanc", "clara.blanc@laposte.net"),
-    ("Vincent Garnier", "v.garnier@garnier-btp.fr"),
-    ("Zoé Rousseau", "zoe.rousseau@gmail.com"),
-    ("Atelier Morel", "atelier.morel@orange.fr"),
-    ("Mathieu Lemaire", "mathieu.lemaire@free.fr"),
-    ("Grace Mitchell", "grace.mitchell@gmail.com"),
-    ("Pierre Dumont", "pierre.dumont@dumont-avocats.fr"),
-    ("Anaïs Bonnet", "anais.bonnet@hotmail.fr"),
-    ("Robert Clarke", "robert.clarke@clarke-ltd.co.uk"),
-    ("Élodie Masson", "elodie.masson@gmail.com"),
-    ("Café des Arts", "cafedesarts@gmail.com"),
-    ("Kevin Marchand", "kevin.marchand@sfr.fr"),
-    ("Laura Picard", "laura.picard@yahoo.fr"),
-    ("William Foster", "w.foster@fosterandco.com"),
-    ("Audrey Colin", "audrey.colin@orange.fr"),
+    ("Inès Chevalier", "ines.chevalier@icloud.example"),
+    ("Thomas Robin", "thomas.robin@protonmail.example"),
+    ("Amélie Gauthier", "amelie.gauthier@orange.example"),
+    ("Lucas Moreau", "lucas.moreau at gmail.example"),
+    ("Charlotte Evans", "charlotte.evans@hotmail.example"),
+    ("Maxime Perrin", "maxime.perrin@gmail.example"),
+    ("Librairie Vauban", "commandes@librairie-vauban.example"),
+    ("Marie Leroy", "marie.leroy@@free.example"),
+    ("Antoine Faure", "antoine.faure@bbox.example"),
+    ("Sophie Martin", "sophie.martin@gmail.example"),
+    ("Daniel Hughes", "daniel.hughes@hughes-partners.example"),
+    ("Clara Blanc", "clara.blanc@laposte.example"),
+    ("Vincent Garnier", "v.garnier@garnier-btp.example"),
+    ("Zoé Rousseau", "zoe.rousseau@gmail.example"),
+    ("Atelier Morel", "atelier.morel@orange.example"),
+    ("Mathieu Lemaire", "mathieu.lemaire@free.example"),
+    ("Grace Mitchell", "grace.mitchell@gmail.example"),
+    ("Pierre Dumont", "pierre.dumont@dumont-avocats.example"),
+    ("Anaïs Bonnet", "anais.bonnet@hotmail.example"),
+    ("Robert Clarke", "robert.clarke@clarke-ltd.example"),
+    ("Élodie Masson", "elodie.masson@gmail.example"),
+    ("Café des Arts", "cafedesarts@gmail.example"),
+    ("Kevin Marchand", "kevin.marchand@sfr.example"),
+    ("Laura Picard", "laura.picard@yahoo.example"),
+    ("William Foster", "w.foster@fosterandco.example"),
+    ("Audrey Colin", "audrey.colin@orange.example"),
+    # typed without its top-level domain: a dotless name, which no mail server can be at
+    # (ICANN forbids MX and A records at a TLD's apex), so it is as harmless as .example
     ("Jean-Marc Petit", "jean-marc.petit@orange"),
-    ("Pauline Renard", "pauline.renard@gmail.com"),
-    ("Sébastien Caron", "s.caron@caron-immobilier.fr"),
-    ("Emily Walker", "emily.walker@gmail.com"),
-    ("Fleurs & Co", "bonjour@fleurs-and-co.fr"),
-    ("Alexandre Roy", "alexandre.roy@free.fr"),
-    ("Justine Brunet", "justine.brunet@laposte.net"),
-    ("Henry Price", "henry.price@price-consulting.com"),
-    ("Mélanie Giraud", "melanie.giraud@gmail.com"),
-    ("Olivier Meyer", "olivier.meyer@meyer-sa.fr"),
-    ("Transports Legrand", "exploitation@transports-legrand.fr"),
-    ("Céline Fabre", "celine.fabre@hotmail.fr"),
-    ("George Harris", "george.harris@btinternet.com"),
-    ("Nathalie Gérard", "nathalie.gerard@orange.fr"),
-    ("Romain Arnaud", "romain.arnaud@gmail.com"),
-    ("Lucie Vidal", "lucie.vidal@free.fr"),
-    ("Sam O'Connor", "sam.oconnor@eircom.net"),
-    ("Cave Saint-Vincent", "cave.stvincent@wanadoo.fr"),
+    ("Pauline Renard", "pauline.renard@gmail.example"),
+    ("Sébastien Caron", "s.caron@caron-immobilier.example"),
+    ("Emily Walker", "emily.walker@gmail.example"),
+    ("Fleurs & Co", "bonjour@fleurs-and-co.example"),
+    ("Alexandre Roy", "alexandre.roy@free.example"),
+    ("Justine Brunet", "justine.brunet@laposte.example"),
+    ("Henry Price", "henry.price@price-consulting.example"),
+    ("Mélanie Giraud", "melanie.giraud@gmail.example"),
+    ("Olivier Meyer", "olivier.meyer@meyer-sa.example"),
+    ("Transports Legrand", "exploitation@transports-legrand.example"),
+    ("Céline Fabre", "celine.fabre@hotmail.example"),
+    ("George Harris", "george.harris@btinternet.example"),
+    ("Nathalie Gérard", "nathalie.gerard@orange.example"),
+    ("Romain Arnaud", "romain.arnaud@gmail.example"),
+    ("Lucie Vidal", "lucie.vidal@free.example"),
+    ("Sam O'Connor", "sam.oconnor@eircom.example"),
+    ("Cave Saint-Vincent", "cave.stvincent@wanadoo.example"),
 )
 
 # Customers whose mail came back through the bounce alias (res_partner.message_bounce).
 BOUNCED_CUSTOMERS = ("Grace Mitchell", "Emily Walker", "Julien Moreau")
 
 # Recipients whose mailbox no longer exists (SMTP 5.1.1).
-DEAD_MAILBOXES = ("paul.bernard@wanadoo.fr", "cave.stvincent@wanadoo.fr")
+DEAD_MAILBOXES = ("paul.bernard@wanadoo.example", "cave.stvincent@wanadoo.example")
 
 FIRST_NAMES = (
     "Alice", "Bruno", "Céline", "David", "Élise", "François", "Gabriel", "Hélène", "Isabelle",
@@ -95,8 +109,9 @@ LAST_NAMES = (
     "Roberts", "Walker", "Wright", "Green", "Hall", "Wood", "Clarke", "Hill", "Turner",
 )  # fmt: skip
 MAIL_PROVIDERS = (
-    "gmail.com", "orange.fr", "free.fr", "laposte.net", "sfr.fr", "hotmail.fr", "yahoo.fr",
-    "outlook.com", "icloud.com", "wanadoo.fr", "gmail.com", "gmail.com", "btinternet.com",
+    "gmail.example", "orange.example", "free.example", "laposte.example", "sfr.example",
+    "hotmail.example", "yahoo.example", "outlook.example", "icloud.example", "wanadoo.example",
+    "gmail.example", "gmail.example", "btinternet.example",
 )  # fmt: skip
 
 
@@ -171,6 +186,6 @@ INCOMING_SUBJECTS = (
 
 CAMPAIGN_BODY = (
     '<div class="o_layout"><h1>{subject}</h1><p>Découvrez nos offres sur '
-    '<a href="{base}/r/aB3x">acme-shop.fr</a>.</p><p><a href="{base}/unsubscribe_from_list">'
+    '<a href="{base}/r/aB3x">acme-shop.example</a>.</p><p><a href="{base}/unsubscribe_from_list">'
     "Se désabonner</a></p></div>"
 )

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from sample_db.generate import DEFAULT_ANCHOR, SAMPLE_PATH, build_database
+from sample_db.generate import DEFAULT_ANCHOR, SAMPLE_LOG, SAMPLE_PATH, build_database
+from tests.helpers.reserved_names import public_names
 
 VERSIONS = (16, 17, 18, 19)
 A = DEFAULT_ANCHOR
@@ -298,7 +299,7 @@ def test_mail_values_look_like_odoo(db: tuple[int, sqlite3.Connection]) -> None:
     ]
     assert ids and all(pattern.match(m) for m in ids)
     for (headers,) in conn.execute("SELECT headers FROM mail_mail WHERE headers IS NOT NULL"):
-        assert ast.literal_eval(headers)["Return-Path"] == "bounce@acme-shop.fr"
+        assert ast.literal_eval(headers)["Return-Path"] == "bounce@acme-shop.example"
     pdfs = conn.execute(
         "SELECT count(*) FROM ir_attachment a "
         "JOIN message_attachment_rel r ON r.attachment_id = a.id "
@@ -313,8 +314,8 @@ def test_mail_values_look_like_odoo(db: tuple[int, sqlite3.Connection]) -> None:
     servers = conn.execute(
         "SELECT name, smtp_host, smtp_port, from_filter, sequence FROM ir_mail_server"
     ).fetchall()
-    assert ("Brevo relay", "smtp-relay.brevo.com", 587, "acme-shop.fr", 10) in servers
-    assert ("Office 365", "smtp.office365.com", 587, None, 20) in servers
+    assert ("Brevo relay", "smtp-relay.brevo.example", 587, "acme-shop.example", 10) in servers
+    assert ("Office 365", "smtp.office365.example", 587, None, 20) in servers
 
 
 def test_same_seed_same_rows_other_seed_other_rows(tmp_path: Path) -> None:
@@ -348,7 +349,10 @@ def test_mails_option_scales_the_bulk(tmp_path: Path) -> None:
 def test_committed_sample_is_a_fresh_build(tmp_path: Path) -> None:
     assert SAMPLE_PATH.stat().st_size < 2 * 1024 * 1024
     fresh = tmp_path / "fresh.sqlite"
-    build_database(f"sqlite:///{fresh}", version=17)
+    build_database(f"sqlite:///{fresh}", version=17, log_path=tmp_path / "fresh.log")
+    assert SAMPLE_LOG.read_bytes() == (tmp_path / "fresh.log").read_bytes(), (
+        "odoo17_sample.log drifted: run `python -m sample_db.generate`"
+    )
     committed = sa.create_engine(f"sqlite:///{SAMPLE_PATH}")
     rebuilt = sa.create_engine(f"sqlite:///{fresh}")
     with committed.connect() as old, rebuilt.connect() as new:
@@ -359,3 +363,42 @@ def test_committed_sample_is_a_fresh_build(tmp_path: Path) -> None:
             assert old.execute(query).all() == new.execute(query).all(), (
                 f"{table} drifted: run `python -m sample_db.generate`"
             )
+
+
+# -- reserved names only -----------------------------------------------------------------
+def test_the_scan_sees_real_names() -> None:
+    text = (
+        "Smtp: smtp-relay.brevo.com:587, <a@Gmail.COM>, x@@free.fr, https://erp.acme.fr/web, "
+        "[185.107.232.21], mail.mail sale.order S00041.pdf odoo.addons.mail smtplib.py 17.0.1.3"
+    )
+    assert public_names(text) == {
+        "smtp-relay.brevo.com", "Gmail.COM", "free.fr", "erp.acme.fr", "185.107.232.21", "17.0.1.3",
+    }  # fmt: skip
+    safe = "a@b.example, c@d.invalid <e@example.com> https://erp.x.example/ [203.0.113.21] j@orange"
+    assert public_names(safe) == set()
+
+
+def test_the_sample_names_reserved_hosts_and_domains_only() -> None:
+    """Every text of every table of the bundled sample, and its Odoo log: a Send now or a
+    probe on it on a laptop with a network can reach no real server and no stranger."""
+    conn = sqlite3.connect(SAMPLE_PATH)
+    found: dict[str, set[str]] = {}
+    hosts: list[str] = []  # the servers' hosts, as the scan met them
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    for table in tables:
+        for column in columns(conn, table):
+            if (table, column) == ("ir_module_module", "latest_version"):
+                continue  # 17.0.1.3 is a version, not an address
+            query = f'SELECT "{column}" FROM "{table}" WHERE typeof("{column}") = \'text\''
+            for (value,) in conn.execute(query):
+                if column in ("smtp_host", "server"):
+                    hosts.append(value)
+                if names := public_names(value):
+                    found.setdefault(f"{table}.{column}", set()).update(names)
+    conn.close()
+    if names := public_names(SAMPLE_LOG.read_text(encoding="utf-8")):
+        found[SAMPLE_LOG.name] = names
+    assert found == {}
+    assert sorted(hosts) == [
+        "imap.gmail.example", "smtp-relay.brevo.example", "smtp.office365.example",
+    ]  # fmt: skip

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, NoReturn
 
@@ -28,6 +29,7 @@ from console.domain.models import (
 from console.domain.secrets import Credential, SecretMask
 from console.domain.timefmt import utcnow_naive
 from console.odoo.secrets import MaskCache
+from console.odoo.server_use import ServerNamer
 
 if TYPE_CHECKING:
     from console.backends.base import MailQuery
@@ -55,6 +57,16 @@ class ApiBackend:
         self._read_only = read_only
         self._info: DatabaseInfo | None = None
         self._secrets = MaskCache(self._own_credentials)
+        # odoo.conf is out of reach over the API: its SMTP host is not named
+        self._servers = ServerNamer(api.version.major, lambda: (self._naming_settings(), None))
+
+    def _naming_settings(self) -> DbSettings:
+        """The settings each mail's server is named from, as the queue's cron user sees
+        them (console.odoo.server_use)."""
+        from console.backends.api_settings import api_mail_settings
+        from console.domain.actions import SUPERUSER_ID
+
+        return api_mail_settings(self.api, SUPERUSER_ID)
 
     @property
     def info(self) -> DatabaseInfo:
@@ -118,7 +130,8 @@ class ApiBackend:
         from console.backends.api_mails import api_mail_page
 
         mailing = self.info.has_mass_mailing
-        return api_mail_page(self.api, query, mailing=mailing, mask=self.secret_mask)
+        page = api_mail_page(self.api, query, mailing=mailing, mask=self.secret_mask)
+        return replace(page, rows=tuple(self._servers.rows(page.rows)))
 
     def count_mails(self, query: MailQuery) -> int:
         from console.backends.api_mails import api_count_mails
@@ -167,11 +180,15 @@ class ApiBackend:
     def odoo_conf(self) -> None:
         return None
 
+    def bundled_log(self) -> None:
+        return None
+
     # -- failures, details, campaigns, bounces, the blacklist ------------------------------
     def failure_groups(self, *, with_ids: bool = False) -> list[TextGroup]:
         from console.backends.api_causes import api_failure_groups
 
-        return api_failure_groups(self.api, self.secret_mask(), with_ids=with_ids)
+        groups = api_failure_groups(self.api, self.secret_mask(), with_ids=with_ids)
+        return self._servers.rows(groups)
 
     def failed_mails(self, page_size: int = 2000) -> Iterator[FailedRow]:
         from console.backends.api_causes import api_failed_page
@@ -179,7 +196,8 @@ class ApiBackend:
 
         mask = self.secret_mask()
         return iter_pages(
-            lambda before, size: api_failed_page(self.api, mask, before, size), page_size
+            lambda before, size: self._servers.rows(api_failed_page(self.api, mask, before, size)),
+            page_size,
         )
 
     def mail_detail(self, mail_id: int) -> MailDetail | None:
@@ -187,10 +205,13 @@ class ApiBackend:
         from console.backends.api_mails import mail_row
 
         mask = self.secret_mask()
-        return api_mail_detail(
+        found = api_mail_detail(
             self.api, mail_id, mask, mailing=self.info.has_mass_mailing,
             row_of=lambda row, partners: mail_row(row, partners, mask, whole=True),
         )  # fmt: skip
+        if found is None:
+            return None
+        return replace(found, mail=self._servers.rows([found.mail])[0])
 
     def campaigns(self) -> list[CampaignRow]:
         from console.backends.api_campaigns import api_campaigns
@@ -339,6 +360,9 @@ class ApiBackend:
         if self._read_only:
             raise ReadOnlyRefused("Read-only session: this console does not write (--read-only)")
         yield ApiWriter(self.api, has_mass_mailing=self.info.has_mass_mailing)
+
+    def replaced(self) -> bool:
+        return False  # a server: nothing under the console to be swapped
 
     def close(self) -> None:
         self.api.close()

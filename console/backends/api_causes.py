@@ -15,11 +15,21 @@ from console.domain.secrets import SecretMask
 from console.odoo.causes import FAILED_STATES, REASON_PREFIX
 
 FAILED: list[Any] = [("state", "in", list(FAILED_STATES))]
+# A failed mail's write_date is when it failed (docs/failures.md), as over SQL.
 GROUP_AGGREGATES = {
-    "first_seen": "create_date:min",
-    "last_seen": "create_date:max",
+    "first_seen": "write_date:min",
+    "last_seen": "write_date:max",
     "newest_id": "id:max",
 }
+
+
+def _server_fields(api: OdooApi) -> list[str]:
+    """What decides a mail's server (console.odoo.server_use), as the SQL groups it."""
+    return [
+        "mail_server_id",
+        "email_from",
+        *(["record_alias_domain_id"] if api.version.major >= 17 else []),
+    ]
 
 
 def api_failure_groups(api: OdooApi, mask: SecretMask, *, with_ids: bool) -> list[TextGroup]:
@@ -27,19 +37,22 @@ def api_failure_groups(api: OdooApi, mask: SecretMask, *, with_ids: bool) -> lis
     backend cuts them (Odoo groups on the whole reason: groups whose reasons share the
     first ``REASON_PREFIX`` characters are merged here, as the SQL groups them)."""
     aggregates = {**GROUP_AGGREGATES, **({"ids": "id:array_agg"} if with_ids else {})}
-    rows = grouped(
-        api, "mail.mail", FAILED, ["failure_type", "failure_reason", "mail_server_id"], aggregates
-    )
-    merged: dict[tuple[str | None, str | None, int | None], dict[str, Any]] = {}
+    by = ["failure_type", "failure_reason", *_server_fields(api)]
+    rows = grouped(api, "mail.mail", FAILED, by, aggregates)
+    merged: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in rows:
-        server_id, server = many2one(row["mail_server_id"])
-        key = (text(row["failure_type"]), _prefix(row["failure_reason"]), server_id)
+        inputs = (
+            many2one(row["mail_server_id"])[0],
+            text(row["email_from"]),
+            many2one(row.get("record_alias_domain_id"))[0],
+        )
+        key = (text(row["failure_type"]), _prefix(row["failure_reason"]), *inputs)
         found = merged.get(key)
         first, last = moment(row["first_seen"]), moment(row["last_seen"])
         ids = tuple(int(i) for i in row.get("ids") or ())
         if found is None:
-            merged[key] = {"server": server, "count": row["__count"], "first": first,
-                           "last": last, "newest": int(row["newest_id"]), "ids": ids}  # fmt: skip
+            merged[key] = {"count": row["__count"], "first": first, "last": last,
+                           "newest": int(row["newest_id"]), "ids": ids}  # fmt: skip
             continue
         found["count"] += row["__count"]
         found["first"] = min((d for d in (found["first"], first) if d), default=None)
@@ -50,14 +63,16 @@ def api_failure_groups(api: OdooApi, mask: SecretMask, *, with_ids: bool) -> lis
         TextGroup(
             failure_type=failure_type,
             failure_reason=mask.cut(reason, REASON_PREFIX),
-            server=values["server"],
             count=int(values["count"]),
             first_seen=values["first"],
             last_seen=values["last"],
             newest_id=values["newest"],
             ids=values["ids"] if with_ids else (),
+            mail_server_id=server_id,
+            email_from=email_from,
+            alias_domain_id=alias_id,
         )
-        for (failure_type, reason, _), values in merged.items()
+        for (failure_type, reason, server_id, email_from, alias_id), values in merged.items()
     ]
     return sorted(groups, key=lambda g: -g.newest_id)
 
@@ -67,17 +82,20 @@ def api_failed_page(
 ) -> list[FailedRow]:
     """One keyset page of failed mails, newest first, reasons masked and cut."""
     domain = [*FAILED, *([("id", "<", before_id)] if before_id is not None else [])]
+    fields = ["failure_type", "failure_reason", "write_date", "create_date", "date",
+              *_server_fields(api)]  # fmt: skip
     rows = api.call(
-        "mail.mail", "search_read", domain=domain, order="id desc", limit=limit,
-        fields=["failure_type", "failure_reason", "create_date", "date", "mail_server_id"],
-    )  # fmt: skip
+        "mail.mail", "search_read", domain=domain, order="id desc", limit=limit, fields=fields
+    )
     return [
         FailedRow(
             id=int(row["id"]),
             failure_type=text(row["failure_type"]),
             failure_reason=mask.cut(_prefix(row["failure_reason"]), REASON_PREFIX),
-            seen_at=moment(row["create_date"]) or moment(row["date"]),
-            server=many2one(row["mail_server_id"])[1],
+            seen_at=moment(row["write_date"]) or moment(row["create_date"]) or moment(row["date"]),
+            mail_server_id=many2one(row["mail_server_id"])[0],
+            email_from=text(row["email_from"]),
+            alias_domain_id=many2one(row.get("record_alias_domain_id"))[0],
         )
         for row in rows
     ]

@@ -49,6 +49,7 @@ def api_mail_detail(
     """The mail (None: no such mail); ``mailing``: mass_mailing is installed (the mail's
     campaign); ``row_of`` makes the list's row of a ``mail.mail`` read."""
     fields = DETAIL_FIELDS + (["mailing_id"] if mailing else [])
+    fields += ["record_alias_domain_id"] if api.version.major >= 17 else []
     found = api.call("mail.mail", "search_read", domain=[("id", "=", mail_id)], fields=fields)
     if not found:
         return None

@@ -10,6 +10,7 @@ from collections import defaultdict
 from functools import partial
 from typing import Any
 
+from console.backends.api_failed_order import second_of
 from console.backends.api_transport import OdooApi
 from console.backends.api_values import many2one, moment, text
 from console.domain.envelopes import (
@@ -125,10 +126,11 @@ def _recipients(
         )
     } if any(r["res_partner_id"] for r in rows) else {}  # fmt: skip
     mail_ids = sorted({int(r["mail_mail_id"][0]) for r in rows if r["mail_mail_id"]})
-    states = {
-        int(m["id"]): str(m["state"])
+    mails = {
+        int(m["id"]): m
         for m in api.call(
-            "mail.mail", "search_read", domain=[("id", "in", mail_ids)], fields=["state"]
+            "mail.mail", "search_read", domain=[("id", "in", mail_ids)],
+            fields=["state", "write_date"],
         )
     } if mail_ids else {}  # fmt: skip
     found: dict[int, tuple[list[FailedRecipient], int]] = {}
@@ -157,7 +159,12 @@ def _recipients(
                     mask.cut(reason[:LIST_REASON_CHARS], LIST_REASON_CHARS) if reason else None
                 ),
                 mail_id=mail_id,
-                mail_state=states.get(mail_id or 0),
+                mail_state=text(mails[mail_id]["state"]) if mail_id in mails else None,
+                mail_failed_at=(
+                    second_of(mails[mail_id])
+                    if mail_id in mails and mails[mail_id]["state"] == "exception"
+                    else None
+                ),
             )
         )
     return {m: (listed, counts[m]) for m, (listed, _) in found.items()}

@@ -8,10 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from console.backends.api_failed_order import failed_order_rows, second_of
 from console.backends.api_transport import OdooApi
 from console.backends.api_values import moment, record_id, text
+from console.domain.mail_order import NO_TIME
 from console.domain.models import LIST_REASON_CHARS, LIST_RECIPIENTS, MailPage, MailRow, Recipient
 from console.domain.secrets import SecretMask
+from console.domain.text import document_reference
 
 if TYPE_CHECKING:
     from console.backends.base import MailQuery
@@ -19,6 +22,7 @@ if TYPE_CHECKING:
 MAIL_FIELDS = [
     "state", "date", "scheduled_date", "email_from", "email_to", "recipient_ids", "subject",
     "model", "res_id", "record_name", "failure_type", "failure_reason", "create_date",
+    "write_date", "mail_server_id",
 ]  # fmt: skip
 TEXT_FIELDS = ("email_to", "email_from", "subject", "record_name", "failure_reason")
 
@@ -39,29 +43,64 @@ def mail_domain(query: MailQuery, version: int) -> list[Any]:
         terms: list[Any] = [(field, "ilike", needle) for field in fields]
         if needle.isdigit():
             terms.append(("id", "=", int(needle)))
-        domain += ["|"] * (len(terms) - 1) + terms
+        document = document_reference(needle)
+        if document is not None:  # the document the detail names: `account.move,1401`
+            model, res_id = document
+            if res_id is None:
+                terms.append(("model", "=", model))
+            else:
+                terms.append(["&", ("model", "=", model), ("res_id", "=", res_id)])
+        domain += ["|"] * (len(terms) - 1)
+        for term in terms:
+            domain += term if isinstance(term, list) else [term]
     return domain
+
+
+def mail_fields(version: int, mailing: bool) -> list[str]:
+    """What a mail row reads: 17+ adds the message's alias domain (its server's choice)."""
+    return [
+        *MAIL_FIELDS,
+        *(["record_alias_domain_id"] if version >= 17 else []),
+        *(["mailing_id"] if mailing else []),
+    ]
 
 
 def api_mail_page(
     api: OdooApi, query: MailQuery, *, mailing: bool, mask: Callable[[], SecretMask]
 ) -> MailPage:
     """One page, newest first (oldest first above ``after_id``, then turned round); the
-    mask (read once a minute) is asked for alongside the rows."""
+    mask (read once a minute) is asked for alongside the rows. In failure order the
+    page is read as console.backends.api_failed_order says."""
     limit = max(1, min(query.limit, 1000))
-    order = "id asc" if query.after_id is not None else "id desc"
-    domain = mail_domain(query, api.version.major)
-    fields = [*MAIL_FIELDS, *(["mailing_id"] if mailing else [])]
-    rows, masking = api.gather(
-        lambda: api.call(
-            "mail.mail", "search_read", domain=domain, fields=fields, order=order,
-            limit=limit + 1,
-        ),
-        mask,
-    )  # fmt: skip
+    ascending = query.after_id is not None and query.before_id is None
+    fields = mail_fields(api.version.major, mailing)
+
+    def search(domain: list[Any], order: str, size: int) -> list[dict[str, Any]]:
+        found = api.call(
+            "mail.mail", "search_read", domain=domain, fields=fields, order=order, limit=size
+        )
+        return list(found)
+
+    def read() -> list[dict[str, Any]]:
+        if not query.by_failure:
+            order = "id asc" if query.after_id is not None else "id desc"
+            return search(mail_domain(query, api.version.major), order, limit + 1)
+        bare = type(query)(states=query.states, text=query.text)
+        before = None if query.before_id is None else (query.before_at or NO_TIME, query.before_id)
+        after = None if query.after_id is None else (query.after_at or NO_TIME, query.after_id)
+        bound = after if ascending else before
+        rows = failed_order_rows(
+            search, mail_domain(bare, api.version.major), bound=bound, ascending=ascending,
+            fetch=limit + 1,
+        )  # fmt: skip
+        if before is not None and after is not None:  # both bounds: the refresh never asks
+            rows = [r for r in rows if (second_of(r), int(r["id"])) > after]
+        return rows
+
+    rows, masking = api.gather(read, mask)
     has_more = len(rows) > limit
     rows = rows[:limit]
-    if query.after_id is not None:
+    if query.after_id is not None and query.before_id is None:
         rows.reverse()
     partners = partners_of(api, {p for r in rows for p in _first_recipients(r)})
     return MailPage(tuple(mail_row(r, partners, masking) for r in rows), has_more)
@@ -116,4 +155,7 @@ def mail_row(
         failure_reason=mask.text(reason)[:cut] if reason else None,
         mailing_id=record_id(row.get("mailing_id")),
         recipient_count=len(row["recipient_ids"]),
+        failed_at=second_of(row) if row["state"] == "exception" else None,
+        mail_server_id=record_id(row["mail_server_id"]),
+        alias_domain_id=record_id(row.get("record_alias_domain_id")),
     )

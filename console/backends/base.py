@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Protocol
 from console.backends.send_session import SendSession as SendSession  # part of the boundary
 
 if TYPE_CHECKING:  # typing only: the TUI's first frame imports this module
+    from pathlib import Path
+
     from console.config.odoo_conf import OdooConf
     from console.domain.actions import WriteOutcome
     from console.domain.blacklist import BlacklistEntry, BlacklistPage, BlacklistQuery
@@ -54,6 +56,8 @@ class MailQuery:
     text: free-text filter matched (case-insensitively) against addresses, subject,
         document name and failure reason; a number also matches the mail id.
     before_id / after_id: keyset bounds (exclusive); pages are always newest first.
+    by_failure: newest failure first, on the key (failure second, id) of
+        console.domain.mail_order; ``before_at``/``after_at``: the bounds' seconds.
     """
 
     states: tuple[str, ...] = ()
@@ -61,6 +65,9 @@ class MailQuery:
     before_id: int | None = None
     after_id: int | None = None
     limit: int = 200
+    by_failure: bool = False
+    before_at: datetime | None = None
+    after_at: datetime | None = None
 
 
 class MailWriter(Protocol):
@@ -212,8 +219,8 @@ class MailQueueBackend(Protocol):
         ...
 
     def mail_page(self, query: MailQuery) -> MailPage:
-        """One page of mails, newest first, at most ``query.limit`` rows (keyset paging:
-        ``before_id``/``after_id``), with recipients and document names."""
+        """One page of mails, newest first, at most ``query.limit`` rows (keyset paging,
+        see MailQuery), with recipients, document names and servers (``MailRow.server``)."""
         ...
 
     def count_mails(self, query: MailQuery) -> int:
@@ -240,8 +247,8 @@ class MailQueueBackend(Protocol):
         ...
 
     def failure_groups(self, *, with_ids: bool = False) -> list[TextGroup]:
-        """The failed mails grouped by failure type, reason prefix and server, newest
-        group first, reasons masked (console.domain.causes merges them into causes)."""
+        """The failed mails grouped by failure type, reason prefix and server (named),
+        newest group first, reasons masked (console.domain.causes merges them)."""
         ...
 
     def failed_mails(self, page_size: int = 2000) -> Iterator[FailedRow]:
@@ -358,6 +365,10 @@ class MailQueueBackend(Protocol):
         """The odoo.conf this connection was told about (None: none given)."""
         ...
 
+    def bundled_log(self) -> Path | None:
+        """Odoo's log that ships with this database: the bundled sample's (None otherwise)."""
+        ...
+
     def known_credentials(self) -> list[Credential]:
         """Every secret of this database and connection, read now, for a redactor to find
         wherever it appears; never to be shown."""
@@ -389,6 +400,10 @@ class MailQueueBackend(Protocol):
         """The mail as Send now would hand it to SMTP, read without a lock or a write
         (None: no such mail); SkipMail (TooBig, TooManyRecipients...) when it would not be
         built, past ``max_message_mb`` or ``max_recipients`` recipient partners."""
+        ...
+
+    def replaced(self) -> bool:
+        """The database file was swapped under the console: reconnect to see the new one."""
         ...
 
     def close(self) -> None:

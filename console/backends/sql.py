@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import select
@@ -16,14 +18,14 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from console.backends.base import MailQuery
-from console.backends.sql_engine import build_engine
+from console.backends.sql_engine import build_engine, file_identity
 from console.backends.sql_errors import connection_error, query_error
 from console.backends.sql_records import RecordReads
 from console.backends.sql_writes import SqlMailWriter
 from console.config.connection import ConnectionSettings, ResolvedTarget, resolve_target
 from console.config.odoo_conf import OdooConf
 from console.domain.causes import FailedRow, TextGroup
-from console.domain.errors import ConsoleError, ReadOnlyRefused
+from console.domain.errors import ConsoleError, ReadOnlyRefused, UsageError
 from console.domain.health import HealthFacts
 from console.domain.inbound import RoutingSetup, Verdict
 from console.domain.models import (
@@ -46,6 +48,7 @@ from console.odoo import queue_index as index_sql
 from console.odoo.database_info import read_info
 from console.odoo.schema import OdooSchema, load_schema
 from console.odoo.secrets import MaskCache, stored_credentials, target_credentials
+from console.odoo.server_use import ServerNamer
 from console.odoo.version import detect_version
 from console.odoo.version_rules import OdooVersion
 
@@ -75,6 +78,8 @@ class SqlBackend(RecordReads):
         self._url = target.url
         self._secrets = MaskCache(lambda: target_credentials(target))
         self._engine = build_engine(target.url, settings)
+        self._file = file_identity(target.url)
+        self._servers: ServerNamer | None = None
         try:
             with self._engine.connect() as connection:
                 self.schema: OdooSchema = load_schema(connection)
@@ -169,6 +174,9 @@ class SqlBackend(RecordReads):
     def odoo_conf(self) -> OdooConf | None:
         return self._target.odoo_conf
 
+    def bundled_log(self) -> Path | None:
+        return self._target.log_file
+
     def known_credentials(self) -> list[Credential]:
         """Every secret of this database and connection, read now (the support bundle)."""
         return [*target_credentials(self._target), *self._run(stored_credentials)]
@@ -209,9 +217,33 @@ class SqlBackend(RecordReads):
                 limit=limit,
                 mask=mask,
                 window=window,
+                by_failure=query.by_failure,
+                before_at=query.before_at,
+                after_at=query.after_at,
             )
 
-        return self._run(work)
+        page = self._run(work)
+        return replace(page, rows=tuple(self.server_namer().rows(page.rows)))
+
+    def server_namer(self) -> ServerNamer:
+        """Names each mail's server (console.odoo.server_use), settings read as the cron's
+        user; odoo.conf's SMTP settings only with -c (and values Odoo accepts)."""
+        if self._servers is None:
+            from console.domain.actions import SUPERUSER_ID
+            from console.odoo.send_context import conf_smtp
+            from console.odoo.send_reads import load_settings
+
+            def read() -> tuple[DbSettings, ConfSmtp | None]:
+                settings = self._run(lambda c: load_settings(c, self.schema, SUPERUSER_ID))
+                if self._target.odoo_conf is None:
+                    return settings, None
+                try:
+                    return settings, conf_smtp(self._target, self.version.major)
+                except UsageError:  # a value Odoo itself refuses: its settings are moot
+                    return settings, None
+
+            self._servers = ServerNamer(self.version.major, read)
+        return self._servers
 
     def mail_ids(self, query: MailQuery, cap: int) -> list[int]:
         """The ids of every mail matching `query` (states, text, before_id), newest first.
@@ -248,17 +280,19 @@ class SqlBackend(RecordReads):
 
     def failure_groups(self, *, with_ids: bool = False) -> list[TextGroup]:
         mask = self.secret_mask()
-        return self._run(
+        groups = self._run(
             lambda c: cause_sql.read_text_groups(c, self.schema, mask, with_ids=with_ids)
         )
+        return self.server_namer().rows(groups)
 
     def failed_mails(self, page_size: int = cause_sql.PAGE_SIZE) -> Iterator[FailedRow]:
         mask = self.secret_mask()
 
         def page(before: int | None, size: int) -> list[FailedRow]:
-            return self._run(
+            rows = self._run(
                 lambda c: cause_sql.read_failed_page(c, self.schema, mask, before, size)
             )
+            return self.server_namer().rows(rows)
 
         return cause_sql.iter_pages(page, page_size)
 
@@ -299,7 +333,10 @@ class SqlBackend(RecordReads):
 
     def mail_detail(self, mail_id: int) -> MailDetail | None:
         mask = self.secret_mask()
-        return self._run(lambda c: mail_detail.mail_detail(c, self.schema, mail_id, mask))
+        found = self._run(lambda c: mail_detail.mail_detail(c, self.schema, mail_id, mask))
+        if found is None:
+            return None
+        return replace(found, mail=self.server_namer().rows([found.mail])[0])
 
     # -- crons ------------------------------------------------------------------
     def crons(self) -> list[CronRow]:
@@ -353,6 +390,11 @@ class SqlBackend(RecordReads):
         return read_mail_as_sent(
             self, mail_id, uid=uid, max_message_mb=max_message_mb, max_recipients=max_recipients
         )
+
+    def replaced(self) -> bool:
+        """A SQLite file replaced (or removed) since it was opened: this backend still
+        reads the old one, and writes to it fail ("readonly database")."""
+        return self._file is not None and file_identity(self._url) != self._file
 
     def close(self) -> None:
         self._engine.dispose()

@@ -30,6 +30,18 @@ def _postgres_engine(url: URL, settings: ConnectionSettings) -> Engine:
     )
 
 
+def file_identity(url: URL) -> tuple[int, int] | None:
+    """(device, inode) of a SQLite database file; None for a server database, and (0, 0)
+    for a file that is gone."""
+    if url.get_backend_name() != "sqlite" or not url.database:
+        return None
+    try:
+        stat = os.stat(url.database)
+    except OSError:
+        return (0, 0)
+    return (stat.st_dev, stat.st_ino)
+
+
 def _sqlite_engine(url: URL, settings: ConnectionSettings) -> Engine:
     database = url.database or ""
     if settings.read_only:

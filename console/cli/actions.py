@@ -41,6 +41,10 @@ def run_action(backend: MailQueueBackend, args: argparse.Namespace) -> tuple[str
         backend, Journal(args.journal), args.odoo_user, getattr(args, "send_policy", None)
     )
     operator.preflight()  # read-only, or a journal that cannot be written: refused first
+    if args.command == "send":  # the sample's fictitious servers: refused before the question
+        from console.services.sample_guard import SEND_NOW, refuse_fictitious_servers
+
+        refuse_fictitious_servers(backend, SEND_NOW)
     if args.command == "undo":
         confirm(args, "undo", 1, _undo_example(operator))
         return report(operator.undo(), args)

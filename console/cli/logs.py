@@ -4,6 +4,11 @@
 with `--follow` it prints the newest matching records (oldest first), then new ones as
 Odoo writes them, until Ctrl-C. Exit code 0 when something matched, 1 when nothing did.
 
+A mail that is no longer in the database (Odoo deletes sent mails with ``auto_delete``)
+is looked up by its id alone, since Odoo's lines name the id: a note on stderr says so, and
+when no line names it either, one line and exit code 2. On the bundled sample the log is
+the sample's own (``odoo17_sample.log``, its times moved with the copy's).
+
 Odoo logs the SMTP server's raw reply, which may echo a password: every line is masked
 (`configured_mask`: the secrets of the configured database, read when one is given).
 """
@@ -70,15 +75,17 @@ def run_logs(
     tz: tzinfo | None = None,
     out: Callable[[str], None] | None = None,
     mask: SecretMask = NO_SECRETS,
+    sample_log: Path | None = None,
 ) -> tuple[str, int]:
     """`logs` with or without a database; with --follow, prints as records arrive.
 
-    Lines are masked with the backend's secrets when there is one, else with `mask`."""
+    Lines are masked with the backend's secrets when there is one, else with `mask`.
+    `sample_log`: the sample's log, when no database is open and the sample is the target."""
     from console.services.support.logs import LogQuery, discover_log_files, parse_since, search_log
 
     if not 1 <= args.limit <= MAX_LOG_LIMIT:
         raise UsageError(f"--limit must be between 1 and {MAX_LOG_LIMIT}")
-    path = _log_path(args, backend)
+    path = _log_path(args, backend, sample_log)
     files = discover_log_files(path)
     if not files:
         raise UsageError(f"No Odoo log at {path}")
@@ -88,16 +95,29 @@ def run_logs(
             since = parse_since(args.since, tz=tz)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
+    message_id, gone = _message_id(backend, args.mail)
     query = LogQuery(
         grep=args.grep or "",
         everything=args.all,
         since=since,
         mail_id=args.mail,
-        message_id=_message_id(backend, args.mail),
+        message_id=message_id,
         database=getattr(args, "log_db", None),
         mask=backend.secret_mask() if backend is not None else mask,
     )
     records = list(islice(search_log(files, query), args.limit))
+    if gone:
+        if not records and not args.follow:
+            raise UsageError(
+                f"There is no mail with id {args.mail} in the database, and no line of "
+                f"{', '.join(f.name for f in files)} names it"
+            )
+        print(  # not an error: Odoo deletes sent mails, and the log is where they are
+            f"note: mail {args.mail} is no longer in the database (Odoo deletes sent "
+            "mails): its lines are matched by its id only",
+            file=sys.stderr,
+            flush=True,
+        )
     if args.follow:
         return _follow(files[0], query, records, args, out or _print_now)
     if getattr(args, "json", False):
@@ -107,7 +127,11 @@ def run_logs(
     return logs_text(records, files, query.everything), EXIT_OK if records else EXIT_NOT_FOUND
 
 
-def _log_path(args: argparse.Namespace, backend: MailQueueBackend | None) -> Path:
+def _log_path(
+    args: argparse.Namespace, backend: MailQueueBackend | None, sample_log: Path | None
+) -> Path:
+    """--log; else the log the database ships with (the sample's); else odoo.conf's
+    logfile; else odoo.sh's and the Debian package's usual places."""
     from console.services.support.logs import default_log_path
 
     if args.log:
@@ -117,6 +141,9 @@ def _log_path(args: argparse.Namespace, backend: MailQueueBackend | None) -> Pat
         from console.services.support.logfiles import LOGS_OVER_API
 
         raise NotAvailable(LOGS_OVER_API)
+    bundled = backend.bundled_log() if backend is not None else sample_log
+    if bundled is not None:
+        return bundled
     logfile = None
     if backend is not None and (conf := backend.odoo_conf()) is not None:
         logfile = conf.logfile
@@ -133,13 +160,15 @@ def _log_path(args: argparse.Namespace, backend: MailQueueBackend | None) -> Pat
     return found
 
 
-def _message_id(backend: MailQueueBackend | None, mail_id: int | None) -> str | None:
+def _message_id(backend: MailQueueBackend | None, mail_id: int | None) -> tuple[str | None, bool]:
+    """(the mail's Message-Id, False), or (None, True) when the mail is no longer in the
+    database: then only its id can be matched."""
     if mail_id is None or backend is None:
-        return None
+        return None, False
     detail = backend.mail_detail(mail_id)
     if detail is None:
-        raise UsageError(f"There is no mail with id {mail_id}")
-    return detail.message_id
+        return None, True
+    return detail.message_id, False
 
 
 def record_json(record: LogRecord) -> dict[str, Any]:

@@ -203,7 +203,12 @@ def build_parser(*, reads_only: bool = False) -> argparse.ArgumentParser:
 
     mails.add_argument("--state", choices=sorted(CLI_STATE_FILTERS), default="all")
     mails.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
-    mails.add_argument("--grep", metavar="TEXT", default="", help="address/subject/reason filter")
+    mails.add_argument(
+        "--grep",
+        metavar="TEXT",
+        default="",
+        help="address/subject/reason/id filter, or a document: account.move or account.move,1401",
+    )
     sub("crons", "the scheduled actions, with overdue and running flags")
     envelopes = sub(
         "envelopes",

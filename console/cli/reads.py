@@ -59,6 +59,8 @@ def _status_output(
 
 
 def _cmd_mails(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> str:
+    from dataclasses import replace
+
     from console.backends.base import MailQuery
     from console.cli.text import mails_text
     from console.domain.json_shapes import mail_json
@@ -67,20 +69,22 @@ def _cmd_mails(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) 
     if not 1 <= args.limit <= MAX_LIST_LIMIT:
         raise UsageError(f"--limit must be between 1 and {MAX_LIST_LIMIT}")
     states = CLI_STATE_FILTERS[args.state]
+    by_failure = args.state == "failed"  # newest failure first, as the TUI's Failed list
+    query = MailQuery(
+        states=states, text=args.grep, limit=min(1000, args.limit), by_failure=by_failure
+    )
     mails: list[MailRow] = []
-    before: int | None = None
     while len(mails) < args.limit:  # keyset pages: memory stays bounded per page
-        page = backend.mail_page(
-            MailQuery(states=states, text=args.grep, before_id=before, limit=min(1000, args.limit))
-        )
+        page = backend.mail_page(query)
         mails.extend(page.rows[: args.limit - len(mails)])
         if not page.has_more or not page.rows:
             break
-        before = page.rows[-1].id
+        last = page.rows[-1]
+        query = replace(query, before_id=last.id, before_at=last.failed_at)
     if args.json:
         return _json([mail_json(m) for m in mails])
     total = backend.count_mails(MailQuery(states=states, text=args.grep))
-    return mails_text(mails, tz, total)
+    return mails_text(mails, tz, total, by_failure=by_failure)
 
 
 def _cmd_envelopes(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> str:

@@ -68,7 +68,9 @@ def add_support_parsers(sub: Any) -> None:
     bundle = sub("bundle", "write a support bundle (report.md, report.json, eml/) without secrets")
     bundle.add_argument("-o", "--output", required=True, metavar="DIR", help="new folder")
     bundle.add_argument(
-        "--redact-addresses", action="store_true", help="also mask e-mail addresses"
+        "--redact-addresses",
+        action="store_true",
+        help="also mask e-mail addresses and people's names",
     )
     bundle.add_argument("--eml", type=int, default=5, metavar="N", help="failed mails as .eml")
     bundle.add_argument(
@@ -95,7 +97,10 @@ def add_support_parsers(sub: Any) -> None:
 def dispatch_support(settings: ConnectionSettings, args: argparse.Namespace, tz: tzinfo) -> int:
     """Run one support command, opening the database only when it is needed; print."""
     if args.command == "logs" and args.mail is None:
-        output, code = run_logs(args, tz=tz, mask=configured_mask(settings))
+        from console.config.connection import sample_log
+
+        on_sample = None if args.log else sample_log(settings)  # its copy, times moved
+        output, code = run_logs(args, tz=tz, mask=configured_mask(settings), sample_log=on_sample)
     else:
         from console.backends.connect import open_backend
 
@@ -259,7 +264,7 @@ def _bundle(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> 
     )
     if args.json:
         return json.dumps({"bundle": str(path)}), EXIT_OK
-    masked = " (addresses masked)" if args.redact_addresses else ""
+    masked = " (addresses and names masked)" if args.redact_addresses else ""
     return f"Support bundle written to {path}{masked}: start with {path / 'report.md'}", EXIT_OK
 
 

@@ -66,12 +66,15 @@ def _to(mail: MailRow) -> str:
     return f"{first} (+{more})" if more else first
 
 
-def mails_text(mails: Sequence[MailRow], tz: tzinfo, total: int | None) -> str:
+def mails_text(
+    mails: Sequence[MailRow], tz: tzinfo, total: int | None, *, by_failure: bool = False
+) -> str:
+    """`by_failure`: the failed mails, newest failure first, with when each failed."""
     rows = [
         [
             str(m.id),
             mail_state_label(m.state),
-            short_local(m.date, tz),
+            short_local((m.failed_at or m.date) if by_failure else m.date, tz),
             clip(m.email_from, 28),
             clip(_to(m), 28),
             clip(m.subject, 36),
@@ -79,7 +82,8 @@ def mails_text(mails: Sequence[MailRow], tz: tzinfo, total: int | None) -> str:
         ]
         for m in mails
     ]
-    body = table(["ID", "STATE", "DATE", "FROM", "TO", "SUBJECT", "REASON"], rows)
+    when = "FAILED" if by_failure else "DATE"
+    body = table(["ID", "STATE", when, "FROM", "TO", "SUBJECT", "REASON"], rows)
     shown = f"{len(mails)} shown" + (f" of {total}" if total is not None else "")
     return f"{body}\n{shown} · times in {zone_name(tz)}"
 
@@ -151,7 +155,7 @@ def envelopes_text(page: EnvelopePage, tz: tzinfo) -> str:
     for envelope in page.rows:
         document = envelope.record_name or f"{envelope.model} #{envelope.res_id}"
         lines.append(
-            f"#{envelope.message_id}  {short_local(envelope.date, tz)}  "
+            f"#{envelope.message_id}  {short_local(envelope.when, tz)}  "
             f"{one_line(document, 40)}  by {one_line(envelope.author_name or '?', 30)}"
         )
         for r in envelope.recipients:

@@ -101,6 +101,7 @@ def dispatch_triage(settings: ConnectionSettings, args: argparse.Namespace, tz: 
 
 # -- causes ---------------------------------------------------------------------------------
 def cause_json(group: CauseGroup) -> dict[str, Any]:
+    from console.domain.json_shapes import server_use_json
     from console.domain.timefmt import iso_utc
 
     c = group.classification
@@ -117,7 +118,8 @@ def cause_json(group: CauseGroup) -> dict[str, Any]:
         "enhanced_code": c.enhanced_code,
         "first_seen": iso_utc(group.first_seen),
         "last_seen": iso_utc(group.last_seen),
-        "servers": list(group.servers),
+        "servers": list(group.server_names),
+        "by_server": [server_use_json(server, count) for server, count in group.servers],
         "sample_mail_id": group.sample_mail_id,
     }
 
@@ -141,7 +143,7 @@ def _causes(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -> 
             g.classification.klass,
             clip(g.classification.title, 32),
             short_local(g.last_seen, tz),
-            one_line(", ".join(g.servers), 24),
+            one_line(", ".join(g.server_names), 24),
         ]
         for g in groups
     ]

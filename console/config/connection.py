@@ -44,6 +44,7 @@ class ResolvedTarget:
     source: str  # "--db", "odoo.conf", "$ODOO_MAILQ_DB" or "sample"
     odoo_conf: OdooConf | None = None
     data_dir: str | None = None  # --data-dir as given (console.odoo.filestore decides)
+    log_file: Path | None = None  # Odoo's log that goes with this database (the sample's)
 
     @property
     def display_url(self) -> str:
@@ -148,10 +149,34 @@ def resolve_target(settings: ConnectionSettings) -> ResolvedTarget:
         return ResolvedTarget(url, f"${ENV_DB_URL}", data_dir=settings.data_dir)
     from sqlalchemy.engine import URL
 
-    from console.config.sample import sample_database_path
+    from console.config.sample import sample_database_path, sample_log_path
 
     path = sample_database_path(reset=settings.reset_sample)
-    return ResolvedTarget(URL.create("sqlite", database=str(path)), "sample")
+    log = sample_log_path()
+    url = URL.create("sqlite", database=str(path))
+    return ResolvedTarget(url, "sample", log_file=log if log.is_file() else None)
+
+
+def targets_sample(settings: ConnectionSettings) -> bool:
+    """True when these settings open the bundled sample (nothing else was named)."""
+    return not (
+        settings.db_url
+        or settings.odoo_config
+        or settings.api_url
+        or os.environ.get(ENV_DB_URL, "").strip()
+    )
+
+
+def sample_log(settings: ConnectionSettings) -> Path | None:
+    """The sample's Odoo log when these settings open the sample (its copy is made now if
+    needed, so the log's times match the copy's), else None."""
+    if not targets_sample(settings):
+        return None
+    from console.config.sample import sample_database_path, sample_log_path
+
+    sample_database_path(reset=settings.reset_sample)
+    log = sample_log_path()
+    return log if log.is_file() else None
 
 
 def settings_odoo_conf(settings: ConnectionSettings) -> OdooConf | None:

@@ -1,8 +1,10 @@
 """Failed mails grouped by cause: what the groups are and how texts merge into causes.
 
 The database groups the failed mails by what classification reads (failure type, a
-prefix of the reason, the server); each distinct text is classified once (the pure
-classifier) and the groups are merged by ``Classification.signature``. A queue of
+prefix of the reason) and by what decides their server (the message's server, From and
+alias domain: the backend names the server, console.odoo.server_use); each distinct text
+is classified once (the pure classifier) and the groups are merged by
+``Classification.signature``, each cause counting its mails per server. A queue of
 100,000 failures repeats a few thousand texts at most, so only those are classified.
 ``group_rows`` (row by row, for the support bundle's samples) gives the same causes from
 the rows themselves.
@@ -16,11 +18,12 @@ from datetime import datetime
 
 from console.domain.classify import Classification, classify, classify_known, signature_key
 from console.domain.errors import UsageError
+from console.domain.models import ServerUse
 
 CLASSIFY_CACHE_SIZE = 20_000  # distinct failure texts remembered per grouping
 PAUSE_EVERY = 16  # texts classified between two calls of `classified`'s pause (~1-2 ms)
-DEFAULT_SERVER = "(auto)"  # no server on the message: Odoo picked one by From
 MAX_SERVERS = 20  # servers listed per cause
+UNNAMED = ServerUse(None, None, "not resolved")  # a row the backend did not name
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,22 +31,30 @@ class FailedRow:
     id: int
     failure_type: str | None
     failure_reason: str | None
-    seen_at: datetime | None  # mail create_date, else the message date
-    server: str | None
+    seen_at: datetime | None  # when it failed: write_date, else create_date, else the date
+    # What decides the server (the message's columns), and the server so decided.
+    mail_server_id: int | None = None
+    email_from: str | None = None
+    alias_domain_id: int | None = None
+    server: ServerUse | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class TextGroup:
-    """The failed mails sharing one failure type, reason prefix and server (one SQL group)."""
+    """The failed mails sharing one failure type, reason prefix and what decides their
+    server (the message's mail_server_id, From and alias domain): one SQL group."""
 
     failure_type: str | None
     failure_reason: str | None
-    server: str | None
     count: int
-    first_seen: datetime | None
+    first_seen: datetime | None  # failure times (FailedRow.seen_at)
     last_seen: datetime | None
     newest_id: int
     ids: tuple[int, ...] = ()  # only when asked for (`text_groups(..., with_ids=True)`)
+    mail_server_id: int | None = None
+    email_from: str | None = None
+    alias_domain_id: int | None = None
+    server: ServerUse | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,12 +64,34 @@ class CauseGroup:
     count: int
     first_seen: datetime | None
     last_seen: datetime | None
-    servers: tuple[str, ...]
+    # The servers its mails went through, each with how many, in the order they first
+    # appear (newest mail first); one server may appear twice for two reasons.
+    servers: tuple[tuple[ServerUse, int], ...]
     sample_mail_id: int  # the newest mail of the group
 
     @property
     def key(self) -> str:
         return signature_key(self.signature)
+
+    @property
+    def server_names(self) -> tuple[str, ...]:
+        """Each server once, as the operator reads it (odoo.conf when none)."""
+        return tuple(dict.fromkeys(server.label for server, _ in self.servers))
+
+    @property
+    def server_short(self) -> str:
+        """A table cell: the first server, and how many others ("relay-a +1")."""
+        names = self.server_names
+        if not names:
+            return ""
+        return names[0] + (f" +{len(names) - 1}" if len(names) > 1 else "")
+
+    def via(self) -> str:
+        """Each server and why it was chosen, with its mails when there are several."""
+        if len(self.servers) == 1:
+            server = self.servers[0][0]
+            return f"{server.label}: {server.why}"
+        return "; ".join(f"{s.label} ({count}): {s.why}" for s, count in self.servers)
 
 
 @dataclass(slots=True)
@@ -67,7 +100,7 @@ class _Accumulator:
     count: int = 0
     first_seen: datetime | None = None
     last_seen: datetime | None = None
-    servers: dict[str, None] = field(default_factory=dict)
+    servers: dict[ServerUse, int] = field(default_factory=dict)
     sample_mail_id: int = 0
 
     def add(
@@ -76,7 +109,7 @@ class _Accumulator:
         count: int,
         first_seen: datetime | None,
         last_seen: datetime | None,
-        server: str | None,
+        server: ServerUse | None,
     ) -> None:
         """One row, or one group of rows; they must arrive newest first."""
         self.count += count
@@ -86,8 +119,9 @@ class _Accumulator:
             self.first_seen = first_seen
         if last_seen is not None and (self.last_seen is None or last_seen > self.last_seen):
             self.last_seen = last_seen
-        if len(self.servers) < MAX_SERVERS:
-            self.servers[server or DEFAULT_SERVER] = None
+        server = server or UNNAMED
+        if server in self.servers or len(self.servers) < MAX_SERVERS:
+            self.servers[server] = self.servers.get(server, 0) + count
 
     def group(self, signature: str) -> CauseGroup:
         return CauseGroup(
@@ -96,7 +130,7 @@ class _Accumulator:
             count=self.count,
             first_seen=self.first_seen,
             last_seen=self.last_seen,
-            servers=tuple(self.servers),
+            servers=tuple(self.servers.items()),
             sample_mail_id=self.sample_mail_id,
         )
 

@@ -51,6 +51,9 @@ class FailedRecipient:
     failure_reason: str | None  # masked
     mail_id: int | None  # the mail_mail row it points to (None: gone or never set)
     mail_state: str | None  # that row's state, None when the row is gone
+    # When that row failed (its write_date, to the second) while it is failed: the only
+    # failure time Odoo keeps, mail_notification has no dates (docs/odoo-queue.md).
+    mail_failed_at: datetime | None = None
 
     @property
     def words(self) -> str:
@@ -75,6 +78,16 @@ class Envelope:
     @property
     def bounced(self) -> bool:
         return any(r.status == "bounce" for r in self.recipients)
+
+    @property
+    def failed_at(self) -> datetime | None:
+        """The newest failure time of its recipients' mail rows (None: none is kept)."""
+        return max((r.mail_failed_at for r in self.recipients if r.mail_failed_at), default=None)
+
+    @property
+    def when(self) -> datetime | None:
+        """When it failed as far as Odoo keeps it, else the message's date."""
+        return self.failed_at or self.date
 
     @property
     def mail_exists(self) -> bool:

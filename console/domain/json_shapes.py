@@ -6,7 +6,14 @@ from typing import Any
 
 from console.domain.envelopes import Envelope, EnvelopeCounts
 from console.domain.inbound import RoutingSetup
-from console.domain.models import CampaignRow, CronRow, DatabaseInfo, MailRow, QueueStatus
+from console.domain.models import (
+    CampaignRow,
+    CronRow,
+    DatabaseInfo,
+    MailRow,
+    QueueStatus,
+    ServerUse,
+)
 from console.domain.states import MAIL_STATES
 from console.domain.timefmt import iso_utc
 
@@ -56,6 +63,7 @@ def envelope_json(envelope: Envelope) -> dict[str, Any]:
     return {
         "message_id": envelope.message_id,
         "date": iso_utc(envelope.date),
+        "failed_at": iso_utc(envelope.failed_at),
         "model": envelope.model,
         "res_id": envelope.res_id,
         "record_name": envelope.record_name,
@@ -75,6 +83,7 @@ def envelope_json(envelope: Envelope) -> dict[str, Any]:
                 "failure_reason": r.failure_reason,
                 "mail_id": r.mail_id,
                 "mail_state": r.mail_state,
+                "mail_failed_at": iso_utc(r.mail_failed_at),
             }
             for r in envelope.recipients
         ],
@@ -94,6 +103,7 @@ def mail_json(mail: MailRow) -> dict[str, Any]:
         "chatter": mail.chatter,
         "subject": mail.subject,
         "date": iso_utc(mail.date),
+        "failed_at": iso_utc(mail.failed_at),
         "scheduled_date": iso_utc(mail.scheduled_date),
         "failure_type": mail.failure_type,
         "failure_reason": mail.failure_reason,
@@ -101,7 +111,16 @@ def mail_json(mail: MailRow) -> dict[str, Any]:
         "res_id": mail.res_id,
         "record_name": mail.record_name,
         "mailing_id": mail.mailing_id,
+        "server": None if mail.server is None else server_use_json(mail.server),
     }
+
+
+def server_use_json(server: ServerUse, mails: int | None = None) -> dict[str, Any]:
+    """A server a mail goes through and why; `mails`: how many of a cause's."""
+    shape: dict[str, Any] = {"id": server.server_id, "name": server.label, "why": server.why}
+    if mails is not None:
+        shape["mails"] = mails
+    return shape
 
 
 def cron_json(cron: CronRow) -> dict[str, Any]:

@@ -34,6 +34,8 @@ class DatabaseInfo:
     neutralized: bool
     notes: tuple[str, ...] = ()  # schema oddities worth telling the operator
     over_api: bool = False  # Odoo's external API, not the database: Odoo's methods write
+    # the console's generated sample (its odoo_mailq.sample parameter): fictitious servers
+    sample: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,21 @@ class Recipient:
     partner_id: int
     name: str | None
     email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ServerUse:
+    """The outgoing server a mail went or goes through, and why that one
+    (console.smtp.server_choice, per version: set on the mail, else ``_find_mail_server``
+    with today's servers)."""
+
+    server_id: int | None  # None: no ir_mail_server, odoo.conf's SMTP settings
+    name: str | None
+    why: str  # "set on the mail", "chosen by from_filter match on example.com", ...
+
+    @property
+    def label(self) -> str:
+        return self.name or "odoo.conf"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +84,13 @@ class MailRow:
     # A failed mail whose red envelope is gone from the chatter: "ignored" (its failed
     # notifications were set to canceled) or "resent" (they now point to a newer mail).
     chatter: str | None = None
+    # When it failed: its write_date, to the second, while it is in 'exception' (Odoo's
+    # failing send writes the state and the reason; docs/failures.md). None otherwise.
+    failed_at: datetime | None = None
+    # What decides its server (the message's columns) and the server so decided.
+    mail_server_id: int | None = None
+    alias_domain_id: int | None = None  # the message's record_alias_domain_id (17+)
+    server: ServerUse | None = None
 
 
 @dataclass(frozen=True, slots=True)

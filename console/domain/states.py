@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 # mail_mail.state values, in the order Odoo's selection lists them.
 MAIL_STATES: tuple[str, ...] = ("outgoing", "sent", "received", "exception", "cancel")
 
@@ -73,3 +75,14 @@ def failure_type_label(failure_type: str | None) -> str:
     if not failure_type:
         return ""
     return FAILURE_TYPE_LABELS.get(failure_type, failure_type)
+
+
+def scheduled_later(
+    state: str | None, scheduled: datetime | None, now: datetime | None = None
+) -> bool:
+    """An outgoing mail the queue cron leaves alone until its scheduled date (Odoo sends
+    outgoing mails whose scheduled_date is empty or past)."""
+    if state != "outgoing" or scheduled is None:
+        return False
+    when = scheduled if scheduled.tzinfo else scheduled.replace(tzinfo=UTC)
+    return when > (now or datetime.now(UTC))

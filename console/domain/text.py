@@ -198,3 +198,18 @@ def html_to_text(html: str | None) -> str:
             return _tidy(_SPACES.sub(" ", fallback) if not parser.parts else fallback)
         except Exception:
             return ""
+
+
+_DOCUMENT = re.compile(r'^([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)(?:,(\d{1,9}))?(?:\s+".*")?$')
+
+
+def document_reference(text: str) -> tuple[str, int | None] | None:
+    """The document a filter names, as the detail shows it: `account.move` (every mail
+    on an invoice), `account.move,1401`, or `account.move,1401 "INV/2026/0042"` pasted
+    whole; None for other text. A name with a dot may also be a domain (`acme.fr`): the
+    filter matches it as text too, so nothing is lost when it is not a model."""
+    match = _DOCUMENT.match(text.strip())
+    if match is None:
+        return None
+    model, res_id = match.groups()
+    return model, int(res_id) if res_id is not None else None

@@ -1,5 +1,6 @@
 """The SQL of the failures-by-cause view: failed mails grouped by failure type, reason
-prefix and server (one statement, PostgreSQL or SQLite), and keyset pages of failed mails.
+prefix and what decides their server (one statement, PostgreSQL or SQLite), and keyset
+pages of failed mails. Times are failure times (the mails' write_date).
 What a cause is, and the merging, are in console.domain.causes."""
 
 from __future__ import annotations
@@ -22,7 +23,12 @@ FAILED_STATES = ("exception",)
 
 # -- SQL ----------------------------------------------------------------------------------
 def _failure_columns(schema: OdooSchema) -> tuple[Any, Any, Any, Any]:
-    """(source, failure_type, reason prefix, seen_at) shared by both readers."""
+    """(source, failure_type, reason prefix, seen_at) shared by both readers.
+
+    `seen_at` is when the mail failed: Odoo's failing send writes the state and the
+    reason, so a failed mail's write_date is its failure (docs/failures.md); the
+    creation and the message's date stand in only where it is missing.
+    """
     mail = schema.t("mail_mail")
     msg = schema.t("mail_message")
     source: Any = mail.join(msg, msg.c.id == mail.c.mail_message_id)
@@ -33,12 +39,26 @@ def _failure_columns(schema: OdooSchema) -> tuple[Any, Any, Any, Any]:
     reason = func.substr(
         mail.c.failure_reason, literal_column("1"), literal_column(str(REASON_PREFIX))
     )
-    seen_at: Any = func.coalesce(mail.c.create_date, msg.c.date)
+    seen_at: Any = func.coalesce(mail.c.write_date, mail.c.create_date, msg.c.date)
     return source, failure_type, reason, seen_at
 
 
-def _has_servers(schema: OdooSchema) -> bool:
-    return schema.has_table("ir_mail_server") and schema.has("mail_message", "mail_server_id")
+def _server_inputs(schema: OdooSchema) -> list[tuple[Any, str]]:
+    """What decides a mail's server (console.odoo.server_use): the message's server,
+    From and (17+) alias domain; None where this version has no such column."""
+    msg = schema.t("mail_message")
+    return [
+        (msg.c[name] if schema.has("mail_message", name) else None, label)
+        for name, label in (
+            ("mail_server_id", "mail_server_id"),
+            ("email_from", "email_from"),
+            ("record_alias_domain_id", "alias_domain_id"),
+        )
+    ]
+
+
+def _labelled(inputs: list[tuple[Any, str]]) -> list[Any]:
+    return [(literal(None) if c is None else c).label(label) for c, label in inputs]
 
 
 def text_groups_query(
@@ -48,55 +68,34 @@ def text_groups_query(
     with_ids: bool = False,
     states: tuple[str, ...] = FAILED_STATES,
 ) -> Select[Any]:
-    """Failed mails grouped by failure type, reason prefix and server, newest group first."""
+    """Failed mails grouped by failure type, reason prefix and what decides their server,
+    newest group first."""
     mail = schema.t("mail_mail")
-    msg = schema.t("mail_message")
     source, failure_type, reason, seen_at = _failure_columns(schema)
+    inputs = _server_inputs(schema)
     # The short key first: PostgreSQL's grouping compares keys in this order.
     keys: list[Any] = [failure_type] if schema.has("mail_mail", "failure_type") else []
     keys.append(reason)
-    server_id: Any = literal(None)
-    if _has_servers(schema):
-        server_id = msg.c.mail_server_id
-        keys.append(server_id)
+    keys += [column for column, _ in inputs if column is not None]
+    newest = func.max(mail.c.id)
     columns: list[Any] = [
         failure_type.label("failure_type"),
         reason.label("failure_reason"),
-        server_id.label("server_id"),
+        *_labelled(inputs),
         func.count().label("count"),
         func.min(seen_at).label("first_seen"),
         func.max(seen_at).label("last_seen"),
-        func.max(mail.c.id).label("newest_id"),
+        newest.label("newest_id"),
     ]
     if with_ids:
         ids = func.array_agg(mail.c.id) if postgres else func.group_concat(mail.c.id)
         columns.append(ids.label("ids"))
-    grouped = (
+    return (
         select(*columns)
         .select_from(source)
         .where(mail.c.state.in_(states))
         .group_by(*keys)
-        .subquery("text_groups")
-    )
-    server_name: Any = literal(None)
-    outer: Any = grouped
-    if _has_servers(schema):
-        server = schema.t("ir_mail_server")
-        outer = grouped.outerjoin(server, server.c.id == grouped.c.server_id)
-        server_name = server.c.name
-    return (
-        select(
-            grouped.c.failure_type,
-            grouped.c.failure_reason,
-            server_name.label("server_name"),
-            grouped.c["count"],
-            grouped.c.first_seen,
-            grouped.c.last_seen,
-            grouped.c.newest_id,
-            *([grouped.c.ids] if with_ids else []),
-        )
-        .select_from(outer)
-        .order_by(grouped.c.newest_id.desc())
+        .order_by(newest.desc())
     )
 
 
@@ -105,13 +104,7 @@ def failed_page_query(
 ) -> Select[Any]:
     """One keyset page of failed mails, newest first, with only what classifying needs."""
     mail = schema.t("mail_mail")
-    msg = schema.t("mail_message")
     source, failure_type, reason, seen_at = _failure_columns(schema)
-    server_name: Any = literal(None)
-    if _has_servers(schema):
-        server = schema.t("ir_mail_server")
-        source = source.outerjoin(server, server.c.id == msg.c.mail_server_id)
-        server_name = server.c.name
     conditions: list[Any] = [mail.c.state.in_(states)]
     if before_id is not None:
         conditions.append(mail.c.id < before_id)
@@ -121,7 +114,7 @@ def failed_page_query(
             failure_type.label("failure_type"),
             reason.label("failure_reason"),
             seen_at.label("seen_at"),
-            server_name.label("server_name"),
+            *_labelled(_server_inputs(schema)),
         )
         .select_from(source)
         .where(*conditions)
@@ -135,19 +128,21 @@ def read_text_groups(
 ) -> list[TextGroup]:
     """The failed mails (state 'exception') grouped, newest group first, reasons masked: a
     password a server echoed is neither shown nor part of a signature, so two texts that
-    differ only by it are one cause."""
+    differ only by it are one cause. Their servers are named by the backend."""
     postgres = connection.dialect.name == "postgresql"
     query = text_groups_query(schema, postgres=postgres, with_ids=with_ids)
     return [
         TextGroup(
             failure_type=row.failure_type,
             failure_reason=mask.cut(_text(row.failure_reason), REASON_PREFIX),
-            server=row.server_name,
             count=int(row._mapping["count"]),
             first_seen=_datetime(row.first_seen),
             last_seen=_datetime(row.last_seen),
             newest_id=int(row.newest_id),
             ids=_ids(row.ids) if with_ids else (),
+            mail_server_id=_int(row.mail_server_id),
+            email_from=_text(row.email_from),
+            alias_domain_id=_int(row.alias_domain_id),
         )
         for row in connection.execute(query).all()
     ]
@@ -163,7 +158,9 @@ def read_failed_page(
             failure_type=row.failure_type,
             failure_reason=mask.cut(_text(row.failure_reason), REASON_PREFIX),
             seen_at=_datetime(row.seen_at),
-            server=row.server_name,
+            mail_server_id=_int(row.mail_server_id),
+            email_from=_text(row.email_from),
+            alias_domain_id=_int(row.alias_domain_id),
         )
         for row in connection.execute(failed_page_query(schema, before_id, limit)).all()
     ]
@@ -187,6 +184,10 @@ def _ids(value: Any) -> tuple[int, ...]:
     if isinstance(value, str):
         return tuple(int(part) for part in value.split(",") if part)
     return tuple(int(i) for i in value)
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 def _text(value: Any) -> str | None:

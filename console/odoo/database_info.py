@@ -8,6 +8,7 @@ from sqlalchemy.engine import URL, Connection
 
 from console.config.connection import mask_url
 from console.domain.models import DatabaseInfo
+from console.domain.sample_servers import SAMPLE_MARKER
 from console.odoo.schema import OdooSchema
 from console.odoo.version import module_installed
 from console.odoo.version_rules import OdooVersion, is_neutralized, mass_mailing_readable
@@ -37,17 +38,21 @@ def read_info(
         has_mass_mailing=has_mass_mailing,
         neutralized=neutralized,
         notes=version.notes,
+        sample=_parameter(connection, schema, SAMPLE_MARKER) is not None,
     )
 
 
 def _is_neutralized(connection: Connection, schema: OdooSchema) -> bool:
-    if not schema.has_table("ir_config_parameter"):
-        return False
-    icp = schema.t("ir_config_parameter")
-    value = connection.execute(
-        select(icp.c.value).where(icp.c.key == "database.is_neutralized")
-    ).scalar_one_or_none()
+    value = _parameter(connection, schema, "database.is_neutralized")
     return is_neutralized(value)
+
+
+def _parameter(connection: Connection, schema: OdooSchema, key: str) -> str | None:
+    if not schema.has_table("ir_config_parameter"):
+        return None
+    icp = schema.t("ir_config_parameter")
+    value = connection.execute(select(icp.c.value).where(icp.c.key == key)).scalar_one_or_none()
+    return None if value is None else str(value)
 
 
 def _has_mass_mailing(connection: Connection, schema: OdooSchema) -> bool:

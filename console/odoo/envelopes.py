@@ -32,6 +32,7 @@ from console.odoo.envelope_sql import (
     display_name,
     envelope_counts_from,
 )
+from console.odoo.mail_rows import failed_at
 from console.odoo.record_names import record_names
 from console.odoo.schema import OdooSchema
 
@@ -109,7 +110,8 @@ def failed_recipients(
         text(
             "SELECT n.mail_message_id, n.id, n.res_partner_id, p.name, p.email, "
             "n.notification_status, n.failure_type, "
-            f"substr(n.failure_reason, 1, {LIST_REASON_CHARS}), n.mail_mail_id, mm.state "
+            f"substr(n.failure_reason, 1, {LIST_REASON_CHARS}), n.mail_mail_id, mm.state, "
+            "mm.write_date "
             "FROM mail_notification n JOIN mail_message m ON m.id = n.mail_message_id "
             "LEFT JOIN res_partner p ON p.id = n.res_partner_id "
             "LEFT JOIN mail_mail mm ON mm.id = n.mail_mail_id "
@@ -138,6 +140,7 @@ def _recipient(row: Any, mask: SecretMask) -> FailedRecipient:
         failure_reason=mask.cut(row[7], LIST_REASON_CHARS),
         mail_id=None if row[9] is None or row[8] is None else int(row[8]),
         mail_state=None if row[9] is None else str(row[9]),
+        mail_failed_at=failed_at(row[9], row[10]),
     )
 
 

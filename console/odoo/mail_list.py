@@ -14,12 +14,14 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from console.domain.mail_order import NO_TIME
 from console.domain.models import LIST_RECIPIENTS, MailPage, MailRow, QueueStatus
 from console.domain.secrets import SecretMask
 from console.domain.timefmt import as_naive_datetime
 from console.odoo import mail_queries as mail_sql
 from console.odoo.envelopes import chatter_marks
 from console.odoo.envelopes import readable as envelopes_readable
+from console.odoo.failed_order import failed_page_select
 from console.odoo.mail_rows import id_column, mail_rows, recipients, with_record_names
 from console.odoo.plain_reads import queue_status_from
 from console.odoo.schema import OdooSchema
@@ -43,14 +45,29 @@ def mail_page(
     limit: int,
     mask: SecretMask,
     window: int,
+    by_failure: bool = False,
+    before_at: datetime | None = None,
+    after_at: datetime | None = None,
 ) -> MailPage:
-    """Up to `limit` mails, newest first; `window`: see `_text_page_rows`."""
-    if not text.strip():
+    """Up to `limit` mails, newest first (newest failure first `by_failure`, keyset on
+    the failure seconds `before_at`/`after_at` with the ids); `window`: `_text_page_rows`."""
+    if by_failure:
+        statement = failed_page_select(
+            schema,
+            states,
+            text,
+            before=None if before_id is None else (before_at or NO_TIME, before_id),
+            after=None if after_id is None else (after_at or NO_TIME, after_id),
+            fetch=limit + 1,
+            postgres=connection.dialect.name == "postgresql",
+        )
+        rows: list[Any] = list(connection.execute(statement).all())
+    elif not text.strip():
         statement = mail_sql.list_page_statement(
             schema, states, before_id is not None, after_id is not None
         )
         params = mail_sql.list_page_params(before_id, after_id, limit)
-        rows: list[Any] = list(connection.execute(statement, params).all())
+        rows = list(connection.execute(statement, params).all())
     else:
         rows = _text_page_rows(
             connection, schema, states, text, before_id, after_id, limit + 1, window

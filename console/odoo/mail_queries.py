@@ -23,6 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement as ColumnElementT
 
 from console.domain.models import LIST_REASON_CHARS
+from console.domain.text import document_reference
 from console.odoo.schema import OdooSchema
 
 
@@ -33,7 +34,7 @@ def _opt(schema: OdooSchema, table: str, column: str) -> ColumnElement[Any]:
     return literal(None).label(column)
 
 
-def _reason_prefix(schema: OdooSchema) -> ColumnElement[Any]:
+def reason_prefix(schema: OdooSchema) -> ColumnElement[Any]:
     if not schema.has("mail_mail", "failure_reason"):
         return literal(None).label("failure_reason")
     reason = schema.t("mail_mail").c.failure_reason
@@ -45,7 +46,7 @@ def _contains_any(table: Any, names: tuple[str, ...], text: str) -> list[ColumnE
     return [table.c[n].icontains(text, autoescape=True) for n in names if n in table.c]
 
 
-def _mail_row_columns(schema: OdooSchema, reason: ColumnElement[Any]) -> list[ColumnElement[Any]]:
+def mail_row_columns(schema: OdooSchema, reason: ColumnElement[Any]) -> list[ColumnElement[Any]]:
     """The columns of a MailRow, in one place for lists and the detail."""
     mail = schema.t("mail_mail")
     return [
@@ -62,6 +63,10 @@ def _mail_row_columns(schema: OdooSchema, reason: ColumnElement[Any]) -> list[Co
         _opt(schema, "mail_mail", "failure_type"),
         reason,
         _opt(schema, "mail_mail", "mailing_id"),
+        # when a failed mail failed (docs/failures.md); the list shows it to the second
+        func.coalesce(mail.c.write_date, mail.c.create_date).label("failed_raw"),
+        _opt(schema, "mail_message", "mail_server_id"),
+        _opt(schema, "mail_message", "record_alias_domain_id").label("alias_domain_id"),
     ]
 
 
@@ -122,6 +127,13 @@ def mail_filter(
             )
     if text.isdigit() and len(text) < 10:
         matches.append(mail.c.id == int(text))
+    document = document_reference(text)
+    if document is not None and "model" in msg.c and "res_id" in msg.c:
+        model, res_id = document
+        on_it = [msg.c.model == model]
+        if res_id is not None:
+            on_it.append(msg.c.res_id == res_id)
+        matches.append(mail.c.mail_message_id.in_(select(msg.c.id).where(*on_it)))
     conditions.append(or_(*matches) if matches else literal(False))
     return conditions
 
@@ -210,7 +222,7 @@ def page_select(
     if after_id is not None:
         conditions.append(mail.c.id > after_id)
     return (
-        select(*_mail_row_columns(schema, _reason_prefix(schema)))
+        select(*mail_row_columns(schema, reason_prefix(schema)))
         .select_from(mail.join(msg, msg.c.id == mail.c.mail_message_id))
         .where(*conditions)
         .order_by(mail.c.id.asc() if ascending else mail.c.id.desc())
@@ -332,7 +344,7 @@ def mail_detail_query(schema: OdooSchema, mail_id: int) -> Select[Any]:
         extra.append(literal(None).label("campaign_subject"))
     return (
         select(
-            *_mail_row_columns(schema, _opt(schema, "mail_mail", "failure_reason")),
+            *mail_row_columns(schema, _opt(schema, "mail_mail", "failure_reason")),
             mail.c.mail_message_id,
             _opt(schema, "mail_message", "message_id"),
             _opt(schema, "mail_mail", "references"),

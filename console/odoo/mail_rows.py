@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from console.domain.mail_order import failure_second
 from console.domain.models import LIST_REASON_CHARS, MailRow, Recipient
 from console.domain.secrets import SecretMask
+from console.domain.timefmt import as_naive_datetime
 from console.odoo import mail_queries as mail_sql
 from console.odoo.record_names import record_names
 from console.odoo.schema import OdooSchema
@@ -81,13 +84,24 @@ def mail_row(
         failure_reason=mask.optional(row.failure_reason),
         mailing_id=row.mailing_id,
         recipient_count=recipient_count,
+        failed_at=failed_at(row.state, row.failed_raw),
+        mail_server_id=row.mail_server_id,
+        alias_domain_id=row.alias_domain_id,
     )
+
+
+def failed_at(state: Any, moment: Any) -> datetime | None:
+    """A failed mail's failure time, to the second (None for a mail in another state)."""
+    if state != "exception":
+        return None
+    found = as_naive_datetime(moment)
+    return None if found is None else failure_second(found)
 
 
 def mail_rows(
     rows: list[Any], partners_of: dict[int, Recipients], mask: SecretMask
 ) -> tuple[MailRow, ...]:
-    """A page's rows, read by position (the columns of `mail_sql._mail_row_columns`)."""
+    """A page's rows, read by position (the columns of `mail_sql.mail_row_columns`)."""
     none: Recipients = ((), 0)
     result = []
     for (
@@ -104,6 +118,9 @@ def mail_rows(
         failure_type,
         failure_reason,
         mailing_id,
+        failed_raw,
+        mail_server_id,
+        alias_domain_id,
     ) in rows:
         partners, count = partners_of.get(mail_id, none)
         result.append(
@@ -123,6 +140,9 @@ def mail_rows(
                 mask.cut(failure_reason, LIST_REASON_CHARS),
                 mailing_id,
                 count,
+                failed_at=failed_at(state, failed_raw),
+                mail_server_id=mail_server_id,
+                alias_domain_id=alias_domain_id,
             )
         )
     return tuple(result)

@@ -161,6 +161,9 @@ class Operator(RecordActions):
         Mails scheduled for later stay queued unless ``include_scheduled``.
         """
         self._guard()
+        from console.services.sample_guard import SEND_NOW, refuse_fictitious_servers
+
+        refuse_fictitious_servers(self.backend, SEND_NOW)  # before the journal's start line
         if self.backend.info.over_api:  # Odoo's own Send Now: its code talks to the SMTP server
             return self._journaled(
                 lambda w: (w.send_by_odoo(ids, include_scheduled=include_scheduled), {})

@@ -286,7 +286,11 @@ def probe_backend(
     """Probe every server of this database (blocking; runs its own event loop).
 
     `mail_from`: True tries MAIL FROM the default From, a string that address, None skips.
+    Refused (FictitiousServers) on the sample while its servers are the fictitious ones.
     """
+    from console.services.sample_guard import PROBE, refuse_fictitious_servers
+
+    refuse_fictitious_servers(backend, PROBE)
     targets, default_from = probe_plan(backend)
     sender: str | None = None
     if mail_from is True:

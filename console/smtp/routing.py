@@ -21,6 +21,7 @@ from console.smtp.server_choice import (
     Endpoint,
     MailServer,
     archived_refusal,
+    choose_mail_server,
     find_mail_server,
     resolve_endpoint,
 )
@@ -28,6 +29,8 @@ from console.smtp.server_choice import (
 # One message is built whole in memory (as smtplib and Odoo do): a mail whose messages
 # would be bigger is left to Odoo (Send now) or refused (export); see console.smtp.prepare.
 MAX_MESSAGE_MB = 100.0
+SET_ON_MAIL = "set on the mail"
+ARCHIVED = "set on the mail, but archived: Odoo refuses to send through it"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +41,7 @@ class Route:
     smtp_from: str | None
     alias: AliasDomain | None
     server: MailServer | None
+    why: str = SET_ON_MAIL  # which rule chose the server (console.smtp.server_choice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,18 +118,20 @@ class SendContext:
             endpoint = resolve_endpoint(explicit, self.conf, self.default_from_filter())
             if not explicit.active:
                 endpoint = _with_refusal(endpoint, archived_refusal(explicit))
+                return Route(endpoint, email_from, alias, explicit, ARCHIVED)
             return Route(endpoint, email_from, alias, explicit)
         # ctx domain_notifications_email (raw), else the normalized default from address
         find_notifications = (alias.default_from_email if alias is not None else None) or (
             email_normalize(self.default_from_address())
         )
-        server, smtp_from = find_mail_server(
+        choice = choose_mail_server(
             email_from,
             [s for s in self.settings.servers if s.active],
             version=self.version,
             notifications_email=find_notifications,
             default_from_filter=self.default_from_filter(),
         )
+        server, smtp_from = choice.server, choice.smtp_from
         if server is None:
             # connect(mail_server_id=False, smtp_from=...) runs _find_mail_server again,
             # without the alias domain context
@@ -137,7 +143,7 @@ class SendContext:
                 default_from_filter=self.default_from_filter(),
             )
         endpoint = resolve_endpoint(server, self.conf, self.default_from_filter())
-        return Route(endpoint, smtp_from, alias, server)
+        return Route(endpoint, smtp_from, alias, server, choice.why)
 
 
 def _with_refusal(endpoint: Endpoint, refusal: str) -> Endpoint:

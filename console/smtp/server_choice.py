@@ -92,6 +92,20 @@ class Endpoint:
     unsupported: str | None = None  # a mode only Odoo can use
 
 
+@dataclass(frozen=True, slots=True)
+class ServerChoice:
+    """What ``_find_mail_server`` returns, and which of its steps decided."""
+
+    server: MailServer | None  # None: odoo.conf's SMTP settings
+    smtp_from: str | None
+    why: str
+
+
+FIRST_WITHOUT_FILTER = "first server by priority, no from_filter"
+FIRST_WHATEVER = "first server by priority, although no from_filter matches"
+NO_SERVER = "none: no active mail server, Odoo would use odoo.conf's smtp_server"
+
+
 def find_mail_server(
     email_from: str | None,
     servers: Sequence[MailServer],
@@ -100,7 +114,26 @@ def find_mail_server(
     notifications_email: str | None,
     default_from_filter: str | None,
 ) -> tuple[MailServer | None, str | None]:
-    """``_find_mail_server``: (server or None for odoo.conf, the SMTP from to use).
+    """``_find_mail_server``: (server or None for odoo.conf, the SMTP from to use)."""
+    choice = choose_mail_server(
+        email_from,
+        servers,
+        version=version,
+        notifications_email=notifications_email,
+        default_from_filter=default_from_filter,
+    )
+    return choice.server, choice.smtp_from
+
+
+def choose_mail_server(
+    email_from: str | None,
+    servers: Sequence[MailServer],
+    *,
+    version: int,
+    notifications_email: str | None,
+    default_from_filter: str | None,
+) -> ServerChoice:
+    """``_find_mail_server``, saying which step chose (the one copy of the rule).
 
     ``notifications_email`` is what Odoo computes first: in 17+ the alias domain's
     ``default_from_email`` as is, else the normalized default from address; in 16 the
@@ -124,27 +157,32 @@ def find_mail_server(
                 return server
         return None
 
+    def matched(on: str | None, what: str = "") -> str:
+        return f"chosen by from_filter match on {on}{what}"
+
     if version <= 17 or email_from_normalized:
         if server := first_match(email_from_normalized, email_normalize):
-            return server, email_from
+            return ServerChoice(server, email_from, matched(email_from_normalized))
         if server := first_match(email_from_domain, email_domain_normalize):
-            return server, email_from
-    if notifications_email:
+            return ServerChoice(server, email_from, matched(email_from_domain))
+    if notifications_email:  # Odoo then sends From the notifications address
         if server := first_match(notifications_email, email_normalize):
-            return server, notifications_email
+            why = matched(notifications_email, " (the notifications address)")
+            return ServerChoice(server, notifications_email, why)
         if server := first_match(notifications_domain, email_domain_normalize):
-            return server, notifications_email
+            why = matched(notifications_domain, f" (from {notifications_email})")
+            return ServerChoice(server, notifications_email, why)
     fallback_from = email_from if version <= 16 else (notifications_email or email_from)
     without_filter = [s for s in active if not s.from_filter]
     if without_filter:
-        return without_filter[0], fallback_from
+        return ServerChoice(without_filter[0], fallback_from, FIRST_WITHOUT_FILTER)
     if active:
-        return active[0], fallback_from
+        return ServerChoice(active[0], fallback_from, FIRST_WHATEVER)
     if match_from_filter(email_from, default_from_filter, version):
-        return None, email_from
+        return ServerChoice(None, email_from, NO_SERVER)
     if notifications_email and match_from_filter(notifications_email, default_from_filter, version):
-        return None, notifications_email
-    return None, fallback_from
+        return ServerChoice(None, notifications_email, NO_SERVER)
+    return ServerChoice(None, fallback_from, NO_SERVER)
 
 
 def resolve_endpoint(

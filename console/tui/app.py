@@ -17,14 +17,15 @@ from typing import TYPE_CHECKING, ClassVar
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer
+from textual.widgets import ContentSwitcher
 
 from console.tui.app_bindings import APP_BINDINGS, ELSEWHERE_BINDINGS
 from console.tui.app_events import EventApp
-from console.tui.pane_set import FIRST_PANE, PANES, SUPPORT_PANES, first_pane, later_panes
+from console.tui.pane_set import FIRST_PANE, PANES, first_pane, later_panes
 from console.tui.panes.pane import Pane
 from console.tui.widgets.formatting import Palette, describe_error
 from console.tui.widgets.header import HeaderBar, Tab, TabBar
+from console.tui.widgets.key_footer import KeyFooter
 
 # Only what the first frame draws is imported above: the other panes, the screens, the
 # actions and the support tools load right after it (pane_set.later_panes), or when used.
@@ -43,20 +44,15 @@ class MailQueueApp(EventApp):
     # -- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield HeaderBar(self.header_state, id="header")
-        tabs = [
-            Tab(pane_id, key, label, short, optional=pane_id in SUPPORT_PANES)
-            for key, pane_id, label, short in PANES
-        ]
+        tabs = [Tab(pane_id, key, label, short, tiny) for key, pane_id, label, short, tiny in PANES]
         yield TabBar(tabs, id="tabs")
         with ContentSwitcher(initial=FIRST_PANE, id="panes"):
             yield first_pane()  # the others come right after the first frame
         # The palette is in the help (: and ctrl+p): the footer keeps its room for the keys.
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.visible_pane().focus_main()
-        # UI clock only (the "3s ago" age, the retry countdown); polls chain with set_timer.
-        self.set_interval(1.0, self.query_one(HeaderBar).refresh)
         self.call_after_refresh(self._after_first_frame)
 
     async def _after_first_frame(self) -> None:
@@ -124,6 +120,12 @@ class MailQueueApp(EventApp):
         self.action_show_pane(pane_id)
 
     def action_refresh_now(self) -> None:
+        if self.backend is not None and self.backend.replaced():
+            # The SQLite file was swapped: the old connection reads (and fails to write)
+            # the file that was there. Open the new one, as at start.
+            stale, self.backend = self.backend, None
+            stale.close()
+            self.notify("The database file was replaced: reconnecting to it.", title="Refresh")
         if self.backend is None:
             if not self.connecting:
                 self._begin_connect()
@@ -146,6 +148,19 @@ class MailQueueApp(EventApp):
         """An action key no pane or screen here takes: done where it applies, else it
         says where it works."""
         self.actions.palette_action(action)
+
+    def action_messages(self) -> None:
+        from console.tui.screens.messages_screen import MessagesScreen
+
+        if not isinstance(self.screen, MessagesScreen):
+            history = list(self.shown_messages)
+            self.push_screen(MessagesScreen(history, self.header_state, self.tz, self.palette))
+
+    def action_journal(self) -> None:
+        from console.tui.screens.journal_screen import JournalScreen
+
+        if not isinstance(self.screen, JournalScreen):
+            self.push_screen(JournalScreen())
 
     def action_help(self) -> None:
         from console.tui.screens.help_screen import HelpScreen

@@ -13,7 +13,7 @@ from console.tui.pane_set import PANES
 APP_BINDINGS: list[BindingType] = [
     *(
         Binding(key, f"show_pane('{pane_id}')", f"{label} pane", show=False, id=f"pane.{pane_id}")
-        for key, pane_id, label, _short in PANES
+        for key, pane_id, label, _short, _tiny in PANES
     ),
     Binding("R", "refresh_now", "Refresh", id="refresh.now", tooltip="Refresh now (or reconnect)"),
     Binding(
@@ -24,7 +24,24 @@ APP_BINDINGS: list[BindingType] = [
         id="refresh.pause",
         tooltip="Pause or resume auto refresh",
     ),
-    Binding("question_mark", "help", "Help", id="help", tooltip="This help"),
+    Binding(
+        "m",
+        "messages",
+        "Messages",
+        show=False,
+        id="messages",
+        tooltip="Every message shown this session, whole (toasts go, and long ones are cut)",
+    ),
+    Binding(
+        "J",
+        "journal",
+        "Journal",
+        show=False,
+        id="journal",
+        tooltip="The console's journal for this database: every action, by whom, newest first",
+    ),
+    # Shown by KeyFooter at the footer's right end, on every screen.
+    Binding("question_mark", "help", "Help", show=False, id="help", tooltip="This help"),
     Binding(
         "colon",
         "command_palette",
@@ -59,7 +76,7 @@ APP_BINDINGS: list[BindingType] = [
         id="blacklist",
         tooltip="Odoo's e-mail blacklist: search it, remove an address with a reason",
     ),
-    Binding("q", "quit", "Quit", id="quit"),
+    Binding("q", "quit", "Quit", show=False, id="quit"),
 ]
 
 # The action keys, for where no pane or screen takes them: instead of doing nothing,

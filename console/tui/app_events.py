@@ -31,7 +31,7 @@ from console.tui.messages import (
 )
 from console.tui.panes.pane import Pane
 from console.tui.widgets.formatting import describe_error
-from console.tui.widgets.header import HeaderBar
+from console.tui.widgets.header import HeaderBar, TabBar
 
 _FROZEN: list[bool] = []
 
@@ -123,8 +123,9 @@ class EventApp(HostApp):
 
     # -- messages, each handed to the object that owns its state --------------------------
     def ui_gone(self) -> bool:
-        """True while quitting: a worker's late message then finds no widget to update."""
-        return not self.query(HeaderBar)
+        """True while quitting, or while a screen over the main one is shown: a worker's
+        late message then finds no pane to update (the tab row is the main screen's)."""
+        return not self.query(TabBar)
 
     @on(PaneRefreshed)
     def _on_pane_refreshed(self, message: PaneRefreshed) -> None:

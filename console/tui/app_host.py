@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Callable
-from datetime import tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -23,6 +24,7 @@ from console.domain.timefmt import zone_name
 from console.tui.controllers.refresher import Refresher
 from console.tui.widgets.formatting import Palette
 from console.tui.widgets.header import HeaderState
+from console.tui.widgets.message_log import MESSAGES_KEPT, TOAST_CHARS, ShownMessage
 
 if TYPE_CHECKING:
     from console.backends.base import MailQuery, MailQueueBackend
@@ -79,6 +81,7 @@ class HostApp(App[None]):
         self._send_policy = send_policy
         self._actions: ActionRunner | None = None  # built on first use (not for the 1st frame)
         self._support: SupportActions | None = None
+        self.shown_messages: deque[ShownMessage] = deque(maxlen=MESSAGES_KEPT)
         self.header_state = HeaderState(tz_name=zone_name(tz), title_hint=title_hint, paused=paused)
         self.connecting = False
         self.fatal_error: str | None = None  # set when the first connection fails
@@ -162,6 +165,9 @@ class HostApp(App[None]):
         and error messages: a cron named `[@click=app.quit]` must read as that, not become
         a link that quits. (Titles are never markup in Textual.)
         """
+        self.shown_messages.append(ShownMessage(datetime.now(UTC), title, message, severity))
+        if len(message) > TOAST_CHARS:  # the whole text stays in `m`, the history
+            message = message[: TOAST_CHARS - 1].rstrip() + "… (m: all of it)"
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     # -- what panes and screens ask (ConsoleHost and its extensions) ---------------------

@@ -88,7 +88,7 @@ def help_sections(app: MailQueueApp) -> list[HelpSection]:
 
 
 def system_commands(app: MailQueueApp) -> Iterator[SystemCommand]:
-    for key, pane_id, label, _short in PANES:
+    for key, pane_id, label, _short, _tiny in PANES:
         yield SystemCommand(
             f"Show {label}",
             f"Switch to the {label} pane (key {key})",

@@ -213,6 +213,7 @@ class CausePreviewed(Message):
         ids: list[int],
         example: str,
         error: str | None = None,
+        queue: str = "",
     ) -> None:
         super().__init__()
         self.action = action
@@ -220,6 +221,7 @@ class CausePreviewed(Message):
         self.ids = ids
         self.example = example
         self.error = error
+        self.queue = queue  # when Odoo's queue cron will send them (queue_schedule)
 
 
 class RetryPreviewed(Message):
@@ -232,12 +234,14 @@ class RetryPreviewed(Message):
         error: str | None = None,
         *,
         mixed: str | None = None,
+        queue: str = "",
     ):
         super().__init__()
         self.request = request
         self.delivered = delivered
         self.error = error
         self.mixed = mixed  # the selection holds failures a retry does not cure
+        self.queue = queue  # when Odoo's queue cron will send them (queue_schedule)
 
 
 class SendPreviewed(Message):

@@ -12,22 +12,20 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from console.tui.panes.pane import Pane
 
-# (key, pane id, label, short label for a narrow terminal)
-PANES: tuple[tuple[str, str, str, str], ...] = (
-    ("1", "outgoing", "Outgoing", "Out"),
-    ("2", "failed", "Failed", "Fail"),
-    ("3", "causes", "Causes", "Cause"),
-    ("4", "crons", "Crons", "Cron"),
-    ("5", "campaigns", "Campaigns", "Camp"),
-    ("6", "health", "Health", "Health"),
-    ("9", "envelopes", "Envelopes", "Env"),
-    ("7", "logs", "Logs", "Logs"),
-    ("8", "aliases", "Aliases", "Alias"),
-    ("0", "bounces", "Bounces", "Bnc"),
+# (key, pane id, label, short label, tiny label): the tab row takes the longest form that
+# fits, the same on every pane, so every key is on the first screen at 80 columns.
+PANES: tuple[tuple[str, str, str, str, str], ...] = (
+    ("1", "outgoing", "Outgoing", "Out", "Out"),
+    ("2", "failed", "Failed", "Fail", "Fail"),
+    ("3", "causes", "Causes", "Cause", "Cause"),
+    ("4", "crons", "Crons", "Cron", "Cron"),
+    ("5", "campaigns", "Campaigns", "Camp", "Camp"),
+    ("6", "health", "Health", "Health", "Hlth"),
+    ("7", "logs", "Logs", "Logs", "Log"),
+    ("8", "aliases", "Aliases", "Alias", "Ali"),
+    ("9", "envelopes", "Envelopes", "Env", "Env"),
+    ("0", "bounces", "Bounces", "Bnc", "Bnc"),
 )
-# In the tab row when there is room (at 80 columns the core panes fill it; the Health
-# summary counts the red envelopes there).
-SUPPORT_PANES = frozenset({"envelopes", "logs", "aliases", "bounces"})
 FIRST_PANE = "outgoing"
 
 

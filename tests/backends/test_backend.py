@@ -78,6 +78,37 @@ def test_keyset_pages_cover_every_failed_mail_once(
             break
         before = page.rows[-1].id
     assert seen == expected
+
+
+def test_failure_order_pages_cover_every_failed_mail_once(
+    backend: SqlBackend, case: tuple[str, int, str]
+) -> None:
+    """The Failed list's order, newest failure second then id, recomputed in plain SQL
+    (each engine's own way to cut a time to the second), paged 7 at a time."""
+    second = (
+        "substr(write_date, 1, 19)" if case[0] == "sqlite" else "date_trunc('second', write_date)"
+    )
+    expected = [
+        r[0]
+        for r in raw(
+            case[2],
+            f"SELECT id FROM mail_mail WHERE state = 'exception' ORDER BY {second} DESC, id DESC",
+        )
+    ]
+    assert expected != sorted(expected, reverse=True)  # not the id order in this data
+    seen: list[int] = []
+    query = MailQuery(states=("exception",), limit=7, by_failure=True)
+    while True:
+        page = backend.mail_page(query)
+        seen.extend(m.id for m in page.rows)
+        if not page.has_more:
+            break
+        last = page.rows[-1]
+        query = MailQuery(
+            states=("exception",), limit=7, by_failure=True, before_id=last.id,
+            before_at=last.failed_at,
+        )  # fmt: skip
+    assert seen == expected
     assert backend.count_mails(MailQuery(states=("exception",))) == len(expected)
 
 

@@ -30,6 +30,8 @@ MAIL_KEYS = {
     "model",
     "res_id",
     "mailing_id",
+    "failed_at",
+    "server",
 }
 
 
@@ -49,8 +51,12 @@ def test_status_and_failed_mails_json(
     rows = json.loads(mails.stdout)
     assert len(rows) == payload["counts"]["exception"] >= 40
     assert all(set(row) >= MAIL_KEYS and row["state"] == "exception" for row in rows)
-    assert [r["id"] for r in rows] == sorted((r["id"] for r in rows), reverse=True)
+    # newest failure first, the id breaking ties: the whole list over pages of 1000
+    keys = [(r["failed_at"], r["id"]) for r in rows]
+    assert keys == sorted(keys, reverse=True) and all(r["failed_at"] for r in rows)
+    assert keys != sorted(keys, key=lambda k: k[1], reverse=True)  # not the id order
     assert all(r["date"] is None or r["date"].endswith("Z") for r in rows)
+    assert all(r["server"]["name"] and r["server"]["why"] for r in rows)
 
 
 def test_text_commands_on_sqlite(odoo_databases: OdooDatabases) -> None:
@@ -219,3 +225,34 @@ def test_version_says_which_console_this_is() -> None:
     done = run_cli("--version")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"odoo-mailq {version('odoo-mailq')}"
+
+
+def test_grep_finds_the_mails_of_a_document_and_still_matches_text(tmp_path: Path) -> None:
+    database = tmp_path / "copy.sqlite"
+    database.write_bytes(BUNDLED_SAMPLE.read_bytes())
+    url = f"sqlite:///{database}"
+    with sqlite3.connect(database) as conn:
+        expected = [
+            row[0]
+            for row in conn.execute(
+                "SELECT x.id FROM mail_mail x JOIN mail_message m ON m.id = x.mail_message_id "
+                "WHERE m.model = 'account.move' AND m.res_id = 1401 ORDER BY x.id DESC"
+            )
+        ]
+        on_model = conn.execute(
+            "SELECT count(*) FROM mail_mail x JOIN mail_message m ON m.id = x.mail_message_id "
+            "WHERE m.model = 'account.move'"
+        ).fetchone()[0]
+    assert expected
+    for needle in ("account.move,1401", 'account.move,1401 "INV/2026/0042"'):
+        found = run_cli("--db", url, "mails", "--json", "--grep", needle)
+        assert [m["id"] for m in json.loads(found.stdout)] == expected, needle
+    everything = run_cli(
+        "--db", url, "mails", "--json", "--limit", "1000", "--grep", "account.move"
+    )
+    assert len(json.loads(everything.stdout)) == on_model
+    # a dotted word that is no model is still text: an address domain
+    domain = run_cli(
+        "--db", url, "mails", "--json", "--limit", "1000", "--grep", "acme-shop.example"
+    )
+    assert json.loads(domain.stdout)

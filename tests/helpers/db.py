@@ -58,8 +58,12 @@ def sql(path: Path, query: str, *params: object) -> list[tuple[object, ...]]:
 
 
 def state_ids(path: Path, state: str) -> list[int]:
-    """The ids of the mails in ``state`` in an SQLite file, newest first."""
-    found = sql(path, "SELECT id FROM mail_mail WHERE state = ? ORDER BY id DESC", state)
+    """The ids of the mails in ``state`` in an SQLite file, newest first, as the console
+    lists them: failed mails by failure second (write_date), then id; others by id."""
+    order = "id DESC"
+    if state == "exception":
+        order = "substr(coalesce(write_date, create_date, '1970'), 1, 19) DESC, id DESC"
+    found = sql(path, f"SELECT id FROM mail_mail WHERE state = ? ORDER BY {order}", state)
     return [int(str(r[0])) for r in found]
 
 

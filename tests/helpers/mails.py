@@ -157,7 +157,9 @@ def _copy_row(db: sqlite3.Connection, table: str, row_id: int, **changes: object
 
 def add_failed_mail(path: Path, template_id: int) -> int:
     """A new failed mail in an SQLite copy of the sample, as if the queue cron had just
-    failed one more: mail ``template_id`` and its message, copied."""
+    failed one more: mail ``template_id`` and its message, copied, failed now (its
+    write_date, when Odoo's send wrote the failure)."""
+    now = utcnow_naive().strftime("%Y-%m-%d %H:%M:%S.%f")
     with sqlite3.connect(path) as db:
         message_id = int(
             db.execute(
@@ -165,7 +167,7 @@ def add_failed_mail(path: Path, template_id: int) -> int:
             ).fetchone()[0]
         )
         new_message = _copy_row(db, "mail_message", message_id, message_id="<new@test>")
-        return _copy_row(db, "mail_mail", template_id, mail_message_id=new_message)
+        return _copy_row(db, "mail_mail", template_id, mail_message_id=new_message, write_date=now)
 
 
 def mail_row(db: Db, mail_id: int) -> Any:

@@ -34,7 +34,7 @@ def make_healthy(url: str) -> None:
         "UPDATE mail_notification SET notification_status = 'canceled' "
         "WHERE notification_status IN ('exception', 'bounce')",
         "UPDATE mailing_mailing SET state = 'done' WHERE state IN ('in_queue', 'sending')",
-        f"UPDATE res_partner SET email = 'it@acme-shop.fr' WHERE id = {ADMIN_PARTNER}",
+        f"UPDATE res_partner SET email = 'it@acme-shop.example' WHERE id = {ADMIN_PARTNER}",
         soon=ts(url, now + timedelta(minutes=10)),
         recent=ts(url, now - timedelta(minutes=2)),
     )

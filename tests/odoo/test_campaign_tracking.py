@@ -26,7 +26,7 @@ from console.services.operations import Operator
 from testkit.odoo_dbs import VERSIONS, build_postgres, build_sqlite
 from tests.helpers.cli import run_cli
 
-CLAIRE = "claire.dubois@acme-shop.fr"  # uid 4, partner 5 in every generated database
+CLAIRE = "claire.dubois@acme-shop.example"  # uid 4, partner 5 in every generated database
 MESSAGE_ID = re.compile(r"^<\d{15}\.\d+\.\d{15}-openerp-message-notify@[^>]+>$")
 
 
@@ -127,8 +127,8 @@ def test_cancel_logs_odoos_tracking_message(db: tuple[str, int], tmp_path: Path)
     messages = mailing_messages(url)
     assert sorted(m["res_id"] for m in messages) == sorted(queued)  # one each, none for skipped
     assert outcome.chatter == {m["res_id"]: m["id"] for m in messages}
-    company_reply_to = '"Acme Shop" <catchall@acme-shop.fr>'
-    author_reply_to = '"Claire Dubois" <catchall@acme-shop.fr>'
+    company_reply_to = '"Acme Shop" <catchall@acme-shop.example>'
+    author_reply_to = '"Claire Dubois" <catchall@acme-shop.example>'
     for message in messages:
         assert MESSAGE_ID.match(message.pop("message_id"))
         created = message.pop("create_date")
@@ -144,7 +144,7 @@ def test_cancel_logs_odoos_tracking_message(db: tuple[str, int], tmp_path: Path)
             "subtype_id": 2,  # mail.mt_note
             "mail_activity_type_id": None,
             "is_internal": True,
-            "email_from": '"Claire Dubois" <claire.dubois@acme-shop.fr>',
+            "email_from": '"Claire Dubois" <claire.dubois@acme-shop.example>',
             "author_id": 5,
             "author_guest_id": None,
             "reply_to_force_new": None,

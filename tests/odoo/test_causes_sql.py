@@ -63,7 +63,8 @@ def assert_same_as_row_by_row(backend: SqlBackend) -> None:
 
 
 def vary(url: str) -> None:
-    """More servers per cause, missing dates and types, NULL and empty reasons."""
+    """More servers per cause (set on the message, or chosen by From), missing dates and
+    types, NULL and empty reasons."""
     engine = create_engine(url)
     try:
         with engine.begin() as connection:
@@ -75,6 +76,7 @@ def vary(url: str) -> None:
                 "UPDATE mail_message SET mail_server_id = NULL "
                 "WHERE id IN (SELECT mail_message_id FROM mail_mail WHERE id % 5 = 0)",
                 "UPDATE mail_mail SET create_date = NULL WHERE id % 4 = 0",
+                "UPDATE mail_mail SET write_date = NULL WHERE id % 6 = 0",
                 "UPDATE mail_message SET date = NULL "
                 "WHERE id IN (SELECT mail_message_id FROM mail_mail WHERE id % 8 = 0)",
                 "UPDATE mail_mail SET failure_type = NULL WHERE id % 11 = 0",
@@ -104,7 +106,8 @@ def test_a_cause_without_any_date_sorts_last_instead_of_crashing(
     with engine.begin() as connection:
         for mail_id in ids:
             connection.execute(
-                text("UPDATE mail_mail SET create_date = NULL WHERE id = :i"), {"i": mail_id}
+                text("UPDATE mail_mail SET create_date = NULL, write_date = NULL WHERE id = :i"),
+                {"i": mail_id},
             )
             connection.execute(
                 text(

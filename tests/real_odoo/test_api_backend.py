@@ -88,6 +88,18 @@ def test_status_and_mails_equal_the_sql_backends(
             if command[1:] == ("--json", "--limit", "20"):  # the cases above are in the page
                 crowd = next(m for m in left if m["subject"] == "API crowd")
                 assert [r["name"] for r in crowd["recipients"]] == ["Zoe", "Yann", "Xavier", "Walt"]
+    # the document filter, as the detail names a document, finds the same mails both ways
+    everything = json.loads(
+        run_cli("mails", "--json", "--state", "all", "--db", odoo.url(db)).stdout
+    )
+    on_a_record = next(m for m in everything if m["model"] and m["res_id"])
+    reference = f"{on_a_record['model']},{on_a_record['res_id']}"
+    for needle in (reference, on_a_record["model"]):
+        command = ("mails", "--json", "--state", "all", "--grep", needle)
+        found = json.loads(run_cli(*command, "--db", odoo.url(db)).stdout)
+        assert found == json.loads(over_api(url, db, made["admin"], *command).stdout), needle
+        assert on_a_record["id"] in [m["id"] for m in found]
+        assert all(m["model"] == on_a_record["model"] for m in found)
     api_crons = json.loads(over_api(url, db, made["admin"], "crons", "--json").stdout)
     sql_crons = json.loads(run_cli("crons", "--json", "--db", odoo.url(db)).stdout)
     assert len(api_crons) == len(sql_crons) > 5

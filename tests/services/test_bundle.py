@@ -57,7 +57,7 @@ def plant(db: Db, tmp_path: Path) -> tuple[dict[str, str], Path, int]:
         db.insert("ir_config_parameter", key=key, value=s[name], create_uid=1, write_uid=1)
     db.sql("UPDATE fetchmail_server SET password = :p", p=s["fetchmail"])
     body = (
-        "<p>Your invoice: <a href='https://erp.acme-shop.fr/my/invoices/42?access_token="
+        "<p>Your invoice: <a href='https://erp.acme-shop.example/my/invoices/42?access_token="
         f"{s['access_token']}&amp;report_type=pdf'>view it</a></p>"
     )
     reason = (
@@ -220,7 +220,7 @@ def test_cli_bundle(tmp_path: Path, make_db: MakeDb) -> None:
         str(tmp_path / "j"),
     )
     assert done.returncode == 0, done.stderr
-    assert "addresses masked" in done.stdout
+    assert "addresses and names masked" in done.stdout
     assert (target / "report.md").is_file() and (target / "report.json").is_file()
     again = run_cli("bundle", "-o", str(target), "--db", db.url)
     assert again.returncode == 2 and "not an empty folder" in again.stderr

@@ -34,6 +34,19 @@ def sqlite_db(tmp_path: Path) -> tuple[str, Path]:
     return url, Path(url.removeprefix("sqlite:///"))
 
 
+def closed_servers(path: Path) -> None:
+    """The generated database's servers (fictitious: Send now refuses them) to a closed
+    loopback port."""
+    from testkit.net import free_port
+
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "UPDATE ir_mail_server SET smtp_host = '127.0.0.1', smtp_port = ?, "
+            "smtp_encryption = 'none'",
+            (free_port(),),
+        )
+
+
 def dump(path: Path) -> list[str]:
     with sqlite3.connect(path) as connection:
         return list(connection.iterdump())
@@ -113,6 +126,8 @@ def test_a_journal_line_that_cannot_be_written_rolls_the_action_back(
     """/dev/full opens for appending (the check passes) and refuses the line itself: the
     transaction that was about to commit is rolled back."""
     url, path = sqlite_db(tmp_path)
+    if action == "send":  # past the sample's fictitious servers (the journal fails first)
+        closed_servers(path)
     before = dump(path)
     done = run_cli(*action_commands(path)[action], "--yes", "--db", url, "--journal", str(FULL))
     assert done.returncode == 2, done
@@ -240,6 +255,7 @@ async def test_the_tui_refuses_retry_and_send_with_an_unwritable_journal(
 
     journal = tmp_path / "a-folder"
     journal.mkdir()
+    closed_servers(sample_path)  # past the sample's fictitious servers, to the journal
     before = dump(sample_path)
     target = state_ids(sample_path, "exception")[0]
     app = make_app(sample_path, journal_path=journal)
@@ -274,15 +290,8 @@ async def test_the_tui_refuses_retry_and_send_with_an_unwritable_journal(
 def test_send_journals_its_start_before_its_first_commit(tmp_path: Path) -> None:
     """Send now commits as it goes: its start is in the journal before anything is
     committed, its outcome after (here a refused connection: the mail failed)."""
-    from testkit.net import free_port
-
     url, path = sqlite_db(tmp_path)
-    with sqlite3.connect(path) as connection:
-        connection.execute(
-            "UPDATE ir_mail_server SET smtp_host = '127.0.0.1', smtp_port = ?, "
-            "smtp_encryption = 'none'",
-            (free_port(),),
-        )
+    closed_servers(path)
     outgoing = action_commands(path)["send"][1]
     journal = tmp_path / "j.jsonl"
     done = run_cli(

@@ -25,7 +25,7 @@ from testkit.net import free_port
 from testkit.odoo_dbs import build_sqlite
 from testkit.smtp_server import SmtpTestServer
 
-USER, PASSWORD = "relay-user@acme-shop.fr", "S3cret-Pa55word!"
+USER, PASSWORD = "relay-user@acme-shop.example", "S3cret-Pa55word!"
 LOCAL = "127.0.0.1"
 STEP_TIMEOUT = 1.5
 
@@ -53,13 +53,13 @@ def target(port: int, encryption: str, **kw: str | None) -> ProbeTarget:
 
 async def test_plain_server_with_mail_from(servers: dict[str, SmtpTestServer]) -> None:
     result = await probe_target(
-        target(servers["plain"].port, "none"), timeout=STEP_TIMEOUT, mail_from="a@acme-shop.fr"
+        target(servers["plain"].port, "none"), timeout=STEP_TIMEOUT, mail_from="a@acme-shop.example"
     )
     assert result.status is Status.OK
     names = [s.name for s in result.steps]
     assert names == ["connect", "ehlo", "login", "mail-from", "rset", "quit"]
     assert result.steps[0].code == 220 and result.steps[3].reply == "250 OK"
-    assert "MAIL FROM a@acme-shop.fr accepted" in result.verdict
+    assert "MAIL FROM a@acme-shop.example accepted" in result.verdict
     assert servers["plain"].received == []  # RSET: nothing was sent
 
 
@@ -178,7 +178,7 @@ def test_probe_the_servers_of_a_database(
     try:
         targets, default_from = probe_plan(backend)
         assert [t.label for t in targets] == ["Brevo relay", "Office 365", "odoo.conf"]
-        assert default_from == "notifications@acme-shop.fr"
+        assert default_from == "notifications@acme-shop.example"
         results = probe_backend(backend, timeout=STEP_TIMEOUT, mail_from=True)
         args = argparse.Namespace(command="probe", json=True, timeout=STEP_TIMEOUT, mail_from="")
         output, code = run_triage(backend, args, tz=None)  # type: ignore[arg-type]

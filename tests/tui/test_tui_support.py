@@ -22,6 +22,7 @@ from console.tui.app import MailQueueApp
 from console.tui.controllers.support_actions import default_bundle_dir, eml_paths
 from console.tui.panes.aliases_pane import AliasesPane
 from console.tui.panes.logs_pane import LogsPane, LogTable
+from console.tui.screens.cause_mails import CauseMailsScreen
 from console.tui.screens.confirm_screen import ConfirmScreen
 from console.tui.screens.detail_screen import DetailScreen
 from console.tui.screens.export_screen import SaveScreen
@@ -157,12 +158,19 @@ def test_the_log_comes_from_log_then_odoo_conf_and_says_how_to_give_one(tmp_path
     conf_log.write_text("")
     (tmp_path / "conf" / "odoo-server.log.1").write_text("")
     backend: Any = SimpleNamespace(
-        target=SimpleNamespace(odoo_conf=SimpleNamespace(logfile=str(conf_log)))
+        target=SimpleNamespace(odoo_conf=SimpleNamespace(logfile=str(conf_log))),
+        bundled_log=lambda: None,
     )
     files, why = log_files(None, backend)
     assert [f.name for f in files] == ["odoo-server.log", "odoo-server.log.1"] and not why
     files, why = log_files(tmp_path / "missing.log", backend)  # --log wins, even if wrong
     assert files == [] and "--log PATH" in why and "missing.log" in why
+    shipped = tmp_path / "shipped" / "sample.log"  # a database's own log (the sample's) wins
+    shipped.parent.mkdir()
+    shipped.write_text("")
+    backend.bundled_log = lambda: shipped
+    files, why = log_files(None, backend)
+    assert files == [shipped] and not why
 
 
 def test_support_bindings_have_an_id_a_description_and_no_forbidden_key() -> None:
@@ -257,14 +265,16 @@ async def test_b_writes_a_bundle_without_secrets_even_read_only(
         assert isinstance(screen, SaveScreen)
         default = screen.query_one("#save-path", Input).value
         assert default.startswith("./odoo-mailq-bundle-odoo17_sample.sqlite-")
-        await pilot.press("tab", "space")  # "mask e-mail addresses"
-        assert screen.query_one(Checkbox).value is True
+        box = screen.query_one(Checkbox)
+        assert str(box.render()).startswith("[ ] mask e-mail addresses and people's names")
+        await pilot.press("tab", "space")
+        assert box.value is True and str(box.render()).startswith("[x] mask")
         await pilot.press("shift+tab", "enter")
         await settle(pilot, app)
         await wait_for(pilot, lambda: not app.support.bundle_running, "the bundle")
         title, text, severity = app.toasts[-1]
         assert (title, severity) == ("Support bundle", "information"), text
-        assert "addresses masked" in text
+        assert "addresses and names masked" in text
         folder = (tmp_path / default).resolve()
         assert str(folder) in text
         assert (folder / "report.md").is_file() and (folder / "report.json").is_file()
@@ -273,6 +283,18 @@ async def test_b_writes_a_bundle_without_secrets_even_read_only(
         everything = all_text(folder)
         for secret in secrets:
             assert secret.encode() not in everything
+        # the people of the failed mails written as .eml: neither address nor name is left
+        with sqlite3.connect(sample_path) as db:
+            people = db.execute(
+                "SELECT DISTINCT p.name, p.email FROM mail_mail_res_partner_rel r "
+                "JOIN res_partner p ON p.id = r.res_partner_id WHERE r.mail_mail_id IN "
+                f"({','.join(str(e['mail_id']) for e in report['eml'])})"
+            ).fetchall()
+        assert people
+        for name, address in people:
+            assert name.encode() not in everything, name
+            assert not address or address.encode() not in everything, address
+        assert b"Person 1" in everything
 
         # The same folder again: refused, said in one line.
         await pilot.press("b")
@@ -311,7 +333,7 @@ async def test_logs_pane_newest_first_across_rotations_search_and_all(
         assert rows[3][2].startswith("▸ failed sending mail")
         status = plain(logs.query_one("#logs-status", Static))
         assert "5 records · mail-related" in status and "odoo.log +2 rotated" in status
-        assert "7 Logs" in app.query_one(TabBar).render().plain
+        assert "7 Log" in app.query_one(TabBar).render().plain
 
         table = app.query_one(LogTable)
         table.move_cursor(row=3)
@@ -353,10 +375,51 @@ async def test_l_in_the_detail_shows_only_that_mails_lines(
         assert app.visible_pane() is logs and not isinstance(app.screen, DetailScreen)
         # The line naming its Message-Id and the one naming its id, nothing else.
         assert [r[0] for r in log_rows(app)] == ["11-27 09:02:03", "11-26 10:00:00"]
-        assert f"mail {MAIL_ID}" in plain(logs.query_one("#logs-status", Static))
-        await pilot.press("escape")  # clears the mail filter
+        status = plain(logs.query_one("#logs-status", Static))
+        assert f"mail {MAIL_ID}" in status and f"esc: back to mail {MAIL_ID}" in status
+        await pilot.press("escape")  # back to the mail, its filter gone from the log
+        await settle(pilot, app)
+        assert isinstance(app.screen, DetailScreen) and app.screen.mail_id == MAIL_ID
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.visible_pane().id == "outgoing"  # where enter was pressed
+        await pilot.press("7")
         await settle(pilot, app)
         assert len(log_rows(app)) == 5
+        await pilot.press("escape")  # nothing to go back to: esc stays
+        await settle(pilot, app)
+        assert app.visible_pane() is logs
+
+
+async def test_l_from_a_cause_comes_back_to_the_mail_over_its_cause(
+    sample_path: Path, log_dir: Path
+) -> None:
+    app = make_app(sample_path, log_path=log_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("3")
+        await settle(pilot, app)
+        await pilot.press("enter")  # the first cause's mails
+        await settle(pilot, app)
+        cause = app.screen
+        assert isinstance(cause, CauseMailsScreen)
+        await pilot.press("enter")  # its first mail
+        await settle(pilot, app)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        await pilot.press("l")
+        await settle(pilot, app)
+        assert app.visible_pane() is app.query_one(LogsPane)
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert isinstance(app.screen, DetailScreen) and app.screen.mail_id == detail.mail_id
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert isinstance(app.screen, CauseMailsScreen)
+        assert app.screen.group.signature == cause.group.signature
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert app.visible_pane().id == "causes"
 
 
 async def test_follow_shows_new_records_on_top_and_stops_when_leaving(
@@ -405,20 +468,22 @@ async def test_aliases_pane_and_the_incoming_check(sample_path: Path) -> None:
         await settle(pilot, app)
         aliases = app.query_one(AliasesPane)
         table = aliases.table
-        shown = [tuple(c.plain for c in table.get_row_at(i)) for i in range(table.row_count)]
-        assert shown == [
-            ("sales@acme-shop.fr", "crm.lead", "everyone", "", "valid"),
-            ("support@acme-shop.fr", "project.task", "everyone", "", "valid"),
+        shown = [
+            tuple(c.plain.strip() for c in table.get_row_at(i)) for i in range(table.row_count)
         ]
-        assert "│ 8 Alias " in app.query_one(TabBar).render().plain  # short: 80 columns
+        assert shown == [
+            ("sales@acme-shop.example", "crm.lead", "everyone", "", "valid"),
+            ("support@acme-shop.example", "project.task", "everyone", "", "valid"),
+        ]
+        assert " 8 Ali " in app.query_one(TabBar).render().plain  # active, at 80 columns
 
         await pilot.press("i")
         await pilot.pause()
         assert isinstance(app.screen, InboundScreen)
         verdict = app.screen.query_one("#inbound-verdict", Static)
-        await pilot.press(*"catchall@acme-shop.fr", "enter")
+        await pilot.press(*"catchall@acme-shop.example", "enter")
         await settle(pilot, app)
-        assert plain(verdict).startswith("BOUNCED: catchall@acme-shop.fr: it is the catchall")
+        assert plain(verdict).startswith("BOUNCED: catchall@acme-shop.example: it is the catchall")
         app.screen.query_one("#inbound-address", Input).value = "nobody@nowhere.example"
         await pilot.press("enter")
         await settle(pilot, app)

@@ -37,10 +37,13 @@ class SendReport:
         return "; ".join(parts)
 
     def connections_note(self) -> str:
-        """ "Connections: 'Main' (smtp.example.com): 16 connections at once, limit 16 ..."."""
-        if not self.connections:
+        """ "Connections: 'Main' (smtp.example.com): 16 connections at once, limit 16 ...";
+        a server no connection was opened to (it failed first) says nothing useful here:
+        its failure does."""
+        opened = [c for c in self.connections if c.opened]
+        if not opened:
             return ""
-        return "Connections: " + "; ".join(c.describe() for c in self.connections)
+        return "Connections: " + "; ".join(c.describe() for c in opened)
 
 
 def send_outcome(ids: Sequence[int], report: SendReport) -> tuple[WriteOutcome, dict[str, object]]:
@@ -58,7 +61,7 @@ def send_outcome(ids: Sequence[int], report: SendReport) -> tuple[WriteOutcome, 
             f"{len(report.deferred_campaign_ids)} campaign mails left to Odoo's queue, "
             "which was asked to run now"
         )
-    if report.connections:
+    if report.connections_note():
         notes.append(report.connections_note())
     details: dict[str, object] = {
         "connections": [c.as_json() for c in report.connections],

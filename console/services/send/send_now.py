@@ -37,6 +37,7 @@ from console.backends.base import MailQueueBackend
 from console.domain.actions import SKIP_GONE, SKIP_LOCKED
 from console.domain.errors import QueueBusy
 from console.domain.secrets import Credential
+from console.services.sample_guard import SEND_NOW, refuse_fictitious_servers
 from console.services.send.connections import ConnectionRunner
 from console.services.send.report import SendReport
 from console.services.send.run_state import QUIET_WAIT
@@ -74,6 +75,7 @@ def send_now(
     ``policy`` says how many connections each server gets; ``concurrency`` alone
     replaces its generic number (provider limits and per-server overrides still apply).
     """
+    refuse_fictitious_servers(backend, SEND_NOW)  # the sample's servers exist nowhere
     if policy is None:
         policy = ConcurrencyPolicy()
     if concurrency is not None:

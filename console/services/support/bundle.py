@@ -8,9 +8,9 @@
 Secrets are always removed: the data never selects them, and a ``Redactor`` that knows
 every secret value of the database and odoo.conf scrubs every string, header and text
 part (patterns catch the ones nobody told it about). ``--redact-addresses`` also masks
-e-mail addresses, the same address always with the same mask. Before a file is written,
-its bytes are checked for the known secret values: a file that still holds one is not
-written (the report says so).
+e-mail addresses and people's names, the same one always with the same mask. Before a
+file is written, its bytes are checked for the known secret values: a file that still
+holds one is not written (the report says so).
 """
 
 from __future__ import annotations
@@ -99,6 +99,13 @@ def _write_emls(
     except ConsoleError as exc:
         errors.append(f"eml: {exc}")
         return written
+    if redactor.addresses:  # every name first: one may appear in an earlier message's body
+        for mail_id in ids:
+            try:
+                for message in open_export(backend, mail_id).messages(EML_MESSAGES):
+                    redactor.learn_people(message.message)
+            except ConsoleError:
+                continue  # said below, where the mail's files are written
     for mail_id in ids:
         entry: dict[str, Any] = {"mail_id": mail_id, "files": []}
         try:

@@ -120,16 +120,17 @@ def _groups(groups: Any) -> list[str]:
         out += [
             f"### {_cell(g.get('title'))} — {g.get('count')} mails ({_cell(g.get('class'))})",
             "",
-            f"- Key: `{_cell(g.get('key'))}` · first seen {_when(g.get('first_seen'))} · "
-            f"last seen {_when(g.get('last_seen'))}",
-            f"- Servers: {_cell(g.get('servers'))}",
+            f"- Key: `{_cell(g.get('key'))}` · failed first {_when(g.get('first_seen'))} · "
+            f"last {_when(g.get('last_seen'))}",
+            f"- Servers: {_cell(g.get('via') or g.get('servers'), 300)}",
             f"- Meaning: {_cell(g.get('explanation'), 300)}",
             f"- Fix: {_cell(g.get('fix'), 300)}",
             "",
         ]
         for s in g.get("samples") or []:
             out += [
-                f"Mail {s.get('mail_id')} · {_when(s.get('date'))} · record "
+                f"Mail {s.get('mail_id')} · failed {_when(s.get('failed') or s.get('date'))} · "
+                f"record "
                 f"`{_cell(s.get('record'))}` {_cell(s.get('record_name'), 60)}",
                 f"  subject {_cell(s.get('subject'), 100)} · to {_cell(s.get('to'), 120)}",
                 *_block(s.get("failure_reason")),

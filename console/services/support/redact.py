@@ -12,7 +12,8 @@ Two layers, both pure:
   headers, ``password=...`` / ``'api_key': '...'`` pairs and ``Bearer`` tokens.
 
 With ``addresses=True`` every e-mail address becomes ``u<n>@d<m>.example``: the same
-address always gets the same mask, and two addresses of one domain share ``d<m>``.
+address always gets the same mask, and two addresses of one domain share ``d<m>``; the
+people's names go with them (``Person <n>``, see people.py).
 """
 
 from __future__ import annotations
@@ -23,9 +24,11 @@ from collections.abc import Callable, Iterable, Mapping
 from email import message_from_bytes
 from email.message import EmailMessage, Message
 from email.policy import EmailPolicy
+from email.utils import getaddresses
 from typing import Any
 
 from console.domain.secrets import Credential, SecretMask, is_secret_name
+from console.services.support.people import ADDRESS_HEADERS, NameMask
 
 REDACTED = "[redacted]"
 
@@ -54,6 +57,7 @@ _BARE_PAIR = re.compile(
 )
 _BEARER = re.compile(r"(?i)\b(bearer)\s+([A-Za-z0-9._~+/=\-]{8,})")
 _EMAIL = re.compile(r"(?<![\w.+%\-])[\w.+%\-][\w.+%'\-]*@[\w\-]+(?:\.[\w\-]+)+")
+_ADDRESS_HEADERS = {name.lower() for name in ADDRESS_HEADERS}
 _ALREADY_MASKED = re.compile(r"^u\d+@d\d+\.example$")
 
 
@@ -76,6 +80,7 @@ class Redactor:
 
     def __init__(self, *, addresses: bool = False, secrets: Iterable[object] = ()) -> None:
         self.addresses = addresses
+        self.names = NameMask()  # people's names go with their addresses
         self._mask = SecretMask(token=REDACTED)
         self._masks: dict[str, str] = {}
         self._domains: dict[str, str] = {}
@@ -110,6 +115,7 @@ class Redactor:
         value = _BARE_PAIR.sub(lambda m: m.group(1) + REDACTED, value)
         value = _BEARER.sub(lambda m: f"{m.group(1)} {REDACTED}", value)
         if self.addresses:
+            value = self.names.text(value)
             value = _EMAIL.sub(lambda m: self.mask_address(m.group(0)), value)
         return value
 
@@ -117,7 +123,16 @@ class Redactor:
         """A header value: secret headers are blanked whole, others scrubbed as text."""
         if is_secret_header(name):
             return REDACTED
+        if self.addresses and name.lower() in _ADDRESS_HEADERS:
+            self.names.learn(display for display, _addr in getaddresses([value]) if display)
         return self.text(value)
+
+    def learn_people(self, message: Message) -> None:
+        """Learn the names in a message's address headers before any text is masked, so
+        that a name is masked in the messages and report written before it too."""
+        if self.addresses:
+            for part in message.walk():
+                self.names.learn_from_headers(part)
 
     def value(self, value: Any, key: str = "") -> Any:
         """A JSON-like structure: values under secret-like keys go, strings are scrubbed."""

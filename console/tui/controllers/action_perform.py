@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from console.domain.actions import WriteOutcome
+from console.domain.classify.known import classify_known
 from console.domain.errors import JournalUnwritable
+from console.domain.sample_servers import FictitiousServers
 from console.tui.controllers.action_request import ActionRequest, Severity
+from console.tui.widgets.cli_to_keys import in_keys
 from console.tui.widgets.formatting import ellipsize, failure_headline, one_line
 
 if TYPE_CHECKING:  # the TUI imports console.services.operations (and SQLAlchemy) only in workers
@@ -80,8 +83,13 @@ def perform(operator: Operator, request: ActionRequest) -> tuple[str, Severity, 
 
 
 def failure_summary(reason: str) -> str:
-    """A failure reason in one short line: its headline, or all of it when that says little
-    (Odoo stores a DNS failure as "-2\nName or service not known")."""
+    """A failure reason in one short line, as the detail classifies it: the cause and
+    what to do ("DNS lookup failed: check the host name ..."); an unrecognised reason by
+    its headline, or all of it when that says little (Odoo stores a DNS failure as
+    "-2\nName or service not known")."""
+    classification = classify_known(reason, None)
+    if classification.klass != "unrecognised":
+        return ellipsize(f"{classification.title}: {in_keys(one_line(classification.fix))}", 160)
     headline = failure_headline(reason)
     if not any(ch.isalpha() for ch in headline):
         headline = one_line(reason)
@@ -90,7 +98,7 @@ def failure_summary(reason: str) -> str:
 
 def not_applied(request: ActionRequest, exc: BaseException) -> str:
     """What an action's error means for the database, said after the error itself."""
-    if isinstance(exc, JournalUnwritable):  # its sentence says what happened already
+    if isinstance(exc, JournalUnwritable | FictitiousServers):  # its sentence says it all
         return ""
     if request.action == "send":
         return (

@@ -16,6 +16,8 @@ from console.domain.actions import confirmation_prompt, needs_typed_count
 from console.domain.envelopes import retry_resends_note
 from console.domain.models import CampaignRow, CronRow, MailRow
 from console.domain.timefmt import short_local, utcnow_naive
+from console.services.queue_schedule import next_queue_run
+from console.services.sample_guard import SEND_NOW, sample_refusal
 from console.tui.controllers.action_request import (
     KEYS,
     LIST_ACTIONS,
@@ -108,16 +110,17 @@ class ActionRunner(ActionWriter):
         try:
             delivered = backend.already_delivered(request.ids)
             mixed = retry_mix_warning(shown, len(request.ids))
+            queue = next_queue_run(backend.crons())
         except Exception as exc:
             self.app.post_message(RetryPreviewed(request, (0, 0), describe_error(exc)))
             return
-        self.app.post_message(RetryPreviewed(request, delivered, mixed=mixed))
+        self.app.post_message(RetryPreviewed(request, delivered, mixed=mixed, queue=queue))
 
     def retry_previewed(self, message: RetryPreviewed) -> None:
         if message.error is not None:
             self.app.notify(message.error, title="Retry", severity="error")
             return
-        dialog = mail_dialog(message.request)
+        dialog = mail_dialog(message.request, message.queue)
         if message.mixed:
             dialog = replace(dialog, warnings=(*dialog.warnings, message.mixed))
         resends = retry_resends_note(*message.delivered)
@@ -132,6 +135,10 @@ class ActionRunner(ActionWriter):
 
     def _preview_send(self, backend: MailQueueBackend, request: ActionRequest) -> None:
         try:
+            refusal = sample_refusal(backend, SEND_NOW)
+            if refusal is not None:  # the sample's servers exist nowhere: no dialog at all
+                self.app.post_message(SendPreviewed(request, [], refusal))
+                return
             later = backend.scheduled_later(request.ids)
         except Exception as exc:
             self.app.post_message(SendPreviewed(request, [], describe_error(exc)))
@@ -139,8 +146,8 @@ class ActionRunner(ActionWriter):
         self.app.post_message(SendPreviewed(request, later))
 
     def send_previewed(self, message: SendPreviewed) -> None:
-        if message.error is not None:
-            self.app.notify(message.error, title="Send now", severity="error")
+        if message.error is not None:  # a long sentence (the sample's refusal): time to read
+            self.app.notify(message.error, title="Send now", severity="error", timeout=20)
             return
         request = message.request
         count = len(request.ids)
@@ -254,10 +261,11 @@ class ActionRunner(ActionWriter):
             if ids:
                 detail = backend.mail_detail(ids[0])
                 example = mail_example(detail.mail) if detail is not None else f"#{ids[0]}"
+            queue = next_queue_run(backend.crons()) if action == "retry" else ""
         except Exception as exc:
             self.app.post_message(CausePreviewed(action, group, [], "", describe_error(exc)))
             return
-        self.app.post_message(CausePreviewed(action, group, ids, example))
+        self.app.post_message(CausePreviewed(action, group, ids, example, queue=queue))
 
     def cause_previewed(self, message: CausePreviewed) -> None:
         self.previewing = False
@@ -275,7 +283,10 @@ class ActionRunner(ActionWriter):
             message.action, ids, message.example, origin="causes", include_cancelled=False
         )
         if not self.refused():
-            self.confirm(cause_dialog(message.action, message.group, ids, message.example), request)
+            dialog = cause_dialog(
+                message.action, message.group, ids, message.example, message.queue
+            )
+            self.confirm(dialog, request)
 
     # -- select every mail matching a filter -------------------------------------------
     def select_matching(self, pane_id: str, query: MailQuery, generation: int) -> None:

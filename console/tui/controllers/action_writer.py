@@ -135,6 +135,8 @@ class ActionWriter:
             consequence = not_applied(request, exc)
             if consequence:
                 error = f"{error.rstrip('.')}. {consequence}"
+            if backend.replaced():  # why a write said "readonly database"
+                error += " The database file was replaced under the console: R reconnects."
             self.app.post_message(ActionFinished(request, error, "error"))
             return
         self.app.post_message(ActionFinished(request, text, severity, applied))

@@ -70,8 +70,9 @@ class LogFollowed(Message):
 def log_files(explicit: Path | None, backend: MailQueueBackend | None) -> tuple[list[Path], str]:
     """The log and its rotated copies, newest first, or why there is none.
 
-    `--log` first; else odoo.conf's `logfile` (when connected with one); else odoo.sh's
-    ``~/logs/odoo.log`` or the Debian package's log.
+    `--log` first; else the log the database ships with (the bundled sample's); else
+    odoo.conf's `logfile` (when connected with one); else odoo.sh's ``~/logs/odoo.log`` or
+    the Debian package's log.
     """
     from console.services.support.logfiles import LOGS_OVER_API
     from console.services.support.logs import default_log_path, discover_log_files
@@ -80,6 +81,8 @@ def log_files(explicit: Path | None, backend: MailQueueBackend | None) -> tuple[
     over_api = getattr(getattr(backend, "info", None), "over_api", False)
     if path is None and over_api:
         return [], LOGS_OVER_API
+    if path is None and backend is not None:
+        path = backend.bundled_log()
     if path is None:
         conf = getattr(getattr(backend, "target", None), "odoo_conf", None)
         logfile = getattr(conf, "logfile", None)

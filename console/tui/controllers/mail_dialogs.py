@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from console.domain.actions import confirmation_prompt, needs_typed_count
 from console.domain.timefmt import human_age, short_local
 from console.tui.controllers.action_request import ActionRequest, Dialog, plural
+from console.tui.widgets.cli_to_keys import in_keys
 from console.tui.widgets.formatting import cause_class, one_line
 
 if TYPE_CHECKING:
@@ -18,7 +19,14 @@ if TYPE_CHECKING:
     from console.domain.models import MailRow
 
 
-def mail_dialog(request: ActionRequest) -> Dialog:
+def back_to_outgoing(queue: str, undo: str) -> str:
+    """The retry dialogs' note: where the mails go, and when Odoo's queue cron sends them,
+    as read just before (overdue with no worker says so, not "at its next run")."""
+    when = queue or "Odoo's Email Queue Manager sends them at its next run"
+    return f"They go back to Outgoing. {when}. {undo}"
+
+
+def mail_dialog(request: ActionRequest, queue: str = "") -> Dialog:
     count = len(request.ids)
     question = confirmation_prompt(request.action, count, request.example)
     typed = count if needs_typed_count(count) else None
@@ -27,10 +35,7 @@ def mail_dialog(request: ActionRequest) -> Dialog:
         return Dialog(
             "Retry",
             question,
-            notes=(
-                "They go back to Outgoing; Odoo's Email Queue Manager sends them at its "
-                "next run. u undoes.",
-            ),
+            notes=(back_to_outgoing(queue, "u undoes."),),
             confirm_label=f"Retry {mails}",
             typed_count=typed,
             variant="warning",
@@ -200,7 +205,9 @@ def retry_mix_warning(rows: Sequence[MailRow], selected: int) -> str | None:
 
 
 # -- causes: one whole group of failed mails --------------------------------------------
-def cause_dialog(action: str, group: CauseGroup, ids: tuple[int, ...], example: str) -> Dialog:
+def cause_dialog(
+    action: str, group: CauseGroup, ids: tuple[int, ...], example: str, queue: str = ""
+) -> Dialog:
     """Retry or ignore every failed mail of one cause; the count is read just before."""
     classification = group.classification
     count = len(ids)
@@ -211,7 +218,7 @@ def cause_dialog(action: str, group: CauseGroup, ids: tuple[int, ...], example: 
     cause = f"Cause: {title} ({word}), {mails} now{then}."
     typed = count if needs_typed_count(count) else None
     warnings: list[str] = []
-    fix = one_line(classification.fix)
+    fix = in_keys(one_line(classification.fix))
     if action == "retry" and classification.klass == "configuration":
         warnings.append(f"A configuration problem: they fail again until it is fixed. {fix}")
     elif action == "retry" and classification.klass == "permanent-recipient":
@@ -222,8 +229,7 @@ def cause_dialog(action: str, group: CauseGroup, ids: tuple[int, ...], example: 
             confirmation_prompt("retry", count, example),
             notes=(
                 cause,
-                "They go back to Outgoing; Odoo's Email Queue Manager sends them at its "
-                "next run. u (on a mail list) undoes.",
+                back_to_outgoing(queue, "u (on a mail list) undoes."),
             ),
             warnings=tuple(warnings),
             confirm_label=f"Retry {mails}",

@@ -34,6 +34,7 @@ from console.tui.screens.export_screen import SaveChoice, SaveRequest, SaveScree
 from console.tui.screens.help_screen import HelpSection
 from console.tui.screens.inbound_screen import InboundScreen
 from console.tui.screens.log_record_screen import LogRecordScreen, LogRecordScroll
+from console.tui.way_back import way_back_from
 from console.tui.widgets.formatting import describe_error, one_line
 
 if TYPE_CHECKING:
@@ -166,7 +167,7 @@ class SupportActions:
             question="Create this folder (new, or empty) for the bundle:",
             default=default_bundle_dir(database),
             confirm_label="Write bundle",
-            checkbox="mask e-mail addresses",
+            checkbox="mask e-mail addresses and people's names",
             notes=(
                 "report.md, report.json and the newest failed mails as .eml. Passwords, "
                 "tokens and keys are always removed. Reads only.",
@@ -209,7 +210,7 @@ class SupportActions:
                 SupportFinished("bundle", "Support bundle", describe_error(exc), "error")
             )
             return
-        masked = " (addresses masked)" if choice.checked else ""
+        masked = " (addresses and names masked)" if choice.checked else ""
         text = f"Written to {where}{masked}: start with report.md"
         self.app.post_message(SupportFinished("bundle", "Support bundle", text))
 
@@ -254,8 +255,9 @@ class SupportActions:
 
     # -- l: the log lines of a mail ------------------------------------------------------
     def show_mail_logs(self, mail_id: int, message_id: str | None) -> None:
-        self.app.query_one(LogsPane).show_mail(mail_id, message_id)
+        way_back = way_back_from(self.app, f"mail {mail_id}")
         self.app.action_show_pane("logs")
+        self.app.query_one(LogsPane).show_mail(mail_id, message_id, way_back)
 
 
 def support_commands(app: MailQueueApp) -> Iterator[SystemCommand]:

@@ -14,7 +14,7 @@ from console.domain.timefmt import short_local
 from console.tui.messages import RefreshJob
 from console.tui.panes.pane import ConsoleHost
 from console.tui.panes.record_table import RecordTablePane
-from console.tui.widgets.formatting import cell, count_text, one_line
+from console.tui.widgets.formatting import cell, count_text, one_line, ordinal
 from console.tui.widgets.tables import ColumnSpec
 
 
@@ -35,10 +35,13 @@ class CampaignsPane(RecordTablePane):
     ]
 
     title = "Campaigns"
+    # "#4" is always a record's id (as in Health and the cancel dialog); the queue
+    # position is an ordinal ("2nd").
     columns = (
-        ColumnSpec("position", "Queue", 9),
-        ColumnSpec("name", "Name", 20),
-        ColumnSpec("subject", "Subject", 26),
+        ColumnSpec("id", "ID", 5),
+        ColumnSpec("position", "Queue", 6),
+        ColumnSpec("name", "Name", 18),
+        ColumnSpec("subject", "Subject", 23),
         ColumnSpec("state", "State", 8),
         ColumnSpec("schedule", "Scheduled", 12),
         ColumnSpec("created", "Created", 12),
@@ -102,11 +105,11 @@ class CampaignsPane(RecordTablePane):
         palette = self.host.palette
         tz = self.host.tz
         if campaign.is_head:
-            position = Text("▶ HEAD", style=palette.style("warning") + Style(bold=True), end="")
+            position = Text("▶ head", style=palette.style("warning") + Style(bold=True), end="")
         elif campaign.position is not None and campaign.due:
-            position = Text(f"#{campaign.position}", end="")
+            position = Text(ordinal(campaign.position), end="")
         else:
-            position = palette.word("scheduled", "muted")
+            position = palette.word("later", "muted")
         state = CAMPAIGN_STATE_LABELS.get(campaign.state, campaign.state)
         tone = "accent" if campaign.state == "sending" else ""
         failed = (
@@ -118,9 +121,10 @@ class CampaignsPane(RecordTablePane):
             "now" if campaign.schedule_type == "now" else ""
         )
         return [
+            Text(str(campaign.id), justify="right", end=""),
             position,
-            cell(campaign.name or "", 20),
-            cell(campaign.subject, 26),
+            cell(campaign.name or "", 18),
+            cell(campaign.subject, 23),
             palette.word(state, tone),
             cell(schedule, 12),
             cell(short_local(campaign.create_date, tz), 12),

@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Static
 from console.domain.timefmt import short_local
 from console.tui.panes.pane import ConsoleHost
 from console.tui.panes.record_table import RecordTablePane
+from console.tui.widgets.cli_to_keys import in_keys
 from console.tui.widgets.formatting import Palette, cause_class, cell, one_line
 from console.tui.widgets.tables import ColumnSpec, RecordTable
 
@@ -102,13 +103,12 @@ class CausesPane(RecordTablePane):
     def _cells(self, group: CauseGroup) -> list[Text]:
         palette = self.host.palette
         word, tone = cause_class(group.classification.klass)
-        servers = ", ".join(group.servers)
         return [
             Text(str(group.count), justify="right", end=""),
             palette.word(word, tone),
             cell(group.classification.title or "unrecognised", 24),
             cell(short_local(group.last_seen, self.host.tz), 12),
-            cell(servers, 12),
+            cell(group.server_short, 12),
             cell(group.classification.fix, 60),
         ]
 
@@ -176,19 +176,23 @@ class CausesPane(RecordTablePane):
 
 
 def cause_text(group: CauseGroup, palette: Palette, tz: tzinfo) -> Table:
-    """What it means, the fix, then how many since when (wrapped, with hanging indents)."""
+    """Its servers, what it means, the fix, then how many failed since when (wrapped,
+    with hanging indents)."""
     classification = group.classification
     word, class_tone = cause_class(classification.klass)
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(width=5, no_wrap=True, style=Style(bold=True))
     grid.add_column(ratio=1)
+    # The server first: for a login refused, which server's password to fix
+    grid.add_row("Via", Text(one_line(group.via()) or "?"))
     grid.add_row("Means", Text(one_line(classification.explanation) or "?"))
-    grid.add_row("Fix", Text(one_line(classification.fix) or "?"))
+    grid.add_row("Fix", Text(in_keys(one_line(classification.fix)) or "?"))
     seen = Text(end="", style=Style(dim=True))
     seen.append(word, style=palette.style(class_tone))
     first = short_local(group.first_seen, tz)
     last = short_local(group.last_seen, tz)
-    seen.append(f" · {group.count} mails · first {first} · last {last}")
-    seen.append(f" · {', '.join(group.servers)} · key {group.key}")
+    failed = first if first == last else f"{first} to {last}"
+    mails = f"{group.count} mail{'s' if group.count != 1 else ''}"
+    seen.append(f" · {mails} · failed {failed} · key {group.key}")
     grid.add_row("", seen)
     return grid

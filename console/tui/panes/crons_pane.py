@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import ClassVar, Protocol, cast
 
 from rich.text import Text
+from textual import on
 from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
 
 from console.domain.models import CronRow
-from console.domain.timefmt import short_local
+from console.domain.timefmt import human_age, short_local
 from console.tui.messages import RefreshJob
 from console.tui.panes.pane import ConsoleHost
 from console.tui.panes.record_table import RecordTablePane
-from console.tui.widgets.formatting import cell, interval_text, yes_no
+from console.tui.widgets.formatting import cell, interval_short, yes_no
 from console.tui.widgets.tables import ColumnSpec
 
 
@@ -40,17 +43,19 @@ class CronsPane(RecordTablePane):
     ]
 
     title = "Crons"
+    # The first nine fill 80 terminal columns; "Mail" (mail-related ones come first
+    # anyway) is one scroll to the right.
     columns = (
-        ColumnSpec("name", "Name", 30),
-        ColumnSpec("mail", "Mail", 4),
-        ColumnSpec("active", "Active", 6),
-        ColumnSpec("interval", "Every", 10),
+        ColumnSpec("name", "Name", 20),
+        ColumnSpec("active", "On", 3),
+        ColumnSpec("interval", "Every", 5),
         ColumnSpec("nextcall", "Next call", 12),
-        ColumnSpec("overdue", "Overdue", 7),
+        ColumnSpec("overdue", "Late", 6),
         ColumnSpec("lastcall", "Last call", 12),
-        ColumnSpec("running", "Running", 7),
-        ColumnSpec("failures", "Failures", 8),
-        ColumnSpec("triggers", "Triggers", 8),
+        ColumnSpec("running", "Run", 3),
+        ColumnSpec("failures", "Fail", 4),
+        ColumnSpec("triggers", "Trig", 4),
+        ColumnSpec("mail", "Mail", 4),
     )
 
     def __init__(self, *, id: str) -> None:
@@ -80,6 +85,19 @@ class CronsPane(RecordTablePane):
             return self.host.can_write()
         return True
 
+    @on(DataTable.RowSelected)
+    def _on_row_selected(self, event: DataTable.RowSelected) -> None:
+        """enter: the cron whole (what it does, every date, failures, triggers)."""
+        event.stop()
+        cron = self.cursor_cron()
+        if cron is None:
+            return
+        from console.tui.screens.cron_screen import CronScreen
+
+        host = self.host
+        version = host.info.odoo_version if host.info else 17
+        self.app.push_screen(CronScreen(cron, host.header_state, host.tz, version))
+
     def action_trigger(self) -> None:
         cron = self.cursor_cron()
         if cron is None:
@@ -98,8 +116,9 @@ class CronsPane(RecordTablePane):
         palette = self.host.palette
         tz = self.host.tz
         version = self.host.info.odoo_version if self.host.info else 17
-        if cron.overdue and cron.active:
-            overdue = palette.word("OVERDUE", "error")
+        if cron.overdue and cron.active and cron.nextcall is not None:
+            late = (datetime.now(UTC) - cron.nextcall.replace(tzinfo=UTC)).total_seconds()
+            overdue = palette.word(human_age(late), "error")
         else:
             overdue = Text("no" if cron.active else "—", end="")
         active = palette.word("yes", "") if cron.active else palette.word("NO", "warning")
@@ -111,16 +130,16 @@ class CronsPane(RecordTablePane):
             failures = Text("0", end="")
         running = palette.word("yes", "success") if cron.running else Text(yes_no(cron.running))
         return [
-            cell(cron.name, 30),
-            Text("mail" if cron.is_mail_related else "", end=""),
+            cell(cron.name, 20),
             active,
-            cell(interval_text(cron.interval_number, cron.interval_type), 10),
+            cell(interval_short(cron.interval_number, cron.interval_type), 5),
             cell(short_local(cron.nextcall, tz), 12),
             overdue,
             cell(short_local(cron.lastcall, tz), 12),
             running,
             failures,
             Text(str(cron.pending_triggers) if cron.pending_triggers else "", end=""),
+            Text("mail" if cron.is_mail_related else "", end=""),
         ]
 
     def summary(self) -> str:

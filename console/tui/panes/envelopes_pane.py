@@ -178,7 +178,7 @@ class EnvelopesPane(RecordTablePane):
         mail = Text("exists", end="") if exists else palette.word("deleted", "muted")
         return [
             Text(str(envelope.message_id), end=""),
-            cell(short_local(envelope.date, self.host.tz), 12),
+            cell(short_local(envelope.when, self.host.tz), 12),  # its failure if kept
             cell(envelope.record_name or f"{envelope.model} #{envelope.res_id}", 17),
             palette.word(ellipsize(one_line(why), 24), tone),
             cell(who, 26),

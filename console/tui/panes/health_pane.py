@@ -27,6 +27,7 @@ from console.domain.health import CheckResult, Status, health_summary
 from console.domain.timefmt import human_age
 from console.tui.messages import ProbeFinished
 from console.tui.panes.pane import Pane
+from console.tui.widgets.cli_to_keys import in_keys
 from console.tui.widgets.formatting import (
     Palette,
     describe_error,
@@ -214,7 +215,7 @@ def render_checks(results: Sequence[CheckResult], palette: Palette) -> Renderabl
         if result.why:
             grid.add_row(Text("  why", style=Style(dim=True)), Text(one_line(result.why)))
         if result.fix:
-            grid.add_row(Text("  do", style=Style(bold=True)), Text(one_line(result.fix)))
+            grid.add_row(Text("  do", style=Style(bold=True)), Text(in_keys(one_line(result.fix))))
         if result.command:
             grid.add_row(Text("  run", style=Style(bold=True)), Text(one_line(result.command)))
     return Group(head, grid)
@@ -250,7 +251,7 @@ def render_probe(
             reply.append(f" {step.elapsed_ms} ms · {one_line(step.reply)}")
             grid.add_row(Text(""), reply)
         if result.fix and result.status is not Status.OK:
-            grid.add_row(Text("  do", style=Style(bold=True)), Text(one_line(result.fix)))
+            grid.add_row(Text("  do", style=Style(bold=True)), Text(in_keys(one_line(result.fix))))
         if result.tls_note:
             grid.add_row(Text("  note", style=Style(dim=True)), Text(result.tls_note))
     return Group(head, grid)

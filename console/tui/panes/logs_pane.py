@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -35,6 +35,9 @@ from console.tui.panes.logs_view import LogsView
 from console.tui.screens.log_record_screen import LogRecordScreen
 from console.tui.widgets.log_table import COLUMNS, MAX_ROWS, PREFETCH, LogTable
 
+if TYPE_CHECKING:
+    from console.tui.way_back import WayBack
+
 __all__ = ["LogTable", "LogsPane"]
 
 
@@ -49,7 +52,7 @@ class LogsPane(LogsView):
             "Clear",
             show=False,
             id="logs.clear",
-            tooltip="Clear the search and the mail filter",
+            tooltip="Clear the search and the mail filter; back to the mail after l",
         ),
         Binding(
             "a", "toggle_all", "All lines", id="logs.all", tooltip="All lines or mail-related only"
@@ -59,6 +62,7 @@ class LogsPane(LogsView):
     ]
 
     title = "Logs"
+    way_back: WayBack | None = None
 
     def compose(self) -> ComposeResult:
         yield LogTable(id="logs-table", cursor_type="row")
@@ -86,8 +90,12 @@ class LogsPane(LogsView):
         self.stop_follow()
 
     # -- what the operator asks ----------------------------------------------------------
-    def show_mail(self, mail_id: int, message_id: str | None) -> None:
-        """The records of one mail (its id in Odoo's lines, or its Message-Id)."""
+    def show_mail(
+        self, mail_id: int, message_id: str | None, way_back: WayBack | None = None
+    ) -> None:
+        """The records of one mail (its id in Odoo's lines, or its Message-Id); `way_back`
+        reopens where `l` was pressed (the mail's detail, over its cause) on esc."""
+        self.way_back = way_back
         self.mail_id = mail_id
         self.message_id = message_id.strip() if message_id and message_id.strip() else None
         self.grep = ""
@@ -100,6 +108,13 @@ class LogsPane(LogsView):
         field.focus()
 
     def action_clear_search(self) -> None:
+        way_back, self.way_back = self.way_back, None
+        if way_back is not None and self.mail_id is not None:
+            self.mail_id = self.message_id = None
+            self.grep = ""
+            self.reload()
+            way_back.go(self.app)
+            return
         self.query_one("#logs-search", Input).value = ""
         self.query_one(".filter-row").display = False
         self.table.focus()
@@ -114,11 +129,13 @@ class LogsPane(LogsView):
         self.query_one(".filter-row").display = False
         self.table.focus()
         text = event.value.strip()
+        self.way_back = None
         if text != self.grep or not self.started:
             self.grep = text
             self.reload()
 
     def action_toggle_all(self) -> None:
+        self.way_back = None
         self.everything = not self.everything
         self.mail_id = self.message_id = None
         self.reload()

@@ -132,6 +132,9 @@ class LogsView(Pane):
         count = len(self.records)
         more = "" if self.exhausted else "+"
         parts.append(f"{count}{more} records · {self.scope()}")
+        way_back = getattr(self, "way_back", None)
+        if way_back is not None:
+            parts.append(f"esc: back to {way_back.label}")
         if self.grep:
             parts.append(f"search: {self.grep}")
         if self.following:

@@ -95,6 +95,13 @@ class MailListPane(MailWindow):
             tooltip="Select every mail matching the filter (all pages)",
         ),
         Binding(
+            "a",
+            "toggle_all_states",
+            "All states",
+            id="mail.all_states",
+            tooltip="Every state, or back to this list's own: find a mail whatever became of it",
+        ),
+        Binding(
             "U",
             "clear_selection",
             "Unselect all",
@@ -143,6 +150,18 @@ class MailListPane(MailWindow):
         self.query_one(".filter-row").display = False
         self.table.focus()
         self.set_filter(event.value.strip())
+
+    def action_toggle_all_states(self) -> None:
+        """Every mail, whatever its state (a mail just cancelled, or sent and not yet
+        deleted, can be found again by its id or document), or back to the list's own."""
+        self.states = self.own_states if not self.states else ()
+        self.noun = self.own_noun if self.states else "mails, all states"
+        # every state: newest created first (only failed mails have a failure time)
+        self.by_failure = self.kind == "failed" and bool(self.states)
+        self.reset()
+        status = self.host.status
+        if status is not None:  # the list's own total, from the counts already read
+            self.set_total_from_counts(status.counts)
 
     def set_filter(self, text: str) -> None:
         if text == self.filter_text and self.loaded:

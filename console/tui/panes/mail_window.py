@@ -1,9 +1,10 @@
 """The keyset window behind the Outgoing and Failed lists: which mails the table holds.
 
-Pages are read in SQL by id (newest first) in worker threads; the table is changed by
-diff so the cursor stays on its mail, and it never holds more than MAX_ROWS: the end
-farther from the cursor gives way. `MailListPane` adds the keys, the filter and the
-selection on top of this.
+Pages are read in SQL in worker threads, newest first by id (Outgoing) or by failure
+time then id (Failed: console.domain.mail_order); the table is changed by diff so the
+cursor stays on its mail, and it never holds more than MAX_ROWS: the end farther from
+the cursor gives way. `MailListPane` adds the keys, the filter and the selection on top
+of this.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from textual import on, work
 from textual.widgets import DataTable, Static
 
 from console.backends.base import MailQuery
+from console.domain.mail_order import ListKey, key_of, list_key
 from console.tui.messages import CountLoaded, LoadFailed, PageLoaded, RefreshJob
 from console.tui.panes.pane import Pane
 from console.tui.widgets.formatting import describe_error
@@ -45,12 +47,15 @@ class MailWindow(Pane):
     def __init__(self, kind: str, states: tuple[str, ...], noun: str, *, id: str) -> None:
         super().__init__(id=id, classes="pane mail-pane")
         self.kind = kind
-        self.states = states
+        self.states = states  # () while `a` shows every state
+        self.own_states = states
+        self.by_failure = kind == "failed"  # newest failure first, not newest created
         self.noun = noun
+        self.own_noun = noun
         self.title = noun.capitalize()
         self.columns = mail_columns(kind)
         self.rows: dict[int, MailRow] = {}
-        self.ids: list[int] = []  # what the table shows, newest (largest id) first
+        self.ids: list[int] = []  # what the table shows, in list order (largest key first)
         self.more_above = False  # newer rows were dropped from the top
         self.more_below = False  # older rows exist beyond the last loaded one
         self.rows_above = 0  # how many rows of the list sit above the window (approximate)
@@ -79,6 +84,10 @@ class MailWindow(Pane):
         row_key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
         return int(row_key.value) if row_key.value is not None else None
 
+    def key_of(self, mail_id: int) -> ListKey:
+        """Where a shown mail sits in the list (larger keys first)."""
+        return list_key(self.rows[mail_id], self.by_failure)
+
     def _cursor_index(self) -> int:
         return min(self.table.cursor_row, max(0, len(self.ids) - 1))
 
@@ -105,23 +114,26 @@ class MailWindow(Pane):
             self.selected -= gone
         wanted = {mail_id: row for mail_id, row in self.rows.items() if mail_id not in gone}
         wanted.update((row.id, row) for row in upserts)
-        final_ids = self._trim(sorted(wanted, reverse=True), trim, cursor_id)
+        keys = {mail_id: list_key(row, self.by_failure) for mail_id, row in wanted.items()}
+        final_ids = self._trim(sorted(wanted, key=keys.__getitem__, reverse=True), trim, cursor_id)
         keep = set(final_ids)
         with self.app.batch_update():
             table.remove_rows(str(mail_id) for mail_id in self.rows if mail_id not in keep)
-            bottom = min((i for i in self.rows if i in keep), default=None)
+            bottom = min((keys[i] for i in self.rows if i in keep), default=None)
             needs_sort = False
             for mail_id in final_ids:
                 row = wanted[mail_id]
                 previous = self.rows.get(mail_id)
                 if previous is None:
                     table.add_row(*self._cells(row), key=str(mail_id))
-                    needs_sort = needs_sort or (bottom is not None and mail_id > bottom)
+                    needs_sort = needs_sort or (bottom is not None and keys[mail_id] > bottom)
                 elif previous != row:
                     for spec, value in zip(self.columns, self._cells(row), strict=True):
                         table.update_cell(str(mail_id), spec.key, value)
+                    # failed again since: it moves up the Failed list
+                    needs_sort = needs_sort or list_key(previous, self.by_failure) != keys[mail_id]
             if needs_sort:
-                table.sort("id", key=lambda text: int(text.plain), reverse=True)
+                table.sort("id", key=lambda text: keys[int(text.plain)], reverse=True)
             self.rows = {mail_id: wanted[mail_id] for mail_id in final_ids}
             self.ids = final_ids
             self._restore_cursor(cursor_id, old_ids, old_index, screen_offset)
@@ -162,9 +174,19 @@ class MailWindow(Pane):
             table.call_after_refresh(table.scroll_to, y=wanted_y, animate=False)
 
     # -- refresh (driven by the App) ------------------------------------------------
-    def _base_query(self, **bounds: int | None) -> MailQuery:
-        limit = bounds.pop("limit", None) or PAGE_SIZE
-        return MailQuery(states=self.states, text=self.filter_text, limit=limit, **bounds)
+    def _base_query(
+        self, *, before: ListKey | None = None, after: ListKey | None = None, limit: int = 0
+    ) -> MailQuery:
+        return MailQuery(
+            states=self.states,
+            text=self.filter_text,
+            limit=limit or PAGE_SIZE,
+            by_failure=self.by_failure,
+            before_id=None if before is None else before[1],
+            before_at=before[0] if before is not None and self.by_failure else None,
+            after_id=None if after is None else after[1],
+            after_at=after[0] if after is not None and self.by_failure else None,
+        )
 
     def refresh_job(self) -> RefreshJob:
         """Re-read the top of the window down to a page past the cursor (one query)."""
@@ -172,8 +194,10 @@ class MailWindow(Pane):
             query = self._base_query()
         else:
             covered = min(len(self.ids), max(self._cursor_index() + 1 + PAGE_SIZE, PAGE_SIZE))
-            before = self.ids[0] + 1 if self.more_above else None
-            query = self._base_query(before_id=before, limit=covered)
+            first = self.key_of(self.ids[0])
+            # the first shown row included: the bound just past it
+            before = (first[0], first[1] + 1) if self.more_above else None
+            query = self._base_query(before=before, limit=covered)
         context = _RefreshContext(query, self.generation)
         return RefreshJob(partial(_read_page, query), context)
 
@@ -187,18 +211,27 @@ class MailWindow(Pane):
             return  # the filter changed meanwhile; a new refresh is on its way
         self.error = None
         fresh = payload.rows
-        high = context.query.before_id
+        asked = context.query
+        high = (
+            None
+            if asked.before_id is None
+            else key_of(asked.before_at, asked.before_id, asked.by_failure)
+        )
         # Everything in [low, high) is now known exactly: what is not in `fresh` left the list.
-        low = fresh[-1].id if (fresh and payload.has_more) else None
+        low = list_key(fresh[-1], self.by_failure) if (fresh and payload.has_more) else None
         fresh_ids = {row.id for row in fresh}
         gone = [
             mail_id
             for mail_id in self.ids
-            if (high is None or mail_id < high)
-            and (low is None or mail_id >= low)
+            if (high is None or self.key_of(mail_id) < high)
+            and (low is None or self.key_of(mail_id) >= low)
             and mail_id not in fresh_ids
         ]
-        reaches_bottom = not self.ids or not fresh or fresh[-1].id <= self.ids[-1]
+        reaches_bottom = (
+            not self.ids
+            or not fresh
+            or list_key(fresh[-1], self.by_failure) <= self.key_of(self.ids[-1])
+        )
         if not payload.has_more:
             self.more_below = False
         elif reaches_bottom:
@@ -235,12 +268,13 @@ class MailWindow(Pane):
             if "below" not in self.pending_loads:
                 self.pending_loads.add("below")
                 self._update_status()
-                query = self._base_query(before_id=self.ids[-1])
+                query = self._base_query(before=self.key_of(self.ids[-1]))
                 self.load_page("below", query, self.generation)
         elif self.more_above and index == 0 and "above" not in self.pending_loads:
             self.pending_loads.add("above")
             self._update_status()
-            self.load_page("above", self._base_query(after_id=self.ids[0]), self.generation)
+            query = self._base_query(after=self.key_of(self.ids[0]))
+            self.load_page("above", query, self.generation)
 
     def load_page(self, direction: str, query: MailQuery, generation: int) -> None:
         if direction == "below":
@@ -279,13 +313,13 @@ class MailWindow(Pane):
             return
         rows = message.page.rows
         if message.direction == "below":
-            if message.query.before_id != self.ids[-1]:
+            if self._base_query(before=self.key_of(self.ids[-1])) != message.query:
                 self._maybe_load_more()  # the window moved meanwhile: ask again
                 return
             self.more_below = message.page.has_more
             self._apply(rows, trim="top")
         else:
-            if message.query.after_id != self.ids[0]:
+            if self._base_query(after=self.key_of(self.ids[0])) != message.query:
                 self._maybe_load_more()
                 return
             self.more_above = message.page.has_more

@@ -10,10 +10,11 @@ if TYPE_CHECKING:  # typing only: every pane imports this module
     from datetime import tzinfo
 
     from console.backends.base import MailQuery, MailQueueBackend
-    from console.domain.models import CronRow, DatabaseInfo
+    from console.domain.models import CronRow, DatabaseInfo, QueueStatus
     from console.tui.controllers.action_request import ActionRequest
     from console.tui.messages import RefreshJob
     from console.tui.widgets.formatting import Palette
+    from console.tui.widgets.header import HeaderState
 
 
 class ConsoleHost(Protocol):
@@ -23,6 +24,8 @@ class ConsoleHost(Protocol):
     info: DatabaseInfo | None
     tz: tzinfo
     palette: Palette
+    header_state: HeaderState  # every full screen shows it: database, RW/READ-ONLY, health
+    status: QueueStatus | None  # the last counts per state
 
     def open_detail(self, mail_id: int) -> None: ...
 

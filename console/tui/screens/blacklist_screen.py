@@ -14,13 +14,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from console.domain.actions import confirmation_prompt
 from console.domain.blacklist import BlacklistEntry, BlacklistPage, BlacklistQuery
 from console.domain.timefmt import short_local
 from console.tui.controllers.action_request import ActionRequest, Dialog
 from console.tui.widgets.formatting import describe_error, ellipsize, one_line
+from console.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from console.backends.base import MailQueueBackend
@@ -94,7 +95,7 @@ class BlacklistScreen(Screen[None]):
                     id="blacklist-filter")  # fmt: skip
         yield DataTable(id="blacklist-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="blacklist-status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         field = self.query_one("#blacklist-filter", Input)

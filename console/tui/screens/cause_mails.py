@@ -14,15 +14,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from console.backends.base import MailQuery, MailQueueBackend
 from console.domain.errors import ConsoleError
+from console.domain.mail_order import list_key
 from console.domain.models import MailRow
 from console.domain.timefmt import short_local
 from console.tui.messages import CauseMailsLoaded
 from console.tui.panes.causes_pane import CausesHost, cause_text
 from console.tui.widgets.formatting import cell, describe_error, failure_headline, recipients_text
+from console.tui.widgets.header import HeaderBar
+from console.tui.widgets.key_footer import KeyFooter
 from console.tui.widgets.tables import ColumnSpec, MailTable
 
 if TYPE_CHECKING:
@@ -32,7 +35,8 @@ MAX_ROWS = 1000
 SCAN_PAGE = 500
 COLUMNS = (
     ColumnSpec("id", "ID", 7),
-    ColumnSpec("date", "When", 12),
+    ColumnSpec("failed", "When", 12),  # when it failed
+    ColumnSpec("server", "Server", 14),
     ColumnSpec("to", "To", 24),
     ColumnSpec("subject", "Subject", 28),
     ColumnSpec("reason", "Reason", 60),
@@ -40,7 +44,8 @@ COLUMNS = (
 
 
 def rows_for_ids(backend: MailQueueBackend, ids: list[int]) -> list[MailRow]:
-    """The failed mails among `ids` (newest first), read in keyset pages over their range."""
+    """The failed mails among `ids`, newest failure first, read in keyset pages (by id)
+    over their range."""
     wanted = set(ids)
     if not wanted:
         return []
@@ -55,7 +60,8 @@ def rows_for_ids(backend: MailQueueBackend, ids: list[int]) -> list[MailRow]:
         if not page.has_more or not page.rows or page.rows[-1].id <= lowest:
             break
         before = page.rows[-1].id
-    return [found[i] for i in ids if i in found]
+    rows = [found[i] for i in ids if i in found]
+    return sorted(rows, key=lambda row: list_key(row, by_failure=True), reverse=True)
 
 
 class CauseMailsScreen(Screen[None]):
@@ -86,17 +92,21 @@ class CauseMailsScreen(Screen[None]):
         self.loaded = False
         self.error: str | None = None
 
+    def reopened(self) -> CauseMailsScreen:
+        return CauseMailsScreen(self.group)
+
     @property
     def host(self) -> CausesHost:
         return cast(CausesHost, self.app)
 
     def compose(self) -> ComposeResult:
         title = self.group.classification.title or "unrecognised"
+        yield HeaderBar(self.host.header_state, id="header")
         yield Static(Text(f" Cause · {title}", no_wrap=True), id="cause-mails-title")
         yield MailTable(id="cause-mails-table", cursor_type="row")
         yield Static(cause_text(self.group, self.host.palette, self.host.tz), id="causes-info")
         yield Static(id="cause-mails-status", classes="status-line")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(MailTable)
@@ -157,7 +167,8 @@ class CauseMailsScreen(Screen[None]):
             for row in self.rows:
                 table.add_row(
                     Text(str(row.id), justify="right", end=""),
-                    cell(short_local(row.date, tz), 12),
+                    cell(short_local(row.failed_at or row.date, tz), 12),
+                    cell(row.server.label if row.server is not None else "", 14),
                     cell(recipients_text(row), 24),
                     cell(row.subject or "(no subject)", 28),
                     cell(failure_headline(row.failure_reason), 60),
@@ -191,10 +202,10 @@ class CauseMailsScreen(Screen[None]):
             parts.append("no failed mail has this cause any more")
         else:
             count = len(self.ids)
-            parts.append(f"{count} failed mail{'s' if count != 1 else ''} with this cause")
+            parts.append(f"{count} failed mail{'s' if count != 1 else ''}")
             if len(self.rows) < count:
-                parts.append(f"showing the newest {len(self.rows)}")
-            parts.append("newest first · enter: detail · esc: back")
+                parts.append(f"showing the {len(self.rows)} created last")
+            parts.append("newest failure first · enter: detail · esc: back")
         status = self.query_one("#cause-mails-status", Static)
         status.update(Text(" · ".join(parts), no_wrap=True, overflow="ellipsis"))
         status.set_class(bool(self.error), "-error")

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Select, Static
+from textual.widgets import Button, Input, Select, Static
 
 from console.domain.mail_crons import is_email_queue
 from console.domain.models import CronRow
@@ -29,6 +29,7 @@ from console.tui.controllers.action_request import (
 )
 from console.tui.controllers.cron_dialogs import parse_interval
 from console.tui.widgets.formatting import interval_text, one_line
+from console.tui.widgets.key_footer import KeyFooter
 
 ButtonVariant = Literal["default", "primary", "success", "warning", "error"]
 
@@ -115,7 +116,7 @@ class ConfirmScreen(ModalScreen[bool | str]):
                         disabled=dialog.typed_count is not None,
                         compact=True,
                     )
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         # Where the count must be typed, the field is where typing goes: an operator who
@@ -227,7 +228,7 @@ class IntervalScreen(ModalScreen[tuple[int, str] | None]):
             with Horizontal(id="confirm-buttons"):
                 yield Button("Go back (esc)", id="confirm-back", variant="default", compact=True)
                 yield Button("Next", id="interval-next", variant="warning", compact=True)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#interval-number", Input).focus()  # typing changes nothing yet

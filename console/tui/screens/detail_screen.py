@@ -14,9 +14,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from console.domain.models import MailDetail
+from console.domain.models import MailDetail, ServerUse
 from console.domain.sanitize import printable_block
 from console.domain.states import failure_type_label, mail_state_label, notification_status_label
 from console.domain.text import html_to_text
@@ -24,6 +24,7 @@ from console.domain.timefmt import full_local, zone_name
 from console.tui.controllers.action_request import ActionRequest, detail_allows, mail_example
 from console.tui.messages import DetailLoaded, LoadFailed
 from console.tui.panes.pane import ConsoleHost
+from console.tui.widgets.cli_to_keys import in_keys
 from console.tui.widgets.formatting import (
     STATE_TONES,
     Palette,
@@ -33,6 +34,8 @@ from console.tui.widgets.formatting import (
     one_line,
     recipients_text,
 )
+from console.tui.widgets.header import HeaderBar
+from console.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from console.tui.controllers.support_actions import SupportHost
@@ -98,10 +101,11 @@ class DetailScreen(Screen[None]):
         return cast(ConsoleHost, self.app)
 
     def compose(self) -> ComposeResult:
+        yield HeaderBar(self.host.header_state, id="header")
         yield Static(Text(f" Mail {self.mail_id} · loading…", no_wrap=True), id="detail-title")
         with DetailScroll(id="detail-scroll"):
             yield Static(id="detail-body")
-        yield Footer()
+        yield KeyFooter(compact=False)
 
     def on_mount(self) -> None:
         self.query_one(DetailScroll).focus()
@@ -129,6 +133,9 @@ class DetailScreen(Screen[None]):
 
     def action_export_eml(self) -> None:
         cast("SupportHost", self.app).support.export_eml(self.mail_id)
+
+    def reopened(self) -> DetailScreen:
+        return DetailScreen(self.mail_id)
 
     def action_mail_logs(self) -> None:
         message_id = self.detail.message_id if self.detail is not None else None
@@ -226,17 +233,25 @@ def _address_fields(fields: Table, detail: MailDetail, tz: tzinfo) -> None:
     _field(fields, "Subject", mail.subject)
     _field(fields, "Message-Id", detail.message_id)
     _field(fields, "References", detail.references)
-    _field(fields, "Date", f"{full_local(mail.date, tz)} ({zone})" if mail.date else None)
-    _field(
-        fields,
-        "Scheduled",
-        f"{full_local(mail.scheduled_date, tz)} ({zone})" if mail.scheduled_date else None,
-    )
-    _field(fields, "Server", detail.server_name or "(none set: Odoo picks one when sending)")
+    for label, moment in (
+        ("Date", mail.date),
+        ("Scheduled", mail.scheduled_date),
+        ("Created", detail.create_date),  # the mail row; its failure came later
+        ("Failed", mail.failed_at),
+    ):
+        _field(fields, label, f"{full_local(moment, tz)} ({zone})" if moment else None)
+    _field(fields, "Server", server_text(mail.server, detail.server_name))
     _field(fields, "Document", document_text(mail.model, mail.res_id, mail.record_name))
     if mail.mailing_id or detail.campaign_subject:
         campaign = f"{detail.campaign_subject or ''} (mailing {mail.mailing_id})".strip()
         _field(fields, "Campaign", campaign)
+
+
+def server_text(server: ServerUse | None, set_on_mail: str | None) -> str:
+    """The server and why that one ("Brevo relay (chosen by from_filter match on ...)")."""
+    if server is None:
+        return set_on_mail or "unknown"
+    return f"{server.label} ({server.why})"
 
 
 def _state_fields(fields: Table, detail: MailDetail, palette: Palette) -> str | None:
@@ -258,7 +273,7 @@ def _state_fields(fields: Table, detail: MailDetail, palette: Palette) -> str | 
         _field(fields, "Cause", cause)
         _field(fields, "Class", KLASS_LABELS.get(classification.klass, classification.klass))
         _field(fields, "Means", classification.explanation)
-        _field(fields, "Fix", classification.fix)
+        _field(fields, "Fix", in_keys(classification.fix))
     return reason
 
 

@@ -16,7 +16,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Footer, Input, Static
+from textual.widgets import Button, Input, Static
+
+from console.tui.widgets.key_footer import KeyFooter
+from console.tui.widgets.tick_box import TickBox
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,14 +111,14 @@ class SaveScreen(ModalScreen[SaveChoice | None]):
             yield Static(Text(request.question), id="save-question")
             yield Input(request.default, compact=True, id="save-path")
             if request.checkbox is not None:
-                yield Checkbox(request.checkbox, compact=True, id="save-check")
+                yield TickBox(request.checkbox, compact=True, id="save-check")
             for note in request.notes:
                 yield Static(Text(note), classes="save-note")
             yield Static(id="save-error")
             with Horizontal(id="save-buttons"):
                 yield Button("Go back (esc)", id="save-back", variant="default", compact=True)
                 yield Button(request.confirm_label, id="save-go", variant="primary", compact=True)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         field = self.query_one("#save-path", Input)
@@ -126,7 +129,7 @@ class SaveScreen(ModalScreen[SaveChoice | None]):
         path = self.query_one("#save-path", Input).value.strip()
         if not path:
             return None
-        checks = self.query(Checkbox)
+        checks = self.query(TickBox)
         return SaveChoice(path, bool(checks and checks.first().value))
 
     def submit(self) -> None:

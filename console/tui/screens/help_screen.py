@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
+from rich.console import Group, RenderableType
 from rich.style import Style
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -54,16 +56,21 @@ _KEY_NAMES = {
 }
 
 
-def render_help(sections: Sequence[HelpSection]) -> Text:
-    out = Text(end="")
+def render_help(sections: Sequence[HelpSection]) -> Group:
+    """Each section a title and two columns, so that a long description wraps under
+    itself, not under the keys."""
+    parts: list[RenderableType] = []
     for index, (title, bindings) in enumerate(sections):
         if index:
-            out.append("\n")
-        out.append(f"{title}\n", style=Style(bold=True, underline=True))
+            parts.append(Text(""))
+        parts.append(Text(title, style=Style(bold=True, underline=True)))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, style=Style(bold=True), width=15)
+        grid.add_column(ratio=1)
         for keys, description in help_rows(bindings, _KEY_NAMES):
-            out.append(f"  {keys:<14}", style=Style(bold=True))
-            out.append(f"{description}\n")
-    return out
+            grid.add_row(Text(f"  {keys}"), Text(description))
+        parts.append(grid)
+    return Group(*parts)
 
 
 class HelpScreen(ModalScreen[None]):

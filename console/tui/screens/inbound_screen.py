@@ -17,10 +17,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from console.backends.base import MailQueueBackend
 from console.tui.widgets.formatting import Palette, describe_error, one_line
+from console.tui.widgets.key_footer import KeyFooter
 
 OUTCOME_TONES = {
     "accepted": "success",
@@ -154,7 +155,7 @@ class InboundScreen(ModalScreen[None]):
             with Horizontal(id="inbound-buttons"):
                 yield Button("Close (esc)", id="inbound-back", variant="default", compact=True)
                 yield Button("Check", id="inbound-go", variant="primary", compact=True)
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#inbound-address", Input).focus()

@@ -13,11 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from console.domain.timefmt import full_local, zone_name
 from console.services.support.logs import LogRecord
 from console.tui.widgets.formatting import Palette, one_line
+from console.tui.widgets.key_footer import KeyFooter
 
 LEVEL_TONES = {"CRITICAL": "error", "ERROR": "error", "WARNING": "warning", "DEBUG": "muted"}
 
@@ -64,7 +65,7 @@ class LogRecordScreen(Screen[None]):
         yield Static(Text(title, no_wrap=True, overflow="ellipsis"), id="logrecord-title")
         with LogRecordScroll(id="logrecord-scroll"):
             yield Static(render_record(record, self.tz, self.palette), id="logrecord-body")
-        yield Footer()
+        yield KeyFooter(compact=False)
 
     def on_mount(self) -> None:
         self.query_one(LogRecordScroll).focus()

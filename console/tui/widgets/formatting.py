@@ -137,6 +137,23 @@ def interval_text(number: int | None, unit: str | None) -> str:
     return f"{number} {unit}"
 
 
+def ordinal(number: int) -> str:
+    """'1st', '2nd', '3rd', '4th', '11th', '22nd'."""
+    if number % 100 in (11, 12, 13):
+        return f"{number}th"
+    return f"{number}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th') }"
+
+
+INTERVAL_UNITS = {"minutes": "m", "hours": "h", "days": "d", "weeks": "w", "months": "mo"}
+
+
+def interval_short(number: int | None, unit: str | None) -> str:
+    """'15m', '1h', '1mo': a cron's interval in a narrow column."""
+    if number is None or not unit:
+        return "?"
+    return f"{number}{INTERVAL_UNITS.get(unit, unit)}"
+
+
 def yes_no(value: bool | None) -> str:
     if value is None:
         return "—"

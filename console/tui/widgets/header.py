@@ -53,6 +53,10 @@ class HeaderBar(Static):
         super().__init__(id=id)
         self.state = state
 
+    def on_mount(self) -> None:
+        # UI clock only (the "3s ago" age, the retry countdown); polls chain with set_timer.
+        self.set_interval(1.0, self.refresh)
+
     @property
     def palette(self) -> Palette:
         return cast(ConsoleHost, self.app).palette
@@ -187,20 +191,35 @@ class Tab:
     key: str
     label: str
     short: str = ""  # the label on a narrow terminal ("Out", "Fail")
+    tiny: str = ""  # narrower still ("Hlth", "Ali")
     count: int | None = None
     tone: str = ""
-    optional: bool = False  # shown when there is room, or when it is the active pane
 
 
-# How many optional tabs a form of the tab row leaves out.
-HIDE_NONE, HIDE_UNCOUNTED, HIDE_ALL = 0, 1, 2
+# The forms of the tab row, longest first: (padded, which label).
+FORMS: tuple[tuple[bool, str], ...] = ((True, "label"), (False, "label"), (False, "short"))
+# Narrower than the short labels, the tiny ones go, the least needed first, down to the
+# keys and counts alone: the diagnosis panes keep their words longest.
+TINY_KEPT_LONGEST: tuple[str, ...] = (
+    "outgoing",
+    "failed",
+    "causes",
+    "health",
+    "crons",
+    "campaigns",
+    "envelopes",
+    "logs",
+    "aliases",
+    "bounces",
+)
 
 
 class TabBar(Static):
     """`1 Outgoing 52 │ 2 Failed 59 │ 3 Causes 12 │ …`, the active one in reverse video.
 
     On a narrow terminal the labels shorten (`1 Out 22│2 Fail 65│…`), then only the keys
-    and counts stay: every pane keeps its key and its count visible.
+    and counts stay: every pane keeps its key and its count visible, and the row keeps
+    its form whichever pane is active (only one tab is ever padded in the narrow forms).
     """
 
     def __init__(self, tabs: list[Tab], *, id: str) -> None:
@@ -226,40 +245,33 @@ class TabBar(Static):
         return self.build_text(self.size.width or 80)
 
     def build_text(self, width: int) -> Text:
-        """The longest form that fits `width`: padded labels, short labels, keys only.
-
-        Optional tabs without a count give way before a form shrinks; one that counts
-        something (the red envelopes) keeps its place until the labels are short."""
-        forms = ((True, False, False), (True, True, False), (False, True, False))
-        for padded, short, bare in forms:
-            for hide in (HIDE_NONE, HIDE_UNCOUNTED):
-                text = self._form(padded=padded, short=short, bare=bare, hide=hide)
-                if text.cell_len <= width:
-                    return text
-        for padded, short, bare in forms:
-            text = self._form(padded=padded, short=short, bare=bare, hide=HIDE_ALL)
+        """The longest form that fits `width`: padded labels, labels, short, then tiny
+        labels dropped one pane at a time (TINY_KEPT_LONGEST), then keys and counts."""
+        for padded, label in FORMS:
+            text = self._form(padded=padded, label=label)
             if text.cell_len <= width:
                 return text
-        return self._form(padded=False, short=True, bare=True, hide=HIDE_ALL)
+        for kept in range(len(TINY_KEPT_LONGEST), -1, -1):
+            text = self._form(padded=False, label="tiny", tiny=TINY_KEPT_LONGEST[:kept])
+            if text.cell_len <= width:
+                return text
+        return text
 
-    def _hidden(self, tab: Tab, hide: int) -> bool:
-        if not tab.optional or tab.pane_id == self.active or hide == HIDE_NONE:
-            return False
-        return hide == HIDE_ALL or not tab.count
-
-    def _form(self, *, padded: bool, short: bool, bare: bool, hide: int = HIDE_NONE) -> Text:
+    def _form(self, *, padded: bool, label: str, tiny: tuple[str, ...] = ()) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis", end="")
-        shown = [t for t in self.tabs if not self._hidden(t, hide)]
-        for index, tab in enumerate(shown):
+        for index, tab in enumerate(self.tabs):
             if index:
                 text.append("│", style=Style(dim=True))
             active = tab.pane_id == self.active
             base = Style(bold=True, reverse=True) if active else Style()
             pad = " " if padded or active else ""
-            label = "" if bare else (tab.short or tab.label) if short else tab.label
+            if label == "tiny":
+                shown = (tab.tiny or tab.short) if tab.pane_id in tiny else ""
+            else:
+                shown = tab.label if label == "label" else (tab.short or tab.label)
             text.append(f"{pad}{tab.key}", style=base + Style(dim=not active))
-            if label:
-                text.append(f" {label}", style=base)
+            if shown:
+                text.append(f" {shown}", style=base)
             if tab.count is not None:
                 text.append(" ", style=base)
                 text.append(str(tab.count), style=base + self.palette.style(tab.tone))

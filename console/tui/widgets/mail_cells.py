@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from console.domain.states import failure_type_label
+from console.domain.states import failure_type_label, scheduled_later
 from console.domain.timefmt import short_local
 from console.tui.widgets.formatting import (
     STATE_TONES,
@@ -28,27 +28,29 @@ SELECTED_GLYPH = "✓"
 
 
 def mail_columns(kind: str) -> tuple[ColumnSpec, ...]:
-    leading = (
-        ColumnSpec("sel", SELECTED_GLYPH, 1),
-        ColumnSpec("id", "ID", 7),
-        ColumnSpec("state", "State", 6 if kind == "failed" else 8),
-        ColumnSpec("date", "When", 12),
-    )
+    """The columns, the first ones filling 80 terminal columns exactly (each column costs
+    its width and one blank cell; the scrollbar takes one): what a glance needs first,
+    the rest one scroll to the right. The Failed list needs no State column (all failed)."""
     trailing = (ColumnSpec("from", "From", 28), ColumnSpec("document", "Document", 34))
     if kind == "failed":
         return (
-            *leading,
-            ColumnSpec("reason", "Cause", 34),
-            ColumnSpec("to", "To", 24),
-            ColumnSpec("subject", "Subject", 32),
+            ColumnSpec("sel", SELECTED_GLYPH, 1),
+            ColumnSpec("id", "ID", 7),
+            ColumnSpec("failed", "Failed", 12),  # when it failed: the list's order
+            ColumnSpec("reason", "Cause", 22),
+            ColumnSpec("to", "To", 18),
+            ColumnSpec("subject", "Subject", 13),
             ColumnSpec("failure", "Failure type", 24),
             ColumnSpec("scheduled", "Scheduled", 12),
             *trailing,
         )
     return (
-        *leading,
-        ColumnSpec("to", "To", 24),
-        ColumnSpec("subject", "Subject", 32),
+        ColumnSpec("sel", SELECTED_GLYPH, 1),
+        ColumnSpec("id", "ID", 7),
+        ColumnSpec("state", "State", 8),
+        ColumnSpec("date", "When", 12),
+        ColumnSpec("to", "To", 22),
+        ColumnSpec("subject", "Subject", 24),
         ColumnSpec("scheduled", "Scheduled", 12),
         *trailing,
     )
@@ -72,8 +74,9 @@ def mail_cells(
     values: dict[str, Text] = {
         "sel": selected_cell(selected),
         "id": Text(str(row.id), justify="right", end=""),
-        "state": palette.word(state_word(row.state), STATE_TONES.get(row.state, "")),
+        "state": _state_cell(row, palette),
         "date": cell(short_local(row.date, tz), widths.get("date")),
+        "failed": cell(short_local(row.failed_at or row.date, tz), widths.get("failed")),
         "scheduled": cell(short_local(row.scheduled_date, tz), widths.get("scheduled")),
         "from": cell(row.email_from, widths.get("from")),
         "to": cell(recipients_text(row), widths.get("to")),
@@ -104,6 +107,16 @@ def prime_causes(rows: Iterable[MailRow]) -> None:
 
 
 def _cause_text(row: MailRow) -> str:
-    """The cause, after the chatter's mark when its red envelope is gone ("ignored · ...")."""
+    """The cause, after the chatter's mark when its red envelope is gone ("ignored · ...");
+    a mail in another state (the list showing all states) says its state instead."""
+    if row.state != "exception":
+        return state_word(row.state)
     cause = failure_cause(row.failure_reason, row.failure_type)
     return f"{row.chatter} · {cause}" if row.chatter else cause
+
+
+def _state_cell(row: MailRow, palette: Palette) -> Text:
+    """The state; an outgoing mail scheduled for later says "later" (the queue skips it)."""
+    if scheduled_later(row.state, row.scheduled_date):
+        return palette.word("later", "")
+    return palette.word(state_word(row.state), STATE_TONES.get(row.state, ""))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual._two_way_dict import TwoWayDict
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
-from textual.widgets._data_table import CellKey, RowKey
+from textual.widgets._data_table import CellKey, ColumnKey, RowKey
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +29,64 @@ _HAS_DATATABLE_INTERNALS = all(
 )
 
 
+def _gapped(value: Text) -> Text:
+    """The cell with its one blank cell of gap on the left (a right-justified cell keeps
+    its own: its column is one cell wider than its widest value)."""
+    if value.justify == "right":
+        return value
+    gapped = value.copy()
+    gapped.pad_left(1)
+    return gapped
+
+
 class KeyedTable(DataTable[Text]):
     """A row-cursor DataTable whose rows are keyed by record id."""
+
+    # DataTable pads every column by one cell on each side: two blank cells between
+    # columns. At 80 columns that is a whole column's worth of room, so the mail and
+    # record lists use one blank cell, on the left of each column, instead.
+    SINGLE_GAP: ClassVar[bool] = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if self.SINGLE_GAP:
+            kwargs["cell_padding"] = 0
+        super().__init__(*args, **kwargs)
+
+    def add_column(
+        self,
+        label: str | Text,
+        *,
+        width: int | None = None,
+        key: str | None = None,
+        default: Text | None = None,
+    ) -> ColumnKey:
+        if self.SINGLE_GAP:
+            label = _gapped(Text(label) if isinstance(label, str) else label)
+            width = None if width is None else width + 1
+        return super().add_column(label, width=width, key=key, default=default)
+
+    def add_row(
+        self,
+        *cells: Text,
+        height: int | None = 1,
+        key: str | None = None,
+        label: str | Text | None = None,
+    ) -> RowKey:
+        if self.SINGLE_GAP:
+            cells = tuple(_gapped(value) for value in cells)
+        return super().add_row(*cells, height=height, key=key, label=label)
+
+    def update_cell(
+        self,
+        row_key: RowKey | str,
+        column_key: ColumnKey | str,
+        value: Text,
+        *,
+        update_width: bool = False,
+    ) -> None:
+        if self.SINGLE_GAP:
+            value = _gapped(value)
+        super().update_cell(row_key, column_key, value, update_width=update_width)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="nav.down"),
@@ -77,6 +133,8 @@ class KeyedTable(DataTable[Text]):
 class MailTable(KeyedTable):
     """The mail lists' table: enter opens the detail, End reaches the last loaded row."""
 
+    SINGLE_GAP = True
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "select_cursor", "Detail", id="mail.detail", tooltip="Detail of the mail"),
         Binding(
@@ -92,3 +150,5 @@ class MailTable(KeyedTable):
 
 class RecordTable(KeyedTable):
     """The crons' and campaigns' table."""
+
+    SINGLE_GAP = True
