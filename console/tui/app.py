@@ -156,6 +156,12 @@ class MailQueueApp(EventApp):
             history = list(self.shown_messages)
             self.push_screen(MessagesScreen(history, self.header_state, self.tz, self.palette))
 
+    def action_servers(self) -> None:
+        from console.tui.screens.servers_screen import ServersScreen
+
+        if not isinstance(self.screen, ServersScreen):
+            self.push_screen(ServersScreen())
+
     def action_journal(self) -> None:
         from console.tui.screens.journal_screen import JournalScreen
 

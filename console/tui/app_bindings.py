@@ -33,6 +33,15 @@ APP_BINDINGS: list[BindingType] = [
         tooltip="Every message shown this session, whole (toasts go, and long ones are cut)",
     ),
     Binding(
+        "O",
+        "servers",
+        "Servers",
+        show=False,
+        id="servers",
+        tooltip="The outgoing mail servers in Odoo's order: the rule that picks each one, "
+        "what each carries",
+    ),
+    Binding(
         "J",
         "journal",
         "Journal",

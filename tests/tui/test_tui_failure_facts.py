@@ -46,13 +46,15 @@ async def test_a_mail_made_at_1831_that_failed_at_1859_shows_1859(make_db: MakeD
         await pilot.press("2")
         await settle(pilot, app)
         failed = pane(app, "failed")
-        assert str(failed.table.get_cell(str(mail_id), "failed")) == "18:59 today"
+        assert str(failed.table.get_cell(str(mail_id), "failed")).strip() == "18:59 today"
         assert "18:59 today" in screen_text(app) and "18:31" not in screen_text(app)
 
         await pilot.press("3")
         await settle(pilot, app)
         causes = app.query_one(CausesPane)
-        [row] = [[str(c) for c in causes.table.get_row(r.key)] for r in causes.table.ordered_rows]
+        [row] = [
+            [str(c).strip() for c in causes.table.get_row(r.key)] for r in causes.table.ordered_rows
+        ]
         assert row[3] == "18:59 today"
         info = plain(causes.query_one("#causes-info", Static))
         seen = f"config · 1 mail · failed 18:59 today · key {causes.groups[0].key}"
@@ -62,7 +64,7 @@ async def test_a_mail_made_at_1831_that_failed_at_1859_shows_1859(make_db: MakeD
         await settle(pilot, app)
         assert isinstance(app.screen, CauseMailsScreen)
         table = app.screen.query_one(MailTable)
-        assert str(table.get_cell(str(mail_id), "failed")) == "18:59 today"
+        assert str(table.get_cell(str(mail_id), "failed")).strip() == "18:59 today"
 
         await open_detail(pilot, app, mail_id)
         shown = screen_text(app)
@@ -80,7 +82,7 @@ async def test_the_causes_name_the_servers_and_why_at_80x24(make_db: MakeDb) -> 
         await settle(pilot, app)
         causes = app.query_one(CausesPane)
         [key] = [r.key for r in causes.table.ordered_rows]
-        assert str(causes.table.get_row(key)[4]) == "relay-a +1"
+        assert str(causes.table.get_row(key)[4]).strip() == "relay-a +1"
         # The server first in the explanation, each with its mails and why, wrapped.
         info = plain(causes.query_one("#causes-info", Static))
         assert info.startswith(
@@ -96,8 +98,8 @@ async def test_the_causes_name_the_servers_and_why_at_80x24(make_db: MakeDb) -> 
         await pilot.press("enter")
         await settle(pilot, app)
         table = app.screen.query_one(MailTable)
-        assert str(table.get_cell(str(made["set"]), "server")) == "relay-b"
-        assert str(table.get_cell(str(made["a1"]), "server")) == "relay-a"
+        assert str(table.get_cell(str(made["set"]), "server")).strip() == "relay-b"
+        assert str(table.get_cell(str(made["a1"]), "server")).strip() == "relay-a"
 
         await open_detail(pilot, app, made["set"])
         assert "Server  relay-b (set on the mail)" in screen_text(app)

@@ -144,12 +144,11 @@ async def test_the_start_up_objects_are_frozen_for_the_collector(sample_path: Pa
 def test_classifying_pauses_between_small_batches_and_says_the_same() -> None:
     groups = [
         TextGroup(
-            None,
-            f"550 5.1.1 <user{i}@example.com>: mailbox {i} unknown",
-            None,
-            1,
-            None,
-            None,
+            failure_type=None,
+            failure_reason=f"550 5.1.1 <user{i}@example.com>: mailbox {i} unknown",
+            count=1,
+            first_seen=None,
+            last_seen=None,
             newest_id=i,
         )
         for i in range(5 * PAUSE_EVERY)

@@ -8,6 +8,7 @@ from textual.widgets import Static
 
 from console.tui.screens.cron_screen import CronScreen
 from console.tui.screens.journal_screen import JournalScreen
+from tests.helpers.db import sql
 from tests.helpers.tui import (
     SIZE,
     confirm,
@@ -62,3 +63,25 @@ async def test_enter_on_a_cron_shows_it_whole(sample_path: Path) -> None:
         await pilot.press("t")  # run it now, from here
         await settle(pilot, app)
         assert "Run" in dialog_text(app)
+
+
+async def test_o_lists_the_servers_in_odoos_order_with_what_each_carries(
+    sample_path: Path,
+) -> None:
+    servers = sql(
+        sample_path, "SELECT id, name, from_filter FROM ir_mail_server ORDER BY sequence, id"
+    )
+    app = make_app(sample_path)
+    async with app.run_test(size=(80, 60)) as pilot:
+        await started(pilot, app)
+        await pilot.press("O")
+        await settle(pilot, app)
+        body = plain(app.screen.query_one("#servers-body", Static))
+        heads = [line for line in body.splitlines() if line.startswith("#")]
+        assert [h.split(maxsplit=1)[0] for h in heads] == [f"#{s[0]}" for s in servers]
+        for _id, _name, from_filter in servers:
+            assert (f"mails From {from_filter}" if from_filter else "any From") in body
+        carries = [line for line in body.splitlines() if "carries" in line]
+        assert len(carries) == len(servers)
+        assert any(not line.split("carries")[1].strip().startswith("0 of") for line in carries)
+        assert "password" not in body.lower() and "Acme-Claire" not in body

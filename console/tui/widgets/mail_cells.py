@@ -40,6 +40,7 @@ def mail_columns(kind: str) -> tuple[ColumnSpec, ...]:
             ColumnSpec("reason", "Cause", 22),
             ColumnSpec("to", "To", 18),
             ColumnSpec("subject", "Subject", 13),
+            ColumnSpec("server", "Server", 20),
             ColumnSpec("failure", "Failure type", 24),
             ColumnSpec("scheduled", "Scheduled", 12),
             *trailing,
@@ -51,6 +52,7 @@ def mail_columns(kind: str) -> tuple[ColumnSpec, ...]:
         ColumnSpec("date", "When", 12),
         ColumnSpec("to", "To", 22),
         ColumnSpec("subject", "Subject", 24),
+        ColumnSpec("server", "Server", 20),
         ColumnSpec("scheduled", "Scheduled", 12),
         *trailing,
     )
@@ -86,6 +88,8 @@ def mail_cells(
         ),
         "reason": cell(_cause_text(row), widths.get("reason")),
         "failure": cell(failure_type_label(row.failure_type), widths.get("failure")),
+        # the server Odoo used or would use (why: in the detail, and on the O screen)
+        "server": cell(row.server.label if row.server else "", widths.get("server")),
     }
     return [values[spec.key] for spec in columns]
 
