@@ -8,6 +8,7 @@ secret mask is (a page must not cost the mail servers' reads each time).
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -21,6 +22,8 @@ from console.smtp.rows import DbSettings, PlanRow
 from console.smtp.server_choice import ConfSmtp
 
 SETTINGS_TTL_S = 30.0
+_FAILED_VIA = re.compile(r"Mail delivery failed via SMTP server '([^'\n]{1,200})'\.")
+USED_WHY = "named in the failure: the server Odoo used"
 Settings = tuple[DbSettings, ConfSmtp | None]
 Row = TypeVar("Row", MailRow, TextGroup, FailedRow)
 
@@ -77,13 +80,34 @@ class ServerNamer:
         endpoint = route.endpoint
         return ServerUse(None, None, f"{route.why} ({endpoint.host}:{endpoint.port})")
 
+    def used(self, host: str) -> ServerUse:
+        """The server a failure names (by host): the one Odoo used."""
+        context, _known = self._current()
+        servers = context.settings.servers if context is not None else ()
+        server = next((s for s in servers if host in (s.smtp_host, s.name)), None)
+        if server is None:
+            return ServerUse(None, host, USED_WHY)
+        return ServerUse(server.id, server.name, f"{USED_WHY} ({host})")
+
     def rows(self, rows: Iterable[Row]) -> list[Row]:
-        """The rows with their ``server`` named (each distinct input resolved once)."""
-        named: dict[tuple[int | None, str | None, int | None], ServerUse] = {}
+        """The rows with their ``server`` named (each distinct input resolved once): the
+        server a failure names, else the one Odoo would pick."""
+        named: dict[tuple[int | None, str | None, int | None, str | None], ServerUse] = {}
         result = []
         for row in rows:
-            key = (row.mail_server_id, row.email_from, row.alias_domain_id)
+            used = failed_via(row.failure_reason)
+            key = (row.mail_server_id, row.email_from, row.alias_domain_id, used)
             if key not in named:
-                named[key] = self.name(*key)
+                named[key] = self.used(used) if used else self.name(*key[:3])
             result.append(replace(row, server=named[key]))
         return result
+
+
+def failed_via(reason: str | None) -> str | None:
+    """The SMTP host named in Odoo's failure text ("Mail delivery failed via SMTP server
+    'smtp.example.com'.", 16-19): the one the send went through. Odoo writes the host it
+    was given, so a send through a server record's session (the queue cron's way) says
+    'None': then the text tells nothing."""
+    match = _FAILED_VIA.search(reason or "")
+    host = match.group(1).strip() if match else ""
+    return None if host in ("", "None", "False") else host

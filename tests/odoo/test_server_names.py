@@ -114,3 +114,34 @@ def test_without_an_active_server_it_is_odoo_conf_as_far_as_known(
     assert known[made["none"]] == ("odoo.conf", f"{NO_SERVER} (smtp.conf.example:2525)")
     [cause] = json_of("causes", "--json", "--db", db.url, "-c", str(conf))
     assert cause["servers"] == ["odoo.conf", "relay-b"]
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "pg"])
+def test_a_failure_that_names_its_smtp_host_names_the_server_odoo_used(
+    make_db: MakeDb, kind: str
+) -> None:
+    db = make_db(kind, 17)
+    two_relays(db)
+    db.sql("UPDATE ir_mail_server SET smtp_host = 'smtp.b.example' WHERE id = 2")
+    used = add_mail(  # its From says relay-a; the failure says it went through relay-b
+        db,
+        email_from="ann@a.example",
+        state="exception",
+        failure_reason="Mail delivery failed via SMTP server 'smtp.b.example'.\n"
+        "SMTPAuthenticationError: (535, b'5.7.8 Authentication failed')",
+    ).id
+    unnamed = add_mail(  # the queue cron's sessions give Odoo no host: it writes 'None'
+        db,
+        email_from="ann@a.example",
+        state="exception",
+        failure_reason="Mail delivery failed via SMTP server 'None'.\n"
+        "SMTPAuthenticationError: (535, b'5.7.8 Authentication failed')",
+    ).id
+    mails = {m["id"]: m["server"] for m in json_of("mails", "--state", "failed", "--json",
+                                                    "--db", db.url)}  # fmt: skip
+    assert mails[used] == {
+        "id": 2,
+        "name": "relay-b",
+        "why": "named in the failure: the server Odoo used (smtp.b.example)",
+    }
+    assert mails[unnamed] == {"id": 1, "name": "relay-a", "why": BY_A}
