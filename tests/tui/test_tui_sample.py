@@ -11,6 +11,7 @@ import pytest
 from textual.widgets import Static
 
 from console.backends.base import MailQueueBackend
+from console.services.support.logs import NO_LINE_ON_CONNECT
 from console.tui.panes.health_pane import HealthPane
 from console.tui.panes.logs_pane import LogsPane, LogTable
 from console.tui.screens.confirm_screen import ConfirmScreen
@@ -78,6 +79,18 @@ async def test_the_logs_pane_and_l_read_the_samples_log(sample_app: RecordingApp
         await settle(pilot, app)
         await wait_for(pilot, lambda: bool(log_messages(app)), "the mail's log lines")
         assert any(f"failed sending mail (id: {failed})" in m for m in log_messages(app))
+
+        # a mail whose login failed has no line: Odoo fails its batch without one; said
+        refused = next(r.id for r in backend.failed_mails() if "535" in (r.failure_reason or ""))
+        await pilot.press("escape")  # back to the first mail's detail
+        await settle(pilot, app)
+        await open_detail(pilot, app, refused)
+        await pilot.press("l")
+        await settle(pilot, app)
+        logs = app.query_one(LogsPane)
+        await wait_for(pilot, lambda: logs.query_one("#logs-note").display, "the note")
+        note = plain(logs.query_one("#logs-note", Static))
+        assert not log_messages(app) and NO_LINE_ON_CONNECT in note.replace("\n", " ")
 
 
 async def test_send_now_and_the_probe_say_the_servers_are_fictitious(

@@ -34,6 +34,7 @@ from console.services.support.logrecord import (
 )
 
 __all__ = [
+    "NO_LINE_ON_CONNECT",
     "LogQuery",
     "LogRecord",
     "default_log_path",
@@ -181,3 +182,12 @@ def block_filter(query: LogQuery) -> Callable[[bytes], bool] | None:
         return all(any(word in low for word in words) for words in groups)
 
     return might_match
+
+
+# Odoo's mail.mail.send() marks a whole batch failed without a log line when it cannot
+# connect or log in to the SMTP server (16-19); only a refused recipient, a failed send
+# and a sent mail name the mail in the log.
+NO_LINE_ON_CONNECT = (
+    "Odoo writes no line for a mail whose SMTP connection or login failed: its batch "
+    "fails without one (the detail's reason is all there is)"
+)

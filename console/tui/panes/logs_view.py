@@ -13,7 +13,7 @@ from typing import cast
 from rich.text import Text
 from textual.widgets import Input, Static
 
-from console.services.support.logs import LogQuery, LogRecord
+from console.services.support.logs import NO_LINE_ON_CONNECT, LogQuery, LogRecord
 from console.tui.panes.pane import Pane
 from console.tui.widgets.log_table import MAX_ROWS, LogTable, Ranked, log_cells
 
@@ -123,6 +123,8 @@ class LogsView(Pane):
         )
         search = f" containing “{self.grep}”" if self.grep else ""
         hint = " · a shows all lines" if not self.everything and self.mail_id is None else ""
+        if self.mail_id is not None and not self.grep:
+            hint = f". {NO_LINE_ON_CONNECT}"
         return f"No {what}{search} in {names}{hint}"
 
     def status_text(self) -> str:
