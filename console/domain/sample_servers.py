@@ -51,9 +51,10 @@ def fictitious_refusal(action: str, is_sample: bool, hosts: Iterable[str | None]
         if action == "Send now"
         else ("nothing was contacted")
     )
+    # What happened first: a toast keeps about two lines.
     return (
-        f"{action} is off on the bundled sample: its SMTP servers are fictitious "
-        f"({', '.join(fictitious)}, reserved names that exist nowhere), so {done}. To try it "
+        f"{action} is off on the bundled sample, {done}: its SMTP servers are fictitious "
+        f"({', '.join(fictitious)}, reserved names that exist nowhere). To try it "
         "for real, copy the sample, point its servers at a test SMTP server and open the "
         "copy with --db (README: Send now on a copy of the sample)"
     )
