@@ -83,5 +83,7 @@ async def test_o_lists_the_servers_in_odoos_order_with_what_each_carries(
             assert (f"mails From {from_filter}" if from_filter else "any From") in body
         carries = [line for line in body.splitlines() if "carries" in line]
         assert len(carries) == len(servers)
-        assert any(not line.split("carries")[1].strip().startswith("0 of") for line in carries)
+        assert any(
+            not line.split("carries")[1].strip().startswith("0 outgoing") for line in carries
+        )
         assert "password" not in body.lower() and "Acme-Claire" not in body

@@ -143,7 +143,7 @@ def render_servers(servers: list[dict[str, object]], carried: dict[str, Counter[
         failed = sum(n for key, n in carried.get("exception", Counter()).items() if key == label)
         grid.add_row(
             "carries",
-            Text(f"{queued} of the newest {SAMPLED} outgoing, {failed} of the newest failed"),
+            Text(f"{queued} outgoing, {failed} failed (of the newest {SAMPLED} of each)"),
         )
         parts.append(grid)
     others = {
