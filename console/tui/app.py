@@ -156,6 +156,22 @@ class MailQueueApp(EventApp):
             history = list(self.shown_messages)
             self.push_screen(MessagesScreen(history, self.header_state, self.tz, self.palette))
 
+    def go_to_check(self, check_id: str, title: str) -> None:
+        """enter on a health check: the pane (or screen) where its fix is."""
+        from console.tui.check_places import CHECK_PLACES, QUEUE_CRON_CHECKS
+
+        place = CHECK_PLACES.get(check_id)
+        if place is None:
+            self.notify(f"{title}: its fix is in Odoo's settings, said under it.", title=title)
+        elif place == "servers":
+            self.action_servers()
+        else:
+            self.action_show_pane(place)
+            if check_id in QUEUE_CRON_CHECKS:
+                from console.tui.panes.crons_pane import CronsPane
+
+                self.query_one(CronsPane).show_queue_cron()
+
     def action_servers(self) -> None:
         from console.tui.screens.servers_screen import ServersScreen
 

@@ -19,7 +19,7 @@ from console.tui.pane_set import PANES
 from console.tui.panes.campaigns_pane import CampaignsPane
 from console.tui.panes.causes_pane import CausesPane, CauseTable
 from console.tui.panes.crons_pane import CronsPane
-from console.tui.panes.health_pane import HealthPane, HealthScroll
+from console.tui.panes.health_pane import HealthChecks, HealthPane
 from console.tui.panes.mail_table import MailListPane
 from console.tui.screens.cause_mails import CauseMailsScreen
 from console.tui.screens.confirm_screen import ConfirmScreen, IntervalScreen
@@ -70,7 +70,7 @@ def help_sections(app: MailQueueApp) -> list[HelpSection]:
         ),
         ("Crons (4)", [*CronsPane.BINDINGS]),
         ("Campaigns (5)", [*CampaignsPane.BINDINGS]),
-        ("Health (6)", [*HealthPane.BINDINGS, *HealthScroll.BINDINGS]),
+        ("Health (6)", [*HealthPane.BINDINGS, *HealthChecks.BINDINGS]),
         *support_help_sections(),
         ("Confirmation dialogs (every write asks first)", [*ConfirmScreen.BINDINGS]),
         ("Interval dialog (i on Crons)", [*IntervalScreen.BINDINGS]),

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from textual.notifications import SeverityLevel
 from textual.pilot import Pilot
-from textual.widgets import Button, Static
+from textual.widgets import Button, OptionList, Static
 
 from console.backends.base import MailQueueBackend
 from console.tui import app as app_module
@@ -155,6 +155,14 @@ def plain(widget: Static) -> str:
     """What a Static shows, as plain text (wide enough that nothing wraps)."""
     console = Console(width=1000, file=io.StringIO(), record=True, color_system=None)
     console.print(widget.content)
+    return "\n".join(line.rstrip() for line in console.export_text().splitlines())
+
+
+def options_text(options: OptionList) -> str:
+    """What an OptionList shows, option after option, as plain text (nothing wraps)."""
+    console = Console(width=1000, file=io.StringIO(), record=True, color_system=None)
+    for index in range(options.option_count):
+        console.print(options.get_option_at_index(index).prompt)
     return "\n".join(line.rstrip() for line in console.export_text().splitlines())
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 
 from console.backends.sql import SqlBackend, open_backend
 from console.config.connection import ConnectionSettings
@@ -41,6 +41,7 @@ from tests.helpers.tui import (
     focused_id,
     journal_lines,
     make_app,
+    options_text,
     plain,
     settle,
     shown_keys,
@@ -272,7 +273,7 @@ async def test_health_pane_and_header_summary(sample_path: Path, backend: SqlBac
         assert app.header_state.health == expected
         assert expected in app.query_one(HeaderBar).build_text(80).plain
         pane = app.query_one(HealthPane)
-        text = plain(pane.query_one("#health-checks", Static))
+        text = options_text(pane.query_one("#health-checks", OptionList))
         lines = text.splitlines()
         # The sample's CRITICAL checks, as words, each with why and what to do.
         overdue = next(line for line in lines if "Email Queue Manager cron:" in line)
@@ -478,7 +479,7 @@ def test_every_new_binding_has_an_id_a_description_and_a_safe_key() -> None:
     from textual.binding import Binding
 
     from console.tui.panes.causes_pane import CauseTable
-    from console.tui.panes.health_pane import HealthScroll
+    from console.tui.panes.health_pane import HealthChecks
 
     forbidden = {"ctrl+j", "ctrl+s", "ctrl+h", "ctrl+enter"}
     owners = (
@@ -486,7 +487,7 @@ def test_every_new_binding_has_an_id_a_description_and_a_safe_key() -> None:
         CauseTable,
         CauseMailsScreen,
         HealthPane,
-        HealthScroll,
+        HealthChecks,
         CronsPane,
         CampaignsPane,
         IntervalScreen,

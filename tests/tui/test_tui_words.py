@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from textual.widgets import OptionList
+
+from console.tui.panes.crons_pane import CronsPane
+from console.tui.screens.servers_screen import ServersScreen
 from tests.helpers.tui import SIZE, dialog_text, make_app, screen_text, settle, started
 
 
@@ -41,3 +45,33 @@ async def test_retry_dialogs_say_the_queue_cron_is_overdue_not_at_its_next_run(
             assert "at its next run" not in text
             await pilot.press("escape")
             await settle(pilot, app)
+
+
+async def test_enter_on_a_health_check_goes_where_its_fix_is(sample_path: Path) -> None:
+    app = make_app(sample_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot, app)
+        await pilot.press("6")
+        await settle(pilot, app)
+        checks = app.query_one("#health-checks", OptionList)
+        order = [checks.get_option_at_index(i).id for i in range(checks.option_count)]
+        assert order[0] == "queue_cron"  # the worst first: the overdue Email Queue Manager
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert app.visible_pane().id == "crons"
+        crons = app.query_one(CronsPane)
+        cron = crons.cursor_cron()
+        assert cron is not None and "Email Queue Manager" in cron.name
+        for check, place in (("failed_mails", "causes"), ("campaign_head", "campaigns")):
+            await pilot.press("6")
+            await settle(pilot, app)
+            checks.highlighted = order.index(check)
+            await pilot.press("enter")
+            await settle(pilot, app)
+            assert app.visible_pane().id == place, check
+        await pilot.press("6")
+        await settle(pilot, app)
+        checks.highlighted = order.index("outgoing_server")
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ServersScreen)

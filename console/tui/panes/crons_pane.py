@@ -10,6 +10,7 @@ from textual import on
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable
 
+from console.domain.mail_crons import EMAIL_QUEUE, find_cron
 from console.domain.models import CronRow
 from console.domain.timefmt import human_age, short_local
 from console.tui.messages import RefreshJob
@@ -61,6 +62,7 @@ class CronsPane(RecordTablePane):
     def __init__(self, *, id: str) -> None:
         super().__init__(id=id)
         self.crons: list[CronRow] = []
+        self.wants_queue_cron = False
 
     def refresh_job(self) -> RefreshJob:
         return RefreshJob(lambda backend: backend.crons())
@@ -72,6 +74,16 @@ class CronsPane(RecordTablePane):
         # Mail-related first, otherwise the backend's order (Odoo's: by name).
         self.crons = sorted(crons, key=lambda c: not c.is_mail_related)
         self.sync([(str(c.id), self._cells(c)) for c in self.crons])
+        if self.wants_queue_cron:
+            self.show_queue_cron()
+
+    def show_queue_cron(self) -> None:
+        """The cursor on Odoo's Email Queue Manager (from a health check about it), now
+        or once the crons are read."""
+        queue = find_cron(self.crons, EMAIL_QUEUE)
+        self.wants_queue_cron = queue is None
+        if queue is not None:
+            self.table.move_cursor(row=self.crons.index(queue))
 
     def cursor_cron(self) -> CronRow | None:
         table = self.table

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol, cast
 
 from rich.console import Group, RenderableType
 from rich.style import Style
@@ -20,7 +20,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
 
 from console.domain.errors import ConsoleError
 from console.domain.health import CheckResult, Status, health_summary
@@ -39,16 +40,32 @@ from console.tui.widgets.formatting import (
 if TYPE_CHECKING:
     from console.services.probe import ProbeResult
 
+
+class HealthHost(Protocol):
+    def go_to_check(self, check_id: str, title: str) -> None:
+        """Show where a check's fix is (a pane, the cron, the servers)."""
+
+
 PROBE_STEP_TIMEOUT = 10.0  # seconds per SMTP step; the probe bounds the whole run too
 _ORDER = {Status.CRITICAL: 0, Status.WARNING: 1, Status.UNKNOWN: 2, Status.OK: 3}
 
 
-class HealthScroll(VerticalScroll):
+class HealthChecks(OptionList):
+    """One option per check; `enter` goes where its remedy is (CHECK_PLACES)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "scroll_down", "Down", show=False, id="health.down"),
-        Binding("k", "scroll_up", "Up", show=False, id="health.up"),
-        Binding("g", "scroll_home", "Top", show=False, id="health.top"),
-        Binding("G", "scroll_end", "Bottom", show=False, id="health.bottom"),
+        Binding("enter", "select", "Go to", id="health.goto", tooltip="Where this check's fix is"),
+        Binding("j", "cursor_down", "Down", show=False, id="health.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="health.up"),
+        Binding("g", "first", "Top", show=False, id="health.top"),
+        Binding("G", "last", "Bottom", show=False, id="health.bottom"),
+    ]
+
+
+class ProbeScroll(VerticalScroll):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Down", show=False, id="probe.down"),
+        Binding("k", "scroll_up", "Up", show=False, id="probe.up"),
     ]
 
 
@@ -76,8 +93,10 @@ class HealthPane(Pane):
         self.probe_error: str | None = None
 
     def compose(self) -> ComposeResult:
-        with HealthScroll(id="health-scroll"):
-            yield Static(Text("Health checks run once connected…"), id="health-checks")
+        checks = HealthChecks(id="health-checks")
+        checks.add_option(Option(Text("Health checks run once connected…"), disabled=True))
+        yield checks
+        with ProbeScroll(id="health-probe-scroll"):
             yield Static(id="health-probe")
         yield Static(id="health-status", classes="status-line")
 
@@ -94,17 +113,29 @@ class HealthPane(Pane):
         self.results = sorted(results, key=lambda r: _ORDER.get(r.status, 9))
         self.checked_at = time.monotonic()
         self.error = None
-        self.query_one("#health-checks", Static).update(
-            render_checks(self.results, self.host.palette)
+        checks = self.query_one(HealthChecks)
+        highlighted = checks.highlighted_option.id if checks.highlighted_option else None
+        checks.set_options(
+            Option(check_renderable(result, self.host.palette), id=result.id)
+            for result in self.results
         )
+        ids = [result.id for result in self.results]
+        checks.highlighted = ids.index(highlighted) if highlighted in ids else 0
         self._update_status()
+
+    @on(OptionList.OptionSelected, "#health-checks")
+    def _on_check_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        check = next((r for r in self.results if r.id == event.option.id), None)
+        if check is not None:
+            cast("HealthHost", self.app).go_to_check(check.id, check.title)
 
     def show_error(self, message: str | None) -> None:
         self.error = message
         self._update_status()
 
     def focus_main(self) -> None:
-        self.query_one(HealthScroll).focus()
+        self.query_one(HealthChecks).focus()
 
     def restyle(self) -> None:
         if self.results:
@@ -158,7 +189,7 @@ class HealthPane(Pane):
                 title="SMTP probe",
                 severity="information" if not bad else "warning",
             )
-        self.query_one("#health-probe", Static).scroll_visible(top=True, animate=False)
+        self.query_one(ProbeScroll).scroll_home(animate=False)
 
     def _show_probe(self) -> None:
         probe = self.query_one("#health-probe", Static)
@@ -196,29 +227,32 @@ def _grid() -> Table:
     return grid
 
 
-def render_checks(results: Sequence[CheckResult], palette: Palette) -> RenderableType:
-    """One line per check; what is not OK also gets why and what to do, wrapped."""
-    if not results:
-        return Text("No health result yet.")
-    summary = health_summary(results)
-    head = Text()
-    head.append("Health ", style=Style(bold=True, underline=True))
-    head.append(summary, style=palette.style(summary_tone(summary)) + Style(bold=True))
+def check_renderable(result: CheckResult, palette: Palette) -> Table:
+    """A check's line; what is not OK also gets why and what to do, wrapped."""
     grid = _grid()
-    for result in results:
-        line = Text(end="")
-        line.append(one_line(result.title), style=Style(bold=True))
-        line.append(f": {one_line(result.summary)}")
-        grid.add_row(_status_word(result.status, palette), line)
-        if result.status is Status.OK:
-            continue
+    line = Text(end="")
+    line.append(one_line(result.title), style=Style(bold=True))
+    line.append(f": {one_line(result.summary)}")
+    grid.add_row(_status_word(result.status, palette), line)
+    if result.status is not Status.OK:
         if result.why:
             grid.add_row(Text("  why", style=Style(dim=True)), Text(one_line(result.why)))
         if result.fix:
             grid.add_row(Text("  do", style=Style(bold=True)), Text(in_keys(one_line(result.fix))))
         if result.command:
             grid.add_row(Text("  run", style=Style(bold=True)), Text(one_line(result.command)))
-    return Group(head, grid)
+    return grid
+
+
+def render_checks(results: Sequence[CheckResult], palette: Palette) -> RenderableType:
+    """Every check, as the pane lists them (for text outside the pane)."""
+    if not results:
+        return Text("No health result yet.")
+    head = Text()
+    head.append("Health ", style=Style(bold=True, underline=True))
+    summary = health_summary(results)
+    head.append(summary, style=palette.style(summary_tone(summary)) + Style(bold=True))
+    return Group(head, *(check_renderable(result, palette) for result in results))
 
 
 def render_probe(
