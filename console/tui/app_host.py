@@ -17,14 +17,19 @@ from typing import TYPE_CHECKING, cast
 
 from textual import events
 from textual.app import App
-from textual.notifications import SeverityLevel
+from textual.notifications import Notify, SeverityLevel
 from textual.worker import Worker
 
 from console.domain.timefmt import zone_name
 from console.tui.controllers.refresher import Refresher
 from console.tui.widgets.formatting import Palette
 from console.tui.widgets.header import HeaderState
-from console.tui.widgets.message_log import MESSAGES_KEPT, TOAST_CHARS, ShownMessage
+from console.tui.widgets.message_log import (
+    MESSAGES_KEPT,
+    TOAST_CHARS,
+    TOASTS_SHOWN,
+    ShownMessage,
+)
 
 if TYPE_CHECKING:
     from console.backends.base import MailQuery, MailQueueBackend
@@ -169,6 +174,17 @@ class HostApp(App[None]):
         if len(message) > TOAST_CHARS:  # the whole text stays in `m`, the history
             message = message[: TOAST_CHARS - 1].rstrip() + "… (m: all of it)"
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def on_notify(self, _event: Notify) -> None:
+        # Once Textual has added this toast (its own handler may run after this one).
+        self.call_later(self._prune_toasts)
+
+    def _prune_toasts(self) -> None:
+        """The newest few toasts stay, they do not pile up over the list (`m` keeps them
+        all). Textual keeps them in a private collection, removed through its method."""
+        shown = list(getattr(self, "_notifications", ()))
+        for older in shown[: max(0, len(shown) - TOASTS_SHOWN)]:
+            self._unnotify(older)
 
     # -- what panes and screens ask (ConsoleHost and its extensions) ---------------------
     def request_refresh(self, force: bool = False, counts: bool = True) -> None:

@@ -9,6 +9,7 @@ MESSAGES_KEPT = 500
 # A toast longer than this is cut to about four lines (one of nine lines hid the list);
 # `m` has it whole.
 TOAST_CHARS = 120
+TOASTS_SHOWN = 3  # at once; an older one goes when a fourth comes
 
 
 @dataclass(frozen=True, slots=True)
