@@ -154,7 +154,7 @@ class MailQueueApp(EventApp):
 
         if not isinstance(self.screen, MessagesScreen):
             history = list(self.shown_messages)
-            self.push_screen(MessagesScreen(history, self.header_state, self.tz, self.palette))
+            self.push_screen(MessagesScreen(history))
 
     def go_to_check(self, check_id: str, title: str) -> None:
         """enter on a health check: the pane (or screen) where its fix is."""

@@ -108,7 +108,7 @@ class CronsPane(RecordTablePane):
 
         host = self.host
         version = host.info.odoo_version if host.info else 17
-        self.app.push_screen(CronScreen(cron, host.header_state, host.tz, version))
+        self.app.push_screen(CronScreen(cron, version))
 
     def action_trigger(self) -> None:
         cron = self.cursor_cron()

@@ -5,22 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from rich.console import RenderableType
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Static
 
 from console.domain.mail_crons import EMAIL_QUEUE, MASS_MAILING_QUEUE
 from console.domain.models import CronRow
 from console.domain.timefmt import full_local, human_age
-from console.tui.panes.pane import ConsoleHost
+from console.tui.screens.text_screen import TextScreen
 from console.tui.widgets.formatting import interval_text, one_line, yes_no
-from console.tui.widgets.header import HeaderBar, HeaderState
-from console.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from console.tui.panes.crons_pane import CronsHost
@@ -31,53 +26,31 @@ JOB_WORDS = {
 }
 
 
-class CronScreen(Screen[None]):
-    DEFAULT_CSS = """
-    CronScreen #cron-title {
-        height: 1;
-        background: $panel;
-        text-style: bold;
-    }
-    CronScreen #cron-scroll {
-        height: 1fr;
-        padding: 0 1;
-    }
-    """
-
+class CronScreen(TextScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="cron.back", tooltip="Back to the crons"),
         Binding("t", "trigger", "Run now", id="cron.detail.trigger", tooltip="Run it now"),
         Binding("i", "set_interval", "Interval", id="cron.detail.interval", tooltip="Interval"),
     ]
+    name_prefix = "cron"
 
-    def __init__(self, cron: CronRow, header: HeaderState, tz: tzinfo, version: int) -> None:
+    def __init__(self, cron: CronRow, version: int) -> None:
         super().__init__(classes="cron-screen")
         self.cron = cron
-        self.header = header
-        self.tz = tz
         self.version = version
 
-    def compose(self) -> ComposeResult:
-        yield HeaderBar(self.header, id="header")
-        title = f" Cron {self.cron.id} · {one_line(self.cron.name)} · esc back"
-        yield Static(Text(title, no_wrap=True, overflow="ellipsis"), id="cron-title")
-        with VerticalScroll(id="cron-scroll"):
-            yield Static(cron_fields(self.cron, self.tz, self.version), id="cron-body")
-        yield KeyFooter(compact=False)
+    def title_text(self) -> str:
+        return f" Cron {self.cron.id} · {one_line(self.cron.name)} · esc back"
 
-    def on_mount(self) -> None:
-        self.query_one(VerticalScroll).focus()
+    def body(self) -> RenderableType:
+        return cron_fields(self.cron, self.host.tz, self.version)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("trigger", "set_interval"):
-            return cast(ConsoleHost, self.app).can_write()
+            return self.host.can_write()
         return True
 
-    def action_back(self) -> None:
-        self.dismiss()
-
     def action_trigger(self) -> None:
-        cast(ConsoleHost, self.app).request_trigger(self.cron)
+        self.host.request_trigger(self.cron)
 
     def action_set_interval(self) -> None:
         cast("CronsHost", self.app).request_interval(self.cron)

@@ -14,17 +14,11 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Static
 
-from console.tui.panes.pane import ConsoleHost
+from console.tui.screens.text_screen import TextScreen
 from console.tui.widgets.formatting import Palette, describe_error, one_line
-from console.tui.widgets.header import HeaderBar
-from console.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from console.services.journal import JournalEntry
@@ -41,44 +35,17 @@ class JournalRead(Message):
         self.error = error
 
 
-class JournalScroll(VerticalScroll):
+class JournalScreen(TextScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "scroll_down", "Down", show=False, id="journal.down"),
-        Binding("k", "scroll_up", "Up", show=False, id="journal.up"),
+        Binding("J", "back", "Back", show=False, id="journal.back", tooltip="Back"),
     ]
+    name_prefix = "journal"
 
-
-class JournalScreen(Screen[None]):
-    DEFAULT_CSS = """
-    JournalScreen #journal-title {
-        height: 1;
-        background: $panel;
-        text-style: bold;
-    }
-    JournalScreen #journal-scroll {
-        height: 1fr;
-        padding: 0 1;
-        scrollbar-size-vertical: 1;
-    }
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,J", "back", "Back", id="journal.back", tooltip="Back"),
-    ]
-
-    @property
-    def host(self) -> ConsoleHost:
-        return cast(ConsoleHost, self.app)
-
-    def compose(self) -> ComposeResult:
-        yield HeaderBar(self.host.header_state, id="header")
-        yield Static(Text(" Journal · reading…", no_wrap=True), id="journal-title")
-        with JournalScroll(id="journal-scroll"):
-            yield Static(id="journal-body")
-        yield KeyFooter(compact=False)
+    def title_text(self) -> str:
+        return " Journal · reading…"
 
     def on_mount(self) -> None:
-        self.query_one(JournalScroll).focus()
+        super().on_mount()
         self.read()
 
     @work(thread=True, exclusive=True, group="journal", exit_on_error=False)
@@ -101,12 +68,8 @@ class JournalScreen(Screen[None]):
         title = f" Journal · this database · {count} entries · newest first · esc back"
         if message.error:
             title = f" Journal · {message.error}"
-        self.query_one("#journal-title", Static).update(Text(title, no_wrap=True))
         body = render_journal(message.entries, message.rolled_back, self.host.tz, self.host.palette)
-        self.query_one("#journal-body", Static).update(body)
-
-    def action_back(self) -> None:
-        self.dismiss()
+        self.show(title, body)
 
 
 def render_journal(

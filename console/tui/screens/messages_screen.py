@@ -10,19 +10,14 @@ from collections.abc import Sequence
 from datetime import tzinfo
 from typing import ClassVar
 
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Static
 
+from console.tui.screens.text_screen import TextScreen
 from console.tui.widgets.formatting import Palette
-from console.tui.widgets.header import HeaderBar, HeaderState
-from console.tui.widgets.key_footer import KeyFooter
 from console.tui.widgets.message_log import ShownMessage
 
 SEVERITY_WORDS = {
@@ -32,54 +27,21 @@ SEVERITY_WORDS = {
 }
 
 
-class MessagesScroll(VerticalScroll):
+class MessagesScreen(TextScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "scroll_down", "Down", show=False, id="messages.down"),
-        Binding("k", "scroll_up", "Up", show=False, id="messages.up"),
+        Binding("m", "back", "Back", show=False, id="messages.back", tooltip="Back"),
     ]
+    name_prefix = "messages"
 
-
-class MessagesScreen(Screen[None]):
-    DEFAULT_CSS = """
-    MessagesScreen #messages-title {
-        height: 1;
-        background: $panel;
-        text-style: bold;
-    }
-    MessagesScreen #messages-scroll {
-        height: 1fr;
-        padding: 0 1;
-        scrollbar-size-vertical: 1;
-    }
-    """
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,m", "back", "Back", id="messages.back", tooltip="Back"),
-    ]
-
-    def __init__(
-        self, messages: Sequence[ShownMessage], header: HeaderState, tz: tzinfo, palette: Palette
-    ) -> None:
+    def __init__(self, messages: Sequence[ShownMessage]) -> None:
         super().__init__(classes="messages-screen")
         self.messages = messages
-        self.header = header
-        self.tz = tz
-        self.palette = palette
 
-    def compose(self) -> ComposeResult:
-        yield HeaderBar(self.header, id="header")
-        count = len(self.messages)
-        title = f" Messages · {count} this session · newest first · esc back"
-        yield Static(Text(title, no_wrap=True, overflow="ellipsis"), id="messages-title")
-        with MessagesScroll(id="messages-scroll"):
-            yield Static(render_messages(self.messages, self.tz, self.palette), id="messages-body")
-        yield KeyFooter(compact=False)
+    def title_text(self) -> str:
+        return f" Messages · {len(self.messages)} this session · newest first · esc back"
 
-    def on_mount(self) -> None:
-        self.query_one(MessagesScroll).focus()
-
-    def action_back(self) -> None:
-        self.dismiss()
+    def body(self) -> RenderableType:
+        return render_messages(self.messages, self.host.tz, self.host.palette)
 
 
 def render_messages(messages: Sequence[ShownMessage], tz: tzinfo, palette: Palette) -> Group | Text:

@@ -9,24 +9,18 @@ server, what it is and what it carries. Passwords are never read.
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import Static
 
-from console.tui.panes.pane import ConsoleHost
+from console.tui.screens.text_screen import TextScreen
 from console.tui.widgets.formatting import describe_error, one_line
-from console.tui.widgets.header import HeaderBar
-from console.tui.widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from console.backends.base import MailQueueBackend
@@ -49,37 +43,17 @@ class ServersRead(Message):
         self.error = error
 
 
-class ServersScreen(Screen[None]):
-    DEFAULT_CSS = """
-    ServersScreen #servers-title {
-        height: 1;
-        background: $panel;
-        text-style: bold;
-    }
-    ServersScreen #servers-scroll {
-        height: 1fr;
-        padding: 0 1;
-        scrollbar-size-vertical: 1;
-    }
-    """
-
+class ServersScreen(TextScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,O", "back", "Back", id="servers.back", tooltip="Back"),
+        Binding("O", "back", "Back", show=False, id="servers.back", tooltip="Back"),
     ]
+    name_prefix = "servers"
 
-    @property
-    def host(self) -> ConsoleHost:
-        return cast(ConsoleHost, self.app)
-
-    def compose(self) -> ComposeResult:
-        yield HeaderBar(self.host.header_state, id="header")
-        yield Static(Text(" Outgoing mail servers · reading…", no_wrap=True), id="servers-title")
-        with VerticalScroll(id="servers-scroll"):
-            yield Static(id="servers-body")
-        yield KeyFooter(compact=False)
+    def title_text(self) -> str:
+        return " Outgoing mail servers · reading…"
 
     def on_mount(self) -> None:
-        self.query_one(VerticalScroll).focus()
+        super().on_mount()
         backend = self.host.backend
         if backend is None:
             self.post_message(ServersRead([], {}, "not connected"))
@@ -108,12 +82,7 @@ class ServersScreen(Screen[None]):
         title = f" Outgoing mail servers · {len(message.servers)} · in Odoo's order · esc back"
         if message.error:
             title = f" Outgoing mail servers · {message.error}"
-        self.query_one("#servers-title", Static).update(Text(title, no_wrap=True))
-        body = render_servers(message.servers, message.carried)
-        self.query_one("#servers-body", Static).update(body)
-
-    def action_back(self) -> None:
-        self.dismiss()
+        self.show(title, render_servers(message.servers, message.carried))
 
 
 def render_servers(servers: list[dict[str, object]], carried: dict[str, Counter[str]]) -> Group:
