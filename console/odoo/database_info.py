@@ -11,7 +11,12 @@ from console.domain.models import DatabaseInfo
 from console.domain.sample_servers import SAMPLE_MARKER
 from console.odoo.schema import OdooSchema
 from console.odoo.version import module_installed
-from console.odoo.version_rules import OdooVersion, is_neutralized, mass_mailing_readable
+from console.odoo.version_rules import (
+    NEUTRALIZED_KEY,
+    OdooVersion,
+    is_neutralized,
+    mass_mailing_readable,
+)
 
 
 def read_info(
@@ -43,7 +48,7 @@ def read_info(
 
 
 def _is_neutralized(connection: Connection, schema: OdooSchema) -> bool:
-    value = _parameter(connection, schema, "database.is_neutralized")
+    value = _parameter(connection, schema, NEUTRALIZED_KEY)
     return is_neutralized(value)
 
 

@@ -17,12 +17,14 @@ from typing import Any, Protocol
 
 from console.domain.envelopes import EnvelopeCounts
 from console.domain.models import DatabaseInfo, QueueStatus
+from console.domain.sample_servers import SAMPLE_MARKER
 from console.odoo.envelope_sql import (
     ENVELOPE_AUTHORS_SQL,
     ENVELOPE_TOTALS_SQL,
     envelope_counts_from,
 )
 from console.odoo.version_rules import (
+    NEUTRALIZED_KEY,
     OdooVersion,
     is_neutralized,
     mass_mailing_readable,
@@ -61,7 +63,8 @@ _MODULES_SQL = (
     "SELECT name, latest_version, state FROM ir_module_module "
     "WHERE name IN ('base', 'mass_mailing') ORDER BY id"
 )
-_NEUTRALIZED_SQL = "SELECT value FROM ir_config_parameter WHERE key = 'database.is_neutralized'"
+# The parameters database_info reads: neutralization, and the console's sample marker.
+_PARAMETERS_SQL = "SELECT key, value FROM ir_config_parameter WHERE key = ANY(%(keys)s)"
 # console.odoo.mail_queries.status_query in SQL: counts per state, the oldest due
 # outgoing mail, the outgoing ones scheduled later; one scan of mail_mail.
 _STATUS_SQL = (
@@ -118,11 +121,10 @@ def database_info(
     for module, latest_version, state in cursor.fetchall():
         modules.setdefault(str(module), (latest_version, state))
     version: OdooVersion = version_from_base(modules.get("base", (None, None))[0], shape)
-    neutralized = False
+    parameters: dict[str, Any] = {}
     if shape.has_table("ir_config_parameter"):
-        cursor.execute(_NEUTRALIZED_SQL)
-        row = cursor.fetchone()
-        neutralized = is_neutralized(None if row is None else row[0])
+        cursor.execute(_PARAMETERS_SQL, {"keys": [NEUTRALIZED_KEY, SAMPLE_MARKER]})
+        parameters = {str(key): value for key, value in cursor.fetchall()}
     mass_mailing = modules.get("mass_mailing", (None, None))[1] == "installed"
     return DatabaseInfo(
         name=name,
@@ -132,8 +134,9 @@ def database_info(
         odoo_version_label=version.label,
         read_only=read_only,
         has_mass_mailing=mass_mailing_readable(shape) and mass_mailing,
-        neutralized=neutralized,
+        neutralized=is_neutralized(parameters.get(NEUTRALIZED_KEY)),
         notes=version.notes,
+        sample=SAMPLE_MARKER in parameters,
     )
 
 

@@ -95,6 +95,9 @@ def _shape_notes(major: int, shape: TableShape) -> tuple[str, ...]:
     return tuple(notes)
 
 
+NEUTRALIZED_KEY = "database.is_neutralized"
+
+
 def is_neutralized(value: object) -> bool:
     """ir_config_parameter `database.is_neutralized`, as Odoo writes it."""
     return str(value or "").strip().lower() in {"true", "1"}
