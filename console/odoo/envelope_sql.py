@@ -39,6 +39,32 @@ ENVELOPE_AUTHORS_SQL = (
 )
 
 
+# PostgreSQL only (the driver-only status read): the totals and the authors in one pass,
+# and each failed notification's message looked up by its key (OFFSET 0 keeps the planner
+# from hashing every message of the database instead: 0.26 s -> 0.13 s at a million).
+ENVELOPE_COUNTS_PG_SQL = (
+    "SELECT GROUPING(n.author_id) AS whole, n.author_id, p.name, "
+    "count(DISTINCT n.mail_message_id), count(*), "
+    "coalesce(sum(CASE WHEN n.notification_status = 'bounce' THEN 1 ELSE 0 END), 0), "
+    "coalesce(sum(CASE WHEN mm.id IS NULL THEN 1 ELSE 0 END), 0) "
+    "FROM mail_notification n LEFT JOIN mail_mail mm ON mm.id = n.mail_mail_id "
+    "LEFT JOIN res_partner p ON p.id = n.author_id "
+    f"WHERE {FAILED_NOTIFICATION} AND EXISTS (SELECT 1 FROM mail_message m "
+    f"WHERE m.id = n.mail_message_id AND {MESSAGE_ON_RECORD} OFFSET 0) "
+    "GROUP BY GROUPING SETS ((n.author_id, p.name), ())"
+)
+
+
+def envelope_counts_from_grouped(rows: Sequence[Sequence[Any]]) -> EnvelopeCounts:
+    """The rows of ENVELOPE_COUNTS_PG_SQL: the whole (whole = 1) and one per author."""
+    whole = next((row[3:] for row in rows if row[0] == 1), (0, 0, 0, 0))
+    authors = sorted(
+        ((row[1], row[2], row[3]) for row in rows if row[0] != 1),
+        key=lambda author: (-int(author[2]), author[0] is None, author[0] or 0),
+    )
+    return envelope_counts_from(whole, authors)
+
+
 def envelope_counts_from(totals: Sequence[Any], authors: Sequence[Sequence[Any]]) -> EnvelopeCounts:
     """The rows of ENVELOPE_TOTALS_SQL (one) and ENVELOPE_AUTHORS_SQL."""
     return EnvelopeCounts(

@@ -18,11 +18,7 @@ from typing import Any, Protocol
 from console.domain.envelopes import EnvelopeCounts
 from console.domain.models import DatabaseInfo, QueueStatus
 from console.domain.sample_servers import SAMPLE_MARKER
-from console.odoo.envelope_sql import (
-    ENVELOPE_AUTHORS_SQL,
-    ENVELOPE_TOTALS_SQL,
-    envelope_counts_from,
-)
+from console.odoo.envelope_sql import ENVELOPE_COUNTS_PG_SQL, envelope_counts_from_grouped
 from console.odoo.version_rules import (
     NEUTRALIZED_KEY,
     OdooVersion,
@@ -163,7 +159,5 @@ def queue_status_from(rows: Iterable[Sequence[Any]]) -> QueueStatus:
 def envelope_counts(cursor: Cursor, shape: Shape) -> EnvelopeCounts:
     if not (shape.has_table("mail_notification") and shape.has_table("mail_message")):
         return EnvelopeCounts(0, 0, 0, 0, ())
-    cursor.execute(ENVELOPE_TOTALS_SQL)
-    totals = cursor.fetchone()
-    cursor.execute(ENVELOPE_AUTHORS_SQL)
-    return envelope_counts_from(totals, cursor.fetchall())
+    cursor.execute(ENVELOPE_COUNTS_PG_SQL)
+    return envelope_counts_from_grouped(cursor.fetchall())
