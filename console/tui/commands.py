@@ -68,7 +68,7 @@ def help_sections(app: MailQueueApp) -> list[HelpSection]:
             "Causes (3) and the mails of a cause",
             [*CauseTable.BINDINGS, *CausesPane.BINDINGS, CauseMailsScreen.BINDINGS[0]],
         ),
-        ("Crons (4)", [*CronsPane.BINDINGS]),
+        ("Crons (4) and a cron's detail (enter)", [*CronsPane.BINDINGS]),
         ("Campaigns (5)", [*CampaignsPane.BINDINGS]),
         ("Health (6)", [*HealthPane.BINDINGS, *HealthChecks.BINDINGS]),
         *support_help_sections(),
@@ -106,6 +106,17 @@ def system_commands(app: MailQueueApp) -> Iterator[SystemCommand]:
         "Blacklist",
         "Odoo's e-mail blacklist: search, remove an address with a reason (B)",
         app.action_blacklist,
+    )
+    yield SystemCommand(
+        "Messages", "Every message shown this session, whole (m)", app.action_messages
+    )
+    yield SystemCommand(
+        "Journal", "The console's actions on this database, by whom (J)", app.action_journal
+    )
+    yield SystemCommand(
+        "Outgoing servers",
+        "The mail servers in Odoo's order, the From each is chosen for (O)",
+        app.action_servers,
     )
     for action, title, help_text in PALETTE_ACTIONS:
         yield SystemCommand(
