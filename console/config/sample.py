@@ -27,7 +27,11 @@ from console.domain.sample_servers import SAMPLE_MARKER
 from console.domain.timefmt import utcnow_naive
 
 SAMPLE_ANCHOR = datetime(2026, 11, 27, 8, 0, 0)
-BUNDLED_SAMPLE = Path(__file__).resolve().parents[2] / "sample_db" / "odoo17_sample.sqlite"
+# In the repository (an editable install), the sample next to its generator; in an
+# installed wheel (pip, pipx, uv tool), the copy the build put into the package (setup.py).
+_IN_REPOSITORY = Path(__file__).resolve().parents[2] / "sample_db" / "odoo17_sample.sqlite"
+_IN_PACKAGE = Path(__file__).resolve().parents[1] / "_sample" / "odoo17_sample.sqlite"
+BUNDLED_SAMPLE = _IN_REPOSITORY if _IN_REPOSITORY.is_file() else _IN_PACKAGE
 BUNDLED_LOG = BUNDLED_SAMPLE.with_suffix(".log")
 _TIMESTAMP_TYPES = {"TIMESTAMP", "DATETIME"}
 _FORMAT = "%Y-%m-%d %H:%M:%S.%f"
