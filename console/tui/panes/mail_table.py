@@ -156,8 +156,6 @@ class MailListPane(MailWindow):
         deleted, can be found again by its id or document), or back to the list's own."""
         self.states = self.own_states if not self.states else ()
         self.noun = self.own_noun if self.states else "mails, all states"
-        # every state: newest created first (only failed mails have a failure time)
-        self.by_failure = self.kind == "failed" and bool(self.states)
         self.reset()
         status = self.host.status
         if status is not None:  # the list's own total, from the counts already read

@@ -49,7 +49,6 @@ class MailWindow(Pane):
         self.kind = kind
         self.states = states  # () while `a` shows every state
         self.own_states = states
-        self.by_failure = kind == "failed"  # newest failure first, not newest created
         self.noun = noun
         self.own_noun = noun
         self.title = noun.capitalize()
@@ -174,6 +173,12 @@ class MailWindow(Pane):
             table.call_after_refresh(table.scroll_to, y=wanted_y, animate=False)
 
     # -- refresh (driven by the App) ------------------------------------------------
+    @property
+    def by_failure(self) -> bool:
+        """Newest failure first, not newest created: the Failed list on its own state
+        (with every state shown, `a`, only failed mails have a failure time)."""
+        return self.kind == "failed" and bool(self.states)
+
     def _base_query(
         self, *, before: ListKey | None = None, after: ListKey | None = None, limit: int = 0
     ) -> MailQuery:
