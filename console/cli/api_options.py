@@ -44,8 +44,13 @@ def add_api_options(group: argparse._ArgumentGroup, default: Callable[[Any], Any
     )
 
 
+TARGET_KEYS = ("db", "odoo_config", "url", "odoo_db", "login", "api_key_file", "api_key")
+
+
 def apply_profile(args: argparse.Namespace, environ: Mapping[str, str] = os.environ) -> None:
-    """Fill the connection options the command line left out from --profile's settings."""
+    """Fill the options the command line left out from --profile's settings: a target
+    given on the command line replaces the profile's whole target, any other option given
+    there (``--no-read-only`` included) wins over the profile's."""
     from console.config.profiles import PROFILE_ENV, load_profile
 
     name = getattr(args, "profile", None) or environ.get(PROFILE_ENV)
@@ -53,10 +58,13 @@ def apply_profile(args: argparse.Namespace, environ: Mapping[str, str] = os.envi
         return
     given = {key for key in ("db", "odoo_config", "url") if getattr(args, key, None)}
     for key, value in load_profile(name, environ).items():
-        if given and key in ("db", "odoo_config", "url", "odoo_db", "login", "api_key_file"):
-            continue  # a target on the command line replaces the profile's whole target
-        if not getattr(args, key, None):
-            setattr(args, key, value)
+        if given and key in TARGET_KEYS:
+            continue
+        if key == "api_key":
+            if not getattr(args, "api_key_file", None):
+                args.profile_api_key = value
+        elif getattr(args, key, None) is None:
+            setattr(args, key, str(value) if key == "concurrency" else value)
 
 
 def api_settings(args: argparse.Namespace) -> dict[str, Any]:
@@ -78,5 +86,6 @@ def api_settings(args: argparse.Namespace) -> dict[str, Any]:
         "api_url": url,
         "odoo_db": args.odoo_db,
         "login": args.login,
-        "api_key": api_key(getattr(args, "api_key_file", None), os.environ),
+        "api_key": getattr(args, "profile_api_key", None)
+        or api_key(getattr(args, "api_key_file", None), os.environ),
     }

@@ -77,9 +77,10 @@ def _add_session_options(group: argparse._ArgumentGroup, default: Default) -> No
     """How the session behaves: read-only, time zone, timeout, where the filestore is."""
     group.add_argument(
         "--read-only",
-        action="store_true",
-        default=default(False),
-        help="open a read-only database session",
+        action=argparse.BooleanOptionalAction,
+        default=default(None),
+        help="open a read-only database session (--no-read-only: act, even with a profile "
+        "that is read-only)",
     )
     group.add_argument(
         "--tz",
@@ -283,17 +284,16 @@ def _fail(message: str) -> None:
 
 
 def _settings(args: argparse.Namespace) -> ConnectionSettings:
-    from console.cli.api_options import api_settings, apply_profile
+    from console.cli.api_options import api_settings
     from console.config.connection import ConnectionSettings
 
-    apply_profile(args)
     if args.statement_timeout <= 0:
         raise UsageError("--statement-timeout must be a positive number of seconds")
     return ConnectionSettings(
         db_url=args.db,
         odoo_config=args.odoo_config,
         database=args.database,
-        read_only=args.read_only,
+        read_only=bool(args.read_only),
         statement_timeout_ms=int(args.statement_timeout * 1000),
         reset_sample=args.reset_sample,
         data_dir=args.data_dir,
@@ -302,8 +302,10 @@ def _settings(args: argparse.Namespace) -> ConnectionSettings:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    from console.cli.api_options import apply_profile
     from console.domain.timefmt import resolve_timezone
 
+    apply_profile(args)  # before anything reads an option a profile may set
     tz = resolve_timezone(args.tz)
     settings = _settings(args)
     if args.command in (None, "send"):
@@ -370,7 +372,14 @@ def _run_tui(settings: ConnectionSettings, tz: tzinfo, args: argparse.Namespace)
         raise UsageError("--refresh must be 0 (off) or a positive number of seconds")
 
     precheck_target(settings)  # a malformed target fails before the screen opens
+    from console.config.keymap import load_keymap
     from console.tui.app import MailQueueApp
+
+    keymap = load_keymap()
+    if keymap:  # a wrong key map fails here, in one line, not as a dead key at night
+        from console.tui.keymap import checked_keymap
+
+        keymap = checked_keymap(keymap)
 
     def connect() -> MailQueueBackend:
         # Runs in the connect worker: SQLAlchemy loads after the first paint, and a bad URL
@@ -388,6 +397,7 @@ def _run_tui(settings: ConnectionSettings, tz: tzinfo, args: argparse.Namespace)
         send_policy=args.send_policy,
         log_path=args.log,
         daily_limit=args.daily_limit,
+        keymap=keymap,
     )
     app.run()
     if app.fatal_error:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -65,8 +65,12 @@ class HostApp(App[None]):
         daily_limit: int | None = None,
         log_path: Path | None = None,
         send_policy: ConcurrencyPolicy | None = None,
+        keymap: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
+        self.keymap = dict(keymap or {})  # the configuration file's, checked (tui.keymap)
+        if self.keymap:
+            self.set_keymap(self.keymap)
         self._connect = connect
         self.tz = tz
         self.daily_limit = daily_limit  # for the health checks' daily volume (None: skip)

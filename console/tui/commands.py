@@ -75,6 +75,8 @@ def help_sections(app: MailQueueApp) -> list[HelpSection]:
         ("Confirmation dialogs (every write asks first)", [*ConfirmScreen.BINDINGS]),
         ("Interval dialog (i on Crons)", [*IntervalScreen.BINDINGS]),
     ]
+    if app.keymap:
+        sections = [(title, rebound(bindings, app.keymap)) for title, bindings in sections]
     if app.can_write():
         return sections
     # Read-only (or not connected yet): the keys that write are not offered at all.
@@ -85,6 +87,18 @@ def help_sections(app: MailQueueApp) -> list[HelpSection]:
         if not title.startswith(("Confirmation", "Interval"))
         and (kept := _without_writes(bindings))
     ]
+
+
+def rebound(bindings: Sequence[BindingType], keymap: dict[str, str]) -> list[Binding]:
+    """The bindings with the keys the key map gives them, as Textual applies it."""
+    result: list[Binding] = []
+    for binding in Binding.make_bindings(bindings):
+        keys = keymap.get(binding.id or "")
+        if keys is None:
+            result.append(binding)
+        else:
+            result.extend(binding.with_key(key, key_display=None) for key in keys.split(","))
+    return result
 
 
 def system_commands(app: MailQueueApp) -> Iterator[SystemCommand]:

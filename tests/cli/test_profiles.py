@@ -74,3 +74,89 @@ def test_mistakes_in_the_configuration_are_one_line(tmp_path: Path) -> None:
     assert_one_line_error(bad, "not valid TOML")
     missing = run_cli("status", "--profile", "x", env={"XDG_CONFIG_HOME": str(tmp_path / "no")})
     assert_one_line_error(missing, "No configuration file", "config.toml")
+
+
+NIGHT = """
+[profiles.night]
+read_only = true
+tz = "Asia/Tokyo"
+daily_limit = 5
+concurrency = 4
+server_concurrency = { "Office 365" = 3, "smtp.example" = 2 }
+"""
+
+
+def test_a_profile_sets_zone_limits_and_a_read_only_default_the_command_line_lifts(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(NIGHT)
+    env = {"ODOO_MAILQ_CONFIG": str(path)}
+    listed = run_cli("mails", "--limit", "1", "--profile", "night", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert "times in Asia/Tokyo" in listed.stdout
+    assert "times in UTC" in run_cli("mails", "--limit", "1", "--tz", "UTC", "--profile",
+                                     "night", env=env).stdout  # fmt: skip
+    doctor = json.loads(run_cli("doctor", "--json", "--profile", "night", env=env).stdout)
+    daily = next(check for check in doctor["checks"] if check["id"] == "daily_volume")
+    assert "/5)" in daily["summary"]
+    status = run_cli("status", "--json", "--profile", "night", env=env)
+    assert json.loads(status.stdout)["database"]["read_only"] is True
+    lifted = run_cli("status", "--json", "--no-read-only", "--profile", "night", env=env)
+    assert json.loads(lifted.stdout)["database"]["read_only"] is False
+
+
+def test_a_profiles_smtp_concurrency_reaches_send_now(tmp_path: Path) -> None:
+    from console.cli.api_options import apply_profile
+    from console.cli.main import parse_arguments
+    from console.cli.send_options import send_policy
+
+    path = tmp_path / "config.toml"
+    path.write_text(NIGHT)
+    env = {"ODOO_MAILQ_CONFIG": str(path)}
+    args = parse_arguments(["send", "7", "--profile", "night"])
+    apply_profile(args, env)
+    policy = send_policy(args, {})
+    assert policy.default == 4
+    assert policy.limit_for("Office 365", "smtp.office365.com").limit == 3
+    assert policy.limit_for(None, "smtp.example").limit == 2
+    given = parse_arguments(["send", "7", "--concurrency", "9", "--profile", "night"])
+    apply_profile(given, env)
+    assert send_policy(given, {}).default == 9  # the command line wins
+
+
+def test_secrets_only_in_a_file_its_owner_alone_reads(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(
+        '[profiles.online]\nurl = "http://127.0.0.1:9"\nodoo_db = "acme"\n'
+        'login = "admin@acme.example"\napi_key = "s3cr3t-key"\n\n'
+        '[profiles.pg]\ndb = "postgresql://odoo:hunter2@127.0.0.1:9/prod"\n'
+    )
+    env = {"ODOO_MAILQ_CONFIG": str(path)}
+    os.chmod(path, 0o640)
+    refused = run_cli("status", "--profile", "online", env=env)
+    assert_one_line_error(refused, "others can read the file", "chmod 600")
+    assert_one_line_error(run_cli("status", "--profile", "pg", env=env), "password in its db URL")
+    os.chmod(path, 0o600)
+    online = run_cli("status", "--profile", "online", env=env)
+    assert_one_line_error(online, "Cannot reach http://127.0.0.1:9")  # past the key check
+    database = run_cli("status", "--profile", "pg", env=env)
+    assert database.returncode == 2 and "Traceback" not in database.stderr
+    for result in (refused, online, database):
+        assert "s3cr3t-key" not in result.stdout + result.stderr
+        assert "hunter2" not in result.stdout + result.stderr
+    path.write_text('[profiles.x]\npassword = "hunter2"\n')
+    assert_one_line_error(run_cli("status", "--profile", "x", env=env), "holds 'password'")
+
+
+def test_a_wrong_keymap_stops_the_console_before_it_opens(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    env = {"ODOO_MAILQ_CONFIG": str(path)}
+    for keymap, fragment in (
+        ('"mail.retyr" = "ctrl+r"', "no key binding 'mail.retyr'"),
+        ('"mail.retry" = "ctlr+r"', "'ctlr+r' is not a key"),
+        ('"mail.retry" = "c"', "would take both"),
+        ('"mail.retry" = 3', "must be a key"),
+    ):
+        path.write_text(f"[keymap]\n{keymap}\n")
+        assert_one_line_error(run_cli(env=env), "[keymap]", fragment)
