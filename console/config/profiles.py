@@ -40,8 +40,9 @@ def config_path(environ: Mapping[str, str]) -> Path:
     given = environ.get(CONFIG_ENV)
     if given:
         return Path(given).expanduser()
-    base = environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "odoo-mailq" / "config.toml"
+    from console.config.paths import user_config_dir
+
+    return user_config_dir(environ) / "config.toml"
 
 
 def load_profile(name: str, environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
