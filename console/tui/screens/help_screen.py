@@ -73,6 +73,16 @@ def render_help(sections: Sequence[HelpSection]) -> Group:
     return Group(*parts)
 
 
+def help_text(sections: Sequence[HelpSection]) -> str:
+    """The same help as plain text (``odoo-mailq help keys``)."""
+    lines: list[str] = []
+    for title, bindings in sections:
+        lines.extend(["", title] if lines else [title])
+        for keys, description in help_rows(bindings, _KEY_NAMES):
+            lines.append(f"  {keys:<15} {description}")
+    return "\n".join(lines)
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "close", "Close help", id="help.close"),
