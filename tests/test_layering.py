@@ -41,6 +41,8 @@ THIRD_PARTY = {
     "psycopg": {"config", "odoo", "backends"},
     "aiosmtplib": {"smtp", "services"},
     "httpx": {"backends"},
+    "platformdirs": {"config"},
+    "argcomplete": {"cli"},
 }
 
 

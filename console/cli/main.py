@@ -1,3 +1,4 @@
+# PYTHON_ARGCOMPLETE_OK (argcomplete: odoo-mailq completes itself, see console/cli/shell.py)
 """Command line: the TUI by default, scriptable subcommands with --json.
 
 Exit codes: 0 success, 2 usage or connection errors (one line on stderr, never a traceback).
@@ -6,12 +7,14 @@ Exit codes: 0 success, 2 usage or connection errors (one line on stderr, never a
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
+from console.cli.exit_codes import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK
 from console.domain.errors import ConnectionFailed, ConsoleError, UsageError
 
 if TYPE_CHECKING:
@@ -20,9 +23,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 PROG = "odoo-mailq"
-EXIT_OK = 0
-EXIT_USAGE = 2
-EXIT_INTERNAL = 3
 
 
 class _Parser(argparse.ArgumentParser):
@@ -232,6 +232,9 @@ def build_parser(*, reads_only: bool = False) -> argparse.ArgumentParser:
     add_triage_parsers(sub)
     add_support_parsers(sub)
     add_bounce_parsers(sub)
+    from console.cli.shell import add_shell_parsers
+
+    add_shell_parsers(subparsers)
     return parser
 
 
@@ -259,6 +262,10 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None and "_ARGCOMPLETE" in os.environ:  # the shell asks for completions
+        from console.cli.shell import complete
+
+        complete(build_parser)
     args: argparse.Namespace | None = None
     try:
         args = parse_arguments(argv)
@@ -267,7 +274,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail(str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # a bug: still one line unless --debug
@@ -302,6 +309,10 @@ def _settings(args: argparse.Namespace) -> ConnectionSettings:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    from console.cli.shell import SHELL_COMMANDS, dispatch_shell
+
+    if args.command in SHELL_COMMANDS:  # completion, help: no database
+        return dispatch_shell(args)
     from console.cli.api_options import apply_profile
     from console.domain.timefmt import resolve_timezone
 
@@ -309,8 +320,6 @@ def _dispatch(args: argparse.Namespace) -> int:
     tz = resolve_timezone(args.tz)
     settings = _settings(args)
     if args.command in (None, "send"):
-        import os
-
         from console.cli.send_options import send_policy
 
         args.send_policy = send_policy(args, dict(os.environ))

@@ -1,8 +1,9 @@
 """Named connection profiles in the configuration file, so that an operator types
 ``--profile acme`` at 3 a.m. rather than a URL, a database and a login.
 
-``$ODOO_MAILQ_CONFIG``, else ``$XDG_CONFIG_HOME/odoo-mailq/config.toml`` (by default
-``~/.config/odoo-mailq/config.toml``)::
+``$ODOO_MAILQ_CONFIG``, else ``config.toml`` in the user's configuration folder
+(console.config.paths: ``$XDG_CONFIG_HOME/odoo-mailq``, by default
+``~/.config/odoo-mailq``; on macOS ``~/Library/Application Support/odoo-mailq``)::
 
     [profiles.acme]              # Odoo Online, over its external API
     url = "https://acme.odoo.com"
@@ -51,8 +52,9 @@ def config_path(environ: Mapping[str, str]) -> Path:
     given = environ.get(CONFIG_ENV)
     if given:
         return Path(given).expanduser()
-    base = environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "odoo-mailq" / "config.toml"
+    from console.config.paths import user_config_dir
+
+    return user_config_dir(environ) / "config.toml"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,11 +6,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from console.config.paths import user_state_dir
+
 
 def state_dir() -> Path:
-    """Per-user state directory ($XDG_STATE_HOME/odoo-mailq)."""
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "odoo-mailq"
+    """Per-user state directory: ``$XDG_STATE_HOME/odoo-mailq`` (default
+    ``~/.local/state/odoo-mailq``; on macOS ``~/Library/Application Support/odoo-mailq``),
+    see console.config.paths."""
+    return user_state_dir()
 
 
 def private_dir(path: Path) -> Path:

@@ -44,8 +44,25 @@ PALETTE_ACTIONS: tuple[tuple[str, str, str], ...] = (
 
 
 def help_sections(app: MailQueueApp) -> list[HelpSection]:
+    sections = key_sections(app.COMMAND_PALETTE_BINDING)
+    if app.keymap:
+        sections = [(title, rebound(bindings, app.keymap)) for title, bindings in sections]
+    if app.can_write():
+        return sections
+    # Read-only (or not connected yet): the keys that write are not offered at all.
+    sections[1] = ("Outgoing and Failed lists", sections[1][1])
+    return [
+        (title, kept)
+        for title, bindings in sections
+        if not title.startswith(("Confirmation", "Interval"))
+        and (kept := _without_writes(bindings))
+    ]
+
+
+def key_sections(palette_key: str) -> list[HelpSection]:
+    """Every key of a session that can write, by where it works (`?` and `help keys`)."""
     palette_binding = Binding(
-        app.COMMAND_PALETTE_BINDING,
+        palette_key,
         "command_palette",
         "Commands",
         id="palette",
@@ -57,7 +74,7 @@ def help_sections(app: MailQueueApp) -> list[HelpSection]:
         Binding("pageup", "", "Page up", id="nav.pageup"),
         Binding("pagedown", "", "Page down", id="nav.pagedown"),
     ]
-    sections: list[HelpSection] = [
+    return [
         ("Everywhere", [*APP_BINDINGS, palette_binding]),
         (
             "Outgoing and Failed lists (r/x: Failed; S/c: Outgoing)",
@@ -74,18 +91,6 @@ def help_sections(app: MailQueueApp) -> list[HelpSection]:
         *support_help_sections(),
         ("Confirmation dialogs (every write asks first)", [*ConfirmScreen.BINDINGS]),
         ("Interval dialog (i on Crons)", [*IntervalScreen.BINDINGS]),
-    ]
-    if app.keymap:
-        sections = [(title, rebound(bindings, app.keymap)) for title, bindings in sections]
-    if app.can_write():
-        return sections
-    # Read-only (or not connected yet): the keys that write are not offered at all.
-    sections[1] = ("Outgoing and Failed lists", sections[1][1])
-    return [
-        (title, kept)
-        for title, bindings in sections
-        if not title.startswith(("Confirmation", "Interval"))
-        and (kept := _without_writes(bindings))
     ]
 
 

@@ -47,6 +47,28 @@ def test_help_and_version_load_no_tui_driver_or_http_client(args: tuple[str, ...
     assert loaded == [], f"{' '.join(args)} imported {loaded}"
 
 
+@pytest.mark.parametrize("args", [("--help",), ("--version",), ("status", "--help")])
+def test_completion_costs_nothing_unless_the_shell_asks(args: tuple[str, ...]) -> None:
+    """argcomplete is imported only with _ARGCOMPLETE in the environment (the shell's
+    completion request, tests/cli/test_completion.py)."""
+    code = _CHILD.format(heavy=("argcomplete",), args=list(args))
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stderr.strip().splitlines()[-1]) == []
+
+
+@pytest.mark.parametrize(
+    "args", [("completion", "bash"), ("help",), ("help", "exit-codes"), ("help", "json")]
+)
+def test_completion_scripts_and_help_topics_load_nothing_heavy(args: tuple[str, ...]) -> None:
+    done, loaded = _loaded_by(*args)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip()
+    assert loaded == [], f"{' '.join(args)} imported {loaded}"
+
+
 def test_version_is_answered_wherever_it_is_given() -> None:
     """Before or after the connection options, without building the commands' parsers."""
     done, loaded = _loaded_by("--db", "sqlite:///nowhere.sqlite", "--version")

@@ -19,15 +19,19 @@ HelpSection = tuple[str, Sequence[BindingType]]
 
 
 def help_rows(
-    bindings: Iterable[BindingType], key_display: dict[str, str]
+    bindings: Iterable[BindingType], key_display: dict[str, str], *, ids: bool = False
 ) -> list[tuple[str, str]]:
-    """(keys, description) per binding id, keys of the same action joined with '/'."""
+    """(keys, description) per binding id, keys of the same action joined with '/';
+    ``ids``: the description ends with the binding id a [keymap] entry names."""
     rows: dict[str, tuple[list[str], str]] = {}
     for binding in Binding.make_bindings(bindings):
         if not binding.description or binding.system:
             continue
         ident = binding.id or f"{binding.action}:{binding.description}"
-        keys, _ = rows.setdefault(ident, ([], binding.tooltip or binding.description))
+        text = binding.tooltip or binding.description
+        if ids and binding.id and not binding.id.startswith("nav."):
+            text = f"{text} [{binding.id}]"
+        keys, _ = rows.setdefault(ident, ([], text))
         shown = key_display.get(binding.key) or binding.key_display or binding.key
         if shown not in keys:
             keys.append(shown)
@@ -71,6 +75,16 @@ def render_help(sections: Sequence[HelpSection]) -> Group:
             grid.add_row(Text(f"  {keys}"), Text(description))
         parts.append(grid)
     return Group(*parts)
+
+
+def help_text(sections: Sequence[HelpSection]) -> str:
+    """The same help as plain text, with the binding ids (``odoo-mailq help keys``)."""
+    lines: list[str] = []
+    for title, bindings in sections:
+        lines.extend(["", title] if lines else [title])
+        for keys, description in help_rows(bindings, _KEY_NAMES, ids=True):
+            lines.append(f"  {keys:<15} {description}")
+    return "\n".join(lines)
 
 
 class HelpScreen(ModalScreen[None]):
