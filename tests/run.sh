@@ -19,7 +19,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 export PIP_ROOT_USER_ACTION=ignore
 
-step() { printf '\n==> %s\n' "$*"; }
+# shellcheck source=../scripts/venv.sh
+source scripts/venv.sh
 
 have_pg_server() {
     local dir
@@ -70,65 +71,13 @@ else
     have_pg_server || { echo "still no initdb/pg_ctl after installing postgresql" >&2; exit 1; }
 fi
 
-apt_install() {  # apt_install PACKAGE...: quietly, the log shown only when it fails
-    local log rc=0
-    log="$(mktemp)"
-    {
-        DEBIAN_FRONTEND=noninteractive apt-get update -q &&
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
-    } </dev/null >"$log" 2>&1 || rc=$?
-    if [[ "$rc" != 0 ]]; then
-        tail -n 40 "$log" >&2
-        echo "apt-get install $* failed (exit $rc); full log: $log" >&2
-        return "$rc"
-    fi
-    rm -f "$log"
-}
-
-make_venv() {  # make_venv DIR: a virtualenv with pip, installing python3-venv if needed
-    local dir="$1" existed=0
-    if [[ -e "$dir" ]]; then
-        existed=1
-        if [[ ! -f "$dir/pyvenv.cfg" && -n "$(ls -A "$dir")" ]]; then
-            echo "$dir exists and is not a virtualenv: set ODOO_MAILQ_VENV to another folder" >&2
-            return 1
-        fi
-    fi
-    if python3 -m venv --clear "$dir" >/dev/null 2>&1; then
-        return 0
-    fi
-    [[ "$existed" == 0 ]] && rm -rf "$dir"  # a half-made one, without pip
-    if [[ "$(id -u)" != 0 ]] || ! command -v apt-get >/dev/null 2>&1; then
-        echo "python3 -m venv $dir failed: install Debian's python3-venv (or run as root)," \
-            "or set ODOO_MAILQ_SYSTEM_PYTHON=1 to install into the system Python" >&2
-        return 1
-    fi
-    step "python3 -m venv failed (no ensurepip): installing the Debian package 'python3-venv'"
-    local versioned
-    versioned="python$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')-venv"
-    apt_install python3-venv || apt_install "$versioned"
-    python3 -m venv --clear "$dir" >/dev/null || {
-        echo "python3 -m venv $dir still fails after installing python3-venv" >&2
-        return 1
-    }
-}
-
 if [[ "${ODOO_MAILQ_SYSTEM_PYTHON:-0}" == 1 ]]; then
     # Asked for: the system Python, even a Debian one that is "externally managed".
     export PIP_BREAK_SYSTEM_PACKAGES=1
     step "pip install -e '.[test]' into the system Python (ODOO_MAILQ_SYSTEM_PYTHON=1)"
 else
-    venv="${ODOO_MAILQ_VENV:-$PWD/.venv}"
-    if ! "$venv/bin/python" -c 'import pip' >/dev/null 2>&1; then
-        step "virtualenv $venv: creating it"
-        make_venv "$venv"
-    fi
-    # Its python3 and its tools first: pytest's subprocesses (sys.executable) and the
-    # real-Odoo tier (uv on PATH) use the virtualenv too.
-    export VIRTUAL_ENV="$venv"
-    export PATH="$venv/bin:$PATH"
-    hash -r
-    step "pip install -e '.[test]' into $venv"
+    use_venv
+    step "pip install -e '.[test]' into $VIRTUAL_ENV"
 fi
 python3 -m pip install -q -e '.[test]' </dev/null
 

@@ -158,3 +158,23 @@ def test_each_installer_gives_a_console_that_opens_the_sample_anywhere(
     # It runs the installed copy, not the repository's.
     shebang = command.read_text(errors="replace").splitlines()[0]
     assert str(ROOT) not in shebang
+
+
+@pytest.mark.slow
+def test_the_readmes_console_command_makes_its_virtualenv_and_opens_the_sample(
+    tmp_path: Path,
+) -> None:
+    """`bash scripts/console.sh`: a virtualenv of its own (here $ODOO_MAILQ_VENV), the
+    console installed into it, the arguments given to odoo-mailq; the system Python
+    untouched."""
+    env = _user(tmp_path)
+    env["ODOO_MAILQ_VENV"] = str(tmp_path / "venv")
+    for _ in range(2):  # made, then reused
+        done = subprocess.run(
+            ["bash", str(ROOT / "scripts" / "console.sh"), "status", "--json"],
+            capture_output=True, text=True, env=env, timeout=INSTALL_TIMEOUT,
+            stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["database"]["name"] == "sample.sqlite"
+    assert (tmp_path / "venv" / "bin" / "odoo-mailq").is_file()
