@@ -112,6 +112,16 @@ def _add_session_options(group: argparse._ArgumentGroup, default: Default) -> No
     )
 
 
+def add_http_host(parser: argparse.ArgumentParser, *, sub: bool) -> None:
+    """--http-host: what a fleet's dbfilter sees for %h and %d (README "Fleet")."""
+    parser.add_argument(
+        "--http-host",
+        metavar="HOST",
+        default=argparse.SUPPRESS if sub else None,
+        help="the host name odoo.conf's dbfilter sees for %%h and %%d (default: any host)",
+    )
+
+
 def _version() -> str:
     """The installed package's version (a source tree that is not installed: unknown)."""
     from importlib.metadata import PackageNotFoundError, version
@@ -178,8 +188,15 @@ def _main_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
         metavar="N",
         help="health check: the provider's daily sending limit",
     )
+    parser.add_argument(
+        "--all-databases",
+        action="store_true",
+        help="open the fleet screen (every Odoo database of the server) even when the "
+        "target names a database",
+    )
     from console.cli.send_options import add_send_options
 
+    add_http_host(parser, sub=False)
     add_send_options(parser, sub=False)  # for the TUI's Send now
     return parser
 
@@ -222,10 +239,12 @@ def build_parser(*, reads_only: bool = False) -> argparse.ArgumentParser:
     from console.cli.command_parsers import (
         add_blacklist_parsers,
         add_bounce_parsers,
+        add_fleet_parser,
         add_triage_parsers,
     )
     from console.cli.support import add_support_parsers
 
+    add_fleet_parser(sub)
     add_action_parsers(sub)
     add_blacklist_parsers(sub)
     add_triage_parsers(sub)
@@ -320,6 +339,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         print(audit_text(args, configured_mask(settings)))
         return EXIT_OK
+    if args.command == "fleet" or (args.command == "check" and args.all_databases):
+        from console.cli.fleet import check_all, run_fleet
+
+        return run_fleet(settings, args) if args.command == "fleet" else check_all(settings, args)
     from console.cli.reads import READ_COMMANDS, quick_status
 
     if args.command in READ_COMMANDS:
