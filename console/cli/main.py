@@ -392,6 +392,12 @@ def _run_tui(settings: ConnectionSettings, tz: tzinfo, args: argparse.Namespace)
     if refresh < 0:
         raise UsageError("--refresh must be 0 (off) or a positive number of seconds")
 
+    from console.config.server_target import wants_fleet
+
+    if args.all_databases or wants_fleet(settings):
+        from console.cli.fleet_tui import run_fleet_tui
+
+        return run_fleet_tui(settings, tz, args)
     precheck_target(settings)  # a malformed target fails before the screen opens
     from console.tui.app import MailQueueApp
 

@@ -65,8 +65,13 @@ class HostApp(App[None]):
         daily_limit: int | None = None,
         log_path: Path | None = None,
         send_policy: ConcurrencyPolicy | None = None,
+        from_fleet: bool = False,
     ) -> None:
         super().__init__()
+        # Opened from the fleet screen: esc on the main screen goes back to it (the CLI
+        # reopens the fleet when this App ends with went_back set).
+        self.from_fleet = from_fleet
+        self.went_back = False
         self._connect = connect
         self.tz = tz
         self.daily_limit = daily_limit  # for the health checks' daily volume (None: skip)
