@@ -40,7 +40,7 @@ def add_triage_parsers(sub: Any) -> None:
         help="every Odoo database of the server (as Odoo lists them): one line per "
         "database, the worst exit code, perfdata labelled database:label",
     )
-    from console.cli.main import add_http_host
+    from console.cli.fleet_options import add_http_host
 
     add_http_host(check, sub=True)
     probe = sub("probe", "connect to each outgoing server like Odoo: TLS, login, MAIL FROM")
@@ -59,7 +59,7 @@ def add_triage_parsers(sub: Any) -> None:
 
 def add_fleet_parser(sub: Any) -> None:
     """Register `fleet` on the main parser's `sub(name, help)` factory."""
-    from console.cli.main import add_http_host
+    from console.cli.fleet_options import add_http_host
     from console.domain.fleet import SORT_COLUMNS
 
     fleet = sub(

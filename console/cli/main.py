@@ -112,16 +112,6 @@ def _add_session_options(group: argparse._ArgumentGroup, default: Default) -> No
     )
 
 
-def add_http_host(parser: argparse.ArgumentParser, *, sub: bool) -> None:
-    """--http-host: what a fleet's dbfilter sees for %h and %d (README "Fleet")."""
-    parser.add_argument(
-        "--http-host",
-        metavar="HOST",
-        default=argparse.SUPPRESS if sub else None,
-        help="the host name odoo.conf's dbfilter sees for %%h and %%d (default: any host)",
-    )
-
-
 def _version() -> str:
     """The installed package's version (a source tree that is not installed: unknown)."""
     from importlib.metadata import PackageNotFoundError, version
@@ -194,6 +184,7 @@ def _main_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
         help="open the fleet screen (every Odoo database of the server) even when the "
         "target names a database",
     )
+    from console.cli.fleet_options import add_http_host
     from console.cli.send_options import add_send_options
 
     add_http_host(parser, sub=False)

@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from console.config.connection import ENV_DB_URL, ConnectionSettings, settings_odoo_conf
 from console.config.plain_target import DEFAULT_SOCKET_DIR, PlainPostgres, parse_postgres_url
+from console.config.url_check import POSTGRES_SCHEMES, URL_PATTERN
 from console.domain.errors import UsageError
 
 MAINTENANCE_DATABASE = "postgres"  # where Odoo's list_dbs connects to list the others
@@ -96,8 +97,12 @@ def wants_fleet(settings: ConnectionSettings) -> bool:
 
 
 def _names_no_database(raw: str) -> bool:
-    parts = urlsplit(raw.strip())
-    return parts.scheme.lower().startswith("postgres") and parts.path.strip("/") == ""
+    """A PostgreSQL URL with no database name (a malformed URL: False, and the usual
+    checks say what is wrong with it)."""
+    found = URL_PATTERN.match(raw.strip())
+    if found is None or found["name"].lower().partition("+")[0] not in POSTGRES_SCHEMES:
+        return False
+    return not found["database"]
 
 
 def database_settings(

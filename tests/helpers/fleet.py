@@ -24,6 +24,7 @@ DATABASES: dict[str, int | None] = {
     "fleet_crane": 18,
     "fleet_delta": 19,
     "fleet_notodoo": None,
+    "fleet_old": 17,  # its base module says 15.0: a version the console does not know
 }
 LOCKED = "fleet_locked"  # Odoo's, owned by the role, but the role may not connect to it
 FOREIGN = "fleet_foreign"  # Odoo's, owned by another role: not in Odoo's list
@@ -97,6 +98,9 @@ def build_fleet(cluster: PgCluster, templates: EmptyTemplates) -> FleetServer:
         "INSERT INTO mail_mail (state, mail_message_id, failure_reason, create_date) "
         "SELECT 'exception', (SELECT min(id) FROM mail_message), 'SMTP 554 refused', "
         "now() at time zone 'utc' FROM generate_series(1, 60)",
+    )
+    server.execute(
+        "fleet_old", "UPDATE ir_module_module SET latest_version = '15.0.1.3' WHERE name = 'base'"
     )
     for statement in (  # delta is healthy: nothing failed or waiting, its cron on time
         "UPDATE mail_mail SET state = 'sent' WHERE state IN ('exception', 'outgoing')",
