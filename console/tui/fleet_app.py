@@ -39,6 +39,14 @@ WIDTHS = (14, 5, 6, 6, 5, 7, 10, 9)
 Loader = Callable[[], "tuple[FleetListing, FleetReport]"]
 
 
+class FleetTable(DataTable[str]):
+    """The databases; `enter` (shown in the footer) opens the one under the cursor."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Open", id="fleet.open", tooltip="Open this database")
+    ]
+
+
 @dataclass(frozen=True, slots=True)
 class FleetChoice:
     """The database `enter` chose, and the settings that open it."""
@@ -71,7 +79,6 @@ class FleetApp(App[FleetChoice]):
     #fleet-skipped { height: 1; padding: 0 1; color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", id="fleet.open", tooltip="Open this database"),
         Binding(
             "s", "sort", "Sort", id="fleet.sort", tooltip="Sort by the next column (it says which)"
         ),
@@ -100,7 +107,7 @@ class FleetApp(App[FleetChoice]):
 
     def compose(self) -> ComposeResult:
         yield Static("Fleet · reading the server's database list…", id="fleet-title")
-        yield DataTable(id="fleet-table", cursor_type="row", zebra_stripes=True)
+        yield FleetTable(id="fleet-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="fleet-status")
         yield Static("", id="fleet-skipped")
         yield Footer()
@@ -111,8 +118,8 @@ class FleetApp(App[FleetChoice]):
         self.action_reload()
 
     @property
-    def table(self) -> DataTable[str]:
-        return self.query_one("#fleet-table", DataTable)
+    def table(self) -> FleetTable:
+        return self.query_one("#fleet-table", FleetTable)
 
     # -- loading -------------------------------------------------------------------------
     def action_reload(self) -> None:
@@ -168,10 +175,7 @@ class FleetApp(App[FleetChoice]):
         names = [row.name for row in self.rows]
         if keep in names:
             table.move_cursor(row=names.index(keep))
-        title = (
-            f"Fleet · {report.server} · {len(self.rows)} databases · "
-            f"sort: {self.sort_column} (s) · enter opens"
-        )
+        title = f"Fleet · {report.server} · {len(self.rows)} databases · sort: {self.sort_column}"
         self.query_one("#fleet-title", Static).update(one_line(title))
         skipped = ", ".join(f"{s.name} ({s.reason.replace('_', ' ')})" for s in report.skipped)
         self.query_one("#fleet-skipped", Static).update(
