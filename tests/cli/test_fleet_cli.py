@@ -95,3 +95,14 @@ def test_check_all_databases_is_unknown_when_the_server_cannot_be_reached() -> N
 def test_fleet_without_a_server_says_so_in_one_line() -> None:
     assert_one_line_error(run_cli("fleet"), "needs a PostgreSQL server")
     assert_one_line_error(run_cli("fleet", "--db", "sqlite:///x.sqlite"), "PostgreSQL")
+
+
+def test_check_all_databases_json_has_each_database_and_the_worst_code(
+    fleet_server: FleetServer,
+) -> None:
+    done = run_cli("check", "--all-databases", "--json", "--db", fleet_server.url)
+    payload = json.loads(done.stdout)
+    assert done.returncode == payload["code"] == 2 and payload["status"] == "CRITICAL"
+    codes = {row["database"]: row["code"] for row in payload["databases"]}
+    assert codes["fleet_delta"] == 0 and codes["fleet_crane"] == 2 and codes["fleet_locked"] == 3
+    assert {s["database"] for s in payload["skipped"]} == {"fleet_notodoo", "fleet_old"}

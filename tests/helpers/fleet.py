@@ -102,11 +102,11 @@ def build_fleet(cluster: PgCluster, templates: EmptyTemplates) -> FleetServer:
     server.execute(
         "fleet_old", "UPDATE ir_module_module SET latest_version = '15.0.1.3' WHERE name = 'base'"
     )
-    for statement in (  # delta is healthy: nothing failed or waiting, its cron on time
+    for statement in (  # delta is healthy: nothing failed or waiting, its cron on time all day
         "UPDATE mail_mail SET state = 'sent' WHERE state IN ('exception', 'outgoing')",
         "UPDATE mail_notification SET notification_status = 'sent' "
         "WHERE notification_status IN ('exception', 'bounce')",
-        "UPDATE ir_cron SET nextcall = now() at time zone 'utc' + interval '1 minute'",
+        "UPDATE ir_cron SET nextcall = now() at time zone 'utc' + interval '1 day'",
     ):
         server.execute("fleet_delta", statement)
     return server
