@@ -228,7 +228,7 @@ HEALTH_WORDS = {
     Status.OK: "✔ ok",
     Status.WARNING: "▲ warn",
     Status.CRITICAL: "✖ crit",
-    Status.UNKNOWN: "? unknown",
+    Status.UNKNOWN: "? unkn",
 }
 
 

@@ -34,8 +34,27 @@ if TYPE_CHECKING:
     from console.config.connection import ConnectionSettings
     from console.config.server_target import FleetListing
 
-# Cell widths at 80 columns: Database, Ver, Out, Failed, Red, Oldest, Cron, Health.
-WIDTHS = (14, 5, 6, 6, 5, 7, 10, 9)
+# Cell widths: Ver, Out, Failed, Red, Oldest, Cron, Health; the Database column takes
+# the rest of the width (16 at 80 columns), with room for each cell's padding and the
+# scroll bar.
+WIDTHS = (5, 6, 6, 5, 6, 10, 7)
+MIN_NAME_WIDTH = 12
+SPARE = 2 * (len(WIDTHS) + 1) + 2 + 1
+
+
+def name_width(screen_width: int) -> int:
+    return max(MIN_NAME_WIDTH, screen_width - sum(WIDTHS) - SPARE)
+
+
+def clip_middle(name: str, width: int) -> str:
+    """A database name that fits, cut in its middle: prefixes and suffixes (acme_prod,
+    acme_staging) are what tell databases apart."""
+    if len(name) <= width:
+        return name
+    head = (width - 1) // 2
+    return f"{name[:head]}…{name[len(name) - (width - 1 - head) :]}"
+
+
 Loader = Callable[[], "tuple[FleetListing, FleetReport]"]
 
 
@@ -157,7 +176,8 @@ class FleetApp(App[FleetChoice]):
     def _set_columns(self) -> None:
         table = self.table
         table.clear(columns=True)
-        for label, width in zip(COLUMNS, WIDTHS, strict=True):
+        widths = (name_width(self.size.width), *WIDTHS)
+        for label, width in zip(COLUMNS, widths, strict=True):
             sort = COLUMN_SORTS[label]
             shown = f"{label}▼" if sort == self.sort_column else label
             table.add_column(shown, width=width, key=sort)
@@ -170,8 +190,10 @@ class FleetApp(App[FleetChoice]):
         keep = self._current_name() or self.selected
         self.rows = sorted_rows(report.rows, self.sort_column)
         self._set_columns()
+        width = name_width(self.size.width)
         for row in self.rows:
-            table.add_row(*row_cells(row), key=row.name)
+            name, *cells = row_cells(row)
+            table.add_row(clip_middle(name, width), *cells, key=row.name)
         names = [row.name for row in self.rows]
         if keep in names:
             table.move_cursor(row=names.index(keep))
@@ -216,6 +238,9 @@ class FleetApp(App[FleetChoice]):
         if column in SORT_COLUMNS:
             self.sort_column = column
             self._show()
+
+    def on_resize(self) -> None:
+        self._show()  # the Database column takes the new width
 
     # -- keys ----------------------------------------------------------------------------
     def action_sort(self) -> None:

@@ -13,7 +13,7 @@ from console.backends.connect import discover_databases, open_backend, read_flee
 from console.config.connection import ConnectionSettings
 from console.config.server_target import FleetListing
 from console.domain.fleet import FleetReport
-from console.tui.fleet_app import FleetApp, FleetChoice
+from console.tui.fleet_app import FleetApp, FleetChoice, clip_middle, name_width
 from tests.helpers.fleet import FleetServer
 from tests.helpers.tui import PARIS, SIZE, RecordingApp, plain, started, wait_for
 
@@ -151,3 +151,10 @@ async def test_enter_on_a_database_that_cannot_be_read_says_why(
         await pilot.pause()
         assert app.is_running
         assert "CONNECT" in plain(app.query_one("#fleet-status", Static))
+
+
+def test_long_database_names_are_cut_in_the_middle_to_the_width_left() -> None:
+    assert name_width(80) == 16 and name_width(120) == 56 and name_width(40) == 12
+    assert clip_middle("acme_production_2024", 16) == "acme_pr…ion_2024"
+    assert clip_middle("acme_production_2024", 17) == "acme_pro…ion_2024"
+    assert clip_middle("acme", 17) == "acme"
