@@ -57,8 +57,11 @@ def help_sections(app: MailQueueApp) -> list[HelpSection]:
         Binding("pageup", "", "Page up", id="nav.pageup"),
         Binding("pagedown", "", "Page down", id="nav.pagedown"),
     ]
+    everywhere = [  # esc back to the fleet only when the console was opened from it
+        b for b in APP_BINDINGS if app.from_fleet or getattr(b, "id", None) != "fleet.back"
+    ]
     sections: list[HelpSection] = [
-        ("Everywhere", [*APP_BINDINGS, palette_binding]),
+        ("Everywhere", [*everywhere, palette_binding]),
         (
             "Outgoing and Failed lists (r/x: Failed; S/c: Outgoing)",
             [*MailTable.BINDINGS, *movement, *MailListPane.BINDINGS],
