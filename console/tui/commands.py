@@ -100,6 +100,12 @@ def system_commands(app: MailQueueApp) -> Iterator[SystemCommand]:
     yield SystemCommand(
         "Refresh now", "Reload counts, causes, health and the pane (R)", app.action_refresh_now
     )
+    if app.from_fleet:
+        yield SystemCommand(
+            "Back to the fleet",
+            "The list of the server's databases, read afresh (esc on the main screen)",
+            app.action_back_to_fleet,
+        )
     yield SystemCommand(
         "Pause or resume auto refresh", "Toggle polling (p)", app.action_toggle_pause
     )
