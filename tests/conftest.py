@@ -17,10 +17,11 @@ import pytest
 
 from testkit.pgcluster import PgCluster
 from tests.helpers.db import Db, EmptyTemplates, OdooDatabases, PgDbFactory
+from tests.helpers.fleet import FleetServer
 
 # ---------------------------------------------------------------- markers
 
-PG_FIXTURES = frozenset({"pg_cluster", "pg_db_factory"})
+PG_FIXTURES = frozenset({"pg_cluster", "pg_db_factory", "fleet_server"})
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -144,6 +145,19 @@ def make_db(
         if db.kind == "pg":
             cluster: PgCluster = request.getfixturevalue("pg_cluster")
             cluster.drop_database(db.url.rsplit("/", 1)[1])
+
+
+@pytest.fixture(scope="session")
+def fleet_server(
+    request: pytest.FixtureRequest, _empty_templates: EmptyTemplates
+) -> Iterator[FleetServer]:
+    """A server with a small fleet (tests/helpers/fleet.py): Odoo databases of 16 to 19,
+    one not Odoo's, one its role may not open, one of another owner. Built once."""
+    from tests.helpers.fleet import build_fleet, drop_fleet
+
+    cluster: PgCluster = request.getfixturevalue("pg_cluster")
+    yield build_fleet(cluster, _empty_templates)
+    drop_fleet(cluster)
 
 
 # ---------------------------------------------------------------- the bundled sample

@@ -6,8 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from console.backends.base import MailQueueBackend
     from console.config.connection import ConnectionSettings
+    from console.config.server_target import FleetListing
+    from console.domain.fleet import FleetReport, FleetRow
+    from console.domain.health import Thresholds
     from console.domain.models import DatabaseInfo, QueueStatus
 
 
@@ -37,3 +42,26 @@ def read_status_quickly(settings: ConnectionSettings) -> tuple[DatabaseInfo, Que
     from console.backends.plain_status import read_status
 
     return read_status(settings)
+
+
+def discover_databases(
+    settings: ConnectionSettings, *, http_host: str | None = None
+) -> FleetListing:
+    """The databases of the settings' PostgreSQL server as Odoo's database list shows them
+    (console.backends.fleet), each with the settings that open it."""
+    from console.backends.fleet import discover_databases as discover
+
+    return discover(settings, http_host=http_host)
+
+
+def read_fleet(
+    listing: FleetListing,
+    thresholds: Thresholds | None = None,
+    *,
+    on_row: Callable[[FleetRow], None] | None = None,
+) -> FleetReport:
+    """Each listed database's summary, read in parallel with bounded connections
+    (console.backends.fleet_reads)."""
+    from console.backends.fleet_reads import read_fleet as read
+
+    return read(listing, thresholds, on_row=on_row)

@@ -32,9 +32,10 @@ class Target:
 def driver_message(original: BaseException, target: Target) -> str:
     lines = [line.strip() for line in str(original).splitlines() if line.strip()]
     message = lines[0] if lines else type(original).__name__
-    # libpq prefixes "connection to server at ... failed:"; keep the reason.
+    # libpq prefixes "connection to server at ... failed:" (psycopg adds "connection
+    # failed: " before it); keep the reason after the last one.
     if "failed:" in message:
-        message = message.split("failed:", 1)[1].strip() or message
+        message = message.rsplit("failed:", 1)[1].strip() or message
     if target.password:
         message = message.replace(str(target.password), "***")
     return message[:300]
@@ -50,6 +51,11 @@ def connection_failed(original: BaseException, target: Target) -> ConnectionFail
         text = f"{where} refused the login of user {user!r}: wrong or missing password"
     elif 'database "' in lowered and "does not exist" in lowered:
         text = f"{where} has no database {target.database!r}"
+    elif "permission denied for database" in lowered:
+        text = (
+            f"{where} refused user {user!r} access to database {target.database!r} "
+            "(no CONNECT privilege)"
+        )
     elif "role " in lowered and "does not exist" in lowered:
         text = f"{where} has no user {user!r}"
     elif "connection refused" in lowered:

@@ -8,7 +8,7 @@ full backend. Errors are worded as the SQL backend words them (backends.db_error
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from console.backends.db_errors import Target, connection_failed, query_failed
 from console.backends.pg_options import postgres_connect_args
@@ -16,6 +16,8 @@ from console.config.plain_target import plain_postgres_target
 from console.domain.timefmt import utcnow_naive
 
 if TYPE_CHECKING:
+    import psycopg
+
     from console.config.connection import ConnectionSettings
     from console.config.plain_target import PlainPostgres
     from console.domain.models import DatabaseInfo, QueueStatus
@@ -33,13 +35,8 @@ def read_status(settings: ConnectionSettings) -> tuple[DatabaseInfo, QueueStatus
 
     from console.odoo import plain_reads
 
-    where = _where(target)
-    try:
-        connection = psycopg.connect(
-            **{**target.connect_kwargs(), **postgres_connect_args(settings)}
-        )
-    except psycopg.Error as exc:
-        raise connection_failed(exc, where) from None
+    where = target_of(target)
+    connection = connect_plain(target, settings)
     with connection:
         cursor = connection.cursor()
         try:
@@ -61,7 +58,19 @@ def read_status(settings: ConnectionSettings) -> tuple[DatabaseInfo, QueueStatus
     return info, replace(status, envelopes=envelopes)
 
 
-def _where(target: PlainPostgres) -> Target:
+def connect_plain(target: PlainPostgres, settings: ConnectionSettings) -> psycopg.Connection[Any]:
+    """A psycopg connection to the target, opened as the SQL backend opens its sessions
+    (statement timeout, keepalives, read-only when asked); ConnectionFailed in one line."""
+    import psycopg
+
+    try:
+        return psycopg.connect(**{**target.connect_kwargs(), **postgres_connect_args(settings)})
+    except psycopg.Error as exc:
+        raise connection_failed(exc, target_of(target)) from None
+
+
+def target_of(target: PlainPostgres) -> Target:
+    """What the error messages name (the password only to mask it)."""
     host = target.host or dict(target.query).get("host")
     return Target(
         "postgresql", target.database, host, target.port, target.username, target.password

@@ -33,6 +33,16 @@ def add_triage_parsers(sub: Any) -> None:
         metavar="MINUTES",
         help="CRITICAL when the oldest due mail waited longer (default: 2 cron intervals)",
     )
+    check.add_argument(
+        "--all-databases",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="every Odoo database of the server (as Odoo lists them): one line per "
+        "database, the worst exit code, perfdata labelled database:label",
+    )
+    from console.cli.fleet_options import add_http_host
+
+    add_http_host(check, sub=True)
     probe = sub("probe", "connect to each outgoing server like Odoo: TLS, login, MAIL FROM")
     probe.add_argument(
         "--mail-from",
@@ -45,6 +55,25 @@ def add_triage_parsers(sub: Any) -> None:
     probe.add_argument(
         "--timeout", type=float, default=10.0, metavar="SECONDS", help="per step (default 10)"
     )
+
+
+def add_fleet_parser(sub: Any) -> None:
+    """Register `fleet` on the main parser's `sub(name, help)` factory."""
+    from console.cli.fleet_options import add_http_host
+    from console.domain.fleet import SORT_COLUMNS
+
+    fleet = sub(
+        "fleet",
+        "every Odoo database of the server, as Odoo's database list shows them: version, "
+        "queue, failures, red envelopes, queue cron, health",
+    )
+    fleet.add_argument(
+        "--sort",
+        choices=SORT_COLUMNS,
+        default="health",
+        help="order of the rows (default health: the worst first)",
+    )
+    add_http_host(fleet, sub=True)
 
 
 def _add_daily_limit(command: argparse.ArgumentParser) -> None:

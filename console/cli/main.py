@@ -179,8 +179,16 @@ def _main_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
         metavar="N",
         help="health check: the provider's daily sending limit",
     )
+    parser.add_argument(
+        "--all-databases",
+        action="store_true",
+        help="open the fleet screen (every Odoo database of the server) even when the "
+        "target names a database",
+    )
+    from console.cli.fleet_options import add_http_host
     from console.cli.send_options import add_send_options
 
+    add_http_host(parser, sub=False)
     add_send_options(parser, sub=False)  # for the TUI's Send now
     return parser
 
@@ -223,10 +231,12 @@ def build_parser(*, reads_only: bool = False) -> argparse.ArgumentParser:
     from console.cli.command_parsers import (
         add_blacklist_parsers,
         add_bounce_parsers,
+        add_fleet_parser,
         add_triage_parsers,
     )
     from console.cli.support import add_support_parsers
 
+    add_fleet_parser(sub)
     add_action_parsers(sub)
     add_blacklist_parsers(sub)
     add_triage_parsers(sub)
@@ -331,6 +341,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         print(audit_text(args, configured_mask(settings)))
         return EXIT_OK
+    if args.command == "fleet" or (args.command == "check" and args.all_databases):
+        from console.cli.fleet import check_all, run_fleet
+
+        return run_fleet(settings, args) if args.command == "fleet" else check_all(settings, args)
     from console.cli.reads import READ_COMMANDS, quick_status
 
     if args.command in READ_COMMANDS:
@@ -380,6 +394,12 @@ def _run_tui(settings: ConnectionSettings, tz: tzinfo, args: argparse.Namespace)
     if refresh < 0:
         raise UsageError("--refresh must be 0 (off) or a positive number of seconds")
 
+    from console.config.server_target import wants_fleet
+
+    if args.all_databases or wants_fleet(settings):
+        from console.cli.fleet_tui import run_fleet_tui
+
+        return run_fleet_tui(settings, tz, args)
     precheck_target(settings)  # a malformed target fails before the screen opens
     from console.config.keymap import load_keymap
     from console.tui.app import MailQueueApp

@@ -86,10 +86,14 @@ def _url_from_odoo_conf(conf: OdooConf, database: str | None) -> URL:
     elif len(names) == 1:
         name = names[0]
     elif not names:
-        raise UsageError(f"{conf.path} sets no db_name: choose the database with -d NAME")
+        raise UsageError(
+            f"{conf.path} sets no db_name: choose the database with -d NAME "
+            "(odoo-mailq fleet lists them)"
+        )
     else:
         raise UsageError(
-            f"{conf.path} lists several databases ({', '.join(names)}): choose one with -d NAME"
+            f"{conf.path} lists several databases ({', '.join(names)}): choose one with -d NAME "
+            "(odoo-mailq fleet shows them all)"
         )
     if name.startswith(("postgres://", "postgresql://")):
         return parse_db_url(name, f"{conf.path} db_name")

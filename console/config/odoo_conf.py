@@ -30,6 +30,10 @@ class OdooConf:
     db_password: str | None = None
     db_names: tuple[str, ...] = ()
     db_sslmode: str | None = None
+    # How Odoo lists its databases (docs/odoo-databases.md): the regexp of --db-filter, and
+    # the template database it leaves out of the list (Odoo's default: template0).
+    dbfilter: str | None = None
+    db_template: str | None = None
     data_dir: str | None = None
     logfile: str | None = None
     email_from: str | None = None
@@ -87,6 +91,8 @@ def read_odoo_conf(path: Path) -> OdooConf:
         db_password=_value(options, "db_password"),
         db_names=tuple(n.strip() for n in names.split(",") if n.strip()) if names else (),
         db_sslmode=_value(options, "db_sslmode"),
+        dbfilter=_value(options, "dbfilter"),
+        db_template=_value(options, "db_template"),
         data_dir=_value(options, "data_dir"),
         logfile=_value(options, "logfile"),
         email_from=_value(options, "email_from"),

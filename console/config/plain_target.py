@@ -114,7 +114,19 @@ def _with_database(target: PlainPostgres | None, database: str | None) -> PlainP
     )
 
 
-def _parse(raw: str) -> PlainPostgres | None:
+def parse_postgres_url(raw: str, origin: str) -> PlainPostgres:
+    """A PostgreSQL server URL, with or without a database name (a fleet's server);
+    UsageError in one line when it is not one."""
+    backend = check_db_url(raw, origin)  # scheme, driver, port, percent-encoding
+    if backend != "postgresql":
+        raise UsageError(f"{origin}: a fleet needs a PostgreSQL server, not {backend}")
+    found = _parse(raw, require_database=False)
+    if found is None:
+        raise UsageError(f"{origin}: cannot read this PostgreSQL URL (one host, one port)")
+    return found
+
+
+def _parse(raw: str, *, require_database: bool = True) -> PlainPostgres | None:
     """A PostgreSQL URL read as sqlalchemy.engine.url._parse_url reads it."""
     try:
         if check_db_url(raw, "") != "postgresql":
@@ -130,13 +142,13 @@ def _parse(raw: str) -> PlainPostgres | None:
             return None  # a list (several hosts): SQLAlchemy's dialect joins those
         query[key] = value
     database = unquote(found["database"]) if found["database"] is not None else None
-    if not database:
+    if not database and require_database:
         return None
     port = found["port"]
     if port is not None and not port.isdigit():
         return None
     return PlainPostgres(
-        database=database,
+        database=database or "",
         username=None if found["username"] is None else unquote(found["username"]),
         password=None if found["password"] is None else unquote(found["password"]),
         host=found["ipv4host"] or found["ipv6host"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from console.domain.models import CronRow
 
@@ -50,3 +51,11 @@ def find_cron(crons: Iterable[CronRow], job: MailJob) -> CronRow | None:
 
 def is_email_queue(cron: CronRow) -> bool:
     return cron.job == EMAIL_QUEUE
+
+
+# Odoo's runner polls every 60 s; a cron whose nextcall is this far behind was missed.
+OVERDUE_GRACE = timedelta(minutes=5)
+
+
+def is_overdue(active: bool, nextcall: datetime | None, now: datetime) -> bool:
+    return bool(active) and nextcall is not None and nextcall + OVERDUE_GRACE < now

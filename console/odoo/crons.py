@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, func, literal, select, text
 from sqlalchemy.engine import Connection
 
+from console.domain.mail_crons import OVERDUE_GRACE as OVERDUE_GRACE
+from console.domain.mail_crons import is_overdue as is_overdue
 from console.odoo.schema import OdooSchema
 
 # The modules whose crons move mail (docs/odoo-queue.md).
 MAIL_MODULES = {"mail", "mass_mailing", "mass_mailing_sms", "sms", "snailmail", "fetchmail"}
-
-# Odoo's runner polls every 60 s; a cron whose nextcall is this far behind was missed.
-OVERDUE_GRACE = timedelta(minutes=5)
 
 
 def cron_name_text(raw: Any) -> str:
@@ -120,10 +119,6 @@ def probe_running(connection: Connection, cron_ids: list[int]) -> set[int]:
         {"ids": cron_ids},
     ).scalars()
     return set(cron_ids) - {int(i) for i in free}
-
-
-def is_overdue(active: bool, nextcall: datetime | None, now: datetime) -> bool:
-    return bool(active) and nextcall is not None and nextcall + OVERDUE_GRACE < now
 
 
 def is_mail_related(module: str | None, name: str) -> bool:

@@ -16,7 +16,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from console.domain.envelopes import EnvelopeCounts
-from console.domain.models import DatabaseInfo, QueueStatus
+from console.domain.mail_crons import EMAIL_QUEUE, is_overdue, job_of
+from console.domain.models import CronRow, DatabaseInfo, QueueStatus
 from console.domain.sample_servers import SAMPLE_MARKER
 from console.odoo.envelope_sql import ENVELOPE_COUNTS_PG_SQL, envelope_counts_from_grouped
 from console.odoo.version_rules import (
@@ -38,11 +39,16 @@ SHAPE_TABLES = (
     "mailing_mailing",
     "mail_notification",
     "mail_alias_domain",
+    "ir_model_data",
+    "ir_act_server",
 )
 SHAPE_COLUMNS = (
     ("mail_mail", "mailing_id"),
     ("ir_cron", "numbercall"),
     ("ir_cron", "failure_count"),
+    ("ir_cron", "first_failure_date"),
+    ("ir_cron", "ir_actions_server_id"),
+    ("ir_act_server", "code"),
 )
 
 # The tables of the connection's schema, as SQLAlchemy's inspector lists them (plain and
@@ -161,3 +167,67 @@ def envelope_counts(cursor: Cursor, shape: Shape) -> EnvelopeCounts:
         return EnvelopeCounts(0, 0, 0, 0, ())
     cursor.execute(ENVELOPE_COUNTS_PG_SQL)
     return envelope_counts_from_grouped(cursor.fetchall())
+
+
+def queue_cron(cursor: Cursor, shape: Shape, now: datetime, version: int) -> CronRow | None:
+    """The Email Queue Manager cron as console.domain.mail_crons.find_cron picks it (its
+    external id, else the lowest id whose server action calls the job), or None. Whether
+    a worker runs it now is not probed (that takes a row lock: not in a read-only
+    session): `running` is None."""
+    if not shape.has_table("ir_cron"):
+        return None
+    module, name = EMAIL_QUEUE.xml_id
+
+    def column(column_name: str) -> str:
+        return f"c.{column_name}" if shape.has("ir_cron", column_name) else "NULL"
+
+    by_xml_id = "NULL"
+    if shape.has_table("ir_model_data"):
+        by_xml_id = (
+            "(SELECT min(res_id) FROM ir_model_data WHERE model = 'ir.cron' "
+            "AND module = %(module)s AND name = %(name)s)"
+        )
+    code = "NULL"
+    if shape.has("ir_act_server", "code") and shape.has("ir_cron", "ir_actions_server_id"):
+        code = "(SELECT s.code FROM ir_act_server s WHERE s.id = c.ir_actions_server_id)"
+    cursor.execute(
+        f"SELECT * FROM (SELECT c.id, c.cron_name, c.active, c.interval_number, "
+        f"c.interval_type, c.nextcall, c.lastcall, c.priority, {column('failure_count')}, "
+        f"{column('first_failure_date')}, {column('numbercall')}, "
+        f"c.id = {by_xml_id} AS by_xml_id, {code} AS code FROM ir_cron c) AS crons "
+        "WHERE by_xml_id OR code LIKE %(calls)s "
+        "ORDER BY by_xml_id IS TRUE DESC, id LIMIT 1",
+        {"module": module, "name": name, "calls": f"%{EMAIL_QUEUE.calls}%"},
+    )
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    (cron_id, cron_name, active, number, kind, nextcall, lastcall, priority) = row[:8]
+    failures, first_failure, numbercall, found_by_xml_id, action_code = row[8:]
+    running_jobs = active and not (version <= 17 and numbercall == 0)
+    xml_id = EMAIL_QUEUE.dotted if found_by_xml_id else None
+    return CronRow(
+        id=int(cron_id),
+        name=_cron_name(cron_name),
+        xml_id=xml_id,
+        active=bool(running_jobs),
+        interval_number=number,
+        interval_type=kind,
+        nextcall=nextcall,
+        lastcall=lastcall,
+        priority=priority,
+        failure_count=failures,
+        first_failure_date=first_failure,
+        running=None,
+        pending_triggers=0,
+        overdue=is_overdue(bool(running_jobs), nextcall, now),
+        is_mail_related=True,
+        job=job_of(xml_id, action_code),
+    )
+
+
+def _cron_name(raw: Any) -> str:
+    """cron_name: jsonb {"en_US": ...} in 16 (psycopg gives a dict), text afterwards."""
+    if isinstance(raw, dict):
+        return str(raw.get("en_US") or next(iter(raw.values()), ""))
+    return "" if raw is None else str(raw)

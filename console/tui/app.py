@@ -119,6 +119,17 @@ class MailQueueApp(EventApp):
         await self.panes_mounted.wait()
         self.action_show_pane(pane_id)
 
+    def action_back_to_fleet(self) -> None:
+        """esc with nothing left to clear on the main screen: back to the fleet's list."""
+        if self.from_fleet and len(self.screen_stack) == 1:
+            self.went_back = True
+            self.exit()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back_to_fleet":
+            return self.from_fleet
+        return True
+
     def action_refresh_now(self) -> None:
         if self.backend is not None and self.backend.replaced():
             # The SQLite file was swapped: the old connection reads (and fails to write)

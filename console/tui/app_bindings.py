@@ -86,6 +86,14 @@ APP_BINDINGS: list[BindingType] = [
         tooltip="Odoo's e-mail blacklist: search it, remove an address with a reason",
     ),
     Binding("q", "quit", "Quit", show=False, id="quit"),
+    Binding(
+        "escape",
+        "back_to_fleet",
+        "Fleet",
+        show=False,
+        id="fleet.back",
+        tooltip="Back to the list of the server's databases (when opened from it)",
+    ),
 ]
 
 # The action keys, for where no pane or screen takes them: instead of doing nothing,

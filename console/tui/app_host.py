@@ -66,11 +66,16 @@ class HostApp(App[None]):
         log_path: Path | None = None,
         send_policy: ConcurrencyPolicy | None = None,
         keymap: Mapping[str, str] | None = None,
+        from_fleet: bool = False,
     ) -> None:
         super().__init__()
         self.keymap = dict(keymap or {})  # the configuration file's, checked (tui.keymap)
         if self.keymap:
             self.set_keymap(self.keymap)
+        # Opened from the fleet screen: esc on the main screen goes back to it (the CLI
+        # reopens the fleet when this App ends with went_back set).
+        self.from_fleet = from_fleet
+        self.went_back = False
         self._connect = connect
         self.tz = tz
         self.daily_limit = daily_limit  # for the health checks' daily volume (None: skip)

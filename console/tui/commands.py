@@ -45,6 +45,9 @@ PALETTE_ACTIONS: tuple[tuple[str, str, str], ...] = (
 
 def help_sections(app: MailQueueApp) -> list[HelpSection]:
     sections = key_sections(app.COMMAND_PALETTE_BINDING)
+    if not app.from_fleet:  # esc back to the fleet only when the console was opened from it
+        title, everywhere = sections[0]
+        sections[0] = (title, [b for b in everywhere if getattr(b, "id", None) != "fleet.back"])
     if app.keymap:
         sections = [(title, rebound(bindings, app.keymap)) for title, bindings in sections]
     if app.can_write():
@@ -116,6 +119,12 @@ def system_commands(app: MailQueueApp) -> Iterator[SystemCommand]:
     yield SystemCommand(
         "Refresh now", "Reload counts, causes, health and the pane (R)", app.action_refresh_now
     )
+    if app.from_fleet:
+        yield SystemCommand(
+            "Back to the fleet",
+            "The list of the server's databases, read afresh (esc on the main screen)",
+            app.action_back_to_fleet,
+        )
     yield SystemCommand(
         "Pause or resume auto refresh", "Toggle polling (p)", app.action_toggle_pause
     )

@@ -115,6 +115,10 @@ class LogsPane(LogsView):
             self.reload()
             way_back.go(self.app)
             return
+        if not (self.grep or self.mail_id is not None or self.query_one(".filter-row").display):
+            self.table.focus()
+            self.app.call_later(self.app.run_action, "back_to_fleet")  # nothing to clear: up
+            return
         self.query_one("#logs-search", Input).value = ""
         self.query_one(".filter-row").display = False
         self.table.focus()

@@ -138,6 +138,10 @@ class MailListPane(MailWindow):
     def action_clear_filter(self) -> None:
         field = self.query_one(Input)
         had_filter = bool(self.filter_text)
+        if not had_filter and not self.query_one(".filter-row").display:
+            self.table.focus()
+            self.app.call_later(self.app.run_action, "back_to_fleet")  # nothing to clear: up
+            return
         field.value = ""
         self.query_one(".filter-row").display = False
         self.table.focus()
