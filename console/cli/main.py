@@ -232,6 +232,9 @@ def build_parser(*, reads_only: bool = False) -> argparse.ArgumentParser:
     add_triage_parsers(sub)
     add_support_parsers(sub)
     add_bounce_parsers(sub)
+    from console.cli.charts import add_chart_parsers
+
+    add_chart_parsers(sub)
     return parser
 
 
@@ -346,6 +349,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     if args.command in BOUNCE_COMMANDS:
         return dispatch_bounces(settings, args, tz)
+    from console.cli.charts import CHART_COMMANDS, dispatch_charts
+
+    if args.command in CHART_COMMANDS:
+        return dispatch_charts(settings, args, tz)
     from console.cli.actions import run_action
 
     output, code = _on_backend(settings, lambda backend: run_action(backend, args))
