@@ -107,7 +107,7 @@ def shape_json(shape: QueueShape) -> dict[str, Any]:
     return {
         "by": shape.by,
         "state": shape.state,
-        "at": iso_utc(shape.at),
+        "at": shape.at.isoformat() + "Z",  # to the microsecond: the buckets' edges
         "buckets": list(BUCKET_LABELS),
         "total": _row_json(shape.total),
         "rows": [_row_json(row) for row in shape.rows],

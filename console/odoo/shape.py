@@ -27,7 +27,7 @@ REASON_PREFIX = 4096  # as the Causes pane reads a failure (console.odoo.causes)
 
 class address_domain(FunctionElement[str]):
     """The domain of the first address in a text: what follows its first ``@`` up to a
-    ``,`` or ``>``, trimmed of spaces, quotes and ``;``, lower-cased; NULL when there is
+    ``,`` or ``>``, trimmed of spaces, quotes, ``;`` and ``@``, lower-cased; NULL when there is
     none. ``"Ann" <ann@Gmail.com>, bob@x.org`` gives ``gmail.com``."""
 
     type = String()
@@ -35,7 +35,7 @@ class address_domain(FunctionElement[str]):
     name = "address_domain"
 
 
-_TRIM = "' ;\"'''"
+_TRIM = "' ;\"@'''"  # spaces, quotes, ; and a doubled @ around the domain
 
 
 @compiles(address_domain, "postgresql")
