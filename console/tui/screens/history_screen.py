@@ -5,6 +5,7 @@ the bar's line. `d` changes how many days; `R` reads again."""
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.text import Text
@@ -50,6 +51,7 @@ class HistoryScreen(Screen[None]):
     HistoryScreen #spark-bounced > .sparkline--max-color { color: $warning; }
     HistoryScreen #spark-bounced > .sparkline--min-color { color: $warning 40%; }
     HistoryScreen #history-days { height: auto; padding: 0 1; }
+    HistoryScreen #history-axis { height: 1; margin: 0 1; color: $text-muted; }
     HistoryScreen VerticalScroll { height: 1fr; scrollbar-size-vertical: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -81,6 +83,7 @@ class HistoryScreen(Screen[None]):
             for kind, label in SERIES:
                 yield Static(Text(label), id=f"label-{kind}", classes="series-label")
                 yield Sparkline([], id=f"spark-{kind}")
+            yield Static("", id="history-axis")
             yield Static("", id="history-days")
         yield KeyFooter(compact=False)
 
@@ -133,6 +136,8 @@ class HistoryScreen(Screen[None]):
             )
             self.query_one(f"#spark-{kind}", Sparkline).data = [float(v) for v in values]
         days.update(day_bars(history, self.host, self.daily_limit))
+        width = self.query_one("#spark-sent", Sparkline).size.width or 78
+        self.query_one("#history-axis", Static).update(axis(history, self.host.tz, width))
 
     def action_more_days(self) -> None:
         index = DAY_CHOICES.index(self.days) if self.days in DAY_CHOICES else -1
@@ -141,6 +146,23 @@ class HistoryScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss()
+
+
+def axis(history: History, tz: tzinfo, width: int) -> Text:
+    """Under the sparklines: where each local day starts (`|` and its short name)."""
+    line = [" "] * width
+    count = len(history.hours)
+    for index, hour in enumerate(history.hours):
+        local = hour.hour.replace(tzinfo=UTC).astimezone(tz)
+        if local.hour != 0:
+            continue
+        column = index * width // max(count, 1)
+        label = "|" + local.strftime("%a %d")
+        if column + len(label) <= width and all(
+            c == " " for c in line[column : column + len(label)]
+        ):
+            line[column : column + len(label)] = list(label)
+    return Text("".join(line).rstrip())
 
 
 def day_bars(history: History, host: ConsoleHost, limit: int | None) -> Text:
