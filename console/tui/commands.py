@@ -74,6 +74,7 @@ def help_sections(app: MailQueueApp) -> list[HelpSection]:
         *support_help_sections(),
         ("Confirmation dialogs (every write asks first)", [*ConfirmScreen.BINDINGS]),
         ("Interval dialog (i on Crons)", [*IntervalScreen.BINDINGS]),
+        ("Queue shape (Q) and throughput (T)", _chart_bindings()),
     ]
     if app.keymap:
         sections = [(title, rebound(bindings, app.keymap)) for title, bindings in sections]
@@ -87,6 +88,13 @@ def help_sections(app: MailQueueApp) -> list[HelpSection]:
         if not title.startswith(("Confirmation", "Interval"))
         and (kept := _without_writes(bindings))
     ]
+
+
+def _chart_bindings() -> list[BindingType]:
+    from console.tui.screens.history_screen import HistoryScreen
+    from console.tui.screens.shape_screen import ShapeScreen
+
+    return [*ShapeScreen.BINDINGS[2:], *HistoryScreen.BINDINGS[2:]]
 
 
 def rebound(bindings: Sequence[BindingType], keymap: dict[str, str]) -> list[Binding]:

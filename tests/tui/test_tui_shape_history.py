@@ -106,3 +106,9 @@ async def test_t_draws_the_hours_and_the_days_against_the_daily_limit(sample_pat
         over = [line for line in bars if line.endswith("over")]
         assert over and len(over) < len(bars)
         assert all(len(line) <= 80 for line in screen_text(app).splitlines())
+        await pilot.press("escape", "question_mark")
+        await settle(pilot, app)
+        help_text = plain(app.screen.query_one("#help-body", Static))
+        assert "Queue shape (Q) and throughput (T)" in help_text
+        keys = {line.split(maxsplit=1)[0]: line for line in help_text.splitlines() if line.strip()}
+        assert "recipient domain" in keys["Q"] and "per hour" in keys["T"]

@@ -117,15 +117,17 @@ class ShapeScreen(Screen[None]):
     @on(ShapeRead)
     def _on_read(self, message: ShapeRead) -> None:
         table = self.query_one(ShapeTable)
-        table.clear()
         note = self.query_one("#shape-note", Static)
         if message.shape is None:
+            table.clear()
             self.query_one("#shape-title", Static).update(self._title("not shown"))
             note.update(Text(one_line(message.error)))
             return
-        shape = self.shape = message.shape
+        shape = message.shape
         if shape.by != self.by or shape.state != self.state:
             return  # switched meanwhile: the newer read is on its way
+        self.shape = shape
+        table.clear()
         self.query_one("#shape-title", Static).update(self._title(f"{shape.total.total} mails"))
         table.add_row(*_cells(shape.total, bold=True), key="TOTAL")
         for index, row in enumerate(shape.rows):
