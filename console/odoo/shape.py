@@ -68,18 +68,24 @@ class failed_via_host(FunctionElement[str]):
 _VIA = "via SMTP server '"
 
 
+def _via(arg: str, find: str) -> str:
+    """Without a regular expression: a regex over every failure text (often a whole
+    traceback) cost a second at 34,000 failures; finding the marker costs a fraction."""
+    quote = "''''"  # one ' as an SQL literal
+    at = f"{find}({arg}, '{_VIA.replace(chr(39), chr(39) * 2)}')"
+    rest = f"substr({arg}, {at} + {len(_VIA)}, 201)"
+    end = f"{find}({rest}, {quote})"
+    return f"(CASE WHEN {at} > 0 AND {end} > 1 THEN substr({rest}, 1, {end} - 1) END)"
+
+
 @compiles(failed_via_host, "postgresql")
 def _via_pg(element: failed_via_host, compiler: Any, **kw: Any) -> str:
-    arg = compiler.process(next(iter(element.clauses)), **kw)
-    return f"substring({arg} from 'via SMTP server ''([^''\\n]{{1,200}})''')"
+    return _via(compiler.process(next(iter(element.clauses)), **kw), "strpos")
 
 
 @compiles(failed_via_host)
 def _via_sqlite(element: failed_via_host, compiler: Any, **kw: Any) -> str:
-    arg = compiler.process(next(iter(element.clauses)), **kw)
-    at = f"instr({arg}, '{_VIA.replace(chr(39), chr(39) * 2)}')"
-    rest = f"substr({arg}, {at} + {len(_VIA)})"
-    return f"(CASE WHEN {at} > 0 AND instr({rest}, '''') > 1 THEN substr({rest}, 1, instr({rest}, '''') - 1) END)"  # noqa: E501
+    return _via(compiler.process(next(iter(element.clauses)), **kw), "instr")
 
 
 def _bucket(schema: OdooSchema, state: str, now: datetime) -> Any:

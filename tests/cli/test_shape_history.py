@@ -79,8 +79,11 @@ def test_the_domain_filter_lists_a_rows_mails(
     assert len(ids) == top["total"]
 
 
-def test_shape_by_model_server_and_cause_count_every_mail_once(sample_path: Path) -> None:
-    url = f"sqlite:///{sample_path}"
+@pytest.mark.parametrize("kind", ["sqlite", "pg"])
+def test_shape_by_model_server_and_cause_count_every_mail_once(
+    kind: str, sample_path: Path, odoo_databases: OdooDatabases
+) -> None:
+    url = _url(kind, sample_path, odoo_databases)
     from tests.helpers.db import rows
 
     models = dict(
