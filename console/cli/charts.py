@@ -169,9 +169,11 @@ def history_json(history: History, tz: tzinfo, limit: int | None) -> dict[str, A
 
 def history_text(history: History, tz: tzinfo, limit: int | None) -> str:
     sent, failed, bounced = history.totals()
+    limit_text = f"; daily limit {limit}" if limit is not None else ""
     lines = [
-        f"Mails per hour, {history.since:%Y-%m-%d %H:00} to {history.until:%Y-%m-%d %H:00} UTC"
-        f" (days in {zone_name(tz)}); from {', '.join(history.sources)}",
+        f"Mails per hour from {history.since:%Y-%m-%d %H:00} to "
+        f"{history.until:%Y-%m-%d %H:00} UTC, days in {zone_name(tz)}",
+        f"Read from {', '.join(history.sources)}{limit_text}",
         f"{'day':<10} {'sent':>7} {'failed':>7} {'bounced':>7}  sent per hour, 00-23",
     ]
     peak = max((h.sent for h in history.hours), default=0)
@@ -182,16 +184,13 @@ def history_text(history: History, tz: tzinfo, limit: int | None) -> str:
     for day in history.days(tz):
         mark = ""
         if limit is not None and day.sent > limit:
-            mark = f"  over the daily limit ({limit})"
+            mark = "  over"
         line = spark(by_day.get(day.day.isoformat(), []), peak)
         lines.append(
             f"{day.day.isoformat():<10} {day.sent:>7} {day.failed:>7} {day.bounced:>7}  "
             f"{line}{mark}"
         )
     lines.append(f"{'total':<10} {sent:>7} {failed:>7} {bounced:>7}")
-    lines.append(
-        "Sent: handed to the SMTP server (bounced ones included). Sent mails Odoo deleted "
-        "(auto_delete) count only through their notifications or traces: "
-        "docs/odoo-history.md."
-    )
+    lines.append("Sent: handed to the SMTP server, bounced ones included. A sent mail Odoo")
+    lines.append("deleted counts only by its notifications or traces (docs/odoo-history.md).")
     return "\n".join(lines)

@@ -142,7 +142,9 @@ def test_history_marks_the_days_over_the_daily_limit(sample_path: Path) -> None:
     assert [d["over_limit"] for d in days] == [d["sent"] > 20 for d in days]
     assert any(d["over_limit"] for d in days) and not all(d["over_limit"] for d in days)
     text = run_cli("history", "--db", url, "--days", "7", "--tz", "UTC", "--daily-limit", "20")
-    over = [line for line in text.stdout.splitlines() if "over the daily limit (20)" in line]
+    lines = text.stdout.splitlines()
+    assert "daily limit 20" in lines[1] and all(len(line) <= 80 for line in lines)
+    over = [line for line in lines if line.endswith("  over")]
     assert len(over) == sum(1 for d in days if d["over_limit"])
 
 
