@@ -20,6 +20,7 @@ from console.backends.api_transport import OdooApi
 from console.backends.api_values import moment
 from console.backends.api_writes import ApiWriter, NotAvailableOverApi
 from console.domain.errors import ReadOnlyRefused
+from console.domain.history import HISTORY_OVER_API
 from console.domain.models import (
     CronRow,
     DatabaseInfo,
@@ -27,6 +28,7 @@ from console.domain.models import (
     QueueStatus,
 )
 from console.domain.secrets import Credential, SecretMask
+from console.domain.shape import SHAPE_OVER_API
 from console.domain.timefmt import utcnow_naive
 from console.odoo.secrets import MaskCache
 from console.odoo.server_use import ServerNamer
@@ -153,6 +155,12 @@ class ApiBackend:
 
         size = max(1, min(limit, 1000))
         return api_envelope_page(self.api, before_id=before_id, limit=size, mask=self.secret_mask())
+
+    def queue_shape(self, **_options: object) -> NoReturn:
+        raise NotAvailableOverApi(SHAPE_OVER_API)
+
+    def throughput(self, **_options: object) -> NoReturn:
+        raise NotAvailableOverApi(HISTORY_OVER_API)
 
     def crons(self) -> list[CronRow]:
         from console.backends.api_crons import api_crons

@@ -14,7 +14,7 @@ from console.backends.api_values import moment, record_id, text
 from console.domain.mail_order import NO_TIME
 from console.domain.models import LIST_REASON_CHARS, LIST_RECIPIENTS, MailPage, MailRow, Recipient
 from console.domain.secrets import SecretMask
-from console.domain.text import document_reference
+from console.domain.text import document_reference, recipient_domain
 
 if TYPE_CHECKING:
     from console.backends.base import MailQuery
@@ -38,6 +38,9 @@ def mail_domain(query: MailQuery, version: int) -> list[Any]:
     if query.after_id is not None:
         domain.append(("id", ">", query.after_id))
     needle = query.text.strip()
+    domain_name = recipient_domain(needle)
+    if domain_name is not None:
+        return domain + recipient_domain_terms(domain_name)
     if needle:
         fields = [f for f in TEXT_FIELDS if version < 19 or f != "record_name"]
         terms: list[Any] = [(field, "ilike", needle) for field in fields]
@@ -54,6 +57,16 @@ def mail_domain(query: MailQuery, version: int) -> list[Any]:
         for term in terms:
             domain += term if isinstance(term, list) else [term]
     return domain
+
+
+def recipient_domain_terms(name: str) -> list[Any]:
+    """``@gmail.com``: a recipient at that domain, in ``email_to`` or among the recipient
+    partners. Odoo's ``=ilike`` cannot say "the first address", so over the API an
+    ``email_to`` with several addresses matches on any of them (README "Queue shape")."""
+    ends = [f"%@{name}", f"%@{name}>%", f"%@{name},%", f"%@{name} %"]
+    terms: list[Any] = [("email_to", "=ilike", e) for e in ends]
+    terms += [("recipient_ids.email", "=ilike", e) for e in ends[:2]]
+    return ["|"] * (len(terms) - 1) + terms
 
 
 def mail_fields(version: int, mailing: bool) -> list[str]:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # typing only: the TUI's first frame imports this module
     from console.domain.causes import FailedRow, TextGroup
     from console.domain.envelopes import EnvelopeCounts, EnvelopePage, PartnerFailures
     from console.domain.health import HealthFacts
+    from console.domain.history import History
     from console.domain.inbound import RoutingSetup, Verdict
     from console.domain.models import (
         CampaignRow,
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # typing only: the TUI's first frame imports this module
     )
     from console.domain.queue_index import QueueIndexFacts
     from console.domain.secrets import Credential, SecretMask
+    from console.domain.shape import QueueShape
     from console.smtp.prepare import MailAsSent
     from console.smtp.rows import DbSettings
     from console.smtp.server_choice import ConfSmtp
@@ -334,6 +336,17 @@ class MailQueueBackend(Protocol):
     ) -> list[BounceCounter]:
         """Records of ``model`` (res.partner, mailing.contact) with bounces, most first,
         keyset after (bounces, id); empty when the model's table is missing."""
+        ...
+
+    def queue_shape(
+        self, *, by: str = "domain", state: str = "outgoing", limit: int = 10,
+        now: datetime | None = None,
+    ) -> QueueShape:  # fmt: skip
+        """Mails of a state by domain/server/model/cause and age (console.domain.shape)."""
+        ...
+
+    def throughput(self, *, days: int = 3, now: datetime | None = None) -> History:
+        """Sent, failed and bounced per hour over the last ``days`` (docs/odoo-history.md)."""
         ...
 
     def crons(self) -> list[CronRow]:

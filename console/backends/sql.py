@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from console.backends.base import MailQuery
+from console.backends.sql_charts import ChartReads
 from console.backends.sql_engine import build_engine, file_identity
 from console.backends.sql_errors import connection_error, query_error
 from console.backends.sql_records import RecordReads
@@ -69,7 +70,7 @@ TEXT_WINDOW = 5000
 IDS_PAGE = 100_000
 
 
-class SqlBackend(RecordReads):
+class SqlBackend(RecordReads, ChartReads):
     """Implements `MailQueueBackend` with plain SQL, read by SQLAlchemy Core."""
 
     def __init__(self, target: ResolvedTarget, settings: ConnectionSettings) -> None:

@@ -245,6 +245,9 @@ def build_parser(*, reads_only: bool = False) -> argparse.ArgumentParser:
     from console.cli.shell import add_shell_parsers
 
     add_shell_parsers(subparsers)
+    from console.cli.charts import add_chart_parsers
+
+    add_chart_parsers(sub)
     return parser
 
 
@@ -369,6 +372,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     if args.command in BOUNCE_COMMANDS:
         return dispatch_bounces(settings, args, tz)
+    from console.cli.charts import CHART_COMMANDS, dispatch_charts
+
+    if args.command in CHART_COMMANDS:
+        return dispatch_charts(settings, args, tz)
     from console.cli.actions import run_action
 
     output, code = _on_backend(settings, lambda backend: run_action(backend, args))

@@ -213,3 +213,14 @@ def document_reference(text: str) -> tuple[str, int | None] | None:
         return None
     model, res_id = match.groups()
     return model, int(res_id) if res_id is not None else None
+
+
+_RECIPIENT_DOMAIN = re.compile(r"^@([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)+)$")
+
+
+def recipient_domain(text: str) -> str | None:
+    """The recipient domain a filter names, `@gmail.com` (the queue shape's rows): the
+    mails with a recipient at that domain (README "Queue shape" says which address counts);
+    None for other text, which is matched as text as before."""
+    match = _RECIPIENT_DOMAIN.match(text.strip().lower())
+    return match.group(1) if match else None

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import ColumnElement as ColumnElementT
 
 from console.domain.models import LIST_REASON_CHARS
-from console.domain.text import document_reference
+from console.domain.text import document_reference, recipient_domain
 from console.odoo.schema import OdooSchema
 
 
@@ -93,6 +93,12 @@ def mail_filter(
         conditions.append(mail.c.state.in_(states))
     text = text.strip()
     if not text:
+        return conditions
+    domain = recipient_domain(text)
+    if domain is not None:  # `@gmail.com`: the queue shape's row (console.odoo.shape)
+        from console.odoo.shape import recipient_domain_condition
+
+        conditions.append(recipient_domain_condition(schema, domain))
         return conditions
     matches = _contains_any(mail, ("email_to", "failure_reason"), text)
     if per_row:

@@ -195,6 +195,18 @@ class MailQueueApp(EventApp):
         if not isinstance(self.screen, JournalScreen):
             self.push_screen(JournalScreen())
 
+    def action_queue_shape(self) -> None:
+        from console.tui.screens.shape_screen import ShapeScreen
+
+        if not isinstance(self.screen, ShapeScreen):
+            self.push_screen(ShapeScreen())
+
+    def action_throughput(self) -> None:
+        from console.tui.screens.history_screen import HistoryScreen
+
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen())
+
     def action_help(self) -> None:
         from console.tui.screens.help_screen import HelpScreen
 

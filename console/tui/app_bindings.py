@@ -49,6 +49,22 @@ APP_BINDINGS: list[BindingType] = [
         id="journal",
         tooltip="The console's journal for this database: every action, by whom, newest first",
     ),
+    Binding(
+        "Q",
+        "queue_shape",
+        "Queue shape",
+        show=False,
+        id="shape",
+        tooltip="The queue by recipient domain, server, model or cause against age (qshape)",
+    ),
+    Binding(
+        "T",
+        "throughput",
+        "Throughput",
+        show=False,
+        id="throughput",
+        tooltip="Mails sent, failed and bounced per hour, days against the daily limit",
+    ),
     # Shown by KeyFooter at the footer's right end, on every screen.
     Binding("question_mark", "help", "Help", show=False, id="help", tooltip="This help"),
     Binding(

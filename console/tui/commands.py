@@ -94,7 +94,15 @@ def key_sections(palette_key: str) -> list[HelpSection]:
         *support_help_sections(),
         ("Confirmation dialogs (every write asks first)", [*ConfirmScreen.BINDINGS]),
         ("Interval dialog (i on Crons)", [*IntervalScreen.BINDINGS]),
+        ("Queue shape (Q) and throughput (T)", _chart_bindings()),
     ]
+
+
+def _chart_bindings() -> list[BindingType]:
+    from console.tui.screens.history_screen import HistoryScreen
+    from console.tui.screens.shape_screen import ShapeScreen
+
+    return [*ShapeScreen.BINDINGS[2:], *HistoryScreen.BINDINGS[2:]]
 
 
 def rebound(bindings: Sequence[BindingType], keymap: dict[str, str]) -> list[Binding]:
