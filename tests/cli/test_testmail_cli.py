@@ -5,52 +5,23 @@ checked where it arrives; the database is checked unchanged, row for row."""
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
 
 from console.backends.sql import open_backend
 from console.config.connection import ConnectionSettings
 from console.domain.mailtools import email_normalize
 from testkit.net import free_port
 from testkit.smtp_server import SmtpTestServer
+from tests.helpers.checksum import checksum
 from tests.helpers.cli import assert_one_line_error, run_cli
 from tests.helpers.db import Db, MakeDb
 
 USER, PASSWORD = "relay-user@acme-shop.example", "T3st-Ma1l-Pa55!"
 TO = "operator@example.net"
-TABLES = (
-    "mail_mail",
-    "mail_message",
-    "mail_notification",
-    "mail_mail_res_partner_rel",
-    "ir_mail_server",
-    "ir_config_parameter",
-    "ir_cron",
-)
-
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
-
-
-def checksum(url: str) -> dict[str, tuple[int, str]]:
-    """Per mail table: its row count and a digest of every row."""
-    engine = create_engine(url)
-    try:
-        existing = set(inspect(engine).get_table_names())
-        found = {}
-        with engine.connect() as connection:
-            for table in TABLES:
-                if table not in existing:
-                    continue
-                rows = connection.execute(text(f"SELECT * FROM {table} ORDER BY 1, 2")).all()
-                digest = hashlib.sha256(repr([tuple(r) for r in rows]).encode()).hexdigest()
-                found[table] = (len(rows), digest)
-        return found
-    finally:
-        engine.dispose()
 
 
 def secrets_shown(output: str) -> list[str]:

@@ -4,6 +4,8 @@ the queue cron checks ask, so they do not alarm on what a module intends."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from console.domain.health.model import (
     CheckResult,
     HealthFacts,
@@ -15,6 +17,7 @@ from console.domain.health.model import (
 )
 from console.domain.models import CronRow
 from console.domain.oca_modules import (
+    BY_NAME,
     MAIL_POST_DEFER,
     MAIL_QUEUE_JOB,
     MAIL_TRACKING,
@@ -59,6 +62,15 @@ def intended_interval(facts: HealthFacts, minutes: float) -> str | None:
             "notification and sets the queue cron to every minute on purpose"
         )
     return None
+
+
+def modules_in(results: Sequence[CheckResult]) -> frozenset[str]:
+    """The OCA modules a health run found installed (its "OCA mail modules" check lists
+    them), for a screen that has the results and must not read the database."""
+    found = next((r for r in results if r.id == MODULES_ID), None)
+    if found is None:
+        return frozenset()
+    return frozenset(n for n in found.summary.split(", ") if n in BY_NAME)
 
 
 def skipped_checks(facts: HealthFacts) -> set[str]:
