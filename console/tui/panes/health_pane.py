@@ -225,7 +225,7 @@ class HealthPane(Pane):
             parts.append(f"checked {human_age(time.monotonic() - self.checked_at)} ago")
         if self.busy:
             parts.append("checking…")
-        parts.append("probing…" if self.probing else "P probes the SMTP servers · M test mail")
+        parts.append("probing…" if self.probing else "P probe · M test mail")
         status = self.query_one("#health-status", Static)
         status.update(Text(" · ".join(parts), no_wrap=True, overflow="ellipsis"))
         status.set_class(bool(self.error), "-error")

@@ -61,20 +61,19 @@ def plan_text(plan: TestMailPlan) -> Text:
 
 
 def result_text(result: TestMailResult, palette: Palette) -> Text:
+    """The verdict first (the dialogue scrolls below it), then each command and reply."""
+    ok = result.delivered
     out = Text(end="")
-    for step in result.probe.steps:
-        if step.command:
-            out.append(f"> {one_line(step.command)}\n", style=Style(dim=True))
-        tone = "success" if step.ok else "error"
-        out.append(f"{'<' if step.ok else '✖'} {one_line(step.reply)}\n", style=palette.style(tone))
-    verdict = "✔ Delivered: " if result.delivered else "✖ FAILED: "
-    tone = "success" if result.delivered else "error"
-    out.append(
-        verdict + one_line(result.probe.verdict), style=palette.style(tone) + Style(bold=True)
-    )
-    if result.probe.fix and not result.delivered:
+    verdict = ("✔ Delivered: " if ok else "✖ FAILED: ") + one_line(result.probe.verdict)
+    out.append(verdict, style=palette.style("success" if ok else "error") + Style(bold=True))
+    if result.probe.fix and not ok:
         out.append(f"\ndo: {one_line(result.probe.fix)}")
     out.append(f"\nMessage-Id {result.plan.message_id} · nothing written to Odoo", style="dim")
+    for step in result.probe.steps:
+        if step.command:
+            out.append(f"\n> {one_line(step.command)}", style=Style(dim=True))
+        tone = "success" if step.ok else "error"
+        out.append(f"\n{'<' if step.ok else '✖'} {one_line(step.reply)}", style=palette.style(tone))
     return out
 
 
