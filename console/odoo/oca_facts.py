@@ -59,7 +59,12 @@ def _mail_jobs(connection: Connection, schema: OdooSchema) -> MailJobs | None:
             func.count().filter(failed),
             func.min(case((waiting, job.c.date_created))),
             func.max(case((failed, job.c.date_created))),
-        ).where(job.c.model_name == MAIL_JOB_MODEL, job.c.method_name == MAIL_JOB_METHOD)
+        ).where(
+            # done and cancelled jobs pile up (kept 30 days): the state index skips them
+            job.c.state.in_((*JOB_WAITING_STATES, JOB_STARTED_STATE, JOB_FAILED_STATE)),
+            job.c.model_name == MAIL_JOB_MODEL,
+            job.c.method_name == MAIL_JOB_METHOD,
+        )
     ).one()
     return MailJobs(
         waiting=int(row[0]),
