@@ -23,7 +23,6 @@ from email.utils import formatdate, make_msgid
 from console.backends.base import MailQueueBackend
 from console.domain.actions import SUPERUSER_ID
 from console.domain.errors import UsageError
-from console.domain.health import Status
 from console.domain.mailtools import email_domain_extract, email_normalize
 from console.domain.secrets import Credential, SecretMask
 from console.services.probe import DEFAULT_TIMEOUT, endpoint_target, probe_target
@@ -199,7 +198,3 @@ def send_test_mail(
     refuse_fictitious_servers(backend, TEST_MAIL)
     plan = plan_test_mail(backend, to, sender=sender, server=server)
     return run_test_mail(plan, backend.secret_mask(), timeout)
-
-
-def failed_status(result: TestMailResult) -> bool:
-    return not result.delivered or result.probe.status is Status.CRITICAL
