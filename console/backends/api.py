@@ -314,6 +314,7 @@ class ApiBackend:
     # api_settings); what the API cannot read says "not available over the API".
     def health_facts(self, *, now: datetime | None = None) -> HealthFacts:
         from console.backends.api_health import api_health_facts
+        from console.backends.api_oca import api_oca_facts
 
         mass_mailing = self.info.has_mass_mailing
         return api_health_facts(
@@ -322,6 +323,7 @@ class ApiBackend:
             has_mass_mailing=mass_mailing,
             crons=self.crons,
             campaigns=lambda: self.campaigns() if mass_mailing else [],
+            oca=lambda at: api_oca_facts(self.api, at),
         )
 
     def queue_index_facts(self, *, min_rows: int, now: datetime | None = None) -> QueueIndexFacts:
@@ -350,6 +352,11 @@ class ApiBackend:
         from console.backends.api_settings import api_mail_servers
 
         return api_mail_servers(self.api)
+
+    def oca_modules(self) -> frozenset[str]:
+        from console.backends.api_oca import api_installed_modules
+
+        return api_installed_modules(self.api)
 
     def mail_parameters(self) -> dict[str, str]:
         from console.backends.api_settings import api_mail_parameters

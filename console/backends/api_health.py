@@ -26,6 +26,7 @@ from console.domain.health import ConfFact, HealthFacts, ServerFact
 from console.domain.health.queue_cron import RUNNING_FACT
 from console.domain.mail_crons import EMAIL_QUEUE, MASS_MAILING_QUEUE, find_cron
 from console.domain.models import CampaignRow, CronRow
+from console.domain.oca_modules import OcaFacts
 from console.domain.queue_index import QueueIndexFacts
 from console.domain.timefmt import utcnow_naive
 from console.odoo.health_rules import (
@@ -319,6 +320,7 @@ def api_health_facts(
     has_mass_mailing: bool,
     crons: Callable[[], list[CronRow]],
     campaigns: Callable[[], list[CampaignRow]],
+    oca: Callable[[datetime], OcaFacts] | None = None,
 ) -> HealthFacts:
     from console.backends.api_envelopes import api_envelope_counts
 
@@ -342,6 +344,7 @@ def api_health_facts(
     envelopes = f.read("red envelopes", lambda: api_envelope_counts(api))
     bounces = f.read("bounce rates", f.bounce_windows)
     servers = f.read("ir.mail_server", f.servers)
+    oca_facts = f.read("OCA mail modules", lambda: oca(now)) if oca is not None else None
     conf = ConfFact()  # odoo.conf is on the server's disk, out of the API's reach
     from_address, from_source = default_from(version, params, company_alias, conf)
     counts = None if status is None else status[0]
@@ -373,6 +376,7 @@ def api_health_facts(
         envelopes=envelopes,
         bounces=bounces,
         volume_24h=volume,
+        oca=oca_facts or OcaFacts(),
         unreadable=tuple(f.unreadable),
         not_available=((RUNNING_FACT, RUNNING_REASON), *f.not_available),
     )

@@ -369,6 +369,10 @@ class MailQueueBackend(Protocol):
         never read."""
         ...
 
+    def oca_modules(self) -> frozenset[str]:
+        """The OCA mail modules installed (console.domain.oca_modules)."""
+        ...
+
     def mail_parameters(self) -> dict[str, str]:
         """The system parameters that steer mail (``mail.*``, ``mass_mailing.*``, the base
         URL, neutralization, the size limit, where attachments live)."""

@@ -45,6 +45,7 @@ from console.odoo import causes as cause_sql
 from console.odoo import crons as cron_sql
 from console.odoo import health_facts as health_sql
 from console.odoo import inbound_routing as inbound_sql
+from console.odoo import oca_facts as oca_sql
 from console.odoo import queue_index as index_sql
 from console.odoo.database_info import read_info
 from console.odoo.schema import OdooSchema, load_schema
@@ -168,6 +169,9 @@ class SqlBackend(RecordReads, ChartReads):
 
     def mail_servers(self) -> list[dict[str, object]]:
         return self._run(lambda c: mail_config.server_rows(c, self.schema))
+
+    def oca_modules(self) -> frozenset[str]:
+        return self._run(lambda c: oca_sql.installed_modules(c, self.schema))
 
     def mail_parameters(self) -> dict[str, str]:
         return self._run(lambda c: mail_config.mail_parameters(c, self.schema))

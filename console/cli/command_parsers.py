@@ -55,6 +55,24 @@ def add_triage_parsers(sub: Any) -> None:
     probe.add_argument(
         "--timeout", type=float, default=10.0, metavar="SECONDS", help="per step (default 10)"
     )
+    test = sub(
+        "test-mail",
+        "send a real test mail through the server Odoo would choose, showing the SMTP "
+        "dialogue; nothing is written to Odoo",
+    )
+    test.add_argument("--to", required=True, metavar="ADDRESS", help="where to send it")
+    test.add_argument(
+        "--from",
+        dest="mail_from",
+        metavar="ADDRESS",
+        help="the From to route and rewrite as Odoo would (default: Odoo's default From)",
+    )
+    test.add_argument(
+        "--server", metavar="NAME", help="send through this outgoing server (name or id)"
+    )
+    test.add_argument(
+        "--timeout", type=float, default=10.0, metavar="SECONDS", help="per step (default 10)"
+    )
 
 
 def add_fleet_parser(sub: Any) -> None:

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from console.domain.causes import CauseGroup
     from console.services.probe import ProbeResult
 
-TRIAGE_COMMANDS = frozenset({"causes", "doctor", "check", "probe"})
+TRIAGE_COMMANDS = frozenset({"causes", "doctor", "check", "probe", "test-mail"})
 EXIT_OK = 0
 EXIT_PROBE_FAILED = 1
 EXIT_FINDINGS = 1  # doctor: something is WARNING or CRITICAL (scripts: doctor || alert)
@@ -67,6 +67,10 @@ def run_triage(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) 
         return _check(backend, args)
     if args.command == "probe":
         return _probe(backend, args)
+    if args.command == "test-mail":
+        from console.cli.testmail import run_test_mail_command
+
+        return run_test_mail_command(backend, args)
     raise UsageError(f"not a triage command: {args.command}")
 
 
@@ -278,6 +282,7 @@ def probe_json(result: ProbeResult) -> dict[str, Any]:
                 "reply": s.reply,
                 "code": s.code,
                 "elapsed_ms": s.elapsed_ms,
+                "command": s.command or None,
             }
             for s in result.steps
         ],

@@ -23,6 +23,7 @@ from console.domain.errors import ConsoleError
 from console.domain.health import HealthFacts, ServerFact
 from console.domain.mail_crons import EMAIL_QUEUE, MASS_MAILING_QUEUE, find_cron
 from console.domain.models import CampaignRow, CronRow
+from console.domain.oca_modules import OcaFacts
 from console.domain.timefmt import as_naive_datetime, utcnow_naive
 from console.odoo import mail_queries as mail_sql
 from console.odoo.bounces import WEEK, window_bounds
@@ -37,6 +38,7 @@ from console.odoo.health_rules import (
     default_from,
     neutralized,
 )
+from console.odoo.oca_facts import read_oca_facts
 from console.odoo.schema import OdooSchema
 
 T = TypeVar("T")
@@ -110,6 +112,7 @@ def gather_facts(source: FactSource, *, now: datetime | None = None) -> HealthFa
     envelopes = g.sql("red envelopes", lambda c: envelope_counts(c, schema))
     bounces = g.sql("bounce rates", lambda c: _bounce_windows(c, schema, now))
     servers = g.sql("ir_mail_server", lambda c: _servers(c, schema))
+    oca = g.sql("OCA mail modules", lambda c: read_oca_facts(c, schema, now))
     from_address, from_source = default_from(version, params, company_alias, conf)
     return HealthFacts(
         now=now,
@@ -139,6 +142,7 @@ def gather_facts(source: FactSource, *, now: datetime | None = None) -> HealthFa
         envelopes=envelopes,
         bounces=bounces,
         volume_24h=volume,
+        oca=oca or OcaFacts(),
         unreadable=tuple(g.unreadable),
     )
 

@@ -305,6 +305,21 @@ KNOWN_COLUMNS: dict[str, dict[str, TypeEngine[Any]]] = {
         "write_uid": _INT,
         "write_date": _TS,
     },
+    # OCA modules (console.domain.oca_modules, console.odoo.oca_facts)
+    "queue_job": {  # queue_job: mail_queue_job's send jobs
+        "id": _INT,
+        "model_name": _STR,
+        "method_name": _STR,
+        "state": _STR,
+        "date_created": _TS,
+    },
+    "mail_tracking_email": {  # mail_tracking: one row per recipient sent to
+        "id": _INT,
+        "mail_id": _INT,
+        "state": _STR,
+        "error_type": _STR,
+        "time": _TS,
+    },
 }
 
 

@@ -19,7 +19,13 @@ from console.domain.actions import (
     SUPERUSER_ID,
     WriteOutcome,
 )
-from console.domain.errors import CronBusy, JournalUnwritable, ReadOnlyRefused, UsageError
+from console.domain.errors import (
+    ConsoleError,
+    CronBusy,
+    JournalUnwritable,
+    ReadOnlyRefused,
+    UsageError,
+)
 from console.domain.sanitize import one_line
 from console.domain.timefmt import SQL_TIMESTAMP, sql_timestamp, utcnow_naive
 from console.services.journal import Journal, JournalContext, JournalEntry
@@ -233,10 +239,17 @@ class Operator(RecordActions):
 
         return self._journaled(write)
 
+    def _oca_modules(self) -> frozenset[str]:
+        """The OCA mail modules that move the interval floor (none when unreadable)."""
+        try:
+            return self.backend.oca_modules()
+        except ConsoleError:
+            return frozenset()
+
     def set_cron_interval(self, cron_id: int, number: int, unit: str) -> WriteOutcome:
         """Change how often a cron runs, as the cron form does (Odoo's NOWAIT lock first)."""
         self._guard()
-        minutes = checked_queue_interval(number, unit)
+        minutes = checked_queue_interval(number, unit, self._oca_modules())
         uid, now = self.uid, utcnow_naive()
 
         def write(writer: MailWriter) -> tuple[WriteOutcome, dict[str, object]]:

@@ -25,7 +25,7 @@ from console.domain.classify import Classification, classify
 from console.domain.health import Status
 from console.domain.sanitize import one_line
 from console.domain.secrets import NO_SECRETS, Credential, SecretMask
-from console.services.probe_results import ProbeResult, ProbeStep, ProbeTarget
+from console.services.probe_results import Delivery, ProbeResult, ProbeStep, ProbeTarget
 from console.services.probe_session import ProbeSession, StepFailed, smtp_client
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_TIMEOUT",
+    "Delivery",
     "ProbeResult",
     "ProbeStep",
     "ProbeTarget",
@@ -53,8 +54,11 @@ async def probe_target(
     timeout: float = DEFAULT_TIMEOUT,
     mail_from: str | None = None,
     mask: SecretMask = NO_SECRETS,
+    delivery: Delivery | None = None,
 ) -> ProbeResult:
-    """Probe one server; never raises, never waits much longer than a few timeouts."""
+    """Probe one server; never raises, never waits much longer than a few timeouts.
+    With ``delivery`` the session hands the message over (MAIL FROM, RCPT TO, DATA)
+    instead of stopping at MAIL FROM: the test mail."""
     probe = ProbeSession(target, timeout, mask)
     if target.refusal:
         probe.note("config", False, target.refusal)
@@ -68,7 +72,7 @@ async def probe_target(
         probe.note("config", False, "no host")
         return _result(probe, Status.CRITICAL, "No SMTP host configured", "Set the host")
     try:
-        return await asyncio.wait_for(_run(probe, mail_from), timeout * 9)
+        return await asyncio.wait_for(_run(probe, mail_from, delivery), timeout * 9)
     except TimeoutError:
         probe.note("probe", False, "the whole probe timed out")
         return _result(
@@ -79,22 +83,27 @@ async def probe_target(
         )
 
 
-async def _run(probe: ProbeSession, mail_from: str | None) -> ProbeResult:
+async def _run(
+    probe: ProbeSession, mail_from: str | None, delivery: Delivery | None = None
+) -> ProbeResult:
     target = probe.target
     implicit = target.encryption.startswith("ssl")
     client = smtp_client(target, probe.timeout, implicit)
     try:
         try:
-            await probe.step("connect", client.connect(), probe.timeout * 2)
+            await probe.step(
+                "connect", client.connect(), probe.timeout * 2, f"(connect to {target.where})"
+            )
         except StepFailed as failed:
             return await _connect_failed(probe, failed)
-        await probe.step("ehlo", client.ehlo())
+        await probe.step("ehlo", client.ehlo(), command="EHLO")
         if target.encryption.startswith("starttls"):
             if not client.supports_extension("starttls"):
                 probe.note("starttls", False, "STARTTLS extension not supported by server.")
                 return _failed(probe, "STARTTLS extension not supported by server.")
-            await probe.step("starttls", client.starttls(validate_certs=_strict(target)))
-            await probe.step("ehlo-tls", client.ehlo())
+            starttls = client.starttls(validate_certs=_strict(target))
+            await probe.step("starttls", starttls, command="STARTTLS")
+            await probe.step("ehlo-tls", client.ehlo(), command="EHLO")
         login_note = ""
         if target.unsupported:
             probe.note("login", True, f"not tested: {target.unsupported}")
@@ -103,21 +112,29 @@ async def _run(probe: ProbeSession, mail_from: str | None) -> ProbeResult:
             if not client.supports_extension("auth"):
                 probe.note("login", False, "SMTP AUTH extension not supported by server.")
                 return _failed(probe, "SMTP AUTH extension not supported by server.")
-            await probe.step("login", client.login(target.user, target.password or ""))
+            login = client.login(target.user, target.password or "")
+            await probe.step("login", login, command="AUTH ******** (user and password masked)")
         else:
             probe.note("login", True, "no user configured: not logging in")
-        if mail_from:
-            await probe.step("mail-from", client.mail(mail_from))
-            await probe.step("rset", client.rset())
+        accepted = ""
+        if delivery is not None:
+            accepted = await _deliver(probe, client, delivery)
+        elif mail_from:
+            await probe.step(
+                "mail-from", client.mail(mail_from), command=f"MAIL FROM:<{mail_from}>"
+            )
+            await probe.step("rset", client.rset(), command="RSET")
         with contextlib.suppress(StepFailed):  # the verdict is made; a rude goodbye is fine
-            await probe.step("quit", client.quit())
+            await probe.step("quit", client.quit(), command="QUIT")
         done = ["connects"]
         if implicit or target.encryption.startswith("starttls"):
             done.append("TLS ok")
         if target.user and not target.unsupported:
             done.append("login accepted")
-        if mail_from:
+        if mail_from and delivery is None:
             done.append(f"MAIL FROM {mail_from} accepted")
+        if accepted:
+            done.append(f"message accepted ({accepted})")
         if login_note:
             return _result(
                 probe,
@@ -130,6 +147,17 @@ async def _run(probe: ProbeSession, mail_from: str | None) -> ProbeResult:
         return _failed(probe, failed.step.reply)
     finally:
         _close(client)
+
+
+async def _deliver(probe: ProbeSession, client: Any, delivery: Delivery) -> str:
+    """MAIL FROM, RCPT TO each recipient, DATA: the server's final reply."""
+    sender = delivery.sender
+    await probe.step("mail-from", client.mail(sender), command=f"MAIL FROM:<{sender}>")
+    for recipient in delivery.recipients:
+        await probe.step("rcpt", client.rcpt(recipient), command=f"RCPT TO:<{recipient}>")
+    data = client.data(delivery.data)
+    await probe.step("data", data, probe.timeout * 3, f"DATA ({delivery.summary})")
+    return probe.steps[-1].reply  # masked, as every reply
 
 
 def _strict(target: ProbeTarget) -> bool:
@@ -255,15 +283,15 @@ def probe_plan(backend: MailQueueBackend) -> tuple[list[ProbeTarget], str | None
     active = [s for s in settings.servers if s.active]
     for server in active:
         endpoint = resolve_endpoint(server, conf, default_filter)
-        targets.append(_target(endpoint))
+        targets.append(endpoint_target(endpoint))
     if conf_file is not None or not active:
         fallback = resolve_endpoint(None, conf, default_filter)
         label = "odoo.conf" if conf_file is not None else "odoo.conf defaults (no -c given)"
-        targets.append(_target(fallback, label))
+        targets.append(endpoint_target(fallback, label))
     return targets, backend.default_from_address()
 
 
-def _target(endpoint: Any, label: str | None = None) -> ProbeTarget:
+def endpoint_target(endpoint: Any, label: str | None = None) -> ProbeTarget:
     return ProbeTarget(
         key=endpoint.key,
         label=label or endpoint.label,

@@ -29,11 +29,22 @@ class ProbeTarget:
 
 @dataclass(frozen=True, slots=True)
 class ProbeStep:
-    name: str  # connect, ehlo, starttls, ehlo-tls, login, mail-from, rset, quit
+    name: str  # connect, ehlo, starttls, ehlo-tls, login, mail-from, rcpt, data, rset, quit
     ok: bool
     reply: str  # the server's reply ("250 OK") or what went wrong
     code: int | None = None
     elapsed_ms: int = 0
+    command: str = ""  # what the client said ("MAIL FROM:<a@b>"), credentials masked
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A real message to hand over instead of MAIL FROM + RSET (the test mail)."""
+
+    sender: str  # the envelope sender (MAIL FROM)
+    recipients: tuple[str, ...]
+    data: bytes = field(repr=False)  # the message as sent
+    summary: str = ""  # shown for DATA: "1234 bytes, Subject: ..."
 
 
 @dataclass(frozen=True, slots=True)

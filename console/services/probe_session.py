@@ -40,7 +40,11 @@ class ProbeSession:
     def mask(self, text: str) -> str:
         return one_line(self._mask.text(text), 300)
 
-    async def step(self, name: str, work: Awaitable[T], timeout: float | None = None) -> T:
+    async def step(
+        self, name: str, work: Awaitable[T], timeout: float | None = None, command: str = ""
+    ) -> T:
+        """Run one SMTP step; ``command`` is what the client says (shown, masked)."""
+        said = self.mask(command) if command else ""
         started = time.monotonic()
         try:
             result = await asyncio.wait_for(work, timeout or self.timeout)
@@ -53,6 +57,7 @@ class ProbeSession:
                 self.mask(describe_failure(exc)),
                 code if isinstance(code, int) else None,
                 elapsed,
+                said,
             )
             self.steps.append(failed)
             raise StepFailed(failed, exc) from None
@@ -62,7 +67,7 @@ class ProbeSession:
         reply = f"{code} {message}".strip() if code is not None else "ok"
         self.steps.append(
             ProbeStep(
-                name, True, self.mask(reply), code if isinstance(code, int) else None, elapsed
+                name, True, self.mask(reply), code if isinstance(code, int) else None, elapsed, said
             )
         )
         return result

@@ -7,9 +7,10 @@ from datetime import datetime
 from console.domain.errors import UsageError
 from console.domain.mail_crons import EMAIL_QUEUE, find_cron
 from console.domain.models import CRON_INTERVAL_UNITS, CronRow
+from console.domain.oca_modules import ODOO_QUEUE_FLOOR_MINUTES, queue_interval_floor
 from console.domain.timefmt import human_age, utcnow_naive
 
-MIN_QUEUE_INTERVAL_MINUTES = 5  # Odoo's documented floor for the Email Queue Manager
+MIN_QUEUE_INTERVAL_MINUTES = ODOO_QUEUE_FLOOR_MINUTES  # Odoo's documented floor
 RECOMMENDED_QUEUE_INTERVAL_MINUTES = 15
 STALLED_AFTER_SECONDS = 5 * 60  # a runner polls each minute: later than this, none runs it
 
@@ -22,12 +23,14 @@ def interval_minutes(number: int, unit: str) -> int:
     return number * int(CRON_INTERVAL_UNITS[unit].total_seconds()) // 60
 
 
-def checked_queue_interval(number: int, unit: str) -> int:
-    """The interval in minutes; UsageError below Odoo's floor."""
+def checked_queue_interval(number: int, unit: str, installed: frozenset[str] = frozenset()) -> int:
+    """The interval in minutes; UsageError below Odoo's floor (one minute when the
+    installed OCA modules include mail_post_defer, which sets that itself)."""
     minutes = interval_minutes(number, unit)
-    if minutes < MIN_QUEUE_INTERVAL_MINUTES:
+    floor = queue_interval_floor(installed)
+    if minutes < floor:
         raise UsageError(
-            f"{number} {unit} is below Odoo's floor of {MIN_QUEUE_INTERVAL_MINUTES} minutes "
+            f"{number} {unit} is below Odoo's floor of {floor} minutes "
             f"({RECOMMENDED_QUEUE_INTERVAL_MINUTES} minutes is the recommended value)"
         )
     return minutes

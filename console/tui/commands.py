@@ -166,6 +166,11 @@ def system_commands(app: MailQueueApp) -> Iterator[SystemCommand]:
         lambda: _probe(app),
     )
     yield SystemCommand(
+        "Send a test mail",
+        "A real mail through the server Odoo would choose, the SMTP dialogue shown (M)",
+        lambda: _test_mail(app),
+    )
+    yield SystemCommand(
         "Select every mail matching the filter",
         "All pages of the Outgoing or Failed list (*)",
         lambda: _on_list(app, "*"),
@@ -177,6 +182,11 @@ def system_commands(app: MailQueueApp) -> Iterator[SystemCommand]:
 def _probe(app: MailQueueApp) -> None:
     app.action_show_pane("health")
     app.query_one(HealthPane).action_probe()
+
+
+def _test_mail(app: MailQueueApp) -> None:
+    app.action_show_pane("health")
+    app.query_one(HealthPane).action_test_mail()
 
 
 def _on_list(app: MailQueueApp, key: str) -> None:

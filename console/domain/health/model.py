@@ -11,6 +11,7 @@ from enum import IntEnum
 from console.domain.bounces import RateWindow
 from console.domain.envelopes import EnvelopeCounts
 from console.domain.models import CampaignRow, CronRow, cron_interval_of
+from console.domain.oca_modules import OcaFacts
 from console.domain.thresholds import Thresholds as Thresholds  # where the checks take it
 
 
@@ -118,6 +119,7 @@ class HealthFacts:
     volume_24h: int | None = None
     envelopes: EnvelopeCounts | None = None  # the chatter's red envelopes
     bounces: tuple[RateWindow, ...] | None = None  # bounce rates: last 24 hours, last 7 days
+    oca: OcaFacts = field(default_factory=OcaFacts)  # OCA mail modules (domain.oca_modules)
     unreadable: tuple[str, ...] = ()  # facts that could not be read, for the record
     # (check id, why): what this connection cannot read at all (over Odoo's external API:
     # PostgreSQL's row locks, odoo.conf); those checks say so instead of judging.

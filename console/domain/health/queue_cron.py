@@ -16,6 +16,7 @@ from console.domain.health.model import (
     ok_result,
     unknown_result,
 )
+from console.domain.health.oca import intended_interval, intended_queue_cron_off
 from console.domain.models import CronRow
 from console.domain.timefmt import human_age
 
@@ -49,7 +50,7 @@ def check_queue_cron(facts: HealthFacts, thresholds: Thresholds) -> CheckResult:
     cron = facts.queue_cron
     assert cron is not None
     if not cron.active:
-        return _inactive_queue_cron(facts, cron)
+        return intended_queue_cron_off(facts, cron) or _inactive_queue_cron(facts, cron)
     if cron.running:
         return _running_queue_cron(facts, cron, thresholds)
     if (
@@ -148,6 +149,8 @@ def check_queue_cron_interval(facts: HealthFacts, thresholds: Thresholds) -> Che
         return unknown_result("queue_cron_interval", title, "the cron interval")
     minutes = in_minutes(interval)
     every = human_age(interval.total_seconds())
+    if intended := intended_interval(facts, minutes):
+        return ok_result("queue_cron_interval", title, f"every {every} (intended)", intended)
     fix = (
         f"Set the Email Queue Manager to every {int(thresholds.recommended_interval_min)} minutes "
         "(Settings > Technical > Scheduled Actions)"

@@ -15,6 +15,12 @@ from console.domain.health.model import (
     not_available_result,
 )
 from console.domain.health.neutralization import check_neutralized, check_test_catcher
+from console.domain.health.oca import (
+    check_mail_jobs,
+    check_oca_modules,
+    check_tracking_errors,
+    skipped_checks,
+)
 from console.domain.health.queue_age import check_oldest_outgoing, check_scheduled
 from console.domain.health.queue_cron import (
     check_queue_cron,
@@ -31,8 +37,10 @@ CHECKS: tuple[Callable[[HealthFacts, Thresholds], CheckResult], ...] = (
     check_queue_cron,
     check_queue_cron_interval,
     check_queue_cron_failures,
+    check_mail_jobs,
     check_oldest_outgoing,
     check_failed,
+    check_tracking_errors,
     check_failure_spike,
     check_envelopes,
     check_bounces,
@@ -41,6 +49,7 @@ CHECKS: tuple[Callable[[HealthFacts, Thresholds], CheckResult], ...] = (
     check_admin_email,
     check_alias_domain,
     check_default_from,
+    check_oca_modules,
 )
 
 
@@ -52,6 +61,8 @@ def evaluate(
     results = [_judged(check(facts, thresholds), facts) for check in CHECKS]
     if facts.version < 18:
         results = [r for r in results if r.id != "queue_cron_failures"]
+    skipped = skipped_checks(facts)
+    results = [r for r in results if r.id not in skipped]
     if daily_limit is not None:
         results.append(_judged(check_daily_volume(facts, thresholds, daily_limit), facts))
     return results

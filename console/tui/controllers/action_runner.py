@@ -219,7 +219,15 @@ class ActionRunner(ActionWriter):
             self.confirm(dialog, request)
 
         self.app.clear_notifications()
-        self.app.push_screen(IntervalScreen(cron), chosen)
+        self.app.push_screen(IntervalScreen(cron, self._interval_floor()), chosen)
+
+    def _interval_floor(self) -> int:
+        """Odoo's floor, or mail_post_defer's minute, from the last health run."""
+        from console.domain.health.oca import modules_in
+        from console.domain.oca_modules import queue_interval_floor
+        from console.tui.panes.health_pane import HealthPane
+
+        return queue_interval_floor(modules_in(self.app.query_one(HealthPane).results))
 
     # -- previews ----------------------------------------------------------------------
     def _preview_undo(self, backend: MailQueueBackend, origin: str) -> None:

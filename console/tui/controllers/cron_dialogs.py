@@ -129,8 +129,11 @@ def campaign_dialog(campaign: CampaignRow) -> Dialog:
 
 
 # -- cron interval ----------------------------------------------------------------------
-def parse_interval(text: str, unit: str, cron: CronRow) -> tuple[int, str] | str:
-    """(number, unit) when acceptable, else the error to show in the dialog."""
+def parse_interval(
+    text: str, unit: str, cron: CronRow, floor: int = MIN_INTERVAL_MINUTES
+) -> tuple[int, str] | str:
+    """(number, unit) when acceptable, else the error to show in the dialog. ``floor``:
+    Odoo's 5 minutes, or 1 with mail_post_defer (console.domain.oca_modules)."""
     raw = text.strip()
     if not raw.isdigit():
         return "Type a whole number of minutes or hours."
@@ -139,9 +142,9 @@ def parse_interval(text: str, unit: str, cron: CronRow) -> tuple[int, str] | str
         return "Choose minutes or hours."
     if number <= 0 or number > MAX_INTERVAL_NUMBER:
         return f"Type a number between 1 and {MAX_INTERVAL_NUMBER}."
-    if number * INTERVAL_UNITS[unit] < MIN_INTERVAL_MINUTES:
+    if number * INTERVAL_UNITS[unit] < floor:
         return (
-            f"{number} {unit} is below Odoo's floor of {MIN_INTERVAL_MINUTES} minutes "
+            f"{number} {unit} is below Odoo's floor of {floor} minutes "
             f"({RECOMMENDED_INTERVAL_MINUTES} minutes is recommended)."
         )
     if (cron.interval_number, cron.interval_type) == (number, unit):

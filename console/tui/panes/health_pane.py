@@ -78,6 +78,13 @@ class HealthPane(Pane):
             id="health.probe",
             tooltip="Live SMTP probe of every outgoing server: each step, the real replies",
         ),
+        Binding(
+            "M",
+            "test_mail",
+            "Test mail",
+            id="health.test_mail",
+            tooltip="Send a real test mail through the server Odoo would choose (asks first)",
+        ),
     ]
 
     title = "Health"
@@ -156,6 +163,15 @@ class HealthPane(Pane):
         self._update_status()
         self.run_probe()
 
+    def action_test_mail(self) -> None:
+        from console.tui.screens.test_mail_screen import TestMailScreen
+
+        backend = self.host.backend
+        if backend is None:
+            self.app.notify("Not connected yet.", title="Test mail", severity="warning")
+            return
+        self.app.push_screen(TestMailScreen(backend, self.host.palette))
+
     @work(thread=True, exclusive=True, group="probe", exit_on_error=False)
     def run_probe(self) -> None:
         """In a thread (with its own event loop): every server, each step bounded."""
@@ -209,7 +225,7 @@ class HealthPane(Pane):
             parts.append(f"checked {human_age(time.monotonic() - self.checked_at)} ago")
         if self.busy:
             parts.append("checking…")
-        parts.append("probing…" if self.probing else "P probes the SMTP servers")
+        parts.append("probing…" if self.probing else "P probe · M test mail")
         status = self.query_one("#health-status", Static)
         status.update(Text(" · ".join(parts), no_wrap=True, overflow="ellipsis"))
         status.set_class(bool(self.error), "-error")

@@ -180,9 +180,10 @@ class IntervalScreen(ModalScreen[tuple[int, str] | None]):
         Binding("escape", "back", "Go back", id="interval.back", tooltip="Close, change nothing"),
     ]
 
-    def __init__(self, cron: CronRow) -> None:
+    def __init__(self, cron: CronRow, floor: int = MIN_INTERVAL_MINUTES) -> None:
         super().__init__(classes="confirm-screen")
         self.cron = cron
+        self.floor = floor  # 1 minute with mail_post_defer (console.domain.oca_modules)
 
     def _initial(self) -> tuple[str, str]:
         cron = self.cron
@@ -197,7 +198,9 @@ class IntervalScreen(ModalScreen[tuple[int, str] | None]):
         number, unit = self._initial()
         name = one_line(cron.name) or f"cron {cron.id}"
         current = interval_text(cron.interval_number, cron.interval_type)
-        advice = f"Odoo's floor is {MIN_INTERVAL_MINUTES} minutes"
+        advice = f"Odoo's floor is {self.floor} minutes"
+        if self.floor < MIN_INTERVAL_MINUTES:
+            advice = f"The floor is {self.floor} minute (mail_post_defer is installed)"
         advice += (
             f"; {RECOMMENDED_INTERVAL_MINUTES} minutes is recommended for the Email Queue Manager."
             if is_email_queue(cron)
@@ -239,7 +242,7 @@ class IntervalScreen(ModalScreen[tuple[int, str] | None]):
 
     def submit(self) -> None:
         text = self.query_one("#interval-number", Input).value
-        result = parse_interval(text, self.chosen_unit(), self.cron)
+        result = parse_interval(text, self.chosen_unit(), self.cron, self.floor)
         if isinstance(result, str):
             self.app.bell()
             self.query_one("#interval-error", Static).update(Text(f"✖ {result}"))
