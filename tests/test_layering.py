@@ -41,6 +41,7 @@ THIRD_PARTY = {
     "psycopg": {"config", "odoo", "backends"},
     "aiosmtplib": {"smtp", "services"},
     "httpx": {"backends"},
+    "prometheus_client": {"cli"},  # the exporter (console.cli.metrics*)
 }
 
 

@@ -37,3 +37,18 @@ def read_status_quickly(settings: ConnectionSettings) -> tuple[DatabaseInfo, Que
     from console.backends.plain_status import read_status
 
     return read_status(settings)
+
+
+def target_label(settings: ConnectionSettings) -> str:
+    """The name a target's database goes by (the exporter's ``database`` label), decided
+    without connecting, as opening it would resolve it: the database of the URL or the
+    odoo.conf, a SQLite file's name, the database of Odoo's API. UsageError when the
+    settings cannot name one (a malformed URL, an odoo.conf without a database)."""
+    if settings.api_url:
+        return settings.odoo_db or ""
+    from console.config.connection import resolve_target
+
+    url = resolve_target(settings).url
+    if url.get_backend_name() == "sqlite":
+        return (url.database or "").rsplit("/", 1)[-1]
+    return url.database or ""

@@ -345,8 +345,14 @@ class SqlBackend(RecordReads):
         def work(connection: Connection) -> list[CronRow]:
             rows = cron_list.cron_rows(connection, self.schema)
             running: set[int] | None = None
-            if self.is_postgres and not self._settings.read_only:
-                running = self._probe_running(cron_sql.ready_cron_ids(rows, now))
+            if self.is_postgres:
+                ready = cron_sql.ready_cron_ids(rows, now)
+                # A read-only session cannot take the probe's row lock: it asks pg_locks.
+                running = (
+                    cron_sql.locked_cron_ids(connection, ready)
+                    if self._settings.read_only
+                    else self._probe_running(ready)
+                )
             return [cron_list.cron_row(row, now, running, self.version.major) for row in rows]
 
         return self._run(work)
@@ -359,12 +365,20 @@ class SqlBackend(RecordReads):
             finally:
                 transaction.rollback()
 
+    def sent_volume(self, *, now: datetime | None = None) -> int:
+        moment = now or utcnow_naive()
+        return self._run(lambda c: health_sql.mail_volume(c, self.schema, moment))
+
     # -- campaigns ----------------------------------------------------------------
-    def campaigns(self) -> list[CampaignRow]:
+    def campaigns(self, *, outgoing_counts: bool = True) -> list[CampaignRow]:
         if not self._info.has_mass_mailing:
             return []
         now = utcnow_naive()
-        return self._run(lambda c: campaign_list.read_campaigns(c, self.schema, now))
+        return self._run(
+            lambda c: campaign_list.read_campaigns(
+                c, self.schema, now, outgoing_counts=outgoing_counts
+            )
+        )
 
     def send_session(self, uid: int, max_message_mb: float) -> SqlSendSession:
         if self.info.read_only:

@@ -231,6 +231,9 @@ def build_parser(*, reads_only: bool = False) -> argparse.ArgumentParser:
     add_triage_parsers(sub)
     add_support_parsers(sub)
     add_bounce_parsers(sub)
+    from console.cli.metrics import add_metrics_parser
+
+    add_metrics_parser(sub)
     return parser
 
 
@@ -344,6 +347,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     if args.command in BOUNCE_COMMANDS:
         return dispatch_bounces(settings, args, tz)
+    if args.command == "metrics":
+        from console.cli.metrics import run_metrics
+
+        return run_metrics(settings, args)
     from console.cli.actions import run_action
 
     output, code = _on_backend(settings, lambda backend: run_action(backend, args))

@@ -106,7 +106,7 @@ def gather_facts(source: FactSource, *, now: datetime | None = None) -> HealthFa
     alias = g.sql("alias domains", lambda c: _alias_domains(c, schema)) if version >= 17 else None
     company_alias = g.sql("company alias domain", lambda c: _company_alias(c, schema))
     failures = g.sql("failure times", lambda c: _failure_counts(c, schema, now))
-    volume = g.sql("mail volume", lambda c: _volume(c, schema, now))
+    volume = g.sql("mail volume", lambda c: mail_volume(c, schema, now))
     envelopes = g.sql("red envelopes", lambda c: envelope_counts(c, schema))
     bounces = g.sql("bounce rates", lambda c: _bounce_windows(c, schema, now))
     servers = g.sql("ir_mail_server", lambda c: _servers(c, schema))
@@ -313,7 +313,7 @@ def _failure_counts(connection: Connection, schema: OdooSchema, now: datetime) -
     return int(recent), int(before)
 
 
-def _volume(connection: Connection, schema: OdooSchema, now: datetime) -> int:
+def mail_volume(connection: Connection, schema: OdooSchema, now: datetime) -> int:
     """Mails sent or attempted in the last 24 h that left a trace (a lower bound).
 
     Auto-deleted mails leave no mail_mail row; campaign mails still leave a mailing_trace.
