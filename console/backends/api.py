@@ -316,11 +316,11 @@ class ApiBackend:
             campaigns=lambda: self.campaigns() if mass_mailing else [],
         )
 
-    def sent_volume(self, *, now: datetime | None = None) -> int:
+    def status_and_volume(self, *, now: datetime | None = None) -> tuple[QueueStatus, int]:
         from console.backends.api_health import ApiFacts
 
         moment = now or utcnow_naive()
-        return ApiFacts(self.api, moment, self.info.has_mass_mailing).volume()
+        return self.status(), ApiFacts(self.api, moment, self.info.has_mass_mailing).volume()
 
     def queue_index_facts(self, *, min_rows: int, now: datetime | None = None) -> QueueIndexFacts:
         from console.backends.api_health import api_index_facts

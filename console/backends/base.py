@@ -341,10 +341,11 @@ class MailQueueBackend(Protocol):
         cannot be told: SQLite, Odoo's API)."""
         ...
 
-    def sent_volume(self, *, now: datetime | None = None) -> int:
-        """Mails sent or attempted in the 24 hours before ``now`` that left a trace (a
-        lower bound: auto-deleted mails leave none, campaign mails leave their trace):
-        what the daily-limit check and the exporter count."""
+    def status_and_volume(self, *, now: datetime | None = None) -> tuple[QueueStatus, int]:
+        """``status()``, and the mails sent or attempted in the 24 hours before ``now``
+        that left a trace (a lower bound: auto-deleted mails leave none, campaign mails
+        leave their trace; what the daily-limit check counts), read together (one scan
+        of mail_mail over SQL): what the exporter reads."""
         ...
 
     def campaigns(self, *, outgoing_counts: bool = True) -> list[CampaignRow]:

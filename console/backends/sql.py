@@ -39,7 +39,14 @@ from console.domain.models import (
 from console.domain.queue_index import QueueIndexFacts
 from console.domain.secrets import Credential, SecretMask
 from console.domain.timefmt import utcnow_naive
-from console.odoo import campaign_list, cron_list, mail_config, mail_detail, mail_list
+from console.odoo import (
+    campaign_list,
+    cron_list,
+    mail_config,
+    mail_detail,
+    mail_list,
+    mail_volume,
+)
 from console.odoo import causes as cause_sql
 from console.odoo import crons as cron_sql
 from console.odoo import health_facts as health_sql
@@ -365,9 +372,9 @@ class SqlBackend(RecordReads):
             finally:
                 transaction.rollback()
 
-    def sent_volume(self, *, now: datetime | None = None) -> int:
+    def status_and_volume(self, *, now: datetime | None = None) -> tuple[QueueStatus, int]:
         moment = now or utcnow_naive()
-        return self._run(lambda c: health_sql.mail_volume(c, self.schema, moment))
+        return self._run(lambda c: mail_volume.status_and_volume(c, self.schema, moment))
 
     # -- campaigns ----------------------------------------------------------------
     def campaigns(self, *, outgoing_counts: bool = True) -> list[CampaignRow]:

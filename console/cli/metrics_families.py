@@ -150,8 +150,7 @@ def snapshot_samples(snap: QueueSnapshot) -> list[Sample]:
         samples.append((CRON_LATE, (), cron.late_seconds))
         if cron.running is not None:
             samples.append((CRON_RUNNING, (), 1.0 if cron.running else 0.0))
-    if snap.volume_24h is not None:
-        samples.append((VOLUME, (), float(snap.volume_24h)))
+    samples.append((VOLUME, (), float(snap.volume_24h)))
     return samples
 
 

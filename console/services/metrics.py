@@ -67,7 +67,7 @@ class QueueSnapshot:
     causes: tuple[CauseCount, ...]  # biggest first, then OTHER_CAUSES if any were cut
     queue_cron: QueueCron | None  # None: the cron is missing
     campaign_head_stuck_seconds: float  # the sending head's quiet time; 0: none stuck
-    volume_24h: int | None  # None: not available
+    volume_24h: int
     bounces: tuple[RateWindow, ...] | None  # last 24 hours, last 7 days
 
 
@@ -81,27 +81,27 @@ def read_snapshot(
         # The two slowest reads first, each on a connection of its own.
         envelopes = pool.submit(_optional, backend.envelope_counts)
         groups = pool.submit(backend.failure_groups)
-        status = pool.submit(backend.status)
+        counts = pool.submit(lambda: backend.status_and_volume(now=moment))
         crons = pool.submit(backend.crons)
         campaigns = pool.submit(lambda: backend.campaigns(outgoing_counts=False))
-        volume = pool.submit(_optional, lambda: backend.sent_volume(now=moment))
         bounces = pool.submit(
             _optional, lambda: backend.bounce_overview(days=1, limit=1, now=moment)
         )
         causes = merge_groups(classified(groups.result()))
         overview = bounces.result()
+        status, volume = counts.result()
         return QueueSnapshot(
             now=moment,
             odoo_version=backend.info.odoo_version_label,
-            counts=_counts(status.result()),
-            oldest_due_age_seconds=_age(status.result().oldest_due_outgoing, moment),
-            scheduled_future=status.result().scheduled_future,
+            counts=_counts(status),
+            oldest_due_age_seconds=_age(status.oldest_due_outgoing, moment),
+            scheduled_future=status.scheduled_future,
             envelopes=envelopes.result(),
             failed_by_class=_by_class(causes),
             causes=cause_counts(causes, max_causes),
             queue_cron=_queue_cron(crons.result(), moment),
             campaign_head_stuck_seconds=head_stuck_seconds(campaigns.result(), moment),
-            volume_24h=volume.result(),
+            volume_24h=volume,
             bounces=None if overview is None else (overview.last_24h, overview.last_7d),
         )
 
