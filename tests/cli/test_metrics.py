@@ -153,7 +153,7 @@ def test_a_database_that_is_down_is_up_0_in_the_textfile(tmp_path: Path) -> None
     port.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
     try:
         number = port.getsockname()[1]
-        url = f"postgresql://odoo@127.0.0.1:{number}/shop"
+        url = f"postgresql://odoo:s3cret-pw@127.0.0.1:{number}/shop"
         target = tmp_path / "down.prom"
         result = run_cli("metrics", "--db", url, "--textfile", str(target))
     finally:
@@ -161,6 +161,8 @@ def test_a_database_that_is_down_is_up_0_in_the_textfile(tmp_path: Path) -> None
     assert result.returncode == 0, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "database shop is down" in lines[0], result.stderr
+    assert "connection refused" in lines[0]
+    assert "s3cret-pw" not in result.stderr + target.read_text()
     samples = parse(target.read_text())
     assert value(samples, "odoo_mailq_up", database="shop") == 0
     assert value(samples, "odoo_mailq_scrape_errors_total", database="shop") == 1
