@@ -10,8 +10,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import psycopg
+import pytest
 
 from console.config.connection import ConnectionSettings
+from console.domain.errors import UsageError
 from console.services.metrics_targets import MetricsCollector, MetricsTarget, TargetReading
 from tests.helpers.db import Db
 
@@ -124,3 +126,39 @@ def test_targets_are_read_each_under_its_label(make_db: Callable[[str, int], Db]
         counts = {str(state): int(n) for state, n in rows}
         assert {s: n for s, n in reading.snapshot.counts.items() if n} == counts
     assert c.snapshot is None and c.error and c.errors_total == 1
+
+
+def exporter_sessions(db: Db) -> int:
+    with psycopg.connect(conninfo(db), autocommit=True) as watcher:
+        row = watcher.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'odoo-mailq' "
+            "AND datname = current_database()"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+@pytest.mark.parametrize("keep_open", [True, False])
+def test_connections_kept_or_closed_between_scrapes(
+    make_db: Callable[[str, int], Db], keep_open: bool
+) -> None:
+    """A long list of databases (every one of a server) must not hold idle sessions."""
+    db = make_db("pg", 17)
+    target = MetricsTarget("shop", ConnectionSettings(db_url=db.url))
+    collector = MetricsCollector([target], keep_open=keep_open)
+    try:
+        for _ in range(2):
+            reading = collector.scrape()[0]
+            assert reading.snapshot is not None, reading.error
+            if keep_open:
+                assert exporter_sessions(db) > 0
+            else:  # closed by the client; the server notices within moments
+                wait_until(lambda: exporter_sessions(db) == 0, "the sessions to end", 10)
+    finally:
+        collector.close()
+    wait_until(lambda: exporter_sessions(db) == 0, "the sessions to end", 10)
+
+
+def test_two_targets_with_one_label_are_refused() -> None:
+    same = ConnectionSettings(db_url="postgresql://odoo@127.0.0.1:1/x")
+    with pytest.raises(UsageError, match="two databases share the label 'x'"):
+        MetricsCollector([MetricsTarget("x", same), MetricsTarget("x", same)])
