@@ -43,6 +43,7 @@ THIRD_PARTY = {
     "httpx": {"backends"},
     "platformdirs": {"config"},
     "argcomplete": {"cli"},
+    "prometheus_client": {"cli"},  # the exporter (console.cli.metrics*)
 }
 
 

@@ -221,7 +221,7 @@ class ApiBackend:
             return None
         return replace(found, mail=self._servers.rows([found.mail])[0])
 
-    def campaigns(self) -> list[CampaignRow]:
+    def campaigns(self, *, outgoing_counts: bool = True) -> list[CampaignRow]:
         from console.backends.api_campaigns import api_campaigns
 
         if not self.info.has_mass_mailing:
@@ -325,6 +325,12 @@ class ApiBackend:
             campaigns=lambda: self.campaigns() if mass_mailing else [],
             oca=lambda at: api_oca_facts(self.api, at),
         )
+
+    def status_and_volume(self, *, now: datetime | None = None) -> tuple[QueueStatus, int]:
+        from console.backends.api_health import ApiFacts
+
+        moment = now or utcnow_naive()
+        return self.status(), ApiFacts(self.api, moment, self.info.has_mass_mailing).volume()
 
     def queue_index_facts(self, *, min_rows: int, now: datetime | None = None) -> QueueIndexFacts:
         from console.backends.api_health import api_index_facts

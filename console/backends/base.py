@@ -351,11 +351,20 @@ class MailQueueBackend(Protocol):
 
     def crons(self) -> list[CronRow]:
         """Every scheduled action, with whether Odoo's runner holds it now (None when that
-        cannot be told: SQLite, a read-only session)."""
+        cannot be told: SQLite, Odoo's API)."""
         ...
 
-    def campaigns(self) -> list[CampaignRow]:
-        """The queued and sending mass mailings, in the order Odoo's cron takes them."""
+    def status_and_volume(self, *, now: datetime | None = None) -> tuple[QueueStatus, int]:
+        """``status()``, and the mails sent or attempted in the 24 hours before ``now``
+        that left a trace (a lower bound: auto-deleted mails leave none, campaign mails
+        leave their trace; what the daily-limit check counts), read together (one scan
+        of mail_mail over SQL): what the exporter reads."""
+        ...
+
+    def campaigns(self, *, outgoing_counts: bool = True) -> list[CampaignRow]:
+        """The queued and sending mass mailings, in the order Odoo's cron takes them;
+        ``outgoing_counts=False``: without counting each one's outgoing mails (left at
+        0), for a reader that needs only the order and the traces."""
         ...
 
     def secret_mask(self) -> SecretMask:

@@ -65,3 +65,18 @@ def read_fleet(
     from console.backends.fleet_reads import read_fleet as read
 
     return read(listing, thresholds, on_row=on_row)
+
+
+def target_label(settings: ConnectionSettings) -> str:
+    """The name a target's database goes by (the exporter's ``database`` label), decided
+    without connecting, as opening it would resolve it: the database of the URL or the
+    odoo.conf, a SQLite file's name, the database of Odoo's API. UsageError when the
+    settings cannot name one (a malformed URL, an odoo.conf without a database)."""
+    if settings.api_url:
+        return settings.odoo_db or ""
+    from console.config.connection import resolve_target
+
+    url = resolve_target(settings).url
+    if url.get_backend_name() == "sqlite":
+        return (url.database or "").rsplit("/", 1)[-1]
+    return url.database or ""

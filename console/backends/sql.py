@@ -40,7 +40,14 @@ from console.domain.models import (
 from console.domain.queue_index import QueueIndexFacts
 from console.domain.secrets import Credential, SecretMask
 from console.domain.timefmt import utcnow_naive
-from console.odoo import campaign_list, cron_list, mail_config, mail_detail, mail_list
+from console.odoo import (
+    campaign_list,
+    cron_list,
+    mail_config,
+    mail_detail,
+    mail_list,
+    mail_volume,
+)
 from console.odoo import causes as cause_sql
 from console.odoo import crons as cron_sql
 from console.odoo import health_facts as health_sql
@@ -350,8 +357,14 @@ class SqlBackend(RecordReads, ChartReads):
         def work(connection: Connection) -> list[CronRow]:
             rows = cron_list.cron_rows(connection, self.schema)
             running: set[int] | None = None
-            if self.is_postgres and not self._settings.read_only:
-                running = self._probe_running(cron_sql.ready_cron_ids(rows, now))
+            if self.is_postgres:
+                ready = cron_sql.ready_cron_ids(rows, now)
+                # A read-only session cannot take the probe's row lock: it asks pg_locks.
+                running = (
+                    cron_sql.locked_cron_ids(connection, ready)
+                    if self._settings.read_only
+                    else self._probe_running(ready)
+                )
             return [cron_list.cron_row(row, now, running, self.version.major) for row in rows]
 
         return self._run(work)
@@ -364,12 +377,20 @@ class SqlBackend(RecordReads, ChartReads):
             finally:
                 transaction.rollback()
 
+    def status_and_volume(self, *, now: datetime | None = None) -> tuple[QueueStatus, int]:
+        moment = now or utcnow_naive()
+        return self._run(lambda c: mail_volume.status_and_volume(c, self.schema, moment))
+
     # -- campaigns ----------------------------------------------------------------
-    def campaigns(self) -> list[CampaignRow]:
+    def campaigns(self, *, outgoing_counts: bool = True) -> list[CampaignRow]:
         if not self._info.has_mass_mailing:
             return []
         now = utcnow_naive()
-        return self._run(lambda c: campaign_list.read_campaigns(c, self.schema, now))
+        return self._run(
+            lambda c: campaign_list.read_campaigns(
+                c, self.schema, now, outgoing_counts=outgoing_counts
+            )
+        )
 
     def send_session(self, uid: int, max_message_mb: float) -> SqlSendSession:
         if self.info.read_only:

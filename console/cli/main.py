@@ -248,6 +248,9 @@ def build_parser(*, reads_only: bool = False) -> argparse.ArgumentParser:
     from console.cli.charts import add_chart_parsers
 
     add_chart_parsers(sub)
+    from console.cli.metrics import add_metrics_parser
+
+    add_metrics_parser(sub)
     return parser
 
 
@@ -376,6 +379,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     if args.command in CHART_COMMANDS:
         return dispatch_charts(settings, args, tz)
+    if args.command == "metrics":
+        from console.cli.metrics import run_metrics
+
+        return run_metrics(settings, args)
     from console.cli.actions import run_action
 
     output, code = _on_backend(settings, lambda backend: run_action(backend, args))

@@ -15,16 +15,20 @@ from console.odoo.mail_rows import id_column
 from console.odoo.schema import OdooSchema
 
 
-def read_campaigns(connection: Connection, schema: OdooSchema, now: datetime) -> list[CampaignRow]:
+def read_campaigns(
+    connection: Connection, schema: OdooSchema, now: datetime, *, outgoing_counts: bool = True
+) -> list[CampaignRow]:
+    """`outgoing_counts=False`: each row's mails_outgoing is left at 0 (a scan of mail_mail,
+    which Odoo does not index on mailing_id: a fifth of a second at a million mails)."""
     rows = list(connection.execute(campaign_sql.queued_campaigns_query(schema)))
     ids = [int(r.id) for r in rows]
     if not ids:
         return []
     stats, last_trace = _trace_stats(connection, schema, ids)
-    outgoing = dict(
-        (int(k), int(v))
-        for k, v in connection.execute(campaign_sql.outgoing_mails_query(schema, ids))
-    )
+    outgoing: dict[int, int] = {}
+    if outgoing_counts:
+        query = campaign_sql.outgoing_mails_query(schema, ids)
+        outgoing = {int(k): int(v) for k, v in connection.execute(query)}
     recipients: dict[int, int] = {}
     recipients_query = campaign_sql.list_recipients_query(schema, ids)
     if recipients_query is not None:

@@ -121,6 +121,29 @@ def probe_running(connection: Connection, cron_ids: list[int]) -> set[int]:
     return set(cron_ids) - {int(i) for i in free}
 
 
+def locked_cron_ids(connection: Connection, cron_ids: list[int]) -> set[int]:
+    """Which of these crons a worker holds right now, read without taking a lock (a
+    read-only session; PostgreSQL only).
+
+    The runner's `FOR NO KEY UPDATE` writes its transaction id into the row's xmax, and a
+    transaction holds the lock on its own id until it ends: a row whose xmax is the id of
+    a transaction still running is held. pg_locks is readable by every user. A row also
+    locked by a foreign-key check at that moment (a trigger added for that cron) carries a
+    multixact instead and reads as not held for that moment.
+    """
+    if not cron_ids:
+        return set()
+    held = connection.execute(
+        text(
+            "SELECT c.id FROM ir_cron c JOIN pg_locks l ON l.locktype = 'transactionid' "
+            "AND l.transactionid = c.xmax AND l.granted "
+            "WHERE c.id = ANY(:ids) AND c.xmax <> '0'::xid AND l.pid <> pg_backend_pid()"
+        ),
+        {"ids": cron_ids},
+    ).scalars()
+    return {int(i) for i in held}
+
+
 def is_mail_related(module: str | None, name: str) -> bool:
     if module in MAIL_MODULES:
         return True

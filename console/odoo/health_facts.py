@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -38,6 +38,7 @@ from console.odoo.health_rules import (
     default_from,
     neutralized,
 )
+from console.odoo.mail_volume import mail_volume
 from console.odoo.oca_facts import read_oca_facts
 from console.odoo.schema import OdooSchema
 
@@ -108,7 +109,7 @@ def gather_facts(source: FactSource, *, now: datetime | None = None) -> HealthFa
     alias = g.sql("alias domains", lambda c: _alias_domains(c, schema)) if version >= 17 else None
     company_alias = g.sql("company alias domain", lambda c: _company_alias(c, schema))
     failures = g.sql("failure times", lambda c: _failure_counts(c, schema, now))
-    volume = g.sql("mail volume", lambda c: _volume(c, schema, now))
+    volume = g.sql("mail volume", lambda c: mail_volume(c, schema, now))
     envelopes = g.sql("red envelopes", lambda c: envelope_counts(c, schema))
     bounces = g.sql("bounce rates", lambda c: _bounce_windows(c, schema, now))
     servers = g.sql("ir_mail_server", lambda c: _servers(c, schema))
@@ -315,25 +316,3 @@ def _failure_counts(connection: Connection, schema: OdooSchema, now: datetime) -
         )
     ).scalar_one()
     return int(recent), int(before)
-
-
-def _volume(connection: Connection, schema: OdooSchema, now: datetime) -> int:
-    """Mails sent or attempted in the last 24 h that left a trace (a lower bound).
-
-    Auto-deleted mails leave no mail_mail row; campaign mails still leave a mailing_trace.
-    """
-    since = now - timedelta(hours=24)
-    mail = schema.t("mail_mail")
-    at: Any = func.coalesce(mail.c.write_date, mail.c.create_date)
-    total = int(
-        connection.execute(
-            select(func.count()).where(mail.c.state.in_(("sent", "exception")), at >= since)
-        ).scalar_one()
-    )
-    if schema.has_table("mailing_trace") and schema.has("mailing_trace", "sent_datetime"):
-        trace = schema.t("mailing_trace")
-        conditions: list[Any] = [trace.c.sent_datetime >= since]
-        if "mail_mail_id" in trace.c:
-            conditions.append(or_(trace.c.mail_mail_id.is_(None)))
-        total += int(connection.execute(select(func.count()).where(*conditions)).scalar_one())
-    return total
