@@ -54,6 +54,14 @@ def discover_databases(
     return discover(settings, http_host=http_host)
 
 
+def odoo_databases(listing: FleetListing) -> FleetListing:
+    """The listing's Odoo databases of a version the console knows (and those that cannot
+    be opened, to say so): the exporter's targets."""
+    from console.backends.fleet_reads import odoo_only
+
+    return odoo_only(listing)
+
+
 def read_fleet(
     listing: FleetListing,
     thresholds: Thresholds | None = None,

@@ -67,6 +67,39 @@ def read_database(database: FleetDatabase, thresholds: Thresholds) -> FleetRow |
         return FleetRow(database.name, error=f"internal error: {type(exc).__name__}: {exc}")
 
 
+def odoo_only(listing: FleetListing, *, workers: int = MAX_WORKERS) -> FleetListing:
+    """The listing without the databases the fleet skips (not Odoo's, a version the
+    console does not know), told by their module table alone; one that cannot be opened
+    stays (its reader says why). For the exporter, which lists again every minute."""
+    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(listing.databases) or 1))) as pool:
+        kept = list(pool.map(_is_odoo_or_unknown, listing.databases))
+    databases = tuple(db for db, keep in zip(listing.databases, kept, strict=True) if keep)
+    return replace(listing, databases=databases)
+
+
+def _is_odoo_or_unknown(database: FleetDatabase) -> bool:
+    import psycopg
+
+    from console.odoo import plain_reads
+
+    settings = replace(database.settings, read_only=True)
+    target = plain_postgres_target(settings)
+    if target is None:
+        return True
+    try:
+        with connect_plain(target, settings) as connection:
+            cursor = connection.cursor()
+            shape = plain_reads.read_shape(cursor)
+            plain_reads.database_info(
+                cursor, shape, name=database.name, display_url="", read_only=True
+            )
+    except (NotOdooDatabase, UnsupportedOdooVersion):
+        return False
+    except (ConsoleError, psycopg.Error):
+        return True
+    return True
+
+
 def _read(database: FleetDatabase) -> FleetRow:
     import psycopg
 

@@ -59,6 +59,7 @@ def run_fleet_tui(settings: ConnectionSettings, tz: tzinfo, args: argparse.Names
             send_policy=args.send_policy,
             log_path=args.log,
             daily_limit=args.daily_limit,
+            keymap=args.keymap,
             from_fleet=True,
         )
         console.run()

@@ -408,6 +408,14 @@ def _run_tui(settings: ConnectionSettings, tz: tzinfo, args: argparse.Namespace)
     if refresh < 0:
         raise UsageError("--refresh must be 0 (off) or a positive number of seconds")
 
+    from console.config.keymap import load_keymap
+
+    keymap = load_keymap()
+    if keymap:  # a wrong key map fails here, in one line, not as a dead key at night
+        from console.tui.keymap import checked_keymap
+
+        keymap = checked_keymap(keymap)
+    args.keymap = keymap
     from console.config.server_target import wants_fleet
 
     if args.all_databases or wants_fleet(settings):
@@ -415,14 +423,7 @@ def _run_tui(settings: ConnectionSettings, tz: tzinfo, args: argparse.Namespace)
 
         return run_fleet_tui(settings, tz, args)
     precheck_target(settings)  # a malformed target fails before the screen opens
-    from console.config.keymap import load_keymap
     from console.tui.app import MailQueueApp
-
-    keymap = load_keymap()
-    if keymap:  # a wrong key map fails here, in one line, not as a dead key at night
-        from console.tui.keymap import checked_keymap
-
-        keymap = checked_keymap(keymap)
 
     def connect() -> MailQueueBackend:
         # Runs in the connect worker: SQLAlchemy loads after the first paint, and a bad URL

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,6 +55,16 @@ def add_metrics_parser(sub: Any) -> None:
         help="your provider's mails-per-day quota, exported next to the 24-hour volume",
     )
     metrics.add_argument(
+        "--all-databases",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help='every Odoo database of the server, as Odoo lists them (README "Fleet"), each '
+        "labelled with its name; the list is made again every minute",
+    )
+    from console.cli.fleet_options import add_http_host
+
+    add_http_host(metrics, sub=True)
+    metrics.add_argument(
         "--label",
         metavar="NAME",
         help="the database label of the series (default: the database's name)",
@@ -87,16 +97,50 @@ def run_metrics(settings: ConnectionSettings, args: argparse.Namespace) -> int:
         raise UsageError("--scrape-timeout must be a positive number of seconds")
     timeout_ms = min(settings.statement_timeout_ms, int(args.scrape_timeout * 1000))
     settings = replace(settings, read_only=True, statement_timeout_ms=timeout_ms)
-    label = args.label if args.label is not None else target_label(settings)
-    if not label:
-        raise UsageError("the database has no name to label its series with: give --label")
     daily_limit = getattr(args, "daily_limit", None)
     if daily_limit is not None and daily_limit < 1:
         raise UsageError("--daily-limit must be at least 1")
+    if getattr(args, "all_databases", False):
+        if args.label is not None:
+            raise UsageError("--label names one database: with --all-databases each is its name")
+        discover = _fleet_targets(settings, getattr(args, "http_host", None), daily_limit)
+        return run_exporter(
+            discover(), listen=args.listen, textfile=args.textfile,
+            max_causes=args.max_causes, discover=discover,
+        )  # fmt: skip
+    label = args.label if args.label is not None else target_label(settings)
+    if not label:
+        raise UsageError("the database has no name to label its series with: give --label")
     target = MetricsTarget(label, settings, daily_limit)
     return run_exporter(
         [target], listen=args.listen, textfile=args.textfile, max_causes=args.max_causes
     )
+
+
+def _fleet_targets(
+    settings: ConnectionSettings, http_host: str | None, daily_limit: int | None
+) -> Callable[[], list[MetricsTarget]]:
+    """Every Odoo database of the settings' server, as the fleet lists them (not the ones
+    it skips), each a target with the exporter's read-only session and timeout."""
+    from console.backends.connect import discover_databases, odoo_databases
+    from console.services.metrics_targets import MetricsTarget
+
+    def discover() -> list[MetricsTarget]:
+        listing = odoo_databases(discover_databases(settings, http_host=http_host))
+        return [
+            MetricsTarget(
+                database.name,
+                replace(
+                    database.settings,
+                    read_only=True,
+                    statement_timeout_ms=settings.statement_timeout_ms,
+                ),
+                daily_limit,
+            )
+            for database in listing.databases
+        ]
+
+    return discover
 
 
 def run_exporter(
@@ -105,6 +149,7 @@ def run_exporter(
     listen: str | None = None,
     textfile: Path | None = None,
     max_causes: int = 20,
+    discover: Callable[[], Sequence[MetricsTarget]] | None = None,
 ) -> int:
     """Serve these databases on ``listen`` ("HOST:PORT") until stopped, or write them once
     to ``textfile``: what `metrics` runs, for one database or many."""
@@ -113,7 +158,7 @@ def run_exporter(
     if max_causes < 1:
         raise UsageError("--max-causes must be at least 1")
     address = None if listen is None else parse_listen(listen)
-    collector = MetricsCollector(targets, max_causes=max_causes)
+    collector = MetricsCollector(targets, max_causes=max_causes, discover=discover)
     try:
         if address is not None:
             return _serve(collector, *address)

@@ -31,6 +31,11 @@ DATABASES_AT_ONCE = 4  # targets read side by side (each uses up to 3 connection
 # sessions never add up to the server's max_connections (reopening costs reading the
 # schema again: about a third of a second a database).
 KEEP_OPEN_UP_TO = 4
+# A discovered list (every Odoo database of a server) is made again at most this often, at
+# the start of a scrape: a database created or dropped shows within a minute or so.
+REDISCOVER_SECONDS = 60.0
+
+Discover = Callable[[], Sequence["MetricsTarget"]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,17 +131,23 @@ class MetricsCollector:
         databases_at_once: int = DATABASES_AT_ONCE,
         keep_open: bool | None = None,
         opener: Callable[[ConnectionSettings], MailQueueBackend] = _open,
+        discover: Discover | None = None,
+        rediscover_seconds: float = REDISCOVER_SECONDS,
     ) -> None:
         """``keep_open``: whether targets keep their connections between scrapes (default:
-        when there are at most KEEP_OPEN_UP_TO of them)."""
-        labels = [t.label for t in targets]
-        shared = sorted({label for label in labels if labels.count(label) > 1})
-        if shared:
-            raise UsageError(f"two databases share the label {shared[0]!r}: give each its own")
-        keep = len(targets) <= KEEP_OPEN_UP_TO if keep_open is None else keep_open
-        self.readers = [
-            TargetReader(t, max_causes=max_causes, keep_open=keep, opener=opener) for t in targets
-        ]
+        when there are at most KEEP_OPEN_UP_TO of them). ``discover``: the targets are
+        that function's answer, asked again every ``rediscover_seconds`` (``targets`` is
+        its first answer); when it fails, the last list is kept and ``discovery_error``
+        says why."""
+        self._max_causes = max_causes
+        self._keep_open = keep_open
+        self._opener = opener
+        self.readers: list[TargetReader] = []
+        self._use(targets)
+        self._discover = discover
+        self._rediscover_s = rediscover_seconds
+        self._next_discovery = time.monotonic() + rediscover_seconds
+        self.discovery_error: str | None = None
         self._at_once = max(1, databases_at_once)
         self._lock = threading.Lock()
         self._running: Future[list[TargetReading]] | None = None
@@ -161,7 +172,42 @@ class MetricsCollector:
                     self._running = None
         return running.result()
 
+    def _use(self, targets: Sequence[MetricsTarget]) -> None:
+        """Read these targets from now on: a target already read keeps its reader (its
+        connection and its error count), one gone is closed."""
+        labels = [t.label for t in targets]
+        shared = sorted({label for label in labels if labels.count(label) > 1})
+        if shared:
+            raise UsageError(f"two databases share the label {shared[0]!r}: give each its own")
+        keep = len(targets) <= KEEP_OPEN_UP_TO if self._keep_open is None else self._keep_open
+        kept = {r.target.label: r for r in self.readers if r.target in targets}
+        for reader in self.readers:
+            if reader.target.label not in kept:
+                reader.close()
+        self.readers = [
+            kept.get(target.label)
+            or TargetReader(
+                target, max_causes=self._max_causes, keep_open=keep, opener=self._opener
+            )
+            for target in targets
+        ]
+        for reader in self.readers:
+            reader.keep_open = keep
+
+    def _rediscover(self) -> None:
+        if self._discover is None or time.monotonic() < self._next_discovery:
+            return
+        self._next_discovery = time.monotonic() + self._rediscover_s
+        try:
+            targets = self._discover()
+        except ConsoleError as exc:  # the server is down: keep the list, each target says so
+            self.discovery_error = str(exc)
+            return
+        self.discovery_error = None
+        self._use(targets)
+
     def _read_all(self) -> list[TargetReading]:
+        self._rediscover()
         self.scrapes += 1
         if len(self.readers) == 1:
             return [self.readers[0].read()]
