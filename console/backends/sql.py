@@ -54,6 +54,7 @@ from console.odoo.version_rules import OdooVersion
 
 if TYPE_CHECKING:
     from console.backends.sql_send import SqlSendSession
+    from console.domain.pause import PauseState
     from console.smtp.prepare import MailAsSent
     from console.smtp.rows import DbSettings
     from console.smtp.server_choice import ConfSmtp
@@ -193,7 +194,8 @@ class SqlBackend(RecordReads):
     # -- mails ------------------------------------------------------------------
     def status(self) -> QueueStatus:
         now = utcnow_naive()
-        return self._run(lambda c: mail_list.queue_status(c, self.schema, now))
+        status = self._run(lambda c: mail_list.queue_status(c, self.schema, now))
+        return replace(status, paused=self.pause_state())
 
     def _prepare_text_search(self, connection: Connection, query: MailQuery) -> None:
         """Room for the filter's hashed subqueries (see mail_filter), this transaction only."""
@@ -365,6 +367,20 @@ class SqlBackend(RecordReads):
             return []
         now = utcnow_naive()
         return self._run(lambda c: campaign_list.read_campaigns(c, self.schema, now))
+
+    def pause_state(self) -> PauseState | None:
+        from console.odoo.pause_writes import read_pause
+
+        if not self.schema.has_table("ir_config_parameter"):
+            return None
+        return self._run(read_pause)
+
+    def held_ids(self) -> list[int]:
+        from console.odoo.hold_writes import read_held
+
+        if not self.schema.has_table("ir_config_parameter"):
+            return []
+        return sorted(self._run(read_held), reverse=True)
 
     def send_session(self, uid: int, max_message_mb: float) -> SqlSendSession:
         if self.info.read_only:
