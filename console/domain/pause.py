@@ -144,7 +144,12 @@ def not_stopped(version: int, campaigns: bool, has_mass_mailing: bool) -> list[s
             "Odoo 16 still sends chatter notifications to fewer than 50 recipients right "
             "after the request (it has no setting to queue them)"
         )
-    if has_mass_mailing and not campaigns:
+    if has_mass_mailing and not campaigns and version >= FORCE_SEND_LIMIT_SINCE:
+        lines.append(
+            "campaigns: the mass-mailing cron still renders their mails, which then wait in "
+            "the paused queue (--campaigns pauses it too)"
+        )
+    elif has_mass_mailing and not campaigns:
         lines.append(
             "campaigns: the mass-mailing cron sends its mails itself (--campaigns pauses it too)"
         )
