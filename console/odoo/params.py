@@ -2,9 +2,9 @@
 caller's transaction, and the cache signal Odoo sends after such a write.
 
 Odoo caches parameters in each worker (``ormcache`` on ``_get_param``); its ``set_param``
-clears that cache and, after the commit, bumps the cache-signaling sequence so that the
+clears that cache and, after the commit, signals it through the database so that the
 other workers clear theirs before their next request or cron run. A parameter written by
-SQL needs the same bump (``signal_parameter_caches``), else the workers keep the old value.
+SQL needs the same signal (``signal_parameter_caches``), else the workers keep the old value.
 """
 
 from __future__ import annotations
@@ -65,18 +65,26 @@ def delete_param(connection: Connection, key: str) -> None:
 
 
 def signal_parameter_caches(connection: Connection, version: int) -> bool:
-    """After the commit: bump the sequence that makes Odoo's workers drop their parameter
-    caches (16: ``base_cache_signaling``; 17-18: ``..._default``; 19: ``..._stable``, which
-    clears the default cache too). False when the database has no such sequence."""
+    """After the commit: tell Odoo's workers to drop their parameter caches, as
+    ``Registry.signal_changes`` does. 16: ``nextval('base_cache_signaling')``; 17-18:
+    ``nextval('base_cache_signaling_default')``; 19: a row in the table
+    ``orm_signaling_stable`` (the ``stable`` cache, whose clearing also clears ``default``).
+    False when the database has no such sequence or table."""
     if connection.dialect.name != "postgresql":
         return False
-    name = {16: "base_cache_signaling"}.get(version) or (
-        "base_cache_signaling_stable" if version >= 19 else "base_cache_signaling_default"
-    )
+    if version >= 19:
+        name, kind = "orm_signaling_stable", "r"
+    else:
+        name = "base_cache_signaling" if version <= 16 else "base_cache_signaling_default"
+        kind = "S"
     found = connection.execute(
-        text("SELECT 1 FROM pg_class WHERE relkind = 'S' AND relname = :name"), {"name": name}
+        text("SELECT 1 FROM pg_class WHERE relkind = :kind AND relname = :name"),
+        {"kind": kind, "name": name},
     ).first()
     if found is None:
         return False
-    connection.execute(text("SELECT nextval(:name)"), {"name": name})
+    if kind == "r":
+        connection.execute(text(f"INSERT INTO {name} DEFAULT VALUES"))
+    else:
+        connection.execute(text("SELECT nextval(:name)"), {"name": name})
     return True

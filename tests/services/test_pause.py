@@ -253,3 +253,30 @@ def test_read_only_refuses_pause_and_hold(
         backend.close()
     assert param(db, "odoo_mailq.pause") is None
     assert tuple(queue_cron(db)) == before
+
+
+@pytest.mark.parametrize("version", [17, 19])
+def test_odoos_workers_are_told_to_reload_the_parameter(
+    make_db: Callable[[str, int], Db], tmp_path: Path, version: int
+) -> None:
+    """As set_param after its commit: 17-18 advance base_cache_signaling_default, 19 add a
+    row to orm_signaling_stable (Odoo's workers compare them before each request)."""
+    db = make_db("pg", version)
+    if version >= 19:
+        db.sql(
+            "CREATE TABLE IF NOT EXISTS orm_signaling_stable "
+            "(id SERIAL PRIMARY KEY, date TIMESTAMP)"
+        )
+        db.sql("INSERT INTO orm_signaling_stable DEFAULT VALUES")
+        signal = "SELECT max(id) FROM orm_signaling_stable"
+    else:
+        db.sql("CREATE SEQUENCE IF NOT EXISTS base_cache_signaling_default")
+        db.sql("SELECT nextval('base_cache_signaling_default')")
+        signal = "SELECT last_value FROM base_cache_signaling_default"
+    before = db.one(signal)[0]
+    ops = operator(db, tmp_path)
+    paused = ops.pause()
+    assert "reload their system parameters" in paused.message()
+    assert db.one(signal)[0] == before + 1
+    ops.resume()
+    assert db.one(signal)[0] == before + 2
