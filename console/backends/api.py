@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from console.domain.causes import FailedRow, TextGroup
     from console.domain.envelopes import PartnerFailures
     from console.domain.models import CampaignRow, MailDetail
+    from console.domain.pause import PauseState
     from console.smtp.prepare import MailAsSent
 
 
@@ -227,6 +228,24 @@ class ApiBackend:
         if not self.info.has_mass_mailing:
             return []
         return api_campaigns(self.api, utcnow_naive())
+
+    def pause_state(self) -> PauseState | None:
+        """The console's pause as a console on the database recorded it (the parameter is
+        readable by Odoo administrators only; None when this user cannot read it)."""
+        from console.domain.errors import ConsoleError
+        from console.domain.pause import PAUSE_KEY
+        from console.domain.pause import PauseState as State
+
+        try:
+            rows = self.api.call(
+                "ir.config_parameter", "search_read", [[("key", "=", PAUSE_KEY)]], fields=["value"]
+            )
+        except ConsoleError:
+            return None
+        return State.from_json(str(rows[0]["value"])) if rows else None
+
+    def held_ids(self) -> list[int]:
+        return []  # holding needs a database connection (console.backends.api_writes)
 
     def blacklist(self, query: BlacklistQuery) -> BlacklistPage:
         from dataclasses import replace

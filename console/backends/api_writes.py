@@ -25,6 +25,11 @@ NO_BOUNCE_RESET = (
     "Resetting bounce counters is not available over Odoo's API: Odoo resets one only "
     "when mail arrives from the address, with no method to call; use a database connection"
 )
+NO_PAUSE = (
+    "Pausing the queue and holding mails need a database connection (--db or -c odoo.conf) "
+    "for now: over Odoo's API, switch the Email Queue Manager off in Settings > Technical > "
+    "Scheduled Actions"
+)
 SEND_BATCH = 50  # mails per Send now request: a failed request loses no more than this
 
 
@@ -271,3 +276,19 @@ class ApiWriter(ApiRecordWrites):
         now: datetime,
     ) -> WriteOutcome:
         raise NotAvailableOverApi(NO_BOUNCE_RESET)
+
+    # -- pause and hold: over a database connection only, for now --
+    def pause_queue(
+        self, crons: Sequence[tuple[int, str]], *, campaigns: bool, by: str, uid: int,
+        now: datetime,
+    ) -> Any:  # fmt: skip
+        raise NotAvailableOverApi(NO_PAUSE)
+
+    def resume_queue(self, *, uid: int, now: datetime) -> Any:
+        raise NotAvailableOverApi(NO_PAUSE)
+
+    def hold_mails(self, ids: Sequence[int], *, uid: int, now: datetime) -> WriteOutcome:
+        raise NotAvailableOverApi(NO_PAUSE)
+
+    def release_mails(self, ids: Sequence[int] | None, *, uid: int, now: datetime) -> WriteOutcome:
+        raise NotAvailableOverApi(NO_PAUSE)

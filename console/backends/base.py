@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # typing only: the TUI's first frame imports this module
         MailPage,
         QueueStatus,
     )
+    from console.domain.pause import PauseState
     from console.domain.queue_index import QueueIndexFacts
     from console.domain.secrets import Credential, SecretMask
     from console.domain.shape import QueueShape
@@ -199,6 +200,28 @@ class MailWriter(Protocol):
         now: datetime,
     ) -> WriteOutcome:  # fmt: skip
         """Undo of a reset, for the records whose counter is still 0."""
+        ...
+
+    # -- pause and hold (docs/odoo-pause.md) --
+    def pause_queue(
+        self, crons: Sequence[tuple[int, str]], *, campaigns: bool, by: str, uid: int,
+        now: datetime,
+    ) -> PauseState:  # fmt: skip
+        """Deactivate these crons (id, external id) as Odoo's Active toggle, on 17+ queue
+        the notifications, and record it in the ``odoo_mailq.pause`` parameter. Raises
+        ``CronBusy`` when one is running, ``UsageError`` when already paused."""
+        ...
+
+    def resume_queue(self, *, uid: int, now: datetime) -> tuple[PauseState, list[str], list[str]]:
+        """Undo the pause where still as it left it: (the pause, restored, left alone)."""
+        ...
+
+    def hold_mails(self, ids: Sequence[int], *, uid: int, now: datetime) -> WriteOutcome:
+        """Hold these outgoing mails: their schedule to the hold date, the former one kept."""
+        ...
+
+    def release_mails(self, ids: Sequence[int] | None, *, uid: int, now: datetime) -> WriteOutcome:
+        """Release these held mails (None: all) to the schedule they had."""
         ...
 
 
@@ -365,6 +388,14 @@ class MailQueueBackend(Protocol):
         """The queued and sending mass mailings, in the order Odoo's cron takes them;
         ``outgoing_counts=False``: without counting each one's outgoing mails (left at
         0), for a reader that needs only the order and the traces."""
+        ...
+
+    def pause_state(self) -> PauseState | None:
+        """The console's pause of Odoo's queue (the ``odoo_mailq.pause`` parameter), if any."""
+        ...
+
+    def held_ids(self) -> list[int]:
+        """The mails the console holds (the ``odoo_mailq.held`` parameter), newest first."""
         ...
 
     def secret_mask(self) -> SecretMask:

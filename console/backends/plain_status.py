@@ -53,9 +53,10 @@ def read_status(settings: ConnectionSettings) -> tuple[DatabaseInfo, QueueStatus
         try:
             status = plain_reads.queue_status(cursor, utcnow_naive())
             envelopes = plain_reads.envelope_counts(cursor, shape)
+            paused = plain_reads.pause_state(cursor, shape)
         except psycopg.Error as exc:
             raise query_failed(exc, where, lost=connection.broken) from None
-    return info, replace(status, envelopes=envelopes)
+    return info, replace(status, envelopes=envelopes, paused=paused)
 
 
 def connect_plain(target: PlainPostgres, settings: ConnectionSettings) -> psycopg.Connection[Any]:

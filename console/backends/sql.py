@@ -63,6 +63,7 @@ from console.odoo.version_rules import OdooVersion
 
 if TYPE_CHECKING:
     from console.backends.sql_send import SqlSendSession
+    from console.domain.pause import PauseState
     from console.smtp.prepare import MailAsSent
     from console.smtp.rows import DbSettings
     from console.smtp.server_choice import ConfSmtp
@@ -205,7 +206,8 @@ class SqlBackend(RecordReads, ChartReads):
     # -- mails ------------------------------------------------------------------
     def status(self) -> QueueStatus:
         now = utcnow_naive()
-        return self._run(lambda c: mail_list.queue_status(c, self.schema, now))
+        status = self._run(lambda c: mail_list.queue_status(c, self.schema, now))
+        return replace(status, paused=self.pause_state())
 
     def _prepare_text_search(self, connection: Connection, query: MailQuery) -> None:
         """Room for the filter's hashed subqueries (see mail_filter), this transaction only."""
@@ -391,6 +393,20 @@ class SqlBackend(RecordReads, ChartReads):
                 c, self.schema, now, outgoing_counts=outgoing_counts
             )
         )
+
+    def pause_state(self) -> PauseState | None:
+        from console.odoo.pause_writes import read_pause
+
+        if not self.schema.has_table("ir_config_parameter"):
+            return None
+        return self._run(read_pause)
+
+    def held_ids(self) -> list[int]:
+        from console.odoo.hold_writes import read_held
+
+        if not self.schema.has_table("ir_config_parameter"):
+            return []
+        return sorted(self._run(read_held), reverse=True)
 
     def send_session(self, uid: int, max_message_mb: float) -> SqlSendSession:
         if self.info.read_only:

@@ -75,3 +75,22 @@ def notify_postgres(backend: SqlBackend, channel: str, payloads: Sequence[str]) 
         return reason
     finally:
         engine.dispose()
+
+
+def signal_caches(backend: SqlBackend) -> str | None:
+    """After a system parameter was written: bump Odoo's cache-signaling sequence so its
+    workers reload parameters (console.odoo.params); None when done or not needed."""
+    if not backend.is_postgres:
+        return None
+    from console.odoo.params import signal_parameter_caches
+
+    try:
+        with backend.engine.begin() as conn:
+            if signal_parameter_caches(conn, backend.version.major):
+                return "Odoo's workers were told to reload their system parameters"
+        return None
+    except SQLAlchemyError as exc:
+        return (
+            f"could not tell Odoo's workers to reload their system parameters "
+            f"({send_transactions.describe_db_error(exc)}); they see the change after a restart"
+        )

@@ -32,6 +32,7 @@ from console.odoo.crons import cron_name_text
 
 if TYPE_CHECKING:
     from console.backends.sql import SqlBackend
+    from console.domain.pause import PauseState
 
 
 class SqlMailWriter:
@@ -43,6 +44,7 @@ class SqlMailWriter:
         self._schema = backend.schema
         self._bus_channels: list[list[Any]] = []
         self._woken_crons = False
+        self._signal_caches = False  # a system parameter Odoo's workers cache was written
         self.notes: list[str] = []
 
     def journal_first(self, hook: Callable[[WriteOutcome], None]) -> None:
@@ -235,6 +237,42 @@ class SqlMailWriter:
             self._connection, self._schema, reset, left_as=left_as, uid=uid, now=now
         )
 
+    # -- pause and hold (docs/odoo-pause.md) --
+    def pause_queue(
+        self, crons: Sequence[tuple[int, str]], *, campaigns: bool, by: str, uid: int,
+        now: datetime,
+    ) -> PauseState:  # fmt: skip
+        from console.odoo.pause_writes import CronTarget, pause_queue
+
+        state = pause_queue(
+            self._connection,
+            [CronTarget(i, job) for i, job in crons],
+            version=self._backend.info.odoo_version,
+            campaigns=campaigns,
+            by=by,
+            uid=uid,
+            now=now,
+        )
+        self._signal_caches = state.limit_set
+        return state
+
+    def resume_queue(self, *, uid: int, now: datetime) -> tuple[PauseState, list[str], list[str]]:
+        from console.odoo.pause_writes import resume_queue
+
+        found = resume_queue(self._connection, uid=uid, now=now)
+        self._signal_caches = found[0].limit_set
+        return found
+
+    def hold_mails(self, ids: Sequence[int], *, uid: int, now: datetime) -> WriteOutcome:
+        from console.odoo.hold_writes import hold_mails
+
+        return hold_mails(self._connection, ids, uid=uid, now=now)
+
+    def release_mails(self, ids: Sequence[int] | None, *, uid: int, now: datetime) -> WriteOutcome:
+        from console.odoo.hold_writes import release_mails
+
+        return release_mails(self._connection, ids, uid=uid, now=now)
+
     def after_commit(self) -> None:
         """Wake Odoo's listeners about what was committed (PostgreSQL only: an SQLite
         database has none)."""
@@ -242,6 +280,12 @@ class SqlMailWriter:
 
         if self._bus_channels:
             problem = notify_bus(self._backend, self._bus_channels)
+            if problem:
+                self.notes.append(problem)
+        if self._signal_caches:
+            from console.backends.sql_notify import signal_caches
+
+            problem = signal_caches(self._backend)
             if problem:
                 self.notes.append(problem)
         if self._woken_crons:

@@ -72,8 +72,10 @@ def add_action_parsers(sub: Any) -> None:
     interval.add_argument("--cron", metavar="CRON", help="cron id or XML id")
     add_write_options(interval)
     from console.cli.envelope_actions import add_envelope_action_parsers
+    from console.cli.pause import add_pause_parsers
 
     add_envelope_action_parsers(sub)
+    add_pause_parsers(sub)
     audit = sub("audit", "show the journal of actions")
     audit.add_argument("--limit", type=int, default=50, help="newest entries (default 50)")
     add_journal_option(audit)

@@ -45,11 +45,16 @@ def run_action(backend: MailQueueBackend, args: argparse.Namespace) -> tuple[str
         from console.services.sample_guard import SEND_NOW, refuse_fictitious_servers
 
         refuse_fictitious_servers(backend, SEND_NOW)
+        operator.refuse_if_paused()
     if args.command == "undo":
         confirm(args, "undo", 1, _undo_example(operator))
         return report(operator.undo(), args)
     if args.command == "trigger":
         return _trigger(operator, args)
+    from console.cli.pause import PAUSE_COMMANDS, run_pause_action
+
+    if args.command in PAUSE_COMMANDS:
+        return run_pause_action(backend, operator, args)
     from console.cli.envelope_actions import ENVELOPE_ACTIONS, run_envelope_action
 
     if args.command in ENVELOPE_ACTIONS:

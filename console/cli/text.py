@@ -9,9 +9,10 @@ from console.domain.cells import cell_len, clip_cells, pad_cells
 from console.domain.envelopes import EnvelopeCounts, EnvelopePage
 from console.domain.failure_text import reason_headline
 from console.domain.models import CampaignRow, CronRow, DatabaseInfo, MailRow, QueueStatus
+from console.domain.pause import is_held
 from console.domain.sanitize import one_line
 from console.domain.states import MAIL_STATES, mail_state_label
-from console.domain.timefmt import full_local, short_local, zone_name
+from console.domain.timefmt import full_local, short_local, utcnow_naive, zone_name
 
 
 def clip(text: object, limit: int) -> str:
@@ -41,6 +42,8 @@ def status_text(info: DatabaseInfo, status: QueueStatus, tz: tzinfo) -> str:
     ]
     if info.neutralized:
         lines.append("NEUTRALIZED database: Odoo does not send mail from it on purpose")
+    if status.paused is not None:
+        lines.append(f"QUEUE PAUSED: Odoo's queue is {status.paused.describe(utcnow_naive())}")
     for state in MAIL_STATES:
         lines.append(f"{mail_state_label(state):<16} {status.counts.get(state, 0):>9}")
     if status.oldest_due_outgoing is not None:
@@ -73,7 +76,9 @@ def mails_text(
     rows = [
         [
             str(m.id),
-            mail_state_label(m.state),
+            "HELD"
+            if m.state == "outgoing" and is_held(m.scheduled_date)
+            else mail_state_label(m.state),
             short_local((m.failed_at or m.date) if by_failure else m.date, tz),
             clip(m.email_from, 28),
             clip(_to(m), 28),

@@ -30,6 +30,10 @@ ACTION_VERBS: dict[str, tuple[str, str]] = {
     "set-interval": ("Change the interval of", "Changed the interval of"),
     "unblacklist": ("Remove from the blacklist", "Removed from the blacklist"),
     "reset-bounce": ("Reset the bounce counter of", "Reset the bounce counters of"),
+    "pause": ("Pause Odoo's queue: switch off", "Paused Odoo's queue:"),
+    "resume": ("Resume Odoo's queue: restore", "Resumed Odoo's queue:"),
+    "hold": ("Hold", "Held"),
+    "release": ("Release", "Released"),
 }
 
 # What each action counts (mails unless said here).
@@ -42,6 +46,8 @@ ACTION_NOUNS: dict[str, str] = {
     "trigger": "cron",
     "unblacklist": "address",
     "reset-bounce": "address",
+    "pause": "cron",
+    "resume": "cron",
 }
 
 
@@ -61,6 +67,7 @@ SKIP_GONE = "no longer exists"
 SKIP_CAMPAIGN = "belongs to a mass-mailing campaign: asked Odoo's queue to run instead"
 SKIP_SCHEDULED = "scheduled for"
 SKIP_CAMPAIGN_LEFT = "belongs to a mass-mailing campaign: left to Odoo's queue"
+SKIP_HELD = "held (odoo-mailq release ID sends it again)"
 
 
 def scheduled_later_reason(when: datetime) -> str:
@@ -76,6 +83,8 @@ def skip_kind(reason: str) -> str:
         return "deleted meanwhile"
     if reason.startswith(SKIP_LOCKED):
         return "locked by another transaction"
+    if reason == SKIP_HELD:
+        return "held"
     if reason.startswith(SKIP_SCHEDULED):
         return "scheduled for later, left in the queue"
     if reason in (SKIP_CAMPAIGN, SKIP_CAMPAIGN_LEFT):
@@ -132,6 +141,8 @@ class WriteOutcome:
         applied = len(self.applied)
         noun = self.noun or ACTION_NOUNS.get(self.action, "mail")
         text = f"{past} {applied} {plural(noun, applied)}"
+        if self.action in ("pause", "resume") and applied:  # the note says which crons
+            text = past.rstrip(":")
         if self.action in ("ignore", "ignore-messages"):
             count = len(self.notifications)
             text += f" ({count} failed notification{'s' if count != 1 else ''} set to canceled)"

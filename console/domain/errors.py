@@ -42,6 +42,12 @@ class QueueBusy(ConsoleError):
     """Odoo's queue cron holds its lock: sending now could send a mail twice."""
 
 
+class QueuePaused(ConsoleError):
+    """The console paused Odoo's queue: Send now refuses until it is resumed."""
+
+    exit_code = 1
+
+
 class JournalUnwritable(ConsoleError):
     """The journal cannot be appended to: the action is refused (or rolled back)."""
 

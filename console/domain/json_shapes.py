@@ -14,8 +14,9 @@ from console.domain.models import (
     QueueStatus,
     ServerUse,
 )
+from console.domain.pause import is_held
 from console.domain.states import MAIL_STATES
-from console.domain.timefmt import iso_utc
+from console.domain.timefmt import iso_utc, utcnow_naive
 
 
 def database_json(info: DatabaseInfo) -> dict[str, Any]:
@@ -42,6 +43,7 @@ def status_json(info: DatabaseInfo, status: QueueStatus) -> dict[str, Any]:
         "oldest_due_outgoing": iso_utc(status.oldest_due_outgoing),
         "scheduled_future": status.scheduled_future,
         "envelopes": None if status.envelopes is None else envelope_counts_json(status.envelopes),
+        "paused": None if status.paused is None else status.paused.as_json(utcnow_naive()),
         "schema_notes": list(info.notes),
     }
 
@@ -105,6 +107,7 @@ def mail_json(mail: MailRow) -> dict[str, Any]:
         "date": iso_utc(mail.date),
         "failed_at": iso_utc(mail.failed_at),
         "scheduled_date": iso_utc(mail.scheduled_date),
+        "held": is_held(mail.scheduled_date),
         "failure_type": mail.failure_type,
         "failure_reason": mail.failure_reason,
         "model": mail.model,

@@ -18,6 +18,7 @@ LIST_RECIPIENTS = 20  # partners a mail list reads per mail (it shows the first 
 if TYPE_CHECKING:
     from console.domain.envelopes import EnvelopeCounts
     from console.domain.mail_crons import MailJob
+    from console.domain.pause import PauseState
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,3 +219,4 @@ class QueueStatus:
     oldest_due_outgoing: datetime | None = None
     scheduled_future: int = 0
     envelopes: EnvelopeCounts | None = None  # the chatter's red envelopes
+    paused: PauseState | None = None  # the console's pause of Odoo's queue (None: not paused)

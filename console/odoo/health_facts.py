@@ -40,6 +40,7 @@ from console.odoo.health_rules import (
 )
 from console.odoo.mail_volume import mail_volume
 from console.odoo.oca_facts import read_oca_facts
+from console.odoo.pause_writes import read_pause
 from console.odoo.schema import OdooSchema
 
 T = TypeVar("T")
@@ -114,6 +115,7 @@ def gather_facts(source: FactSource, *, now: datetime | None = None) -> HealthFa
     bounces = g.sql("bounce rates", lambda c: _bounce_windows(c, schema, now))
     servers = g.sql("ir_mail_server", lambda c: _servers(c, schema))
     oca = g.sql("OCA mail modules", lambda c: read_oca_facts(c, schema, now))
+    paused = g.sql("console pause", read_pause) if schema.has_table("ir_config_parameter") else None
     from_address, from_source = default_from(version, params, company_alias, conf)
     return HealthFacts(
         now=now,
@@ -124,6 +126,7 @@ def gather_facts(source: FactSource, *, now: datetime | None = None) -> HealthFa
         crons_read=crons is not None,
         queue_cron=queue,
         mass_mailing_cron=find_cron(crons or [], MASS_MAILING_QUEUE),
+        paused=paused,
         failed=None if counts is None else counts.get("exception", 0),
         outgoing=None if counts is None else counts.get("outgoing", 0),
         oldest_due_outgoing=as_naive_datetime(oldest),

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from console.domain.envelopes import EnvelopeCounts
 from console.domain.mail_crons import EMAIL_QUEUE, is_overdue, job_of
 from console.domain.models import CronRow, DatabaseInfo, QueueStatus
+from console.domain.pause import PAUSE_KEY, PauseState
 from console.domain.sample_servers import SAMPLE_MARKER
 from console.odoo.envelope_sql import ENVELOPE_COUNTS_PG_SQL, envelope_counts_from_grouped
 from console.odoo.version_rules import (
@@ -160,6 +161,15 @@ def queue_status_from(rows: Iterable[Sequence[Any]]) -> QueueStatus:
             oldest = oldest_due
         future += int(scheduled or 0)
     return QueueStatus(counts=counts, oldest_due_outgoing=oldest, scheduled_future=future)
+
+
+def pause_state(cursor: Cursor, shape: Shape) -> PauseState | None:
+    """The console's pause of Odoo's queue (the ``odoo_mailq.pause`` parameter)."""
+    if not shape.has_table("ir_config_parameter"):
+        return None
+    cursor.execute(_PARAMETERS_SQL, {"keys": [PAUSE_KEY]})
+    row = cursor.fetchone()
+    return None if row is None else PauseState.from_json(str(row[1]))
 
 
 def envelope_counts(cursor: Cursor, shape: Shape) -> EnvelopeCounts:

@@ -32,6 +32,10 @@ UNDOABLE_ACTIONS = (
     "fix-address",
     "unblacklist",
     "reset-bounce",
+    "pause",
+    "resume",
+    "hold",
+    "release",
 )
 
 

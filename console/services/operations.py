@@ -29,6 +29,7 @@ from console.domain.errors import (
 from console.domain.sanitize import one_line
 from console.domain.timefmt import SQL_TIMESTAMP, sql_timestamp, utcnow_naive
 from console.services.journal import Journal, JournalContext, JournalEntry
+from console.services.pause_actions import PAUSE_ACTIONS, PauseActions, revert_pause_action
 from console.services.queue_schedule import checked_queue_interval, interval_note, next_queue_run
 from console.services.record_actions import RecordActions
 from console.smtp.concurrency import ConcurrencyPolicy
@@ -36,7 +37,7 @@ from console.smtp.concurrency import ConcurrencyPolicy
 Write = Callable[[MailWriter], tuple[WriteOutcome, dict[str, object]]]
 
 
-class Operator(RecordActions):
+class Operator(RecordActions, PauseActions):
     def __init__(
         self,
         backend: MailQueueBackend,
@@ -170,6 +171,7 @@ class Operator(RecordActions):
         from console.services.sample_guard import SEND_NOW, refuse_fictitious_servers
 
         refuse_fictitious_servers(self.backend, SEND_NOW)  # before the journal's start line
+        self.refuse_if_paused()
         if self.backend.info.over_api:  # Odoo's own Send Now: its code talks to the SMTP server
             return self._journaled(
                 lambda w: (w.send_by_odoo(ids, include_scheduled=include_scheduled), {})
@@ -303,8 +305,8 @@ class Operator(RecordActions):
         entry = self.journal.last_undoable(self.backend.info.display_url)
         if entry is None:
             raise UsageError(
-                "Nothing to undo: no retry, cancel, ignore or reset-bounce in the journal for "
-                "this database"
+                "Nothing to undo: no retry, cancel, ignore, reset-bounce, pause or hold in the "
+                "journal for this database"
             )
         uid = self.uid
         extra: dict[str, object] = {"undo_of": entry.id, "undone_action": entry.action}
@@ -312,6 +314,8 @@ class Operator(RecordActions):
 
     @staticmethod
     def _revert(writer: MailWriter, entry: JournalEntry, uid: int) -> WriteOutcome:
+        if entry.action in PAUSE_ACTIONS:
+            return revert_pause_action(writer, entry, uid)
         if entry.action == "resend":
             previous_mail = entry.data.get("previous_mail_of", {})
             notifications = {

@@ -87,6 +87,7 @@ class MailQueueApp(EventApp):
 
     def show_status(self, status: QueueStatus) -> None:
         self.status = status
+        self.header_state.queue_paused = status.paused
         tabs = self.query_one(TabBar)
         outgoing = status.counts.get("outgoing", 0)
         failed = status.counts.get("exception", 0)
@@ -148,6 +149,9 @@ class MailQueueApp(EventApp):
 
     def action_toggle_pause(self) -> None:
         self.refresher.set_paused(not self.refresher.paused)
+
+    def action_queue_pause(self) -> None:
+        self.actions.request_pause()
 
     def action_blacklist(self) -> None:
         from console.tui.screens.blacklist_screen import BlacklistScreen

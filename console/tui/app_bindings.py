@@ -25,6 +25,14 @@ APP_BINDINGS: list[BindingType] = [
         tooltip="Pause or resume auto refresh",
     ),
     Binding(
+        "W",
+        "queue_pause",
+        "Pause queue",
+        show=False,
+        id="queue.pause",
+        tooltip="Pause or resume Odoo's queue (its Email Queue Manager cron), with confirmation",
+    ),
+    Binding(
         "m",
         "messages",
         "Messages",

@@ -59,6 +59,8 @@ def check_campaign_head(facts: HealthFacts, thresholds: Thresholds) -> CheckResu
     cron = facts.mass_mailing_cron
     if cron is not None and (not cron.active or cron.overdue):
         state = "inactive" if not cron.active else "overdue"
+        if not cron.active and facts.paused is not None and facts.paused.campaigns:
+            state = "paused by the console"
         return CheckResult(
             "campaign_head",
             title,

@@ -12,6 +12,7 @@ from console.domain.bounces import RateWindow
 from console.domain.envelopes import EnvelopeCounts
 from console.domain.models import CampaignRow, CronRow, cron_interval_of
 from console.domain.oca_modules import OcaFacts
+from console.domain.pause import PauseState
 from console.domain.thresholds import Thresholds as Thresholds  # where the checks take it
 
 
@@ -100,6 +101,7 @@ class HealthFacts:
     crons_read: bool = False
     queue_cron: CronRow | None = None
     mass_mailing_cron: CronRow | None = None
+    paused: PauseState | None = None  # the console's pause of the queue (odoo_mailq.pause)
     failed: int | None = None
     outgoing: int | None = None
     oldest_due_outgoing: datetime | None = None

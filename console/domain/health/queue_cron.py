@@ -18,6 +18,7 @@ from console.domain.health.model import (
 )
 from console.domain.health.oca import intended_interval, intended_queue_cron_off
 from console.domain.models import CronRow
+from console.domain.pause import PauseState
 from console.domain.timefmt import human_age
 
 QUEUE_CRON_TITLE = "Email Queue Manager cron"
@@ -49,6 +50,8 @@ def check_queue_cron(facts: HealthFacts, thresholds: Thresholds) -> CheckResult:
         return missing
     cron = facts.queue_cron
     assert cron is not None
+    if facts.paused is not None and not cron.active:  # on purpose: not the failure below
+        return _paused_queue(facts, facts.paused)
     if not cron.active:
         return intended_queue_cron_off(facts, cron) or _inactive_queue_cron(facts, cron)
     if cron.running:
@@ -73,6 +76,20 @@ def check_queue_cron(facts: HealthFacts, thresholds: Thresholds) -> CheckResult:
     )
     return ok_result(
         "queue_cron", QUEUE_CRON_TITLE, "queue cron on time", f"Active; {when}".rstrip("; ")
+    )
+
+
+def _paused_queue(facts: HealthFacts, paused: PauseState) -> CheckResult:
+    """Paused by the console (odoo_mailq.pause): WARNING with how long, not CRITICAL."""
+    seconds = (facts.now - paused.since).total_seconds() if paused.since else 0.0
+    return CheckResult(
+        "queue_cron",
+        QUEUE_CRON_TITLE,
+        Status.WARNING,
+        f"queue paused {paused.for_how_long(facts.now).removeprefix('for ')}",
+        f"Odoo's queue is {paused.describe(facts.now)}: queued mail waits",
+        "`odoo-mailq resume` (or W in the console) when the incident is over",
+        (Perf("queue_paused_min", round(seconds / 60)),),
     )
 
 

@@ -16,7 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from console.backends.base import MailQueueBackend, SendSession
-from console.domain.actions import SKIP_CAMPAIGN, SKIP_GONE, scheduled_later_reason
+from console.domain.actions import SKIP_CAMPAIGN, SKIP_GONE, SKIP_HELD, scheduled_later_reason
+from console.domain.pause import is_held
 from console.domain.secrets import SecretMask
 from console.domain.timefmt import utcnow_naive
 from console.odoo.send_plan import Claimed, Planned
@@ -117,6 +118,8 @@ class RunState:
                 self.skipped[mail_id] = SKIP_GONE
             elif row.state != "outgoing":
                 self.skipped[mail_id] = f"not outgoing any more (now {row.state!r})"
+            elif is_held(row.scheduled_date):
+                self.skipped[mail_id] = SKIP_HELD
             elif row.scheduled_date and row.scheduled_date > now and not self.include_scheduled:
                 self.skipped[mail_id] = scheduled_later_reason(row.scheduled_date)
                 self.scheduled.append(row.scheduled_date)

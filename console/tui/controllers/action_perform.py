@@ -42,6 +42,8 @@ def perform(operator: Operator, request: ActionRequest) -> tuple[str, Severity, 
     if action == "trigger":
         text = operator.trigger(ids[0])
         return text, trigger_severity(text), ()
+    if action in ("pause", "resume", "hold", "release"):
+        return perform_pause_action(operator, request)
     if action == "reset-bounce":
         done = operator.reset_bounces(list(request.addresses))
         return done.message(), outcome_severity(done), ()
@@ -127,3 +129,19 @@ def perform_envelope_action(
 
 
 SEVERITY_ORDER: tuple[Severity, ...] = ("error", "warning", "information")
+
+
+def perform_pause_action(
+    operator: Operator, request: ActionRequest
+) -> tuple[str, Severity, tuple[int, ...]]:
+    """W (pause or resume Odoo's queue) and h (hold or release mails)."""
+    if request.action == "pause":
+        done = operator.pause(campaigns=request.campaigns)
+    elif request.action == "resume":
+        done = operator.resume()
+    elif request.action == "hold":
+        done = operator.hold(list(request.ids))
+    else:
+        done = operator.release(list(request.ids))
+    mails = request.action in ("hold", "release")
+    return done.message(), outcome_severity(done), tuple(done.applied) if mails else ()

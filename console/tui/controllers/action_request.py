@@ -31,6 +31,8 @@ WRITE_ACTIONS = frozenset(
         "fix_address",
         "remove_from_blacklist",
         "reset_bounce",
+        "queue_pause",
+        "hold_toggle",
     }
 )
 # Which mail actions each list offers (pane kind -> actions).
@@ -52,6 +54,10 @@ KEYS = {
     "cancel-campaign": "c",
     "set-interval": "i",
     "unblacklist": "D",
+    "hold": "h",
+    "release": "h",
+    "pause": "W",
+    "resume": "W",
 }
 # Odoo's floor for a cron interval, and the value it recommends for the Email Queue Manager
 # (the same numbers as console.services.operations, which the TUI imports only in workers).
@@ -82,6 +88,7 @@ class ActionRequest:
     then_resend: tuple[int, ...] = ()  # fix-address: the messages to resend afterwards
     reason: str = ""  # unblacklist: the wizard's Reason
     addresses: tuple[str, ...] = ()  # reset-bounce: the normalized addresses
+    campaigns: bool = False  # pause: the mass-mailing cron too
 
     @property
     def label(self) -> str:
@@ -96,6 +103,8 @@ class ActionRequest:
             "cancel-campaign": "Cancel campaign",
             "set-interval": "Set interval",
             "reset-bounce": "Reset bounces",
+            "pause": "Pause queue",
+            "resume": "Resume queue",
         }
         return labels.get(self.action) or ACTION_VERBS.get(self.action, (self.action, ""))[0]
 

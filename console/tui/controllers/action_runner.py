@@ -166,6 +166,21 @@ class ActionRunner(ActionWriter):
             dialog = trigger_dialog(cron, utcnow_naive(), over_api=over_api)
             self.confirm(dialog, trigger_request(cron))
 
+    def request_pause(self) -> None:
+        """W: pause Odoo's queue, or resume it when the last status read says it is paused
+        (the write checks again: a stale status gets a clear refusal, nothing else)."""
+        backend = self.app.backend
+        if self.refused() or backend is None:
+            return
+        from console.tui.controllers.pause_dialogs import pause_dialog, resume_dialog
+
+        paused = self.app.status.paused if self.app.status is not None else None
+        if paused is not None:
+            request = ActionRequest("resume", (), origin="queue")
+            self.confirm(resume_dialog(paused, utcnow_naive()), request)
+        else:
+            self.confirm(pause_dialog(backend.info), ActionRequest("pause", (), origin="queue"))
+
     def request_undo(self, origin: str) -> None:
         backend = self.app.backend
         if not self.refused() and backend is not None:

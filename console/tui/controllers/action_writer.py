@@ -147,7 +147,14 @@ class ActionWriter:
         self.running = None
         timeout = 8 if message.severity == "information" else 20
         app.notify(message.message, title=request.label, severity=message.severity, timeout=timeout)
-        if message.applied and request.action in ("retry", "send", "cancel", "ignore"):
+        if message.applied and request.action in (
+            "retry",
+            "send",
+            "cancel",
+            "ignore",
+            "hold",
+            "release",
+        ):
             for pane in app.query(MailListPane):
                 pane.unselect(message.applied)
         screen = app.screen
@@ -185,4 +192,6 @@ def alternative(request: ActionRequest) -> ActionRequest:
     of a Retry, the resend to the failed recipients only."""
     if request.action == "retry":
         return replace(request, action="resend-mails")
+    if request.action == "pause":
+        return replace(request, campaigns=True)
     return replace(request, include_scheduled=True)

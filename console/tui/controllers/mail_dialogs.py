@@ -27,6 +27,10 @@ def back_to_outgoing(queue: str, undo: str) -> str:
 
 
 def mail_dialog(request: ActionRequest, queue: str = "") -> Dialog:
+    if request.action in ("hold", "release"):
+        from console.tui.controllers.pause_dialogs import hold_dialog
+
+        return hold_dialog(request)
     count = len(request.ids)
     question = confirmation_prompt(request.action, count, request.example)
     typed = count if needs_typed_count(count) else None

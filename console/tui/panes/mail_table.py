@@ -16,6 +16,7 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Static
 
 from console.backends.base import MailQuery
+from console.domain.pause import is_held
 from console.tui.controllers.action_request import LIST_ACTIONS, ActionRequest, mail_example
 from console.tui.panes.mail_window import MAX_ROWS, PAGE_SIZE, MailWindow
 from console.tui.widgets.mail_cells import selected_cell
@@ -55,6 +56,13 @@ class MailListPane(MailWindow):
             "Ignore all",
             id="mail.ignore",
             tooltip="Ignore all: failed notifications to canceled",
+        ),
+        Binding(
+            "h",
+            "hold_toggle",
+            "Hold",
+            id="mail.hold",
+            tooltip="Hold: Odoo's queue and Send now leave them alone (h on held ones releases)",
         ),
         Binding(
             "u",
@@ -240,6 +248,8 @@ class MailListPane(MailWindow):
             return self.host.can_write() and name in LIST_ACTIONS.get(self.kind, frozenset())
         if action == "undo":
             return self.host.can_write()
+        if action == "hold_toggle":
+            return self.host.can_write() and self.kind == "outgoing"
         return True
 
     def action_mail_action(self, action: str) -> None:
@@ -252,6 +262,19 @@ class MailListPane(MailWindow):
         self.host.request_action(
             ActionRequest(action, ids, example, origin=self.id or "", include_cancelled=False)
         )
+
+    def action_hold_toggle(self) -> None:
+        """h: hold the target mails, or release them when every one is held."""
+        if self.kind != "outgoing":
+            return
+        ids, example = self.target()
+        if not ids:
+            self.app.notify(f"No {self.noun} mail here.", title=self.title, severity="warning")
+            return
+        rows = [self.rows[i] for i in ids if i in self.rows]
+        held = len(rows) == len(ids) and all(is_held(r.scheduled_date) for r in rows)
+        action = "release" if held else "hold"
+        self.host.request_action(ActionRequest(action, ids, example, origin=self.id or ""))
 
     def action_undo(self) -> None:
         self.host.request_undo(self.id or "")

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from console.domain.models import MailDetail, ServerUse
+from console.domain.pause import is_held
 from console.domain.sanitize import printable_block
 from console.domain.states import failure_type_label, mail_state_label, notification_status_label
 from console.domain.text import html_to_text
@@ -233,9 +234,11 @@ def _address_fields(fields: Table, detail: MailDetail, tz: tzinfo) -> None:
     _field(fields, "Subject", mail.subject)
     _field(fields, "Message-Id", detail.message_id)
     _field(fields, "References", detail.references)
+    if is_held(mail.scheduled_date):
+        _field(fields, "Held", "HELD by the console: Odoo's queue leaves it alone (h releases it)")
     for label, moment in (
         ("Date", mail.date),
-        ("Scheduled", mail.scheduled_date),
+        ("Scheduled", None if is_held(mail.scheduled_date) else mail.scheduled_date),
         ("Created", detail.create_date),  # the mail row; its failure came later
         ("Failed", mail.failed_at),
     ):

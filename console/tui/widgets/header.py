@@ -10,7 +10,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from console.domain.timefmt import human_age
+from console.domain.timefmt import human_age, utcnow_naive
 from console.tui.panes.pane import ConsoleHost
 from console.tui.widgets.formatting import (
     Palette,
@@ -22,6 +22,7 @@ from console.tui.widgets.formatting import (
 
 if TYPE_CHECKING:
     from console.domain.models import DatabaseInfo
+    from console.domain.pause import PauseState
 
 
 @dataclass
@@ -39,6 +40,7 @@ class HeaderState:
     disconnected: bool = False  # the database cannot be reached: said loudly
     retry_at: float | None = None  # time.monotonic() of the next automatic retry
     health: str | None = None  # health_summary() of the latest health run
+    queue_paused: PauseState | None = None  # the console paused Odoo's queue (W)
 
 
 # A piece of the header: its variants from longest to shortest ("" drops it), its tone
@@ -107,6 +109,9 @@ class HeaderBar(Static):
                 pieces["mode"] = (["RW"], "", False)
             if info.neutralized:
                 pieces["neutralized"] = (["NEUTRALIZED"], "error!", False)
+            if state.queue_paused is not None:  # loud: nothing leaves through the queue
+                age = state.queue_paused.for_how_long(utcnow_naive()).removeprefix("for ")
+                pieces["queue"] = ([f"QUEUE PAUSED {age}", "PAUSED"], "warning!", False)
             if state.disconnected:
                 pieces["conn"] = (self._disconnected(), "error!", False)
             ages, tone = self._age()
@@ -128,6 +133,7 @@ class HeaderBar(Static):
         "db",
         "health",
         "brand",
+        "queue",
         "conn",
         "mode",
         "version",

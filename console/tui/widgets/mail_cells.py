@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
+from console.domain.pause import is_held
 from console.domain.states import failure_type_label, scheduled_later
 from console.domain.timefmt import short_local
 from console.tui.widgets.formatting import (
@@ -79,7 +80,10 @@ def mail_cells(
         "state": _state_cell(row, palette),
         "date": cell(short_local(row.date, tz), widths.get("date")),
         "failed": cell(short_local(row.failed_at or row.date, tz), widths.get("failed")),
-        "scheduled": cell(short_local(row.scheduled_date, tz), widths.get("scheduled")),
+        "scheduled": cell(
+            "held" if is_held(row.scheduled_date) else short_local(row.scheduled_date, tz),
+            widths.get("scheduled"),
+        ),
         "from": cell(row.email_from, widths.get("from")),
         "to": cell(recipients_text(row), widths.get("to")),
         "subject": cell(row.subject or "(no subject)", widths.get("subject")),
@@ -121,6 +125,8 @@ def _cause_text(row: MailRow) -> str:
 
 def _state_cell(row: MailRow, palette: Palette) -> Text:
     """The state; an outgoing mail scheduled for later says "later" (the queue skips it)."""
+    if row.state == "outgoing" and is_held(row.scheduled_date):
+        return palette.word("HELD", "warning")
     if scheduled_later(row.state, row.scheduled_date):
         return palette.word("later", "")
     return palette.word(state_word(row.state), STATE_TONES.get(row.state, ""))
