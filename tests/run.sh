@@ -81,6 +81,29 @@ else
 fi
 python3 -m pip install -q -e '.[test]' </dev/null
 
+# promtool (Debian's `prometheus` package) checks monitoring/'s alert rules when it can be
+# had: the package is unpacked into the test cache, never installed (its service would
+# start); without it tests/test_monitoring.py skips those two checks and says why.
+fetch_promtool() {
+    local cache="${ODOO_MAILQ_TEST_CACHE:-$HOME/.cache/odoo-mailq-tests}/promtool"
+    if [[ ! -x "$cache/usr/bin/promtool" ]] && command -v apt-get >/dev/null 2>&1; then
+        local work
+        work="$(mktemp -d)"
+        (cd "$work" && apt-get download prometheus >/dev/null 2>&1 ||
+            { [[ "$(id -u)" == 0 ]] && apt-get update -q >/dev/null 2>&1 &&
+              apt-get download prometheus >/dev/null 2>&1; }) &&
+            mkdir -p "$cache" && dpkg-deb -x "$work"/prometheus_*.deb "$cache" || true
+        rm -rf "$work"
+    fi
+    if [[ -x "$cache/usr/bin/promtool" ]]; then
+        export PATH="$PATH:$cache/usr/bin"
+        step "promtool: $cache/usr/bin/promtool"
+    else
+        step "promtool: not available (monitoring/ rules checked without it)"
+    fi
+}
+command -v promtool >/dev/null 2>&1 || fetch_promtool
+
 lint_dirs=()
 for d in console tests testkit sample_db bench; do
     [[ -d "$d" ]] && lint_dirs+=("$d")
