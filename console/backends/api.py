@@ -16,6 +16,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, NoReturn
 
+from console.backends.api_health_reads import ApiHealthReads
 from console.backends.api_transport import OdooApi
 from console.backends.api_values import moment
 from console.backends.api_writes import ApiWriter, NotAvailableOverApi
@@ -36,11 +37,7 @@ from console.odoo.server_use import ServerNamer
 if TYPE_CHECKING:
     from console.backends.base import MailQuery
     from console.domain.envelopes import EnvelopeCounts, EnvelopePage
-    from console.domain.health import HealthFacts
-    from console.domain.inbound import RoutingSetup, Verdict
-    from console.domain.queue_index import QueueIndexFacts
     from console.smtp.rows import DbSettings
-    from console.smtp.server_choice import ConfSmtp
 
 if TYPE_CHECKING:
     from console.domain.blacklist import BlacklistEntry, BlacklistPage, BlacklistQuery
@@ -52,7 +49,7 @@ if TYPE_CHECKING:
     from console.smtp.prepare import MailAsSent
 
 
-class ApiBackend:
+class ApiBackend(ApiHealthReads):
     """``console.backends.base.MailQueueBackend`` over Odoo's external API."""
 
     def __init__(self, api: OdooApi, *, read_only: bool) -> None:
@@ -327,72 +324,6 @@ class ApiBackend:
             self.api, mail_id, uid=uid, mailing=self.info.has_mass_mailing,
             max_message_mb=max_message_mb, max_recipients=max_recipients,
         )  # fmt: skip
-
-    # -- health, routing and the mail settings ------------------------------------------
-    # Health, routing and mail settings (console.backends.api_health, api_routing,
-    # api_settings); what the API cannot read says "not available over the API".
-    def health_facts(self, *, now: datetime | None = None) -> HealthFacts:
-        from console.backends.api_health import api_health_facts
-        from console.backends.api_oca import api_oca_facts
-
-        mass_mailing = self.info.has_mass_mailing
-        return api_health_facts(
-            self.api,
-            now=now,
-            has_mass_mailing=mass_mailing,
-            crons=self.crons,
-            campaigns=lambda: self.campaigns() if mass_mailing else [],
-            oca=lambda at: api_oca_facts(self.api, at),
-        )
-
-    def status_and_volume(self, *, now: datetime | None = None) -> tuple[QueueStatus, int]:
-        from console.backends.api_health import ApiFacts
-
-        moment = now or utcnow_naive()
-        return self.status(), ApiFacts(self.api, moment, self.info.has_mass_mailing).volume()
-
-    def queue_index_facts(self, *, min_rows: int, now: datetime | None = None) -> QueueIndexFacts:
-        from console.backends.api_health import api_index_facts
-
-        return api_index_facts()
-
-    def default_from_address(self) -> str | None:
-        from console.backends.api_health import api_default_from
-
-        return api_default_from(self.api)
-
-    def routing_setup(self) -> RoutingSetup:
-        from console.backends.api_routing import api_routing_setup
-
-        return api_routing_setup(self.api)
-
-    def inbound_check(
-        self, address: str, *, in_reply_to: str | None = None, sender: str | None = None
-    ) -> Verdict:
-        from console.backends.api_routing import api_inbound_check
-
-        return api_inbound_check(self.api, address, in_reply_to=in_reply_to, sender=sender)
-
-    def mail_servers(self) -> list[dict[str, object]]:
-        from console.backends.api_settings import api_mail_servers
-
-        return api_mail_servers(self.api)
-
-    def oca_modules(self) -> frozenset[str]:
-        from console.backends.api_oca import api_installed_modules
-
-        return api_installed_modules(self.api)
-
-    def mail_parameters(self) -> dict[str, str]:
-        from console.backends.api_settings import api_mail_parameters
-
-        return api_mail_parameters(self.api)
-
-    def mail_settings(self, uid: int) -> tuple[DbSettings, ConfSmtp | None]:
-        """The servers and parameters as ``uid`` sees them; odoo.conf is out of reach."""
-        from console.backends.api_settings import api_mail_settings
-
-        return api_mail_settings(self.api, uid), None
 
     # -- writes -----------------------------------------------------------------------
     @contextmanager

@@ -21,6 +21,7 @@ from console.backends.base import MailQuery
 from console.backends.sql_charts import ChartReads
 from console.backends.sql_engine import build_engine, file_identity
 from console.backends.sql_errors import connection_error, query_error
+from console.backends.sql_queue_control import QueueControlReads
 from console.backends.sql_records import RecordReads
 from console.backends.sql_writes import SqlMailWriter
 from console.config.connection import ConnectionSettings, ResolvedTarget, resolve_target
@@ -30,8 +31,6 @@ from console.domain.errors import ConsoleError, ReadOnlyRefused, UsageError
 from console.domain.health import HealthFacts
 from console.domain.inbound import RoutingSetup, Verdict
 from console.domain.models import (
-    CampaignRow,
-    CronRow,
     DatabaseInfo,
     MailDetail,
     MailPage,
@@ -40,18 +39,14 @@ from console.domain.models import (
 from console.domain.queue_index import QueueIndexFacts
 from console.domain.secrets import Credential, SecretMask
 from console.domain.timefmt import utcnow_naive
+from console.odoo import causes as cause_sql
+from console.odoo import health_facts as health_sql
+from console.odoo import inbound_routing as inbound_sql
 from console.odoo import (
-    campaign_list,
-    cron_list,
     mail_config,
     mail_detail,
     mail_list,
-    mail_volume,
 )
-from console.odoo import causes as cause_sql
-from console.odoo import crons as cron_sql
-from console.odoo import health_facts as health_sql
-from console.odoo import inbound_routing as inbound_sql
 from console.odoo import oca_facts as oca_sql
 from console.odoo import queue_index as index_sql
 from console.odoo.database_info import read_info
@@ -63,7 +58,6 @@ from console.odoo.version_rules import OdooVersion
 
 if TYPE_CHECKING:
     from console.backends.sql_send import SqlSendSession
-    from console.domain.pause import PauseState
     from console.smtp.prepare import MailAsSent
     from console.smtp.rows import DbSettings
     from console.smtp.server_choice import ConfSmtp
@@ -79,7 +73,7 @@ TEXT_WINDOW = 5000
 IDS_PAGE = 100_000
 
 
-class SqlBackend(RecordReads, ChartReads):
+class SqlBackend(RecordReads, ChartReads, QueueControlReads):
     """Implements `MailQueueBackend` with plain SQL, read by SQLAlchemy Core."""
 
     def __init__(self, target: ResolvedTarget, settings: ConnectionSettings) -> None:
@@ -351,62 +345,6 @@ class SqlBackend(RecordReads, ChartReads):
         if found is None:
             return None
         return replace(found, mail=self.server_namer().rows([found.mail])[0])
-
-    # -- crons ------------------------------------------------------------------
-    def crons(self) -> list[CronRow]:
-        now = utcnow_naive()
-
-        def work(connection: Connection) -> list[CronRow]:
-            rows = cron_list.cron_rows(connection, self.schema)
-            running: set[int] | None = None
-            if self.is_postgres:
-                ready = cron_sql.ready_cron_ids(rows, now)
-                # A read-only session cannot take the probe's row lock: it asks pg_locks.
-                running = (
-                    cron_sql.locked_cron_ids(connection, ready)
-                    if self._settings.read_only
-                    else self._probe_running(ready)
-                )
-            return [cron_list.cron_row(row, now, running, self.version.major) for row in rows]
-
-        return self._run(work)
-
-    def _probe_running(self, cron_ids: list[int]) -> set[int]:
-        with self._connect() as connection:
-            transaction = connection.begin()
-            try:
-                return cron_sql.probe_running(connection, cron_ids)
-            finally:
-                transaction.rollback()
-
-    def status_and_volume(self, *, now: datetime | None = None) -> tuple[QueueStatus, int]:
-        moment = now or utcnow_naive()
-        return self._run(lambda c: mail_volume.status_and_volume(c, self.schema, moment))
-
-    # -- campaigns ----------------------------------------------------------------
-    def campaigns(self, *, outgoing_counts: bool = True) -> list[CampaignRow]:
-        if not self._info.has_mass_mailing:
-            return []
-        now = utcnow_naive()
-        return self._run(
-            lambda c: campaign_list.read_campaigns(
-                c, self.schema, now, outgoing_counts=outgoing_counts
-            )
-        )
-
-    def pause_state(self) -> PauseState | None:
-        from console.odoo.pause_writes import read_pause
-
-        if not self.schema.has_table("ir_config_parameter"):
-            return None
-        return self._run(read_pause)
-
-    def held_ids(self) -> list[int]:
-        from console.odoo.hold_writes import read_held
-
-        if not self.schema.has_table("ir_config_parameter"):
-            return []
-        return sorted(self._run(read_held), reverse=True)
 
     def send_session(self, uid: int, max_message_mb: float) -> SqlSendSession:
         if self.info.read_only:

@@ -14,6 +14,7 @@ from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
+from console.cli.connection_options import add_connection_options
 from console.cli.exit_codes import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK
 from console.domain.errors import ConnectionFailed, ConsoleError, UsageError
 
@@ -30,87 +31,6 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see {self.prog} --help)")
-
-
-# What an option's default becomes: itself, or SUPPRESS in a subcommand.
-Default = Callable[[Any], Any]
-
-
-def _add_connection_options(parser: argparse.ArgumentParser, *, sub: bool) -> None:
-    # In subcommands the defaults are suppressed so they never overwrite the main parser's.
-    def default(value: Any) -> Any:
-        return argparse.SUPPRESS if sub else value
-
-    group = parser.add_argument_group("database")
-    _add_target_options(group, default)
-    _add_session_options(group, default)
-
-
-def _add_target_options(group: argparse._ArgumentGroup, default: Default) -> None:
-    """Which database: a URL, an odoo.conf, a database name."""
-    group.add_argument(
-        "--db",
-        metavar="URL",
-        default=default(None),
-        help="SQLAlchemy URL: postgresql://user@host:5432/dbname or sqlite:///file.sqlite "
-        "(default: $ODOO_MAILQ_DB, else the bundled sample). A password written in the URL "
-        "shows in ps to every user of the machine: leave it out and put it in ~/.pgpass or "
-        "$PGPASSWORD, or give the URL in $ODOO_MAILQ_DB, or use -c odoo.conf",
-    )
-    group.add_argument(
-        "-c",
-        "--odoo-config",
-        metavar="PATH",
-        type=Path,
-        default=default(None),
-        help="read db_host/db_port/db_user/db_password/db_name from this odoo.conf",
-    )
-    group.add_argument(
-        "-d", "--database", metavar="NAME", default=default(None), help="database name to use"
-    )
-    from console.cli.api_options import add_api_options
-
-    add_api_options(group, default)
-
-
-def _add_session_options(group: argparse._ArgumentGroup, default: Default) -> None:
-    """How the session behaves: read-only, time zone, timeout, where the filestore is."""
-    group.add_argument(
-        "--read-only",
-        action=argparse.BooleanOptionalAction,
-        default=default(None),
-        help="open a read-only database session (--no-read-only: act, even with a profile "
-        "that is read-only)",
-    )
-    group.add_argument(
-        "--tz",
-        metavar="ZONE",
-        default=default(None),
-        help="show times in this zone (default: $TZ or the machine's)",
-    )
-    group.add_argument(
-        "--statement-timeout",
-        metavar="SECONDS",
-        type=float,
-        default=default(30.0),
-        help="PostgreSQL statement_timeout for every query (default 30)",
-    )
-    group.add_argument(
-        "--data-dir",
-        metavar="PATH",
-        default=default(None),
-        help="Odoo's data_dir, where its filestore keeps attachments (default: odoo.conf's "
-        "data_dir, else $ODOO_MAILQ_DATA_DIR, else Odoo's usual places)",
-    )
-    group.add_argument(
-        "--reset-sample",
-        action="store_true",
-        default=default(False),
-        help="copy the bundled sample database afresh",
-    )
-    group.add_argument(
-        "--debug", action="store_true", default=default(False), help=argparse.SUPPRESS
-    )
 
 
 def _version() -> str:
@@ -145,7 +65,7 @@ def _main_parser(*, add_help: bool = True) -> argparse.ArgumentParser:
     )
     # Without a command, --version is answered here: the commands' parsers are not built.
     parser.add_argument("--version", action=_VersionAction, help="show the version and exit")
-    _add_connection_options(parser, sub=False)
+    add_connection_options(parser, sub=False)
     parser.add_argument(
         "--refresh",
         metavar="SECONDS",
@@ -202,7 +122,7 @@ def build_parser(*, reads_only: bool = False) -> argparse.ArgumentParser:
 
     def sub(name: str, help_text: str) -> argparse.ArgumentParser:
         command = subparsers.add_parser(name, help=help_text, description=help_text)
-        _add_connection_options(command, sub=True)
+        add_connection_options(command, sub=True)
         command.add_argument("--json", action="store_true", help="machine-readable output")
         return command
 
