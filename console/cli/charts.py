@@ -10,7 +10,15 @@ from datetime import UTC, tzinfo
 from typing import TYPE_CHECKING, Any
 
 from console.domain.errors import NotAvailable, UsageError
-from console.domain.history import HISTORY_OVER_API, History, check_days, spark
+from console.domain.history import (
+    HISTORY_OVER_API,
+    NOT_SAMPLED,
+    QUEUED_TITLE,
+    History,
+    check_days,
+    depth_spark,
+    spark,
+)
 from console.domain.sanitize import one_line
 from console.domain.shape import (
     BUCKET_LABELS,
@@ -79,7 +87,9 @@ def run_chart(backend: MailQueueBackend, args: argparse.Namespace, tz: tzinfo) -
     if args.command == "shape":
         shape = backend.queue_shape(by=args.by, state=args.state, limit=args.limit)
         return json.dumps(shape_json(shape), indent=2) if args.json else shape_text(shape)
-    history = backend.throughput(days=args.days)
+    from console.services.queue_samples import add_samples
+
+    history = add_samples(backend.throughput(days=args.days), backend.info.display_url)
     limit = _daily_limit(args)
     if args.json:
         return json.dumps(history_json(history, tz, limit), indent=2)
@@ -150,8 +160,16 @@ def history_json(history: History, tz: tzinfo, limit: int | None) -> dict[str, A
         "sources": list(history.sources),
         "daily_limit": limit,
         "zone": zone_name(tz),
+        "sampled": history.sampled,
         "hours": [
-            {"hour": iso_utc(h.hour), "sent": h.sent, "failed": h.failed, "bounced": h.bounced}
+            {
+                "hour": iso_utc(h.hour),
+                "sent": h.sent,
+                "failed": h.failed,
+                "bounced": h.bounced,
+                "queued": h.queued,
+                "failed_depth": h.failed_depth,
+            }
             for h in history.hours
         ],
         "days": [
@@ -193,4 +211,34 @@ def history_text(history: History, tz: tzinfo, limit: int | None) -> str:
     lines.append(f"{'total':<10} {sent:>7} {failed:>7} {bounced:>7}")
     lines.append("Sent: handed to the SMTP server, bounced ones included. A sent mail Odoo")
     lines.append("deleted counts only by its notifications or traces (docs/odoo-history.md).")
+    lines += queued_text(history, tz)
     return "\n".join(lines)
+
+
+def queued_text(history: History, tz: tzinfo) -> list[str]:
+    """The fourth series: the deepest outgoing count the console sampled in each hour
+    (blank: not sampled, `·`: sampled empty), or one line saying there is none."""
+    if not history.sampled:
+        return [f"Queued: {NOT_SAMPLED}."]
+    lines = [
+        f"{QUEUED_TITLE[0].upper()}{QUEUED_TITLE[1:]}:",
+        f"{'day':<10} {'deepest':>7} {'failed':>7} {'':>7}  deepest per hour, 00-23",
+    ]
+    peak = max((h.queued for h in history.hours if h.queued is not None), default=0)
+    by_day: dict[str, list[int | None]] = {}
+    failed_by_day: dict[str, int] = {}
+    for hour in history.hours:
+        local = hour.hour.replace(tzinfo=UTC).astimezone(tz)
+        key = local.date().isoformat()
+        by_day.setdefault(key, [None] * 24)[local.hour] = hour.queued
+        if hour.failed_depth is not None:
+            failed_by_day[key] = max(failed_by_day.get(key, 0), hour.failed_depth)
+    for day, values in by_day.items():
+        sampled = [v for v in values if v is not None]
+        if not sampled:
+            lines.append(f"{day:<10} {'-':>7} {'-':>7}")
+            continue
+        lines.append(f"{day:<10} {max(sampled):>7} {failed_by_day.get(day, 0):>7} {'':>7}  "
+                     f"{depth_spark(values, peak)}".rstrip())  # fmt: skip
+    lines.append("Blank: the console did not run that hour; ·: it saw no outgoing mail.")
+    return lines

@@ -19,6 +19,7 @@ import time
 from functools import partial
 from typing import TYPE_CHECKING
 
+from console.tui.controllers.depth_samples import DepthSamples
 from console.tui.messages import (
     CausesLoaded,
     HealthLoaded,
@@ -71,6 +72,7 @@ class Refresher:
         self.health_running = False
         self.health_at: float | None = None
         self.health_after_causes = False  # health checks due once the causes are read
+        self.samples = DepthSamples(app)  # the queue's depth, for the throughput history
 
     # -- one poll at a time -----------------------------------------------------------
     def request(self, force: bool = False, counts: bool = True) -> None:
@@ -129,6 +131,8 @@ class Refresher:
         except Exception as exc:
             self.app.post_message(RefreshFailed(describe_error(exc), is_disconnect(exc)))
             return
+        if status is not None:
+            self.samples.take(backend, status)
         self.app.post_message(RefreshLoaded(status))
 
     def pane_loaded(self, message: PaneRefreshed) -> None:

@@ -1,5 +1,7 @@
 """`T`: throughput, the mails sent, failed and bounced per hour over the last days (from
-what Odoo keeps: docs/odoo-history.md), as sparklines; under them each day's sent mails
+what Odoo keeps: docs/odoo-history.md), as sparklines, and how deep the queue was (the
+deepest outgoing count the console sampled each hour while it ran, blank where it did
+not); under them each day's sent mails
 as a bar against the daily limit (--daily-limit, or the profile's), the limit a `│` on
 the bar's line. `d` changes how many days; `R` reads again."""
 
@@ -17,7 +19,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Sparkline, Static
 
-from console.domain.history import History
+from console.domain.history import NOT_SAMPLED, History, depth_spark, squeeze
 from console.domain.timefmt import zone_name
 from console.tui.panes.pane import ConsoleHost
 from console.tui.widgets.formatting import describe_error, one_line
@@ -50,6 +52,7 @@ class HistoryScreen(Screen[None]):
     HistoryScreen #spark-failed > .sparkline--min-color { color: $error 40%; }
     HistoryScreen #spark-bounced > .sparkline--max-color { color: $warning; }
     HistoryScreen #spark-bounced > .sparkline--min-color { color: $warning 40%; }
+    HistoryScreen #spark-queued { height: 1; margin: 0 1; color: $accent; }
     HistoryScreen #history-days { height: auto; padding: 0 1; }
     HistoryScreen #history-axis { height: 1; margin: 0 1; color: $text-muted; }
     HistoryScreen VerticalScroll { height: 1fr; scrollbar-size-vertical: 1; }
@@ -83,6 +86,8 @@ class HistoryScreen(Screen[None]):
             for kind, label in SERIES:
                 yield Static(Text(label), id=f"label-{kind}", classes="series-label")
                 yield Sparkline([], id=f"spark-{kind}")
+            yield Static("", id="label-queued", classes="series-label")
+            yield Static("", id="spark-queued")
             yield Static("", id="history-axis")
             yield Static("", id="history-days")
         yield KeyFooter(compact=False)
@@ -110,7 +115,9 @@ class HistoryScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="history", exit_on_error=False)
     def read(self, backend: MailQueueBackend, days: int) -> None:
         try:
-            history = backend.throughput(days=days)
+            from console.services.queue_samples import add_samples
+
+            history = add_samples(backend.throughput(days=days), backend.info.display_url)
         except Exception as exc:
             self.post_message(HistoryRead(None, describe_error(exc)))
             return
@@ -137,7 +144,22 @@ class HistoryScreen(Screen[None]):
             self.query_one(f"#spark-{kind}", Sparkline).data = [float(v) for v in values]
         days.update(day_bars(history, self.host, self.daily_limit))
         width = self.query_one("#spark-sent", Sparkline).size.width or 78
+        self._show_queued(history, width)
         self.query_one("#history-axis", Static).update(axis(history, self.host.tz, width))
+
+    def _show_queued(self, history: History, width: int) -> None:
+        label = self.query_one("#label-queued", Static)
+        line = self.query_one("#spark-queued", Static)
+        line.display = history.sampled
+        if not history.sampled:
+            label.update(Text(f"Queued: {NOT_SAMPLED}"))
+            return
+        values = [h.queued for h in history.hours]
+        deepest = max(v for v in values if v is not None)
+        failed = max(h.failed_depth or 0 for h in history.hours)
+        label.update(Text(f"Queued (outgoing, sampled while the console ran): deepest {deepest}"
+                          f" · failed {failed}", no_wrap=True, overflow="ellipsis"))  # fmt: skip
+        line.update(Text(depth_spark(squeeze(values, width), deepest)))
 
     def action_more_days(self) -> None:
         index = DAY_CHOICES.index(self.days) if self.days in DAY_CHOICES else -1
