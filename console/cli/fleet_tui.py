@@ -12,7 +12,6 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from console.backends.base import MailQueueBackend
     from console.config.connection import ConnectionSettings
     from console.config.server_target import FleetListing
     from console.domain.fleet import FleetReport
@@ -22,7 +21,7 @@ def run_fleet_tui(settings: ConnectionSettings, tz: tzinfo, args: argparse.Names
     from console.config.server_target import server_target
 
     server_target(settings)  # no PostgreSQL server named: one line, before any screen
-    from console.tui.app import MailQueueApp
+    from console.cli.console_app import console_app
     from console.tui.fleet_app import FleetApp
 
     http_host = getattr(args, "http_host", None)
@@ -43,25 +42,7 @@ def run_fleet_tui(settings: ConnectionSettings, tz: tzinfo, args: argparse.Names
         if choice is None:
             return 0
         selected, notice = choice.name, None
-        chosen = choice.settings
-
-        def connect(chosen: ConnectionSettings = chosen) -> MailQueueBackend:
-            from console.backends.connect import open_backend
-
-            return open_backend(chosen)
-
-        console = MailQueueApp(
-            connect,
-            tz=tz,
-            refresh_seconds=args.refresh,
-            journal_path=args.journal,
-            odoo_user=args.odoo_user,
-            send_policy=args.send_policy,
-            log_path=args.log,
-            daily_limit=args.daily_limit,
-            keymap=args.keymap,
-            from_fleet=True,
-        )
+        console = console_app(choice.settings, tz, args, from_fleet=True)
         console.run()
         if console.fatal_error:
             notice = f"{choice.name}: {console.fatal_error}"

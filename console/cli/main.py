@@ -324,8 +324,7 @@ def _on_backend(settings: ConnectionSettings, work: Callable[[MailQueueBackend],
 def _run_tui(settings: ConnectionSettings, tz: tzinfo, args: argparse.Namespace) -> int:
     from console.config.connection import precheck_target
 
-    refresh = args.refresh
-    if refresh < 0:
+    if args.refresh < 0:
         raise UsageError("--refresh must be 0 (off) or a positive number of seconds")
 
     from console.config.keymap import load_keymap
@@ -343,26 +342,9 @@ def _run_tui(settings: ConnectionSettings, tz: tzinfo, args: argparse.Namespace)
 
         return run_fleet_tui(settings, tz, args)
     precheck_target(settings)  # a malformed target fails before the screen opens
-    from console.tui.app import MailQueueApp
+    from console.cli.console_app import console_app
 
-    def connect() -> MailQueueBackend:
-        # Runs in the connect worker: SQLAlchemy loads after the first paint, and a bad URL
-        # or password ends the app with exit code 2 and the one-line reason (fatal_error).
-        from console.backends.connect import open_backend
-
-        return open_backend(settings)
-
-    app = MailQueueApp(
-        connect,
-        tz=tz,
-        refresh_seconds=refresh,
-        journal_path=args.journal,
-        odoo_user=args.odoo_user,
-        send_policy=args.send_policy,
-        log_path=args.log,
-        daily_limit=args.daily_limit,
-        keymap=keymap,
-    )
+    app = console_app(settings, tz, args, from_fleet=False)
     app.run()
     if app.fatal_error:
         raise ConnectionFailed(app.fatal_error)
