@@ -10,6 +10,8 @@ of it. Side by side, interleaved, in one run:
 
 - `fleet --json` (one process, discovery + every database read 8 at a time) against
   `status --json` run once per database, sequentially: what an operator's shell loop did;
+- `metrics --all-databases --textfile` (one scrape of every database) against
+  `metrics --db DB --textfile` run once per database;
 - the fleet's reads in-process (console.backends.connect.read_fleet, 8 connections)
   against the same reads with one connection at a time, and against raw SQL counts (one
   `GROUP BY state` per database, one connection each, in one loop): the floor.
@@ -111,6 +113,19 @@ def measure(server: str, reps: int) -> tuple[list[Row], int]:
         lambda: timed(lambda: read_fleet(listing)), lambda: timed(sequential), reps
     )
     floor = interleaved(lambda: timed(lambda: read_fleet(listing)), lambda: timed(raw_counts), reps)
+    textfile = Path("/tmp/odoo-mailq-bench-fleet.prom")
+
+    def one_exporter_per_database() -> float:
+        return sum(
+            _cli("metrics", "--db", server + name, "--textfile", str(textfile)) for name in names
+        )
+
+    exporter = interleaved(
+        lambda: _cli("metrics", "--all-databases", "--db", server, "--textfile", str(textfile)),
+        one_exporter_per_database,
+        reps,
+    )
+    textfile.unlink(missing_ok=True)
     label = f"{count} dbs"
     rows = [
         Row(
@@ -139,6 +154,15 @@ def measure(server: str, reps: int) -> tuple[list[Row], int]:
             "s",
             Target("info"),
             "the floor: counts only, no cron, envelopes, version",
+        ),
+        Row(
+            "metrics --all-databases vs metrics per database (shell loop), textfile",
+            label,
+            exporter.candidate_median,
+            exporter.baseline_median,
+            "s",
+            Target("min_speedup", 2),
+            "a whole scrape: discovery, 4 databases at a time",
         ),
     ]
     return rows, count
