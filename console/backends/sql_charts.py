@@ -22,6 +22,7 @@ from console.domain.shape import (
     total_row,
 )
 from console.domain.timefmt import utcnow_naive
+from console.odoo.server_use import named_host
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -93,8 +94,8 @@ class ChartReads:
         namer = self.server_namer()
         labels = []
         for row in grouped:
-            host = str(row.via_host).strip() if row.via_host else ""
-            if host and host not in ("None", "False"):
+            host = named_host(None if row.via_host is None else str(row.via_host))
+            if host is not None:
                 server = namer.used(host)
             else:
                 server = namer.name(

@@ -22,7 +22,12 @@ from console.smtp.rows import DbSettings, PlanRow
 from console.smtp.server_choice import ConfSmtp
 
 SETTINGS_TTL_S = 30.0
-_FAILED_VIA = re.compile(r"Mail delivery failed via SMTP server '([^'\n]{1,200})'\.")
+# Odoo's "Mail delivery failed via SMTP server 'HOST'.": the marker before the host, also
+# found in SQL by the queue shape (console.odoo.shape), which groups by the host it names.
+FAILED_VIA_MARKER = "via SMTP server '"
+_FAILED_VIA = re.compile(
+    r"Mail delivery failed " + re.escape(FAILED_VIA_MARKER) + r"([^'\n]{1,200})'\."
+)
 USED_WHY = "named in the failure: the server Odoo used"
 Settings = tuple[DbSettings, ConfSmtp | None]
 Row = TypeVar("Row", MailRow, TextGroup, FailedRow)
@@ -109,5 +114,11 @@ def failed_via(reason: str | None) -> str | None:
     was given, so a send through a server record's session (the queue cron's way) says
     'None': then the text tells nothing."""
     match = _FAILED_VIA.search(reason or "")
-    host = match.group(1).strip() if match else ""
+    return named_host(match.group(1) if match else None)
+
+
+def named_host(host: str | None) -> str | None:
+    """The host a failure text names, or None when it names none: Odoo writes 'None' (or
+    'False') when it sent through a server record's session."""
+    host = (host or "").strip()
     return None if host in ("", "None", "False") else host

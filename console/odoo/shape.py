@@ -21,6 +21,7 @@ from sqlalchemy.types import Integer, String
 
 from console.domain.shape import BUCKET_MINUTES, LATER, bucket_bounds
 from console.odoo.schema import OdooSchema
+from console.odoo.server_use import FAILED_VIA_MARKER
 
 REASON_PREFIX = 4096  # as the Causes pane reads a failure (console.odoo.causes)
 
@@ -65,7 +66,7 @@ class failed_via_host(FunctionElement[str]):
     name = "failed_via_host"
 
 
-_VIA = "via SMTP server '"
+_VIA = FAILED_VIA_MARKER
 
 
 def _via(arg: str, find: str) -> str:
